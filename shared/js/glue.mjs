@@ -1,0 +1,194 @@
+// One Go instance per isolate, serving every fetch, queue and scheduled event of a Worker.
+//
+// syumai/workers' generated entry starts a new Go runtime per event (~45-60 ms each). Here the
+// instance is created on the first event and reused; each call still carries that event's own
+// ExecutionContext, so waitUntil works per request. If the Go program ever exits (an unrecovered
+// panic in a background goroutine, os.Exit), in-flight events fail with a 500 and the next event
+// starts a fresh instance. The Go side of this contract is shared/cfworker.
+import "./build/wasm_exec.js";
+
+const INTERNAL_ERROR = JSON.stringify({
+  statusCode: 500,
+  error: "InternalServerErrorException",
+  messages: ["Internal server error"],
+});
+
+// Statuses whose responses must not carry a body.
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+// Response header by which Go asks the glue to forward the original request to a binding (a
+// WebSocket upgrade to the realtime Worker). Other "x-twenty-" headers Go sets travel with it.
+const FORWARD = "x-twenty-forward";
+const INTERNAL_PREFIX = "x-twenty-";
+
+function log(level, msg, fields = {}) {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+}
+
+export function internalError() {
+  return new Response(INTERNAL_ERROR, {
+    status: 500,
+    headers: { "content-type": "application/json; charset=utf-8" },
+  });
+}
+
+// GoInstance owns one running Go program.
+//
+// workerd binds every promise to the request that created it: a later request may not await a
+// promise of an earlier one (handle_cross_request_promise_resolution). So the instance keeps no
+// promise across requests: readiness is a flag plus per-request waiters, the program's exit is
+// seen synchronously by wrapping Go's runtime.wasmExit import, and every call in flight, each
+// with its own promise, is rejected when the program exits.
+class GoInstance {
+  constructor(mod, env) {
+    this.binding = {};
+    // syumai's bindings (D1, KV, R2, Queues) read the env from globalThis.context.
+    globalThis.context = { env, binding: this.binding };
+    this.exited = false;
+    this.ready = false;
+    this.waiters = []; // {resolve, reject} of events waiting for the program to be ready
+    this.inflight = new Set(); // reject functions of calls Go has not answered yet
+    this.binding.ready = () => {
+      this.ready = true;
+      for (const w of this.waiters.splice(0)) w.resolve();
+    };
+    const go = new Go();
+    const wasmExit = go.importObject.gojs["runtime.wasmExit"];
+    go.importObject.gojs["runtime.wasmExit"] = (sp) => {
+      wasmExit(sp);
+      this.onExit("exit");
+    };
+    const instance = new WebAssembly.Instance(mod, go.importObject);
+    go.run(instance).catch((err) => this.onExit(String(err)));
+  }
+
+  onExit(reason) {
+    if (this.exited) return;
+    this.exited = true;
+    log("ERROR", "go instance exited", { reason });
+    const err = new Error(`Go program exited: ${reason}`);
+    for (const w of this.waiters.splice(0)) w.reject(err);
+    for (const reject of this.inflight) reject(err);
+    this.inflight.clear();
+  }
+
+  whenReady() {
+    if (this.ready) return Promise.resolve();
+    if (this.exited) return Promise.reject(new Error("Go program exited before it was ready"));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  // call invokes a Go callback that takes (…args, resolve, reject); it fails if Go exits first.
+  call(name, ...args) {
+    const fn = this.binding[name];
+    if (this.exited) return Promise.reject(new Error("Go program exited"));
+    if (typeof fn !== "function") return Promise.reject(new Error(`Go does not handle ${name} events`));
+    return new Promise((resolve, reject) => {
+      this.inflight.add(reject);
+      const settle = (f) => (v) => {
+        this.inflight.delete(reject);
+        f(v);
+      };
+      fn(...args, settle(resolve), settle(reject));
+    });
+  }
+}
+
+// createRuntime returns a function giving the current Go instance, starting one when there is none
+// or the last one exited.
+export function createRuntime(mod) {
+  let current = null;
+  return async function instance(env) {
+    if (current === null || current.exited) {
+      current = new GoInstance(mod, env);
+    }
+    const it = current;
+    await it.whenReady();
+    return it;
+  };
+}
+
+function toBytes(body) {
+  if (body === null || body === undefined) return new Uint8Array(0);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (typeof body === "string") return new TextEncoder().encode(body);
+  return new TextEncoder().encode(JSON.stringify(body));
+}
+
+// forwardRequest rebuilds the original request for the binding Go named, carrying Go's x-twenty-*
+// headers and none that the client sent.
+function forwardRequest(request, body, goHeaders) {
+  const headers = new Headers();
+  for (const [k, v] of request.headers) {
+    if (!k.toLowerCase().startsWith(INTERNAL_PREFIX)) headers.append(k, v);
+  }
+  for (const [k, v] of goHeaders) {
+    const key = k.toLowerCase();
+    if (key.startsWith(INTERNAL_PREFIX) && key !== FORWARD) headers.set(key, v);
+  }
+  return new Request(request.url, { method: request.method, headers, body });
+}
+
+// createWorker returns a module Worker's handlers running on mod (a compiled Go wasm module).
+// options.beforeGo(request, env, ctx) may answer a request in JS, returning a Response, or
+// return undefined to let Go handle it.
+export function createWorker(mod, options = {}) {
+  const instance = createRuntime(mod);
+  return {
+    async fetch(request, env, ctx) {
+      if (options.beforeGo) {
+        const early = await options.beforeGo(request, env, ctx);
+        if (early) return early;
+      }
+      try {
+        const go = await instance(env);
+        const hasBody = request.method !== "GET" && request.method !== "HEAD";
+        const body = hasBody ? new Uint8Array(await request.arrayBuffer()) : null;
+        const res = await go.call("fetch", request.method, request.url, [...request.headers], body, ctx);
+        const target = res.headers.find(([k]) => k.toLowerCase() === FORWARD);
+        if (target) {
+          const binding = env[target[1]];
+          if (!binding) throw new Error(`forward to unknown binding ${target[1]}`);
+          return binding.fetch(forwardRequest(request, body, res.headers));
+        }
+        return new Response(NULL_BODY.has(res.status) ? null : res.body, {
+          status: res.status,
+          headers: res.headers,
+        });
+      } catch (err) {
+        log("ERROR", "fetch failed", { error: String(err), path: new URL(request.url).pathname });
+        return internalError();
+      }
+    },
+
+    async queue(batch, env, ctx) {
+      // Each message is acked or retried on its own: a thrown error would redeliver the whole
+      // batch, acknowledged messages included. Whatever Go did not decide is retried here.
+      const decided = new Set();
+      const messages = batch.messages.map((m) => ({
+        id: m.id,
+        attempts: m.attempts,
+        timestamp: m.timestamp.getTime(),
+        body: toBytes(m.body),
+        ack: () => (decided.add(m.id), m.ack()),
+        retry: (delaySeconds) => (decided.add(m.id), m.retry(delaySeconds > 0 ? { delaySeconds } : undefined)),
+      }));
+      try {
+        const go = await instance(env);
+        await go.call("queue", batch.queue, messages, ctx);
+      } catch (err) {
+        log("ERROR", "queue batch failed", { queue: batch.queue, error: String(err) });
+      }
+      for (const m of batch.messages) {
+        if (!decided.has(m.id)) m.retry();
+      }
+    },
+
+    async scheduled(controller, env, ctx) {
+      const go = await instance(env);
+      await go.call("scheduled", controller.cron, controller.scheduledTime, ctx);
+    },
+  };
+}
