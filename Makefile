@@ -1,0 +1,107 @@
+# Twenty's backend as Go Workers. `make dev` serves the whole stack locally; `make test` is what CI
+# runs. Every tool comes from the repository's own pins: Node 22, wrangler and buf from
+# package-lock.json (npm), Go modules from go.mod files.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+SERVICES := gateway auth records files jobs realtime
+# The gateway is first: `wrangler dev` serves the first config as the primary Worker.
+CONFIGS := $(foreach s,$(SERVICES),services/$(s)/wrangler.jsonc)
+MODULE_DIRS := shared migrations infra $(addprefix services/,$(SERVICES))
+
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+export WRANGLER_SEND_METRICS := false
+GOROOT := $(shell go env GOROOT)
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/twentyworkers/twenty/shared/health.Version=$(VERSION)
+
+PORT ?= 8787
+INSPECTOR_PORT ?= 9229
+STATE ?= .state
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+# --- toolchain -------------------------------------------------------------------------------
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@node --version | grep -q '^v22\.' || { echo "node_modules/.bin/node is not Node 22"; exit 1; }
+	touch $@
+
+.PHONY: tools
+tools: node_modules/.installed ## Install Node 22, wrangler and buf from package-lock.json (once)
+
+# --- code generation -------------------------------------------------------------------------
+
+.PHONY: generate
+generate: tools ## Regenerate Go code from proto/ into shared/gen
+	buf lint
+	buf generate
+
+.PHONY: checkgenerate
+checkgenerate: generate ## Fail when the committed generated code is not what proto/ generates
+	@test -z "$$(git status --porcelain -- shared/gen proto | tee /dev/stderr)" || \
+		{ echo "shared/gen is stale: run make generate and commit"; exit 1; }
+
+# --- build -----------------------------------------------------------------------------------
+
+shared/js/build/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
+	mkdir -p $(@D)
+	cp $< $@
+
+.PHONY: build
+build: shared/js/build/wasm_exec.js ## Build every Worker to services/*/build/app.wasm
+	@for s in $(SERVICES); do \
+		echo "build $$s"; \
+		(cd services/$$s && GOOS=js GOARCH=wasm go build -trimpath -ldflags '$(LDFLAGS)' -o build/app.wasm .); \
+	done
+
+# --- local stack -----------------------------------------------------------------------------
+
+.PHONY: migrate
+migrate: tools ## Apply D1 migrations to the local state folder
+	CI=true wrangler d1 migrations apply CONTROL --local --persist-to $(STATE) -c services/auth/wrangler.jsonc
+
+.PHONY: dev
+dev: tools build migrate ## Build and serve the whole stack on http://127.0.0.1:$(PORT)
+	wrangler dev $(addprefix -c ,$(CONFIGS)) --ip 127.0.0.1 --port $(PORT) \
+		--inspector-port $(INSPECTOR_PORT) --persist-to $(STATE) --var DEV_ROUTES:true \
+		--show-interactive-dev-session=false
+
+# --- checks ----------------------------------------------------------------------------------
+
+.PHONY: vet
+vet: ## go vet every module natively and every Worker for js/wasm
+	go vet $(addsuffix /...,$(addprefix ./,$(MODULE_DIRS)))
+	GOOS=js GOARCH=wasm go vet $(addsuffix /...,$(addprefix ./,$(addprefix services/,$(SERVICES)))) \
+		$$(GOOS=js GOARCH=wasm go list ./shared/... | grep -v /sqltest)
+
+.PHONY: test-go
+test-go: ## Native go test of every module (store tests on SQLite)
+	go test -count=1 $(addsuffix /...,$(addprefix ./,$(MODULE_DIRS)))
+
+.PHONY: test-js
+test-js: tools shared/js/build/wasm_exec.js ## Node tests of the JS glue and the Durable Object
+	node --test shared/js/
+
+.PHONY: test-e2e
+test-e2e: tools build ## End-to-end tests on the real local stack (wrangler dev, local D1/KV/R2/Queues/DO)
+	cd infra && go test -tags e2e -count=1 -v ./e2e/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
+
+.PHONY: test
+test: tools checkgenerate vet test-go build test-js test-e2e ## Everything that must stay green
+	@echo "make test: all green"
+
+.PHONY: bench
+bench: tools build ## Load figures (p50/p90/p99, req/s, ratios) and wasm sizes; BENCH_ARGS="-base … -token …"
+	cd infra && go run ./bench -root .. $(BENCH_ARGS)
+
+.PHONY: clean
+clean: ## Remove build output and local state
+	rm -rf services/*/build shared/js/build $(STATE)

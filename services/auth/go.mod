@@ -1,0 +1,5 @@
+module github.com/twentyworkers/twenty/services/auth
+
+go 1.26.8
+
+replace github.com/twentyworkers/twenty/shared => ../../shared

@@ -1,0 +1,103 @@
+// Command gateway is the only public Worker: it speaks Twenty's HTTP wire formats and turns them
+// into typed Connect calls to the other Workers over service bindings. It never touches storage.
+package main
+
+import (
+	"net/http"
+	"strings"
+
+	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1/authv1connect"
+	commonv1 "github.com/twentyworkers/twenty/shared/gen/twenty/common/v1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1/jobsv1connect"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1/realtimev1connect"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
+	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/kv"
+	"github.com/twentyworkers/twenty/shared/logging"
+	"github.com/twentyworkers/twenty/shared/requestid"
+	"github.com/twentyworkers/twenty/shared/rpc"
+)
+
+// config is the gateway's configuration, read from the Worker's vars.
+type config struct {
+	// CORS from CORS_ALLOWED_ORIGINS; "*" (Twenty's behaviour) when unset.
+	CORS corsPolicy
+	// DevRoutes serves /__dev/* for local development and tests. Only `wrangler dev` sets it
+	// (--var DEV_ROUTES:true); no deployed configuration does.
+	DevRoutes bool
+}
+
+func parseConfig(get func(string) string) config {
+	origins := get("CORS_ALLOWED_ORIGINS")
+	if strings.TrimSpace(origins) == "" {
+		origins = "*"
+	}
+	return config{CORS: parseCORS(origins), DevRoutes: get("DEV_ROUTES") == "true"}
+}
+
+// backend names one Worker behind the gateway and the binding that reaches it.
+type backend struct {
+	name, binding, healthProcedure string
+}
+
+// backends are the Workers the gateway reaches, in the order /healthz reports them.
+var backends = []backend{
+	{"auth", "AUTH", authv1connect.AuthServiceHealthProcedure},
+	{"records", "RECORDS", recordsv1connect.RecordsServiceHealthProcedure},
+	{"files", "FILES", filesv1connect.FilesServiceHealthProcedure},
+	{"jobs", "JOBS", jobsv1connect.JobsServiceHealthProcedure},
+	{"realtime", "REALTIME", realtimev1connect.RealtimeServiceHealthProcedure},
+}
+
+// baseURL is the URL prefix for calls over a binding; the binding, not the host, decides the target.
+const baseURL = "http://internal"
+
+type service struct {
+	name   string
+	http   connect.HTTPClient
+	health healthFunc
+}
+
+type gateway struct {
+	cfg      config
+	self     *health.Checker
+	services []service
+	auth     authv1connect.AuthServiceClient
+	realtime realtimev1connect.RealtimeServiceClient
+	cache    kv.Store
+}
+
+// newGateway builds the gateway's handler. clients maps each backend's name to the HTTP client
+// reaching it (a service binding on workerd, an httptest server in tests).
+func newGateway(cfg config, clients map[string]connect.HTTPClient, cache kv.Store) http.Handler {
+	opts := rpc.ClientOptions()
+	g := &gateway{
+		cfg:      cfg,
+		self:     &health.Checker{Service: "gateway"},
+		auth:     authv1connect.NewAuthServiceClient(clients["auth"], baseURL, opts...),
+		realtime: realtimev1connect.NewRealtimeServiceClient(clients["realtime"], baseURL, opts...),
+		cache:    cache,
+	}
+	for _, b := range backends {
+		c := connect.NewClient[commonv1.HealthRequest, commonv1.HealthResponse](clients[b.name], baseURL+b.healthProcedure, opts...)
+		g.services = append(g.services, service{name: b.name, http: clients[b.name], health: c.CallUnary})
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", only(http.MethodGet, g.healthz))
+	if cfg.DevRoutes {
+		g.devRoutes(mux)
+	}
+	mux.HandleFunc("/", notFound)
+
+	// Outermost first: request id, then the access log (so it carries the id), panic recovery into
+	// Twenty's envelope, CORS, and the caller's credentials for calls to other Workers.
+	var h http.Handler = mux
+	h = rpc.ForwardCaller(h)
+	h = cfg.CORS.middleware(h)
+	h = recoverPanics(h)
+	h = logging.AccessLog(h)
+	return requestid.Middleware(h)
+}

@@ -1,0 +1,37 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/twentyworkers/twenty/shared/cfworker"
+	"github.com/twentyworkers/twenty/shared/conformance"
+	"github.com/twentyworkers/twenty/shared/d1"
+	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/logging"
+	"github.com/twentyworkers/twenty/shared/queue/cfqueue"
+	"github.com/twentyworkers/twenty/shared/queue/queuetest"
+)
+
+func main() {
+	logging.Setup("jobs", os.Stdout)
+	control, err := d1.Open("CONTROL")
+	if err != nil {
+		panic(err) // startup only: a missing binding is a deployment error
+	}
+	q, err := cfqueue.Open("JOBS_QUEUE")
+	if err != nil {
+		panic(err)
+	}
+	c := &consumer{db: control, handlers: builtinHandlers(), retryBase: time.Second}
+	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
+	dev := http.NewServeMux()
+	devRoutes(dev, c, q)
+	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {
+		return map[string][]conformance.Check{"queue": queuetest.Checks(q)}
+	}))
+	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev), Queue: c.handleBatch, Scheduled: c.prune})
+}

@@ -1,0 +1,50 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"net/http"
+	"os"
+
+	"github.com/twentyworkers/twenty/shared/cfworker"
+	"github.com/twentyworkers/twenty/shared/conformance"
+	"github.com/twentyworkers/twenty/shared/d1"
+	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/kv/cfkv"
+	"github.com/twentyworkers/twenty/shared/kv/kvtest"
+	"github.com/twentyworkers/twenty/shared/logging"
+	"github.com/twentyworkers/twenty/shared/queue/cfqueue"
+	"github.com/twentyworkers/twenty/shared/queue/queuetest"
+)
+
+func main() {
+	logging.Setup("records", os.Stdout)
+	control, err := d1.Open("CONTROL")
+	if err != nil {
+		panic(err) // startup only: a missing binding is a deployment error
+	}
+	shard, err := d1.Open("DB_0")
+	if err != nil {
+		panic(err)
+	}
+	cache, err := cfkv.Open("CACHE")
+	if err != nil {
+		panic(err)
+	}
+	jobs, err := cfqueue.Open("JOBS_QUEUE")
+	if err != nil {
+		panic(err)
+	}
+	probes := []health.Probe{
+		health.SQL("CONTROL", control.DB), health.SQL("DB_0", shard.DB),
+		health.KV("CACHE", cache), health.Bound("JOBS_QUEUE", "queue", jobs),
+	}
+	dev := http.NewServeMux()
+	dev.Handle("/__dev/conformance", conformance.Handler(func(r *http.Request) map[string][]conformance.Check {
+		return map[string][]conformance.Check{
+			"kv":    kvtest.Checks(cache, "conformance/records/"+r.Header.Get("X-Request-Id")+"/"),
+			"queue": queuetest.Checks(jobs),
+		}
+	}))
+	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev)})
+}
