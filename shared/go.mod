@@ -3,14 +3,9 @@ module github.com/twentyworkers/twenty/shared
 go 1.26.8
 
 require (
-	connectrpc.com/connect v1.21.1 // indirect
-	github.com/google/go-cmp v0.7.0 // indirect
-	github.com/ncruces/go-sqlite3 v0.35.3 // indirect
 	github.com/ncruces/go-sqlite3-wasm/v3 v3.2.35304 // indirect
 	github.com/ncruces/julianday v1.0.0 // indirect
-	github.com/syumai/workers v0.33.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
-	google.golang.org/protobuf v1.36.11 // indirect
 )
 
 tool (
@@ -18,6 +13,13 @@ tool (
 	google.golang.org/protobuf/cmd/protoc-gen-go
 )
 
-require github.com/twentyworkers/twenty/migrations v0.0.0
+require (
+	connectrpc.com/connect v1.21.1
+	github.com/google/go-cmp v0.7.0
+	github.com/ncruces/go-sqlite3 v0.35.3
+	github.com/syumai/workers v0.33.0
+	github.com/twentyworkers/twenty/migrations v0.0.0
+	google.golang.org/protobuf v1.36.11
+)
 
 replace github.com/twentyworkers/twenty/migrations => ../migrations

@@ -128,6 +128,7 @@ func (g *gateway) forwardToService(w http.ResponseWriter, r *http.Request) {
 	req.Header.Set(rpc.DevHeader, "1")
 	res, err := client.Do(req)
 	if err != nil {
+		slog.ErrorContext(r.Context(), "forward to service failed", "service", r.PathValue("service"), "error", err.Error())
 		writeError(w, http.StatusBadGateway, "BadGatewayException", "Service unreachable")
 		return
 	}

@@ -142,12 +142,13 @@ func recordRun(job *jobsv1.Job, status string, attempts int, lastError string) d
 	return d1.Stmt{SQL: upsertRunSQL, Args: []any{job.GetId(), job.GetType(), job.GetWorkspaceId(), status, attempts, lastError, job.GetRequestId()}}
 }
 
-// insertDeadLetter keeps the whole job as protobuf JSON (payload base64), keyed by its id.
+// insertDeadLetter keeps the whole job as protobuf JSON (payload base64), keyed by its id. Its
+// attempts are those recorded for the job's runs (a dead-letter delivery counts its own from 1).
 func insertDeadLetter(job *jobsv1.Job, queue string, attempts int) d1.Stmt {
 	return d1.Stmt{
 		SQL: `INSERT INTO dead_letters (id, queue, type, workspace_id, job_json, attempts)
-VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		Args: []any{job.GetId(), queue, job.GetType(), job.GetWorkspaceId(), protojson.Format(job), attempts},
+VALUES (?, ?, ?, ?, ?, COALESCE((SELECT attempts FROM job_runs WHERE id = ?), ?)) ON CONFLICT (id) DO NOTHING`,
+		Args: []any{job.GetId(), queue, job.GetType(), job.GetWorkspaceId(), protojson.Format(job), job.GetId(), attempts},
 	}
 }
 

@@ -53,6 +53,7 @@ class GoInstance {
       for (const w of this.waiters.splice(0)) w.resolve();
     };
     const go = new Go();
+    this.go = go;
     const wasmExit = go.importObject.gojs["runtime.wasmExit"];
     go.importObject.gojs["runtime.wasmExit"] = (sp) => {
       wasmExit(sp);
@@ -66,6 +67,10 @@ class GoInstance {
     if (this.exited) return;
     this.exited = true;
     log("ERROR", "go instance exited", { reason });
+    // wasm_exec.js leaves the dead program's timers (a goroutine's sleep, say) pending; each would
+    // call into it and throw "Go program has already exited" from a timer callback.
+    for (const timer of this.go._scheduledTimeouts.values()) clearTimeout(timer);
+    this.go._scheduledTimeouts.clear();
     const err = new Error(`Go program exited: ${reason}`);
     for (const w of this.waiters.splice(0)) w.reject(err);
     for (const reject of this.inflight) reject(err);
@@ -133,16 +138,16 @@ function forwardRequest(request, body, goHeaders) {
 
 // createWorker returns a module Worker's handlers running on mod (a compiled Go wasm module).
 // options.beforeGo(request, env, ctx) may answer a request in JS, returning a Response, or
-// return undefined to let Go handle it.
+// return undefined to let Go handle it; if it fails, the request answers the 500 envelope.
 export function createWorker(mod, options = {}) {
   const instance = createRuntime(mod);
   return {
     async fetch(request, env, ctx) {
-      if (options.beforeGo) {
-        const early = await options.beforeGo(request, env, ctx);
-        if (early) return early;
-      }
       try {
+        if (options.beforeGo) {
+          const early = await options.beforeGo(request, env, ctx);
+          if (early) return early;
+        }
         const go = await instance(env);
         const hasBody = request.method !== "GET" && request.method !== "HEAD";
         const body = hasBody ? new Uint8Array(await request.arrayBuffer()) : null;
@@ -151,7 +156,8 @@ export function createWorker(mod, options = {}) {
         if (target) {
           const binding = env[target[1]];
           if (!binding) throw new Error(`forward to unknown binding ${target[1]}`);
-          return binding.fetch(forwardRequest(request, body, res.headers));
+          // Awaited, so that a failing binding answers the 500 envelope below, not a rejection.
+          return await binding.fetch(forwardRequest(request, body, res.headers));
         }
         return new Response(NULL_BODY.has(res.status) ? null : res.body, {
           status: res.status,
