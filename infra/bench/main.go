@@ -1,0 +1,372 @@
+// Command bench is a small HTTP load generator for comparing latencies of
+// the Go Workers stack (or any other server, such as a real Twenty).
+//
+// Usage:
+//
+//	go run ./bench [flags] [path ...]
+//
+// With no -base it starts the local stack (one `wrangler dev` running all the
+// service configs, see package devstack), benchmarks it and stops it. Paths
+// default to /healthz /__dev/direct /__dev/baseline /__dev/hop. For each path
+// it sends -warmup requests, then -n measured requests over -c connections,
+// and prints latency percentiles (nearest rank, successful requests only),
+// error counts and throughput, followed by budget ratios, the
+// /__dev/instance check and the wasm sizes.
+//
+// Examples:
+//
+//	go run ./bench                                  # local stack, default paths
+//	go run ./bench -c 16 -n 2000 /__dev/direct      # throughput
+//	go run ./bench -base http://localhost:3000 -token "$TOKEN" /healthz
+//	go run ./bench -base http://localhost:3000 -method POST \
+//	    -header Content-Type:application/json -body @query.json /graphql
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/twentyworkers/twenty/infra/devstack"
+)
+
+const defaultConfigs = "services/gateway/wrangler.jsonc,services/auth/wrangler.jsonc," +
+	"services/records/wrangler.jsonc,services/files/wrangler.jsonc," +
+	"services/jobs/wrangler.jsonc,services/realtime/wrangler.jsonc"
+
+// reloadMarker is what wrangler dev prints after a hot reload.
+const reloadMarker = "Local server updated and ready"
+
+var defaultPaths = []string{"/healthz", "/__dev/direct", "/__dev/baseline", "/__dev/hop"}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// listFlag collects a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// config holds the parsed command line.
+type config struct {
+	base, token, method, body  string
+	headers, vars              listFlag
+	n, c, warmup               int
+	timeout                    time.Duration
+	sizes                      bool
+	root                       string
+	configs                    string
+	migrateConfig, migrateBind string
+	readyPath                  string
+	startTimeout               time.Duration
+	stackLog                   bool
+	paths                      []string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := &config{}
+	fs.StringVar(&cfg.base, "base", "", "base URL of the server; empty starts the local stack")
+	fs.StringVar(&cfg.token, "token", "", "sent as `Authorization: Bearer <token>` when set")
+	fs.IntVar(&cfg.n, "n", 500, "measured requests per path")
+	fs.IntVar(&cfg.c, "c", 1, "concurrent connections (1 = sequential, used for latency comparisons)")
+	fs.IntVar(&cfg.warmup, "warmup", 30, "warm-up requests per path, not measured")
+	fs.StringVar(&cfg.method, "method", http.MethodGet, "HTTP method")
+	fs.StringVar(&cfg.body, "body", "", "request body; @file reads it from a file")
+	fs.Var(&cfg.headers, "header", "extra request header `K:V` (repeatable)")
+	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "per-request timeout")
+	fs.BoolVar(&cfg.sizes, "sizes", false, "print raw and gzip -9 sizes of services/*/build/app.wasm (default true when -base is empty)")
+	fs.StringVar(&cfg.root, "root", "", "repository root (default: the directory holding go.work above the working directory)")
+	fs.StringVar(&cfg.configs, "configs", defaultConfigs, "local stack: comma-separated wrangler configs relative to -root, primary first")
+	fs.StringVar(&cfg.migrateConfig, "migrate-config", "services/auth/wrangler.jsonc", "local stack: config whose D1 migrations are applied first (empty = none)")
+	fs.StringVar(&cfg.migrateBind, "migrate-binding", "CONTROL", "local stack: D1 binding to migrate")
+	fs.Var(&cfg.vars, "var", "local stack: extra `K:V` for wrangler --var (repeatable; DEV_ROUTES:true is always set)")
+	fs.StringVar(&cfg.readyPath, "ready", "/healthz", "local stack: path polled until it answers 200")
+	fs.DurationVar(&cfg.startTimeout, "start-timeout", 90*time.Second, "local stack: startup timeout")
+	fs.BoolVar(&cfg.stackLog, "stack-log", false, "local stack: copy wrangler output to stderr")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: bench [flags] [path ...]\n\npaths default to %s\n\n", strings.Join(defaultPaths, " "))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	sizesSet := false
+	fs.Visit(func(f *flag.Flag) { sizesSet = sizesSet || f.Name == "sizes" })
+	if !sizesSet {
+		cfg.sizes = cfg.base == ""
+	}
+	cfg.paths = fs.Args()
+	if len(cfg.paths) == 0 {
+		cfg.paths = defaultPaths
+	}
+	for i, p := range cfg.paths {
+		if !strings.HasPrefix(p, "/") {
+			cfg.paths[i] = "/" + p
+		}
+	}
+	switch {
+	case cfg.n < 1:
+		return nil, errors.New("-n must be at least 1")
+	case cfg.c < 1:
+		return nil, errors.New("-c must be at least 1")
+	case cfg.warmup < 0:
+		return nil, errors.New("-warmup must not be negative")
+	}
+	return cfg, nil
+}
+
+// run is main without the process exit, for tests.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	header := http.Header{}
+	var host string
+	for _, h := range cfg.headers {
+		k, v, found := strings.Cut(h, ":")
+		if !found || strings.TrimSpace(k) == "" {
+			return fmt.Errorf("bad -header %q, want K:V", h)
+		}
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if http.CanonicalHeaderKey(k) == "Host" {
+			host = v
+			continue
+		}
+		header.Add(k, v)
+	}
+	if cfg.token != "" {
+		header.Set("Authorization", "Bearer "+cfg.token)
+	}
+	body := []byte(cfg.body)
+	if file, ok := strings.CutPrefix(cfg.body, "@"); ok {
+		if body, err = os.ReadFile(file); err != nil {
+			return fmt.Errorf("reading -body: %w", err)
+		}
+	}
+
+	root := cfg.root
+	if root == "" && (cfg.base == "" || cfg.sizes) {
+		if root, err = devstack.RepoRoot(); err != nil {
+			return err
+		}
+	}
+
+	base := strings.TrimRight(cfg.base, "/")
+	var startInfo string
+	var stack *devstack.Stack
+	if base == "" {
+		stack, err = startStack(ctx, cfg, root, stderr)
+		if err != nil {
+			return err
+		}
+		defer stack.Stop()
+		base = stack.BaseURL
+		startInfo = fmt.Sprintf(" (local stack: migrations %.2fs, wrangler ready %.2fs, first 200 %.2fs)",
+			stack.MigrateTime.Seconds(), stack.ReadyTime.Seconds(), stack.FirstOKTime.Seconds())
+	}
+
+	tg := &target{
+		client: newClient(cfg.c, cfg.timeout),
+		base:   base,
+		method: strings.ToUpper(cfg.method),
+		body:   body,
+		header: header,
+		host:   host,
+	}
+	fmt.Fprintf(stdout, "base: %s%s\n", base, startInfo)
+	fmt.Fprintf(stdout, "load: %s, n=%d per path, c=%d, warmup=%d per path; latency over successful requests (2xx/3xx), nearest-rank percentiles\n\n",
+		tg.method, cfg.n, cfg.c, cfg.warmup)
+
+	reloads := func() int {
+		if stack == nil {
+			return 0
+		}
+		return strings.Count(stack.Output(), reloadMarker)
+	}
+	reloadsBefore := reloads()
+	before, instErr := tg.instance(ctx)
+	var results []pathResult
+	sent := 0
+	for _, p := range cfg.paths {
+		if cfg.warmup > 0 {
+			fmt.Fprintf(stderr, "bench: warming up %s (%d)\n", p, cfg.warmup)
+			w := tg.load(ctx, p, cfg.warmup, cfg.c)
+			sent += w.sent
+		}
+		fmt.Fprintf(stderr, "bench: measuring %s (%d)\n", p, cfg.n)
+		r := tg.load(ctx, p, cfg.n, cfg.c)
+		sent += r.sent
+		results = append(results, r)
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("interrupted: %w", err)
+		}
+	}
+	printResults(stdout, results)
+	printRatios(stdout, results)
+	if instErr == nil {
+		after, err := tg.instance(ctx)
+		printInstance(stdout, before, after, err, sent)
+	} else {
+		fmt.Fprintf(stdout, "\ninstance: /__dev/instance not available (%v)\n", instErr)
+	}
+	if n := reloads() - reloadsBefore; n > 0 {
+		fmt.Fprintf(stdout, "  note: wrangler reloaded the stack %d time(s) during the load (a build/app.wasm or source changed)\n", n)
+	}
+	if cfg.sizes {
+		if err := printSizes(stdout, root); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func startStack(ctx context.Context, cfg *config, root string, stderr io.Writer) (*devstack.Stack, error) {
+	o := devstack.Options{
+		Root:           root,
+		MigrateConfig:  cfg.migrateConfig,
+		MigrateBinding: cfg.migrateBind,
+		Vars:           map[string]string{"DEV_ROUTES": "true"},
+		ReadyPath:      cfg.readyPath,
+		Timeout:        cfg.startTimeout,
+	}
+	for _, c := range strings.Split(cfg.configs, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			o.Configs = append(o.Configs, c)
+		}
+	}
+	for _, kv := range cfg.vars {
+		k, v, found := strings.Cut(kv, ":")
+		if !found || k == "" {
+			return nil, fmt.Errorf("bad -var %q, want K:V", kv)
+		}
+		o.Vars[k] = v
+	}
+	if cfg.stackLog {
+		o.Log = stderr
+	}
+	fmt.Fprintf(stderr, "bench: starting local stack (%d configs) in %s\n", len(o.Configs), root)
+	s, err := devstack.Start(ctx, o)
+	if err != nil {
+		return nil, fmt.Errorf("starting local stack: %w", err)
+	}
+	return s, nil
+}
+
+func printResults(w io.Writer, results []pathResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "path\tn\terrors\tp50 ms\tp90 ms\tp99 ms\tmean ms\treq/s")
+	for _, r := range results {
+		p50, p90, p99, mean := "-", "-", "-", "-"
+		if r.lat.N > 0 {
+			p50, p90, p99, mean = Millis(r.lat.P50), Millis(r.lat.P90), Millis(r.lat.P99), Millis(r.lat.Mean)
+		}
+		rps := 0.0
+		if r.elapsed > 0 {
+			rps = float64(r.sent) / r.elapsed.Seconds()
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%.1f\n", r.path, r.sent, r.errors, p50, p90, p99, mean, rps)
+	}
+	tw.Flush()
+	for _, r := range results {
+		if r.errors == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "  %s statuses: %s\n", r.path, Histogram(r.statuses))
+		if r.firstErr != nil {
+			fmt.Fprintf(w, "  %s first transport error: %v\n", r.path, r.firstErr)
+		}
+	}
+}
+
+// printRatios prints the latency budgets that apply to the paths that ran.
+func printRatios(w io.Writer, results []pathResult) {
+	p50 := map[string]time.Duration{}
+	for _, r := range results {
+		if r.lat.N > 0 {
+			p50[r.path] = r.lat.P50
+		}
+	}
+	has := func(paths ...string) bool {
+		for _, p := range paths {
+			if _, ok := p50[p]; !ok {
+				return false
+			}
+		}
+		return true
+	}
+	verdict := func(within bool) string {
+		if within {
+			return "ok"
+		}
+		return "OVER BUDGET"
+	}
+	var lines []string
+	if has("/healthz", "/__dev/baseline") && p50["/__dev/baseline"] > 0 {
+		r := float64(p50["/healthz"]) / float64(p50["/__dev/baseline"])
+		lines = append(lines, fmt.Sprintf("healthz/baseline p50 ratio = %.2f (budget <= 1.50) %s", r, verdict(r <= 1.5)))
+	}
+	if has("/__dev/direct", "/__dev/baseline") && p50["/__dev/baseline"] > 0 {
+		r := float64(p50["/__dev/direct"]) / float64(p50["/__dev/baseline"])
+		lines = append(lines, fmt.Sprintf("direct/baseline p50 ratio = %.2f", r))
+	}
+	if has("/__dev/hop", "/__dev/direct") {
+		d := p50["/__dev/hop"] - p50["/__dev/direct"]
+		lines = append(lines, fmt.Sprintf("connect hop adds = %s ms p50 (budget <= 4 ms) %s", Millis(d), verdict(d <= 4*time.Millisecond)))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nratios")
+	for _, l := range lines {
+		fmt.Fprintln(w, "  "+l)
+	}
+}
+
+// printInstance reports whether one Go instance served the whole load.
+func printInstance(w io.Writer, before, after instanceInfo, afterErr error, sent int) {
+	fmt.Fprintln(w, "\ninstance (/__dev/instance)")
+	if afterErr != nil {
+		fmt.Fprintf(w, "  before: id=%s requestsServed=%d; second read failed: %v\n", before.InstanceID, before.RequestsServed, afterErr)
+		return
+	}
+	fmt.Fprintf(w, "  before: id=%s requestsServed=%d\n", before.InstanceID, before.RequestsServed)
+	fmt.Fprintf(w, "  after:  id=%s requestsServed=%d\n", after.InstanceID, after.RequestsServed)
+	if before.InstanceID != after.InstanceID {
+		fmt.Fprintln(w, "  same instance: no (the instance was replaced during the load; counts are not comparable)")
+		return
+	}
+	delta := after.RequestsServed - before.RequestsServed
+	fmt.Fprintln(w, "  same instance: yes")
+	note := "matches"
+	switch delta - int64(sent) {
+	case 0:
+	case 1:
+		note = "matches, +1 for the second read"
+	default:
+		note = "does not match: other clients, or requests served elsewhere"
+	}
+	fmt.Fprintf(w, "  counted %d requests between the reads, sent %d (warm-up included): %s\n", delta, sent, note)
+}
