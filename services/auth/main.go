@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	logging.Setup("auth", os.Stdout)
+	logging.Setup("auth", os.Stdout, cfworker.Var("LOG_LEVEL"))
 	control, err := d1.Open("CONTROL")
 	if err != nil {
 		panic(err) // startup only: a missing binding is a deployment error

@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	logging.Setup("files", os.Stdout)
+	logging.Setup("files", os.Stdout, cfworker.Var("LOG_LEVEL"))
 	control, err := d1.Open("CONTROL")
 	if err != nil {
 		panic(err) // startup only: a missing binding is a deployment error

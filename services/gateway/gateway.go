@@ -5,6 +5,7 @@ package main
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1/authv1connect"
@@ -67,11 +68,14 @@ type gateway struct {
 	auth     authv1connect.AuthServiceClient
 	realtime realtimev1connect.RealtimeServiceClient
 	cache    kv.Store
+
+	healthzCache healthzCache
+	now          func() time.Time // the clock, replaced in tests
 }
 
 // newGateway builds the gateway's handler. clients maps each backend's name to the HTTP client
 // reaching it (a service binding on workerd, an httptest server in tests).
-func newGateway(cfg config, clients map[string]connect.HTTPClient, cache kv.Store) http.Handler {
+func newGateway(cfg config, clients map[string]connect.HTTPClient, cache kv.Store) (http.Handler, *gateway) {
 	opts := rpc.ClientOptions()
 	g := &gateway{
 		cfg:      cfg,
@@ -79,6 +83,7 @@ func newGateway(cfg config, clients map[string]connect.HTTPClient, cache kv.Stor
 		auth:     authv1connect.NewAuthServiceClient(clients["auth"], baseURL, opts...),
 		realtime: realtimev1connect.NewRealtimeServiceClient(clients["realtime"], baseURL, opts...),
 		cache:    cache,
+		now:      time.Now,
 	}
 	for _, b := range backends {
 		c := connect.NewClient[commonv1.HealthRequest, commonv1.HealthResponse](clients[b.name], baseURL+b.healthProcedure, opts...)
@@ -99,5 +104,5 @@ func newGateway(cfg config, clients map[string]connect.HTTPClient, cache kv.Stor
 	h = cfg.CORS.middleware(h)
 	h = recoverPanics(h)
 	h = logging.AccessLog(h)
-	return requestid.Middleware(h)
+	return requestid.Middleware(h), g
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,13 +53,18 @@ func (f fakeRealtime) Publish(ctx context.Context, req *realtimev1.PublishReques
 	return &realtimev1.PublishResponse{Delivered: uint32(n)}, nil
 }
 
-func up(name string) *health.Checker {
-	return &health.Checker{Service: name, Probes: []health.Probe{{Name: "DB", Kind: "d1", Check: func(context.Context) error { return nil }}}}
+func up(name string, probes *atomic.Int64) *health.Checker {
+	return &health.Checker{Service: name, Probes: []health.Probe{{Name: "DB", Kind: "d1", Check: func(context.Context) error {
+		probes.Add(1)
+		return nil
+	}}}}
 }
 
 // stack is the gateway in front of five backends reached over real HTTP, as service bindings are.
 type stack struct {
 	gateway http.Handler
+	gw      *gateway
+	probes  atomic.Int64 // binding probes the backends ran
 	hub     *fanoutmem.Hub
 	cache   *kvmem.Memory
 }
@@ -66,14 +72,14 @@ type stack struct {
 // newStack starts the backends; down names one whose binding probe fails, gone one that does not answer.
 func newStack(t *testing.T, cfg config, down, gone string) *stack {
 	t.Helper()
+	s := &stack{hub: fanoutmem.New(), cache: kvmem.New()}
 	checker := func(name string) *health.Checker {
-		c := up(name)
+		c := up(name, &s.probes)
 		if name == down {
 			c.Probes = []health.Probe{{Name: "BUCKET", Kind: "r2", Check: func(context.Context) error { return errors.New("bucket unreachable") }}}
 		}
 		return c
 	}
-	s := &stack{hub: fanoutmem.New(), cache: kvmem.New()}
 	opts := rpc.HandlerOptions()
 	handlers := map[string]func() (string, http.Handler){
 		"auth":     func() (string, http.Handler) { return authv1connect.NewAuthServiceHandler(fakeAuth{checker("auth")}, opts...) },
@@ -97,7 +103,7 @@ func newStack(t *testing.T, cfg config, down, gone string) *stack {
 		// The binding decides where a call goes; emulate it by rewriting the fixed base URL.
 		clients[name] = rewriteHost{srv.URL, srv.Client()}
 	}
-	s.gateway = newGateway(cfg, clients, s.cache)
+	s.gateway, s.gw = newGateway(cfg, clients, s.cache)
 	return s
 }
 
@@ -313,5 +319,22 @@ func TestHopAndInstance(t *testing.T) {
 	}](t, s.do(t, http.MethodGet, "/__dev/instance", ""))
 	if inst.InstanceID == "" {
 		t.Error("instance has no id")
+	}
+}
+
+func TestHealthzReusesARecentCheck(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	for range 3 {
+		if rec := s.do(t, http.MethodGet, "/healthz", ""); rec.Code != http.StatusOK {
+			t.Fatalf("GET /healthz = %d", rec.Code)
+		}
+	}
+	if got := s.probes.Load(); got != 5 {
+		t.Errorf("three /healthz within %s ran %d binding probes, want 5 (one check of five services)", healthzTTL, got)
+	}
+	s.gw.now = func() time.Time { return time.Now().Add(healthzTTL) }
+	s.do(t, http.MethodGet, "/healthz", "")
+	if got := s.probes.Load(); got != 10 {
+		t.Errorf("after %s, /healthz ran %d probes in all, want 10 (a fresh check)", healthzTTL, got)
 	}
 }

@@ -13,6 +13,20 @@ import (
 // healthTimeout bounds the whole /healthz fan-out: a service slower than this is reported down.
 const healthTimeout = 5 * time.Second
 
+// healthzTTL is how long this isolate reuses one /healthz result. Monitors poll it often, and each
+// fresh check costs every Worker a round of binding reads (billed D1, KV and R2 operations): a
+// public endpoint must not multiply cost per hit. An outage still shows within healthzTTL.
+const healthzTTL = 2 * time.Second
+
+// healthzCache holds the last /healthz answer. Its mutex also makes concurrent requests that find it
+// stale wait for one fresh check instead of each starting their own.
+type healthzCache struct {
+	mu     sync.Mutex
+	at     time.Time
+	status int
+	body   healthzBody
+}
+
 // healthFunc calls one service's Health RPC.
 type healthFunc func(context.Context, *connect.Request[commonv1.HealthRequest]) (*connect.Response[commonv1.HealthResponse], error)
 
@@ -48,10 +62,24 @@ func upOrDown(ok bool) string {
 	return "down"
 }
 
-// healthz asks every service for a deep health check over its binding, concurrently, and answers
-// 200 when all are up, 503 naming the ones that are not.
+// healthz answers 200 when every service is up, 503 naming the ones that are not, from a check at
+// most healthzTTL old.
 func (g *gateway) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	c := &g.healthzCache
+	c.mu.Lock()
+	if c.at.IsZero() || g.now().Sub(c.at) >= healthzTTL {
+		c.status, c.body = g.checkAll(r.Context())
+		c.at = g.now()
+	}
+	status, body := c.status, c.body
+	c.mu.Unlock()
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, status, body)
+}
+
+// checkAll asks every service for a deep health check over its binding, concurrently.
+func (g *gateway) checkAll(ctx context.Context) (int, healthzBody) {
+	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
 	defer cancel()
 
 	statuses := make([]serviceStatus, len(g.services))
@@ -74,12 +102,10 @@ func (g *gateway) healthz(w http.ResponseWriter, r *http.Request) {
 			body.Status = "error"
 		}
 	}
-	status := http.StatusOK
 	if body.Status != "ok" {
-		status = http.StatusServiceUnavailable
+		return http.StatusServiceUnavailable, body
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, status, body)
+	return http.StatusOK, body
 }
 
 func checkService(ctx context.Context, call healthFunc) serviceStatus {

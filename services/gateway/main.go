@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	logging.Setup("gateway", os.Stdout)
+	logging.Setup("gateway", os.Stdout, cfworker.Var("LOG_LEVEL"))
 	clients := map[string]connect.HTTPClient{}
 	for _, b := range backends {
 		c, err := jsfetch.Binding(b.binding)
@@ -26,5 +26,6 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	cfworker.Serve(cfworker.Handlers{Fetch: newGateway(parseConfig(cfworker.Var), clients, cache)})
+	h, _ := newGateway(parseConfig(cfworker.Var), clients, cache)
+	cfworker.Serve(cfworker.Handlers{Fetch: h})
 }

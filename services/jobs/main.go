@@ -17,7 +17,7 @@ import (
 )
 
 func main() {
-	logging.Setup("jobs", os.Stdout)
+	logging.Setup("jobs", os.Stdout, cfworker.Var("LOG_LEVEL"))
 	control, err := d1.Open("CONTROL")
 	if err != nil {
 		panic(err) // startup only: a missing binding is a deployment error

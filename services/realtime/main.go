@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	logging.Setup("realtime", os.Stdout)
+	logging.Setup("realtime", os.Stdout, cfworker.Var("LOG_LEVEL"))
 	ns := js.Global().Get("context").Get("env").Get("ROOMS")
 	if ns.IsUndefined() {
 		panic("no ROOMS Durable Object binding") // startup only: a deployment error

@@ -18,7 +18,7 @@ import (
 )
 
 func main() {
-	logging.Setup("records", os.Stdout)
+	logging.Setup("records", os.Stdout, cfworker.Var("LOG_LEVEL"))
 	control, err := d1.Open("CONTROL")
 	if err != nil {
 		panic(err) // startup only: a missing binding is a deployment error

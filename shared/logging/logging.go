@@ -13,17 +13,29 @@ import (
 	"github.com/twentyworkers/twenty/shared/requestid"
 )
 
-// New returns a JSON logger for service writing to w.
-func New(service string, w io.Writer) *slog.Logger {
-	h := slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo})
+// New returns a JSON logger for service writing to w, dropping records below level.
+func New(service string, w io.Writer, level slog.Leveler) *slog.Logger {
+	h := slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})
 	return slog.New(requestIDHandler{h}).With("service", service)
 }
 
-// Setup makes New(service, w) the default logger, so slog.InfoContext(ctx, ...) anywhere logs JSON
-// with the request id.
-func Setup(service string, w io.Writer) {
-	slog.SetDefault(New(service, w))
+// Setup makes New(service, w, ParseLevel(level)) the default logger, so slog.InfoContext(ctx, ...)
+// anywhere logs JSON with the request id. level is a Worker's LOG_LEVEL var.
+func Setup(service string, w io.Writer, level string) {
+	slog.SetDefault(New(service, w, ParseLevel(level)))
 }
+
+// ParseLevel reads "debug", "info", "warn" or "error" (any case); anything else is info.
+func ParseLevel(s string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// SlowRequest is the duration from which a request is logged as a warning.
+const SlowRequest = time.Second
 
 // requestIDHandler adds the request id found in the record's context.
 type requestIDHandler struct{ slog.Handler }
@@ -45,21 +57,29 @@ func (h requestIDHandler) WithGroup(name string) slog.Handler {
 
 // AccessLog logs one line per request after it is served: method, path (no query: it may hold a
 // token), status, bytes and duration. Put it inside requestid.Middleware.
+//
+// Workers already records every invocation (method, URL, status, time), and a log line per request
+// costs about a millisecond locally, so the line is at debug level (LOG_LEVEL=debug shows it),
+// except for server errors (error) and slow requests (warn).
 func AccessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		level := slog.LevelInfo
-		if rec.status >= 500 {
+		elapsed := time.Since(start)
+		level := slog.LevelDebug
+		switch {
+		case rec.status >= 500:
 			level = slog.LevelError
+		case elapsed >= SlowRequest:
+			level = slog.LevelWarn
 		}
 		slog.Log(r.Context(), level, "request",
 			"method", r.Method,
 			"path", r.URL.Path,
 			"status", rec.status,
 			"bytes", rec.bytes,
-			"duration_ms", float64(time.Since(start).Microseconds())/1000)
+			"duration_ms", float64(elapsed.Microseconds())/1000)
 	})
 }
 
