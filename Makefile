@@ -96,8 +96,21 @@ test-js: tools shared/js/build/wasm_exec.js ## Node tests of the JS glue and the
 test-e2e: tools build ## End-to-end tests on the real local stack (wrangler dev, local D1/KV/R2/Queues/DO)
 	cd infra && go test -tags e2e -count=1 -v ./e2e/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
+.PHONY: check-deploy
+check-deploy: tools build ## Bundle every Worker as `wrangler deploy` would, without deploying
+	@mkdir -p build
+	@for s in $(SERVICES); do \
+		wrangler deploy --dry-run --outdir build/dry/$$s -c services/$$s/wrangler.jsonc >build/dry-$$s.log 2>&1 \
+			|| { cat build/dry-$$s.log; echo "deploy bundle of $$s failed"; exit 1; }; \
+		echo "deploy bundle ok: $$s ($$(grep -o 'Total Upload: .*' build/dry-$$s.log))"; \
+	done
+
+.PHONY: deploy
+deploy: tools build ## Deploy everything to Cloudflare (needs CLOUDFLARE_API_TOKEN)
+	infra/deploy.sh
+
 .PHONY: test
-test: tools checkgenerate vet test-go build test-js test-e2e ## Everything that must stay green
+test: tools checkgenerate vet test-go build test-js check-deploy test-e2e ## Everything that must stay green
 	@echo "make test: all green"
 
 .PHONY: bench
