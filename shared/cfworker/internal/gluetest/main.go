@@ -20,7 +20,7 @@ import (
 var waited atomic.Bool
 
 func main() {
-	logging.Setup("gluetest", os.Stdout)
+	logging.Setup("gluetest", os.Stdout, "debug")
 	cfworker.Serve(cfworker.Handlers{Fetch: newMux(), Queue: handleBatch, Scheduled: runCron})
 }
 
