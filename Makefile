@@ -66,12 +66,19 @@ build: shared/js/build/wasm_exec.js ## Build every Worker to services/*/build/ap
 
 # --- local stack -----------------------------------------------------------------------------
 
+# A local AUTH_KEY_SECRET for wrangler dev, made once; .dev.vars is git-ignored.
+services/auth/.dev.vars:
+	printf 'AUTH_KEY_SECRET=%s\n' "$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > $@
+
+.PHONY: secrets
+secrets: services/auth/.dev.vars
+
 .PHONY: migrate
 migrate: tools ## Apply D1 migrations to the local state folder
 	CI=true wrangler d1 migrations apply CONTROL --local --persist-to $(STATE) -c services/auth/wrangler.jsonc
 
 .PHONY: dev
-dev: tools build migrate ## Build and serve the whole stack on http://127.0.0.1:$(PORT)
+dev: tools build secrets migrate ## Build and serve the whole stack on http://127.0.0.1:$(PORT)
 	wrangler dev $(addprefix -c ,$(CONFIGS)) --ip 127.0.0.1 --port $(PORT) \
 		--inspector-port $(INSPECTOR_PORT) --persist-to $(STATE) --var DEV_ROUTES:true \
 		--show-interactive-dev-session=false
@@ -93,7 +100,7 @@ test-js: tools shared/js/build/wasm_exec.js ## Node tests of the JS glue and the
 	node --test "shared/js/*.test.mjs" # a glob: node >= 21 no longer searches a directory argument
 
 .PHONY: test-e2e
-test-e2e: tools build ## End-to-end tests on the real local stack (wrangler dev, local D1/KV/R2/Queues/DO)
+test-e2e: tools build secrets ## End-to-end tests on the real local stack (wrangler dev, local D1/KV/R2/Queues/DO)
 	cd infra && go test -tags e2e -count=1 -v ./e2e/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
 .PHONY: check-deploy
@@ -114,7 +121,7 @@ test: tools checkgenerate vet test-go build test-js check-deploy test-e2e ## Eve
 	@echo "make test: all green"
 
 .PHONY: bench
-bench: tools build ## Load figures (p50/p90/p99, req/s, ratios) and wasm sizes; BENCH_ARGS="-base … -token …"
+bench: tools build secrets ## Load figures (p50/p90/p99, req/s, ratios) and wasm sizes; BENCH_ARGS="-base … -token …"
 	cd infra && go run ./bench -root .. $(BENCH_ARGS)
 
 .PHONY: clean

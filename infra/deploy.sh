@@ -49,6 +49,11 @@ for s in "${services[@]}"; do
 done
 
 CI=true wrangler d1 migrations apply CONTROL --remote -c "$out/auth.wrangler.jsonc"
+
+# AUTH_KEY_SECRET seals the signing keys in D1: set it once, never rotate it by accident.
+if ! wrangler secret list -c "$out/auth.wrangler.jsonc" 2>/dev/null | grep -q AUTH_KEY_SECRET; then
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | wrangler secret put AUTH_KEY_SECRET -c "$out/auth.wrangler.jsonc"
+fi
 for s in "${services[@]}"; do
   wrangler deploy -c "$out/$s.wrangler.jsonc"
 done

@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"strings"
@@ -26,6 +28,8 @@ func call(t *testing.T, method, path string, body io.Reader, headers ...string) 
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
+	// Each test is its own client address, so rate limit budgets never leak between tests.
+	req.Header.Set("CF-Connecting-IP", testAddress(t))
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -77,4 +81,12 @@ type envelope struct {
 	StatusCode int      `json:"statusCode"`
 	Error      string   `json:"error"`
 	Messages   []string `json:"messages"`
+}
+
+// testAddress is a stable documentation-range address (RFC 5737) per top-level test.
+func testAddress(t *testing.T) string {
+	h := fnv.New32a()
+	h.Write([]byte(strings.SplitN(t.Name(), "/", 2)[0]))
+	n := h.Sum32()
+	return fmt.Sprintf("192.0.2.%d", 1+n%250)
 }

@@ -53,7 +53,7 @@ func TestHealthzThroughEveryBinding(t *testing.T) {
 	}
 	want := map[string]map[string]string{
 		"gateway":  {},
-		"auth":     {"CONTROL": "d1 up", "CACHE": "kv up"},
+		"auth":     {"CONTROL": "d1 up", "CACHE": "kv up", "AUTH_KEY_SECRET": "secret up"},
 		"records":  {"CONTROL": "d1 up", "DB_0": "d1 up", "CACHE": "kv up", "JOBS_QUEUE": "queue up"},
 		"files":    {"CONTROL": "d1 up", "FILES_BUCKET": "r2 up"},
 		"jobs":     {"CONTROL": "d1 up", "JOBS_QUEUE": "queue up"},
@@ -94,6 +94,7 @@ func enqueue(t *testing.T, jobType string) string {
 }
 
 func TestQueueConsumesAndDeadLetters(t *testing.T) {
+	t.Parallel()
 	ok, failing := enqueue(t, "diagnostic.ok"), enqueue(t, "diagnostic.fail")
 
 	var run jobRun
@@ -271,6 +272,7 @@ func TestWaitUntilUsesTheRequestsOwnContext(t *testing.T) {
 }
 
 func TestConformanceOnRealBindings(t *testing.T) {
+	t.Parallel()
 	for _, path := range []string{"/__dev/conformance", "/__dev/svc/records/conformance", "/__dev/svc/files/conformance", "/__dev/svc/jobs/conformance", "/__dev/svc/realtime/conformance"} {
 		t.Run(strings.TrimPrefix(path, "/__dev/"), func(t *testing.T) {
 			r := get(t, path)

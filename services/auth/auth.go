@@ -8,16 +8,41 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
+	"time"
 
 	authv1 "github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1/authv1connect"
+	"github.com/twentyworkers/twenty/shared/d1"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/kv"
 	"github.com/twentyworkers/twenty/shared/requestid"
 	"github.com/twentyworkers/twenty/shared/rpc"
 )
 
 type server struct {
 	*health.Checker
+	store       *store
+	keys        *keyring
+	revocations kv.Store
+	records     workspaceInitializer
+	now         func() time.Time
+}
+
+// workspaceInitializer is the part of the records contract activation needs.
+type workspaceInitializer interface {
+	InitWorkspace(context.Context, *recordsv1.InitWorkspaceRequest) (*recordsv1.InitWorkspaceResponse, error)
+}
+
+// deps are what the auth Worker runs on; main wires the real bindings, tests SQLite and fakes.
+type deps struct {
+	control      *d1.DB
+	cache        kv.Store
+	records      workspaceInitializer
+	keySecret    []byte // AUTH_KEY_SECRET: seals the private signing keys
+	legacySecret string // APP_SECRET of an imported Twenty installation ("" when none)
+	probes       []health.Probe
+	now          func() time.Time
 }
 
 // IdentifyCaller implements authv1connect.AuthServiceHandler.
@@ -37,8 +62,20 @@ func (s *server) IdentifyCaller(ctx context.Context, _ *authv1.IdentifyCallerReq
 }
 
 // newHandler serves the auth contract; dev adds the Worker's /__dev/ routes (nil: none).
-func newHandler(probes []health.Probe, dev http.Handler) http.Handler {
+func newHandler(d deps, dev http.Handler) http.Handler {
+	if d.now == nil {
+		d.now = time.Now
+	}
+	st := &store{db: d.control}
+	srv := &server{
+		Checker:     &health.Checker{Service: "auth", Probes: d.probes},
+		store:       st,
+		keys:        &keyring{store: st, secret: d.keySecret, legacySecret: d.legacySecret, now: d.now},
+		revocations: d.cache,
+		records:     d.records,
+		now:         d.now,
+	}
 	mux := rpc.ServiceMux(dev)
-	mux.Handle(authv1connect.NewAuthServiceHandler(&server{Checker: &health.Checker{Service: "auth", Probes: probes}}, rpc.HandlerOptions()...))
+	mux.Handle(authv1connect.NewAuthServiceHandler(srv, rpc.HandlerOptions()...))
 	return rpc.Middleware(mux)
 }

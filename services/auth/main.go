@@ -3,13 +3,18 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"os"
 
 	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/d1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/jsfetch"
 	"github.com/twentyworkers/twenty/shared/kv/cfkv"
 	"github.com/twentyworkers/twenty/shared/logging"
+	"github.com/twentyworkers/twenty/shared/rpc"
 )
 
 func main() {
@@ -22,6 +27,27 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.KV("CACHE", cache)}
-	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, nil)})
+	records, err := jsfetch.Binding("RECORDS")
+	if err != nil {
+		panic(err)
+	}
+	secret := cfworker.Var("AUTH_KEY_SECRET")
+	probes := []health.Probe{
+		health.SQL("CONTROL", control.DB), health.KV("CACHE", cache),
+		{Name: "AUTH_KEY_SECRET", Kind: "secret", Check: func(context.Context) error {
+			if len(secret) < 32 {
+				return errors.New("AUTH_KEY_SECRET must be set to at least 32 characters")
+			}
+			return nil
+		}},
+	}
+	h := newHandler(deps{
+		control:      control,
+		cache:        cache,
+		records:      recordsv1connect.NewRecordsServiceClient(records, "http://records", rpc.ClientOptions()...),
+		keySecret:    []byte(secret),
+		legacySecret: cfworker.Var("APP_SECRET"),
+		probes:       probes,
+	}, nil)
+	cfworker.Serve(cfworker.Handlers{Fetch: h})
 }

@@ -4,6 +4,8 @@ package main
 
 import (
 	"net/http"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1/jobsv1connect"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1/realtimev1connect"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
+	"github.com/twentyworkers/twenty/shared/graphql"
 	"github.com/twentyworkers/twenty/shared/health"
 	"github.com/twentyworkers/twenty/shared/kv"
 	"github.com/twentyworkers/twenty/shared/logging"
@@ -28,6 +31,13 @@ type config struct {
 	// DevRoutes serves /__dev/* for local development and tests. Only `wrangler dev` sets it
 	// (--var DEV_ROUTES:true); no deployed configuration does.
 	DevRoutes bool
+	// FrontendURL is the web app's URL (FRONTEND_URL); workspace URLs are its subdomains.
+	FrontendURL string
+	// LegacyAppSecret (APP_SECRET) verifies HS256 tokens of an imported Twenty installation.
+	LegacyAppSecret string
+	// RateLimitPeriod is the period of the rate limiting bindings (RATE_LIMIT_PERIOD_SECONDS), sent
+	// as Retry-After.
+	RateLimitPeriod time.Duration
 }
 
 func parseConfig(get func(string) string) config {
@@ -35,7 +45,21 @@ func parseConfig(get func(string) string) config {
 	if strings.TrimSpace(origins) == "" {
 		origins = "*"
 	}
-	return config{CORS: parseCORS(origins), DevRoutes: get("DEV_ROUTES") == "true"}
+	frontend := strings.TrimRight(get("FRONTEND_URL"), "/")
+	if frontend == "" {
+		frontend = "http://localhost:3001"
+	}
+	period := 60 * time.Second
+	if n, err := strconv.Atoi(get("RATE_LIMIT_PERIOD_SECONDS")); err == nil && n > 0 {
+		period = time.Duration(n) * time.Second
+	}
+	return config{
+		CORS:            parseCORS(origins),
+		DevRoutes:       get("DEV_ROUTES") == "true",
+		FrontendURL:     frontend,
+		LegacyAppSecret: get("APP_SECRET"),
+		RateLimitPeriod: period,
+	}
 }
 
 // backend names one Worker behind the gateway and the binding that reaches it.
@@ -68,23 +92,48 @@ type gateway struct {
 	auth     authv1connect.AuthServiceClient
 	realtime realtimev1connect.RealtimeServiceClient
 	cache    kv.Store
+	tokens   *tokenVerifier
+	limits   rateLimits
+	metadata http.Handler // the GraphQL schema of /metadata and /graphql
 
 	healthzCache healthzCache
 	now          func() time.Time // the clock, replaced in tests
 }
 
-// newGateway builds the gateway's handler. clients maps each backend's name to the HTTP client
-// reaching it (a service binding on workerd, an httptest server in tests).
-func newGateway(cfg config, clients map[string]connect.HTTPClient, cache kv.Store) (http.Handler, *gateway) {
+// deps are what the gateway runs on: main wires bindings, tests httptest servers and fakes.
+type deps struct {
+	cfg config
+	// clients maps each backend's name to the HTTP client reaching it (a service binding).
+	clients map[string]connect.HTTPClient
+	// cache is the KV namespace shared with auth (revocations) and used by dev routes.
+	cache kv.Store
+	// workspaceLimiter and anonymousLimiter throttle the APIs; nil disables rate limiting.
+	workspaceLimiter, anonymousLimiter limiter
+	now                                func() time.Time
+}
+
+// newGateway builds the gateway's handler.
+func newGateway(d deps) (http.Handler, *gateway) {
+	if d.now == nil {
+		d.now = time.Now
+	}
+	cfg, clients := d.cfg, d.clients
 	opts := rpc.ClientOptions()
 	g := &gateway{
 		cfg:      cfg,
 		self:     &health.Checker{Service: "gateway"},
 		auth:     authv1connect.NewAuthServiceClient(clients["auth"], baseURL, opts...),
 		realtime: realtimev1connect.NewRealtimeServiceClient(clients["realtime"], baseURL, opts...),
-		cache:    cache,
-		now:      time.Now,
+		cache:    d.cache,
+		limits:   rateLimits{workspace: d.workspaceLimiter, anonymous: d.anonymousLimiter, retryAfter: cfg.RateLimitPeriod},
+		now:      d.now,
 	}
+	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
+	schema, err := graphql.NewSchema(authSDL, g.authResolvers())
+	if err != nil {
+		panic(fmt.Sprintf("auth GraphQL schema: %v", err)) // a programming error, caught by every test
+	}
+	g.metadata = schema
 	for _, b := range backends {
 		c := connect.NewClient[commonv1.HealthRequest, commonv1.HealthResponse](clients[b.name], baseURL+b.healthProcedure, opts...)
 		g.services = append(g.services, service{name: b.name, http: clients[b.name], health: c.CallUnary})
@@ -92,6 +141,9 @@ func newGateway(cfg config, clients map[string]connect.HTTPClient, cache kv.Stor
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", only(http.MethodGet, g.healthz))
+	mux.Handle("/rest/", g.recordAPIAuth(g.rateLimit(http.HandlerFunc(notFound))))
+	mux.Handle("/metadata", g.graphqlAuth(g.rateLimit(g.metadata)))
+	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(g.metadata)))
 	if cfg.DevRoutes {
 		g.devRoutes(mux)
 	}

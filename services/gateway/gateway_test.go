@@ -15,9 +15,11 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/google/go-cmp/cmp"
+	"github.com/twentyworkers/twenty/shared/authtoken"
 	"github.com/twentyworkers/twenty/shared/fanout/fanoutmem"
 	authv1 "github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1/authv1connect"
+	commonv1 "github.com/twentyworkers/twenty/shared/gen/twenty/common/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1/jobsv1connect"
 	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
@@ -29,8 +31,50 @@ import (
 	"github.com/twentyworkers/twenty/shared/rpc"
 )
 
-// fakeAuth answers IdentifyCaller from the headers the call carried, as the real auth Worker does.
-type fakeAuth struct{ *health.Checker }
+// fakeAuth answers IdentifyCaller from the headers the call carried, as the real auth Worker does,
+// publishes testKey for verification, and answers CurrentUser for any caller it is given.
+type fakeAuth struct {
+	authv1connect.UnimplementedAuthServiceHandler
+	checker *health.Checker
+}
+
+func (f fakeAuth) Health(ctx context.Context, req *commonv1.HealthRequest) (*commonv1.HealthResponse, error) {
+	return f.checker.Health(ctx, req)
+}
+
+func (fakeAuth) GetVerificationKeys(context.Context, *authv1.GetVerificationKeysRequest) (*authv1.GetVerificationKeysResponse, error) {
+	der, err := testKey.Public().MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	return &authv1.GetVerificationKeysResponse{Keys: []*authv1.VerificationKey{{Id: testKey.ID, PublicKey: der}}}, nil
+}
+
+func (fakeAuth) CurrentUser(ctx context.Context, _ *authv1.CurrentUserRequest) (*authv1.CurrentUserResponse, error) {
+	if rpc.Authorization(ctx) == "" {
+		return nil, connect.NewError(connect.CodeUnauthenticated, errors.New("Missing authentication token"))
+	}
+	return &authv1.CurrentUserResponse{User: &authv1.User{Id: "u-1", Email: "tim@apple.dev"}}, nil
+}
+
+// fakeRecords is a records Worker that only reports its health.
+type fakeRecords struct {
+	recordsv1connect.UnimplementedRecordsServiceHandler
+	checker *health.Checker
+}
+
+func (f fakeRecords) Health(ctx context.Context, req *commonv1.HealthRequest) (*commonv1.HealthResponse, error) {
+	return f.checker.Health(ctx, req)
+}
+
+// testKey signs the tokens of the gateway tests; fakeAuth publishes it.
+var testKey = func() authtoken.SigningKey {
+	k, err := authtoken.NewSigningKey()
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
 
 func (fakeAuth) IdentifyCaller(ctx context.Context, _ *authv1.IdentifyCallerRequest) (*authv1.IdentifyCallerResponse, error) {
 	scheme, cred, _ := strings.Cut(rpc.Authorization(ctx), " ")
@@ -65,6 +109,7 @@ type stack struct {
 	gateway http.Handler
 	gw      *gateway
 	probes  atomic.Int64 // binding probes the backends ran
+	clients map[string]connect.HTTPClient
 	hub     *fanoutmem.Hub
 	cache   *kvmem.Memory
 }
@@ -82,11 +127,17 @@ func newStack(t *testing.T, cfg config, down, gone string) *stack {
 	}
 	opts := rpc.HandlerOptions()
 	handlers := map[string]func() (string, http.Handler){
-		"auth":     func() (string, http.Handler) { return authv1connect.NewAuthServiceHandler(fakeAuth{checker("auth")}, opts...) },
-		"records":  func() (string, http.Handler) { return recordsv1connect.NewRecordsServiceHandler(checker("records"), opts...) },
-		"files":    func() (string, http.Handler) { return filesv1connect.NewFilesServiceHandler(checker("files"), opts...) },
-		"jobs":     func() (string, http.Handler) { return jobsv1connect.NewJobsServiceHandler(checker("jobs"), opts...) },
-		"realtime": func() (string, http.Handler) { return realtimev1connect.NewRealtimeServiceHandler(fakeRealtime{checker("realtime"), s.hub}, opts...) },
+		"auth": func() (string, http.Handler) {
+			return authv1connect.NewAuthServiceHandler(fakeAuth{checker: checker("auth")}, opts...)
+		},
+		"records": func() (string, http.Handler) {
+			return recordsv1connect.NewRecordsServiceHandler(fakeRecords{checker: checker("records")}, opts...)
+		},
+		"files": func() (string, http.Handler) { return filesv1connect.NewFilesServiceHandler(checker("files"), opts...) },
+		"jobs":  func() (string, http.Handler) { return jobsv1connect.NewJobsServiceHandler(checker("jobs"), opts...) },
+		"realtime": func() (string, http.Handler) {
+			return realtimev1connect.NewRealtimeServiceHandler(fakeRealtime{checker("realtime"), s.hub}, opts...)
+		},
 	}
 	clients := map[string]connect.HTTPClient{}
 	for name, h := range handlers {
@@ -103,7 +154,8 @@ func newStack(t *testing.T, cfg config, down, gone string) *stack {
 		// The binding decides where a call goes; emulate it by rewriting the fixed base URL.
 		clients[name] = rewriteHost{srv.URL, srv.Client()}
 	}
-	s.gateway, s.gw = newGateway(cfg, clients, s.cache)
+	s.clients = clients
+	s.gateway, s.gw = newGateway(deps{cfg: cfg, clients: clients, cache: s.cache})
 	return s
 }
 
@@ -228,7 +280,7 @@ func TestCORS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newStack(t, config{CORS: parseCORS(tt.allowed)}, "", "")
-			rec := s.do(t, tt.method, "/rest/people", "", "Origin", tt.origin, "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type")
+			rec := s.do(t, tt.method, "/nope", "", "Origin", tt.origin, "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type")
 			got := []any{rec.Code, rec.Header().Get("Access-Control-Allow-Origin"), rec.Header().Get("Access-Control-Allow-Methods")}
 			if diff := cmp.Diff([]any{tt.status, tt.wantOrigin, tt.wantMethods}, got); diff != "" {
 				t.Errorf("CORS mismatch (-want +got):\n%s", diff)

@@ -26,6 +26,17 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	h, _ := newGateway(parseConfig(cfworker.Var), clients, cache)
+	workspaceLimiter, err := openLimiter("WORKSPACE_RATE_LIMIT")
+	if err != nil {
+		panic(err)
+	}
+	anonymousLimiter, err := openLimiter("ANONYMOUS_RATE_LIMIT")
+	if err != nil {
+		panic(err)
+	}
+	h, _ := newGateway(deps{
+		cfg: parseConfig(cfworker.Var), clients: clients, cache: cache,
+		workspaceLimiter: workspaceLimiter, anonymousLimiter: anonymousLimiter,
+	})
 	cfworker.Serve(cfworker.Handlers{Fetch: h})
 }

@@ -17,7 +17,8 @@ require (
 	github.com/ncruces/julianday v1.0.0 // indirect
 	github.com/syumai/workers v0.33.0 // indirect
 	github.com/twentyworkers/twenty/migrations v0.0.0 // indirect
-	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
 )
 
 replace github.com/twentyworkers/twenty/migrations => ../../migrations

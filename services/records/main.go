@@ -46,5 +46,5 @@ func main() {
 			"queue": queuetest.Checks(jobs),
 		}
 	}))
-	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev)})
+	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(control, []string{"DB_0"}, probes, dev)})
 }

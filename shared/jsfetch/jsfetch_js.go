@@ -4,6 +4,7 @@ package jsfetch
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -56,11 +57,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			init.Set("body", u8)
 		}
 	}
-	res, err := await(req, t.Fetcher.Call("fetch", req.URL.String(), init))
+	res, err := Await(req.Context(), t.Fetcher.Call("fetch", req.URL.String(), init))
 	if err != nil {
 		return nil, fmt.Errorf("jsfetch: %s %s: %w", req.Method, req.URL.Path, err)
 	}
-	buf, err := await(req, res.Call("arrayBuffer"))
+	buf, err := Await(req.Context(), res.Call("arrayBuffer"))
 	if err != nil {
 		return nil, fmt.Errorf("jsfetch: read response body: %w", err)
 	}
@@ -87,8 +88,8 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return out, nil
 }
 
-// await blocks the calling goroutine until promise settles or the request's context ends.
-func await(req *http.Request, promise js.Value) (js.Value, error) {
+// Await blocks the calling goroutine until promise settles or ctx ends.
+func Await(ctx context.Context, promise js.Value) (js.Value, error) {
 	type settled struct {
 		v   js.Value
 		err error
@@ -112,7 +113,7 @@ func await(req *http.Request, promise js.Value) (js.Value, error) {
 	select {
 	case s := <-ch:
 		return s.v, s.err
-	case <-req.Context().Done():
-		return js.Value{}, req.Context().Err()
+	case <-ctx.Done():
+		return js.Value{}, ctx.Err()
 	}
 }

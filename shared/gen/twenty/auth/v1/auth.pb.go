@@ -10,6 +10,7 @@ import (
 	v1 "github.com/twentyworkers/twenty/shared/gen/twenty/common/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -121,20 +122,2240 @@ func (x *IdentifyCallerResponse) GetRequestId() string {
 	return ""
 }
 
+type GetVerificationKeysRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetVerificationKeysRequest) Reset() {
+	*x = GetVerificationKeysRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetVerificationKeysRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetVerificationKeysRequest) ProtoMessage() {}
+
+func (x *GetVerificationKeysRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetVerificationKeysRequest.ProtoReflect.Descriptor instead.
+func (*GetVerificationKeysRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{2}
+}
+
+type GetVerificationKeysResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Keys          []*VerificationKey     `protobuf:"bytes,1,rep,name=keys,proto3" json:"keys,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetVerificationKeysResponse) Reset() {
+	*x = GetVerificationKeysResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetVerificationKeysResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetVerificationKeysResponse) ProtoMessage() {}
+
+func (x *GetVerificationKeysResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetVerificationKeysResponse.ProtoReflect.Descriptor instead.
+func (*GetVerificationKeysResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *GetVerificationKeysResponse) GetKeys() []*VerificationKey {
+	if x != nil {
+		return x.Keys
+	}
+	return nil
+}
+
+// VerificationKey is an ES256 public key and the kid tokens signed with it carry.
+type VerificationKey struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// public_key is the PKIX DER encoding of the P-256 public key.
+	PublicKey     []byte `protobuf:"bytes,2,opt,name=public_key,json=publicKey,proto3" json:"public_key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerificationKey) Reset() {
+	*x = VerificationKey{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerificationKey) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerificationKey) ProtoMessage() {}
+
+func (x *VerificationKey) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerificationKey.ProtoReflect.Descriptor instead.
+func (*VerificationKey) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *VerificationKey) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *VerificationKey) GetPublicKey() []byte {
+	if x != nil {
+		return x.PublicKey
+	}
+	return nil
+}
+
+// Token is a JWT with its expiry, Twenty's AuthToken.
+type Token struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Token) Reset() {
+	*x = Token{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Token) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Token) ProtoMessage() {}
+
+func (x *Token) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Token.ProtoReflect.Descriptor instead.
+func (*Token) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Token) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *Token) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// TokenPair is Twenty's AuthTokenPair.
+type TokenPair struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// access_or_workspace_agnostic_token is an ACCESS token, or a WORKSPACE_AGNOSTIC one before the
+	// user has picked a workspace.
+	AccessOrWorkspaceAgnosticToken *Token `protobuf:"bytes,1,opt,name=access_or_workspace_agnostic_token,json=accessOrWorkspaceAgnosticToken,proto3" json:"access_or_workspace_agnostic_token,omitempty"`
+	RefreshToken                   *Token `protobuf:"bytes,2,opt,name=refresh_token,json=refreshToken,proto3" json:"refresh_token,omitempty"`
+	unknownFields                  protoimpl.UnknownFields
+	sizeCache                      protoimpl.SizeCache
+}
+
+func (x *TokenPair) Reset() {
+	*x = TokenPair{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TokenPair) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TokenPair) ProtoMessage() {}
+
+func (x *TokenPair) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TokenPair.ProtoReflect.Descriptor instead.
+func (*TokenPair) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *TokenPair) GetAccessOrWorkspaceAgnosticToken() *Token {
+	if x != nil {
+		return x.AccessOrWorkspaceAgnosticToken
+	}
+	return nil
+}
+
+func (x *TokenPair) GetRefreshToken() *Token {
+	if x != nil {
+		return x.RefreshToken
+	}
+	return nil
+}
+
+// AvailableWorkspace is a workspace the user may sign in to.
+type AvailableWorkspace struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	DisplayName   string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AvailableWorkspace) Reset() {
+	*x = AvailableWorkspace{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AvailableWorkspace) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AvailableWorkspace) ProtoMessage() {}
+
+func (x *AvailableWorkspace) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AvailableWorkspace.ProtoReflect.Descriptor instead.
+func (*AvailableWorkspace) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *AvailableWorkspace) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *AvailableWorkspace) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+type SignUpRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Email         string                 `protobuf:"bytes,1,opt,name=email,proto3" json:"email,omitempty"`
+	Password      string                 `protobuf:"bytes,2,opt,name=password,proto3" json:"password,omitempty"`
+	Locale        string                 `protobuf:"bytes,3,opt,name=locale,proto3" json:"locale,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignUpRequest) Reset() {
+	*x = SignUpRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignUpRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignUpRequest) ProtoMessage() {}
+
+func (x *SignUpRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignUpRequest.ProtoReflect.Descriptor instead.
+func (*SignUpRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *SignUpRequest) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *SignUpRequest) GetPassword() string {
+	if x != nil {
+		return x.Password
+	}
+	return ""
+}
+
+func (x *SignUpRequest) GetLocale() string {
+	if x != nil {
+		return x.Locale
+	}
+	return ""
+}
+
+type SignUpResponse struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	Tokens              *TokenPair             `protobuf:"bytes,1,opt,name=tokens,proto3" json:"tokens,omitempty"`
+	AvailableWorkspaces []*AvailableWorkspace  `protobuf:"bytes,2,rep,name=available_workspaces,json=availableWorkspaces,proto3" json:"available_workspaces,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *SignUpResponse) Reset() {
+	*x = SignUpResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignUpResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignUpResponse) ProtoMessage() {}
+
+func (x *SignUpResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignUpResponse.ProtoReflect.Descriptor instead.
+func (*SignUpResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *SignUpResponse) GetTokens() *TokenPair {
+	if x != nil {
+		return x.Tokens
+	}
+	return nil
+}
+
+func (x *SignUpResponse) GetAvailableWorkspaces() []*AvailableWorkspace {
+	if x != nil {
+		return x.AvailableWorkspaces
+	}
+	return nil
+}
+
+type SignUpInNewWorkspaceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DisplayName   string                 `protobuf:"bytes,1,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignUpInNewWorkspaceRequest) Reset() {
+	*x = SignUpInNewWorkspaceRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignUpInNewWorkspaceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignUpInNewWorkspaceRequest) ProtoMessage() {}
+
+func (x *SignUpInNewWorkspaceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignUpInNewWorkspaceRequest.ProtoReflect.Descriptor instead.
+func (*SignUpInNewWorkspaceRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *SignUpInNewWorkspaceRequest) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+type SignUpInNewWorkspaceResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	LoginToken    *Token                 `protobuf:"bytes,1,opt,name=login_token,json=loginToken,proto3" json:"login_token,omitempty"`
+	Workspace     *Workspace             `protobuf:"bytes,2,opt,name=workspace,proto3" json:"workspace,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignUpInNewWorkspaceResponse) Reset() {
+	*x = SignUpInNewWorkspaceResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignUpInNewWorkspaceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignUpInNewWorkspaceResponse) ProtoMessage() {}
+
+func (x *SignUpInNewWorkspaceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignUpInNewWorkspaceResponse.ProtoReflect.Descriptor instead.
+func (*SignUpInNewWorkspaceResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *SignUpInNewWorkspaceResponse) GetLoginToken() *Token {
+	if x != nil {
+		return x.LoginToken
+	}
+	return nil
+}
+
+func (x *SignUpInNewWorkspaceResponse) GetWorkspace() *Workspace {
+	if x != nil {
+		return x.Workspace
+	}
+	return nil
+}
+
+// Workspace is a workspace as the API shows it.
+type Workspace struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Id          string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	DisplayName string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// activation_status is PENDING_CREATION, ONGOING_CREATION, ACTIVE, INACTIVE or SUSPENDED.
+	ActivationStatus string `protobuf:"bytes,3,opt,name=activation_status,json=activationStatus,proto3" json:"activation_status,omitempty"`
+	// subdomain names the workspace in its URL, https://{subdomain}.{base domain}.
+	Subdomain     string `protobuf:"bytes,4,opt,name=subdomain,proto3" json:"subdomain,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Workspace) Reset() {
+	*x = Workspace{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Workspace) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Workspace) ProtoMessage() {}
+
+func (x *Workspace) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Workspace.ProtoReflect.Descriptor instead.
+func (*Workspace) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *Workspace) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Workspace) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *Workspace) GetActivationStatus() string {
+	if x != nil {
+		return x.ActivationStatus
+	}
+	return ""
+}
+
+func (x *Workspace) GetSubdomain() string {
+	if x != nil {
+		return x.Subdomain
+	}
+	return ""
+}
+
+type ActivateWorkspaceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DisplayName   string                 `protobuf:"bytes,1,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ActivateWorkspaceRequest) Reset() {
+	*x = ActivateWorkspaceRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ActivateWorkspaceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ActivateWorkspaceRequest) ProtoMessage() {}
+
+func (x *ActivateWorkspaceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ActivateWorkspaceRequest.ProtoReflect.Descriptor instead.
+func (*ActivateWorkspaceRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ActivateWorkspaceRequest) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+type ActivateWorkspaceResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Workspace     *Workspace             `protobuf:"bytes,1,opt,name=workspace,proto3" json:"workspace,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ActivateWorkspaceResponse) Reset() {
+	*x = ActivateWorkspaceResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ActivateWorkspaceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ActivateWorkspaceResponse) ProtoMessage() {}
+
+func (x *ActivateWorkspaceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ActivateWorkspaceResponse.ProtoReflect.Descriptor instead.
+func (*ActivateWorkspaceResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ActivateWorkspaceResponse) GetWorkspace() *Workspace {
+	if x != nil {
+		return x.Workspace
+	}
+	return nil
+}
+
+type GetLoginTokenFromCredentialsRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Email    string                 `protobuf:"bytes,1,opt,name=email,proto3" json:"email,omitempty"`
+	Password string                 `protobuf:"bytes,2,opt,name=password,proto3" json:"password,omitempty"`
+	Origin   string                 `protobuf:"bytes,3,opt,name=origin,proto3" json:"origin,omitempty"`
+	// client_address is the caller's IP address, for rate limiting (set by the gateway).
+	ClientAddress string `protobuf:"bytes,4,opt,name=client_address,json=clientAddress,proto3" json:"client_address,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetLoginTokenFromCredentialsRequest) Reset() {
+	*x = GetLoginTokenFromCredentialsRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLoginTokenFromCredentialsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLoginTokenFromCredentialsRequest) ProtoMessage() {}
+
+func (x *GetLoginTokenFromCredentialsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLoginTokenFromCredentialsRequest.ProtoReflect.Descriptor instead.
+func (*GetLoginTokenFromCredentialsRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *GetLoginTokenFromCredentialsRequest) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *GetLoginTokenFromCredentialsRequest) GetPassword() string {
+	if x != nil {
+		return x.Password
+	}
+	return ""
+}
+
+func (x *GetLoginTokenFromCredentialsRequest) GetOrigin() string {
+	if x != nil {
+		return x.Origin
+	}
+	return ""
+}
+
+func (x *GetLoginTokenFromCredentialsRequest) GetClientAddress() string {
+	if x != nil {
+		return x.ClientAddress
+	}
+	return ""
+}
+
+type GetLoginTokenFromCredentialsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	LoginToken    *Token                 `protobuf:"bytes,1,opt,name=login_token,json=loginToken,proto3" json:"login_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetLoginTokenFromCredentialsResponse) Reset() {
+	*x = GetLoginTokenFromCredentialsResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLoginTokenFromCredentialsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLoginTokenFromCredentialsResponse) ProtoMessage() {}
+
+func (x *GetLoginTokenFromCredentialsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLoginTokenFromCredentialsResponse.ProtoReflect.Descriptor instead.
+func (*GetLoginTokenFromCredentialsResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *GetLoginTokenFromCredentialsResponse) GetLoginToken() *Token {
+	if x != nil {
+		return x.LoginToken
+	}
+	return nil
+}
+
+type GetAuthTokensFromLoginTokenRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	LoginToken    string                 `protobuf:"bytes,1,opt,name=login_token,json=loginToken,proto3" json:"login_token,omitempty"`
+	Origin        string                 `protobuf:"bytes,2,opt,name=origin,proto3" json:"origin,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetAuthTokensFromLoginTokenRequest) Reset() {
+	*x = GetAuthTokensFromLoginTokenRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetAuthTokensFromLoginTokenRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetAuthTokensFromLoginTokenRequest) ProtoMessage() {}
+
+func (x *GetAuthTokensFromLoginTokenRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetAuthTokensFromLoginTokenRequest.ProtoReflect.Descriptor instead.
+func (*GetAuthTokensFromLoginTokenRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *GetAuthTokensFromLoginTokenRequest) GetLoginToken() string {
+	if x != nil {
+		return x.LoginToken
+	}
+	return ""
+}
+
+func (x *GetAuthTokensFromLoginTokenRequest) GetOrigin() string {
+	if x != nil {
+		return x.Origin
+	}
+	return ""
+}
+
+type GetAuthTokensFromLoginTokenResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Tokens        *TokenPair             `protobuf:"bytes,1,opt,name=tokens,proto3" json:"tokens,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetAuthTokensFromLoginTokenResponse) Reset() {
+	*x = GetAuthTokensFromLoginTokenResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetAuthTokensFromLoginTokenResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetAuthTokensFromLoginTokenResponse) ProtoMessage() {}
+
+func (x *GetAuthTokensFromLoginTokenResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetAuthTokensFromLoginTokenResponse.ProtoReflect.Descriptor instead.
+func (*GetAuthTokensFromLoginTokenResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *GetAuthTokensFromLoginTokenResponse) GetTokens() *TokenPair {
+	if x != nil {
+		return x.Tokens
+	}
+	return nil
+}
+
+type RenewTokenRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AppToken      string                 `protobuf:"bytes,1,opt,name=app_token,json=appToken,proto3" json:"app_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RenewTokenRequest) Reset() {
+	*x = RenewTokenRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RenewTokenRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RenewTokenRequest) ProtoMessage() {}
+
+func (x *RenewTokenRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RenewTokenRequest.ProtoReflect.Descriptor instead.
+func (*RenewTokenRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *RenewTokenRequest) GetAppToken() string {
+	if x != nil {
+		return x.AppToken
+	}
+	return ""
+}
+
+type RenewTokenResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Tokens        *TokenPair             `protobuf:"bytes,1,opt,name=tokens,proto3" json:"tokens,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RenewTokenResponse) Reset() {
+	*x = RenewTokenResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RenewTokenResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RenewTokenResponse) ProtoMessage() {}
+
+func (x *RenewTokenResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RenewTokenResponse.ProtoReflect.Descriptor instead.
+func (*RenewTokenResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *RenewTokenResponse) GetTokens() *TokenPair {
+	if x != nil {
+		return x.Tokens
+	}
+	return nil
+}
+
+type SignOutRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignOutRequest) Reset() {
+	*x = SignOutRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignOutRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignOutRequest) ProtoMessage() {}
+
+func (x *SignOutRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignOutRequest.ProtoReflect.Descriptor instead.
+func (*SignOutRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{21}
+}
+
+type SignOutResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignOutResponse) Reset() {
+	*x = SignOutResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignOutResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignOutResponse) ProtoMessage() {}
+
+func (x *SignOutResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignOutResponse.ProtoReflect.Descriptor instead.
+func (*SignOutResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{22}
+}
+
+type CheckUserExistsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Email         string                 `protobuf:"bytes,1,opt,name=email,proto3" json:"email,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckUserExistsRequest) Reset() {
+	*x = CheckUserExistsRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckUserExistsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckUserExistsRequest) ProtoMessage() {}
+
+func (x *CheckUserExistsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckUserExistsRequest.ProtoReflect.Descriptor instead.
+func (*CheckUserExistsRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *CheckUserExistsRequest) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+type CheckUserExistsResponse struct {
+	state                    protoimpl.MessageState `protogen:"open.v1"`
+	Exists                   bool                   `protobuf:"varint,1,opt,name=exists,proto3" json:"exists,omitempty"`
+	AvailableWorkspacesCount int32                  `protobuf:"varint,2,opt,name=available_workspaces_count,json=availableWorkspacesCount,proto3" json:"available_workspaces_count,omitempty"`
+	IsEmailVerified          bool                   `protobuf:"varint,3,opt,name=is_email_verified,json=isEmailVerified,proto3" json:"is_email_verified,omitempty"`
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
+}
+
+func (x *CheckUserExistsResponse) Reset() {
+	*x = CheckUserExistsResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckUserExistsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckUserExistsResponse) ProtoMessage() {}
+
+func (x *CheckUserExistsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckUserExistsResponse.ProtoReflect.Descriptor instead.
+func (*CheckUserExistsResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *CheckUserExistsResponse) GetExists() bool {
+	if x != nil {
+		return x.Exists
+	}
+	return false
+}
+
+func (x *CheckUserExistsResponse) GetAvailableWorkspacesCount() int32 {
+	if x != nil {
+		return x.AvailableWorkspacesCount
+	}
+	return 0
+}
+
+func (x *CheckUserExistsResponse) GetIsEmailVerified() bool {
+	if x != nil {
+		return x.IsEmailVerified
+	}
+	return false
+}
+
+type CurrentUserRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CurrentUserRequest) Reset() {
+	*x = CurrentUserRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CurrentUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CurrentUserRequest) ProtoMessage() {}
+
+func (x *CurrentUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CurrentUserRequest.ProtoReflect.Descriptor instead.
+func (*CurrentUserRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{25}
+}
+
+type CurrentUserResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	User          *User                  `protobuf:"bytes,1,opt,name=user,proto3" json:"user,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CurrentUserResponse) Reset() {
+	*x = CurrentUserResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CurrentUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CurrentUserResponse) ProtoMessage() {}
+
+func (x *CurrentUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CurrentUserResponse.ProtoReflect.Descriptor instead.
+func (*CurrentUserResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *CurrentUserResponse) GetUser() *User {
+	if x != nil {
+		return x.User
+	}
+	return nil
+}
+
+// User is Twenty's User with its current workspace and workspace member.
+type User struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	Id               string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Email            string                 `protobuf:"bytes,2,opt,name=email,proto3" json:"email,omitempty"`
+	FirstName        string                 `protobuf:"bytes,3,opt,name=first_name,json=firstName,proto3" json:"first_name,omitempty"`
+	LastName         string                 `protobuf:"bytes,4,opt,name=last_name,json=lastName,proto3" json:"last_name,omitempty"`
+	CurrentWorkspace *Workspace             `protobuf:"bytes,5,opt,name=current_workspace,json=currentWorkspace,proto3" json:"current_workspace,omitempty"`
+	WorkspaceMember  *WorkspaceMember       `protobuf:"bytes,6,opt,name=workspace_member,json=workspaceMember,proto3" json:"workspace_member,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *User) Reset() {
+	*x = User{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *User) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*User) ProtoMessage() {}
+
+func (x *User) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use User.ProtoReflect.Descriptor instead.
+func (*User) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *User) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *User) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *User) GetFirstName() string {
+	if x != nil {
+		return x.FirstName
+	}
+	return ""
+}
+
+func (x *User) GetLastName() string {
+	if x != nil {
+		return x.LastName
+	}
+	return ""
+}
+
+func (x *User) GetCurrentWorkspace() *Workspace {
+	if x != nil {
+		return x.CurrentWorkspace
+	}
+	return nil
+}
+
+func (x *User) GetWorkspaceMember() *WorkspaceMember {
+	if x != nil {
+		return x.WorkspaceMember
+	}
+	return nil
+}
+
+type WorkspaceMember struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	FirstName     string                 `protobuf:"bytes,2,opt,name=first_name,json=firstName,proto3" json:"first_name,omitempty"`
+	LastName      string                 `protobuf:"bytes,3,opt,name=last_name,json=lastName,proto3" json:"last_name,omitempty"`
+	UserEmail     string                 `protobuf:"bytes,4,opt,name=user_email,json=userEmail,proto3" json:"user_email,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WorkspaceMember) Reset() {
+	*x = WorkspaceMember{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WorkspaceMember) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WorkspaceMember) ProtoMessage() {}
+
+func (x *WorkspaceMember) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WorkspaceMember.ProtoReflect.Descriptor instead.
+func (*WorkspaceMember) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *WorkspaceMember) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *WorkspaceMember) GetFirstName() string {
+	if x != nil {
+		return x.FirstName
+	}
+	return ""
+}
+
+func (x *WorkspaceMember) GetLastName() string {
+	if x != nil {
+		return x.LastName
+	}
+	return ""
+}
+
+func (x *WorkspaceMember) GetUserEmail() string {
+	if x != nil {
+		return x.UserEmail
+	}
+	return ""
+}
+
+type GetRolesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetRolesRequest) Reset() {
+	*x = GetRolesRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetRolesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetRolesRequest) ProtoMessage() {}
+
+func (x *GetRolesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetRolesRequest.ProtoReflect.Descriptor instead.
+func (*GetRolesRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{29}
+}
+
+type GetRolesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Roles         []*Role                `protobuf:"bytes,1,rep,name=roles,proto3" json:"roles,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetRolesResponse) Reset() {
+	*x = GetRolesResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetRolesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetRolesResponse) ProtoMessage() {}
+
+func (x *GetRolesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetRolesResponse.ProtoReflect.Descriptor instead.
+func (*GetRolesResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *GetRolesResponse) GetRoles() []*Role {
+	if x != nil {
+		return x.Roles
+	}
+	return nil
+}
+
+type Role struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	Id                   string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Label                string                 `protobuf:"bytes,2,opt,name=label,proto3" json:"label,omitempty"`
+	Description          string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	IsEditable           bool                   `protobuf:"varint,4,opt,name=is_editable,json=isEditable,proto3" json:"is_editable,omitempty"`
+	CanUpdateAllSettings bool                   `protobuf:"varint,5,opt,name=can_update_all_settings,json=canUpdateAllSettings,proto3" json:"can_update_all_settings,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *Role) Reset() {
+	*x = Role{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Role) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Role) ProtoMessage() {}
+
+func (x *Role) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Role.ProtoReflect.Descriptor instead.
+func (*Role) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *Role) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Role) GetLabel() string {
+	if x != nil {
+		return x.Label
+	}
+	return ""
+}
+
+func (x *Role) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *Role) GetIsEditable() bool {
+	if x != nil {
+		return x.IsEditable
+	}
+	return false
+}
+
+func (x *Role) GetCanUpdateAllSettings() bool {
+	if x != nil {
+		return x.CanUpdateAllSettings
+	}
+	return false
+}
+
+// ApiKey is Twenty's ApiKey entity.
+type ApiKey struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	RevokedAt     *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=revoked_at,json=revokedAt,proto3" json:"revoked_at,omitempty"`
+	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	RoleId        string                 `protobuf:"bytes,7,opt,name=role_id,json=roleId,proto3" json:"role_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApiKey) Reset() {
+	*x = ApiKey{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApiKey) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApiKey) ProtoMessage() {}
+
+func (x *ApiKey) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApiKey.ProtoReflect.Descriptor instead.
+func (*ApiKey) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *ApiKey) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ApiKey) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ApiKey) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+func (x *ApiKey) GetRevokedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RevokedAt
+	}
+	return nil
+}
+
+func (x *ApiKey) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *ApiKey) GetUpdatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedAt
+	}
+	return nil
+}
+
+func (x *ApiKey) GetRoleId() string {
+	if x != nil {
+		return x.RoleId
+	}
+	return ""
+}
+
+type CreateApiKeyRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	RoleId        string                 `protobuf:"bytes,3,opt,name=role_id,json=roleId,proto3" json:"role_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateApiKeyRequest) Reset() {
+	*x = CreateApiKeyRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateApiKeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateApiKeyRequest) ProtoMessage() {}
+
+func (x *CreateApiKeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateApiKeyRequest.ProtoReflect.Descriptor instead.
+func (*CreateApiKeyRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *CreateApiKeyRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *CreateApiKeyRequest) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+func (x *CreateApiKeyRequest) GetRoleId() string {
+	if x != nil {
+		return x.RoleId
+	}
+	return ""
+}
+
+type CreateApiKeyResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ApiKey        *ApiKey                `protobuf:"bytes,1,opt,name=api_key,json=apiKey,proto3" json:"api_key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateApiKeyResponse) Reset() {
+	*x = CreateApiKeyResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateApiKeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateApiKeyResponse) ProtoMessage() {}
+
+func (x *CreateApiKeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateApiKeyResponse.ProtoReflect.Descriptor instead.
+func (*CreateApiKeyResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *CreateApiKeyResponse) GetApiKey() *ApiKey {
+	if x != nil {
+		return x.ApiKey
+	}
+	return nil
+}
+
+type GenerateApiKeyTokenRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ApiKeyId      string                 `protobuf:"bytes,1,opt,name=api_key_id,json=apiKeyId,proto3" json:"api_key_id,omitempty"`
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GenerateApiKeyTokenRequest) Reset() {
+	*x = GenerateApiKeyTokenRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GenerateApiKeyTokenRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GenerateApiKeyTokenRequest) ProtoMessage() {}
+
+func (x *GenerateApiKeyTokenRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GenerateApiKeyTokenRequest.ProtoReflect.Descriptor instead.
+func (*GenerateApiKeyTokenRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *GenerateApiKeyTokenRequest) GetApiKeyId() string {
+	if x != nil {
+		return x.ApiKeyId
+	}
+	return ""
+}
+
+func (x *GenerateApiKeyTokenRequest) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+type GenerateApiKeyTokenResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GenerateApiKeyTokenResponse) Reset() {
+	*x = GenerateApiKeyTokenResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GenerateApiKeyTokenResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GenerateApiKeyTokenResponse) ProtoMessage() {}
+
+func (x *GenerateApiKeyTokenResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GenerateApiKeyTokenResponse.ProtoReflect.Descriptor instead.
+func (*GenerateApiKeyTokenResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *GenerateApiKeyTokenResponse) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+type RevokeApiKeyRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeApiKeyRequest) Reset() {
+	*x = RevokeApiKeyRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeApiKeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeApiKeyRequest) ProtoMessage() {}
+
+func (x *RevokeApiKeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeApiKeyRequest.ProtoReflect.Descriptor instead.
+func (*RevokeApiKeyRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *RevokeApiKeyRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+type RevokeApiKeyResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ApiKey        *ApiKey                `protobuf:"bytes,1,opt,name=api_key,json=apiKey,proto3" json:"api_key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeApiKeyResponse) Reset() {
+	*x = RevokeApiKeyResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeApiKeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeApiKeyResponse) ProtoMessage() {}
+
+func (x *RevokeApiKeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeApiKeyResponse.ProtoReflect.Descriptor instead.
+func (*RevokeApiKeyResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *RevokeApiKeyResponse) GetApiKey() *ApiKey {
+	if x != nil {
+		return x.ApiKey
+	}
+	return nil
+}
+
+type ListApiKeysRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListApiKeysRequest) Reset() {
+	*x = ListApiKeysRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListApiKeysRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListApiKeysRequest) ProtoMessage() {}
+
+func (x *ListApiKeysRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListApiKeysRequest.ProtoReflect.Descriptor instead.
+func (*ListApiKeysRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{39}
+}
+
+type ListApiKeysResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ApiKeys       []*ApiKey              `protobuf:"bytes,1,rep,name=api_keys,json=apiKeys,proto3" json:"api_keys,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListApiKeysResponse) Reset() {
+	*x = ListApiKeysResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListApiKeysResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListApiKeysResponse) ProtoMessage() {}
+
+func (x *ListApiKeysResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListApiKeysResponse.ProtoReflect.Descriptor instead.
+func (*ListApiKeysResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *ListApiKeysResponse) GetApiKeys() []*ApiKey {
+	if x != nil {
+		return x.ApiKeys
+	}
+	return nil
+}
+
+type GetApiKeyRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetApiKeyRequest) Reset() {
+	*x = GetApiKeyRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetApiKeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetApiKeyRequest) ProtoMessage() {}
+
+func (x *GetApiKeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetApiKeyRequest.ProtoReflect.Descriptor instead.
+func (*GetApiKeyRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *GetApiKeyRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+type GetApiKeyResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ApiKey        *ApiKey                `protobuf:"bytes,1,opt,name=api_key,json=apiKey,proto3" json:"api_key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetApiKeyResponse) Reset() {
+	*x = GetApiKeyResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetApiKeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetApiKeyResponse) ProtoMessage() {}
+
+func (x *GetApiKeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetApiKeyResponse.ProtoReflect.Descriptor instead.
+func (*GetApiKeyResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *GetApiKeyResponse) GetApiKey() *ApiKey {
+	if x != nil {
+		return x.ApiKey
+	}
+	return nil
+}
+
 var File_twenty_auth_v1_auth_proto protoreflect.FileDescriptor
 
 const file_twenty_auth_v1_auth_proto_rawDesc = "" +
 	"\n" +
-	"\x19twenty/auth/v1/auth.proto\x12\x0etwenty.auth.v1\x1a\x1dtwenty/common/v1/health.proto\"\x17\n" +
+	"\x19twenty/auth/v1/auth.proto\x12\x0etwenty.auth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dtwenty/common/v1/health.proto\"\x17\n" +
 	"\x15IdentifyCallerRequest\"|\n" +
 	"\x16IdentifyCallerResponse\x12\x16\n" +
 	"\x06scheme\x18\x01 \x01(\tR\x06scheme\x12+\n" +
 	"\x11credential_sha256\x18\x02 \x01(\tR\x10credentialSha256\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId2\xc5\x01\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"\x1c\n" +
+	"\x1aGetVerificationKeysRequest\"R\n" +
+	"\x1bGetVerificationKeysResponse\x123\n" +
+	"\x04keys\x18\x01 \x03(\v2\x1f.twenty.auth.v1.VerificationKeyR\x04keys\"@\n" +
+	"\x0fVerificationKey\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n" +
+	"\n" +
+	"public_key\x18\x02 \x01(\fR\tpublicKey\"X\n" +
+	"\x05Token\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x129\n" +
+	"\n" +
+	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\xaa\x01\n" +
+	"\tTokenPair\x12a\n" +
+	"\"access_or_workspace_agnostic_token\x18\x01 \x01(\v2\x15.twenty.auth.v1.TokenR\x1eaccessOrWorkspaceAgnosticToken\x12:\n" +
+	"\rrefresh_token\x18\x02 \x01(\v2\x15.twenty.auth.v1.TokenR\frefreshToken\"G\n" +
+	"\x12AvailableWorkspace\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\"Y\n" +
+	"\rSignUpRequest\x12\x14\n" +
+	"\x05email\x18\x01 \x01(\tR\x05email\x12\x1a\n" +
+	"\bpassword\x18\x02 \x01(\tR\bpassword\x12\x16\n" +
+	"\x06locale\x18\x03 \x01(\tR\x06locale\"\x9a\x01\n" +
+	"\x0eSignUpResponse\x121\n" +
+	"\x06tokens\x18\x01 \x01(\v2\x19.twenty.auth.v1.TokenPairR\x06tokens\x12U\n" +
+	"\x14available_workspaces\x18\x02 \x03(\v2\".twenty.auth.v1.AvailableWorkspaceR\x13availableWorkspaces\"@\n" +
+	"\x1bSignUpInNewWorkspaceRequest\x12!\n" +
+	"\fdisplay_name\x18\x01 \x01(\tR\vdisplayName\"\x8f\x01\n" +
+	"\x1cSignUpInNewWorkspaceResponse\x126\n" +
+	"\vlogin_token\x18\x01 \x01(\v2\x15.twenty.auth.v1.TokenR\n" +
+	"loginToken\x127\n" +
+	"\tworkspace\x18\x02 \x01(\v2\x19.twenty.auth.v1.WorkspaceR\tworkspace\"\x89\x01\n" +
+	"\tWorkspace\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12+\n" +
+	"\x11activation_status\x18\x03 \x01(\tR\x10activationStatus\x12\x1c\n" +
+	"\tsubdomain\x18\x04 \x01(\tR\tsubdomain\"=\n" +
+	"\x18ActivateWorkspaceRequest\x12!\n" +
+	"\fdisplay_name\x18\x01 \x01(\tR\vdisplayName\"T\n" +
+	"\x19ActivateWorkspaceResponse\x127\n" +
+	"\tworkspace\x18\x01 \x01(\v2\x19.twenty.auth.v1.WorkspaceR\tworkspace\"\x96\x01\n" +
+	"#GetLoginTokenFromCredentialsRequest\x12\x14\n" +
+	"\x05email\x18\x01 \x01(\tR\x05email\x12\x1a\n" +
+	"\bpassword\x18\x02 \x01(\tR\bpassword\x12\x16\n" +
+	"\x06origin\x18\x03 \x01(\tR\x06origin\x12%\n" +
+	"\x0eclient_address\x18\x04 \x01(\tR\rclientAddress\"^\n" +
+	"$GetLoginTokenFromCredentialsResponse\x126\n" +
+	"\vlogin_token\x18\x01 \x01(\v2\x15.twenty.auth.v1.TokenR\n" +
+	"loginToken\"]\n" +
+	"\"GetAuthTokensFromLoginTokenRequest\x12\x1f\n" +
+	"\vlogin_token\x18\x01 \x01(\tR\n" +
+	"loginToken\x12\x16\n" +
+	"\x06origin\x18\x02 \x01(\tR\x06origin\"X\n" +
+	"#GetAuthTokensFromLoginTokenResponse\x121\n" +
+	"\x06tokens\x18\x01 \x01(\v2\x19.twenty.auth.v1.TokenPairR\x06tokens\"0\n" +
+	"\x11RenewTokenRequest\x12\x1b\n" +
+	"\tapp_token\x18\x01 \x01(\tR\bappToken\"G\n" +
+	"\x12RenewTokenResponse\x121\n" +
+	"\x06tokens\x18\x01 \x01(\v2\x19.twenty.auth.v1.TokenPairR\x06tokens\"\x10\n" +
+	"\x0eSignOutRequest\"\x11\n" +
+	"\x0fSignOutResponse\".\n" +
+	"\x16CheckUserExistsRequest\x12\x14\n" +
+	"\x05email\x18\x01 \x01(\tR\x05email\"\x9b\x01\n" +
+	"\x17CheckUserExistsResponse\x12\x16\n" +
+	"\x06exists\x18\x01 \x01(\bR\x06exists\x12<\n" +
+	"\x1aavailable_workspaces_count\x18\x02 \x01(\x05R\x18availableWorkspacesCount\x12*\n" +
+	"\x11is_email_verified\x18\x03 \x01(\bR\x0fisEmailVerified\"\x14\n" +
+	"\x12CurrentUserRequest\"?\n" +
+	"\x13CurrentUserResponse\x12(\n" +
+	"\x04user\x18\x01 \x01(\v2\x14.twenty.auth.v1.UserR\x04user\"\xfc\x01\n" +
+	"\x04User\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
+	"\x05email\x18\x02 \x01(\tR\x05email\x12\x1d\n" +
+	"\n" +
+	"first_name\x18\x03 \x01(\tR\tfirstName\x12\x1b\n" +
+	"\tlast_name\x18\x04 \x01(\tR\blastName\x12F\n" +
+	"\x11current_workspace\x18\x05 \x01(\v2\x19.twenty.auth.v1.WorkspaceR\x10currentWorkspace\x12J\n" +
+	"\x10workspace_member\x18\x06 \x01(\v2\x1f.twenty.auth.v1.WorkspaceMemberR\x0fworkspaceMember\"|\n" +
+	"\x0fWorkspaceMember\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n" +
+	"\n" +
+	"first_name\x18\x02 \x01(\tR\tfirstName\x12\x1b\n" +
+	"\tlast_name\x18\x03 \x01(\tR\blastName\x12\x1d\n" +
+	"\n" +
+	"user_email\x18\x04 \x01(\tR\tuserEmail\"\x11\n" +
+	"\x0fGetRolesRequest\">\n" +
+	"\x10GetRolesResponse\x12*\n" +
+	"\x05roles\x18\x01 \x03(\v2\x14.twenty.auth.v1.RoleR\x05roles\"\xa6\x01\n" +
+	"\x04Role\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
+	"\x05label\x18\x02 \x01(\tR\x05label\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x1f\n" +
+	"\vis_editable\x18\x04 \x01(\bR\n" +
+	"isEditable\x125\n" +
+	"\x17can_update_all_settings\x18\x05 \x01(\bR\x14canUpdateAllSettings\"\xb1\x02\n" +
+	"\x06ApiKey\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x129\n" +
+	"\n" +
+	"expires_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x129\n" +
+	"\n" +
+	"revoked_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\trevokedAt\x129\n" +
+	"\n" +
+	"created_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x129\n" +
+	"\n" +
+	"updated_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12\x17\n" +
+	"\arole_id\x18\a \x01(\tR\x06roleId\"}\n" +
+	"\x13CreateApiKeyRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x129\n" +
+	"\n" +
+	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12\x17\n" +
+	"\arole_id\x18\x03 \x01(\tR\x06roleId\"G\n" +
+	"\x14CreateApiKeyResponse\x12/\n" +
+	"\aapi_key\x18\x01 \x01(\v2\x16.twenty.auth.v1.ApiKeyR\x06apiKey\"u\n" +
+	"\x1aGenerateApiKeyTokenRequest\x12\x1c\n" +
+	"\n" +
+	"api_key_id\x18\x01 \x01(\tR\bapiKeyId\x129\n" +
+	"\n" +
+	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"3\n" +
+	"\x1bGenerateApiKeyTokenResponse\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\"%\n" +
+	"\x13RevokeApiKeyRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"G\n" +
+	"\x14RevokeApiKeyResponse\x12/\n" +
+	"\aapi_key\x18\x01 \x01(\v2\x16.twenty.auth.v1.ApiKeyR\x06apiKey\"\x14\n" +
+	"\x12ListApiKeysRequest\"H\n" +
+	"\x13ListApiKeysResponse\x121\n" +
+	"\bapi_keys\x18\x01 \x03(\v2\x16.twenty.auth.v1.ApiKeyR\aapiKeys\"\"\n" +
+	"\x10GetApiKeyRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"D\n" +
+	"\x11GetApiKeyResponse\x12/\n" +
+	"\aapi_key\x18\x01 \x01(\v2\x16.twenty.auth.v1.ApiKeyR\x06apiKey2\x9e\x0e\n" +
 	"\vAuthService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12d\n" +
-	"\x0eIdentifyCaller\x12%.twenty.auth.v1.IdentifyCallerRequest\x1a&.twenty.auth.v1.IdentifyCallerResponse\"\x03\x90\x02\x01B\xbb\x01\n" +
+	"\x0eIdentifyCaller\x12%.twenty.auth.v1.IdentifyCallerRequest\x1a&.twenty.auth.v1.IdentifyCallerResponse\"\x03\x90\x02\x01\x12s\n" +
+	"\x13GetVerificationKeys\x12*.twenty.auth.v1.GetVerificationKeysRequest\x1a+.twenty.auth.v1.GetVerificationKeysResponse\"\x03\x90\x02\x01\x12I\n" +
+	"\x06SignUp\x12\x1d.twenty.auth.v1.SignUpRequest\x1a\x1e.twenty.auth.v1.SignUpResponse\"\x00\x12s\n" +
+	"\x14SignUpInNewWorkspace\x12+.twenty.auth.v1.SignUpInNewWorkspaceRequest\x1a,.twenty.auth.v1.SignUpInNewWorkspaceResponse\"\x00\x12j\n" +
+	"\x11ActivateWorkspace\x12(.twenty.auth.v1.ActivateWorkspaceRequest\x1a).twenty.auth.v1.ActivateWorkspaceResponse\"\x00\x12\x8b\x01\n" +
+	"\x1cGetLoginTokenFromCredentials\x123.twenty.auth.v1.GetLoginTokenFromCredentialsRequest\x1a4.twenty.auth.v1.GetLoginTokenFromCredentialsResponse\"\x00\x12\x88\x01\n" +
+	"\x1bGetAuthTokensFromLoginToken\x122.twenty.auth.v1.GetAuthTokensFromLoginTokenRequest\x1a3.twenty.auth.v1.GetAuthTokensFromLoginTokenResponse\"\x00\x12U\n" +
+	"\n" +
+	"RenewToken\x12!.twenty.auth.v1.RenewTokenRequest\x1a\".twenty.auth.v1.RenewTokenResponse\"\x00\x12L\n" +
+	"\aSignOut\x12\x1e.twenty.auth.v1.SignOutRequest\x1a\x1f.twenty.auth.v1.SignOutResponse\"\x00\x12g\n" +
+	"\x0fCheckUserExists\x12&.twenty.auth.v1.CheckUserExistsRequest\x1a'.twenty.auth.v1.CheckUserExistsResponse\"\x03\x90\x02\x01\x12[\n" +
+	"\vCurrentUser\x12\".twenty.auth.v1.CurrentUserRequest\x1a#.twenty.auth.v1.CurrentUserResponse\"\x03\x90\x02\x01\x12R\n" +
+	"\bGetRoles\x12\x1f.twenty.auth.v1.GetRolesRequest\x1a .twenty.auth.v1.GetRolesResponse\"\x03\x90\x02\x01\x12[\n" +
+	"\fCreateApiKey\x12#.twenty.auth.v1.CreateApiKeyRequest\x1a$.twenty.auth.v1.CreateApiKeyResponse\"\x00\x12p\n" +
+	"\x13GenerateApiKeyToken\x12*.twenty.auth.v1.GenerateApiKeyTokenRequest\x1a+.twenty.auth.v1.GenerateApiKeyTokenResponse\"\x00\x12[\n" +
+	"\fRevokeApiKey\x12#.twenty.auth.v1.RevokeApiKeyRequest\x1a$.twenty.auth.v1.RevokeApiKeyResponse\"\x00\x12[\n" +
+	"\vListApiKeys\x12\".twenty.auth.v1.ListApiKeysRequest\x1a#.twenty.auth.v1.ListApiKeysResponse\"\x03\x90\x02\x01\x12U\n" +
+	"\tGetApiKey\x12 .twenty.auth.v1.GetApiKeyRequest\x1a!.twenty.auth.v1.GetApiKeyResponse\"\x03\x90\x02\x01B\xbb\x01\n" +
 	"\x12com.twenty.auth.v1B\tAuthProtoP\x01Z@github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1;authv1\xa2\x02\x03TAX\xaa\x02\x0eTwenty.Auth.V1\xca\x02\x0eTwenty\\Auth\\V1\xe2\x02\x1aTwenty\\Auth\\V1\\GPBMetadata\xea\x02\x10Twenty::Auth::V1b\x06proto3"
 
 var (
@@ -149,23 +2370,123 @@ func file_twenty_auth_v1_auth_proto_rawDescGZIP() []byte {
 	return file_twenty_auth_v1_auth_proto_rawDescData
 }
 
-var file_twenty_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_twenty_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
 var file_twenty_auth_v1_auth_proto_goTypes = []any{
-	(*IdentifyCallerRequest)(nil),  // 0: twenty.auth.v1.IdentifyCallerRequest
-	(*IdentifyCallerResponse)(nil), // 1: twenty.auth.v1.IdentifyCallerResponse
-	(*v1.HealthRequest)(nil),       // 2: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil),      // 3: twenty.common.v1.HealthResponse
+	(*IdentifyCallerRequest)(nil),                // 0: twenty.auth.v1.IdentifyCallerRequest
+	(*IdentifyCallerResponse)(nil),               // 1: twenty.auth.v1.IdentifyCallerResponse
+	(*GetVerificationKeysRequest)(nil),           // 2: twenty.auth.v1.GetVerificationKeysRequest
+	(*GetVerificationKeysResponse)(nil),          // 3: twenty.auth.v1.GetVerificationKeysResponse
+	(*VerificationKey)(nil),                      // 4: twenty.auth.v1.VerificationKey
+	(*Token)(nil),                                // 5: twenty.auth.v1.Token
+	(*TokenPair)(nil),                            // 6: twenty.auth.v1.TokenPair
+	(*AvailableWorkspace)(nil),                   // 7: twenty.auth.v1.AvailableWorkspace
+	(*SignUpRequest)(nil),                        // 8: twenty.auth.v1.SignUpRequest
+	(*SignUpResponse)(nil),                       // 9: twenty.auth.v1.SignUpResponse
+	(*SignUpInNewWorkspaceRequest)(nil),          // 10: twenty.auth.v1.SignUpInNewWorkspaceRequest
+	(*SignUpInNewWorkspaceResponse)(nil),         // 11: twenty.auth.v1.SignUpInNewWorkspaceResponse
+	(*Workspace)(nil),                            // 12: twenty.auth.v1.Workspace
+	(*ActivateWorkspaceRequest)(nil),             // 13: twenty.auth.v1.ActivateWorkspaceRequest
+	(*ActivateWorkspaceResponse)(nil),            // 14: twenty.auth.v1.ActivateWorkspaceResponse
+	(*GetLoginTokenFromCredentialsRequest)(nil),  // 15: twenty.auth.v1.GetLoginTokenFromCredentialsRequest
+	(*GetLoginTokenFromCredentialsResponse)(nil), // 16: twenty.auth.v1.GetLoginTokenFromCredentialsResponse
+	(*GetAuthTokensFromLoginTokenRequest)(nil),   // 17: twenty.auth.v1.GetAuthTokensFromLoginTokenRequest
+	(*GetAuthTokensFromLoginTokenResponse)(nil),  // 18: twenty.auth.v1.GetAuthTokensFromLoginTokenResponse
+	(*RenewTokenRequest)(nil),                    // 19: twenty.auth.v1.RenewTokenRequest
+	(*RenewTokenResponse)(nil),                   // 20: twenty.auth.v1.RenewTokenResponse
+	(*SignOutRequest)(nil),                       // 21: twenty.auth.v1.SignOutRequest
+	(*SignOutResponse)(nil),                      // 22: twenty.auth.v1.SignOutResponse
+	(*CheckUserExistsRequest)(nil),               // 23: twenty.auth.v1.CheckUserExistsRequest
+	(*CheckUserExistsResponse)(nil),              // 24: twenty.auth.v1.CheckUserExistsResponse
+	(*CurrentUserRequest)(nil),                   // 25: twenty.auth.v1.CurrentUserRequest
+	(*CurrentUserResponse)(nil),                  // 26: twenty.auth.v1.CurrentUserResponse
+	(*User)(nil),                                 // 27: twenty.auth.v1.User
+	(*WorkspaceMember)(nil),                      // 28: twenty.auth.v1.WorkspaceMember
+	(*GetRolesRequest)(nil),                      // 29: twenty.auth.v1.GetRolesRequest
+	(*GetRolesResponse)(nil),                     // 30: twenty.auth.v1.GetRolesResponse
+	(*Role)(nil),                                 // 31: twenty.auth.v1.Role
+	(*ApiKey)(nil),                               // 32: twenty.auth.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),                  // 33: twenty.auth.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),                 // 34: twenty.auth.v1.CreateApiKeyResponse
+	(*GenerateApiKeyTokenRequest)(nil),           // 35: twenty.auth.v1.GenerateApiKeyTokenRequest
+	(*GenerateApiKeyTokenResponse)(nil),          // 36: twenty.auth.v1.GenerateApiKeyTokenResponse
+	(*RevokeApiKeyRequest)(nil),                  // 37: twenty.auth.v1.RevokeApiKeyRequest
+	(*RevokeApiKeyResponse)(nil),                 // 38: twenty.auth.v1.RevokeApiKeyResponse
+	(*ListApiKeysRequest)(nil),                   // 39: twenty.auth.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),                  // 40: twenty.auth.v1.ListApiKeysResponse
+	(*GetApiKeyRequest)(nil),                     // 41: twenty.auth.v1.GetApiKeyRequest
+	(*GetApiKeyResponse)(nil),                    // 42: twenty.auth.v1.GetApiKeyResponse
+	(*timestamppb.Timestamp)(nil),                // 43: google.protobuf.Timestamp
+	(*v1.HealthRequest)(nil),                     // 44: twenty.common.v1.HealthRequest
+	(*v1.HealthResponse)(nil),                    // 45: twenty.common.v1.HealthResponse
 }
 var file_twenty_auth_v1_auth_proto_depIdxs = []int32{
-	2, // 0: twenty.auth.v1.AuthService.Health:input_type -> twenty.common.v1.HealthRequest
-	0, // 1: twenty.auth.v1.AuthService.IdentifyCaller:input_type -> twenty.auth.v1.IdentifyCallerRequest
-	3, // 2: twenty.auth.v1.AuthService.Health:output_type -> twenty.common.v1.HealthResponse
-	1, // 3: twenty.auth.v1.AuthService.IdentifyCaller:output_type -> twenty.auth.v1.IdentifyCallerResponse
-	2, // [2:4] is the sub-list for method output_type
-	0, // [0:2] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	4,  // 0: twenty.auth.v1.GetVerificationKeysResponse.keys:type_name -> twenty.auth.v1.VerificationKey
+	43, // 1: twenty.auth.v1.Token.expires_at:type_name -> google.protobuf.Timestamp
+	5,  // 2: twenty.auth.v1.TokenPair.access_or_workspace_agnostic_token:type_name -> twenty.auth.v1.Token
+	5,  // 3: twenty.auth.v1.TokenPair.refresh_token:type_name -> twenty.auth.v1.Token
+	6,  // 4: twenty.auth.v1.SignUpResponse.tokens:type_name -> twenty.auth.v1.TokenPair
+	7,  // 5: twenty.auth.v1.SignUpResponse.available_workspaces:type_name -> twenty.auth.v1.AvailableWorkspace
+	5,  // 6: twenty.auth.v1.SignUpInNewWorkspaceResponse.login_token:type_name -> twenty.auth.v1.Token
+	12, // 7: twenty.auth.v1.SignUpInNewWorkspaceResponse.workspace:type_name -> twenty.auth.v1.Workspace
+	12, // 8: twenty.auth.v1.ActivateWorkspaceResponse.workspace:type_name -> twenty.auth.v1.Workspace
+	5,  // 9: twenty.auth.v1.GetLoginTokenFromCredentialsResponse.login_token:type_name -> twenty.auth.v1.Token
+	6,  // 10: twenty.auth.v1.GetAuthTokensFromLoginTokenResponse.tokens:type_name -> twenty.auth.v1.TokenPair
+	6,  // 11: twenty.auth.v1.RenewTokenResponse.tokens:type_name -> twenty.auth.v1.TokenPair
+	27, // 12: twenty.auth.v1.CurrentUserResponse.user:type_name -> twenty.auth.v1.User
+	12, // 13: twenty.auth.v1.User.current_workspace:type_name -> twenty.auth.v1.Workspace
+	28, // 14: twenty.auth.v1.User.workspace_member:type_name -> twenty.auth.v1.WorkspaceMember
+	31, // 15: twenty.auth.v1.GetRolesResponse.roles:type_name -> twenty.auth.v1.Role
+	43, // 16: twenty.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
+	43, // 17: twenty.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
+	43, // 18: twenty.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
+	43, // 19: twenty.auth.v1.ApiKey.updated_at:type_name -> google.protobuf.Timestamp
+	43, // 20: twenty.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
+	32, // 21: twenty.auth.v1.CreateApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
+	43, // 22: twenty.auth.v1.GenerateApiKeyTokenRequest.expires_at:type_name -> google.protobuf.Timestamp
+	32, // 23: twenty.auth.v1.RevokeApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
+	32, // 24: twenty.auth.v1.ListApiKeysResponse.api_keys:type_name -> twenty.auth.v1.ApiKey
+	32, // 25: twenty.auth.v1.GetApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
+	44, // 26: twenty.auth.v1.AuthService.Health:input_type -> twenty.common.v1.HealthRequest
+	0,  // 27: twenty.auth.v1.AuthService.IdentifyCaller:input_type -> twenty.auth.v1.IdentifyCallerRequest
+	2,  // 28: twenty.auth.v1.AuthService.GetVerificationKeys:input_type -> twenty.auth.v1.GetVerificationKeysRequest
+	8,  // 29: twenty.auth.v1.AuthService.SignUp:input_type -> twenty.auth.v1.SignUpRequest
+	10, // 30: twenty.auth.v1.AuthService.SignUpInNewWorkspace:input_type -> twenty.auth.v1.SignUpInNewWorkspaceRequest
+	13, // 31: twenty.auth.v1.AuthService.ActivateWorkspace:input_type -> twenty.auth.v1.ActivateWorkspaceRequest
+	15, // 32: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:input_type -> twenty.auth.v1.GetLoginTokenFromCredentialsRequest
+	17, // 33: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:input_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenRequest
+	19, // 34: twenty.auth.v1.AuthService.RenewToken:input_type -> twenty.auth.v1.RenewTokenRequest
+	21, // 35: twenty.auth.v1.AuthService.SignOut:input_type -> twenty.auth.v1.SignOutRequest
+	23, // 36: twenty.auth.v1.AuthService.CheckUserExists:input_type -> twenty.auth.v1.CheckUserExistsRequest
+	25, // 37: twenty.auth.v1.AuthService.CurrentUser:input_type -> twenty.auth.v1.CurrentUserRequest
+	29, // 38: twenty.auth.v1.AuthService.GetRoles:input_type -> twenty.auth.v1.GetRolesRequest
+	33, // 39: twenty.auth.v1.AuthService.CreateApiKey:input_type -> twenty.auth.v1.CreateApiKeyRequest
+	35, // 40: twenty.auth.v1.AuthService.GenerateApiKeyToken:input_type -> twenty.auth.v1.GenerateApiKeyTokenRequest
+	37, // 41: twenty.auth.v1.AuthService.RevokeApiKey:input_type -> twenty.auth.v1.RevokeApiKeyRequest
+	39, // 42: twenty.auth.v1.AuthService.ListApiKeys:input_type -> twenty.auth.v1.ListApiKeysRequest
+	41, // 43: twenty.auth.v1.AuthService.GetApiKey:input_type -> twenty.auth.v1.GetApiKeyRequest
+	45, // 44: twenty.auth.v1.AuthService.Health:output_type -> twenty.common.v1.HealthResponse
+	1,  // 45: twenty.auth.v1.AuthService.IdentifyCaller:output_type -> twenty.auth.v1.IdentifyCallerResponse
+	3,  // 46: twenty.auth.v1.AuthService.GetVerificationKeys:output_type -> twenty.auth.v1.GetVerificationKeysResponse
+	9,  // 47: twenty.auth.v1.AuthService.SignUp:output_type -> twenty.auth.v1.SignUpResponse
+	11, // 48: twenty.auth.v1.AuthService.SignUpInNewWorkspace:output_type -> twenty.auth.v1.SignUpInNewWorkspaceResponse
+	14, // 49: twenty.auth.v1.AuthService.ActivateWorkspace:output_type -> twenty.auth.v1.ActivateWorkspaceResponse
+	16, // 50: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:output_type -> twenty.auth.v1.GetLoginTokenFromCredentialsResponse
+	18, // 51: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:output_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenResponse
+	20, // 52: twenty.auth.v1.AuthService.RenewToken:output_type -> twenty.auth.v1.RenewTokenResponse
+	22, // 53: twenty.auth.v1.AuthService.SignOut:output_type -> twenty.auth.v1.SignOutResponse
+	24, // 54: twenty.auth.v1.AuthService.CheckUserExists:output_type -> twenty.auth.v1.CheckUserExistsResponse
+	26, // 55: twenty.auth.v1.AuthService.CurrentUser:output_type -> twenty.auth.v1.CurrentUserResponse
+	30, // 56: twenty.auth.v1.AuthService.GetRoles:output_type -> twenty.auth.v1.GetRolesResponse
+	34, // 57: twenty.auth.v1.AuthService.CreateApiKey:output_type -> twenty.auth.v1.CreateApiKeyResponse
+	36, // 58: twenty.auth.v1.AuthService.GenerateApiKeyToken:output_type -> twenty.auth.v1.GenerateApiKeyTokenResponse
+	38, // 59: twenty.auth.v1.AuthService.RevokeApiKey:output_type -> twenty.auth.v1.RevokeApiKeyResponse
+	40, // 60: twenty.auth.v1.AuthService.ListApiKeys:output_type -> twenty.auth.v1.ListApiKeysResponse
+	42, // 61: twenty.auth.v1.AuthService.GetApiKey:output_type -> twenty.auth.v1.GetApiKeyResponse
+	44, // [44:62] is the sub-list for method output_type
+	26, // [26:44] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_twenty_auth_v1_auth_proto_init() }
@@ -179,7 +2500,7 @@ func file_twenty_auth_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_auth_v1_auth_proto_rawDesc), len(file_twenty_auth_v1_auth_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   43,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

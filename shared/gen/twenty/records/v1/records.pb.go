@@ -11,6 +11,7 @@ import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
+	sync "sync"
 	unsafe "unsafe"
 )
 
@@ -21,24 +22,181 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+type InitWorkspaceRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	// workspace_member_id is the creator's member record, created with the standard objects.
+	WorkspaceMemberId string `protobuf:"bytes,2,opt,name=workspace_member_id,json=workspaceMemberId,proto3" json:"workspace_member_id,omitempty"`
+	MemberFirstName   string `protobuf:"bytes,3,opt,name=member_first_name,json=memberFirstName,proto3" json:"member_first_name,omitempty"`
+	MemberLastName    string `protobuf:"bytes,4,opt,name=member_last_name,json=memberLastName,proto3" json:"member_last_name,omitempty"`
+	MemberEmail       string `protobuf:"bytes,5,opt,name=member_email,json=memberEmail,proto3" json:"member_email,omitempty"`
+	UserId            string `protobuf:"bytes,6,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *InitWorkspaceRequest) Reset() {
+	*x = InitWorkspaceRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InitWorkspaceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InitWorkspaceRequest) ProtoMessage() {}
+
+func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InitWorkspaceRequest.ProtoReflect.Descriptor instead.
+func (*InitWorkspaceRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *InitWorkspaceRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *InitWorkspaceRequest) GetWorkspaceMemberId() string {
+	if x != nil {
+		return x.WorkspaceMemberId
+	}
+	return ""
+}
+
+func (x *InitWorkspaceRequest) GetMemberFirstName() string {
+	if x != nil {
+		return x.MemberFirstName
+	}
+	return ""
+}
+
+func (x *InitWorkspaceRequest) GetMemberLastName() string {
+	if x != nil {
+		return x.MemberLastName
+	}
+	return ""
+}
+
+func (x *InitWorkspaceRequest) GetMemberEmail() string {
+	if x != nil {
+		return x.MemberEmail
+	}
+	return ""
+}
+
+func (x *InitWorkspaceRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+type InitWorkspaceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// shard is the binding of the database holding the workspace's records, e.g. DB_0.
+	Shard         string `protobuf:"bytes,1,opt,name=shard,proto3" json:"shard,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InitWorkspaceResponse) Reset() {
+	*x = InitWorkspaceResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InitWorkspaceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InitWorkspaceResponse) ProtoMessage() {}
+
+func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InitWorkspaceResponse.ProtoReflect.Descriptor instead.
+func (*InitWorkspaceResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *InitWorkspaceResponse) GetShard() string {
+	if x != nil {
+		return x.Shard
+	}
+	return ""
+}
+
 var File_twenty_records_v1_records_proto protoreflect.FileDescriptor
 
 const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\n" +
-	"\x1ftwenty/records/v1/records.proto\x12\x11twenty.records.v1\x1a\x1dtwenty/common/v1/health.proto2b\n" +
+	"\x1ftwenty/records/v1/records.proto\x12\x11twenty.records.v1\x1a\x1dtwenty/common/v1/health.proto\"\xfb\x01\n" +
+	"\x14InitWorkspaceRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12.\n" +
+	"\x13workspace_member_id\x18\x02 \x01(\tR\x11workspaceMemberId\x12*\n" +
+	"\x11member_first_name\x18\x03 \x01(\tR\x0fmemberFirstName\x12(\n" +
+	"\x10member_last_name\x18\x04 \x01(\tR\x0ememberLastName\x12!\n" +
+	"\fmember_email\x18\x05 \x01(\tR\vmemberEmail\x12\x17\n" +
+	"\auser_id\x18\x06 \x01(\tR\x06userId\"-\n" +
+	"\x15InitWorkspaceResponse\x12\x14\n" +
+	"\x05shard\x18\x01 \x01(\tR\x05shard2\xcb\x01\n" +
 	"\x0eRecordsService\x12P\n" +
-	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01B\xd3\x01\n" +
+	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12g\n" +
+	"\rInitWorkspace\x12'.twenty.records.v1.InitWorkspaceRequest\x1a(.twenty.records.v1.InitWorkspaceResponse\"\x03\x90\x02\x02B\xd3\x01\n" +
 	"\x15com.twenty.records.v1B\fRecordsProtoP\x01ZFgithub.com/twentyworkers/twenty/shared/gen/twenty/records/v1;recordsv1\xa2\x02\x03TRX\xaa\x02\x11Twenty.Records.V1\xca\x02\x11Twenty\\Records\\V1\xe2\x02\x1dTwenty\\Records\\V1\\GPBMetadata\xea\x02\x13Twenty::Records::V1b\x06proto3"
 
+var (
+	file_twenty_records_v1_records_proto_rawDescOnce sync.Once
+	file_twenty_records_v1_records_proto_rawDescData []byte
+)
+
+func file_twenty_records_v1_records_proto_rawDescGZIP() []byte {
+	file_twenty_records_v1_records_proto_rawDescOnce.Do(func() {
+		file_twenty_records_v1_records_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_twenty_records_v1_records_proto_rawDesc), len(file_twenty_records_v1_records_proto_rawDesc)))
+	})
+	return file_twenty_records_v1_records_proto_rawDescData
+}
+
+var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_twenty_records_v1_records_proto_goTypes = []any{
-	(*v1.HealthRequest)(nil),  // 0: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil), // 1: twenty.common.v1.HealthResponse
+	(*InitWorkspaceRequest)(nil),  // 0: twenty.records.v1.InitWorkspaceRequest
+	(*InitWorkspaceResponse)(nil), // 1: twenty.records.v1.InitWorkspaceResponse
+	(*v1.HealthRequest)(nil),      // 2: twenty.common.v1.HealthRequest
+	(*v1.HealthResponse)(nil),     // 3: twenty.common.v1.HealthResponse
 }
 var file_twenty_records_v1_records_proto_depIdxs = []int32{
-	0, // 0: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
-	1, // 1: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
-	1, // [1:2] is the sub-list for method output_type
-	0, // [0:1] is the sub-list for method input_type
+	2, // 0: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
+	0, // 1: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
+	3, // 2: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
+	1, // 3: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
+	2, // [2:4] is the sub-list for method output_type
+	0, // [0:2] is the sub-list for method input_type
 	0, // [0:0] is the sub-list for extension type_name
 	0, // [0:0] is the sub-list for extension extendee
 	0, // [0:0] is the sub-list for field type_name
@@ -55,12 +213,13 @@ func file_twenty_records_v1_records_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_records_v1_records_proto_rawDesc), len(file_twenty_records_v1_records_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   0,
+			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_twenty_records_v1_records_proto_goTypes,
 		DependencyIndexes: file_twenty_records_v1_records_proto_depIdxs,
+		MessageInfos:      file_twenty_records_v1_records_proto_msgTypes,
 	}.Build()
 	File_twenty_records_v1_records_proto = out.File
 	file_twenty_records_v1_records_proto_goTypes = nil

@@ -39,6 +39,47 @@ const (
 	// AuthServiceIdentifyCallerProcedure is the fully-qualified name of the AuthService's
 	// IdentifyCaller RPC.
 	AuthServiceIdentifyCallerProcedure = "/twenty.auth.v1.AuthService/IdentifyCaller"
+	// AuthServiceGetVerificationKeysProcedure is the fully-qualified name of the AuthService's
+	// GetVerificationKeys RPC.
+	AuthServiceGetVerificationKeysProcedure = "/twenty.auth.v1.AuthService/GetVerificationKeys"
+	// AuthServiceSignUpProcedure is the fully-qualified name of the AuthService's SignUp RPC.
+	AuthServiceSignUpProcedure = "/twenty.auth.v1.AuthService/SignUp"
+	// AuthServiceSignUpInNewWorkspaceProcedure is the fully-qualified name of the AuthService's
+	// SignUpInNewWorkspace RPC.
+	AuthServiceSignUpInNewWorkspaceProcedure = "/twenty.auth.v1.AuthService/SignUpInNewWorkspace"
+	// AuthServiceActivateWorkspaceProcedure is the fully-qualified name of the AuthService's
+	// ActivateWorkspace RPC.
+	AuthServiceActivateWorkspaceProcedure = "/twenty.auth.v1.AuthService/ActivateWorkspace"
+	// AuthServiceGetLoginTokenFromCredentialsProcedure is the fully-qualified name of the AuthService's
+	// GetLoginTokenFromCredentials RPC.
+	AuthServiceGetLoginTokenFromCredentialsProcedure = "/twenty.auth.v1.AuthService/GetLoginTokenFromCredentials"
+	// AuthServiceGetAuthTokensFromLoginTokenProcedure is the fully-qualified name of the AuthService's
+	// GetAuthTokensFromLoginToken RPC.
+	AuthServiceGetAuthTokensFromLoginTokenProcedure = "/twenty.auth.v1.AuthService/GetAuthTokensFromLoginToken"
+	// AuthServiceRenewTokenProcedure is the fully-qualified name of the AuthService's RenewToken RPC.
+	AuthServiceRenewTokenProcedure = "/twenty.auth.v1.AuthService/RenewToken"
+	// AuthServiceSignOutProcedure is the fully-qualified name of the AuthService's SignOut RPC.
+	AuthServiceSignOutProcedure = "/twenty.auth.v1.AuthService/SignOut"
+	// AuthServiceCheckUserExistsProcedure is the fully-qualified name of the AuthService's
+	// CheckUserExists RPC.
+	AuthServiceCheckUserExistsProcedure = "/twenty.auth.v1.AuthService/CheckUserExists"
+	// AuthServiceCurrentUserProcedure is the fully-qualified name of the AuthService's CurrentUser RPC.
+	AuthServiceCurrentUserProcedure = "/twenty.auth.v1.AuthService/CurrentUser"
+	// AuthServiceGetRolesProcedure is the fully-qualified name of the AuthService's GetRoles RPC.
+	AuthServiceGetRolesProcedure = "/twenty.auth.v1.AuthService/GetRoles"
+	// AuthServiceCreateApiKeyProcedure is the fully-qualified name of the AuthService's CreateApiKey
+	// RPC.
+	AuthServiceCreateApiKeyProcedure = "/twenty.auth.v1.AuthService/CreateApiKey"
+	// AuthServiceGenerateApiKeyTokenProcedure is the fully-qualified name of the AuthService's
+	// GenerateApiKeyToken RPC.
+	AuthServiceGenerateApiKeyTokenProcedure = "/twenty.auth.v1.AuthService/GenerateApiKeyToken"
+	// AuthServiceRevokeApiKeyProcedure is the fully-qualified name of the AuthService's RevokeApiKey
+	// RPC.
+	AuthServiceRevokeApiKeyProcedure = "/twenty.auth.v1.AuthService/RevokeApiKey"
+	// AuthServiceListApiKeysProcedure is the fully-qualified name of the AuthService's ListApiKeys RPC.
+	AuthServiceListApiKeysProcedure = "/twenty.auth.v1.AuthService/ListApiKeys"
+	// AuthServiceGetApiKeyProcedure is the fully-qualified name of the AuthService's GetApiKey RPC.
+	AuthServiceGetApiKeyProcedure = "/twenty.auth.v1.AuthService/GetApiKey"
 )
 
 // AuthServiceClient is a client for the twenty.auth.v1.AuthService service.
@@ -47,8 +88,41 @@ type AuthServiceClient interface {
 	Health(context.Context, *v1.HealthRequest) (*v1.HealthResponse, error)
 	// IdentifyCaller reports how the caller authenticated the call it forwards: the scheme of the
 	// Authorization header the gateway passed along and a fingerprint of its credential (never the
-	// credential itself). Token verification builds on it.
+	// credential itself).
 	IdentifyCaller(context.Context, *v11.IdentifyCallerRequest) (*v11.IdentifyCallerResponse, error)
+	// GetVerificationKeys returns the public keys tokens are signed with, for verification without
+	// a call per request.
+	GetVerificationKeys(context.Context, *v11.GetVerificationKeysRequest) (*v11.GetVerificationKeysResponse, error)
+	// SignUp creates a user and answers workspace-agnostic tokens (Twenty's signUp).
+	SignUp(context.Context, *v11.SignUpRequest) (*v11.SignUpResponse, error)
+	// SignUpInNewWorkspace creates a workspace for the calling (workspace-agnostic) user.
+	SignUpInNewWorkspace(context.Context, *v11.SignUpInNewWorkspaceRequest) (*v11.SignUpInNewWorkspaceResponse, error)
+	// ActivateWorkspace activates the caller's workspace: its member, its roles, its records.
+	ActivateWorkspace(context.Context, *v11.ActivateWorkspaceRequest) (*v11.ActivateWorkspaceResponse, error)
+	// GetLoginTokenFromCredentials checks an email and password and answers a login token.
+	GetLoginTokenFromCredentials(context.Context, *v11.GetLoginTokenFromCredentialsRequest) (*v11.GetLoginTokenFromCredentialsResponse, error)
+	// GetAuthTokensFromLoginToken exchanges a login token for access and refresh tokens.
+	GetAuthTokensFromLoginToken(context.Context, *v11.GetAuthTokensFromLoginTokenRequest) (*v11.GetAuthTokensFromLoginTokenResponse, error)
+	// RenewToken rotates a refresh token. Reusing a rotated one revokes all of the user's.
+	RenewToken(context.Context, *v11.RenewTokenRequest) (*v11.RenewTokenResponse, error)
+	// SignOut revokes the caller's session: its access token and refresh tokens.
+	SignOut(context.Context, *v11.SignOutRequest) (*v11.SignOutResponse, error)
+	// CheckUserExists tells whether an email belongs to a user.
+	CheckUserExists(context.Context, *v11.CheckUserExistsRequest) (*v11.CheckUserExistsResponse, error)
+	// CurrentUser answers the caller's user, workspace and workspace member.
+	CurrentUser(context.Context, *v11.CurrentUserRequest) (*v11.CurrentUserResponse, error)
+	// GetRoles lists the roles of the caller's workspace.
+	GetRoles(context.Context, *v11.GetRolesRequest) (*v11.GetRolesResponse, error)
+	// CreateApiKey creates an API key in the caller's workspace.
+	CreateApiKey(context.Context, *v11.CreateApiKeyRequest) (*v11.CreateApiKeyResponse, error)
+	// GenerateApiKeyToken issues the token of an API key.
+	GenerateApiKeyToken(context.Context, *v11.GenerateApiKeyTokenRequest) (*v11.GenerateApiKeyTokenResponse, error)
+	// RevokeApiKey revokes an API key; its tokens stop working on the next request.
+	RevokeApiKey(context.Context, *v11.RevokeApiKeyRequest) (*v11.RevokeApiKeyResponse, error)
+	// ListApiKeys lists the API keys of the caller's workspace.
+	ListApiKeys(context.Context, *v11.ListApiKeysRequest) (*v11.ListApiKeysResponse, error)
+	// GetApiKey answers one API key of the caller's workspace.
+	GetApiKey(context.Context, *v11.GetApiKeyRequest) (*v11.GetApiKeyResponse, error)
 }
 
 // NewAuthServiceClient constructs a client for the twenty.auth.v1.AuthService service. By default,
@@ -76,13 +150,131 @@ func NewAuthServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		getVerificationKeys: connect.NewClient[v11.GetVerificationKeysRequest, v11.GetVerificationKeysResponse](
+			httpClient,
+			baseURL+AuthServiceGetVerificationKeysProcedure,
+			connect.WithSchema(authServiceMethods.ByName("GetVerificationKeys")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		signUp: connect.NewClient[v11.SignUpRequest, v11.SignUpResponse](
+			httpClient,
+			baseURL+AuthServiceSignUpProcedure,
+			connect.WithSchema(authServiceMethods.ByName("SignUp")),
+			connect.WithClientOptions(opts...),
+		),
+		signUpInNewWorkspace: connect.NewClient[v11.SignUpInNewWorkspaceRequest, v11.SignUpInNewWorkspaceResponse](
+			httpClient,
+			baseURL+AuthServiceSignUpInNewWorkspaceProcedure,
+			connect.WithSchema(authServiceMethods.ByName("SignUpInNewWorkspace")),
+			connect.WithClientOptions(opts...),
+		),
+		activateWorkspace: connect.NewClient[v11.ActivateWorkspaceRequest, v11.ActivateWorkspaceResponse](
+			httpClient,
+			baseURL+AuthServiceActivateWorkspaceProcedure,
+			connect.WithSchema(authServiceMethods.ByName("ActivateWorkspace")),
+			connect.WithClientOptions(opts...),
+		),
+		getLoginTokenFromCredentials: connect.NewClient[v11.GetLoginTokenFromCredentialsRequest, v11.GetLoginTokenFromCredentialsResponse](
+			httpClient,
+			baseURL+AuthServiceGetLoginTokenFromCredentialsProcedure,
+			connect.WithSchema(authServiceMethods.ByName("GetLoginTokenFromCredentials")),
+			connect.WithClientOptions(opts...),
+		),
+		getAuthTokensFromLoginToken: connect.NewClient[v11.GetAuthTokensFromLoginTokenRequest, v11.GetAuthTokensFromLoginTokenResponse](
+			httpClient,
+			baseURL+AuthServiceGetAuthTokensFromLoginTokenProcedure,
+			connect.WithSchema(authServiceMethods.ByName("GetAuthTokensFromLoginToken")),
+			connect.WithClientOptions(opts...),
+		),
+		renewToken: connect.NewClient[v11.RenewTokenRequest, v11.RenewTokenResponse](
+			httpClient,
+			baseURL+AuthServiceRenewTokenProcedure,
+			connect.WithSchema(authServiceMethods.ByName("RenewToken")),
+			connect.WithClientOptions(opts...),
+		),
+		signOut: connect.NewClient[v11.SignOutRequest, v11.SignOutResponse](
+			httpClient,
+			baseURL+AuthServiceSignOutProcedure,
+			connect.WithSchema(authServiceMethods.ByName("SignOut")),
+			connect.WithClientOptions(opts...),
+		),
+		checkUserExists: connect.NewClient[v11.CheckUserExistsRequest, v11.CheckUserExistsResponse](
+			httpClient,
+			baseURL+AuthServiceCheckUserExistsProcedure,
+			connect.WithSchema(authServiceMethods.ByName("CheckUserExists")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		currentUser: connect.NewClient[v11.CurrentUserRequest, v11.CurrentUserResponse](
+			httpClient,
+			baseURL+AuthServiceCurrentUserProcedure,
+			connect.WithSchema(authServiceMethods.ByName("CurrentUser")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		getRoles: connect.NewClient[v11.GetRolesRequest, v11.GetRolesResponse](
+			httpClient,
+			baseURL+AuthServiceGetRolesProcedure,
+			connect.WithSchema(authServiceMethods.ByName("GetRoles")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		createApiKey: connect.NewClient[v11.CreateApiKeyRequest, v11.CreateApiKeyResponse](
+			httpClient,
+			baseURL+AuthServiceCreateApiKeyProcedure,
+			connect.WithSchema(authServiceMethods.ByName("CreateApiKey")),
+			connect.WithClientOptions(opts...),
+		),
+		generateApiKeyToken: connect.NewClient[v11.GenerateApiKeyTokenRequest, v11.GenerateApiKeyTokenResponse](
+			httpClient,
+			baseURL+AuthServiceGenerateApiKeyTokenProcedure,
+			connect.WithSchema(authServiceMethods.ByName("GenerateApiKeyToken")),
+			connect.WithClientOptions(opts...),
+		),
+		revokeApiKey: connect.NewClient[v11.RevokeApiKeyRequest, v11.RevokeApiKeyResponse](
+			httpClient,
+			baseURL+AuthServiceRevokeApiKeyProcedure,
+			connect.WithSchema(authServiceMethods.ByName("RevokeApiKey")),
+			connect.WithClientOptions(opts...),
+		),
+		listApiKeys: connect.NewClient[v11.ListApiKeysRequest, v11.ListApiKeysResponse](
+			httpClient,
+			baseURL+AuthServiceListApiKeysProcedure,
+			connect.WithSchema(authServiceMethods.ByName("ListApiKeys")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		getApiKey: connect.NewClient[v11.GetApiKeyRequest, v11.GetApiKeyResponse](
+			httpClient,
+			baseURL+AuthServiceGetApiKeyProcedure,
+			connect.WithSchema(authServiceMethods.ByName("GetApiKey")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // authServiceClient implements AuthServiceClient.
 type authServiceClient struct {
-	health         *connect.Client[v1.HealthRequest, v1.HealthResponse]
-	identifyCaller *connect.Client[v11.IdentifyCallerRequest, v11.IdentifyCallerResponse]
+	health                       *connect.Client[v1.HealthRequest, v1.HealthResponse]
+	identifyCaller               *connect.Client[v11.IdentifyCallerRequest, v11.IdentifyCallerResponse]
+	getVerificationKeys          *connect.Client[v11.GetVerificationKeysRequest, v11.GetVerificationKeysResponse]
+	signUp                       *connect.Client[v11.SignUpRequest, v11.SignUpResponse]
+	signUpInNewWorkspace         *connect.Client[v11.SignUpInNewWorkspaceRequest, v11.SignUpInNewWorkspaceResponse]
+	activateWorkspace            *connect.Client[v11.ActivateWorkspaceRequest, v11.ActivateWorkspaceResponse]
+	getLoginTokenFromCredentials *connect.Client[v11.GetLoginTokenFromCredentialsRequest, v11.GetLoginTokenFromCredentialsResponse]
+	getAuthTokensFromLoginToken  *connect.Client[v11.GetAuthTokensFromLoginTokenRequest, v11.GetAuthTokensFromLoginTokenResponse]
+	renewToken                   *connect.Client[v11.RenewTokenRequest, v11.RenewTokenResponse]
+	signOut                      *connect.Client[v11.SignOutRequest, v11.SignOutResponse]
+	checkUserExists              *connect.Client[v11.CheckUserExistsRequest, v11.CheckUserExistsResponse]
+	currentUser                  *connect.Client[v11.CurrentUserRequest, v11.CurrentUserResponse]
+	getRoles                     *connect.Client[v11.GetRolesRequest, v11.GetRolesResponse]
+	createApiKey                 *connect.Client[v11.CreateApiKeyRequest, v11.CreateApiKeyResponse]
+	generateApiKeyToken          *connect.Client[v11.GenerateApiKeyTokenRequest, v11.GenerateApiKeyTokenResponse]
+	revokeApiKey                 *connect.Client[v11.RevokeApiKeyRequest, v11.RevokeApiKeyResponse]
+	listApiKeys                  *connect.Client[v11.ListApiKeysRequest, v11.ListApiKeysResponse]
+	getApiKey                    *connect.Client[v11.GetApiKeyRequest, v11.GetApiKeyResponse]
 }
 
 // Health calls twenty.auth.v1.AuthService.Health.
@@ -103,14 +295,191 @@ func (c *authServiceClient) IdentifyCaller(ctx context.Context, req *v11.Identif
 	return nil, err
 }
 
+// GetVerificationKeys calls twenty.auth.v1.AuthService.GetVerificationKeys.
+func (c *authServiceClient) GetVerificationKeys(ctx context.Context, req *v11.GetVerificationKeysRequest) (*v11.GetVerificationKeysResponse, error) {
+	response, err := c.getVerificationKeys.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SignUp calls twenty.auth.v1.AuthService.SignUp.
+func (c *authServiceClient) SignUp(ctx context.Context, req *v11.SignUpRequest) (*v11.SignUpResponse, error) {
+	response, err := c.signUp.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SignUpInNewWorkspace calls twenty.auth.v1.AuthService.SignUpInNewWorkspace.
+func (c *authServiceClient) SignUpInNewWorkspace(ctx context.Context, req *v11.SignUpInNewWorkspaceRequest) (*v11.SignUpInNewWorkspaceResponse, error) {
+	response, err := c.signUpInNewWorkspace.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ActivateWorkspace calls twenty.auth.v1.AuthService.ActivateWorkspace.
+func (c *authServiceClient) ActivateWorkspace(ctx context.Context, req *v11.ActivateWorkspaceRequest) (*v11.ActivateWorkspaceResponse, error) {
+	response, err := c.activateWorkspace.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GetLoginTokenFromCredentials calls twenty.auth.v1.AuthService.GetLoginTokenFromCredentials.
+func (c *authServiceClient) GetLoginTokenFromCredentials(ctx context.Context, req *v11.GetLoginTokenFromCredentialsRequest) (*v11.GetLoginTokenFromCredentialsResponse, error) {
+	response, err := c.getLoginTokenFromCredentials.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GetAuthTokensFromLoginToken calls twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken.
+func (c *authServiceClient) GetAuthTokensFromLoginToken(ctx context.Context, req *v11.GetAuthTokensFromLoginTokenRequest) (*v11.GetAuthTokensFromLoginTokenResponse, error) {
+	response, err := c.getAuthTokensFromLoginToken.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RenewToken calls twenty.auth.v1.AuthService.RenewToken.
+func (c *authServiceClient) RenewToken(ctx context.Context, req *v11.RenewTokenRequest) (*v11.RenewTokenResponse, error) {
+	response, err := c.renewToken.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SignOut calls twenty.auth.v1.AuthService.SignOut.
+func (c *authServiceClient) SignOut(ctx context.Context, req *v11.SignOutRequest) (*v11.SignOutResponse, error) {
+	response, err := c.signOut.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// CheckUserExists calls twenty.auth.v1.AuthService.CheckUserExists.
+func (c *authServiceClient) CheckUserExists(ctx context.Context, req *v11.CheckUserExistsRequest) (*v11.CheckUserExistsResponse, error) {
+	response, err := c.checkUserExists.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// CurrentUser calls twenty.auth.v1.AuthService.CurrentUser.
+func (c *authServiceClient) CurrentUser(ctx context.Context, req *v11.CurrentUserRequest) (*v11.CurrentUserResponse, error) {
+	response, err := c.currentUser.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GetRoles calls twenty.auth.v1.AuthService.GetRoles.
+func (c *authServiceClient) GetRoles(ctx context.Context, req *v11.GetRolesRequest) (*v11.GetRolesResponse, error) {
+	response, err := c.getRoles.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// CreateApiKey calls twenty.auth.v1.AuthService.CreateApiKey.
+func (c *authServiceClient) CreateApiKey(ctx context.Context, req *v11.CreateApiKeyRequest) (*v11.CreateApiKeyResponse, error) {
+	response, err := c.createApiKey.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GenerateApiKeyToken calls twenty.auth.v1.AuthService.GenerateApiKeyToken.
+func (c *authServiceClient) GenerateApiKeyToken(ctx context.Context, req *v11.GenerateApiKeyTokenRequest) (*v11.GenerateApiKeyTokenResponse, error) {
+	response, err := c.generateApiKeyToken.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RevokeApiKey calls twenty.auth.v1.AuthService.RevokeApiKey.
+func (c *authServiceClient) RevokeApiKey(ctx context.Context, req *v11.RevokeApiKeyRequest) (*v11.RevokeApiKeyResponse, error) {
+	response, err := c.revokeApiKey.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ListApiKeys calls twenty.auth.v1.AuthService.ListApiKeys.
+func (c *authServiceClient) ListApiKeys(ctx context.Context, req *v11.ListApiKeysRequest) (*v11.ListApiKeysResponse, error) {
+	response, err := c.listApiKeys.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GetApiKey calls twenty.auth.v1.AuthService.GetApiKey.
+func (c *authServiceClient) GetApiKey(ctx context.Context, req *v11.GetApiKeyRequest) (*v11.GetApiKeyResponse, error) {
+	response, err := c.getApiKey.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // AuthServiceHandler is an implementation of the twenty.auth.v1.AuthService service.
 type AuthServiceHandler interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
 	Health(context.Context, *v1.HealthRequest) (*v1.HealthResponse, error)
 	// IdentifyCaller reports how the caller authenticated the call it forwards: the scheme of the
 	// Authorization header the gateway passed along and a fingerprint of its credential (never the
-	// credential itself). Token verification builds on it.
+	// credential itself).
 	IdentifyCaller(context.Context, *v11.IdentifyCallerRequest) (*v11.IdentifyCallerResponse, error)
+	// GetVerificationKeys returns the public keys tokens are signed with, for verification without
+	// a call per request.
+	GetVerificationKeys(context.Context, *v11.GetVerificationKeysRequest) (*v11.GetVerificationKeysResponse, error)
+	// SignUp creates a user and answers workspace-agnostic tokens (Twenty's signUp).
+	SignUp(context.Context, *v11.SignUpRequest) (*v11.SignUpResponse, error)
+	// SignUpInNewWorkspace creates a workspace for the calling (workspace-agnostic) user.
+	SignUpInNewWorkspace(context.Context, *v11.SignUpInNewWorkspaceRequest) (*v11.SignUpInNewWorkspaceResponse, error)
+	// ActivateWorkspace activates the caller's workspace: its member, its roles, its records.
+	ActivateWorkspace(context.Context, *v11.ActivateWorkspaceRequest) (*v11.ActivateWorkspaceResponse, error)
+	// GetLoginTokenFromCredentials checks an email and password and answers a login token.
+	GetLoginTokenFromCredentials(context.Context, *v11.GetLoginTokenFromCredentialsRequest) (*v11.GetLoginTokenFromCredentialsResponse, error)
+	// GetAuthTokensFromLoginToken exchanges a login token for access and refresh tokens.
+	GetAuthTokensFromLoginToken(context.Context, *v11.GetAuthTokensFromLoginTokenRequest) (*v11.GetAuthTokensFromLoginTokenResponse, error)
+	// RenewToken rotates a refresh token. Reusing a rotated one revokes all of the user's.
+	RenewToken(context.Context, *v11.RenewTokenRequest) (*v11.RenewTokenResponse, error)
+	// SignOut revokes the caller's session: its access token and refresh tokens.
+	SignOut(context.Context, *v11.SignOutRequest) (*v11.SignOutResponse, error)
+	// CheckUserExists tells whether an email belongs to a user.
+	CheckUserExists(context.Context, *v11.CheckUserExistsRequest) (*v11.CheckUserExistsResponse, error)
+	// CurrentUser answers the caller's user, workspace and workspace member.
+	CurrentUser(context.Context, *v11.CurrentUserRequest) (*v11.CurrentUserResponse, error)
+	// GetRoles lists the roles of the caller's workspace.
+	GetRoles(context.Context, *v11.GetRolesRequest) (*v11.GetRolesResponse, error)
+	// CreateApiKey creates an API key in the caller's workspace.
+	CreateApiKey(context.Context, *v11.CreateApiKeyRequest) (*v11.CreateApiKeyResponse, error)
+	// GenerateApiKeyToken issues the token of an API key.
+	GenerateApiKeyToken(context.Context, *v11.GenerateApiKeyTokenRequest) (*v11.GenerateApiKeyTokenResponse, error)
+	// RevokeApiKey revokes an API key; its tokens stop working on the next request.
+	RevokeApiKey(context.Context, *v11.RevokeApiKeyRequest) (*v11.RevokeApiKeyResponse, error)
+	// ListApiKeys lists the API keys of the caller's workspace.
+	ListApiKeys(context.Context, *v11.ListApiKeysRequest) (*v11.ListApiKeysResponse, error)
+	// GetApiKey answers one API key of the caller's workspace.
+	GetApiKey(context.Context, *v11.GetApiKeyRequest) (*v11.GetApiKeyResponse, error)
 }
 
 // NewAuthServiceHandler builds an HTTP handler from the service implementation. It returns the path
@@ -134,12 +503,146 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	authServiceGetVerificationKeysHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceGetVerificationKeysProcedure,
+		svc.GetVerificationKeys,
+		connect.WithSchema(authServiceMethods.ByName("GetVerificationKeys")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceSignUpHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceSignUpProcedure,
+		svc.SignUp,
+		connect.WithSchema(authServiceMethods.ByName("SignUp")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceSignUpInNewWorkspaceHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceSignUpInNewWorkspaceProcedure,
+		svc.SignUpInNewWorkspace,
+		connect.WithSchema(authServiceMethods.ByName("SignUpInNewWorkspace")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceActivateWorkspaceHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceActivateWorkspaceProcedure,
+		svc.ActivateWorkspace,
+		connect.WithSchema(authServiceMethods.ByName("ActivateWorkspace")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceGetLoginTokenFromCredentialsHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceGetLoginTokenFromCredentialsProcedure,
+		svc.GetLoginTokenFromCredentials,
+		connect.WithSchema(authServiceMethods.ByName("GetLoginTokenFromCredentials")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceGetAuthTokensFromLoginTokenHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceGetAuthTokensFromLoginTokenProcedure,
+		svc.GetAuthTokensFromLoginToken,
+		connect.WithSchema(authServiceMethods.ByName("GetAuthTokensFromLoginToken")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceRenewTokenHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceRenewTokenProcedure,
+		svc.RenewToken,
+		connect.WithSchema(authServiceMethods.ByName("RenewToken")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceSignOutHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceSignOutProcedure,
+		svc.SignOut,
+		connect.WithSchema(authServiceMethods.ByName("SignOut")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceCheckUserExistsHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceCheckUserExistsProcedure,
+		svc.CheckUserExists,
+		connect.WithSchema(authServiceMethods.ByName("CheckUserExists")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceCurrentUserHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceCurrentUserProcedure,
+		svc.CurrentUser,
+		connect.WithSchema(authServiceMethods.ByName("CurrentUser")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceGetRolesHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceGetRolesProcedure,
+		svc.GetRoles,
+		connect.WithSchema(authServiceMethods.ByName("GetRoles")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceCreateApiKeyHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceCreateApiKeyProcedure,
+		svc.CreateApiKey,
+		connect.WithSchema(authServiceMethods.ByName("CreateApiKey")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceGenerateApiKeyTokenHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceGenerateApiKeyTokenProcedure,
+		svc.GenerateApiKeyToken,
+		connect.WithSchema(authServiceMethods.ByName("GenerateApiKeyToken")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceRevokeApiKeyHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceRevokeApiKeyProcedure,
+		svc.RevokeApiKey,
+		connect.WithSchema(authServiceMethods.ByName("RevokeApiKey")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceListApiKeysHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceListApiKeysProcedure,
+		svc.ListApiKeys,
+		connect.WithSchema(authServiceMethods.ByName("ListApiKeys")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceGetApiKeyHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceGetApiKeyProcedure,
+		svc.GetApiKey,
+		connect.WithSchema(authServiceMethods.ByName("GetApiKey")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.auth.v1.AuthService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case AuthServiceHealthProcedure:
 			authServiceHealthHandler.ServeHTTP(w, r)
 		case AuthServiceIdentifyCallerProcedure:
 			authServiceIdentifyCallerHandler.ServeHTTP(w, r)
+		case AuthServiceGetVerificationKeysProcedure:
+			authServiceGetVerificationKeysHandler.ServeHTTP(w, r)
+		case AuthServiceSignUpProcedure:
+			authServiceSignUpHandler.ServeHTTP(w, r)
+		case AuthServiceSignUpInNewWorkspaceProcedure:
+			authServiceSignUpInNewWorkspaceHandler.ServeHTTP(w, r)
+		case AuthServiceActivateWorkspaceProcedure:
+			authServiceActivateWorkspaceHandler.ServeHTTP(w, r)
+		case AuthServiceGetLoginTokenFromCredentialsProcedure:
+			authServiceGetLoginTokenFromCredentialsHandler.ServeHTTP(w, r)
+		case AuthServiceGetAuthTokensFromLoginTokenProcedure:
+			authServiceGetAuthTokensFromLoginTokenHandler.ServeHTTP(w, r)
+		case AuthServiceRenewTokenProcedure:
+			authServiceRenewTokenHandler.ServeHTTP(w, r)
+		case AuthServiceSignOutProcedure:
+			authServiceSignOutHandler.ServeHTTP(w, r)
+		case AuthServiceCheckUserExistsProcedure:
+			authServiceCheckUserExistsHandler.ServeHTTP(w, r)
+		case AuthServiceCurrentUserProcedure:
+			authServiceCurrentUserHandler.ServeHTTP(w, r)
+		case AuthServiceGetRolesProcedure:
+			authServiceGetRolesHandler.ServeHTTP(w, r)
+		case AuthServiceCreateApiKeyProcedure:
+			authServiceCreateApiKeyHandler.ServeHTTP(w, r)
+		case AuthServiceGenerateApiKeyTokenProcedure:
+			authServiceGenerateApiKeyTokenHandler.ServeHTTP(w, r)
+		case AuthServiceRevokeApiKeyProcedure:
+			authServiceRevokeApiKeyHandler.ServeHTTP(w, r)
+		case AuthServiceListApiKeysProcedure:
+			authServiceListApiKeysHandler.ServeHTTP(w, r)
+		case AuthServiceGetApiKeyProcedure:
+			authServiceGetApiKeyHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -155,4 +658,68 @@ func (UnimplementedAuthServiceHandler) Health(context.Context, *v1.HealthRequest
 
 func (UnimplementedAuthServiceHandler) IdentifyCaller(context.Context, *v11.IdentifyCallerRequest) (*v11.IdentifyCallerResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.IdentifyCaller is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) GetVerificationKeys(context.Context, *v11.GetVerificationKeysRequest) (*v11.GetVerificationKeysResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.GetVerificationKeys is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) SignUp(context.Context, *v11.SignUpRequest) (*v11.SignUpResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.SignUp is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) SignUpInNewWorkspace(context.Context, *v11.SignUpInNewWorkspaceRequest) (*v11.SignUpInNewWorkspaceResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.SignUpInNewWorkspace is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) ActivateWorkspace(context.Context, *v11.ActivateWorkspaceRequest) (*v11.ActivateWorkspaceResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.ActivateWorkspace is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) GetLoginTokenFromCredentials(context.Context, *v11.GetLoginTokenFromCredentialsRequest) (*v11.GetLoginTokenFromCredentialsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.GetLoginTokenFromCredentials is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) GetAuthTokensFromLoginToken(context.Context, *v11.GetAuthTokensFromLoginTokenRequest) (*v11.GetAuthTokensFromLoginTokenResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) RenewToken(context.Context, *v11.RenewTokenRequest) (*v11.RenewTokenResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.RenewToken is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) SignOut(context.Context, *v11.SignOutRequest) (*v11.SignOutResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.SignOut is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) CheckUserExists(context.Context, *v11.CheckUserExistsRequest) (*v11.CheckUserExistsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.CheckUserExists is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) CurrentUser(context.Context, *v11.CurrentUserRequest) (*v11.CurrentUserResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.CurrentUser is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) GetRoles(context.Context, *v11.GetRolesRequest) (*v11.GetRolesResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.GetRoles is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) CreateApiKey(context.Context, *v11.CreateApiKeyRequest) (*v11.CreateApiKeyResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.CreateApiKey is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) GenerateApiKeyToken(context.Context, *v11.GenerateApiKeyTokenRequest) (*v11.GenerateApiKeyTokenResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.GenerateApiKeyToken is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) RevokeApiKey(context.Context, *v11.RevokeApiKeyRequest) (*v11.RevokeApiKeyResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.RevokeApiKey is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) ListApiKeys(context.Context, *v11.ListApiKeysRequest) (*v11.ListApiKeysResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.ListApiKeys is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) GetApiKey(context.Context, *v11.GetApiKeyRequest) (*v11.GetApiKeyResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.GetApiKey is not implemented"))
 }

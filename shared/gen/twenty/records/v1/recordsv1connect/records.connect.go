@@ -36,12 +36,19 @@ const (
 const (
 	// RecordsServiceHealthProcedure is the fully-qualified name of the RecordsService's Health RPC.
 	RecordsServiceHealthProcedure = "/twenty.records.v1.RecordsService/Health"
+	// RecordsServiceInitWorkspaceProcedure is the fully-qualified name of the RecordsService's
+	// InitWorkspace RPC.
+	RecordsServiceInitWorkspaceProcedure = "/twenty.records.v1.RecordsService/InitWorkspace"
 )
 
 // RecordsServiceClient is a client for the twenty.records.v1.RecordsService service.
 type RecordsServiceClient interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
 	Health(context.Context, *v1.HealthRequest) (*v1.HealthResponse, error)
+	// InitWorkspace prepares a new workspace's data: it assigns the workspace to a shard database
+	// and creates its standard objects. The auth Worker calls it when a workspace is activated; it
+	// is idempotent.
+	InitWorkspace(context.Context, *v11.InitWorkspaceRequest) (*v11.InitWorkspaceResponse, error)
 }
 
 // NewRecordsServiceClient constructs a client for the twenty.records.v1.RecordsService service. By
@@ -62,12 +69,20 @@ func NewRecordsServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		initWorkspace: connect.NewClient[v11.InitWorkspaceRequest, v11.InitWorkspaceResponse](
+			httpClient,
+			baseURL+RecordsServiceInitWorkspaceProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("InitWorkspace")),
+			connect.WithIdempotency(connect.IdempotencyIdempotent),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // recordsServiceClient implements RecordsServiceClient.
 type recordsServiceClient struct {
-	health *connect.Client[v1.HealthRequest, v1.HealthResponse]
+	health        *connect.Client[v1.HealthRequest, v1.HealthResponse]
+	initWorkspace *connect.Client[v11.InitWorkspaceRequest, v11.InitWorkspaceResponse]
 }
 
 // Health calls twenty.records.v1.RecordsService.Health.
@@ -79,10 +94,23 @@ func (c *recordsServiceClient) Health(ctx context.Context, req *v1.HealthRequest
 	return nil, err
 }
 
+// InitWorkspace calls twenty.records.v1.RecordsService.InitWorkspace.
+func (c *recordsServiceClient) InitWorkspace(ctx context.Context, req *v11.InitWorkspaceRequest) (*v11.InitWorkspaceResponse, error) {
+	response, err := c.initWorkspace.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // RecordsServiceHandler is an implementation of the twenty.records.v1.RecordsService service.
 type RecordsServiceHandler interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
 	Health(context.Context, *v1.HealthRequest) (*v1.HealthResponse, error)
+	// InitWorkspace prepares a new workspace's data: it assigns the workspace to a shard database
+	// and creates its standard objects. The auth Worker calls it when a workspace is activated; it
+	// is idempotent.
+	InitWorkspace(context.Context, *v11.InitWorkspaceRequest) (*v11.InitWorkspaceResponse, error)
 }
 
 // NewRecordsServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -99,10 +127,19 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	recordsServiceInitWorkspaceHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceInitWorkspaceProcedure,
+		svc.InitWorkspace,
+		connect.WithSchema(recordsServiceMethods.ByName("InitWorkspace")),
+		connect.WithIdempotency(connect.IdempotencyIdempotent),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.records.v1.RecordsService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case RecordsServiceHealthProcedure:
 			recordsServiceHealthHandler.ServeHTTP(w, r)
+		case RecordsServiceInitWorkspaceProcedure:
+			recordsServiceInitWorkspaceHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -114,4 +151,8 @@ type UnimplementedRecordsServiceHandler struct{}
 
 func (UnimplementedRecordsServiceHandler) Health(context.Context, *v1.HealthRequest) (*v1.HealthResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.Health is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) InitWorkspace(context.Context, *v11.InitWorkspaceRequest) (*v11.InitWorkspaceResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.InitWorkspace is not implemented"))
 }

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"github.com/twentyworkers/twenty/shared/authtoken"
+	authv1 "github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1"
+	"github.com/twentyworkers/twenty/shared/ids"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// admin verifies that the caller is a workspace user with the Admin role (Twenty's
+// API_KEYS_AND_WEBHOOKS permission) and answers its claims.
+func (s *server) admin(ctx context.Context) (*authtoken.Claims, error) {
+	c, err := s.caller(ctx, authtoken.TypeAccess)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.store.membership(ctx, c.UserID, c.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	if m.RoleStandardID != "admin" {
+		return nil, errAdminOnly
+	}
+	return c, nil
+}
+
+func apiKeyProto(k apiKey) *authv1.ApiKey {
+	out := &authv1.ApiKey{
+		Id: k.ID, Name: k.Name, RoleId: k.RoleID,
+		ExpiresAt: timestamppb.New(k.ExpiresAt), CreatedAt: timestamppb.New(k.CreatedAt), UpdatedAt: timestamppb.New(k.UpdatedAt),
+	}
+	if !k.RevokedAt.IsZero() {
+		out.RevokedAt = timestamppb.New(k.RevokedAt)
+	}
+	return out
+}
+
+func (s *server) CreateApiKey(ctx context.Context, req *authv1.CreateApiKeyRequest) (*authv1.CreateApiKeyResponse, error) {
+	c, err := s.admin(ctx)
+	if err != nil {
+		return nil, toConnect(err)
+	}
+	name := strings.TrimSpace(req.GetName())
+	if name == "" {
+		return nil, toConnect(errAPIKeyNameRequired)
+	}
+	now := s.now()
+	if req.GetExpiresAt() == nil || !req.GetExpiresAt().AsTime().After(now) {
+		return nil, toConnect(errExpiryRequired)
+	}
+	roleID, err := s.roleOrAdmin(ctx, c.WorkspaceID, req.GetRoleId())
+	if err != nil {
+		return nil, toConnect(err)
+	}
+	k := apiKey{ID: ids.NewUUID(), WorkspaceID: c.WorkspaceID, Name: name, RoleID: roleID,
+		ExpiresAt: req.GetExpiresAt().AsTime(), CreatedAt: now, UpdatedAt: now}
+	if err := s.store.createAPIKey(ctx, k); err != nil {
+		return nil, err
+	}
+	return &authv1.CreateApiKeyResponse{ApiKey: apiKeyProto(k)}, nil
+}
+
+// roleOrAdmin checks that roleID is a role of the workspace; "" means the Admin role.
+func (s *server) roleOrAdmin(ctx context.Context, workspaceID, roleID string) (string, error) {
+	roles, err := s.store.roles(ctx, workspaceID)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range roles {
+		if roleID == r.ID || roleID == "" && r.StandardID == "admin" {
+			return r.ID, nil
+		}
+	}
+	return "", errRoleNotFound
+}
+
+func (s *server) GenerateApiKeyToken(ctx context.Context, req *authv1.GenerateApiKeyTokenRequest) (*authv1.GenerateApiKeyTokenResponse, error) {
+	c, err := s.admin(ctx)
+	if err != nil {
+		return nil, toConnect(err)
+	}
+	k, err := s.store.apiKey(ctx, c.WorkspaceID, req.GetApiKeyId())
+	if err != nil {
+		return nil, toConnect(err)
+	}
+	if !k.RevokedAt.IsZero() {
+		return nil, toConnect(errAPIKeyRevoked)
+	}
+	expires := k.ExpiresAt
+	if req.GetExpiresAt() != nil {
+		expires = req.GetExpiresAt().AsTime()
+	}
+	if !expires.After(s.now()) {
+		return nil, toConnect(errExpiryRequired)
+	}
+	token, err := s.keys.sign(ctx, authtoken.APIKeyClaims(k.ID, c.WorkspaceID, s.now(), expires))
+	if err != nil {
+		return nil, err
+	}
+	return &authv1.GenerateApiKeyTokenResponse{Token: token}, nil
+}
+
+func (s *server) RevokeApiKey(ctx context.Context, req *authv1.RevokeApiKeyRequest) (*authv1.RevokeApiKeyResponse, error) {
+	c, err := s.admin(ctx)
+	if err != nil {
+		return nil, toConnect(err)
+	}
+	if _, err := s.store.apiKey(ctx, c.WorkspaceID, req.GetId()); err != nil {
+		return nil, toConnect(err)
+	}
+	now := s.now()
+	if err := s.store.revokeAPIKey(ctx, c.WorkspaceID, req.GetId(), now); err != nil {
+		return nil, err
+	}
+	k, err := s.store.apiKey(ctx, c.WorkspaceID, req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	// D1 is the record; the KV entry is what the gateway checks on every request.
+	if err := s.revoke(ctx, k.ID, k.ExpiresAt); err != nil {
+		return nil, err
+	}
+	return &authv1.RevokeApiKeyResponse{ApiKey: apiKeyProto(k)}, nil
+}
+
+func (s *server) ListApiKeys(ctx context.Context, _ *authv1.ListApiKeysRequest) (*authv1.ListApiKeysResponse, error) {
+	c, err := s.admin(ctx)
+	if err != nil {
+		return nil, toConnect(err)
+	}
+	keys, err := s.store.apiKeys(ctx, c.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	out := &authv1.ListApiKeysResponse{ApiKeys: make([]*authv1.ApiKey, len(keys))}
+	for i, k := range keys {
+		out.ApiKeys[i] = apiKeyProto(k)
+	}
+	return out, nil
+}
+
+func (s *server) GetApiKey(ctx context.Context, req *authv1.GetApiKeyRequest) (*authv1.GetApiKeyResponse, error) {
+	c, err := s.admin(ctx)
+	if err != nil {
+		return nil, toConnect(err)
+	}
+	k, err := s.store.apiKey(ctx, c.WorkspaceID, req.GetId())
+	if err != nil {
+		return nil, toConnect(err)
+	}
+	return &authv1.GetApiKeyResponse{ApiKey: apiKeyProto(k)}, nil
+}
+
+func (s *server) GetRoles(ctx context.Context, _ *authv1.GetRolesRequest) (*authv1.GetRolesResponse, error) {
+	c, err := s.caller(ctx, authtoken.TypeAccess)
+	if err != nil {
+		return nil, toConnect(err)
+	}
+	roles, err := s.store.roles(ctx, c.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	out := &authv1.GetRolesResponse{Roles: make([]*authv1.Role, len(roles))}
+	for i, r := range roles {
+		out.Roles[i] = &authv1.Role{Id: r.ID, Label: r.Label, Description: r.Description, IsEditable: r.IsEditable, CanUpdateAllSettings: r.CanUpdateAllSettings}
+	}
+	return out, nil
+}
+
+func (s *server) GetVerificationKeys(ctx context.Context, _ *authv1.GetVerificationKeysRequest) (*authv1.GetVerificationKeysResponse, error) {
+	keys, err := s.keys.publicKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &authv1.GetVerificationKeysResponse{Keys: make([]*authv1.VerificationKey, len(keys))}
+	for i, k := range keys {
+		der, err := k.MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		out.Keys[i] = &authv1.VerificationKey{Id: k.ID, PublicKey: der}
+	}
+	return out, nil
+}
+

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/twentyworkers/twenty/shared/authtoken"
+	authv1 "github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1"
+	"github.com/twentyworkers/twenty/shared/graphql"
+	"github.com/twentyworkers/twenty/shared/kv"
+)
+
+// authFailure is a token problem with Twenty's status, code and message. On REST it is answered as
+// {"statusCode":…,"error":code,"messages":[message]}; on GraphQL as an error with extensions.code.
+type authFailure struct {
+	status  int
+	code    string // REST error name
+	gqlCode string // GraphQL extensions.code
+	message string
+}
+
+func (f *authFailure) Error() string { return f.message }
+
+var (
+	errNoToken        = &authFailure{http.StatusForbidden, "FORBIDDEN_EXCEPTION", "FORBIDDEN", "Missing authentication token"}
+	errBadSignature   = &authFailure{http.StatusUnauthorized, "UNAUTHENTICATED", "UNAUTHENTICATED", "Token invalid."}
+	errGarbageToken   = &authFailure{http.StatusUnauthorized, "UNAUTHENTICATED", "UNAUTHENTICATED", "No payload"}
+	errExpiredToken   = &authFailure{http.StatusUnauthorized, "UNAUTHENTICATED", "UNAUTHENTICATED", "Token has expired."}
+	errRevokedToken   = &authFailure{http.StatusUnauthorized, "UNAUTHENTICATED", "UNAUTHENTICATED", "Token has been revoked."}
+	errRevokedAPIKey  = &authFailure{http.StatusForbidden, "FORBIDDEN_EXCEPTION", "FORBIDDEN", "This API Key is revoked"}
+	errNotAPIToken    = &authFailure{http.StatusUnauthorized, "UNAUTHENTICATED", "UNAUTHENTICATED", "Token invalid."}
+	errAgnosticOnData = &authFailure{http.StatusForbidden, "FORBIDDEN_EXCEPTION", "FORBIDDEN", "A workspace-agnostic token cannot access workspace data"}
+)
+
+// keyRefetchInterval bounds how often an unknown kid makes the gateway ask auth for keys again, so
+// garbage tokens cannot turn into a flood of calls.
+const keyRefetchInterval = 10 * time.Second
+
+// keySource returns the public keys tokens are signed with (auth's GetVerificationKeys).
+type keySource func(ctx context.Context) ([]authtoken.PublicKey, error)
+
+// tokenVerifier checks tokens locally: signature and expiry with public keys cached in the isolate
+// (no call per request), revocation with one KV read when the token carries a jti.
+type tokenVerifier struct {
+	keys        keySource
+	revocations kv.Store
+	legacy      string // APP_SECRET of an imported Twenty installation
+	now         func() time.Time
+
+	mu        sync.Mutex
+	v         *authtoken.Verifier
+	fetchedAt time.Time
+}
+
+// current answers the verifier, fetching the keys when there are none yet or when refetch is set
+// and the last fetch is old enough.
+func (t *tokenVerifier) current(ctx context.Context, refetch bool) (*authtoken.Verifier, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.v != nil && (!refetch || t.now().Sub(t.fetchedAt) < keyRefetchInterval) {
+		return t.v, nil
+	}
+	keys, err := t.keys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("fetch verification keys: %w", err)
+	}
+	opts := []authtoken.Option{authtoken.Clock(t.now)}
+	if t.legacy != "" {
+		opts = append(opts, authtoken.LegacySecret(t.legacy))
+	}
+	v, err := authtoken.NewVerifier(keys, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("build verifier: %w", err)
+	}
+	t.v, t.fetchedAt = v, t.now()
+	return v, nil
+}
+
+// verify answers the claims of a valid, unrevoked token, an *authFailure, or an internal error.
+func (t *tokenVerifier) verify(ctx context.Context, token string) (*authtoken.Claims, error) {
+	v, err := t.current(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	c, err := v.Verify(token)
+	if errors.Is(err, authtoken.ErrUnknownKey) {
+		if v, err = t.current(ctx, true); err != nil {
+			return nil, err
+		}
+		c, err = v.Verify(token)
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, authtoken.ErrExpired):
+		return nil, errExpiredToken
+	case errors.Is(err, authtoken.ErrMalformed):
+		return nil, errGarbageToken
+	default:
+		return nil, errBadSignature
+	}
+	if c.ID != "" {
+		if _, err := t.revocations.Get(ctx, "auth/revoked/"+c.ID); err == nil {
+			if c.Type == authtoken.TypeAPIKey {
+				return nil, errRevokedAPIKey
+			}
+			return nil, errRevokedToken
+		} else if !errors.Is(err, kv.ErrNotFound) {
+			return nil, fmt.Errorf("check revocation: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// bearer extracts the token of an "Authorization: Bearer …" header. A token in the URL
+// (?token=) is never read here: Twenty refuses it on its APIs.
+func bearer(r *http.Request) (string, bool) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	token = strings.TrimSpace(token)
+	return token, ok && token != ""
+}
+
+type principalKey struct{}
+
+// principalFrom answers the verified claims of the request, or nil.
+func principalFrom(ctx context.Context) *authtoken.Claims {
+	c, _ := ctx.Value(principalKey{}).(*authtoken.Claims)
+	return c
+}
+
+// recordAPIAuth guards Twenty's record APIs (/rest): a valid user ACCESS or API_KEY token is
+// required; anything else answers Twenty's envelope.
+func (g *gateway) recordAPIAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearer(r)
+		if !ok {
+			writeAuthFailure(w, errNoToken)
+			return
+		}
+		c, err := g.tokens.verify(r.Context(), token)
+		if err != nil {
+			writeAuthFailure(w, err)
+			return
+		}
+		switch c.Type {
+		case authtoken.TypeAccess, authtoken.TypeAPIKey:
+		case authtoken.TypeWorkspaceAgnostic:
+			writeAuthFailure(w, errAgnosticOnData)
+			return
+		default:
+			writeAuthFailure(w, errNotAPIToken)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, c)))
+	})
+}
+
+// writeAuthFailure answers an *authFailure in Twenty's REST envelope, anything else as a 500.
+func writeAuthFailure(w http.ResponseWriter, err error) {
+	var f *authFailure
+	if errors.As(err, &f) {
+		writeError(w, f.status, f.code, f.message)
+		return
+	}
+	writeError(w, http.StatusInternalServerError, "", "Internal server error")
+}
+
+// authKeys adapts the auth contract's GetVerificationKeys to a keySource.
+func authKeys(get func(context.Context, *authv1.GetVerificationKeysRequest) (*authv1.GetVerificationKeysResponse, error)) keySource {
+	return func(ctx context.Context) ([]authtoken.PublicKey, error) {
+		res, err := get(ctx, &authv1.GetVerificationKeysRequest{})
+		if err != nil {
+			return nil, err
+		}
+		keys := make([]authtoken.PublicKey, 0, len(res.GetKeys()))
+		for _, k := range res.GetKeys() {
+			p, err := authtoken.ParsePublicKey(k.GetId(), k.GetPublicKey())
+			if err != nil {
+				return nil, fmt.Errorf("key %s: %w", k.GetId(), err)
+			}
+			keys = append(keys, p)
+		}
+		return keys, nil
+	}
+}
+
+// graphqlAuth authenticates GraphQL requests when they carry a token: public operations (signUp,
+// login) need none, the others check the principal through auth. A token that does not verify
+// fails the whole request with an UNAUTHENTICATED (or FORBIDDEN) error, as Twenty answers.
+func (g *gateway) graphqlAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), clientAddressKey{}, clientAddress(r))
+		if token, ok := bearer(r); ok {
+			c, err := g.tokens.verify(ctx, token)
+			if err != nil {
+				var f *authFailure
+				if !errors.As(err, &f) {
+					graphql.WriteResponse(w, http.StatusOK, &graphql.Response{Errors: []*graphql.Error{graphql.NewError("INTERNAL_SERVER_ERROR", "Internal server error")}})
+					return
+				}
+				graphql.WriteResponse(w, http.StatusOK, &graphql.Response{Errors: []*graphql.Error{graphql.NewError(f.gqlCode, f.message)}})
+				return
+			}
+			ctx = context.WithValue(ctx, principalKey{}, c)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
