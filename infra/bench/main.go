@@ -71,7 +71,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 type config struct {
 	base, token, method, body  string
 	headers, vars              listFlag
-	n, c, warmup               int
+	n, c, warmup, logins       int
 	timeout                    time.Duration
 	sizes                      bool
 	root                       string
@@ -89,6 +89,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	cfg := &config{}
 	fs.StringVar(&cfg.base, "base", "", "base URL of the server; empty starts the local stack")
 	fs.StringVar(&cfg.token, "token", "", "sent as `Authorization: Bearer <token>` when set")
+	fs.IntVar(&cfg.logins, "auth", -1, "password logins to time after signing up through GraphQL, with the token verification cost (needs the dev routes; default 20 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.n, "n", 500, "measured requests per path")
 	fs.IntVar(&cfg.c, "c", 1, "concurrent connections (1 = sequential, used for latency comparisons)")
 	fs.IntVar(&cfg.warmup, "warmup", 30, "warm-up requests per path, not measured")
@@ -240,6 +241,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if n := reloads() - reloadsBefore; n > 0 {
 		fmt.Fprintf(stdout, "  note: wrangler reloaded the stack %d time(s) during the load (a build/app.wasm or source changed)\n", n)
+	}
+	if cfg.logins < 0 && stack != nil {
+		cfg.logins = 20
+	}
+	if cfg.logins > 0 {
+		if err := authFigures(ctx, stdout, tg, cfg.n, cfg.warmup, cfg.logins); err != nil {
+			return err
+		}
 	}
 	if cfg.sizes {
 		if err := printSizes(stdout, root); err != nil {

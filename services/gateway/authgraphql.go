@@ -257,6 +257,9 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 			if _, err := a.SignOut(ctx, &authv1.SignOutRequest{}); err != nil {
 				return nil, gqlError(err)
 			}
+			if c := principalFrom(ctx); c != nil {
+				g.tokens.markRevoked(c.ID) // the session's access tokens stop here at once
+			}
 			return true, nil
 		},
 		"Query.checkUserExists": func(ctx context.Context, args map[string]any) (any, error) {
@@ -360,6 +363,7 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 			if err != nil {
 				return nil, gqlError(err)
 			}
+			g.tokens.markRevoked(res.GetApiKey().GetId())
 			rs, err := roles(ctx)
 			if err != nil {
 				return nil, gqlError(err)

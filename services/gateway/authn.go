@@ -41,6 +41,45 @@ var (
 // garbage tokens cannot turn into a flood of calls.
 const keyRefetchInterval = 10 * time.Second
 
+// revocationRecheck is how long the isolate trusts a "not revoked" answer from KV for a token id.
+// Revocations that pass through this isolate (signOut, revokeApiKey) apply at once; others within
+// this delay, which is well inside KV's own propagation between locations.
+const revocationRecheck = 2 * time.Second
+
+// revocationCache remembers what KV said about token ids, so a request costs no KV read when the
+// same token was checked a moment ago. It is bounded: past maxEntries it starts afresh.
+type revocationCache struct {
+	mu      sync.Mutex
+	checked map[string]time.Time // id → when KV last said it was not revoked
+	revoked map[string]bool      // ids known revoked
+}
+
+const revocationCacheEntries = 10000
+
+func (c *revocationCache) lookup(id string, now time.Time) (revoked, fresh bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.revoked[id] {
+		return true, true
+	}
+	at, ok := c.checked[id]
+	return false, ok && now.Sub(at) < revocationRecheck
+}
+
+func (c *revocationCache) store(id string, revoked bool, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.checked == nil || len(c.checked)+len(c.revoked) > revocationCacheEntries {
+		c.checked, c.revoked = map[string]time.Time{}, map[string]bool{}
+	}
+	if revoked {
+		c.revoked[id] = true
+		delete(c.checked, id)
+		return
+	}
+	c.checked[id] = now
+}
+
 // keySource returns the public keys tokens are signed with (auth's GetVerificationKeys).
 type keySource func(ctx context.Context) ([]authtoken.PublicKey, error)
 
@@ -55,6 +94,32 @@ type tokenVerifier struct {
 	mu        sync.Mutex
 	v         *authtoken.Verifier
 	fetchedAt time.Time
+	recent    revocationCache
+}
+
+// markRevoked applies a revocation this isolate just made to its next requests.
+func (t *tokenVerifier) markRevoked(id string) {
+	if id != "" {
+		t.recent.store(id, true, t.now())
+	}
+}
+
+// isRevoked reads the revocation of a token id from the cache, else from KV.
+func (t *tokenVerifier) isRevoked(ctx context.Context, id string) (bool, error) {
+	if revoked, fresh := t.recent.lookup(id, t.now()); fresh {
+		return revoked, nil
+	}
+	_, err := t.revocations.Get(ctx, "auth/revoked/"+id)
+	switch {
+	case err == nil:
+		t.recent.store(id, true, t.now())
+		return true, nil
+	case errors.Is(err, kv.ErrNotFound):
+		t.recent.store(id, false, t.now())
+		return false, nil
+	default:
+		return false, fmt.Errorf("check revocation: %w", err)
+	}
 }
 
 // current answers the verifier, fetching the keys when there are none yet or when refetch is set
@@ -104,13 +169,15 @@ func (t *tokenVerifier) verify(ctx context.Context, token string) (*authtoken.Cl
 		return nil, errBadSignature
 	}
 	if c.ID != "" {
-		if _, err := t.revocations.Get(ctx, "auth/revoked/"+c.ID); err == nil {
-			if c.Type == authtoken.TypeAPIKey {
-				return nil, errRevokedAPIKey
-			}
+		revoked, err := t.isRevoked(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if revoked && c.Type == authtoken.TypeAPIKey {
+			return nil, errRevokedAPIKey
+		}
+		if revoked {
 			return nil, errRevokedToken
-		} else if !errors.Is(err, kv.ErrNotFound) {
-			return nil, fmt.Errorf("check revocation: %w", err)
 		}
 	}
 	return c, nil

@@ -139,3 +139,34 @@ func TestRateLimits(t *testing.T) {
 		t.Errorf("anonymous budget per address (-want +got):\n%s", diff)
 	}
 }
+
+func TestRevocationChecksAreCachedBriefly(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	clock := time.Now()
+	s.gw.tokens.now = func() time.Time { return clock }
+	c := authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0)
+	c.ID = "session-9"
+	token := "Bearer " + sign(t, c)
+	status := func() int { return s.do(t, http.MethodGet, "/rest/people", "", "Authorization", token).Code }
+	if got := status(); got != 404 {
+		t.Fatalf("before revocation = %d, want 404", got)
+	}
+	// Revoked elsewhere (another isolate wrote KV): this isolate trusts its check for a moment…
+	s.cache.Put(context.Background(), "auth/revoked/session-9", []byte("x"), time.Hour)
+	if got := status(); got != 404 {
+		t.Errorf("within %s of the last check = %d, want the cached answer (404)", revocationRecheck, got)
+	}
+	// …then reads KV again.
+	clock = clock.Add(revocationRecheck)
+	if got := status(); got != 401 {
+		t.Errorf("after %s = %d, want 401", revocationRecheck, got)
+	}
+	// A revocation made through this isolate applies at once.
+	c.ID = "session-10"
+	token = "Bearer " + sign(t, c)
+	status()
+	s.gw.tokens.markRevoked("session-10")
+	if got := status(); got != 401 {
+		t.Errorf("after markRevoked = %d, want 401", got)
+	}
+}

@@ -31,6 +31,12 @@ func (g *gateway) devRoutes(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, map[string]any{"instanceId": id, "requestsServed": served})
 	}))
 	mux.HandleFunc("/__dev/hop", only(http.MethodGet, g.hop))
+	// authn answers like direct, behind the record APIs' authentication: the difference of the two
+	// is what verifying a token costs.
+	mux.Handle("/__dev/authn", g.recordAPIAuth(only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
+		c := principalFrom(r.Context())
+		writeJSON(w, http.StatusOK, map[string]string{"type": string(c.Type), "workspaceId": c.WorkspaceID})
+	})))
 	mux.HandleFunc("/__dev/whoami", only(http.MethodGet, g.whoami))
 	mux.HandleFunc("/__dev/panic", func(http.ResponseWriter, *http.Request) { panic("dev: deliberate panic") })
 	mux.HandleFunc("/__dev/crash", func(w http.ResponseWriter, r *http.Request) {

@@ -127,3 +127,66 @@ func BenchmarkExecute(b *testing.B) {
 		}
 	})
 }
+
+// workspaceSDL generates a schema shaped like a Twenty workspace's: per object, the object, its
+// connection and edge, and filter, order, create and update inputs; and eight root fields.
+func workspaceSDL(objects, fields int) (string, map[string]Resolver) {
+	var b strings.Builder
+	b.WriteString("scalar UUID\nscalar DateTime\nenum OrderByDirection { AscNullsFirst AscNullsLast DescNullsFirst DescNullsLast }\n")
+	b.WriteString("input StringFilter { eq: String neq: String in: [String] like: String ilike: String is: String }\n")
+	b.WriteString("type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }\n")
+	resolvers := map[string]Resolver{}
+	nop := func(context.Context, map[string]any) (any, error) { return nil, nil }
+	var query, mutation strings.Builder
+	for o := range objects {
+		name := fmt.Sprintf("Object%d", o)
+		fmt.Fprintf(&b, "type %s {\n  id: UUID!\n  createdAt: DateTime!\n", name)
+		for f := range fields {
+			fmt.Fprintf(&b, "  field%d: String\n", f)
+		}
+		b.WriteString("}\n")
+		fmt.Fprintf(&b, "type %sEdge { node: %s! cursor: String! }\n", name, name)
+		fmt.Fprintf(&b, "type %sConnection { edges: [%sEdge!]! pageInfo: PageInfo! totalCount: Int! }\n", name, name)
+		for _, kind := range []string{"Filter", "OrderBy", "Create", "Update"} {
+			fmt.Fprintf(&b, "input %s%sInput {\n", name, kind)
+			for f := range fields {
+				switch kind {
+				case "Filter":
+					fmt.Fprintf(&b, "  field%d: StringFilter\n", f)
+				case "OrderBy":
+					fmt.Fprintf(&b, "  field%d: OrderByDirection\n", f)
+				default:
+					fmt.Fprintf(&b, "  field%d: String\n", f)
+				}
+			}
+			if kind == "Filter" {
+				fmt.Fprintf(&b, "  and: [%sFilterInput] or: [%sFilterInput] not: %sFilterInput\n", name, name, name)
+			}
+			b.WriteString("}\n")
+		}
+		fmt.Fprintf(&query, "  object%ds(filter: %sFilterInput, orderBy: [%sOrderByInput], first: Int, after: String): %sConnection!\n", o, name, name, name)
+		fmt.Fprintf(&query, "  object%d(filter: %sFilterInput!): %s\n", o, name, name)
+		resolvers[fmt.Sprintf("Query.object%ds", o)] = nop
+		resolvers[fmt.Sprintf("Query.object%d", o)] = nop
+		for _, op := range []string{"create", "update", "delete", "destroy", "restore", "createMany"} {
+			fmt.Fprintf(&mutation, "  %sObject%d(id: UUID, data: %sCreateInput): %s\n", op, o, name, name)
+			resolvers[fmt.Sprintf("Mutation.%sObject%d", op, o)] = nop
+		}
+	}
+	fmt.Fprintf(&b, "type Query {\n%s}\ntype Mutation {\n%s}\n", query.String(), mutation.String())
+	return b.String(), resolvers
+}
+
+func BenchmarkNewSchema(b *testing.B) {
+	for _, size := range []struct{ objects, fields int }{{10, 20}, {40, 30}} {
+		sdl, resolvers := workspaceSDL(size.objects, size.fields)
+		b.Run(fmt.Sprintf("objects=%d,fields=%d,sdl=%dKB", size.objects, size.fields, len(sdl)>>10), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := NewSchema(sdl, resolvers); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -110,13 +110,28 @@ func (s *Schema) run(ctx context.Context, r *request, op *ast.OperationDefinitio
 		w := &walkers[i]
 		w.request = r
 		g := groups[i]
-		v, err := w.executeField(ctx, root, rootValue{}, g, &path{key: g.key})
-		results[i] = member{key: g.key, value: v}
-		bubbled[i] = err
+		p := &path{key: g.key}
+		results[i] = member{key: g.key}
+		// Resolvers' panics are recovered where they are called; this catches the executor's own, which
+		// would otherwise end the process from a goroutine no handler can recover.
+		defer func() {
+			if v := recover(); v != nil {
+				slog.ErrorContext(ctx, "graphql: execution panicked", "field", root.Name+"."+g.fields[0].Name,
+					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				if err := w.internalError(g, p); g.def != nil && !g.def.Type.NonNull {
+					w.errs = append(w.errs, err)
+				} else {
+					bubbled[i] = err
+				}
+			}
+		}()
+		v, err := w.executeField(ctx, root, rootValue{}, g, p)
+		results[i].value, bubbled[i] = v, err
 	}
 	if op.Operation == ast.Mutation || len(groups) == 1 {
 		for i := range groups {
-			if exec(i); bubbled[i] != nil {
+			exec(i)
+			if bubbled[i] != nil {
 				break // a non-null root field failed: data is null, run no further mutation
 			}
 		}

@@ -446,3 +446,40 @@ func TestExecuteConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// panicky is a custom scalar value whose encoding panics: a bug in the executor's path, outside
+// any resolver.
+type panicky struct{}
+
+func (panicky) MarshalJSON() ([]byte, error) { panic("encoder bug") }
+
+func TestExecutorPanicIsContained(t *testing.T) {
+	s, err := NewSchema(`scalar JSON type Query { a: JSON b: String c: JSON! }`, map[string]Resolver{
+		"Query.a": func(context.Context, map[string]any) (any, error) { return panicky{}, nil },
+		"Query.b": func(context.Context, map[string]any) (any, error) { return "x", nil },
+		"Query.c": func(context.Context, map[string]any) (any, error) { return panicky{}, nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		query, want string
+	}{
+		{
+			query: "{ a b }",
+			want: `{"errors":[{"message":"Internal server error","locations":[{"line":1,"column":3}],"path":["a"],
+				"extensions":{"code":"INTERNAL_SERVER_ERROR"}}],"data":{"a":null,"b":"x"}}`,
+		},
+		{
+			query: "{ b c }",
+			want: `{"errors":[{"message":"Internal server error","locations":[{"line":1,"column":5}],"path":["c"],
+				"extensions":{"code":"INTERNAL_SERVER_ERROR"}}],"data":null}`,
+		},
+	}
+	for _, tt := range tests {
+		got := toJSON(t, s.Execute(context.Background(), Request{Query: tt.query}))
+		if diff := cmp.Diff(got, decodeJSON(t, []byte(tt.want))); diff != "" {
+			t.Errorf("Execute(%s) mismatch (-got +want):\n%s", tt.query, diff)
+		}
+	}
+}

@@ -57,3 +57,35 @@ func FuzzExecute(f *testing.F) {
 		}
 	})
 }
+
+// FuzzVariables coerces arbitrary JSON variables: bad values are BAD_USER_INPUT errors, never a
+// panic.
+func FuzzVariables(f *testing.F) {
+	for _, v := range []string{
+		`{"s": "x", "i": 3, "f": 4, "id": 12, "r": "GUEST", "j": {"k": [1, {"z": null}]}, "l": 9}`,
+		`{"in": {"email": "e", "password": "p", "tags": ["a", null]}, "f": {"ids": "a", "and": [{"limit": 2, "score": 1}, null]}}`,
+		`{"i": 1.5, "in": {"email": 1}, "r": "admin", "f": {"nope": true}, "l": [1, null]}`,
+		`{"i": 1e300, "f": "1", "id": true, "in": [], "f": [[[]]]}`,
+		`{}`, `null`, `[]`,
+	} {
+		f.Add(v)
+	}
+	s, _ := newTestSchema(f)
+	const query = `query ($s: String, $i: Int, $f: Float, $id: ID, $r: Role, $j: JSON, $l: [Int!], $in: SignUpInput, $filter: FilterInput) {
+		echo(s: $s, i: $i, f: $f, id: $id, role: $r, j: $j, list: $l, input: $in, filter: $filter) }`
+	f.Fuzz(func(t *testing.T, vars string) {
+		var v map[string]any
+		if json.Unmarshal([]byte(vars), &v) != nil {
+			return
+		}
+		resp := s.Execute(context.Background(), Request{Query: query, Variables: v})
+		for _, e := range resp.Errors {
+			if e.Code() != CodeBadUserInput {
+				t.Errorf("Execute with %s: unexpected error %#v", vars, e)
+			}
+		}
+		if _, err := json.Marshal(resp); err != nil {
+			t.Fatalf("Execute with %s: json.Marshal: %v", vars, err)
+		}
+	})
+}

@@ -62,6 +62,9 @@ func (r *request) collect(t *ast.Definition, set ast.SelectionSet, groups []*fie
 				default:
 					g.def = sel.Definition
 				}
+				if g.def == nil && sel.Name != "__typename" {
+					continue // not a field of t; validation makes this unreachable
+				}
 				groups = append(groups, g)
 				if index != nil {
 					index[g.key] = g

@@ -62,6 +62,9 @@ const (
 	DefaultCacheSize        = 256
 )
 
+// cacheBytesPerEntry is the average query text allowed per cache entry.
+const cacheBytesPerEntry = 2 << 10
+
 // Schema is a parsed and validated schema with a resolver for every root field. It is immutable
 // and safe for concurrent use.
 type Schema struct {
@@ -107,7 +110,9 @@ func WithMaxTokens(n int) Option { return func(c *config) { c.maxTokens = n } }
 func WithMaxBodyBytes(n int64) Option { return func(c *config) { c.maxBodyBytes = n } }
 
 // WithCacheSize sets how many parsed and validated documents are kept (default 256; 0 disables the
-// cache). The cache also holds at most 4 KiB of query text per entry on average.
+// cache). The cache also holds at most 2 KiB of query text per entry on average (512 KiB by
+// default). A syntax tree takes 15 to 25 times the memory of its text, so the default cache of a
+// Schema takes up to about 10 MiB: lower it when an isolate keeps many schemas (one per workspace).
 func WithCacheSize(n int) Option { return func(c *config) { c.cacheSize = n } }
 
 // NewSchema parses and validates sdl and binds resolvers to root fields. Keys of resolvers name a
@@ -141,7 +146,7 @@ func NewSchema(sdl string, resolvers map[string]Resolver, opts ...Option) (*Sche
 		possible:  make(map[string]map[string]bool),
 		rules:     rules.NewDefaultRules(),
 		cfg:       cfg,
-		cache:     newDocCache(cfg.cacheSize, cfg.cacheSize*4<<10),
+		cache:     newDocCache(cfg.cacheSize, cfg.cacheSize*cacheBytesPerEntry),
 	}
 	var errs []error
 	for _, key := range slices.Sorted(maps.Keys(resolvers)) {

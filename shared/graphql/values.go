@@ -108,6 +108,9 @@ func (s *Schema) coerceInputValue(v any, typ *ast.Type) (any, *inputError) {
 		return out, nil
 	}
 	def := s.schema.Types[typ.NamedType]
+	if def == nil {
+		return nil, &inputError{msg: fmt.Sprintf("Unknown type \"%s\".", typ.NamedType)}
+	}
 	switch def.Kind {
 	case ast.Scalar:
 		cv, msg := coerceScalarInput(def.Name, v)
