@@ -100,8 +100,8 @@ func authFigures(ctx context.Context, w io.Writer, tg *target, n, warmup, logins
 	authed.header.Set("Authorization", "Bearer "+access)
 	authed.load(ctx, "/__dev/authn", warmup, 1)
 	tg.load(ctx, "/__dev/direct", warmup, 1)
-	direct := tg.load(ctx, "/__dev/direct", n, 1)
-	authn := authed.load(ctx, "/__dev/authn", n, 1)
+	// Interleaved, one request each in turn, so drift in the machine's load hits both alike.
+	direct, authn := interleave(ctx, tg, &authed, "/__dev/direct", "/__dev/authn", n)
 
 	var loginLat, exchangeLat []time.Duration
 	for range logins {
@@ -141,4 +141,32 @@ func authFigures(ctx context.Context, w io.Writer, tg *target, n, warmup, logins
 		fmt.Fprintf(w, "  %s: n=%d p50 %s p90 %s p99 %s ms\n", l.name, s.N, Millis(s.P50), Millis(s.P90), Millis(s.P99))
 	}
 	return nil
+}
+
+// interleave sends n requests to each of two paths, alternating, and summarizes each path.
+func interleave(ctx context.Context, a, b *target, pathA, pathB string, n int) (pathResult, pathResult) {
+	ra, rb := pathResult{path: pathA, statuses: map[int]int{}}, pathResult{path: pathB, statuses: map[int]int{}}
+	var la, lb []time.Duration
+	start := time.Now()
+	for range n {
+		for _, x := range []struct {
+			tg   *target
+			path string
+			r    *pathResult
+			lat  *[]time.Duration
+		}{{a, pathA, &ra, &la}, {b, pathB, &rb, &lb}} {
+			s := x.tg.do(ctx, http.MethodGet, x.path, nil)
+			x.r.sent++
+			if !ok(s.status) {
+				x.r.errors++
+				x.r.statuses[s.status]++
+				continue
+			}
+			*x.lat = append(*x.lat, s.d)
+		}
+	}
+	elapsed := time.Since(start)
+	ra.lat, rb.lat = Summarize(la), Summarize(lb)
+	ra.elapsed, rb.elapsed = elapsed/2, elapsed/2
+	return ra, rb
 }
