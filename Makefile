@@ -30,10 +30,19 @@ help: ## Show the targets
 # --- toolchain -------------------------------------------------------------------------------
 
 # `npm install --no-save` installs the lock file's tree without rewriting it. (`npm ci` refuses a lock
-# file that lacks other platforms' optional binaries, which this registry does not serve.)
-node_modules/.installed: package.json package-lock.json
-	npm install --no-save --no-audit --no-fund --loglevel=error
-	@node --version | grep -q '^v22\.' || { echo "node_modules/.bin/node is not Node 22"; exit 1; }
+# file that lacks other platforms' optional binaries, which this registry does not serve.) An install
+# counts only when every tool runs: a stalled download can leave a platform binary out, so a broken
+# install is removed and tried again, up to three times.
+TOOLS_CHECK := node --version | grep -q '^v22\.' && wrangler --version >/dev/null && esbuild --version >/dev/null \
+	&& workerd --version >/dev/null && buf --version >/dev/null
+
+node_modules/.installed: package.json package-lock.json .npmrc
+	@for attempt in 1 2 3; do \
+		npm install --no-save --no-audit --no-fund --loglevel=error && ( $(TOOLS_CHECK) ) && break; \
+		echo "toolchain install attempt $$attempt failed; retrying from scratch" >&2; \
+		rm -rf node_modules; \
+		[ $$attempt -lt 3 ] || exit 1; \
+	done
 	touch $@
 
 .PHONY: tools
