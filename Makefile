@@ -95,7 +95,9 @@ dev: tools build secrets migrate ## Build and serve the whole stack on http://12
 # --- checks ----------------------------------------------------------------------------------
 
 .PHONY: vet
-vet: ## go vet every module natively and every Worker for js/wasm
+vet: ## gofmt, and go vet every module natively and every Worker for js/wasm
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '/gen/')); \
+		test -z "$$unformatted" || { echo "gofmt would change: $$unformatted"; exit 1; }
 	go vet $(addsuffix /...,$(addprefix ./,$(MODULE_DIRS)))
 	GOOS=js GOARCH=wasm go vet $(addsuffix /...,$(addprefix ./,$(addprefix services/,$(SERVICES)))) \
 		$$(GOOS=js GOARCH=wasm go list ./shared/... | grep -v /sqltest)

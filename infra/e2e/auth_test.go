@@ -102,7 +102,9 @@ func onboard(t *testing.T, path string) account {
 		map[string]any{"t": created.SignUpInNewWorkspace.LoginToken.Token}))
 	a.access = tokens.GetAuthTokensFromLoginToken.Tokens.AccessOrWorkspaceAgnosticToken.Token
 	a.refresh = tokens.GetAuthTokensFromLoginToken.Tokens.RefreshToken.Token
-	act := data[struct{ ActivateWorkspace struct{ ID, ActivationStatus string } }](t, gql(t, path, a.access,
+	act := data[struct {
+		ActivateWorkspace struct{ ID, ActivationStatus string }
+	}](t, gql(t, path, a.access,
 		`mutation { activateWorkspace(data: {displayName: "Apple Inc"}) { id activationStatus } }`, nil))
 	if act.ActivateWorkspace.ActivationStatus != "ACTIVE" || act.ActivateWorkspace.ID != created.SignUpInNewWorkspace.Workspace.ID {
 		t.Fatalf("activateWorkspace = %+v", act.ActivateWorkspace)
@@ -256,7 +258,9 @@ func TestAPIKeyCreateUseRevoke(t *testing.T) {
 	if r := get(t, "/rest/people", "Authorization", "Bearer "+keyToken); r.status != http.StatusNotFound {
 		t.Errorf("REST with the API key = %d %s, want to pass authentication", r.status, r.body)
 	}
-	keys := data[struct{ APIKeys []struct{ ID string } `json:"apiKeys"` }](t, gql(t, "/metadata", a.access, `{ apiKeys { id name } }`, nil))
+	keys := data[struct {
+		APIKeys []struct{ ID string } `json:"apiKeys"`
+	}](t, gql(t, "/metadata", a.access, `{ apiKeys { id name } }`, nil))
 	if len(keys.APIKeys) != 1 || keys.APIKeys[0].ID != created.CreateApiKey.ID {
 		t.Errorf("apiKeys = %+v", keys.APIKeys)
 	}
@@ -268,7 +272,9 @@ func TestAPIKeyCreateUseRevoke(t *testing.T) {
 	if diff := cmp.Diff(envelope{403, "FORBIDDEN_EXCEPTION", []string{"This API Key is revoked"}}, decode[envelope](t, r)); r.status != 403 || diff != "" {
 		t.Errorf("REST with the revoked key = %d (-want +got):\n%s", r.status, diff)
 	}
-	if keys := data[struct{ APIKeys []struct{ ID string } `json:"apiKeys"` }](t, gql(t, "/metadata", a.access, `{ apiKeys { id } }`, nil)); len(keys.APIKeys) != 0 {
+	if keys := data[struct {
+		APIKeys []struct{ ID string } `json:"apiKeys"`
+	}](t, gql(t, "/metadata", a.access, `{ apiKeys { id } }`, nil)); len(keys.APIKeys) != 0 {
 		t.Errorf("apiKeys after revoking = %+v, want none (Twenty lists active keys)", keys.APIKeys)
 	}
 	// Another workspace cannot see the key.

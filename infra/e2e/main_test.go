@@ -35,9 +35,9 @@ func TestMain(m *testing.M) {
 		MigrateConfig:  "services/auth/wrangler.jsonc",
 		MigrateBinding: "CONTROL",
 		// APP_SECRET lets the gateway accept an imported Twenty installation's HS256 tokens.
-		Vars:           map[string]string{"DEV_ROUTES": "true", "APP_SECRET": legacyAppSecret},
-		ReadyPath:      "/healthz",
-		Log:            &log,
+		Vars:      map[string]string{"DEV_ROUTES": "true", "APP_SECRET": legacyAppSecret},
+		ReadyPath: "/healthz",
+		Log:       &log,
 	}, func(s *devstack.Stack) { stack = s }))
 }
 

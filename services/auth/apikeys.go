@@ -185,4 +185,3 @@ func (s *server) GetVerificationKeys(ctx context.Context, _ *authv1.GetVerificat
 	}
 	return out, nil
 }
-

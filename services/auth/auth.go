@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twentyworkers/twenty/shared/d1"
 	authv1 "github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1/authv1connect"
-	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/health"
 	"github.com/twentyworkers/twenty/shared/kv"

@@ -257,7 +257,7 @@ func (s *store) liveSessions(ctx context.Context, where string, args ...any) ([]
 }
 
 type apiKey struct {
-	ID, WorkspaceID, Name, RoleID string
+	ID, WorkspaceID, Name, RoleID   string
 	ExpiresAt, CreatedAt, UpdatedAt time.Time
 	RevokedAt                       time.Time // zero when not revoked
 }

@@ -202,6 +202,14 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 		}
 		return out, nil
 	}
+	// keyObj answers an API key with its role resolved, as Twenty's ApiKey.role field does.
+	keyObj := func(ctx context.Context, k *authv1.ApiKey) (any, error) {
+		rs, err := roles(ctx)
+		if err != nil {
+			return nil, gqlError(err)
+		}
+		return apiKeyObj(k, rs), nil
+	}
 	return map[string]graphql.Resolver{
 		"Mutation.signUp": func(ctx context.Context, args map[string]any) (any, error) {
 			res, err := a.SignUp(ctx, &authv1.SignUpRequest{Email: str(args, "email"), Password: str(args, "password"), Locale: str(args, "locale")})
@@ -322,11 +330,7 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 			if err != nil {
 				return nil, gqlError(err)
 			}
-			rs, err := roles(ctx)
-			if err != nil {
-				return nil, gqlError(err)
-			}
-			return apiKeyObj(res.GetApiKey(), rs), nil
+			return keyObj(ctx, res.GetApiKey())
 		},
 		"Mutation.createApiKey": func(ctx context.Context, args map[string]any) (any, error) {
 			in := obj(args, "input")
@@ -338,11 +342,7 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 			if err != nil {
 				return nil, gqlError(err)
 			}
-			rs, err := roles(ctx)
-			if err != nil {
-				return nil, gqlError(err)
-			}
-			return apiKeyObj(res.GetApiKey(), rs), nil
+			return keyObj(ctx, res.GetApiKey())
 		},
 		"Mutation.generateApiKeyToken": func(ctx context.Context, args map[string]any) (any, error) {
 			expires, err := parseDate(str(args, "expiresAt"))
@@ -364,11 +364,7 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 				return nil, gqlError(err)
 			}
 			g.tokens.markRevoked(res.GetApiKey().GetId())
-			rs, err := roles(ctx)
-			if err != nil {
-				return nil, gqlError(err)
-			}
-			return apiKeyObj(res.GetApiKey(), rs), nil
+			return keyObj(ctx, res.GetApiKey())
 		},
 	}
 }

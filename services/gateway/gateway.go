@@ -3,8 +3,8 @@
 package main
 
 import (
-	"net/http"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"

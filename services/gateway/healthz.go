@@ -134,4 +134,3 @@ func fromReport(h *commonv1.ServiceHealth) serviceStatus {
 	}
 	return s
 }
-

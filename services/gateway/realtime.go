@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"strings"
 
-	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
 	"github.com/twentyworkers/twenty/shared/fanout"
+	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
 )
 
 // Headers by which Go asks the JS glue (shared/js/glue.mjs) to forward the original request: the

@@ -178,4 +178,3 @@ func TestPruneKeepsRecentAndFailed(t *testing.T) {
 		t.Errorf("rows left after prune (-want +got):\n%s", diff)
 	}
 }
-

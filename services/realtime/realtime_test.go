@@ -103,4 +103,3 @@ func TestPublishOverConnect(t *testing.T) {
 		t.Errorf("Health with the room failing = %v, %v; want not ok", health, err)
 	}
 }
-
