@@ -31,10 +31,10 @@ func TestObjectRoutes(t *testing.T) {
 		return rec
 	}
 	body := bytes.Repeat([]byte{0, 1, 2, 0xff}, 1000)
-	if rec := do(http.MethodPut, "/__dev/objects/a/b c.bin", body, "application/x-test"); rec.Code != http.StatusNoContent {
+	if rec := do(http.MethodPut, "/__dev/objects/a/b%20c.bin", body, "application/x-test"); rec.Code != http.StatusNoContent {
 		t.Fatalf("PUT = %d %s", rec.Code, rec.Body)
 	}
-	rec := do(http.MethodGet, "/__dev/objects/a/b c.bin", nil, "")
+	rec := do(http.MethodGet, "/__dev/objects/a/b%20c.bin", nil, "")
 	got := []any{rec.Code, rec.Header().Get("Content-Type"), bytes.Equal(rec.Body.Bytes(), body)}
 	if diff := cmp.Diff([]any{200, "application/x-test", true}, got); diff != "" {
 		t.Errorf("GET (-want +got):\n%s", diff)
@@ -43,8 +43,8 @@ func TestObjectRoutes(t *testing.T) {
 		method, path string
 		status       int
 	}{
-		{http.MethodDelete, "/__dev/objects/a/b c.bin", http.StatusNoContent},
-		{http.MethodGet, "/__dev/objects/a/b c.bin", http.StatusNotFound},
+		{http.MethodDelete, "/__dev/objects/a/b%20c.bin", http.StatusNoContent},
+		{http.MethodGet, "/__dev/objects/a/b%20c.bin", http.StatusNotFound},
 		{http.MethodDelete, "/__dev/objects/never-there", http.StatusNoContent},
 	}
 	for _, tt := range tests {
