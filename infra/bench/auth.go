@@ -101,7 +101,8 @@ func authFigures(ctx context.Context, w io.Writer, tg *target, n, warmup, logins
 	authed.load(ctx, "/__dev/authn", warmup, 1)
 	tg.load(ctx, "/__dev/direct", warmup, 1)
 	// Interleaved, one request each in turn, so drift in the machine's load hits both alike.
-	direct, authn := interleave(ctx, tg, &authed, "/__dev/direct", "/__dev/authn", n)
+	r := interleave(ctx, []*target{tg, &authed}, []string{"/__dev/direct", "/__dev/authn"}, n)
+	direct, authn := r[0], r[1]
 
 	var loginLat, exchangeLat []time.Duration
 	for range logins {
@@ -143,30 +144,31 @@ func authFigures(ctx context.Context, w io.Writer, tg *target, n, warmup, logins
 	return nil
 }
 
-// interleave sends n requests to each of two paths, alternating, and summarizes each path.
-func interleave(ctx context.Context, a, b *target, pathA, pathB string, n int) (pathResult, pathResult) {
-	ra, rb := pathResult{path: pathA, statuses: map[int]int{}}, pathResult{path: pathB, statuses: map[int]int{}}
-	var la, lb []time.Duration
+// interleave sends n requests to each path in turn (one request per path per round), so drift in
+// the machine's load hits every path alike; targets[i] serves paths[i].
+func interleave(ctx context.Context, targets []*target, paths []string, n int) []pathResult {
+	results := make([]pathResult, len(paths))
+	lats := make([][]time.Duration, len(paths))
+	for i, p := range paths {
+		results[i] = pathResult{path: p, statuses: map[int]int{}}
+	}
 	start := time.Now()
 	for range n {
-		for _, x := range []struct {
-			tg   *target
-			path string
-			r    *pathResult
-			lat  *[]time.Duration
-		}{{a, pathA, &ra, &la}, {b, pathB, &rb, &lb}} {
-			s := x.tg.do(ctx, http.MethodGet, x.path, nil)
-			x.r.sent++
+		for i, p := range paths {
+			s := targets[i].do(ctx, http.MethodGet, p, nil)
+			results[i].sent++
 			if !ok(s.status) {
-				x.r.errors++
-				x.r.statuses[s.status]++
+				results[i].errors++
+				results[i].statuses[s.status]++
 				continue
 			}
-			*x.lat = append(*x.lat, s.d)
+			lats[i] = append(lats[i], s.d)
 		}
 	}
 	elapsed := time.Since(start)
-	ra.lat, rb.lat = Summarize(la), Summarize(lb)
-	ra.elapsed, rb.elapsed = elapsed/2, elapsed/2
-	return ra, rb
+	for i := range results {
+		results[i].lat = Summarize(lats[i])
+		results[i].elapsed = elapsed / time.Duration(len(paths))
+	}
+	return results
 }

@@ -212,23 +212,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var results []pathResult
 	sent := 0
 	for _, p := range cfg.paths {
-		// Requests the gateway's JS entry answers never reach Go, so Go does not count them.
-		countsInGo := !jsAnswered[p]
 		if cfg.warmup > 0 {
 			fmt.Fprintf(stderr, "bench: warming up %s (%d)\n", p, cfg.warmup)
-			w := tg.load(ctx, p, cfg.warmup, cfg.c)
-			if countsInGo {
-				sent += w.sent
+			tg.load(ctx, p, cfg.warmup, cfg.c)
+		}
+	}
+	if cfg.c == 1 && tg.method == http.MethodGet && len(cfg.paths) > 1 {
+		// Sequential latency: the paths in turn, one request each per round, so that the ratios
+		// compare paths under the same load.
+		fmt.Fprintf(stderr, "bench: measuring %s (%d each, interleaved)\n", strings.Join(cfg.paths, " "), cfg.n)
+		targets := make([]*target, len(cfg.paths))
+		for i := range targets {
+			targets[i] = tg
+		}
+		results = interleave(ctx, targets, cfg.paths, cfg.n)
+	} else {
+		for _, p := range cfg.paths {
+			fmt.Fprintf(stderr, "bench: measuring %s (%d)\n", p, cfg.n)
+			results = append(results, tg.load(ctx, p, cfg.n, cfg.c))
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("interrupted: %w", err)
 			}
 		}
-		fmt.Fprintf(stderr, "bench: measuring %s (%d)\n", p, cfg.n)
-		r := tg.load(ctx, p, cfg.n, cfg.c)
-		if countsInGo {
-			sent += r.sent
-		}
-		results = append(results, r)
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("interrupted: %w", err)
+	}
+	// Requests the gateway's JS entry answers never reach Go, so Go does not count them.
+	for _, p := range cfg.paths {
+		if !jsAnswered[p] {
+			sent += cfg.warmup + cfg.n
 		}
 	}
 	printResults(stdout, results)
