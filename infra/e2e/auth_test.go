@@ -133,6 +133,19 @@ func TestTwentySignUpFlowOnBothEndpoints(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" || me.CurrentUser.WorkspaceMember.ID == "" {
 				t.Errorf("currentUser (-want +got):\n%s\nmember %q", diff, me.CurrentUser.WorkspaceMember.ID)
 			}
+			// Activation asked records to set the workspace up: its standard objects' tables exist
+			// on its shard and hold the creator's workspaceMember record.
+			objects := decode[[]struct {
+				NameSingular string
+				Records      int
+			}](t, get(t, "/__dev/svc/records/workspaces/"+a.workspaceID+"/objects"))
+			counts := map[string]int{}
+			for _, o := range objects {
+				counts[o.NameSingular] = o.Records
+			}
+			if len(counts) != 11 || counts["workspaceMember"] != 1 || counts["person"] != 0 {
+				t.Errorf("records of the new workspace = %v, want the 11 standard objects and one member", counts)
+			}
 			roles := data[struct{ GetRoles []struct{ Label string } }](t, gql(t, path, a.access, `{ getRoles { id label isEditable canUpdateAllSettings } }`, nil))
 			if len(roles.GetRoles) != 2 || roles.GetRoles[0].Label != "Admin" || roles.GetRoles[1].Label != "Member" {
 				t.Errorf("getRoles = %+v, want Admin and Member", roles.GetRoles)

@@ -4,10 +4,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net/http"
+	"slices"
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/shared/d1"
@@ -20,16 +23,41 @@ import (
 type server struct {
 	*health.Checker
 	control *d1.DB
-	// shards are the bindings of the record databases new workspaces are spread over.
-	shards []string
+	// shards are the record databases by binding name; new workspaces are spread over them.
+	shards map[string]*d1.DB
+	names  []string // the shards' binding names, sorted
 }
 
-// InitWorkspace implements recordsv1connect.RecordsServiceHandler. It assigns the workspace to a
-// shard once (later calls answer the same shard) in one round trip.
+// InitWorkspace implements recordsv1connect.RecordsServiceHandler: it assigns the workspace to a
+// shard, stores its standard objects' metadata, creates their tables on the shard and the
+// creator's workspaceMember record. Every step checks what is already done, so a call that failed
+// half way is completed by the next one (D1 cannot span two databases in one transaction).
 func (s *server) InitWorkspace(ctx context.Context, req *recordsv1.InitWorkspaceRequest) (*recordsv1.InitWorkspaceResponse, error) {
-	id := req.GetWorkspaceId()
+	shardName, err := s.assignShard(ctx, req.GetWorkspaceId())
+	if err != nil {
+		return nil, err
+	}
+	shard, ok := s.shards[shardName]
+	if !ok {
+		return nil, fmt.Errorf("workspace %s is on shard %s, which this Worker has no binding for", req.GetWorkspaceId(), shardName)
+	}
+	if err := s.initMetadata(ctx, req.GetWorkspaceId()); err != nil {
+		return nil, err
+	}
+	if err := initTables(ctx, shard, req.GetWorkspaceId()); err != nil {
+		return nil, err
+	}
+	if err := initMember(ctx, shard, req); err != nil {
+		return nil, err
+	}
+	return &recordsv1.InitWorkspaceResponse{Shard: shardName}, nil
+}
+
+// assignShard assigns the workspace to a shard once (later calls answer the same shard) in one
+// round trip.
+func (s *server) assignShard(ctx context.Context, id string) (string, error) {
 	if id == "" {
-		return nil, connect.NewError(connect.CodeInvalidArgument, errors.New("workspace_id is required"))
+		return "", connect.NewError(connect.CodeInvalidArgument, errors.New("workspace_id is required"))
 	}
 	res, err := s.control.Batch(ctx,
 		d1.Stmt{SQL: `INSERT INTO shard_map (workspace_id, binding)
@@ -37,26 +65,41 @@ SELECT id, ? FROM workspaces WHERE id = ? ON CONFLICT (workspace_id) DO NOTHING`
 		d1.Stmt{SQL: `SELECT binding FROM shard_map WHERE workspace_id = ?`, Args: []any{id}},
 	)
 	if err != nil {
-		return nil, fmt.Errorf("assign shard of workspace %s: %w", id, err)
+		return "", fmt.Errorf("assign shard of workspace %s: %w", id, err)
 	}
 	if len(res[1].Rows) == 0 {
-		return nil, connect.NewError(connect.CodeNotFound, errors.New("workspace not found"))
+		return "", connect.NewError(connect.CodeNotFound, errors.New("workspace not found"))
 	}
 	shard, _ := res[1].Rows[0][0].(string)
-	return &recordsv1.InitWorkspaceResponse{Shard: shard}, nil
+	return shard, nil
 }
 
 // pickShard spreads workspaces over the shards by a hash of their id.
 func (s *server) pickShard(workspaceID string) string {
 	h := fnv.New32a()
 	h.Write([]byte(workspaceID))
-	return s.shards[h.Sum32()%uint32(len(s.shards))]
+	return s.names[h.Sum32()%uint32(len(s.names))]
 }
 
 // newHandler serves the records contract; dev adds the Worker's /__dev/ routes (nil: none).
-func newHandler(control *d1.DB, shards []string, probes []health.Probe, dev http.Handler) http.Handler {
-	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards}
-	mux := rpc.ServiceMux(dev)
+func newHandler(control *d1.DB, shards map[string]*d1.DB, probes []health.Probe, dev *http.ServeMux) http.Handler {
+	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards, names: slices.Sorted(maps.Keys(shards))}
+	if dev != nil {
+		dev.HandleFunc("GET /__dev/workspaces/{id}/objects", func(w http.ResponseWriter, r *http.Request) {
+			out, err := srv.objectCounts(r.Context(), r.PathValue("id"))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusNotFound)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(out)
+		})
+	}
+	var devHandler http.Handler
+	if dev != nil {
+		devHandler = dev
+	}
+	mux := rpc.ServiceMux(devHandler)
 	mux.Handle(recordsv1connect.NewRecordsServiceHandler(srv, rpc.HandlerOptions()...))
 	return rpc.Middleware(mux)
 }

@@ -2,44 +2,154 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"connectrpc.com/connect"
+	"github.com/google/go-cmp/cmp"
+	"github.com/twentyworkers/twenty/services/records/internal/ddl"
+	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
+	"github.com/twentyworkers/twenty/shared/ids"
+	"github.com/twentyworkers/twenty/shared/rpc"
 	"github.com/twentyworkers/twenty/shared/sqltest"
 )
 
-func TestInitWorkspaceAssignsAShardOnce(t *testing.T) {
-	db := sqltest.Open(t)
-	if _, err := db.Exec(`INSERT INTO workspaces (id) VALUES ('ws-1')`); err != nil {
+type harness struct {
+	control *d1.DB
+	shards  map[string]*d1.DB
+	client  recordsv1connect.RecordsServiceClient
+}
+
+func newHarness(t *testing.T) *harness {
+	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t), "DB_1": sqltest.OpenEmpty(t)}}
+	srv := httptest.NewServer(newHandler(h.control, h.shards, nil, nil))
+	t.Cleanup(srv.Close)
+	h.client = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	return h
+}
+
+func (h *harness) workspace(t *testing.T) string {
+	id := ids.NewUUID()
+	if _, err := h.control.Exec(`INSERT INTO workspaces (id) VALUES (?)`, id); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newHandler(db, []string{"DB_0", "DB_1", "DB_2"}, nil, nil))
-	defer srv.Close()
-	client := recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
-	ctx := context.Background()
+	return id
+}
 
-	first, err := client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: "ws-1"})
+func count(t *testing.T, db *d1.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func TestInitWorkspace(t *testing.T) {
+	h := newHarness(t)
+	ws := h.workspace(t)
+	req := &recordsv1.InitWorkspaceRequest{WorkspaceId: ws, WorkspaceMemberId: ids.NewUUID(), MemberFirstName: "Tim", MemberLastName: "Apple", MemberEmail: "tim@apple.dev", UserId: ids.NewUUID()}
+	res, err := h.client.InitWorkspace(context.Background(), req)
 	if err != nil {
 		t.Fatalf("InitWorkspace: %v", err)
 	}
-	// Moving a workspace between shards is a migration, never a side effect of a retried call.
-	db.Exec(`UPDATE shard_map SET binding = 'DB_9' WHERE workspace_id = 'ws-1'`)
-	again, err := client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: "ws-1"})
-	if err != nil {
+	shard := h.shards[res.GetShard()]
+	if shard == nil {
+		t.Fatalf("assigned to %q, not a shard", res.GetShard())
+	}
+	member, _ := ddl.TableName(ws, "workspaceMember")
+	got := map[string]int{
+		"objects":       count(t, h.control, `SELECT count(*) FROM object_metadata WHERE workspace_id = ?`, ws),
+		"version":       count(t, h.control, `SELECT version FROM workspace_metadata WHERE workspace_id = ?`, ws),
+		"tables":        count(t, shard, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'ws_%'`),
+		"member":        count(t, shard, `SELECT count(*) FROM "`+member+`" WHERE id = ? AND "nameFirstName" = 'Tim' AND "userEmail" = 'tim@apple.dev'`, req.GetWorkspaceMemberId()),
+		"fields of one": count(t, h.control, `SELECT json_array_length(definition, '$.Fields') FROM object_metadata WHERE workspace_id = ? AND name_singular = 'person'`, ws),
+	}
+	want := map[string]int{"objects": 11, "version": 1, "tables": 11, "member": 1, "fields of one": got["fields of one"]}
+	if diff := cmp.Diff(want, got); diff != "" || got["fields of one"] < 10 {
+		t.Errorf("after InitWorkspace (-want +got):\n%s", diff)
+	}
+
+	// A retried call changes nothing; a call that failed half way is completed.
+	if _, err := h.client.InitWorkspace(context.Background(), req); err != nil {
 		t.Fatalf("InitWorkspace again: %v", err)
 	}
-	if first.GetShard() == "" || again.GetShard() != "DB_9" {
-		t.Errorf("shards = %q then %q, want an assignment and then the stored one (DB_9)", first.GetShard(), again.GetShard())
+	if n := count(t, h.control, `SELECT count(*) FROM object_metadata WHERE workspace_id = ?`, ws); n != 11 {
+		t.Errorf("objects after a retry = %d, want 11", n)
+	}
+	shard.Exec(`DELETE FROM "` + member + `"`)
+	if _, err := h.client.InitWorkspace(context.Background(), req); err != nil {
+		t.Fatalf("InitWorkspace after a partial failure: %v", err)
+	}
+	if n := count(t, shard, `SELECT count(*) FROM "`+member+`"`); n != 1 {
+		t.Errorf("members after completing = %d, want 1", n)
+	}
+}
+
+func TestInitWorkspaceKeepsItsShardAndRejectsUnknown(t *testing.T) {
+	h := newHarness(t)
+	ws := h.workspace(t)
+	first, err := h.client.InitWorkspace(context.Background(), &recordsv1.InitWorkspaceRequest{WorkspaceId: ws})
+	if err != nil {
+		t.Fatalf("InitWorkspace: %v", err)
+	}
+	again, err := h.client.InitWorkspace(context.Background(), &recordsv1.InitWorkspaceRequest{WorkspaceId: ws})
+	if err != nil || again.GetShard() != first.GetShard() {
+		t.Errorf("second call = %v, %v; want shard %s", again, err, first.GetShard())
 	}
 	for _, tt := range []struct {
 		id   string
 		code connect.Code
-	}{{"", connect.CodeInvalidArgument}, {"no-such-workspace", connect.CodeNotFound}} {
-		if _, err := client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: tt.id}); connect.CodeOf(err) != tt.code {
+	}{{"", connect.CodeInvalidArgument}, {ids.NewUUID(), connect.CodeNotFound}} {
+		if _, err := h.client.InitWorkspace(context.Background(), &recordsv1.InitWorkspaceRequest{WorkspaceId: tt.id}); connect.CodeOf(err) != tt.code {
 			t.Errorf("InitWorkspace(%q) error = %v, want %v", tt.id, err, tt.code)
 		}
+	}
+	// Workspaces are spread over the shards.
+	seen := map[string]bool{}
+	for range 20 {
+		res, err := h.client.InitWorkspace(context.Background(), &recordsv1.InitWorkspaceRequest{WorkspaceId: h.workspace(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[res.GetShard()] = true
+	}
+	if len(seen) != 2 {
+		t.Errorf("20 workspaces landed on %v, want both shards", seen)
+	}
+}
+
+func TestObjectCountsDevRoute(t *testing.T) {
+	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t)}}
+	dev := http.NewServeMux()
+	srv := httptest.NewServer(newHandler(h.control, h.shards, nil, dev))
+	defer srv.Close()
+	client := recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	ws := h.workspace(t)
+	if _, err := client.InitWorkspace(context.Background(), &recordsv1.InitWorkspaceRequest{WorkspaceId: ws, WorkspaceMemberId: ids.NewUUID(), UserId: ids.NewUUID()}); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/__dev/workspaces/"+ws+"/objects", nil)
+	req.Header.Set(rpc.DevHeader, "1")
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var objects []struct {
+		NameSingular string
+		Records      int
+	}
+	json.NewDecoder(res.Body).Decode(&objects)
+	counts := map[string]int{}
+	for _, o := range objects {
+		counts[o.NameSingular] = o.Records
+	}
+	if len(counts) != 11 || counts["workspaceMember"] != 1 || counts["person"] != 0 {
+		t.Errorf("objects = %v, want 11 with one workspaceMember", counts)
 	}
 }

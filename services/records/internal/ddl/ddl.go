@@ -21,7 +21,7 @@
 // Column types follow package metadata: TEXT for text, UUIDs, selects, timestamps and JSON;
 // INTEGER for booleans and currency micros; REAL for numbers and positions. TEXT columns default
 // to the empty string as Twenty's do; createdAt and updatedAt default to the current time in
-// [metadata.DateTimeLayout], checked by a GLOB so that text order is time order; id defaults to a
+// [metadata.DateTimeLayout], checked to be canonical (strftime gives it back) so that text order is time order; id defaults to a
 // random UUID. A unique field's text columns hold NULL for no value, never the empty string (a
 // CHECK rejects it), so that a plain unique index enforces uniqueness and serves lookups
 // (metadata.Column.Unique). Setting updatedAt, and validating what no CHECK can (a MULTI_SELECT's

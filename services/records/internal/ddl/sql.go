@@ -20,8 +20,8 @@ func quoteString(s string) string {
 
 // Patterns of the stored timestamp and date formats (metadata.DateTimeLayout, DateLayout).
 const (
-	dateGlob     = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
-	dateTimeGlob = dateGlob + "T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z"
+	// sqliteDateTimeFormat is metadata.DateTimeLayout in strftime's notation.
+	sqliteDateTimeFormat = "%Y-%m-%dT%H:%M:%fZ"
 )
 
 // uuidSQL makes a random version 4 UUID in lower case. Each randomblob is a separate call, as a
@@ -78,10 +78,13 @@ func check(c metadata.Column) string {
 		return "CASE WHEN json_valid(" + q + ") THEN json_type(" + q + ") = 'array' ELSE " + q + " IS NULL END"
 	case c.Type == metadata.TypeText && c.Unique:
 		return q + " <> ''"
+	// Dates must be canonical: formatting them again must give them back. (No GLOB: D1 caps
+	// LIKE/GLOB patterns at 50 bytes and fails every insert the pattern would check. IS, not =,
+	// because a NULL from strftime must fail the check.)
 	case c.Type == metadata.TypeDateTime:
-		return q + " GLOB '" + dateTimeGlob + "'"
+		return "strftime('" + sqliteDateTimeFormat + "', " + q + ") IS " + q
 	case c.Type == metadata.TypeDate:
-		return q + " GLOB '" + dateGlob + "'"
+		return "date(" + q + ") IS " + q
 	}
 	return ""
 }

@@ -2,7 +2,7 @@ ALTER TABLE "ws_3b8e64585fc14e638563008ccddaa6db_person" ADD COLUMN "nickname" T
 
 ALTER TABLE "ws_3b8e64585fc14e638563008ccddaa6db_person" ADD COLUMN "status" TEXT NOT NULL DEFAULT 'IDLE' CHECK ("status" IN ('IDLE', 'FUELING', 'LAUNCHED'));
 
-ALTER TABLE "ws_3b8e64585fc14e638563008ccddaa6db_person" ADD COLUMN "metAt" TEXT CHECK ("metAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z');
+ALTER TABLE "ws_3b8e64585fc14e638563008ccddaa6db_person" ADD COLUMN "metAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "metAt") IS "metAt");
 
 UPDATE "ws_3b8e64585fc14e638563008ccddaa6db_person" SET "metAt" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now');
 

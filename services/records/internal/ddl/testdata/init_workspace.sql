@@ -1,8 +1,8 @@
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_workspaceMember" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
-  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("createdAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("updatedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "deletedAt" TEXT CHECK ("deletedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
   "position" REAL NOT NULL DEFAULT 0,
   "nameFirstName" TEXT DEFAULT '',
   "nameLastName" TEXT DEFAULT '',
@@ -28,9 +28,9 @@ CREATE UNIQUE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workspaceMember__userEm
 
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_company" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
-  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("createdAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("updatedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "deletedAt" TEXT CHECK ("deletedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
   "name" TEXT DEFAULT '',
   "domainNamePrimaryLinkLabel" TEXT DEFAULT '',
   "domainNamePrimaryLinkUrl" TEXT CHECK ("domainNamePrimaryLinkUrl" <> ''),
@@ -79,9 +79,9 @@ CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_company__accountOwnerId_idx" O
 
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_person" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
-  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("createdAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("updatedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "deletedAt" TEXT CHECK ("deletedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
   "nameFirstName" TEXT DEFAULT '',
   "nameLastName" TEXT DEFAULT '',
   "emailsPrimaryEmail" TEXT CHECK ("emailsPrimaryEmail" <> ''),
@@ -124,13 +124,13 @@ CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_person__companyId_idx" ON "ws_
 
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_opportunity" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
-  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("createdAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("updatedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "deletedAt" TEXT CHECK ("deletedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
   "name" TEXT DEFAULT '',
   "amountAmountMicros" INTEGER,
   "amountCurrencyCode" TEXT DEFAULT '',
-  "closeDate" TEXT CHECK ("closeDate" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "closeDate" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "closeDate") IS "closeDate"),
   "stage" TEXT NOT NULL DEFAULT 'NEW' CHECK ("stage" IN ('NEW', 'SCREENING', 'MEETING', 'PROPOSAL', 'CUSTOMER')),
   "probability" TEXT DEFAULT '',
   "position" REAL NOT NULL DEFAULT 0,
@@ -161,9 +161,9 @@ CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_opportunity__ownerId_idx" ON "
 
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_note" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
-  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("createdAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("updatedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "deletedAt" TEXT CHECK ("deletedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
   "title" TEXT DEFAULT '',
   "body" TEXT DEFAULT '',
   "bodyV2Blocknote" TEXT,
@@ -187,14 +187,14 @@ CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_note__position_idx" ON "ws_3b8
 
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_task" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
-  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("createdAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("updatedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "deletedAt" TEXT CHECK ("deletedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
   "title" TEXT DEFAULT '',
   "body" TEXT DEFAULT '',
   "bodyV2Blocknote" TEXT,
   "bodyV2Markdown" TEXT,
-  "dueAt" TEXT CHECK ("dueAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "dueAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "dueAt") IS "dueAt"),
   "status" TEXT DEFAULT 'TODO' CHECK ("status" IN ('TODO', 'IN_PROGRESS', 'DONE')),
   "position" REAL NOT NULL DEFAULT 0,
   "createdBySource" TEXT NOT NULL DEFAULT 'MANUAL' CHECK ("createdBySource" IN ('EMAIL', 'CALENDAR', 'WORKFLOW', 'AGENT', 'API', 'IMPORT', 'MANUAL', 'SYSTEM', 'WEBHOOK', 'APPLICATION')),
@@ -218,9 +218,9 @@ CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_task__assigneeId_idx" ON "ws_3
 
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_noteTarget" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
-  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("createdAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("updatedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "deletedAt" TEXT CHECK ("deletedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
   "noteId" TEXT REFERENCES "ws_3b8e64585fc14e638563008ccddaa6db_note" ("id") ON DELETE CASCADE,
   "personId" TEXT REFERENCES "ws_3b8e64585fc14e638563008ccddaa6db_person" ("id") ON DELETE CASCADE,
   "companyId" TEXT REFERENCES "ws_3b8e64585fc14e638563008ccddaa6db_company" ("id") ON DELETE CASCADE,
@@ -241,9 +241,9 @@ CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_noteTarget__opportunityId_idx"
 
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_taskTarget" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
-  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("createdAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("updatedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "deletedAt" TEXT CHECK ("deletedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
   "taskId" TEXT REFERENCES "ws_3b8e64585fc14e638563008ccddaa6db_task" ("id") ON DELETE CASCADE,
   "personId" TEXT REFERENCES "ws_3b8e64585fc14e638563008ccddaa6db_person" ("id") ON DELETE CASCADE,
   "companyId" TEXT REFERENCES "ws_3b8e64585fc14e638563008ccddaa6db_company" ("id") ON DELETE CASCADE,
@@ -264,9 +264,9 @@ CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_taskTarget__opportunityId_idx"
 
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_attachment" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
-  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("createdAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("updatedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "deletedAt" TEXT CHECK ("deletedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
   "name" TEXT DEFAULT '',
   "fullPath" TEXT DEFAULT '',
   "type" TEXT DEFAULT '',
@@ -305,10 +305,10 @@ CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_attachment__opportunityId_idx"
 
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_timelineActivity" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
-  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("createdAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("updatedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "deletedAt" TEXT CHECK ("deletedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "happensAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("happensAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
+  "happensAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "happensAt") IS "happensAt"),
   "name" TEXT DEFAULT '',
   "properties" TEXT CHECK (json_valid("properties")),
   "linkedRecordCachedName" TEXT DEFAULT '',
@@ -340,9 +340,9 @@ CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_timelineActivity__targetTaskId
 
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_favorite" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
-  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("createdAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK ("updatedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
-  "deletedAt" TEXT CHECK ("deletedAt" GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
   "position" REAL NOT NULL DEFAULT 0,
   "viewId" TEXT,
   "forWorkspaceMemberId" TEXT REFERENCES "ws_3b8e64585fc14e638563008ccddaa6db_workspaceMember" ("id") ON DELETE CASCADE,

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/twentyworkers/twenty/services/records/internal/ddl"
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/shared/d1"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/ids"
+)
+
+// withIDs gives every object and field of a new workspace's schema a fresh id, and ties each field
+// to its object.
+func withIDs(objects []metadata.Object) []metadata.Object {
+	out := make([]metadata.Object, len(objects))
+	for i, o := range objects {
+		o.ID = ids.NewUUID()
+		fields := make([]metadata.Field, len(o.Fields))
+		for j, f := range o.Fields {
+			f.ID, f.ObjectMetadataID = ids.NewUUID(), o.ID
+			fields[j] = f
+		}
+		o.Fields = fields
+		out[i] = o
+	}
+	return out
+}
+
+// initMetadata stores the standard objects' metadata of a workspace that has none, with version 1,
+// in one batch.
+func (s *server) initMetadata(ctx context.Context, workspaceID string) error {
+	var n int
+	if err := s.control.QueryRowContext(ctx, `SELECT count(*) FROM object_metadata WHERE workspace_id = ?`, workspaceID).Scan(&n); err != nil {
+		return fmt.Errorf("read metadata of %s: %w", workspaceID, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	objects := withIDs(metadata.StandardObjects())
+	stmts := make([]d1.Stmt, 0, len(objects)+1)
+	for _, o := range objects {
+		def, err := json.Marshal(o)
+		if err != nil {
+			return fmt.Errorf("encode object %s: %w", o.NameSingular, err)
+		}
+		stmts = append(stmts, d1.Stmt{
+			SQL:  `INSERT INTO object_metadata (id, workspace_id, name_singular, name_plural, definition) VALUES (?, ?, ?, ?, ?)`,
+			Args: []any{o.ID, workspaceID, o.NameSingular, o.NamePlural, string(def)},
+		})
+	}
+	stmts = append(stmts, d1.Stmt{
+		SQL:  `INSERT INTO workspace_metadata (workspace_id, version) VALUES (?, 1) ON CONFLICT (workspace_id) DO UPDATE SET version = version + 1`,
+		Args: []any{workspaceID},
+	})
+	if _, err := s.control.Batch(ctx, stmts...); err != nil {
+		return fmt.Errorf("store metadata of %s: %w", workspaceID, err)
+	}
+	return nil
+}
+
+// initTables creates the workspace's record tables on its shard unless they exist, in one batch.
+func initTables(ctx context.Context, shard *d1.DB, workspaceID string) error {
+	member, err := ddl.TableName(workspaceID, "workspaceMember")
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := shard.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, member).Scan(&n); err != nil {
+		return fmt.Errorf("look for the tables of %s: %w", workspaceID, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	stmts, err := ddl.InitWorkspace(workspaceID)
+	if err != nil {
+		return err
+	}
+	if _, err := shard.Batch(ctx, stmts...); err != nil {
+		return fmt.Errorf("create the tables of %s: %w", workspaceID, err)
+	}
+	return nil
+}
+
+// initMember creates the creator's workspaceMember record with the id auth gave it.
+func initMember(ctx context.Context, shard *d1.DB, req *recordsv1.InitWorkspaceRequest) error {
+	if req.GetWorkspaceMemberId() == "" {
+		return nil
+	}
+	table, err := ddl.TableName(req.GetWorkspaceId(), "workspaceMember")
+	if err != nil {
+		return err
+	}
+	var email any // unique text columns hold NULL, never '', for "no value"
+	if req.GetMemberEmail() != "" {
+		email = req.GetMemberEmail()
+	}
+	_, err = shard.Batch(ctx, d1.Stmt{
+		SQL: `INSERT INTO "` + table + `" (id, "nameFirstName", "nameLastName", "userEmail", "userId") VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (id) DO NOTHING`,
+		Args: []any{req.GetWorkspaceMemberId(), req.GetMemberFirstName(), req.GetMemberLastName(), email, req.GetUserId()},
+	})
+	if err != nil {
+		return fmt.Errorf("create workspace member of %s: %w", req.GetWorkspaceId(), err)
+	}
+	return nil
+}
+
+// objectCounts answers the workspace's objects with the number of records of each, for the dev
+// route GET /__dev/workspaces/{id}/objects.
+func (s *server) objectCounts(ctx context.Context, workspaceID string) ([]map[string]any, error) {
+	shardName, err := s.assignShardOf(ctx, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.control.QueryContext(ctx, `SELECT name_singular, name_plural FROM object_metadata WHERE workspace_id = ? ORDER BY name_singular`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("list objects: %w", err)
+	}
+	type object struct{ singular, plural string }
+	var objects []object
+	for rows.Next() {
+		var o object
+		if err := rows.Scan(&o.singular, &o.plural); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list objects: %w", err)
+		}
+		objects = append(objects, o)
+	}
+	rows.Close()
+	stmts := make([]d1.Stmt, len(objects))
+	for i, o := range objects {
+		table, err := ddl.TableName(workspaceID, o.singular)
+		if err != nil {
+			return nil, err
+		}
+		stmts[i] = d1.Stmt{SQL: `SELECT count(*) AS n FROM "` + table + `"`}
+	}
+	res, err := s.shards[shardName].Batch(ctx, stmts...)
+	if err != nil {
+		return nil, fmt.Errorf("count records: %w", err)
+	}
+	out := make([]map[string]any, len(objects))
+	for i, o := range objects {
+		out[i] = map[string]any{"nameSingular": o.singular, "namePlural": o.plural, "records": res[i].Rows[0][0]}
+	}
+	return out, nil
+}
+
+// assignShardOf answers the shard a workspace was assigned to.
+func (s *server) assignShardOf(ctx context.Context, workspaceID string) (string, error) {
+	var shard string
+	if err := s.control.QueryRowContext(ctx, `SELECT binding FROM shard_map WHERE workspace_id = ?`, workspaceID).Scan(&shard); err != nil {
+		return "", fmt.Errorf("shard of %s: %w", workspaceID, err)
+	}
+	if _, ok := s.shards[shard]; !ok {
+		return "", fmt.Errorf("no binding for shard %s", shard)
+	}
+	return shard, nil
+}
