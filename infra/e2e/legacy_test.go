@@ -15,6 +15,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// importedWorkspace is the id of a workspace of the imported installation.
+const importedWorkspace = "20202020-0000-4000-8000-00000000a11e"
+
 // legacyAppSecret is the APP_SECRET of the "imported Twenty installation" the gateway trusts.
 const legacyAppSecret = "e2e-imported-twenty-app-secret"
 
@@ -36,7 +39,7 @@ func legacyToken(t *testing.T, claims map[string]any) string {
 func TestLegacyTwentyTokensAndExpiry(t *testing.T) {
 	now := time.Now()
 	apiKey := func(exp time.Time) string {
-		return legacyToken(t, map[string]any{"sub": "ws-imported", "type": "API_KEY", "workspaceId": "ws-imported",
+		return legacyToken(t, map[string]any{"sub": importedWorkspace, "type": "API_KEY", "workspaceId": importedWorkspace,
 			"jti": "key-" + randomHex(t, 4), "iat": now.Add(-2 * time.Hour).Unix(), "exp": exp.Unix()})
 	}
 	tests := []struct {
@@ -45,7 +48,8 @@ func TestLegacyTwentyTokensAndExpiry(t *testing.T) {
 		status int
 		want   envelope
 	}{
-		{"imported API key", apiKey(now.Add(time.Hour)), 404, envelope{404, "NotFoundException", []string{"Cannot GET /rest/people"}}},
+		// It passes authentication; this installation has no such workspace, so no objects.
+		{"imported API key", apiKey(now.Add(time.Hour)), 400, envelope{400, "BadRequestException", []string{"object 'people' not found. eg: companies"}}},
 		{"expired imported API key", apiKey(now.Add(-time.Hour)), 401, envelope{401, "UNAUTHENTICATED", []string{"Token has expired."}}},
 		{"signed with another secret", legacyToken(t, map[string]any{"sub": "ws-other", "type": "API_KEY", "workspaceId": "ws-other", "exp": now.Add(time.Hour).Unix()})[:40] + "x.y.z",
 			401, envelope{401, "UNAUTHENTICATED", []string{"No payload"}}},
@@ -59,7 +63,7 @@ func TestLegacyTwentyTokensAndExpiry(t *testing.T) {
 		})
 	}
 	// A token of the right shape whose signature does not match the derived secret.
-	forged := legacyToken(t, map[string]any{"sub": "ws-imported", "type": "API_KEY", "workspaceId": "ws-imported", "exp": now.Add(time.Hour).Unix()})
+	forged := legacyToken(t, map[string]any{"sub": importedWorkspace, "type": "API_KEY", "workspaceId": importedWorkspace, "exp": now.Add(time.Hour).Unix()})
 	forged = forged[:len(forged)-2] + "AA"
 	if r := get(t, "/rest/people", "Authorization", "Bearer "+forged); r.status != http.StatusUnauthorized {
 		t.Errorf("forged legacy token = %d %s, want 401", r.status, r.body)

@@ -91,6 +91,7 @@ type gateway struct {
 	services []service
 	auth     authv1connect.AuthServiceClient
 	realtime realtimev1connect.RealtimeServiceClient
+	records  recordsv1connect.RecordsServiceClient
 	cache    kv.Store
 	tokens   *tokenVerifier
 	limits   rateLimits
@@ -124,6 +125,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		self:     &health.Checker{Service: "gateway"},
 		auth:     authv1connect.NewAuthServiceClient(clients["auth"], baseURL, opts...),
 		realtime: realtimev1connect.NewRealtimeServiceClient(clients["realtime"], baseURL, opts...),
+		records:  recordsv1connect.NewRecordsServiceClient(clients["records"], baseURL, opts...),
 		cache:    d.cache,
 		limits:   rateLimits{workspace: d.workspaceLimiter, anonymous: d.anonymousLimiter, retryAfter: cfg.RateLimitPeriod},
 		now:      d.now,
@@ -141,7 +143,10 @@ func newGateway(d deps) (http.Handler, *gateway) {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", only(http.MethodGet, g.healthz))
-	mux.Handle("/rest/", g.recordAPIAuth(g.rateLimit(http.HandlerFunc(notFound))))
+	rest := http.NewServeMux()
+	rest.HandleFunc("/rest/{plural}", g.restObjects)
+	rest.HandleFunc("/", notFound)
+	mux.Handle("/rest/", g.recordAPIAuth(g.rateLimit(rest)))
 	mux.Handle("/metadata", g.graphqlAuth(g.rateLimit(g.metadata)))
 	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(g.metadata)))
 	if cfg.DevRoutes {

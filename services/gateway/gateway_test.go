@@ -24,6 +24,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1/jobsv1connect"
 	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1/realtimev1connect"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/health"
 	"github.com/twentyworkers/twenty/shared/kv/kvmem"
@@ -65,6 +66,21 @@ type fakeRecords struct {
 
 func (f fakeRecords) Health(ctx context.Context, req *commonv1.HealthRequest) (*commonv1.HealthResponse, error) {
 	return f.checker.Health(ctx, req)
+}
+
+// FindMany answers one page of two people for workspace ws-1 and knows no other object.
+func (fakeRecords) FindMany(_ context.Context, req *recordsv1.FindManyRequest) (*recordsv1.FindManyResponse, error) {
+	if req.GetObjectNamePlural() != "people" {
+		return nil, connect.NewError(connect.CodeInvalidArgument, errors.New("object '"+req.GetObjectNamePlural()+"' not found"))
+	}
+	records := `[]`
+	if req.GetWorkspaceId() == "ws-1" {
+		records = `[{"id":"p1","city":"Paris"},{"id":"p2","city":"Lyon"}]`
+	}
+	return &recordsv1.FindManyResponse{
+		RecordsJson: []byte(records), TotalCount: 2, ObjectNameSingular: "person", ObjectNamePlural: "people",
+		PageInfo: &recordsv1.PageInfo{HasNextPage: req.GetQuery().GetLimit() == 1, StartCursor: "c1", EndCursor: "c2"},
+	}, nil
 }
 
 // testKey signs the tokens of the gateway tests; fakeAuth publishes it.

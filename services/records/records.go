@@ -13,6 +13,7 @@ import (
 	"slices"
 
 	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
@@ -26,6 +27,7 @@ type server struct {
 	// shards are the record databases by binding name; new workspaces are spread over them.
 	shards map[string]*d1.DB
 	names  []string // the shards' binding names, sorted
+	engine engine.Engine
 }
 
 // InitWorkspace implements recordsv1connect.RecordsServiceHandler: it assigns the workspace to a

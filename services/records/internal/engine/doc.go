@@ -12,9 +12,20 @@
 // travel as one JSON array argument read with json_each, so a long list costs one of D1's 100
 // parameters.
 //
+// Conditions follow Twenty's semantics on SQLite. like is case-sensitive as PostgreSQL's LIKE is
+// (SQLite's LIKE ignores ASCII case) and ilike folds ASCII case on both sides; startsWith and
+// endsWith take the client's text literally. D1 caps LIKE and GLOB patterns at 50 bytes, so
+// patterns that are an exact text, a prefix (text%), a suffix (%text) or a substring (%text%)
+// compile to =, substr and instr comparisons, and only other patterns to GLOB (like) or LOWER(…)
+// LIKE LOWER(?) ESCAPE '\' (ilike), within MaxPatternBytes. Text keeps Twenty's null
+// equivalence: "is NULL" also matches the empty string (the empty array for JSON arrays), and
+// eq "" also matches NULL. containsAny on a MULTI_SELECT or ARRAY column is an EXISTS over
+// json_each of the column. A filter through a MANY_TO_ONE relation (company.name) is a sub-query
+// on the related table.
+//
 // The page statement reads the object's table as "t":
 //
-//	SELECT "t"."id", … , "r0"."id" AS "company.id", …
+//	SELECT "t"."id", …, json_object('id', "r0"."id", …) AS "company.0", …
 //	FROM "ws_…_person" AS "t"
 //	LEFT JOIN "ws_…_company" AS "r0" ON "r0"."id" = "t"."companyId" AND "r0"."deletedAt" IS NULL
 //	WHERE "t"."deletedAt" IS NULL AND (<filter>) AND (<cursor>)
@@ -23,8 +34,10 @@
 //
 // The LEFT JOINs appear at depth 1 only, one per MANY_TO_ONE relation (person.company): a to-one
 // join cannot multiply rows, so the page keeps its LIMIT and the related records come in the same
-// statement, their columns aliased "<relation>.<column>". The count statement is COUNT(*) under
-// the same filter, without the cursor, as Twenty counts.
+// statement. Each related record travels as JSON objects of up to 16 columns ("company.0",
+// "company.1", …), as D1 returns at most 100 columns and passes at most 32 arguments to a
+// function. The count statement is COUNT(*) under the same filter, without the cursor, as Twenty
+// counts.
 //
 // The ordering is the client's plus Twenty's {id: AscNullsFirst} tie-breaker. The page fetches one
 // record more than the limit, to know whether another page follows. A cursor (starting_after, or

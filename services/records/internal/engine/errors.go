@@ -68,77 +68,92 @@ func invalidCursor(cursor string, cause error) *QueryError {
 	return cursorError(&recordquery.InvalidCursorError{Cursor: cursor, Err: cause})
 }
 
-// Twenty's messages, with the files they come from. Paths are relative to
-// packages/twenty-server/src/engine/api/ in twentyhq/twenty.
-var (
-	// common/common-args-processors/filter-arg-processor/filter-arg-processor.service.ts
-	msgUnknownFilterField = func(object, key string) *QueryError {
-		return queryErrorf(CodeInvalidFilter, "Object %s doesn't have any %q field.", object, key)
-	}
-	msgFilterRelation = func(key string) *QueryError {
-		return queryErrorf(CodeInvalidFilter, "Cannot filter by relation field %q", key)
-	}
-	msgFilterRelationUseJoinColumn = func(key, joinColumn string) *QueryError {
-		return queryErrorf(CodeInvalidFilter, "Cannot filter by relation field %q: use %q instead", key, joinColumn)
-	}
-	msgUnknownFilterSubField = func(sub string, t string) *QueryError {
-		return queryErrorf(CodeInvalidFilter, "Sub field %q not found for composite type: %s", sub, t)
-	}
-	// …/utils/validate-operator-for-field-type-or-throw.util.ts
-	msgOperatorNotAllowed = func(op, field, t string, allowed []string) *QueryError {
-		return queryErrorf(CodeInvalidFilter, "Operator %q is not valid for field %q of type %s - Allowed operators: %s",
-			op, field, t, strings.Join(allowed, ", "))
-	}
-	// …/validator-utils/validate-number-field-or-throw.util.ts and its siblings
-	msgInvalidNumber = func(inspected, field string) *QueryError {
-		return queryErrorf(CodeInvalidFilter, "Invalid number value %s for field %q", inspected, field)
-	}
-	msgInvalidBoolean = func(inspected, field string) *QueryError {
-		return queryErrorf(CodeInvalidFilter, "Invalid boolean value %s for field %q", inspected, field)
-	}
-	msgInvalidUUID = func(inspected, field string) *QueryError {
-		return queryErrorf(CodeInvalidFilter, "Invalid UUID value %s for field %q", inspected, field)
-	}
-	msgInvalidDate = func(inspected, field string) *QueryError {
-		return queryErrorf(CodeInvalidFilter, "Invalid value %s for date field %q. Expected format: 'YYYY-MM-DD'", inspected, field)
-	}
-	msgInvalidDateTime = func(inspected, field string) *QueryError {
-		return queryErrorf(CodeInvalidFilter, "Invalid value %s for date-time field %q. Expected format: 'YYYY-MM-DDTHH:mm:ssZ'", inspected, field)
-	}
-	msgInvalidSelect = func(value, field string, options []string) *QueryError {
-		return queryErrorf(CodeInvalidFilter, "Invalid select value %q for field %q. Valid options: %s", value, field, strings.Join(options, ", "))
-	}
+// Twenty's messages follow, with the files they come from. Paths are relative to
+// packages/twenty-server/src/engine/api/ in twentyhq/twenty. Like Twenty's template literals, they
+// quote names and values as they are, without escaping.
 
-	// utils/resolve-order-by-leaves.utils.ts
-	msgOrderFieldNotFound = func(field string) *QueryError {
-		return queryErrorf(CodeFieldNotFound, "Field %q does not exist or is not sortable", field)
-	}
-	msgOrderCompositeRoot = func(field string) *QueryError {
-		return queryErrorf(CodeInvalidQueryInput, "Composite field %q requires subfield ordering (e.g., { %s: { subFieldName: 'AscNullsFirst' } })", field, field)
-	}
-	msgOrderUnknownSubField = func(sub, field string) *QueryError {
-		return queryErrorf(CodeInvalidQueryInput, "Sub field %q not found for composite field %q", sub, field)
-	}
-	msgOrderSubFieldNeedsDirection = func(path string) *QueryError {
-		return queryErrorf(CodeInvalidQueryInput, "Composite sub field %q requires a direction value (AscNullsFirst, AscNullsLast, DescNullsFirst, DescNullsLast)", path)
-	}
-	msgOrderScalarNeedsDirection = func(field string) *QueryError {
-		return queryErrorf(CodeInvalidQueryInput, "Scalar field %q requires a direction value (AscNullsFirst, AscNullsLast, DescNullsFirst, DescNullsLast)", field)
-	}
-	msgOrderRelationNeedsNested = func(field string) *QueryError {
-		return queryErrorf(CodeInvalidQueryInput, "Relation field %q requires nested field ordering (e.g., { %s: { fieldName: 'AscNullsFirst' } })", field, field)
-	}
+// common/common-args-processors/filter-arg-processor/filter-arg-processor.service.ts
+func msgUnknownFilterField(object, key string) *QueryError {
+	return queryErrorf(CodeInvalidFilter, "Object %s doesn't have any \"%s\" field.", object, key)
+}
 
-	// utils/validate-cursor-matches-order-by.utils.ts
-	msgCursorMissingValue = func(path string) *QueryError {
-		return queryErrorf(CodeInvalidCursor, "Cursor is missing the value for orderBy field %q: it was encoded for a different orderBy. Restart pagination without a cursor.", path)
-	}
+func msgFilterRelation(key string) *QueryError {
+	return queryErrorf(CodeInvalidFilter, "Cannot filter by relation field \"%s\"", key)
+}
 
-	// rest/input-request-parsers/fields-parser-utils/parse-fields-rest-request.util.ts
-	msgUnknownFields = func(object string, names []string) *QueryError {
-		return queryErrorf(CodeInvalidFields, "'fields' parameter invalid. Unknown or unreadable fields on '%s': %s", object, strings.Join(names, ", "))
-	}
-)
+func msgFilterRelationUseJoinColumn(key, joinColumn string) *QueryError {
+	return queryErrorf(CodeInvalidFilter, "Cannot filter by relation field \"%s\": use \"%s\" instead", key, joinColumn)
+}
+
+func msgUnknownFilterSubField(sub string, t string) *QueryError {
+	return queryErrorf(CodeInvalidFilter, "Sub field \"%s\" not found for composite type: %s", sub, t)
+}
+
+// …/utils/validate-operator-for-field-type-or-throw.util.ts
+func msgOperatorNotAllowed(op, field, t string, allowed []string) *QueryError {
+	return queryErrorf(CodeInvalidFilter, "Operator \"%s\" is not valid for field \"%s\" of type %s - Allowed operators: %s",
+		op, field, t, strings.Join(allowed, ", "))
+}
+
+// …/validator-utils/validate-number-field-or-throw.util.ts and its siblings
+func msgInvalidNumber(inspected, field string) *QueryError {
+	return queryErrorf(CodeInvalidFilter, "Invalid number value %s for field \"%s\"", inspected, field)
+}
+
+func msgInvalidBoolean(inspected, field string) *QueryError {
+	return queryErrorf(CodeInvalidFilter, "Invalid boolean value %s for field \"%s\"", inspected, field)
+}
+
+func msgInvalidUUID(inspected, field string) *QueryError {
+	return queryErrorf(CodeInvalidFilter, "Invalid UUID value %s for field \"%s\"", inspected, field)
+}
+
+func msgInvalidDate(inspected, field string) *QueryError {
+	return queryErrorf(CodeInvalidFilter, "Invalid value %s for date field \"%s\". Expected format: 'YYYY-MM-DD'", inspected, field)
+}
+
+func msgInvalidDateTime(inspected, field string) *QueryError {
+	return queryErrorf(CodeInvalidFilter, "Invalid value %s for date-time field \"%s\". Expected format: 'YYYY-MM-DDTHH:mm:ssZ'", inspected, field)
+}
+
+func msgInvalidSelect(value, field string, options []string) *QueryError {
+	return queryErrorf(CodeInvalidFilter, "Invalid select value \"%s\" for field \"%s\". Valid options: %s", value, field, strings.Join(options, ", "))
+}
+
+// utils/resolve-order-by-leaves.utils.ts
+func msgOrderFieldNotFound(field string) *QueryError {
+	return queryErrorf(CodeFieldNotFound, "Field \"%s\" does not exist or is not sortable", field)
+}
+
+func msgOrderCompositeRoot(field string) *QueryError {
+	return queryErrorf(CodeInvalidQueryInput, "Composite field \"%s\" requires subfield ordering (e.g., { %s: { subFieldName: 'AscNullsFirst' } })", field, field)
+}
+
+func msgOrderUnknownSubField(sub, field string) *QueryError {
+	return queryErrorf(CodeInvalidQueryInput, "Sub field \"%s\" not found for composite field \"%s\"", sub, field)
+}
+
+func msgOrderSubFieldNeedsDirection(path string) *QueryError {
+	return queryErrorf(CodeInvalidQueryInput, "Composite sub field \"%s\" requires a direction value (AscNullsFirst, AscNullsLast, DescNullsFirst, DescNullsLast)", path)
+}
+
+func msgOrderScalarNeedsDirection(field string) *QueryError {
+	return queryErrorf(CodeInvalidQueryInput, "Scalar field \"%s\" requires a direction value (AscNullsFirst, AscNullsLast, DescNullsFirst, DescNullsLast)", field)
+}
+
+func msgOrderRelationNeedsNested(field string) *QueryError {
+	return queryErrorf(CodeInvalidQueryInput, "Relation field \"%s\" requires nested field ordering (e.g., { %s: { fieldName: 'AscNullsFirst' } })", field, field)
+}
+
+// utils/validate-cursor-matches-order-by.utils.ts
+func msgCursorMissingValue(path string) *QueryError {
+	return queryErrorf(CodeInvalidCursor, "Cursor is missing the value for orderBy field \"%s\": it was encoded for a different orderBy. Restart pagination without a cursor.", path)
+}
+
+// rest/input-request-parsers/fields-parser-utils/parse-fields-rest-request.util.ts
+func msgUnknownFields(object string, names []string) *QueryError {
+	return queryErrorf(CodeInvalidFields, "'fields' parameter invalid. Unknown or unreadable fields on '%s': %s", object, strings.Join(names, ", "))
+}
 
 // inspect renders v as Node's util.inspect does in Twenty's messages: a string between single
 // quotes (double quotes if it holds a single quote and no double quote, backticks if it holds both

@@ -22,6 +22,668 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Query is the typed form of what a client asked: REST parameters and GraphQL arguments both
+// become one, so both APIs share one engine and one set of semantics.
+type Query struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Filter *Filter                `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
+	// order_by is the client's ordering; the engine appends the id tie-breaker.
+	OrderBy       []*Order `protobuf:"bytes,2,rep,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
+	Limit         int32    `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
+	Depth         int32    `protobuf:"varint,4,opt,name=depth,proto3" json:"depth,omitempty"`
+	StartingAfter string   `protobuf:"bytes,5,opt,name=starting_after,json=startingAfter,proto3" json:"starting_after,omitempty"`
+	EndingBefore  string   `protobuf:"bytes,6,opt,name=ending_before,json=endingBefore,proto3" json:"ending_before,omitempty"`
+	// fields projects the records; empty means every field.
+	Fields         []string `protobuf:"bytes,7,rep,name=fields,proto3" json:"fields,omitempty"`
+	OmitNullValues bool     `protobuf:"varint,8,opt,name=omit_null_values,json=omitNullValues,proto3" json:"omit_null_values,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Query) Reset() {
+	*x = Query{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Query) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Query) ProtoMessage() {}
+
+func (x *Query) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Query.ProtoReflect.Descriptor instead.
+func (*Query) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *Query) GetFilter() *Filter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+func (x *Query) GetOrderBy() []*Order {
+	if x != nil {
+		return x.OrderBy
+	}
+	return nil
+}
+
+func (x *Query) GetLimit() int32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *Query) GetDepth() int32 {
+	if x != nil {
+		return x.Depth
+	}
+	return 0
+}
+
+func (x *Query) GetStartingAfter() string {
+	if x != nil {
+		return x.StartingAfter
+	}
+	return ""
+}
+
+func (x *Query) GetEndingBefore() string {
+	if x != nil {
+		return x.EndingBefore
+	}
+	return ""
+}
+
+func (x *Query) GetFields() []string {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+func (x *Query) GetOmitNullValues() bool {
+	if x != nil {
+		return x.OmitNullValues
+	}
+	return false
+}
+
+// Filter is a node of a filter tree: a conjunction, a negation or a condition.
+type Filter struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Node:
+	//
+	//	*Filter_And
+	//	*Filter_Or
+	//	*Filter_Not
+	//	*Filter_Condition
+	Node          isFilter_Node `protobuf_oneof:"node"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Filter) Reset() {
+	*x = Filter{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Filter) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Filter) ProtoMessage() {}
+
+func (x *Filter) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Filter.ProtoReflect.Descriptor instead.
+func (*Filter) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Filter) GetNode() isFilter_Node {
+	if x != nil {
+		return x.Node
+	}
+	return nil
+}
+
+func (x *Filter) GetAnd() *FilterList {
+	if x != nil {
+		if x, ok := x.Node.(*Filter_And); ok {
+			return x.And
+		}
+	}
+	return nil
+}
+
+func (x *Filter) GetOr() *FilterList {
+	if x != nil {
+		if x, ok := x.Node.(*Filter_Or); ok {
+			return x.Or
+		}
+	}
+	return nil
+}
+
+func (x *Filter) GetNot() *Filter {
+	if x != nil {
+		if x, ok := x.Node.(*Filter_Not); ok {
+			return x.Not
+		}
+	}
+	return nil
+}
+
+func (x *Filter) GetCondition() *Condition {
+	if x != nil {
+		if x, ok := x.Node.(*Filter_Condition); ok {
+			return x.Condition
+		}
+	}
+	return nil
+}
+
+type isFilter_Node interface {
+	isFilter_Node()
+}
+
+type Filter_And struct {
+	And *FilterList `protobuf:"bytes,1,opt,name=and,proto3,oneof"`
+}
+
+type Filter_Or struct {
+	Or *FilterList `protobuf:"bytes,2,opt,name=or,proto3,oneof"`
+}
+
+type Filter_Not struct {
+	Not *Filter `protobuf:"bytes,3,opt,name=not,proto3,oneof"`
+}
+
+type Filter_Condition struct {
+	Condition *Condition `protobuf:"bytes,4,opt,name=condition,proto3,oneof"`
+}
+
+func (*Filter_And) isFilter_Node() {}
+
+func (*Filter_Or) isFilter_Node() {}
+
+func (*Filter_Not) isFilter_Node() {}
+
+func (*Filter_Condition) isFilter_Node() {}
+
+type FilterList struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Filters       []*Filter              `protobuf:"bytes,1,rep,name=filters,proto3" json:"filters,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FilterList) Reset() {
+	*x = FilterList{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FilterList) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FilterList) ProtoMessage() {}
+
+func (x *FilterList) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FilterList.ProtoReflect.Descriptor instead.
+func (*FilterList) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *FilterList) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+// Condition compares a field (or a composite sub-field, "name.firstName") with a value.
+type Condition struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Field string                 `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	// op is one of eq, neq, in, containsAny, is, gt, gte, lt, lte, startsWith, endsWith, like, ilike.
+	Op            string `protobuf:"bytes,2,opt,name=op,proto3" json:"op,omitempty"`
+	Value         *Value `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Condition) Reset() {
+	*x = Condition{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Condition) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Condition) ProtoMessage() {}
+
+func (x *Condition) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Condition.ProtoReflect.Descriptor instead.
+func (*Condition) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *Condition) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *Condition) GetOp() string {
+	if x != nil {
+		return x.Op
+	}
+	return ""
+}
+
+func (x *Condition) GetValue() *Value {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+// Value is an operand as the client wrote it; the engine types it against the field.
+type Value struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Raw           string                 `protobuf:"bytes,1,opt,name=raw,proto3" json:"raw,omitempty"`
+	Quoted        bool                   `protobuf:"varint,2,opt,name=quoted,proto3" json:"quoted,omitempty"`
+	List          []*Value               `protobuf:"bytes,3,rep,name=list,proto3" json:"list,omitempty"`
+	Null          bool                   `protobuf:"varint,4,opt,name=null,proto3" json:"null,omitempty"`
+	NotNull       bool                   `protobuf:"varint,5,opt,name=not_null,json=notNull,proto3" json:"not_null,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Value) Reset() {
+	*x = Value{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Value) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Value) ProtoMessage() {}
+
+func (x *Value) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Value.ProtoReflect.Descriptor instead.
+func (*Value) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *Value) GetRaw() string {
+	if x != nil {
+		return x.Raw
+	}
+	return ""
+}
+
+func (x *Value) GetQuoted() bool {
+	if x != nil {
+		return x.Quoted
+	}
+	return false
+}
+
+func (x *Value) GetList() []*Value {
+	if x != nil {
+		return x.List
+	}
+	return nil
+}
+
+func (x *Value) GetNull() bool {
+	if x != nil {
+		return x.Null
+	}
+	return false
+}
+
+func (x *Value) GetNotNull() bool {
+	if x != nil {
+		return x.NotNull
+	}
+	return false
+}
+
+type Order struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Field string                 `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	// direction is AscNullsFirst, AscNullsLast, DescNullsFirst or DescNullsLast.
+	Direction     string `protobuf:"bytes,2,opt,name=direction,proto3" json:"direction,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Order) Reset() {
+	*x = Order{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Order) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Order) ProtoMessage() {}
+
+func (x *Order) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Order.ProtoReflect.Descriptor instead.
+func (*Order) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Order) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *Order) GetDirection() string {
+	if x != nil {
+		return x.Direction
+	}
+	return ""
+}
+
+type FindManyRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	// object_name_plural names the object as REST does (people, companies, …).
+	ObjectNamePlural string `protobuf:"bytes,2,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	Query            *Query `protobuf:"bytes,3,opt,name=query,proto3" json:"query,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *FindManyRequest) Reset() {
+	*x = FindManyRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindManyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindManyRequest) ProtoMessage() {}
+
+func (x *FindManyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindManyRequest.ProtoReflect.Descriptor instead.
+func (*FindManyRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *FindManyRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *FindManyRequest) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+func (x *FindManyRequest) GetQuery() *Query {
+	if x != nil {
+		return x.Query
+	}
+	return nil
+}
+
+type FindManyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// records_json is the page's records as a JSON array in Twenty's shape, passed through as is.
+	RecordsJson []byte    `protobuf:"bytes,1,opt,name=records_json,json=recordsJson,proto3" json:"records_json,omitempty"`
+	TotalCount  int32     `protobuf:"varint,2,opt,name=total_count,json=totalCount,proto3" json:"total_count,omitempty"`
+	PageInfo    *PageInfo `protobuf:"bytes,3,opt,name=page_info,json=pageInfo,proto3" json:"page_info,omitempty"`
+	// object_name_singular and object_name_plural name the object, for the response's keys.
+	ObjectNameSingular string `protobuf:"bytes,4,opt,name=object_name_singular,json=objectNameSingular,proto3" json:"object_name_singular,omitempty"`
+	ObjectNamePlural   string `protobuf:"bytes,5,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *FindManyResponse) Reset() {
+	*x = FindManyResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindManyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindManyResponse) ProtoMessage() {}
+
+func (x *FindManyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindManyResponse.ProtoReflect.Descriptor instead.
+func (*FindManyResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *FindManyResponse) GetRecordsJson() []byte {
+	if x != nil {
+		return x.RecordsJson
+	}
+	return nil
+}
+
+func (x *FindManyResponse) GetTotalCount() int32 {
+	if x != nil {
+		return x.TotalCount
+	}
+	return 0
+}
+
+func (x *FindManyResponse) GetPageInfo() *PageInfo {
+	if x != nil {
+		return x.PageInfo
+	}
+	return nil
+}
+
+func (x *FindManyResponse) GetObjectNameSingular() string {
+	if x != nil {
+		return x.ObjectNameSingular
+	}
+	return ""
+}
+
+func (x *FindManyResponse) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+type PageInfo struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	HasNextPage     bool                   `protobuf:"varint,1,opt,name=has_next_page,json=hasNextPage,proto3" json:"has_next_page,omitempty"`
+	HasPreviousPage bool                   `protobuf:"varint,2,opt,name=has_previous_page,json=hasPreviousPage,proto3" json:"has_previous_page,omitempty"`
+	StartCursor     string                 `protobuf:"bytes,3,opt,name=start_cursor,json=startCursor,proto3" json:"start_cursor,omitempty"`
+	EndCursor       string                 `protobuf:"bytes,4,opt,name=end_cursor,json=endCursor,proto3" json:"end_cursor,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *PageInfo) Reset() {
+	*x = PageInfo{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PageInfo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PageInfo) ProtoMessage() {}
+
+func (x *PageInfo) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PageInfo.ProtoReflect.Descriptor instead.
+func (*PageInfo) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *PageInfo) GetHasNextPage() bool {
+	if x != nil {
+		return x.HasNextPage
+	}
+	return false
+}
+
+func (x *PageInfo) GetHasPreviousPage() bool {
+	if x != nil {
+		return x.HasPreviousPage
+	}
+	return false
+}
+
+func (x *PageInfo) GetStartCursor() string {
+	if x != nil {
+		return x.StartCursor
+	}
+	return ""
+}
+
+func (x *PageInfo) GetEndCursor() string {
+	if x != nil {
+		return x.EndCursor
+	}
+	return ""
+}
+
 type InitWorkspaceRequest struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
@@ -37,7 +699,7 @@ type InitWorkspaceRequest struct {
 
 func (x *InitWorkspaceRequest) Reset() {
 	*x = InitWorkspaceRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -49,7 +711,7 @@ func (x *InitWorkspaceRequest) String() string {
 func (*InitWorkspaceRequest) ProtoMessage() {}
 
 func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -62,7 +724,7 @@ func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceRequest.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{0}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *InitWorkspaceRequest) GetWorkspaceId() string {
@@ -117,7 +779,7 @@ type InitWorkspaceResponse struct {
 
 func (x *InitWorkspaceResponse) Reset() {
 	*x = InitWorkspaceResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -129,7 +791,7 @@ func (x *InitWorkspaceResponse) String() string {
 func (*InitWorkspaceResponse) ProtoMessage() {}
 
 func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -142,7 +804,7 @@ func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceResponse.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{1}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *InitWorkspaceResponse) GetShard() string {
@@ -156,7 +818,55 @@ var File_twenty_records_v1_records_proto protoreflect.FileDescriptor
 
 const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\n" +
-	"\x1ftwenty/records/v1/records.proto\x12\x11twenty.records.v1\x1a\x1dtwenty/common/v1/health.proto\"\xfb\x01\n" +
+	"\x1ftwenty/records/v1/records.proto\x12\x11twenty.records.v1\x1a\x1dtwenty/common/v1/health.proto\"\xa9\x02\n" +
+	"\x05Query\x121\n" +
+	"\x06filter\x18\x01 \x01(\v2\x19.twenty.records.v1.FilterR\x06filter\x123\n" +
+	"\border_by\x18\x02 \x03(\v2\x18.twenty.records.v1.OrderR\aorderBy\x12\x14\n" +
+	"\x05limit\x18\x03 \x01(\x05R\x05limit\x12\x14\n" +
+	"\x05depth\x18\x04 \x01(\x05R\x05depth\x12%\n" +
+	"\x0estarting_after\x18\x05 \x01(\tR\rstartingAfter\x12#\n" +
+	"\rending_before\x18\x06 \x01(\tR\fendingBefore\x12\x16\n" +
+	"\x06fields\x18\a \x03(\tR\x06fields\x12(\n" +
+	"\x10omit_null_values\x18\b \x01(\bR\x0eomitNullValues\"\xe1\x01\n" +
+	"\x06Filter\x121\n" +
+	"\x03and\x18\x01 \x01(\v2\x1d.twenty.records.v1.FilterListH\x00R\x03and\x12/\n" +
+	"\x02or\x18\x02 \x01(\v2\x1d.twenty.records.v1.FilterListH\x00R\x02or\x12-\n" +
+	"\x03not\x18\x03 \x01(\v2\x19.twenty.records.v1.FilterH\x00R\x03not\x12<\n" +
+	"\tcondition\x18\x04 \x01(\v2\x1c.twenty.records.v1.ConditionH\x00R\tconditionB\x06\n" +
+	"\x04node\"A\n" +
+	"\n" +
+	"FilterList\x123\n" +
+	"\afilters\x18\x01 \x03(\v2\x19.twenty.records.v1.FilterR\afilters\"a\n" +
+	"\tCondition\x12\x14\n" +
+	"\x05field\x18\x01 \x01(\tR\x05field\x12\x0e\n" +
+	"\x02op\x18\x02 \x01(\tR\x02op\x12.\n" +
+	"\x05value\x18\x03 \x01(\v2\x18.twenty.records.v1.ValueR\x05value\"\x8e\x01\n" +
+	"\x05Value\x12\x10\n" +
+	"\x03raw\x18\x01 \x01(\tR\x03raw\x12\x16\n" +
+	"\x06quoted\x18\x02 \x01(\bR\x06quoted\x12,\n" +
+	"\x04list\x18\x03 \x03(\v2\x18.twenty.records.v1.ValueR\x04list\x12\x12\n" +
+	"\x04null\x18\x04 \x01(\bR\x04null\x12\x19\n" +
+	"\bnot_null\x18\x05 \x01(\bR\anotNull\";\n" +
+	"\x05Order\x12\x14\n" +
+	"\x05field\x18\x01 \x01(\tR\x05field\x12\x1c\n" +
+	"\tdirection\x18\x02 \x01(\tR\tdirection\"\x92\x01\n" +
+	"\x0fFindManyRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
+	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12.\n" +
+	"\x05query\x18\x03 \x01(\v2\x18.twenty.records.v1.QueryR\x05query\"\xf0\x01\n" +
+	"\x10FindManyResponse\x12!\n" +
+	"\frecords_json\x18\x01 \x01(\fR\vrecordsJson\x12\x1f\n" +
+	"\vtotal_count\x18\x02 \x01(\x05R\n" +
+	"totalCount\x128\n" +
+	"\tpage_info\x18\x03 \x01(\v2\x1b.twenty.records.v1.PageInfoR\bpageInfo\x120\n" +
+	"\x14object_name_singular\x18\x04 \x01(\tR\x12objectNameSingular\x12,\n" +
+	"\x12object_name_plural\x18\x05 \x01(\tR\x10objectNamePlural\"\x9c\x01\n" +
+	"\bPageInfo\x12\"\n" +
+	"\rhas_next_page\x18\x01 \x01(\bR\vhasNextPage\x12*\n" +
+	"\x11has_previous_page\x18\x02 \x01(\bR\x0fhasPreviousPage\x12!\n" +
+	"\fstart_cursor\x18\x03 \x01(\tR\vstartCursor\x12\x1d\n" +
+	"\n" +
+	"end_cursor\x18\x04 \x01(\tR\tendCursor\"\xfb\x01\n" +
 	"\x14InitWorkspaceRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12.\n" +
 	"\x13workspace_member_id\x18\x02 \x01(\tR\x11workspaceMemberId\x12*\n" +
@@ -165,10 +875,11 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\fmember_email\x18\x05 \x01(\tR\vmemberEmail\x12\x17\n" +
 	"\auser_id\x18\x06 \x01(\tR\x06userId\"-\n" +
 	"\x15InitWorkspaceResponse\x12\x14\n" +
-	"\x05shard\x18\x01 \x01(\tR\x05shard2\xcb\x01\n" +
+	"\x05shard\x18\x01 \x01(\tR\x05shard2\xa5\x02\n" +
 	"\x0eRecordsService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12g\n" +
-	"\rInitWorkspace\x12'.twenty.records.v1.InitWorkspaceRequest\x1a(.twenty.records.v1.InitWorkspaceResponse\"\x03\x90\x02\x02B\xd3\x01\n" +
+	"\rInitWorkspace\x12'.twenty.records.v1.InitWorkspaceRequest\x1a(.twenty.records.v1.InitWorkspaceResponse\"\x03\x90\x02\x02\x12X\n" +
+	"\bFindMany\x12\".twenty.records.v1.FindManyRequest\x1a#.twenty.records.v1.FindManyResponse\"\x03\x90\x02\x01B\xd3\x01\n" +
 	"\x15com.twenty.records.v1B\fRecordsProtoP\x01ZFgithub.com/twentyworkers/twenty/shared/gen/twenty/records/v1;recordsv1\xa2\x02\x03TRX\xaa\x02\x11Twenty.Records.V1\xca\x02\x11Twenty\\Records\\V1\xe2\x02\x1dTwenty\\Records\\V1\\GPBMetadata\xea\x02\x13Twenty::Records::V1b\x06proto3"
 
 var (
@@ -183,23 +894,45 @@ func file_twenty_records_v1_records_proto_rawDescGZIP() []byte {
 	return file_twenty_records_v1_records_proto_rawDescData
 }
 
-var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_twenty_records_v1_records_proto_goTypes = []any{
-	(*InitWorkspaceRequest)(nil),  // 0: twenty.records.v1.InitWorkspaceRequest
-	(*InitWorkspaceResponse)(nil), // 1: twenty.records.v1.InitWorkspaceResponse
-	(*v1.HealthRequest)(nil),      // 2: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil),     // 3: twenty.common.v1.HealthResponse
+	(*Query)(nil),                 // 0: twenty.records.v1.Query
+	(*Filter)(nil),                // 1: twenty.records.v1.Filter
+	(*FilterList)(nil),            // 2: twenty.records.v1.FilterList
+	(*Condition)(nil),             // 3: twenty.records.v1.Condition
+	(*Value)(nil),                 // 4: twenty.records.v1.Value
+	(*Order)(nil),                 // 5: twenty.records.v1.Order
+	(*FindManyRequest)(nil),       // 6: twenty.records.v1.FindManyRequest
+	(*FindManyResponse)(nil),      // 7: twenty.records.v1.FindManyResponse
+	(*PageInfo)(nil),              // 8: twenty.records.v1.PageInfo
+	(*InitWorkspaceRequest)(nil),  // 9: twenty.records.v1.InitWorkspaceRequest
+	(*InitWorkspaceResponse)(nil), // 10: twenty.records.v1.InitWorkspaceResponse
+	(*v1.HealthRequest)(nil),      // 11: twenty.common.v1.HealthRequest
+	(*v1.HealthResponse)(nil),     // 12: twenty.common.v1.HealthResponse
 }
 var file_twenty_records_v1_records_proto_depIdxs = []int32{
-	2, // 0: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
-	0, // 1: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
-	3, // 2: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
-	1, // 3: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
-	2, // [2:4] is the sub-list for method output_type
-	0, // [0:2] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	1,  // 0: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
+	5,  // 1: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
+	2,  // 2: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
+	2,  // 3: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
+	1,  // 4: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
+	3,  // 5: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
+	1,  // 6: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
+	4,  // 7: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
+	4,  // 8: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
+	0,  // 9: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
+	8,  // 10: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
+	11, // 11: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
+	9,  // 12: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
+	6,  // 13: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
+	12, // 14: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
+	10, // 15: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
+	7,  // 16: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
+	14, // [14:17] is the sub-list for method output_type
+	11, // [11:14] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_twenty_records_v1_records_proto_init() }
@@ -207,13 +940,19 @@ func file_twenty_records_v1_records_proto_init() {
 	if File_twenty_records_v1_records_proto != nil {
 		return
 	}
+	file_twenty_records_v1_records_proto_msgTypes[1].OneofWrappers = []any{
+		(*Filter_And)(nil),
+		(*Filter_Or)(nil),
+		(*Filter_Not)(nil),
+		(*Filter_Condition)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_records_v1_records_proto_rawDesc), len(file_twenty_records_v1_records_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

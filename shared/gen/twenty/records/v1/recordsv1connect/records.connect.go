@@ -39,6 +39,8 @@ const (
 	// RecordsServiceInitWorkspaceProcedure is the fully-qualified name of the RecordsService's
 	// InitWorkspace RPC.
 	RecordsServiceInitWorkspaceProcedure = "/twenty.records.v1.RecordsService/InitWorkspace"
+	// RecordsServiceFindManyProcedure is the fully-qualified name of the RecordsService's FindMany RPC.
+	RecordsServiceFindManyProcedure = "/twenty.records.v1.RecordsService/FindMany"
 )
 
 // RecordsServiceClient is a client for the twenty.records.v1.RecordsService service.
@@ -49,6 +51,9 @@ type RecordsServiceClient interface {
 	// and creates its standard objects. The auth Worker calls it when a workspace is activated; it
 	// is idempotent.
 	InitWorkspace(context.Context, *v11.InitWorkspaceRequest) (*v11.InitWorkspaceResponse, error)
+	// FindMany answers a page of an object's records with the total count, in one round trip to
+	// the workspace's database. REST (GET /rest/{plural}) and GraphQL share it.
+	FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error)
 }
 
 // NewRecordsServiceClient constructs a client for the twenty.records.v1.RecordsService service. By
@@ -76,6 +81,13 @@ func NewRecordsServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithIdempotency(connect.IdempotencyIdempotent),
 			connect.WithClientOptions(opts...),
 		),
+		findMany: connect.NewClient[v11.FindManyRequest, v11.FindManyResponse](
+			httpClient,
+			baseURL+RecordsServiceFindManyProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("FindMany")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -83,6 +95,7 @@ func NewRecordsServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 type recordsServiceClient struct {
 	health        *connect.Client[v1.HealthRequest, v1.HealthResponse]
 	initWorkspace *connect.Client[v11.InitWorkspaceRequest, v11.InitWorkspaceResponse]
+	findMany      *connect.Client[v11.FindManyRequest, v11.FindManyResponse]
 }
 
 // Health calls twenty.records.v1.RecordsService.Health.
@@ -103,6 +116,15 @@ func (c *recordsServiceClient) InitWorkspace(ctx context.Context, req *v11.InitW
 	return nil, err
 }
 
+// FindMany calls twenty.records.v1.RecordsService.FindMany.
+func (c *recordsServiceClient) FindMany(ctx context.Context, req *v11.FindManyRequest) (*v11.FindManyResponse, error) {
+	response, err := c.findMany.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // RecordsServiceHandler is an implementation of the twenty.records.v1.RecordsService service.
 type RecordsServiceHandler interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
@@ -111,6 +133,9 @@ type RecordsServiceHandler interface {
 	// and creates its standard objects. The auth Worker calls it when a workspace is activated; it
 	// is idempotent.
 	InitWorkspace(context.Context, *v11.InitWorkspaceRequest) (*v11.InitWorkspaceResponse, error)
+	// FindMany answers a page of an object's records with the total count, in one round trip to
+	// the workspace's database. REST (GET /rest/{plural}) and GraphQL share it.
+	FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error)
 }
 
 // NewRecordsServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -134,12 +159,21 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 		connect.WithIdempotency(connect.IdempotencyIdempotent),
 		connect.WithHandlerOptions(opts...),
 	)
+	recordsServiceFindManyHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceFindManyProcedure,
+		svc.FindMany,
+		connect.WithSchema(recordsServiceMethods.ByName("FindMany")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.records.v1.RecordsService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case RecordsServiceHealthProcedure:
 			recordsServiceHealthHandler.ServeHTTP(w, r)
 		case RecordsServiceInitWorkspaceProcedure:
 			recordsServiceInitWorkspaceHandler.ServeHTTP(w, r)
+		case RecordsServiceFindManyProcedure:
+			recordsServiceFindManyHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -155,4 +189,8 @@ func (UnimplementedRecordsServiceHandler) Health(context.Context, *v1.HealthRequ
 
 func (UnimplementedRecordsServiceHandler) InitWorkspace(context.Context, *v11.InitWorkspaceRequest) (*v11.InitWorkspaceResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.InitWorkspace is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.FindMany is not implemented"))
 }

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/recordquery"
+	"github.com/twentyworkers/twenty/shared/restquery"
+)
+
+// restObjects serves /rest/{plural}, Twenty's record API on one object. Routes not built yet
+// answer like any unknown route.
+func (g *gateway) restObjects(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		g.restFindMany(w, r)
+	default:
+		notFound(w, r)
+	}
+}
+
+// pageInfo is Twenty's REST pageInfo; absent cursors are null.
+type pageInfo struct {
+	HasNextPage     bool    `json:"hasNextPage"`
+	HasPreviousPage bool    `json:"hasPreviousPage"`
+	StartCursor     *string `json:"startCursor"`
+	EndCursor       *string `json:"endCursor"`
+}
+
+func cursorOrNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// restFindMany serves GET /rest/{plural}: {"data":{"people":[…]},"totalCount":N,"pageInfo":{…}}.
+func (g *gateway) restFindMany(w http.ResponseWriter, r *http.Request) {
+	q, err := restquery.Parse(r.URL.Query())
+	if err != nil {
+		writeBadQuery(w, err)
+		return
+	}
+	res, err := g.records.FindMany(r.Context(), &recordsv1.FindManyRequest{
+		WorkspaceId:      principalFrom(r.Context()).WorkspaceID,
+		ObjectNamePlural: r.PathValue("plural"),
+		Query:            recordquery.ToProto(q),
+	})
+	if err != nil {
+		writeConnectError(w, err)
+		return
+	}
+	records := json.RawMessage(res.GetRecordsJson())
+	if len(records) == 0 {
+		records = json.RawMessage("[]")
+	}
+	info := res.GetPageInfo()
+	writeJSON(w, http.StatusOK, struct {
+		Data       map[string]json.RawMessage `json:"data"`
+		TotalCount int32                      `json:"totalCount"`
+		PageInfo   pageInfo                   `json:"pageInfo"`
+	}{
+		Data:       map[string]json.RawMessage{res.GetObjectNamePlural(): records},
+		TotalCount: res.GetTotalCount(),
+		PageInfo: pageInfo{
+			HasNextPage: info.GetHasNextPage(), HasPreviousPage: info.GetHasPreviousPage(),
+			StartCursor: cursorOrNull(info.GetStartCursor()), EndCursor: cursorOrNull(info.GetEndCursor()),
+		},
+	})
+}
+
+// writeBadQuery answers a query the REST parser refused with Twenty's 400 envelope.
+func writeBadQuery(w http.ResponseWriter, err error) {
+	var bad *restquery.BadRequest
+	if errors.As(err, &bad) {
+		writeError(w, http.StatusBadRequest, "", bad.Messages...)
+		return
+	}
+	writeError(w, http.StatusBadRequest, "", err.Error())
+}

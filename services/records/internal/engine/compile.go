@@ -1,0 +1,319 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/twentyworkers/twenty/services/records/internal/ddl"
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/shared/d1"
+	"github.com/twentyworkers/twenty/shared/recordquery"
+)
+
+// mainAlias is the alias of the queried object's table.
+const mainAlias = "t"
+
+// totalCountColumn names the count statement's one column.
+const totalCountColumn = "totalCount"
+
+// Compiler compiles queries on the objects of one workspace into SQL. It does no I/O.
+type Compiler struct {
+	// Objects are the workspace's objects. Relations are resolved among them: the records
+	// embedded at depth 1 and the objects filters go through (company.name).
+	Objects []metadata.Object
+}
+
+// object returns the workspace's object named name.
+func (c *Compiler) object(name string) (metadata.Object, bool) {
+	i := slices.IndexFunc(c.Objects, func(o metadata.Object) bool { return o.NameSingular == name })
+	if i < 0 {
+		return metadata.Object{}, false
+	}
+	return c.Objects[i], true
+}
+
+// FindMany compiles a find-many query on object obj of the workspace into two statements to run
+// in one d1.DB.Batch: page, the page of records (one more than the limit, to tell whether another
+// page follows; in reverse order when q pages backwards from EndingBefore), and count, the number
+// of records the filter selects, in a column named totalCount.
+//
+// The page size is q.Limit as given (restquery gives 60 when the client gives none; 0 is an empty
+// page that still tells whether records follow), clamped to recordquery.MaxLimit. The ordering is
+// q.OrderBy then {id: AscNullsFirst}; q.Depth 1 embeds the MANY_TO_ONE relations' records; q.Fields
+// restricts the fields read (id and the ordering's columns are always read, for cursors).
+//
+// Input Twenty rejects gives a *QueryError with Twenty's message: an unknown or unreadable field
+// in the filter, ordering or projection, an operator the field's type does not take, a value of
+// the wrong type, a composite field ordered without its sub-field, a cursor that does not decode
+// or was encoded for another ordering. An invalid workspace id is the caller's bug, not a
+// *QueryError.
+func (c *Compiler) FindMany(workspaceID string, obj metadata.Object, q *recordquery.Query) (page, count d1.Stmt, err error) {
+	p, err := c.compile(workspaceID, obj, q)
+	if err != nil {
+		return d1.Stmt{}, d1.Stmt{}, err
+	}
+	return p.page, p.count, nil
+}
+
+// plan is a compiled find-many query, with what is needed to read its rows.
+type plan struct {
+	obj metadata.Object
+	// fields are the fields records show: all of obj's, or the projection's.
+	fields []metadata.Field
+	// columns are the columns of obj the page selects, in table order.
+	columns []metadata.Column
+	// joins are the to-one relations embedded at depth 1.
+	joins []join
+	// leaves is the full ordering, tie-breaker included, in presentation order.
+	leaves []orderLeaf
+	// forward is false when paging backwards from an ending_before cursor.
+	forward bool
+	// limit is the page size; the page statement fetches one more.
+	limit int
+	// after and before report a starting_after and an ending_before cursor.
+	after, before bool
+	page, count   d1.Stmt
+}
+
+// join is a MANY_TO_ONE relation whose record the page embeds, read through a LEFT JOIN.
+type join struct {
+	field  metadata.Field
+	target metadata.Object
+	alias  string
+}
+
+// joinColumnAlias names the result column holding chunk of the record embedded under relation.
+func joinColumnAlias(relation, chunk string) string { return relation + "." + chunk }
+
+// maxResultColumns is the most columns D1 returns in a result row (its SQLITE_LIMIT_COLUMN).
+const maxResultColumns = 100
+
+// joinChunkColumns is how many columns one json_object call of a joined record holds: D1 allows
+// 32 arguments per function call, a key and a value per column.
+const joinChunkColumns = 16
+
+// joinChunks splits the columns of an embedded record into the chunks its json_object calls
+// hold: a joined record costs a few result columns, not one per column, so that the page stays
+// within D1's 100 result columns.
+func joinChunks(o metadata.Object) [][]metadata.Column {
+	cols := o.Columns()
+	var chunks [][]metadata.Column
+	for len(cols) > 0 {
+		n := min(len(cols), joinChunkColumns)
+		chunks = append(chunks, cols[:n])
+		cols = cols[n:]
+	}
+	return chunks
+}
+
+// quoteString quotes an SQL string literal.
+func quoteString(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+func (c *Compiler) compile(workspaceID string, obj metadata.Object, q *recordquery.Query) (*plan, error) {
+	table, err := ddl.TableName(workspaceID, obj.NameSingular)
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	p := &plan{obj: obj, forward: q.EndingBefore == "", after: q.StartingAfter != "", before: q.EndingBefore != ""}
+	if p.after && p.before {
+		return nil, &QueryError{Code: CodeArgsConflict, Message: recordquery.ErrBothCursors.Error(), Err: recordquery.ErrBothCursors}
+	}
+	p.limit = min(q.Limit, recordquery.MaxLimit)
+	if p.limit < 0 {
+		arg := "First"
+		if !p.forward {
+			arg = "Last"
+		}
+		return nil, queryErrorf(CodeInvalidQueryInput, "%s argument must be non-negative", arg)
+	}
+
+	// Twenty's order of checks: the projection (REST parsing), the filter, the ordering, the
+	// cursor.
+	if p.fields, err = projection(obj, q.Fields); err != nil {
+		return nil, err
+	}
+	fc := &filterCompiler{compiler: c, workspaceID: workspaceID}
+	var filterSQL string
+	if q.Filter != nil {
+		if err := q.Filter.Validate(); err != nil {
+			return nil, &QueryError{Code: CodeInvalidFilter, Message: err.Error(), Err: err}
+		}
+		if filterSQL, err = fc.node(obj, mainAlias, q.Filter, 0); err != nil {
+			return nil, err
+		}
+	}
+	filterArgs := slices.Clone(fc.args)
+	if p.leaves, err = resolveOrder(obj, q.OrderBy); err != nil {
+		return nil, err
+	}
+	hideDeleted := !recordquery.MentionsDeletedAt(q.Filter)
+	pageHidesDeleted := hideDeleted
+	var cursorSQL string
+	if raw := q.Cursor(); raw != "" {
+		cursor, err := recordquery.DecodeCursor(raw)
+		if err != nil {
+			return nil, cursorError(err)
+		}
+		if cursorSQL, err = keyset(fc, p.leaves, cursor, raw, mainAlias, p.forward); err != nil {
+			return nil, err
+		}
+		// Twenty shows soft-deleted records when the filter it applies, the cursor's included,
+		// names deletedAt (checkForDeletedAtFilter): so does a cursor over an ordering by
+		// deletedAt, though the count and the first page hide them.
+		if cursorSQL != "" && slices.ContainsFunc(p.leaves, func(l orderLeaf) bool { return l.path == "deletedAt" }) {
+			pageHidesDeleted = false
+		}
+	}
+	where := whereParts(hideDeleted, filterSQL)
+	pageWhere := whereParts(pageHidesDeleted, filterSQL, cursorSQL)
+
+	p.columns = selectedColumns(obj, p.fields, p.leaves)
+	if q.Depth >= 1 {
+		if p.joins, err = c.joins(p.fields); err != nil {
+			return nil, err
+		}
+	}
+
+	var sel []string
+	for _, column := range p.columns {
+		sel = append(sel, col(mainAlias, column.Name))
+	}
+	var from strings.Builder
+	from.WriteString(" FROM " + quoteIdent(table) + " AS " + quoteIdent(mainAlias))
+	for _, j := range p.joins {
+		jt, err := ddl.TableName(workspaceID, j.target.NameSingular)
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		for i, chunk := range joinChunks(j.target) {
+			pairs := make([]string, len(chunk))
+			for k, column := range chunk {
+				pairs[k] = quoteString(column.Name) + ", " + col(j.alias, column.Name)
+			}
+			sel = append(sel, "json_object("+strings.Join(pairs, ", ")+") AS "+quoteIdent(joinColumnAlias(j.field.Name, strconv.Itoa(i))))
+		}
+		from.WriteString(" LEFT JOIN " + quoteIdent(jt) + " AS " + quoteIdent(j.alias) +
+			" ON " + col(j.alias, "id") + " = " + col(mainAlias, j.field.JoinColumnName()) +
+			" AND " + col(j.alias, "deletedAt") + " IS NULL")
+	}
+
+	if len(sel) > maxResultColumns {
+		return nil, queryErrorf(CodeTooComplex, "Query too complex: it reads %d columns, at most %d are allowed", len(sel), maxResultColumns)
+	}
+	pageArgs := append(slices.Clone(fc.args), int64(p.limit+1))
+	p.page = d1.Stmt{
+		SQL: "SELECT " + strings.Join(sel, ", ") + from.String() + whereClause(pageWhere) +
+			" ORDER BY " + orderBy(p.leaves, mainAlias, p.forward) + " LIMIT ?",
+		Args: pageArgs,
+	}
+	p.count = d1.Stmt{
+		SQL:  "SELECT COUNT(*) AS " + quoteIdent(totalCountColumn) + " FROM " + quoteIdent(table) + " AS " + quoteIdent(mainAlias) + whereClause(where),
+		Args: filterArgs,
+	}
+	if n := len(p.page.Args); n > d1.MaxParams {
+		return nil, &QueryError{
+			Code:    CodeTooComplex,
+			Message: fmt.Sprintf("Query too complex: it binds %d values, at most %d are allowed", n, d1.MaxParams),
+			Err:     d1.ErrTooManyParams,
+		}
+	}
+	return p, nil
+}
+
+// whereParts returns the conditions of a WHERE clause: the soft-delete condition when
+// hideDeleted, then the non-empty conditions of conds.
+func whereParts(hideDeleted bool, conds ...string) []string {
+	var parts []string
+	if hideDeleted {
+		parts = append(parts, col(mainAlias, "deletedAt")+" IS NULL")
+	}
+	for _, c := range conds {
+		if c != "" {
+			parts = append(parts, c)
+		}
+	}
+	return parts
+}
+
+// whereClause renders a WHERE clause ANDing parts, or "" for none.
+func whereClause(parts []string) string {
+	if len(parts) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(parts, " AND ")
+}
+
+// projection returns the fields records show: all of obj's when names is nil, else the named
+// ones, which must all be obj's (Twenty's parse-fields-rest-request.util.ts).
+func projection(obj metadata.Object, names []string) ([]metadata.Field, error) {
+	if names == nil {
+		return obj.Fields, nil
+	}
+	var unknown []string
+	for _, n := range names {
+		if _, ok := obj.Field(n); !ok {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, msgUnknownFields(obj.NameSingular, unknown)
+	}
+	var fields []metadata.Field
+	for _, f := range obj.Fields {
+		if slices.Contains(names, f.Name) {
+			fields = append(fields, f)
+		}
+	}
+	return fields, nil
+}
+
+// selectedColumns returns the columns of obj the page reads, in table order: those of the shown
+// fields, id, and the ordering's, which cursors need.
+func selectedColumns(obj metadata.Object, fields []metadata.Field, leaves []orderLeaf) []metadata.Column {
+	want := map[string]bool{"id": true}
+	for _, f := range fields {
+		for _, c := range metadata.Columns(f) {
+			want[c.Name] = true
+		}
+	}
+	for _, l := range leaves {
+		want[l.column.Name] = true
+	}
+	var cols []metadata.Column
+	for _, c := range obj.Columns() {
+		if want[c.Name] {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}
+
+// joins returns the to-one relations among fields that depth 1 embeds: Twenty's REST depth 1
+// embeds the RELATION fields (not MORPH_RELATION ones), and a to-one join keeps one row per
+// record. Their targets must be among c.Objects.
+func (c *Compiler) joins(fields []metadata.Field) ([]join, error) {
+	var out []join
+	for _, f := range fields {
+		if f.Type != metadata.TypeRelation || !f.IsManyToOne() {
+			continue
+		}
+		t, ok := c.object(f.Relation.TargetObjectNameSingular)
+		if !ok {
+			return nil, fmt.Errorf("engine: relation %s: %w", f.Name, errUnknownTarget(f.Relation.TargetObjectNameSingular))
+		}
+		out = append(out, join{field: f, target: t, alias: "r" + strconv.Itoa(len(out))})
+	}
+	return out, nil
+}
+
+// ErrUnknownObject reports a relation whose target object is not among the workspace's objects.
+var ErrUnknownObject = errors.New("unknown object")
+
+func errUnknownTarget(name string) error {
+	return fmt.Errorf("target object %q: %w", name, ErrUnknownObject)
+}

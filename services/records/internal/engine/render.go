@@ -1,0 +1,230 @@
+package engine
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/shared/recordquery"
+)
+
+// columns reads the values of one record's columns by name: nil for NULL or a column not read.
+type columns func(name string) any
+
+// rowColumns reads the main record's columns in a result row.
+func rowColumns(index map[string]int, row []any) columns {
+	return func(name string) any {
+		if i, ok := index[name]; ok {
+			return row[i]
+		}
+		return nil
+	}
+}
+
+// joinedColumns reads the columns of the record embedded under join j in a result row: the
+// JSON objects of its column chunks (see joinChunks), merged. Numbers are typed as D1 types
+// result values: int64 when integral, else float64.
+func joinedColumns(j join, get columns) columns {
+	values := map[string]any{}
+	for i := range joinChunks(j.target) {
+		s, ok := get(joinColumnAlias(j.field.Name, strconv.Itoa(i))).(string)
+		if !ok {
+			continue
+		}
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		var chunk map[string]any
+		if err := dec.Decode(&chunk); err != nil {
+			continue
+		}
+		for k, v := range chunk {
+			if n, ok := v.(json.Number); ok {
+				v = d1Number(n)
+			}
+			values[k] = v
+		}
+	}
+	return func(name string) any { return values[name] }
+}
+
+// d1Number types a JSON number as D1 types a result value.
+func d1Number(n json.Number) any {
+	if i, err := n.Int64(); err == nil {
+		return i
+	}
+	f, err := n.Float64()
+	if err != nil {
+		return n.String()
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+		return int64(f)
+	}
+	return f
+}
+
+// renderRecord builds the record of obj shown with fields from its columns; joins are the
+// relations to embed (none for an embedded record, which does not embed its own).
+func renderRecord(obj metadata.Object, fields []metadata.Field, get columns, joins []join) map[string]any {
+	rec := make(map[string]any, len(fields))
+	for _, f := range fields {
+		cols := metadata.Columns(f)
+		switch {
+		case len(cols) == 0: // ONE_TO_MANY relations, the search vector
+		case f.Type.IsRelation():
+			rec[f.JoinColumnName()] = get(cols[0].Name)
+		case f.Type.IsComposite():
+			rec[f.Name] = compositeValue(f, cols, get)
+		default:
+			rec[f.Name] = simpleValue(f.Type, get(cols[0].Name))
+		}
+	}
+	for _, j := range joins {
+		nested := joinedColumns(j, get)
+		if nested("id") == nil {
+			rec[j.field.Name] = nil
+			continue
+		}
+		rec[j.field.Name] = renderRecord(j.target, j.target.Fields, nested, nil)
+	}
+	return rec
+}
+
+// simpleValue converts the stored value of a one-column field of type t to its API value, as
+// Twenty's formatResult does: booleans from 0/1, JSON parsed, and Twenty's empty values for NULL
+// ("" for TEXT, [] for MULTI_SELECT and ARRAY).
+func simpleValue(t metadata.FieldType, v any) any {
+	switch t {
+	case metadata.TypeText:
+		if v == nil {
+			return ""
+		}
+	case metadata.TypeBoolean:
+		if n, ok := v.(int64); ok {
+			return n != 0
+		}
+	case metadata.TypeMultiSelect, metadata.TypeArray:
+		if v == nil {
+			return []any{}
+		}
+		return parseJSON(v)
+	case metadata.TypeRawJSON, metadata.TypeFiles:
+		return parseJSON(v)
+	}
+	return v
+}
+
+// parseJSON parses a JSON column's text, leaving other values (NULL) as they are.
+func parseJSON(v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	var out any
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return s
+	}
+	return out
+}
+
+// compositeNullEquivalents are the values Twenty shows for NULL sub-fields
+// (DEFAULT_COMPOSITE_FIELDS_NULL_EQUIVALENT_VALUE in null-equivalent-values.constant.ts).
+var compositeNullEquivalents = map[metadata.FieldType]map[string]func() any{
+	metadata.TypeAddress: {
+		"addressStreet1": emptyString, "addressStreet2": emptyString, "addressCity": emptyString,
+		"addressState": emptyString, "addressCountry": emptyString, "addressPostcode": emptyString,
+	},
+	metadata.TypeEmails:     {"primaryEmail": emptyString, "additionalEmails": emptyList},
+	metadata.TypeLinks:      {"primaryLinkUrl": emptyString, "primaryLinkLabel": emptyString, "secondaryLinks": emptyList},
+	metadata.TypePhones:     {"primaryPhoneNumber": emptyString, "primaryPhoneCountryCode": emptyString, "primaryPhoneCallingCode": emptyString, "additionalPhones": emptyList},
+	metadata.TypeFullName:   {"firstName": emptyString, "lastName": emptyString},
+	metadata.TypeActor:      {"name": emptyString},
+	metadata.TypeRichTextV2: {"markdown": emptyString},
+}
+
+func emptyString() any { return "" }
+func emptyList() any   { return []any{} }
+
+// compositeValue nests the columns of composite field f into its API object: sub-fields keyed
+// by name, NULLs replaced by Twenty's empty values, JSON sub-fields parsed, a link's trailing
+// slash dropped. A field whose required sub-fields are all NULL is null when nullable, else
+// Twenty's default (handleEmptyCompositeFields in format-result.util.ts).
+func compositeValue(f metadata.Field, cols []metadata.Column, get columns) any {
+	props := f.Type.Properties()
+	m := make(map[string]any, len(props))
+	for i, p := range props {
+		v := get(cols[i].Name)
+		switch {
+		case v == nil:
+			if empty, ok := compositeNullEquivalents[f.Type][p.Name]; ok {
+				v = empty()
+			}
+		case p.Type == metadata.TypeRawJSON:
+			v = parseJSON(v)
+		case f.Type == metadata.TypeLinks && p.Name == "primaryLinkUrl":
+			if s, ok := v.(string); ok {
+				v = strings.TrimSuffix(s, "/")
+			}
+		}
+		m[p.Name] = v
+	}
+	required, allNull := 0, true
+	for _, p := range props {
+		if p.IsRequired {
+			required++
+			allNull = allNull && m[p.Name] == nil
+		}
+	}
+	if required > 0 && allNull {
+		if f.IsNullable {
+			return nil
+		}
+		if f.Type == metadata.TypeActor {
+			return map[string]any{"source": "MANUAL", "name": "", "workspaceMemberId": nil, "context": map[string]any{}}
+		}
+		return nil
+	}
+	return m
+}
+
+// cursorRecord returns the stored values of the ordering's columns, keyed as
+// recordquery.EncodeCursor reads them (composite sub-fields nested under their field). Cursors
+// carry stored values, not shown ones (a link without its trailing slash, "" for NULL), so that
+// the keyset predicate compares like with like.
+func cursorRecord(leaves []orderLeaf, get columns) (map[string]any, []recordquery.Order) {
+	rec := map[string]any{}
+	orders := make([]recordquery.Order, len(leaves))
+	for i, l := range leaves {
+		orders[i] = recordquery.Order{Field: l.key(), Direction: l.dir}
+		v := get(l.column.Name)
+		if n, ok := v.(int64); ok && l.column.Type == metadata.TypeBoolean {
+			v = n != 0
+		}
+		if l.prop == nil {
+			rec[l.key()] = v
+			continue
+		}
+		sub, ok := rec[l.field.Name].(map[string]any)
+		if !ok {
+			sub = map[string]any{}
+			rec[l.field.Name] = sub
+		}
+		sub[l.prop.Name] = v
+	}
+	return rec, orders
+}
+
+// omitNulls drops the null-valued fields of rec and of the records it embeds.
+func omitNulls(rec map[string]any, joins []join) {
+	for _, j := range joins {
+		if nested, ok := rec[j.field.Name].(map[string]any); ok {
+			omitNulls(nested, nil)
+		}
+	}
+	for k, v := range rec {
+		if v == nil {
+			delete(rec, k)
+		}
+	}
+}
