@@ -145,6 +145,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	mux.HandleFunc("/healthz", only(http.MethodGet, g.healthz))
 	rest := http.NewServeMux()
 	rest.HandleFunc("/rest/{plural}", g.restObjects)
+	rest.HandleFunc("/rest/batch/{plural}", only(http.MethodPost, g.restCreate(true)))
 	rest.HandleFunc("/", notFound)
 	mux.Handle("/rest/", g.recordAPIAuth(g.rateLimit(rest)))
 	mux.Handle("/metadata", g.graphqlAuth(g.rateLimit(g.metadata)))

@@ -68,6 +68,19 @@ func (f fakeRecords) Health(ctx context.Context, req *commonv1.HealthRequest) (*
 	return f.checker.Health(ctx, req)
 }
 
+// CreateMany echoes the records with the actor's source as createdBy.
+func (fakeRecords) CreateMany(_ context.Context, req *recordsv1.CreateManyRequest) (*recordsv1.CreateManyResponse, error) {
+	var in []map[string]any
+	if err := json.Unmarshal(req.GetRecordsJson(), &in); err != nil {
+		return nil, connect.NewError(connect.CodeInvalidArgument, err)
+	}
+	for _, r := range in {
+		r["createdBy"] = map[string]any{"source": req.GetActor().GetSource(), "workspaceMemberId": req.GetActor().GetWorkspaceMemberId()}
+	}
+	out, _ := json.Marshal(in)
+	return &recordsv1.CreateManyResponse{RecordsJson: out, ObjectNameSingular: "person", ObjectNamePlural: "people"}, nil
+}
+
 // FindMany answers one page of two people for workspace ws-1 and knows no other object.
 func (fakeRecords) FindMany(_ context.Context, req *recordsv1.FindManyRequest) (*recordsv1.FindManyResponse, error) {
 	if req.GetObjectNamePlural() != "people" {

@@ -16,6 +16,8 @@ func (g *gateway) restObjects(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		g.restFindMany(w, r)
+	case http.MethodPost:
+		g.restCreate(false)(w, r)
 	default:
 		notFound(w, r)
 	}

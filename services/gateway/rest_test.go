@@ -33,3 +33,34 @@ func TestRESTFindMany(t *testing.T) {
 		}
 	}
 }
+
+func TestRESTCreate(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	user := "Bearer " + sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
+	key := "Bearer " + sign(t, authtoken.APIKeyClaims("k-1", "ws-1", time.Now(), time.Now().Add(time.Hour)))
+	tests := []struct {
+		name, path, token, body string
+		status                  int
+		want                    string
+	}{
+		{"one, as a user", "/rest/people", user, `{"city":"Paris"}`, 201,
+			`{"data":{"createPerson":{"city":"Paris","createdBy":{"source":"MANUAL","workspaceMemberId":"m-1"}}}}`},
+		{"batch, with an API key", "/rest/batch/people", key, `[{"city":"A"},{"city":"B"}]`, 201,
+			`{"data":{"createPeople":[{"city":"A","createdBy":{"source":"API","workspaceMemberId":""}},{"city":"B","createdBy":{"source":"API","workspaceMemberId":""}}]}}`},
+		{"one with an array body", "/rest/people", user, `[{"city":"A"}]`, 400,
+			`{"statusCode":400,"error":"BadRequestException","messages":["Request body must be an object"]}`},
+		{"batch with an object body", "/rest/batch/people", user, `{"city":"A"}`, 400,
+			`{"statusCode":400,"error":"BadRequestException","messages":["Request body must be an array"]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := s.do(t, http.MethodPost, tt.path, tt.body, "Authorization", tt.token, "Content-Type", "application/json")
+			if diff := cmp.Diff(tt.want+"\n", rec.Body.String()); rec.Code != tt.status || diff != "" {
+				t.Errorf("POST %s = %d (-want +got):\n%s", tt.path, rec.Code, diff)
+			}
+		})
+	}
+	if rec := s.do(t, http.MethodGet, "/rest/batch/people", "", "Authorization", user); rec.Code != 404 {
+		t.Errorf("GET /rest/batch/people = %d, want 404", rec.Code)
+	}
+}

@@ -79,3 +79,42 @@ func TestFindMany(t *testing.T) {
 		}
 	}
 }
+
+func TestCreateMany(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	ws := h.workspace(t)
+	if _, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws}); err != nil {
+		t.Fatal(err)
+	}
+	id := ids.NewUUID()
+	res, err := h.client.CreateMany(ctx, &recordsv1.CreateManyRequest{
+		WorkspaceId: ws, ObjectNamePlural: "companies",
+		RecordsJson: []byte(`[{"id":"` + id + `","name":"Apple","domainName":{"primaryLinkUrl":"https://www.apple.com/"}}]`),
+		Actor:       &recordsv1.Actor{Source: "API"},
+	})
+	if err != nil {
+		t.Fatalf("CreateMany: %v", err)
+	}
+	var created []struct {
+		ID         string
+		DomainName struct{ PrimaryLinkURL string `json:"primaryLinkUrl"` }
+		CreatedBy  struct{ Source string }
+	}
+	json.Unmarshal(res.GetRecordsJson(), &created)
+	got := []string{created[0].ID, created[0].DomainName.PrimaryLinkURL, created[0].CreatedBy.Source, res.GetObjectNameSingular()}
+	if diff := cmp.Diff([]string{id, "https://www.apple.com", "API", "company"}, got); diff != "" {
+		t.Errorf("created company (-want +got):\n%s", diff)
+	}
+	_, err = h.client.CreateMany(ctx, &recordsv1.CreateManyRequest{WorkspaceId: ws, ObjectNamePlural: "companies",
+		RecordsJson: []byte(`[{"id":"` + id + `"}]`), Actor: &recordsv1.Actor{Source: "API"}})
+	var ce *connect.Error
+	if !errors.As(err, &ce) || ce.Code() != connect.CodeInvalidArgument || ce.Message() != "Record already exists" {
+		t.Errorf("duplicate id: %v, want invalid argument \"Record already exists\"", err)
+	}
+	for _, body := range []string{`{"not":"an array"}`, `[1]`} {
+		if _, err := h.client.CreateMany(ctx, &recordsv1.CreateManyRequest{WorkspaceId: ws, ObjectNamePlural: "companies", RecordsJson: []byte(body)}); connect.CodeOf(err) != connect.CodeInvalidArgument {
+			t.Errorf("CreateMany(%s) = %v, want invalid argument", body, err)
+		}
+	}
+}

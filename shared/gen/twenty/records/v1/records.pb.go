@@ -22,6 +22,198 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Actor is who writes records, Twenty's createdBy: source API for an API key, MANUAL for a user
+// (with the user's workspace member).
+type Actor struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	Source            string                 `protobuf:"bytes,1,opt,name=source,proto3" json:"source,omitempty"`
+	WorkspaceMemberId string                 `protobuf:"bytes,2,opt,name=workspace_member_id,json=workspaceMemberId,proto3" json:"workspace_member_id,omitempty"`
+	Name              string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *Actor) Reset() {
+	*x = Actor{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Actor) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Actor) ProtoMessage() {}
+
+func (x *Actor) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Actor.ProtoReflect.Descriptor instead.
+func (*Actor) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *Actor) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *Actor) GetWorkspaceMemberId() string {
+	if x != nil {
+		return x.WorkspaceMemberId
+	}
+	return ""
+}
+
+func (x *Actor) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+type CreateManyRequest struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId      string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	ObjectNamePlural string                 `protobuf:"bytes,2,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	// records_json is a JSON array of records as Twenty's API takes them.
+	RecordsJson   []byte `protobuf:"bytes,3,opt,name=records_json,json=recordsJson,proto3" json:"records_json,omitempty"`
+	Actor         *Actor `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateManyRequest) Reset() {
+	*x = CreateManyRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateManyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateManyRequest) ProtoMessage() {}
+
+func (x *CreateManyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateManyRequest.ProtoReflect.Descriptor instead.
+func (*CreateManyRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *CreateManyRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *CreateManyRequest) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+func (x *CreateManyRequest) GetRecordsJson() []byte {
+	if x != nil {
+		return x.RecordsJson
+	}
+	return nil
+}
+
+func (x *CreateManyRequest) GetActor() *Actor {
+	if x != nil {
+		return x.Actor
+	}
+	return nil
+}
+
+type CreateManyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// records_json is the created records as a JSON array in Twenty's shape, in input order.
+	RecordsJson        []byte `protobuf:"bytes,1,opt,name=records_json,json=recordsJson,proto3" json:"records_json,omitempty"`
+	ObjectNameSingular string `protobuf:"bytes,2,opt,name=object_name_singular,json=objectNameSingular,proto3" json:"object_name_singular,omitempty"`
+	ObjectNamePlural   string `protobuf:"bytes,3,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *CreateManyResponse) Reset() {
+	*x = CreateManyResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateManyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateManyResponse) ProtoMessage() {}
+
+func (x *CreateManyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateManyResponse.ProtoReflect.Descriptor instead.
+func (*CreateManyResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CreateManyResponse) GetRecordsJson() []byte {
+	if x != nil {
+		return x.RecordsJson
+	}
+	return nil
+}
+
+func (x *CreateManyResponse) GetObjectNameSingular() string {
+	if x != nil {
+		return x.ObjectNameSingular
+	}
+	return ""
+}
+
+func (x *CreateManyResponse) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
 // Query is the typed form of what a client asked: REST parameters and GraphQL arguments both
 // become one, so both APIs share one engine and one set of semantics.
 type Query struct {
@@ -42,7 +234,7 @@ type Query struct {
 
 func (x *Query) Reset() {
 	*x = Query{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -54,7 +246,7 @@ func (x *Query) String() string {
 func (*Query) ProtoMessage() {}
 
 func (x *Query) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -67,7 +259,7 @@ func (x *Query) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Query.ProtoReflect.Descriptor instead.
 func (*Query) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{0}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Query) GetFilter() *Filter {
@@ -142,7 +334,7 @@ type Filter struct {
 
 func (x *Filter) Reset() {
 	*x = Filter{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -154,7 +346,7 @@ func (x *Filter) String() string {
 func (*Filter) ProtoMessage() {}
 
 func (x *Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -167,7 +359,7 @@ func (x *Filter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Filter.ProtoReflect.Descriptor instead.
 func (*Filter) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{1}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Filter) GetNode() isFilter_Node {
@@ -250,7 +442,7 @@ type FilterList struct {
 
 func (x *FilterList) Reset() {
 	*x = FilterList{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[2]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -262,7 +454,7 @@ func (x *FilterList) String() string {
 func (*FilterList) ProtoMessage() {}
 
 func (x *FilterList) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[2]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -275,7 +467,7 @@ func (x *FilterList) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilterList.ProtoReflect.Descriptor instead.
 func (*FilterList) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{2}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *FilterList) GetFilters() []*Filter {
@@ -298,7 +490,7 @@ type Condition struct {
 
 func (x *Condition) Reset() {
 	*x = Condition{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[3]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -310,7 +502,7 @@ func (x *Condition) String() string {
 func (*Condition) ProtoMessage() {}
 
 func (x *Condition) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[3]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -323,7 +515,7 @@ func (x *Condition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Condition.ProtoReflect.Descriptor instead.
 func (*Condition) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{3}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Condition) GetField() string {
@@ -361,7 +553,7 @@ type Value struct {
 
 func (x *Value) Reset() {
 	*x = Value{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[4]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -373,7 +565,7 @@ func (x *Value) String() string {
 func (*Value) ProtoMessage() {}
 
 func (x *Value) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[4]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -386,7 +578,7 @@ func (x *Value) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Value.ProtoReflect.Descriptor instead.
 func (*Value) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{4}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Value) GetRaw() string {
@@ -435,7 +627,7 @@ type Order struct {
 
 func (x *Order) Reset() {
 	*x = Order{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[5]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -447,7 +639,7 @@ func (x *Order) String() string {
 func (*Order) ProtoMessage() {}
 
 func (x *Order) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[5]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -460,7 +652,7 @@ func (x *Order) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Order.ProtoReflect.Descriptor instead.
 func (*Order) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{5}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Order) GetField() string {
@@ -489,7 +681,7 @@ type FindManyRequest struct {
 
 func (x *FindManyRequest) Reset() {
 	*x = FindManyRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[6]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -501,7 +693,7 @@ func (x *FindManyRequest) String() string {
 func (*FindManyRequest) ProtoMessage() {}
 
 func (x *FindManyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[6]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -514,7 +706,7 @@ func (x *FindManyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindManyRequest.ProtoReflect.Descriptor instead.
 func (*FindManyRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{6}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *FindManyRequest) GetWorkspaceId() string {
@@ -553,7 +745,7 @@ type FindManyResponse struct {
 
 func (x *FindManyResponse) Reset() {
 	*x = FindManyResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[7]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -565,7 +757,7 @@ func (x *FindManyResponse) String() string {
 func (*FindManyResponse) ProtoMessage() {}
 
 func (x *FindManyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[7]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -578,7 +770,7 @@ func (x *FindManyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindManyResponse.ProtoReflect.Descriptor instead.
 func (*FindManyResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{7}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *FindManyResponse) GetRecordsJson() []byte {
@@ -628,7 +820,7 @@ type PageInfo struct {
 
 func (x *PageInfo) Reset() {
 	*x = PageInfo{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[8]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -640,7 +832,7 @@ func (x *PageInfo) String() string {
 func (*PageInfo) ProtoMessage() {}
 
 func (x *PageInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[8]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -653,7 +845,7 @@ func (x *PageInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PageInfo.ProtoReflect.Descriptor instead.
 func (*PageInfo) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{8}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *PageInfo) GetHasNextPage() bool {
@@ -699,7 +891,7 @@ type InitWorkspaceRequest struct {
 
 func (x *InitWorkspaceRequest) Reset() {
 	*x = InitWorkspaceRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[9]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -711,7 +903,7 @@ func (x *InitWorkspaceRequest) String() string {
 func (*InitWorkspaceRequest) ProtoMessage() {}
 
 func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[9]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -724,7 +916,7 @@ func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceRequest.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{9}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *InitWorkspaceRequest) GetWorkspaceId() string {
@@ -779,7 +971,7 @@ type InitWorkspaceResponse struct {
 
 func (x *InitWorkspaceResponse) Reset() {
 	*x = InitWorkspaceResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[10]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -791,7 +983,7 @@ func (x *InitWorkspaceResponse) String() string {
 func (*InitWorkspaceResponse) ProtoMessage() {}
 
 func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[10]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -804,7 +996,7 @@ func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceResponse.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{10}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *InitWorkspaceResponse) GetShard() string {
@@ -818,7 +1010,20 @@ var File_twenty_records_v1_records_proto protoreflect.FileDescriptor
 
 const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\n" +
-	"\x1ftwenty/records/v1/records.proto\x12\x11twenty.records.v1\x1a\x1dtwenty/common/v1/health.proto\"\xa9\x02\n" +
+	"\x1ftwenty/records/v1/records.proto\x12\x11twenty.records.v1\x1a\x1dtwenty/common/v1/health.proto\"c\n" +
+	"\x05Actor\x12\x16\n" +
+	"\x06source\x18\x01 \x01(\tR\x06source\x12.\n" +
+	"\x13workspace_member_id\x18\x02 \x01(\tR\x11workspaceMemberId\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\"\xb7\x01\n" +
+	"\x11CreateManyRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
+	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12!\n" +
+	"\frecords_json\x18\x03 \x01(\fR\vrecordsJson\x12.\n" +
+	"\x05actor\x18\x04 \x01(\v2\x18.twenty.records.v1.ActorR\x05actor\"\x97\x01\n" +
+	"\x12CreateManyResponse\x12!\n" +
+	"\frecords_json\x18\x01 \x01(\fR\vrecordsJson\x120\n" +
+	"\x14object_name_singular\x18\x02 \x01(\tR\x12objectNameSingular\x12,\n" +
+	"\x12object_name_plural\x18\x03 \x01(\tR\x10objectNamePlural\"\xa9\x02\n" +
 	"\x05Query\x121\n" +
 	"\x06filter\x18\x01 \x01(\v2\x19.twenty.records.v1.FilterR\x06filter\x123\n" +
 	"\border_by\x18\x02 \x03(\v2\x18.twenty.records.v1.OrderR\aorderBy\x12\x14\n" +
@@ -875,11 +1080,13 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\fmember_email\x18\x05 \x01(\tR\vmemberEmail\x12\x17\n" +
 	"\auser_id\x18\x06 \x01(\tR\x06userId\"-\n" +
 	"\x15InitWorkspaceResponse\x12\x14\n" +
-	"\x05shard\x18\x01 \x01(\tR\x05shard2\xa5\x02\n" +
+	"\x05shard\x18\x01 \x01(\tR\x05shard2\x82\x03\n" +
 	"\x0eRecordsService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12g\n" +
 	"\rInitWorkspace\x12'.twenty.records.v1.InitWorkspaceRequest\x1a(.twenty.records.v1.InitWorkspaceResponse\"\x03\x90\x02\x02\x12X\n" +
-	"\bFindMany\x12\".twenty.records.v1.FindManyRequest\x1a#.twenty.records.v1.FindManyResponse\"\x03\x90\x02\x01B\xd3\x01\n" +
+	"\bFindMany\x12\".twenty.records.v1.FindManyRequest\x1a#.twenty.records.v1.FindManyResponse\"\x03\x90\x02\x01\x12[\n" +
+	"\n" +
+	"CreateMany\x12$.twenty.records.v1.CreateManyRequest\x1a%.twenty.records.v1.CreateManyResponse\"\x00B\xd3\x01\n" +
 	"\x15com.twenty.records.v1B\fRecordsProtoP\x01ZFgithub.com/twentyworkers/twenty/shared/gen/twenty/records/v1;recordsv1\xa2\x02\x03TRX\xaa\x02\x11Twenty.Records.V1\xca\x02\x11Twenty\\Records\\V1\xe2\x02\x1dTwenty\\Records\\V1\\GPBMetadata\xea\x02\x13Twenty::Records::V1b\x06proto3"
 
 var (
@@ -894,45 +1101,51 @@ func file_twenty_records_v1_records_proto_rawDescGZIP() []byte {
 	return file_twenty_records_v1_records_proto_rawDescData
 }
 
-var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_twenty_records_v1_records_proto_goTypes = []any{
-	(*Query)(nil),                 // 0: twenty.records.v1.Query
-	(*Filter)(nil),                // 1: twenty.records.v1.Filter
-	(*FilterList)(nil),            // 2: twenty.records.v1.FilterList
-	(*Condition)(nil),             // 3: twenty.records.v1.Condition
-	(*Value)(nil),                 // 4: twenty.records.v1.Value
-	(*Order)(nil),                 // 5: twenty.records.v1.Order
-	(*FindManyRequest)(nil),       // 6: twenty.records.v1.FindManyRequest
-	(*FindManyResponse)(nil),      // 7: twenty.records.v1.FindManyResponse
-	(*PageInfo)(nil),              // 8: twenty.records.v1.PageInfo
-	(*InitWorkspaceRequest)(nil),  // 9: twenty.records.v1.InitWorkspaceRequest
-	(*InitWorkspaceResponse)(nil), // 10: twenty.records.v1.InitWorkspaceResponse
-	(*v1.HealthRequest)(nil),      // 11: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil),     // 12: twenty.common.v1.HealthResponse
+	(*Actor)(nil),                 // 0: twenty.records.v1.Actor
+	(*CreateManyRequest)(nil),     // 1: twenty.records.v1.CreateManyRequest
+	(*CreateManyResponse)(nil),    // 2: twenty.records.v1.CreateManyResponse
+	(*Query)(nil),                 // 3: twenty.records.v1.Query
+	(*Filter)(nil),                // 4: twenty.records.v1.Filter
+	(*FilterList)(nil),            // 5: twenty.records.v1.FilterList
+	(*Condition)(nil),             // 6: twenty.records.v1.Condition
+	(*Value)(nil),                 // 7: twenty.records.v1.Value
+	(*Order)(nil),                 // 8: twenty.records.v1.Order
+	(*FindManyRequest)(nil),       // 9: twenty.records.v1.FindManyRequest
+	(*FindManyResponse)(nil),      // 10: twenty.records.v1.FindManyResponse
+	(*PageInfo)(nil),              // 11: twenty.records.v1.PageInfo
+	(*InitWorkspaceRequest)(nil),  // 12: twenty.records.v1.InitWorkspaceRequest
+	(*InitWorkspaceResponse)(nil), // 13: twenty.records.v1.InitWorkspaceResponse
+	(*v1.HealthRequest)(nil),      // 14: twenty.common.v1.HealthRequest
+	(*v1.HealthResponse)(nil),     // 15: twenty.common.v1.HealthResponse
 }
 var file_twenty_records_v1_records_proto_depIdxs = []int32{
-	1,  // 0: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
-	5,  // 1: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
-	2,  // 2: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
-	2,  // 3: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
-	1,  // 4: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
-	3,  // 5: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
-	1,  // 6: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
-	4,  // 7: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
-	4,  // 8: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
-	0,  // 9: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
-	8,  // 10: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
-	11, // 11: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
-	9,  // 12: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
-	6,  // 13: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
-	12, // 14: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
-	10, // 15: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
-	7,  // 16: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
-	14, // [14:17] is the sub-list for method output_type
-	11, // [11:14] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	0,  // 0: twenty.records.v1.CreateManyRequest.actor:type_name -> twenty.records.v1.Actor
+	4,  // 1: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
+	8,  // 2: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
+	5,  // 3: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
+	5,  // 4: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
+	4,  // 5: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
+	6,  // 6: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
+	4,  // 7: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
+	7,  // 8: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
+	7,  // 9: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
+	3,  // 10: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
+	11, // 11: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
+	14, // 12: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
+	12, // 13: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
+	9,  // 14: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
+	1,  // 15: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
+	15, // 16: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
+	13, // 17: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
+	10, // 18: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
+	2,  // 19: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
+	16, // [16:20] is the sub-list for method output_type
+	12, // [12:16] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_twenty_records_v1_records_proto_init() }
@@ -940,7 +1153,7 @@ func file_twenty_records_v1_records_proto_init() {
 	if File_twenty_records_v1_records_proto != nil {
 		return
 	}
-	file_twenty_records_v1_records_proto_msgTypes[1].OneofWrappers = []any{
+	file_twenty_records_v1_records_proto_msgTypes[4].OneofWrappers = []any{
 		(*Filter_And)(nil),
 		(*Filter_Or)(nil),
 		(*Filter_Not)(nil),
@@ -952,7 +1165,7 @@ func file_twenty_records_v1_records_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_records_v1_records_proto_rawDesc), len(file_twenty_records_v1_records_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

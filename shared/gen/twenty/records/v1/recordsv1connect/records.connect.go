@@ -41,6 +41,9 @@ const (
 	RecordsServiceInitWorkspaceProcedure = "/twenty.records.v1.RecordsService/InitWorkspace"
 	// RecordsServiceFindManyProcedure is the fully-qualified name of the RecordsService's FindMany RPC.
 	RecordsServiceFindManyProcedure = "/twenty.records.v1.RecordsService/FindMany"
+	// RecordsServiceCreateManyProcedure is the fully-qualified name of the RecordsService's CreateMany
+	// RPC.
+	RecordsServiceCreateManyProcedure = "/twenty.records.v1.RecordsService/CreateMany"
 )
 
 // RecordsServiceClient is a client for the twenty.records.v1.RecordsService service.
@@ -54,6 +57,9 @@ type RecordsServiceClient interface {
 	// FindMany answers a page of an object's records with the total count, in one round trip to
 	// the workspace's database. REST (GET /rest/{plural}) and GraphQL share it.
 	FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error)
+	// CreateMany inserts records atomically (all or none) and answers them as stored, in input
+	// order. REST createOne and createMany (/rest/batch/{plural}) share it.
+	CreateMany(context.Context, *v11.CreateManyRequest) (*v11.CreateManyResponse, error)
 }
 
 // NewRecordsServiceClient constructs a client for the twenty.records.v1.RecordsService service. By
@@ -88,6 +94,12 @@ func NewRecordsServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		createMany: connect.NewClient[v11.CreateManyRequest, v11.CreateManyResponse](
+			httpClient,
+			baseURL+RecordsServiceCreateManyProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("CreateMany")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -96,6 +108,7 @@ type recordsServiceClient struct {
 	health        *connect.Client[v1.HealthRequest, v1.HealthResponse]
 	initWorkspace *connect.Client[v11.InitWorkspaceRequest, v11.InitWorkspaceResponse]
 	findMany      *connect.Client[v11.FindManyRequest, v11.FindManyResponse]
+	createMany    *connect.Client[v11.CreateManyRequest, v11.CreateManyResponse]
 }
 
 // Health calls twenty.records.v1.RecordsService.Health.
@@ -125,6 +138,15 @@ func (c *recordsServiceClient) FindMany(ctx context.Context, req *v11.FindManyRe
 	return nil, err
 }
 
+// CreateMany calls twenty.records.v1.RecordsService.CreateMany.
+func (c *recordsServiceClient) CreateMany(ctx context.Context, req *v11.CreateManyRequest) (*v11.CreateManyResponse, error) {
+	response, err := c.createMany.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // RecordsServiceHandler is an implementation of the twenty.records.v1.RecordsService service.
 type RecordsServiceHandler interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
@@ -136,6 +158,9 @@ type RecordsServiceHandler interface {
 	// FindMany answers a page of an object's records with the total count, in one round trip to
 	// the workspace's database. REST (GET /rest/{plural}) and GraphQL share it.
 	FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error)
+	// CreateMany inserts records atomically (all or none) and answers them as stored, in input
+	// order. REST createOne and createMany (/rest/batch/{plural}) share it.
+	CreateMany(context.Context, *v11.CreateManyRequest) (*v11.CreateManyResponse, error)
 }
 
 // NewRecordsServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -166,6 +191,12 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	recordsServiceCreateManyHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceCreateManyProcedure,
+		svc.CreateMany,
+		connect.WithSchema(recordsServiceMethods.ByName("CreateMany")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.records.v1.RecordsService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case RecordsServiceHealthProcedure:
@@ -174,6 +205,8 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 			recordsServiceInitWorkspaceHandler.ServeHTTP(w, r)
 		case RecordsServiceFindManyProcedure:
 			recordsServiceFindManyHandler.ServeHTTP(w, r)
+		case RecordsServiceCreateManyProcedure:
+			recordsServiceCreateManyHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -193,4 +226,8 @@ func (UnimplementedRecordsServiceHandler) InitWorkspace(context.Context, *v11.In
 
 func (UnimplementedRecordsServiceHandler) FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.FindMany is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) CreateMany(context.Context, *v11.CreateManyRequest) (*v11.CreateManyResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.CreateMany is not implemented"))
 }
