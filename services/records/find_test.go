@@ -98,8 +98,10 @@ func TestCreateMany(t *testing.T) {
 	}
 	var created []struct {
 		ID         string
-		DomainName struct{ PrimaryLinkURL string `json:"primaryLinkUrl"` }
-		CreatedBy  struct{ Source string }
+		DomainName struct {
+			PrimaryLinkURL string `json:"primaryLinkUrl"`
+		}
+		CreatedBy struct{ Source string }
 	}
 	json.Unmarshal(res.GetRecordsJson(), &created)
 	got := []string{created[0].ID, created[0].DomainName.PrimaryLinkURL, created[0].CreatedBy.Source, res.GetObjectNameSingular()}
