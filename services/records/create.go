@@ -28,7 +28,7 @@ func (s *server) CreateMany(ctx context.Context, req *recordsv1.CreateManyReques
 	if len(inputs) > maxCreate {
 		return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("cannot create more than %d records at once", maxCreate))
 	}
-	objects, err := s.workspaceObjects(ctx, ws)
+	objects, shardName, err := s.workspaceState(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
@@ -36,12 +36,12 @@ func (s *server) CreateMany(ctx context.Context, req *recordsv1.CreateManyReques
 	if err != nil {
 		return nil, err
 	}
-	shardName, err := s.assignShardOf(ctx, ws)
-	if err != nil {
-		return nil, err
+	shard, ok := s.shards[shardName]
+	if !ok {
+		return nil, fmt.Errorf("no binding for shard %s of workspace %s", shardName, ws)
 	}
 	actor := engine.Actor{Source: req.GetActor().GetSource(), WorkspaceMemberID: req.GetActor().GetWorkspaceMemberId(), Name: req.GetActor().GetName()}
-	created, err := s.engine.CreateMany(ctx, s.shards[shardName], ws, obj, objects, actor, inputs)
+	created, err := s.engine.CreateMany(ctx, shard, ws, obj, objects, actor, inputs)
 	if qe := new(engine.QueryError); errors.As(err, &qe) {
 		ce := connect.NewError(connect.CodeInvalidArgument, errors.New(qe.Message))
 		ce.Meta().Set("Twenty-Code", string(qe.Code))

@@ -69,7 +69,7 @@ func (s *server) FindMany(ctx context.Context, req *recordsv1.FindManyRequest) (
 	if err := workspaceFor(ws); err != nil {
 		return nil, err
 	}
-	objects, err := s.workspaceObjects(ctx, ws)
+	objects, shardName, err := s.workspaceState(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
@@ -77,15 +77,15 @@ func (s *server) FindMany(ctx context.Context, req *recordsv1.FindManyRequest) (
 	if err != nil {
 		return nil, err
 	}
+	shard, ok := s.shards[shardName]
+	if !ok {
+		return nil, fmt.Errorf("no binding for shard %s of workspace %s", shardName, ws)
+	}
 	q, err := recordquery.FromProto(req.GetQuery())
 	if err != nil {
 		return nil, connect.NewError(connect.CodeInvalidArgument, err)
 	}
-	shardName, err := s.assignShardOf(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	page, err := s.engine.FindMany(ctx, s.shards[shardName], ws, obj, objects, q)
+	page, err := s.engine.FindMany(ctx, shard, ws, obj, objects, q)
 	if qe := new(engine.QueryError); errors.As(err, &qe) {
 		ce := connect.NewError(connect.CodeInvalidArgument, errors.New(qe.Message))
 		ce.Meta().Set("Twenty-Code", string(qe.Code))

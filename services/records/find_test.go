@@ -33,7 +33,7 @@ func TestFindMany(t *testing.T) {
 		}
 	}
 	find := func(ws, object, rawFilter string) (*recordsv1.FindManyResponse, error) {
-		q := &recordquery.Query{Limit: recordquery.DefaultLimit}
+		q := &recordquery.Query{Limit: recordquery.DefaultLimit, OrderBy: []recordquery.Order{{Field: "position", Direction: recordquery.AscNullsFirst}}}
 		if rawFilter != "" {
 			f, err := restquery.ParseFilter(rawFilter)
 			if err != nil {
@@ -118,5 +118,32 @@ func TestCreateMany(t *testing.T) {
 		if _, err := h.client.CreateMany(ctx, &recordsv1.CreateManyRequest{WorkspaceId: ws, ObjectNamePlural: "companies", RecordsJson: []byte(body)}); connect.CodeOf(err) != connect.CodeInvalidArgument {
 			t.Errorf("CreateMany(%s) = %v, want invalid argument", body, err)
 		}
+	}
+}
+
+func TestSchemaIsCachedByMetadataVersion(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	ws := h.workspace(t)
+	if _, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws}); err != nil {
+		t.Fatal(err)
+	}
+	list := func() error {
+		_, err := h.client.FindMany(ctx, &recordsv1.FindManyRequest{WorkspaceId: ws, ObjectNamePlural: "people",
+			Query: recordquery.ToProto(&recordquery.Query{Limit: 1})})
+		return err
+	}
+	if err := list(); err != nil {
+		t.Fatalf("first list: %v", err)
+	}
+	// With the version unchanged, the definitions are not read again…
+	h.control.Exec(`UPDATE object_metadata SET definition = '{}' WHERE workspace_id = ?`, ws)
+	if err := list(); err != nil {
+		t.Errorf("list with a cached schema: %v", err)
+	}
+	// …and a new version makes the isolate read them.
+	h.control.Exec(`UPDATE workspace_metadata SET version = version + 1 WHERE workspace_id = ?`, ws)
+	if err := list(); connect.CodeOf(err) != connect.CodeInvalidArgument {
+		t.Errorf("list after a metadata change = %v, want the new (empty) schema's 400", err)
 	}
 }

@@ -25,9 +25,10 @@ type server struct {
 	*health.Checker
 	control *d1.DB
 	// shards are the record databases by binding name; new workspaces are spread over them.
-	shards map[string]*d1.DB
-	names  []string // the shards' binding names, sorted
-	engine engine.Engine
+	shards  map[string]*d1.DB
+	names   []string // the shards' binding names, sorted
+	engine  engine.Engine
+	schemas schemaCache
 }
 
 // InitWorkspace implements recordsv1connect.RecordsServiceHandler: it assigns the workspace to a
