@@ -28,8 +28,9 @@ func main() {
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Blob("FILES_BUCKET", bucket)}
 	dev := http.NewServeMux()
 	objectRoutes(dev, bucket)
-	dev.Handle("/__dev/conformance", conformance.Handler(func(r *http.Request) map[string][]conformance.Check {
-		return map[string][]conformance.Check{"blob": blobtest.Checks(bucket, "conformance/"+r.Header.Get("X-Request-Id")+"/")}
+	// A fixed prefix: R2 keeps objects forever, so each run overwrites the last run's.
+	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {
+		return map[string][]conformance.Check{"blob": blobtest.Checks(bucket, "conformance/files/")}
 	}))
 	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev)})
 }

@@ -9,6 +9,7 @@ import (
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/ids"
 	"github.com/twentyworkers/twenty/shared/recordquery"
@@ -61,38 +62,60 @@ func workspaceFor(id string) error {
 	return nil
 }
 
+// target is what a record call works on: the object, the workspace's other objects and its shard.
+type target struct {
+	obj     metadata.Object
+	objects []metadata.Object
+	shard   *d1.DB
+}
+
+// targetOf resolves the object a record call names in the workspace the gateway took from a
+// verified token, with the workspace's schema (cached) and shard.
+func (s *server) targetOf(ctx context.Context, ws, plural string) (target, error) {
+	if err := workspaceFor(ws); err != nil {
+		return target{}, err
+	}
+	objects, shardName, err := s.workspaceState(ctx, ws)
+	if err != nil {
+		return target{}, err
+	}
+	obj, err := resolveObject(objects, plural)
+	if err != nil {
+		return target{}, err
+	}
+	shard, ok := s.shards[shardName]
+	if !ok {
+		return target{}, fmt.Errorf("no binding for shard %s of workspace %s", shardName, ws)
+	}
+	return target{obj: obj, objects: objects, shard: shard}, nil
+}
+
+// engineError turns a query the engine rejected into an InvalidArgument with Twenty's message and
+// code (REST answers it as a 400); other errors stay as they are.
+func engineError(err error) error {
+	if qe := new(engine.QueryError); errors.As(err, &qe) {
+		ce := connect.NewError(connect.CodeInvalidArgument, errors.New(qe.Message))
+		ce.Meta().Set("Twenty-Code", string(qe.Code))
+		return ce
+	}
+	return err
+}
+
 // FindMany implements recordsv1connect.RecordsServiceHandler: one page of an object's records and
 // their total count, in one round trip to the workspace's shard. The workspace id comes from the
 // gateway, which took it from a verified token.
 func (s *server) FindMany(ctx context.Context, req *recordsv1.FindManyRequest) (*recordsv1.FindManyResponse, error) {
-	ws := req.GetWorkspaceId()
-	if err := workspaceFor(ws); err != nil {
-		return nil, err
-	}
-	objects, shardName, err := s.workspaceState(ctx, ws)
+	t, err := s.targetOf(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural())
 	if err != nil {
 		return nil, err
-	}
-	obj, err := resolveObject(objects, req.GetObjectNamePlural())
-	if err != nil {
-		return nil, err
-	}
-	shard, ok := s.shards[shardName]
-	if !ok {
-		return nil, fmt.Errorf("no binding for shard %s of workspace %s", shardName, ws)
 	}
 	q, err := recordquery.FromProto(req.GetQuery())
 	if err != nil {
 		return nil, connect.NewError(connect.CodeInvalidArgument, err)
 	}
-	page, err := s.engine.FindMany(ctx, shard, ws, obj, objects, q)
-	if qe := new(engine.QueryError); errors.As(err, &qe) {
-		ce := connect.NewError(connect.CodeInvalidArgument, errors.New(qe.Message))
-		ce.Meta().Set("Twenty-Code", string(qe.Code))
-		return nil, ce
-	}
+	page, err := s.engine.FindMany(ctx, t.shard, req.GetWorkspaceId(), t.obj, t.objects, q)
 	if err != nil {
-		return nil, err
+		return nil, engineError(err)
 	}
 	records, err := json.Marshal(page.Records)
 	if err != nil {
@@ -101,8 +124,8 @@ func (s *server) FindMany(ctx context.Context, req *recordsv1.FindManyRequest) (
 	return &recordsv1.FindManyResponse{
 		RecordsJson:        records,
 		TotalCount:         int32(page.TotalCount),
-		ObjectNameSingular: obj.NameSingular,
-		ObjectNamePlural:   obj.NamePlural,
+		ObjectNameSingular: t.obj.NameSingular,
+		ObjectNamePlural:   t.obj.NamePlural,
 		PageInfo: &recordsv1.PageInfo{
 			HasNextPage: page.HasNextPage, HasPreviousPage: page.HasPreviousPage,
 			StartCursor: page.StartCursor, EndCursor: page.EndCursor,

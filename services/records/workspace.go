@@ -111,52 +111,29 @@ ON CONFLICT (id) DO NOTHING`,
 // objectCounts answers the workspace's objects with the number of records of each, for the dev
 // route GET /__dev/workspaces/{id}/objects.
 func (s *server) objectCounts(ctx context.Context, workspaceID string) ([]map[string]any, error) {
-	shardName, err := s.assignShardOf(ctx, workspaceID)
+	objects, shardName, err := s.workspaceState(ctx, workspaceID)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.control.QueryContext(ctx, `SELECT name_singular, name_plural FROM object_metadata WHERE workspace_id = ? ORDER BY name_singular`, workspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("list objects: %w", err)
+	shard, ok := s.shards[shardName]
+	if !ok {
+		return nil, fmt.Errorf("workspace %s has no records", workspaceID)
 	}
-	type object struct{ singular, plural string }
-	var objects []object
-	for rows.Next() {
-		var o object
-		if err := rows.Scan(&o.singular, &o.plural); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("list objects: %w", err)
-		}
-		objects = append(objects, o)
-	}
-	rows.Close()
 	stmts := make([]d1.Stmt, len(objects))
 	for i, o := range objects {
-		table, err := ddl.TableName(workspaceID, o.singular)
+		table, err := ddl.TableName(workspaceID, o.NameSingular)
 		if err != nil {
 			return nil, err
 		}
 		stmts[i] = d1.Stmt{SQL: `SELECT count(*) AS n FROM "` + table + `"`}
 	}
-	res, err := s.shards[shardName].Batch(ctx, stmts...)
+	res, err := shard.Batch(ctx, stmts...)
 	if err != nil {
 		return nil, fmt.Errorf("count records: %w", err)
 	}
 	out := make([]map[string]any, len(objects))
 	for i, o := range objects {
-		out[i] = map[string]any{"nameSingular": o.singular, "namePlural": o.plural, "records": res[i].Rows[0][0]}
+		out[i] = map[string]any{"nameSingular": o.NameSingular, "namePlural": o.NamePlural, "records": res[i].Rows[0][0]}
 	}
 	return out, nil
-}
-
-// assignShardOf answers the shard a workspace was assigned to.
-func (s *server) assignShardOf(ctx context.Context, workspaceID string) (string, error) {
-	var shard string
-	if err := s.control.QueryRowContext(ctx, `SELECT binding FROM shard_map WHERE workspace_id = ?`, workspaceID).Scan(&shard); err != nil {
-		return "", fmt.Errorf("shard of %s: %w", workspaceID, err)
-	}
-	if _, ok := s.shards[shard]; !ok {
-		return "", fmt.Errorf("no binding for shard %s", shard)
-	}
-	return shard, nil
 }

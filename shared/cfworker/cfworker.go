@@ -65,9 +65,6 @@ func (m *Message) Retry(delay time.Duration) {
 	}
 }
 
-// Decided reports whether Ack or Retry has been called.
-func (m *Message) Decided() bool { return m.decided.Load() }
-
 // retryUndecided retries every message the handler left undecided.
 func (b *Batch) retryUndecided() {
 	for _, m := range b.Messages {
