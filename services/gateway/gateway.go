@@ -143,11 +143,9 @@ func newGateway(d deps) (http.Handler, *gateway) {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", only(http.MethodGet, g.healthz))
-	rest := http.NewServeMux()
-	rest.HandleFunc("/rest/{plural}", g.restObjects)
-	rest.HandleFunc("/rest/batch/{plural}", only(http.MethodPost, g.restCreate(true)))
-	rest.HandleFunc("/", notFound)
-	mux.Handle("/rest/", g.recordAPIAuth(g.rateLimit(rest)))
+	// The OpenAPI documents answer without a token (the base document) as Twenty's do.
+	mux.HandleFunc("/rest/open-api/{kind}", only(http.MethodGet, g.openAPI))
+	mux.Handle("/rest/", g.recordAPIAuth(g.rateLimit(http.HandlerFunc(g.restRoutes))))
 	mux.Handle("/metadata", g.graphqlAuth(g.rateLimit(g.metadata)))
 	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(g.metadata)))
 	if cfg.DevRoutes {

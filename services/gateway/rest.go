@@ -10,19 +10,6 @@ import (
 	"github.com/twentyworkers/twenty/shared/restquery"
 )
 
-// restObjects serves /rest/{plural}, Twenty's record API on one object. Routes not built yet
-// answer like any unknown route.
-func (g *gateway) restObjects(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet, http.MethodHead:
-		g.restFindMany(w, r)
-	case http.MethodPost:
-		g.restCreate(false)(w, r)
-	default:
-		notFound(w, r)
-	}
-}
-
 // pageInfo is Twenty's REST pageInfo; absent cursors are null.
 type pageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`

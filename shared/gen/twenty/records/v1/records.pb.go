@@ -22,6 +22,1375 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Selection names the records a mutation touches: one by id (NotFound if it does not exist) or
+// those a non-empty filter selects.
+type Selection struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to By:
+	//
+	//	*Selection_Id
+	//	*Selection_Filter
+	By            isSelection_By `protobuf_oneof:"by"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Selection) Reset() {
+	*x = Selection{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Selection) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Selection) ProtoMessage() {}
+
+func (x *Selection) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Selection.ProtoReflect.Descriptor instead.
+func (*Selection) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *Selection) GetBy() isSelection_By {
+	if x != nil {
+		return x.By
+	}
+	return nil
+}
+
+func (x *Selection) GetId() string {
+	if x != nil {
+		if x, ok := x.By.(*Selection_Id); ok {
+			return x.Id
+		}
+	}
+	return ""
+}
+
+func (x *Selection) GetFilter() *Filter {
+	if x != nil {
+		if x, ok := x.By.(*Selection_Filter); ok {
+			return x.Filter
+		}
+	}
+	return nil
+}
+
+type isSelection_By interface {
+	isSelection_By()
+}
+
+type Selection_Id struct {
+	Id string `protobuf:"bytes,1,opt,name=id,proto3,oneof"`
+}
+
+type Selection_Filter struct {
+	Filter *Filter `protobuf:"bytes,2,opt,name=filter,proto3,oneof"`
+}
+
+func (*Selection_Id) isSelection_By() {}
+
+func (*Selection_Filter) isSelection_By() {}
+
+// Shape is how the records a call answers are rendered.
+type Shape struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Depth int32                  `protobuf:"varint,1,opt,name=depth,proto3" json:"depth,omitempty"`
+	// fields, when not empty, restricts the fields shown (REST fields=).
+	Fields []string `protobuf:"bytes,2,rep,name=fields,proto3" json:"fields,omitempty"`
+	// has_fields tells an empty projection from none.
+	HasFields     bool `protobuf:"varint,3,opt,name=has_fields,json=hasFields,proto3" json:"has_fields,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Shape) Reset() {
+	*x = Shape{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Shape) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Shape) ProtoMessage() {}
+
+func (x *Shape) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Shape.ProtoReflect.Descriptor instead.
+func (*Shape) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Shape) GetDepth() int32 {
+	if x != nil {
+		return x.Depth
+	}
+	return 0
+}
+
+func (x *Shape) GetFields() []string {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+func (x *Shape) GetHasFields() bool {
+	if x != nil {
+		return x.HasFields
+	}
+	return false
+}
+
+type FindOneRequest struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId      string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	ObjectNamePlural string                 `protobuf:"bytes,2,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	Id               string                 `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`
+	Shape            *Shape                 `protobuf:"bytes,4,opt,name=shape,proto3" json:"shape,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *FindOneRequest) Reset() {
+	*x = FindOneRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindOneRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindOneRequest) ProtoMessage() {}
+
+func (x *FindOneRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindOneRequest.ProtoReflect.Descriptor instead.
+func (*FindOneRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *FindOneRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *FindOneRequest) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+func (x *FindOneRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *FindOneRequest) GetShape() *Shape {
+	if x != nil {
+		return x.Shape
+	}
+	return nil
+}
+
+type FindOneResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	RecordJson         []byte                 `protobuf:"bytes,1,opt,name=record_json,json=recordJson,proto3" json:"record_json,omitempty"`
+	ObjectNameSingular string                 `protobuf:"bytes,2,opt,name=object_name_singular,json=objectNameSingular,proto3" json:"object_name_singular,omitempty"`
+	ObjectNamePlural   string                 `protobuf:"bytes,3,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *FindOneResponse) Reset() {
+	*x = FindOneResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindOneResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindOneResponse) ProtoMessage() {}
+
+func (x *FindOneResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindOneResponse.ProtoReflect.Descriptor instead.
+func (*FindOneResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *FindOneResponse) GetRecordJson() []byte {
+	if x != nil {
+		return x.RecordJson
+	}
+	return nil
+}
+
+func (x *FindOneResponse) GetObjectNameSingular() string {
+	if x != nil {
+		return x.ObjectNameSingular
+	}
+	return ""
+}
+
+func (x *FindOneResponse) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+type UpdateManyRequest struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId      string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	ObjectNamePlural string                 `protobuf:"bytes,2,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	Selection        *Selection             `protobuf:"bytes,3,opt,name=selection,proto3" json:"selection,omitempty"`
+	// data_json is a JSON object of the fields to set, as Twenty's API takes them.
+	DataJson      []byte `protobuf:"bytes,4,opt,name=data_json,json=dataJson,proto3" json:"data_json,omitempty"`
+	Actor         *Actor `protobuf:"bytes,5,opt,name=actor,proto3" json:"actor,omitempty"`
+	Shape         *Shape `protobuf:"bytes,6,opt,name=shape,proto3" json:"shape,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateManyRequest) Reset() {
+	*x = UpdateManyRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateManyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateManyRequest) ProtoMessage() {}
+
+func (x *UpdateManyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateManyRequest.ProtoReflect.Descriptor instead.
+func (*UpdateManyRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *UpdateManyRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *UpdateManyRequest) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+func (x *UpdateManyRequest) GetSelection() *Selection {
+	if x != nil {
+		return x.Selection
+	}
+	return nil
+}
+
+func (x *UpdateManyRequest) GetDataJson() []byte {
+	if x != nil {
+		return x.DataJson
+	}
+	return nil
+}
+
+func (x *UpdateManyRequest) GetActor() *Actor {
+	if x != nil {
+		return x.Actor
+	}
+	return nil
+}
+
+func (x *UpdateManyRequest) GetShape() *Shape {
+	if x != nil {
+		return x.Shape
+	}
+	return nil
+}
+
+type DeleteManyRequest struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId      string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	ObjectNamePlural string                 `protobuf:"bytes,2,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	Selection        *Selection             `protobuf:"bytes,3,opt,name=selection,proto3" json:"selection,omitempty"`
+	// destroy removes the rows; otherwise deletedAt is set.
+	Destroy       bool   `protobuf:"varint,4,opt,name=destroy,proto3" json:"destroy,omitempty"`
+	Actor         *Actor `protobuf:"bytes,5,opt,name=actor,proto3" json:"actor,omitempty"`
+	Shape         *Shape `protobuf:"bytes,6,opt,name=shape,proto3" json:"shape,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteManyRequest) Reset() {
+	*x = DeleteManyRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteManyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteManyRequest) ProtoMessage() {}
+
+func (x *DeleteManyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteManyRequest.ProtoReflect.Descriptor instead.
+func (*DeleteManyRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *DeleteManyRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *DeleteManyRequest) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+func (x *DeleteManyRequest) GetSelection() *Selection {
+	if x != nil {
+		return x.Selection
+	}
+	return nil
+}
+
+func (x *DeleteManyRequest) GetDestroy() bool {
+	if x != nil {
+		return x.Destroy
+	}
+	return false
+}
+
+func (x *DeleteManyRequest) GetActor() *Actor {
+	if x != nil {
+		return x.Actor
+	}
+	return nil
+}
+
+func (x *DeleteManyRequest) GetShape() *Shape {
+	if x != nil {
+		return x.Shape
+	}
+	return nil
+}
+
+type RestoreManyRequest struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId      string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	ObjectNamePlural string                 `protobuf:"bytes,2,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	Selection        *Selection             `protobuf:"bytes,3,opt,name=selection,proto3" json:"selection,omitempty"`
+	Actor            *Actor                 `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
+	Shape            *Shape                 `protobuf:"bytes,5,opt,name=shape,proto3" json:"shape,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *RestoreManyRequest) Reset() {
+	*x = RestoreManyRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RestoreManyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RestoreManyRequest) ProtoMessage() {}
+
+func (x *RestoreManyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RestoreManyRequest.ProtoReflect.Descriptor instead.
+func (*RestoreManyRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *RestoreManyRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *RestoreManyRequest) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+func (x *RestoreManyRequest) GetSelection() *Selection {
+	if x != nil {
+		return x.Selection
+	}
+	return nil
+}
+
+func (x *RestoreManyRequest) GetActor() *Actor {
+	if x != nil {
+		return x.Actor
+	}
+	return nil
+}
+
+func (x *RestoreManyRequest) GetShape() *Shape {
+	if x != nil {
+		return x.Shape
+	}
+	return nil
+}
+
+// MutationResponse answers the records a mutation touched, as a JSON array in Twenty's shape.
+type MutationResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	RecordsJson        []byte                 `protobuf:"bytes,1,opt,name=records_json,json=recordsJson,proto3" json:"records_json,omitempty"`
+	ObjectNameSingular string                 `protobuf:"bytes,2,opt,name=object_name_singular,json=objectNameSingular,proto3" json:"object_name_singular,omitempty"`
+	ObjectNamePlural   string                 `protobuf:"bytes,3,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *MutationResponse) Reset() {
+	*x = MutationResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MutationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MutationResponse) ProtoMessage() {}
+
+func (x *MutationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MutationResponse.ProtoReflect.Descriptor instead.
+func (*MutationResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *MutationResponse) GetRecordsJson() []byte {
+	if x != nil {
+		return x.RecordsJson
+	}
+	return nil
+}
+
+func (x *MutationResponse) GetObjectNameSingular() string {
+	if x != nil {
+		return x.ObjectNameSingular
+	}
+	return ""
+}
+
+func (x *MutationResponse) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+type MergeManyRequest struct {
+	state                 protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId           string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	ObjectNamePlural      string                 `protobuf:"bytes,2,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	Ids                   []string               `protobuf:"bytes,3,rep,name=ids,proto3" json:"ids,omitempty"`
+	ConflictPriorityIndex int32                  `protobuf:"varint,4,opt,name=conflict_priority_index,json=conflictPriorityIndex,proto3" json:"conflict_priority_index,omitempty"`
+	DryRun                bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	Actor                 *Actor                 `protobuf:"bytes,6,opt,name=actor,proto3" json:"actor,omitempty"`
+	Shape                 *Shape                 `protobuf:"bytes,7,opt,name=shape,proto3" json:"shape,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *MergeManyRequest) Reset() {
+	*x = MergeManyRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MergeManyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MergeManyRequest) ProtoMessage() {}
+
+func (x *MergeManyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MergeManyRequest.ProtoReflect.Descriptor instead.
+func (*MergeManyRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *MergeManyRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *MergeManyRequest) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+func (x *MergeManyRequest) GetIds() []string {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
+func (x *MergeManyRequest) GetConflictPriorityIndex() int32 {
+	if x != nil {
+		return x.ConflictPriorityIndex
+	}
+	return 0
+}
+
+func (x *MergeManyRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *MergeManyRequest) GetActor() *Actor {
+	if x != nil {
+		return x.Actor
+	}
+	return nil
+}
+
+func (x *MergeManyRequest) GetShape() *Shape {
+	if x != nil {
+		return x.Shape
+	}
+	return nil
+}
+
+type MergeManyResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	RecordJson         []byte                 `protobuf:"bytes,1,opt,name=record_json,json=recordJson,proto3" json:"record_json,omitempty"`
+	ObjectNameSingular string                 `protobuf:"bytes,2,opt,name=object_name_singular,json=objectNameSingular,proto3" json:"object_name_singular,omitempty"`
+	ObjectNamePlural   string                 `protobuf:"bytes,3,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *MergeManyResponse) Reset() {
+	*x = MergeManyResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MergeManyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MergeManyResponse) ProtoMessage() {}
+
+func (x *MergeManyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MergeManyResponse.ProtoReflect.Descriptor instead.
+func (*MergeManyResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *MergeManyResponse) GetRecordJson() []byte {
+	if x != nil {
+		return x.RecordJson
+	}
+	return nil
+}
+
+func (x *MergeManyResponse) GetObjectNameSingular() string {
+	if x != nil {
+		return x.ObjectNameSingular
+	}
+	return ""
+}
+
+func (x *MergeManyResponse) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+type FindDuplicatesRequest struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId      string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	ObjectNamePlural string                 `protobuf:"bytes,2,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	// data_json is a JSON array of record data to find duplicates of, or empty.
+	DataJson []byte   `protobuf:"bytes,3,opt,name=data_json,json=dataJson,proto3" json:"data_json,omitempty"`
+	Ids      []string `protobuf:"bytes,4,rep,name=ids,proto3" json:"ids,omitempty"`
+	// has_data and has_ids tell an empty list from none (Twenty refuses both, and neither).
+	HasData       bool   `protobuf:"varint,5,opt,name=has_data,json=hasData,proto3" json:"has_data,omitempty"`
+	HasIds        bool   `protobuf:"varint,6,opt,name=has_ids,json=hasIds,proto3" json:"has_ids,omitempty"`
+	Shape         *Shape `protobuf:"bytes,7,opt,name=shape,proto3" json:"shape,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FindDuplicatesRequest) Reset() {
+	*x = FindDuplicatesRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindDuplicatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindDuplicatesRequest) ProtoMessage() {}
+
+func (x *FindDuplicatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindDuplicatesRequest.ProtoReflect.Descriptor instead.
+func (*FindDuplicatesRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *FindDuplicatesRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *FindDuplicatesRequest) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+func (x *FindDuplicatesRequest) GetDataJson() []byte {
+	if x != nil {
+		return x.DataJson
+	}
+	return nil
+}
+
+func (x *FindDuplicatesRequest) GetIds() []string {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
+func (x *FindDuplicatesRequest) GetHasData() bool {
+	if x != nil {
+		return x.HasData
+	}
+	return false
+}
+
+func (x *FindDuplicatesRequest) GetHasIds() bool {
+	if x != nil {
+		return x.HasIds
+	}
+	return false
+}
+
+func (x *FindDuplicatesRequest) GetShape() *Shape {
+	if x != nil {
+		return x.Shape
+	}
+	return nil
+}
+
+// Duplicates are the records found for one input, as a page.
+type Duplicates struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	RecordsJson   []byte                 `protobuf:"bytes,1,opt,name=records_json,json=recordsJson,proto3" json:"records_json,omitempty"`
+	TotalCount    int32                  `protobuf:"varint,2,opt,name=total_count,json=totalCount,proto3" json:"total_count,omitempty"`
+	PageInfo      *PageInfo              `protobuf:"bytes,3,opt,name=page_info,json=pageInfo,proto3" json:"page_info,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Duplicates) Reset() {
+	*x = Duplicates{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Duplicates) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Duplicates) ProtoMessage() {}
+
+func (x *Duplicates) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Duplicates.ProtoReflect.Descriptor instead.
+func (*Duplicates) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *Duplicates) GetRecordsJson() []byte {
+	if x != nil {
+		return x.RecordsJson
+	}
+	return nil
+}
+
+func (x *Duplicates) GetTotalCount() int32 {
+	if x != nil {
+		return x.TotalCount
+	}
+	return 0
+}
+
+func (x *Duplicates) GetPageInfo() *PageInfo {
+	if x != nil {
+		return x.PageInfo
+	}
+	return nil
+}
+
+type FindDuplicatesResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	Results            []*Duplicates          `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	ObjectNameSingular string                 `protobuf:"bytes,2,opt,name=object_name_singular,json=objectNameSingular,proto3" json:"object_name_singular,omitempty"`
+	ObjectNamePlural   string                 `protobuf:"bytes,3,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *FindDuplicatesResponse) Reset() {
+	*x = FindDuplicatesResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindDuplicatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindDuplicatesResponse) ProtoMessage() {}
+
+func (x *FindDuplicatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindDuplicatesResponse.ProtoReflect.Descriptor instead.
+func (*FindDuplicatesResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *FindDuplicatesResponse) GetResults() []*Duplicates {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
+func (x *FindDuplicatesResponse) GetObjectNameSingular() string {
+	if x != nil {
+		return x.ObjectNameSingular
+	}
+	return ""
+}
+
+func (x *FindDuplicatesResponse) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+type GroupByRequest struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId      string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	ObjectNamePlural string                 `protobuf:"bytes,2,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
+	// group_by_json is Twenty's group_by: a JSON array of {field: true} or
+	// {field: {granularity: ...}} or {composite: {subField: true}}.
+	GroupByJson []byte `protobuf:"bytes,3,opt,name=group_by_json,json=groupByJson,proto3" json:"group_by_json,omitempty"`
+	// aggregate_json is a JSON array of aggregate names (countEmptyX, maxAmountAmountMicros, ...).
+	AggregateJson        []byte   `protobuf:"bytes,4,opt,name=aggregate_json,json=aggregateJson,proto3" json:"aggregate_json,omitempty"`
+	Filter               *Filter  `protobuf:"bytes,5,opt,name=filter,proto3" json:"filter,omitempty"`
+	IncludeRecordsSample bool     `protobuf:"varint,6,opt,name=include_records_sample,json=includeRecordsSample,proto3" json:"include_records_sample,omitempty"`
+	OrderByForRecords    []*Order `protobuf:"bytes,7,rep,name=order_by_for_records,json=orderByForRecords,proto3" json:"order_by_for_records,omitempty"`
+	Limit                int32    `protobuf:"varint,8,opt,name=limit,proto3" json:"limit,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *GroupByRequest) Reset() {
+	*x = GroupByRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GroupByRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GroupByRequest) ProtoMessage() {}
+
+func (x *GroupByRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GroupByRequest.ProtoReflect.Descriptor instead.
+func (*GroupByRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *GroupByRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *GroupByRequest) GetObjectNamePlural() string {
+	if x != nil {
+		return x.ObjectNamePlural
+	}
+	return ""
+}
+
+func (x *GroupByRequest) GetGroupByJson() []byte {
+	if x != nil {
+		return x.GroupByJson
+	}
+	return nil
+}
+
+func (x *GroupByRequest) GetAggregateJson() []byte {
+	if x != nil {
+		return x.AggregateJson
+	}
+	return nil
+}
+
+func (x *GroupByRequest) GetFilter() *Filter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+func (x *GroupByRequest) GetIncludeRecordsSample() bool {
+	if x != nil {
+		return x.IncludeRecordsSample
+	}
+	return false
+}
+
+func (x *GroupByRequest) GetOrderByForRecords() []*Order {
+	if x != nil {
+		return x.OrderByForRecords
+	}
+	return nil
+}
+
+func (x *GroupByRequest) GetLimit() int32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+type GroupByResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// groups_json is the bare JSON array REST answers.
+	GroupsJson    []byte `protobuf:"bytes,1,opt,name=groups_json,json=groupsJson,proto3" json:"groups_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GroupByResponse) Reset() {
+	*x = GroupByResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GroupByResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GroupByResponse) ProtoMessage() {}
+
+func (x *GroupByResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GroupByResponse.ProtoReflect.Descriptor instead.
+func (*GroupByResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *GroupByResponse) GetGroupsJson() []byte {
+	if x != nil {
+		return x.GroupsJson
+	}
+	return nil
+}
+
+// MetadataRequest is one operation of the metadata API on objects or fields: find_many,
+// find_one, create_one, update_one or delete_one.
+type MetadataRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	// kind is "objects" or "fields".
+	Kind      string `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
+	Operation string `protobuf:"bytes,3,opt,name=operation,proto3" json:"operation,omitempty"`
+	Id        string `protobuf:"bytes,4,opt,name=id,proto3" json:"id,omitempty"`
+	// input_json is the create input or the update, as Twenty's metadata API takes them.
+	InputJson     []byte `protobuf:"bytes,5,opt,name=input_json,json=inputJson,proto3" json:"input_json,omitempty"`
+	Limit         int32  `protobuf:"varint,6,opt,name=limit,proto3" json:"limit,omitempty"`
+	StartingAfter string `protobuf:"bytes,7,opt,name=starting_after,json=startingAfter,proto3" json:"starting_after,omitempty"`
+	EndingBefore  string `protobuf:"bytes,8,opt,name=ending_before,json=endingBefore,proto3" json:"ending_before,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MetadataRequest) Reset() {
+	*x = MetadataRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MetadataRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MetadataRequest) ProtoMessage() {}
+
+func (x *MetadataRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MetadataRequest.ProtoReflect.Descriptor instead.
+func (*MetadataRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *MetadataRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *MetadataRequest) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *MetadataRequest) GetOperation() string {
+	if x != nil {
+		return x.Operation
+	}
+	return ""
+}
+
+func (x *MetadataRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *MetadataRequest) GetInputJson() []byte {
+	if x != nil {
+		return x.InputJson
+	}
+	return nil
+}
+
+func (x *MetadataRequest) GetLimit() int32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *MetadataRequest) GetStartingAfter() string {
+	if x != nil {
+		return x.StartingAfter
+	}
+	return ""
+}
+
+func (x *MetadataRequest) GetEndingBefore() string {
+	if x != nil {
+		return x.EndingBefore
+	}
+	return ""
+}
+
+type MetadataResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// result_json is the object or field, or for find_many the JSON array of them.
+	ResultJson    []byte    `protobuf:"bytes,1,opt,name=result_json,json=resultJson,proto3" json:"result_json,omitempty"`
+	TotalCount    int32     `protobuf:"varint,2,opt,name=total_count,json=totalCount,proto3" json:"total_count,omitempty"`
+	PageInfo      *PageInfo `protobuf:"bytes,3,opt,name=page_info,json=pageInfo,proto3" json:"page_info,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MetadataResponse) Reset() {
+	*x = MetadataResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MetadataResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MetadataResponse) ProtoMessage() {}
+
+func (x *MetadataResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MetadataResponse.ProtoReflect.Descriptor instead.
+func (*MetadataResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *MetadataResponse) GetResultJson() []byte {
+	if x != nil {
+		return x.ResultJson
+	}
+	return nil
+}
+
+func (x *MetadataResponse) GetTotalCount() int32 {
+	if x != nil {
+		return x.TotalCount
+	}
+	return 0
+}
+
+func (x *MetadataResponse) GetPageInfo() *PageInfo {
+	if x != nil {
+		return x.PageInfo
+	}
+	return nil
+}
+
+type OpenAPIRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// workspace_id is empty for the base document (no valid token).
+	WorkspaceId string `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	// kind is "core" or "metadata".
+	Kind string `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
+	// server_url is the API's public base URL, for the document's servers.
+	ServerUrl     string `protobuf:"bytes,3,opt,name=server_url,json=serverUrl,proto3" json:"server_url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OpenAPIRequest) Reset() {
+	*x = OpenAPIRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OpenAPIRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OpenAPIRequest) ProtoMessage() {}
+
+func (x *OpenAPIRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OpenAPIRequest.ProtoReflect.Descriptor instead.
+func (*OpenAPIRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *OpenAPIRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *OpenAPIRequest) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *OpenAPIRequest) GetServerUrl() string {
+	if x != nil {
+		return x.ServerUrl
+	}
+	return ""
+}
+
+type OpenAPIResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DocumentJson  []byte                 `protobuf:"bytes,1,opt,name=document_json,json=documentJson,proto3" json:"document_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OpenAPIResponse) Reset() {
+	*x = OpenAPIResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OpenAPIResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OpenAPIResponse) ProtoMessage() {}
+
+func (x *OpenAPIResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OpenAPIResponse.ProtoReflect.Descriptor instead.
+func (*OpenAPIResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *OpenAPIResponse) GetDocumentJson() []byte {
+	if x != nil {
+		return x.DocumentJson
+	}
+	return nil
+}
+
 // Actor is who writes records, Twenty's createdBy: source API for an API key, MANUAL for a user
 // (with the user's workspace member).
 type Actor struct {
@@ -29,13 +1398,17 @@ type Actor struct {
 	Source            string                 `protobuf:"bytes,1,opt,name=source,proto3" json:"source,omitempty"`
 	WorkspaceMemberId string                 `protobuf:"bytes,2,opt,name=workspace_member_id,json=workspaceMemberId,proto3" json:"workspace_member_id,omitempty"`
 	Name              string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// user_id is the user behind a MANUAL actor; api_key_id the key behind an API one. Record
+	// events carry them.
+	UserId        string `protobuf:"bytes,4,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	ApiKeyId      string `protobuf:"bytes,5,opt,name=api_key_id,json=apiKeyId,proto3" json:"api_key_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Actor) Reset() {
 	*x = Actor{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -47,7 +1420,7 @@ func (x *Actor) String() string {
 func (*Actor) ProtoMessage() {}
 
 func (x *Actor) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[0]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -60,7 +1433,7 @@ func (x *Actor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Actor.ProtoReflect.Descriptor instead.
 func (*Actor) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{0}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Actor) GetSource() string {
@@ -84,20 +1457,37 @@ func (x *Actor) GetName() string {
 	return ""
 }
 
+func (x *Actor) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *Actor) GetApiKeyId() string {
+	if x != nil {
+		return x.ApiKeyId
+	}
+	return ""
+}
+
 type CreateManyRequest struct {
 	state            protoimpl.MessageState `protogen:"open.v1"`
 	WorkspaceId      string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
 	ObjectNamePlural string                 `protobuf:"bytes,2,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
 	// records_json is a JSON array of records as Twenty's API takes them.
-	RecordsJson   []byte `protobuf:"bytes,3,opt,name=records_json,json=recordsJson,proto3" json:"records_json,omitempty"`
-	Actor         *Actor `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
+	RecordsJson []byte `protobuf:"bytes,3,opt,name=records_json,json=recordsJson,proto3" json:"records_json,omitempty"`
+	Actor       *Actor `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
+	// upsert updates the record whose id (or a unique field) matches instead of failing.
+	Upsert        bool   `protobuf:"varint,5,opt,name=upsert,proto3" json:"upsert,omitempty"`
+	Shape         *Shape `protobuf:"bytes,6,opt,name=shape,proto3" json:"shape,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CreateManyRequest) Reset() {
 	*x = CreateManyRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -109,7 +1499,7 @@ func (x *CreateManyRequest) String() string {
 func (*CreateManyRequest) ProtoMessage() {}
 
 func (x *CreateManyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[1]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -122,7 +1512,7 @@ func (x *CreateManyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateManyRequest.ProtoReflect.Descriptor instead.
 func (*CreateManyRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{1}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateManyRequest) GetWorkspaceId() string {
@@ -153,6 +1543,20 @@ func (x *CreateManyRequest) GetActor() *Actor {
 	return nil
 }
 
+func (x *CreateManyRequest) GetUpsert() bool {
+	if x != nil {
+		return x.Upsert
+	}
+	return false
+}
+
+func (x *CreateManyRequest) GetShape() *Shape {
+	if x != nil {
+		return x.Shape
+	}
+	return nil
+}
+
 type CreateManyResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// records_json is the created records as a JSON array in Twenty's shape, in input order.
@@ -165,7 +1569,7 @@ type CreateManyResponse struct {
 
 func (x *CreateManyResponse) Reset() {
 	*x = CreateManyResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[2]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -177,7 +1581,7 @@ func (x *CreateManyResponse) String() string {
 func (*CreateManyResponse) ProtoMessage() {}
 
 func (x *CreateManyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[2]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -190,7 +1594,7 @@ func (x *CreateManyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateManyResponse.ProtoReflect.Descriptor instead.
 func (*CreateManyResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{2}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CreateManyResponse) GetRecordsJson() []byte {
@@ -234,7 +1638,7 @@ type Query struct {
 
 func (x *Query) Reset() {
 	*x = Query{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[3]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -246,7 +1650,7 @@ func (x *Query) String() string {
 func (*Query) ProtoMessage() {}
 
 func (x *Query) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[3]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -259,7 +1663,7 @@ func (x *Query) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Query.ProtoReflect.Descriptor instead.
 func (*Query) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{3}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Query) GetFilter() *Filter {
@@ -334,7 +1738,7 @@ type Filter struct {
 
 func (x *Filter) Reset() {
 	*x = Filter{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[4]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -346,7 +1750,7 @@ func (x *Filter) String() string {
 func (*Filter) ProtoMessage() {}
 
 func (x *Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[4]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -359,7 +1763,7 @@ func (x *Filter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Filter.ProtoReflect.Descriptor instead.
 func (*Filter) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{4}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Filter) GetNode() isFilter_Node {
@@ -442,7 +1846,7 @@ type FilterList struct {
 
 func (x *FilterList) Reset() {
 	*x = FilterList{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[5]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -454,7 +1858,7 @@ func (x *FilterList) String() string {
 func (*FilterList) ProtoMessage() {}
 
 func (x *FilterList) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[5]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -467,7 +1871,7 @@ func (x *FilterList) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilterList.ProtoReflect.Descriptor instead.
 func (*FilterList) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{5}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *FilterList) GetFilters() []*Filter {
@@ -490,7 +1894,7 @@ type Condition struct {
 
 func (x *Condition) Reset() {
 	*x = Condition{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[6]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -502,7 +1906,7 @@ func (x *Condition) String() string {
 func (*Condition) ProtoMessage() {}
 
 func (x *Condition) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[6]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -515,7 +1919,7 @@ func (x *Condition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Condition.ProtoReflect.Descriptor instead.
 func (*Condition) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{6}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Condition) GetField() string {
@@ -553,7 +1957,7 @@ type Value struct {
 
 func (x *Value) Reset() {
 	*x = Value{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[7]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -565,7 +1969,7 @@ func (x *Value) String() string {
 func (*Value) ProtoMessage() {}
 
 func (x *Value) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[7]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -578,7 +1982,7 @@ func (x *Value) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Value.ProtoReflect.Descriptor instead.
 func (*Value) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{7}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Value) GetRaw() string {
@@ -627,7 +2031,7 @@ type Order struct {
 
 func (x *Order) Reset() {
 	*x = Order{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[8]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -639,7 +2043,7 @@ func (x *Order) String() string {
 func (*Order) ProtoMessage() {}
 
 func (x *Order) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[8]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -652,7 +2056,7 @@ func (x *Order) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Order.ProtoReflect.Descriptor instead.
 func (*Order) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{8}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Order) GetField() string {
@@ -681,7 +2085,7 @@ type FindManyRequest struct {
 
 func (x *FindManyRequest) Reset() {
 	*x = FindManyRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[9]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -693,7 +2097,7 @@ func (x *FindManyRequest) String() string {
 func (*FindManyRequest) ProtoMessage() {}
 
 func (x *FindManyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[9]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -706,7 +2110,7 @@ func (x *FindManyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindManyRequest.ProtoReflect.Descriptor instead.
 func (*FindManyRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{9}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *FindManyRequest) GetWorkspaceId() string {
@@ -745,7 +2149,7 @@ type FindManyResponse struct {
 
 func (x *FindManyResponse) Reset() {
 	*x = FindManyResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[10]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -757,7 +2161,7 @@ func (x *FindManyResponse) String() string {
 func (*FindManyResponse) ProtoMessage() {}
 
 func (x *FindManyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[10]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -770,7 +2174,7 @@ func (x *FindManyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindManyResponse.ProtoReflect.Descriptor instead.
 func (*FindManyResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{10}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *FindManyResponse) GetRecordsJson() []byte {
@@ -820,7 +2224,7 @@ type PageInfo struct {
 
 func (x *PageInfo) Reset() {
 	*x = PageInfo{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[11]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -832,7 +2236,7 @@ func (x *PageInfo) String() string {
 func (*PageInfo) ProtoMessage() {}
 
 func (x *PageInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[11]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -845,7 +2249,7 @@ func (x *PageInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PageInfo.ProtoReflect.Descriptor instead.
 func (*PageInfo) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{11}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *PageInfo) GetHasNextPage() bool {
@@ -891,7 +2295,7 @@ type InitWorkspaceRequest struct {
 
 func (x *InitWorkspaceRequest) Reset() {
 	*x = InitWorkspaceRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[12]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -903,7 +2307,7 @@ func (x *InitWorkspaceRequest) String() string {
 func (*InitWorkspaceRequest) ProtoMessage() {}
 
 func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[12]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -916,7 +2320,7 @@ func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceRequest.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{12}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *InitWorkspaceRequest) GetWorkspaceId() string {
@@ -971,7 +2375,7 @@ type InitWorkspaceResponse struct {
 
 func (x *InitWorkspaceResponse) Reset() {
 	*x = InitWorkspaceResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[13]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -983,7 +2387,7 @@ func (x *InitWorkspaceResponse) String() string {
 func (*InitWorkspaceResponse) ProtoMessage() {}
 
 func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[13]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -996,7 +2400,7 @@ func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceResponse.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{13}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *InitWorkspaceResponse) GetShard() string {
@@ -1010,16 +2414,130 @@ var File_twenty_records_v1_records_proto protoreflect.FileDescriptor
 
 const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\n" +
-	"\x1ftwenty/records/v1/records.proto\x12\x11twenty.records.v1\x1a\x1dtwenty/common/v1/health.proto\"c\n" +
+	"\x1ftwenty/records/v1/records.proto\x12\x11twenty.records.v1\x1a\x1dtwenty/common/v1/health.proto\"X\n" +
+	"\tSelection\x12\x10\n" +
+	"\x02id\x18\x01 \x01(\tH\x00R\x02id\x123\n" +
+	"\x06filter\x18\x02 \x01(\v2\x19.twenty.records.v1.FilterH\x00R\x06filterB\x04\n" +
+	"\x02by\"T\n" +
+	"\x05Shape\x12\x14\n" +
+	"\x05depth\x18\x01 \x01(\x05R\x05depth\x12\x16\n" +
+	"\x06fields\x18\x02 \x03(\tR\x06fields\x12\x1d\n" +
+	"\n" +
+	"has_fields\x18\x03 \x01(\bR\thasFields\"\xa1\x01\n" +
+	"\x0eFindOneRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
+	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12\x0e\n" +
+	"\x02id\x18\x03 \x01(\tR\x02id\x12.\n" +
+	"\x05shape\x18\x04 \x01(\v2\x18.twenty.records.v1.ShapeR\x05shape\"\x92\x01\n" +
+	"\x0fFindOneResponse\x12\x1f\n" +
+	"\vrecord_json\x18\x01 \x01(\fR\n" +
+	"recordJson\x120\n" +
+	"\x14object_name_singular\x18\x02 \x01(\tR\x12objectNameSingular\x12,\n" +
+	"\x12object_name_plural\x18\x03 \x01(\tR\x10objectNamePlural\"\x9d\x02\n" +
+	"\x11UpdateManyRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
+	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12:\n" +
+	"\tselection\x18\x03 \x01(\v2\x1c.twenty.records.v1.SelectionR\tselection\x12\x1b\n" +
+	"\tdata_json\x18\x04 \x01(\fR\bdataJson\x12.\n" +
+	"\x05actor\x18\x05 \x01(\v2\x18.twenty.records.v1.ActorR\x05actor\x12.\n" +
+	"\x05shape\x18\x06 \x01(\v2\x18.twenty.records.v1.ShapeR\x05shape\"\x9a\x02\n" +
+	"\x11DeleteManyRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
+	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12:\n" +
+	"\tselection\x18\x03 \x01(\v2\x1c.twenty.records.v1.SelectionR\tselection\x12\x18\n" +
+	"\adestroy\x18\x04 \x01(\bR\adestroy\x12.\n" +
+	"\x05actor\x18\x05 \x01(\v2\x18.twenty.records.v1.ActorR\x05actor\x12.\n" +
+	"\x05shape\x18\x06 \x01(\v2\x18.twenty.records.v1.ShapeR\x05shape\"\x81\x02\n" +
+	"\x12RestoreManyRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
+	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12:\n" +
+	"\tselection\x18\x03 \x01(\v2\x1c.twenty.records.v1.SelectionR\tselection\x12.\n" +
+	"\x05actor\x18\x04 \x01(\v2\x18.twenty.records.v1.ActorR\x05actor\x12.\n" +
+	"\x05shape\x18\x05 \x01(\v2\x18.twenty.records.v1.ShapeR\x05shape\"\x95\x01\n" +
+	"\x10MutationResponse\x12!\n" +
+	"\frecords_json\x18\x01 \x01(\fR\vrecordsJson\x120\n" +
+	"\x14object_name_singular\x18\x02 \x01(\tR\x12objectNameSingular\x12,\n" +
+	"\x12object_name_plural\x18\x03 \x01(\tR\x10objectNamePlural\"\xa6\x02\n" +
+	"\x10MergeManyRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
+	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12\x10\n" +
+	"\x03ids\x18\x03 \x03(\tR\x03ids\x126\n" +
+	"\x17conflict_priority_index\x18\x04 \x01(\x05R\x15conflictPriorityIndex\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\x12.\n" +
+	"\x05actor\x18\x06 \x01(\v2\x18.twenty.records.v1.ActorR\x05actor\x12.\n" +
+	"\x05shape\x18\a \x01(\v2\x18.twenty.records.v1.ShapeR\x05shape\"\x94\x01\n" +
+	"\x11MergeManyResponse\x12\x1f\n" +
+	"\vrecord_json\x18\x01 \x01(\fR\n" +
+	"recordJson\x120\n" +
+	"\x14object_name_singular\x18\x02 \x01(\tR\x12objectNameSingular\x12,\n" +
+	"\x12object_name_plural\x18\x03 \x01(\tR\x10objectNamePlural\"\xfb\x01\n" +
+	"\x15FindDuplicatesRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
+	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12\x1b\n" +
+	"\tdata_json\x18\x03 \x01(\fR\bdataJson\x12\x10\n" +
+	"\x03ids\x18\x04 \x03(\tR\x03ids\x12\x19\n" +
+	"\bhas_data\x18\x05 \x01(\bR\ahasData\x12\x17\n" +
+	"\ahas_ids\x18\x06 \x01(\bR\x06hasIds\x12.\n" +
+	"\x05shape\x18\a \x01(\v2\x18.twenty.records.v1.ShapeR\x05shape\"\x8a\x01\n" +
+	"\n" +
+	"Duplicates\x12!\n" +
+	"\frecords_json\x18\x01 \x01(\fR\vrecordsJson\x12\x1f\n" +
+	"\vtotal_count\x18\x02 \x01(\x05R\n" +
+	"totalCount\x128\n" +
+	"\tpage_info\x18\x03 \x01(\v2\x1b.twenty.records.v1.PageInfoR\bpageInfo\"\xb1\x01\n" +
+	"\x16FindDuplicatesResponse\x127\n" +
+	"\aresults\x18\x01 \x03(\v2\x1d.twenty.records.v1.DuplicatesR\aresults\x120\n" +
+	"\x14object_name_singular\x18\x02 \x01(\tR\x12objectNameSingular\x12,\n" +
+	"\x12object_name_plural\x18\x03 \x01(\tR\x10objectNamePlural\"\xf6\x02\n" +
+	"\x0eGroupByRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
+	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12\"\n" +
+	"\rgroup_by_json\x18\x03 \x01(\fR\vgroupByJson\x12%\n" +
+	"\x0eaggregate_json\x18\x04 \x01(\fR\raggregateJson\x121\n" +
+	"\x06filter\x18\x05 \x01(\v2\x19.twenty.records.v1.FilterR\x06filter\x124\n" +
+	"\x16include_records_sample\x18\x06 \x01(\bR\x14includeRecordsSample\x12I\n" +
+	"\x14order_by_for_records\x18\a \x03(\v2\x18.twenty.records.v1.OrderR\x11orderByForRecords\x12\x14\n" +
+	"\x05limit\x18\b \x01(\x05R\x05limit\"2\n" +
+	"\x0fGroupByResponse\x12\x1f\n" +
+	"\vgroups_json\x18\x01 \x01(\fR\n" +
+	"groupsJson\"\xf7\x01\n" +
+	"\x0fMetadataRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x12\n" +
+	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x1c\n" +
+	"\toperation\x18\x03 \x01(\tR\toperation\x12\x0e\n" +
+	"\x02id\x18\x04 \x01(\tR\x02id\x12\x1d\n" +
+	"\n" +
+	"input_json\x18\x05 \x01(\fR\tinputJson\x12\x14\n" +
+	"\x05limit\x18\x06 \x01(\x05R\x05limit\x12%\n" +
+	"\x0estarting_after\x18\a \x01(\tR\rstartingAfter\x12#\n" +
+	"\rending_before\x18\b \x01(\tR\fendingBefore\"\x8e\x01\n" +
+	"\x10MetadataResponse\x12\x1f\n" +
+	"\vresult_json\x18\x01 \x01(\fR\n" +
+	"resultJson\x12\x1f\n" +
+	"\vtotal_count\x18\x02 \x01(\x05R\n" +
+	"totalCount\x128\n" +
+	"\tpage_info\x18\x03 \x01(\v2\x1b.twenty.records.v1.PageInfoR\bpageInfo\"f\n" +
+	"\x0eOpenAPIRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x12\n" +
+	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x1d\n" +
+	"\n" +
+	"server_url\x18\x03 \x01(\tR\tserverUrl\"6\n" +
+	"\x0fOpenAPIResponse\x12#\n" +
+	"\rdocument_json\x18\x01 \x01(\fR\fdocumentJson\"\x9a\x01\n" +
 	"\x05Actor\x12\x16\n" +
 	"\x06source\x18\x01 \x01(\tR\x06source\x12.\n" +
 	"\x13workspace_member_id\x18\x02 \x01(\tR\x11workspaceMemberId\x12\x12\n" +
-	"\x04name\x18\x03 \x01(\tR\x04name\"\xb7\x01\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12\x17\n" +
+	"\auser_id\x18\x04 \x01(\tR\x06userId\x12\x1c\n" +
+	"\n" +
+	"api_key_id\x18\x05 \x01(\tR\bapiKeyId\"\xff\x01\n" +
 	"\x11CreateManyRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
 	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12!\n" +
 	"\frecords_json\x18\x03 \x01(\fR\vrecordsJson\x12.\n" +
-	"\x05actor\x18\x04 \x01(\v2\x18.twenty.records.v1.ActorR\x05actor\"\x97\x01\n" +
+	"\x05actor\x18\x04 \x01(\v2\x18.twenty.records.v1.ActorR\x05actor\x12\x16\n" +
+	"\x06upsert\x18\x05 \x01(\bR\x06upsert\x12.\n" +
+	"\x05shape\x18\x06 \x01(\v2\x18.twenty.records.v1.ShapeR\x05shape\"\x97\x01\n" +
 	"\x12CreateManyResponse\x12!\n" +
 	"\frecords_json\x18\x01 \x01(\fR\vrecordsJson\x120\n" +
 	"\x14object_name_singular\x18\x02 \x01(\tR\x12objectNameSingular\x12,\n" +
@@ -1080,13 +2598,24 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\fmember_email\x18\x05 \x01(\tR\vmemberEmail\x12\x17\n" +
 	"\auser_id\x18\x06 \x01(\tR\x06userId\"-\n" +
 	"\x15InitWorkspaceResponse\x12\x14\n" +
-	"\x05shard\x18\x01 \x01(\tR\x05shard2\x82\x03\n" +
+	"\x05shard\x18\x01 \x01(\tR\x05shard2\xb7\t\n" +
 	"\x0eRecordsService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12g\n" +
 	"\rInitWorkspace\x12'.twenty.records.v1.InitWorkspaceRequest\x1a(.twenty.records.v1.InitWorkspaceResponse\"\x03\x90\x02\x02\x12X\n" +
 	"\bFindMany\x12\".twenty.records.v1.FindManyRequest\x1a#.twenty.records.v1.FindManyResponse\"\x03\x90\x02\x01\x12[\n" +
 	"\n" +
-	"CreateMany\x12$.twenty.records.v1.CreateManyRequest\x1a%.twenty.records.v1.CreateManyResponse\"\x00B\xd3\x01\n" +
+	"CreateMany\x12$.twenty.records.v1.CreateManyRequest\x1a%.twenty.records.v1.CreateManyResponse\"\x00\x12U\n" +
+	"\aFindOne\x12!.twenty.records.v1.FindOneRequest\x1a\".twenty.records.v1.FindOneResponse\"\x03\x90\x02\x01\x12Y\n" +
+	"\n" +
+	"UpdateMany\x12$.twenty.records.v1.UpdateManyRequest\x1a#.twenty.records.v1.MutationResponse\"\x00\x12Y\n" +
+	"\n" +
+	"DeleteMany\x12$.twenty.records.v1.DeleteManyRequest\x1a#.twenty.records.v1.MutationResponse\"\x00\x12[\n" +
+	"\vRestoreMany\x12%.twenty.records.v1.RestoreManyRequest\x1a#.twenty.records.v1.MutationResponse\"\x00\x12X\n" +
+	"\tMergeMany\x12#.twenty.records.v1.MergeManyRequest\x1a$.twenty.records.v1.MergeManyResponse\"\x00\x12j\n" +
+	"\x0eFindDuplicates\x12(.twenty.records.v1.FindDuplicatesRequest\x1a).twenty.records.v1.FindDuplicatesResponse\"\x03\x90\x02\x01\x12U\n" +
+	"\aGroupBy\x12!.twenty.records.v1.GroupByRequest\x1a\".twenty.records.v1.GroupByResponse\"\x03\x90\x02\x01\x12U\n" +
+	"\bMetadata\x12\".twenty.records.v1.MetadataRequest\x1a#.twenty.records.v1.MetadataResponse\"\x00\x12U\n" +
+	"\aOpenAPI\x12!.twenty.records.v1.OpenAPIRequest\x1a\".twenty.records.v1.OpenAPIResponse\"\x03\x90\x02\x01B\xd3\x01\n" +
 	"\x15com.twenty.records.v1B\fRecordsProtoP\x01ZFgithub.com/twentyworkers/twenty/shared/gen/twenty/records/v1;recordsv1\xa2\x02\x03TRX\xaa\x02\x11Twenty.Records.V1\xca\x02\x11Twenty\\Records\\V1\xe2\x02\x1dTwenty\\Records\\V1\\GPBMetadata\xea\x02\x13Twenty::Records::V1b\x06proto3"
 
 var (
@@ -1101,51 +2630,108 @@ func file_twenty_records_v1_records_proto_rawDescGZIP() []byte {
 	return file_twenty_records_v1_records_proto_rawDescData
 }
 
-var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_twenty_records_v1_records_proto_goTypes = []any{
-	(*Actor)(nil),                 // 0: twenty.records.v1.Actor
-	(*CreateManyRequest)(nil),     // 1: twenty.records.v1.CreateManyRequest
-	(*CreateManyResponse)(nil),    // 2: twenty.records.v1.CreateManyResponse
-	(*Query)(nil),                 // 3: twenty.records.v1.Query
-	(*Filter)(nil),                // 4: twenty.records.v1.Filter
-	(*FilterList)(nil),            // 5: twenty.records.v1.FilterList
-	(*Condition)(nil),             // 6: twenty.records.v1.Condition
-	(*Value)(nil),                 // 7: twenty.records.v1.Value
-	(*Order)(nil),                 // 8: twenty.records.v1.Order
-	(*FindManyRequest)(nil),       // 9: twenty.records.v1.FindManyRequest
-	(*FindManyResponse)(nil),      // 10: twenty.records.v1.FindManyResponse
-	(*PageInfo)(nil),              // 11: twenty.records.v1.PageInfo
-	(*InitWorkspaceRequest)(nil),  // 12: twenty.records.v1.InitWorkspaceRequest
-	(*InitWorkspaceResponse)(nil), // 13: twenty.records.v1.InitWorkspaceResponse
-	(*v1.HealthRequest)(nil),      // 14: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil),     // 15: twenty.common.v1.HealthResponse
+	(*Selection)(nil),              // 0: twenty.records.v1.Selection
+	(*Shape)(nil),                  // 1: twenty.records.v1.Shape
+	(*FindOneRequest)(nil),         // 2: twenty.records.v1.FindOneRequest
+	(*FindOneResponse)(nil),        // 3: twenty.records.v1.FindOneResponse
+	(*UpdateManyRequest)(nil),      // 4: twenty.records.v1.UpdateManyRequest
+	(*DeleteManyRequest)(nil),      // 5: twenty.records.v1.DeleteManyRequest
+	(*RestoreManyRequest)(nil),     // 6: twenty.records.v1.RestoreManyRequest
+	(*MutationResponse)(nil),       // 7: twenty.records.v1.MutationResponse
+	(*MergeManyRequest)(nil),       // 8: twenty.records.v1.MergeManyRequest
+	(*MergeManyResponse)(nil),      // 9: twenty.records.v1.MergeManyResponse
+	(*FindDuplicatesRequest)(nil),  // 10: twenty.records.v1.FindDuplicatesRequest
+	(*Duplicates)(nil),             // 11: twenty.records.v1.Duplicates
+	(*FindDuplicatesResponse)(nil), // 12: twenty.records.v1.FindDuplicatesResponse
+	(*GroupByRequest)(nil),         // 13: twenty.records.v1.GroupByRequest
+	(*GroupByResponse)(nil),        // 14: twenty.records.v1.GroupByResponse
+	(*MetadataRequest)(nil),        // 15: twenty.records.v1.MetadataRequest
+	(*MetadataResponse)(nil),       // 16: twenty.records.v1.MetadataResponse
+	(*OpenAPIRequest)(nil),         // 17: twenty.records.v1.OpenAPIRequest
+	(*OpenAPIResponse)(nil),        // 18: twenty.records.v1.OpenAPIResponse
+	(*Actor)(nil),                  // 19: twenty.records.v1.Actor
+	(*CreateManyRequest)(nil),      // 20: twenty.records.v1.CreateManyRequest
+	(*CreateManyResponse)(nil),     // 21: twenty.records.v1.CreateManyResponse
+	(*Query)(nil),                  // 22: twenty.records.v1.Query
+	(*Filter)(nil),                 // 23: twenty.records.v1.Filter
+	(*FilterList)(nil),             // 24: twenty.records.v1.FilterList
+	(*Condition)(nil),              // 25: twenty.records.v1.Condition
+	(*Value)(nil),                  // 26: twenty.records.v1.Value
+	(*Order)(nil),                  // 27: twenty.records.v1.Order
+	(*FindManyRequest)(nil),        // 28: twenty.records.v1.FindManyRequest
+	(*FindManyResponse)(nil),       // 29: twenty.records.v1.FindManyResponse
+	(*PageInfo)(nil),               // 30: twenty.records.v1.PageInfo
+	(*InitWorkspaceRequest)(nil),   // 31: twenty.records.v1.InitWorkspaceRequest
+	(*InitWorkspaceResponse)(nil),  // 32: twenty.records.v1.InitWorkspaceResponse
+	(*v1.HealthRequest)(nil),       // 33: twenty.common.v1.HealthRequest
+	(*v1.HealthResponse)(nil),      // 34: twenty.common.v1.HealthResponse
 }
 var file_twenty_records_v1_records_proto_depIdxs = []int32{
-	0,  // 0: twenty.records.v1.CreateManyRequest.actor:type_name -> twenty.records.v1.Actor
-	4,  // 1: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
-	8,  // 2: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
-	5,  // 3: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
-	5,  // 4: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
-	4,  // 5: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
-	6,  // 6: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
-	4,  // 7: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
-	7,  // 8: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
-	7,  // 9: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
-	3,  // 10: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
-	11, // 11: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
-	14, // 12: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
-	12, // 13: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
-	9,  // 14: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
-	1,  // 15: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
-	15, // 16: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
-	13, // 17: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
-	10, // 18: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
-	2,  // 19: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
-	16, // [16:20] is the sub-list for method output_type
-	12, // [12:16] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	23, // 0: twenty.records.v1.Selection.filter:type_name -> twenty.records.v1.Filter
+	1,  // 1: twenty.records.v1.FindOneRequest.shape:type_name -> twenty.records.v1.Shape
+	0,  // 2: twenty.records.v1.UpdateManyRequest.selection:type_name -> twenty.records.v1.Selection
+	19, // 3: twenty.records.v1.UpdateManyRequest.actor:type_name -> twenty.records.v1.Actor
+	1,  // 4: twenty.records.v1.UpdateManyRequest.shape:type_name -> twenty.records.v1.Shape
+	0,  // 5: twenty.records.v1.DeleteManyRequest.selection:type_name -> twenty.records.v1.Selection
+	19, // 6: twenty.records.v1.DeleteManyRequest.actor:type_name -> twenty.records.v1.Actor
+	1,  // 7: twenty.records.v1.DeleteManyRequest.shape:type_name -> twenty.records.v1.Shape
+	0,  // 8: twenty.records.v1.RestoreManyRequest.selection:type_name -> twenty.records.v1.Selection
+	19, // 9: twenty.records.v1.RestoreManyRequest.actor:type_name -> twenty.records.v1.Actor
+	1,  // 10: twenty.records.v1.RestoreManyRequest.shape:type_name -> twenty.records.v1.Shape
+	19, // 11: twenty.records.v1.MergeManyRequest.actor:type_name -> twenty.records.v1.Actor
+	1,  // 12: twenty.records.v1.MergeManyRequest.shape:type_name -> twenty.records.v1.Shape
+	1,  // 13: twenty.records.v1.FindDuplicatesRequest.shape:type_name -> twenty.records.v1.Shape
+	30, // 14: twenty.records.v1.Duplicates.page_info:type_name -> twenty.records.v1.PageInfo
+	11, // 15: twenty.records.v1.FindDuplicatesResponse.results:type_name -> twenty.records.v1.Duplicates
+	23, // 16: twenty.records.v1.GroupByRequest.filter:type_name -> twenty.records.v1.Filter
+	27, // 17: twenty.records.v1.GroupByRequest.order_by_for_records:type_name -> twenty.records.v1.Order
+	30, // 18: twenty.records.v1.MetadataResponse.page_info:type_name -> twenty.records.v1.PageInfo
+	19, // 19: twenty.records.v1.CreateManyRequest.actor:type_name -> twenty.records.v1.Actor
+	1,  // 20: twenty.records.v1.CreateManyRequest.shape:type_name -> twenty.records.v1.Shape
+	23, // 21: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
+	27, // 22: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
+	24, // 23: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
+	24, // 24: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
+	23, // 25: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
+	25, // 26: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
+	23, // 27: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
+	26, // 28: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
+	26, // 29: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
+	22, // 30: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
+	30, // 31: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
+	33, // 32: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
+	31, // 33: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
+	28, // 34: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
+	20, // 35: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
+	2,  // 36: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
+	4,  // 37: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
+	5,  // 38: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
+	6,  // 39: twenty.records.v1.RecordsService.RestoreMany:input_type -> twenty.records.v1.RestoreManyRequest
+	8,  // 40: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
+	10, // 41: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
+	13, // 42: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
+	15, // 43: twenty.records.v1.RecordsService.Metadata:input_type -> twenty.records.v1.MetadataRequest
+	17, // 44: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
+	34, // 45: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
+	32, // 46: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
+	29, // 47: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
+	21, // 48: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
+	3,  // 49: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
+	7,  // 50: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 51: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 52: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
+	9,  // 53: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
+	12, // 54: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
+	14, // 55: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
+	16, // 56: twenty.records.v1.RecordsService.Metadata:output_type -> twenty.records.v1.MetadataResponse
+	18, // 57: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
+	45, // [45:58] is the sub-list for method output_type
+	32, // [32:45] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_twenty_records_v1_records_proto_init() }
@@ -1153,7 +2739,11 @@ func file_twenty_records_v1_records_proto_init() {
 	if File_twenty_records_v1_records_proto != nil {
 		return
 	}
-	file_twenty_records_v1_records_proto_msgTypes[4].OneofWrappers = []any{
+	file_twenty_records_v1_records_proto_msgTypes[0].OneofWrappers = []any{
+		(*Selection_Id)(nil),
+		(*Selection_Filter)(nil),
+	}
+	file_twenty_records_v1_records_proto_msgTypes[23].OneofWrappers = []any{
 		(*Filter_And)(nil),
 		(*Filter_Or)(nil),
 		(*Filter_Not)(nil),
@@ -1165,7 +2755,7 @@ func file_twenty_records_v1_records_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_records_v1_records_proto_rawDesc), len(file_twenty_records_v1_records_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   14,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

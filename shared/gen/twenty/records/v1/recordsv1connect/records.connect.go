@@ -44,6 +44,29 @@ const (
 	// RecordsServiceCreateManyProcedure is the fully-qualified name of the RecordsService's CreateMany
 	// RPC.
 	RecordsServiceCreateManyProcedure = "/twenty.records.v1.RecordsService/CreateMany"
+	// RecordsServiceFindOneProcedure is the fully-qualified name of the RecordsService's FindOne RPC.
+	RecordsServiceFindOneProcedure = "/twenty.records.v1.RecordsService/FindOne"
+	// RecordsServiceUpdateManyProcedure is the fully-qualified name of the RecordsService's UpdateMany
+	// RPC.
+	RecordsServiceUpdateManyProcedure = "/twenty.records.v1.RecordsService/UpdateMany"
+	// RecordsServiceDeleteManyProcedure is the fully-qualified name of the RecordsService's DeleteMany
+	// RPC.
+	RecordsServiceDeleteManyProcedure = "/twenty.records.v1.RecordsService/DeleteMany"
+	// RecordsServiceRestoreManyProcedure is the fully-qualified name of the RecordsService's
+	// RestoreMany RPC.
+	RecordsServiceRestoreManyProcedure = "/twenty.records.v1.RecordsService/RestoreMany"
+	// RecordsServiceMergeManyProcedure is the fully-qualified name of the RecordsService's MergeMany
+	// RPC.
+	RecordsServiceMergeManyProcedure = "/twenty.records.v1.RecordsService/MergeMany"
+	// RecordsServiceFindDuplicatesProcedure is the fully-qualified name of the RecordsService's
+	// FindDuplicates RPC.
+	RecordsServiceFindDuplicatesProcedure = "/twenty.records.v1.RecordsService/FindDuplicates"
+	// RecordsServiceGroupByProcedure is the fully-qualified name of the RecordsService's GroupBy RPC.
+	RecordsServiceGroupByProcedure = "/twenty.records.v1.RecordsService/GroupBy"
+	// RecordsServiceMetadataProcedure is the fully-qualified name of the RecordsService's Metadata RPC.
+	RecordsServiceMetadataProcedure = "/twenty.records.v1.RecordsService/Metadata"
+	// RecordsServiceOpenAPIProcedure is the fully-qualified name of the RecordsService's OpenAPI RPC.
+	RecordsServiceOpenAPIProcedure = "/twenty.records.v1.RecordsService/OpenAPI"
 )
 
 // RecordsServiceClient is a client for the twenty.records.v1.RecordsService service.
@@ -60,6 +83,33 @@ type RecordsServiceClient interface {
 	// CreateMany inserts records atomically (all or none) and answers them as stored, in input
 	// order. REST createOne and createMany (/rest/batch/{plural}) share it.
 	CreateMany(context.Context, *v11.CreateManyRequest) (*v11.CreateManyResponse, error)
+	// FindOne answers one record by id; NotFound ("Record not found") when no record of the object
+	// has it (soft-deleted records are not found).
+	FindOne(context.Context, *v11.FindOneRequest) (*v11.FindOneResponse, error)
+	// UpdateMany applies one partial update to the records a selection names (at most 100),
+	// atomically, and answers them as updated.
+	UpdateMany(context.Context, *v11.UpdateManyRequest) (*v11.MutationResponse, error)
+	// DeleteMany soft-deletes (sets deletedAt) or, with destroy, removes the records a selection
+	// names (at most 100), atomically, and answers them as they were.
+	DeleteMany(context.Context, *v11.DeleteManyRequest) (*v11.MutationResponse, error)
+	// RestoreMany clears deletedAt on the soft-deleted records a selection names (at most 100).
+	RestoreMany(context.Context, *v11.RestoreManyRequest) (*v11.MutationResponse, error)
+	// MergeMany merges records into the one at conflict_priority_index: its values win, the
+	// others fill its empty fields, their relations move to it and they are destroyed. dry_run
+	// answers the merged record without writing.
+	MergeMany(context.Context, *v11.MergeManyRequest) (*v11.MergeManyResponse, error)
+	// FindDuplicates answers, for each record given (by data or by id), the records that look
+	// like duplicates of it by the object's duplicate criteria.
+	FindDuplicates(context.Context, *v11.FindDuplicatesRequest) (*v11.FindDuplicatesResponse, error)
+	// GroupBy answers the groups of records by dimensions with aggregates and, optionally, a
+	// sample of records per group.
+	GroupBy(context.Context, *v11.GroupByRequest) (*v11.GroupByResponse, error)
+	// Metadata answers and changes the workspace's objects and fields: Twenty's metadata API
+	// (REST /rest/metadata/... and GraphQL /metadata share it). Changes are DDL on the
+	// workspace's shard and a new metadata version.
+	Metadata(context.Context, *v11.MetadataRequest) (*v11.MetadataResponse, error)
+	// OpenAPI answers the OpenAPI 3.1 document of the workspace's core (records) or metadata API.
+	OpenAPI(context.Context, *v11.OpenAPIRequest) (*v11.OpenAPIResponse, error)
 }
 
 // NewRecordsServiceClient constructs a client for the twenty.records.v1.RecordsService service. By
@@ -100,15 +150,82 @@ func NewRecordsServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithSchema(recordsServiceMethods.ByName("CreateMany")),
 			connect.WithClientOptions(opts...),
 		),
+		findOne: connect.NewClient[v11.FindOneRequest, v11.FindOneResponse](
+			httpClient,
+			baseURL+RecordsServiceFindOneProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("FindOne")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		updateMany: connect.NewClient[v11.UpdateManyRequest, v11.MutationResponse](
+			httpClient,
+			baseURL+RecordsServiceUpdateManyProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("UpdateMany")),
+			connect.WithClientOptions(opts...),
+		),
+		deleteMany: connect.NewClient[v11.DeleteManyRequest, v11.MutationResponse](
+			httpClient,
+			baseURL+RecordsServiceDeleteManyProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("DeleteMany")),
+			connect.WithClientOptions(opts...),
+		),
+		restoreMany: connect.NewClient[v11.RestoreManyRequest, v11.MutationResponse](
+			httpClient,
+			baseURL+RecordsServiceRestoreManyProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("RestoreMany")),
+			connect.WithClientOptions(opts...),
+		),
+		mergeMany: connect.NewClient[v11.MergeManyRequest, v11.MergeManyResponse](
+			httpClient,
+			baseURL+RecordsServiceMergeManyProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("MergeMany")),
+			connect.WithClientOptions(opts...),
+		),
+		findDuplicates: connect.NewClient[v11.FindDuplicatesRequest, v11.FindDuplicatesResponse](
+			httpClient,
+			baseURL+RecordsServiceFindDuplicatesProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("FindDuplicates")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		groupBy: connect.NewClient[v11.GroupByRequest, v11.GroupByResponse](
+			httpClient,
+			baseURL+RecordsServiceGroupByProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("GroupBy")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		metadata: connect.NewClient[v11.MetadataRequest, v11.MetadataResponse](
+			httpClient,
+			baseURL+RecordsServiceMetadataProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("Metadata")),
+			connect.WithClientOptions(opts...),
+		),
+		openAPI: connect.NewClient[v11.OpenAPIRequest, v11.OpenAPIResponse](
+			httpClient,
+			baseURL+RecordsServiceOpenAPIProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("OpenAPI")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // recordsServiceClient implements RecordsServiceClient.
 type recordsServiceClient struct {
-	health        *connect.Client[v1.HealthRequest, v1.HealthResponse]
-	initWorkspace *connect.Client[v11.InitWorkspaceRequest, v11.InitWorkspaceResponse]
-	findMany      *connect.Client[v11.FindManyRequest, v11.FindManyResponse]
-	createMany    *connect.Client[v11.CreateManyRequest, v11.CreateManyResponse]
+	health         *connect.Client[v1.HealthRequest, v1.HealthResponse]
+	initWorkspace  *connect.Client[v11.InitWorkspaceRequest, v11.InitWorkspaceResponse]
+	findMany       *connect.Client[v11.FindManyRequest, v11.FindManyResponse]
+	createMany     *connect.Client[v11.CreateManyRequest, v11.CreateManyResponse]
+	findOne        *connect.Client[v11.FindOneRequest, v11.FindOneResponse]
+	updateMany     *connect.Client[v11.UpdateManyRequest, v11.MutationResponse]
+	deleteMany     *connect.Client[v11.DeleteManyRequest, v11.MutationResponse]
+	restoreMany    *connect.Client[v11.RestoreManyRequest, v11.MutationResponse]
+	mergeMany      *connect.Client[v11.MergeManyRequest, v11.MergeManyResponse]
+	findDuplicates *connect.Client[v11.FindDuplicatesRequest, v11.FindDuplicatesResponse]
+	groupBy        *connect.Client[v11.GroupByRequest, v11.GroupByResponse]
+	metadata       *connect.Client[v11.MetadataRequest, v11.MetadataResponse]
+	openAPI        *connect.Client[v11.OpenAPIRequest, v11.OpenAPIResponse]
 }
 
 // Health calls twenty.records.v1.RecordsService.Health.
@@ -147,6 +264,87 @@ func (c *recordsServiceClient) CreateMany(ctx context.Context, req *v11.CreateMa
 	return nil, err
 }
 
+// FindOne calls twenty.records.v1.RecordsService.FindOne.
+func (c *recordsServiceClient) FindOne(ctx context.Context, req *v11.FindOneRequest) (*v11.FindOneResponse, error) {
+	response, err := c.findOne.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// UpdateMany calls twenty.records.v1.RecordsService.UpdateMany.
+func (c *recordsServiceClient) UpdateMany(ctx context.Context, req *v11.UpdateManyRequest) (*v11.MutationResponse, error) {
+	response, err := c.updateMany.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// DeleteMany calls twenty.records.v1.RecordsService.DeleteMany.
+func (c *recordsServiceClient) DeleteMany(ctx context.Context, req *v11.DeleteManyRequest) (*v11.MutationResponse, error) {
+	response, err := c.deleteMany.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RestoreMany calls twenty.records.v1.RecordsService.RestoreMany.
+func (c *recordsServiceClient) RestoreMany(ctx context.Context, req *v11.RestoreManyRequest) (*v11.MutationResponse, error) {
+	response, err := c.restoreMany.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// MergeMany calls twenty.records.v1.RecordsService.MergeMany.
+func (c *recordsServiceClient) MergeMany(ctx context.Context, req *v11.MergeManyRequest) (*v11.MergeManyResponse, error) {
+	response, err := c.mergeMany.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// FindDuplicates calls twenty.records.v1.RecordsService.FindDuplicates.
+func (c *recordsServiceClient) FindDuplicates(ctx context.Context, req *v11.FindDuplicatesRequest) (*v11.FindDuplicatesResponse, error) {
+	response, err := c.findDuplicates.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GroupBy calls twenty.records.v1.RecordsService.GroupBy.
+func (c *recordsServiceClient) GroupBy(ctx context.Context, req *v11.GroupByRequest) (*v11.GroupByResponse, error) {
+	response, err := c.groupBy.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// Metadata calls twenty.records.v1.RecordsService.Metadata.
+func (c *recordsServiceClient) Metadata(ctx context.Context, req *v11.MetadataRequest) (*v11.MetadataResponse, error) {
+	response, err := c.metadata.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// OpenAPI calls twenty.records.v1.RecordsService.OpenAPI.
+func (c *recordsServiceClient) OpenAPI(ctx context.Context, req *v11.OpenAPIRequest) (*v11.OpenAPIResponse, error) {
+	response, err := c.openAPI.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // RecordsServiceHandler is an implementation of the twenty.records.v1.RecordsService service.
 type RecordsServiceHandler interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
@@ -161,6 +359,33 @@ type RecordsServiceHandler interface {
 	// CreateMany inserts records atomically (all or none) and answers them as stored, in input
 	// order. REST createOne and createMany (/rest/batch/{plural}) share it.
 	CreateMany(context.Context, *v11.CreateManyRequest) (*v11.CreateManyResponse, error)
+	// FindOne answers one record by id; NotFound ("Record not found") when no record of the object
+	// has it (soft-deleted records are not found).
+	FindOne(context.Context, *v11.FindOneRequest) (*v11.FindOneResponse, error)
+	// UpdateMany applies one partial update to the records a selection names (at most 100),
+	// atomically, and answers them as updated.
+	UpdateMany(context.Context, *v11.UpdateManyRequest) (*v11.MutationResponse, error)
+	// DeleteMany soft-deletes (sets deletedAt) or, with destroy, removes the records a selection
+	// names (at most 100), atomically, and answers them as they were.
+	DeleteMany(context.Context, *v11.DeleteManyRequest) (*v11.MutationResponse, error)
+	// RestoreMany clears deletedAt on the soft-deleted records a selection names (at most 100).
+	RestoreMany(context.Context, *v11.RestoreManyRequest) (*v11.MutationResponse, error)
+	// MergeMany merges records into the one at conflict_priority_index: its values win, the
+	// others fill its empty fields, their relations move to it and they are destroyed. dry_run
+	// answers the merged record without writing.
+	MergeMany(context.Context, *v11.MergeManyRequest) (*v11.MergeManyResponse, error)
+	// FindDuplicates answers, for each record given (by data or by id), the records that look
+	// like duplicates of it by the object's duplicate criteria.
+	FindDuplicates(context.Context, *v11.FindDuplicatesRequest) (*v11.FindDuplicatesResponse, error)
+	// GroupBy answers the groups of records by dimensions with aggregates and, optionally, a
+	// sample of records per group.
+	GroupBy(context.Context, *v11.GroupByRequest) (*v11.GroupByResponse, error)
+	// Metadata answers and changes the workspace's objects and fields: Twenty's metadata API
+	// (REST /rest/metadata/... and GraphQL /metadata share it). Changes are DDL on the
+	// workspace's shard and a new metadata version.
+	Metadata(context.Context, *v11.MetadataRequest) (*v11.MetadataResponse, error)
+	// OpenAPI answers the OpenAPI 3.1 document of the workspace's core (records) or metadata API.
+	OpenAPI(context.Context, *v11.OpenAPIRequest) (*v11.OpenAPIResponse, error)
 }
 
 // NewRecordsServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -197,6 +422,64 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 		connect.WithSchema(recordsServiceMethods.ByName("CreateMany")),
 		connect.WithHandlerOptions(opts...),
 	)
+	recordsServiceFindOneHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceFindOneProcedure,
+		svc.FindOne,
+		connect.WithSchema(recordsServiceMethods.ByName("FindOne")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceUpdateManyHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceUpdateManyProcedure,
+		svc.UpdateMany,
+		connect.WithSchema(recordsServiceMethods.ByName("UpdateMany")),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceDeleteManyHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceDeleteManyProcedure,
+		svc.DeleteMany,
+		connect.WithSchema(recordsServiceMethods.ByName("DeleteMany")),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceRestoreManyHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceRestoreManyProcedure,
+		svc.RestoreMany,
+		connect.WithSchema(recordsServiceMethods.ByName("RestoreMany")),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceMergeManyHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceMergeManyProcedure,
+		svc.MergeMany,
+		connect.WithSchema(recordsServiceMethods.ByName("MergeMany")),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceFindDuplicatesHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceFindDuplicatesProcedure,
+		svc.FindDuplicates,
+		connect.WithSchema(recordsServiceMethods.ByName("FindDuplicates")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceGroupByHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceGroupByProcedure,
+		svc.GroupBy,
+		connect.WithSchema(recordsServiceMethods.ByName("GroupBy")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceMetadataHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceMetadataProcedure,
+		svc.Metadata,
+		connect.WithSchema(recordsServiceMethods.ByName("Metadata")),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceOpenAPIHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceOpenAPIProcedure,
+		svc.OpenAPI,
+		connect.WithSchema(recordsServiceMethods.ByName("OpenAPI")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.records.v1.RecordsService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case RecordsServiceHealthProcedure:
@@ -207,6 +490,24 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 			recordsServiceFindManyHandler.ServeHTTP(w, r)
 		case RecordsServiceCreateManyProcedure:
 			recordsServiceCreateManyHandler.ServeHTTP(w, r)
+		case RecordsServiceFindOneProcedure:
+			recordsServiceFindOneHandler.ServeHTTP(w, r)
+		case RecordsServiceUpdateManyProcedure:
+			recordsServiceUpdateManyHandler.ServeHTTP(w, r)
+		case RecordsServiceDeleteManyProcedure:
+			recordsServiceDeleteManyHandler.ServeHTTP(w, r)
+		case RecordsServiceRestoreManyProcedure:
+			recordsServiceRestoreManyHandler.ServeHTTP(w, r)
+		case RecordsServiceMergeManyProcedure:
+			recordsServiceMergeManyHandler.ServeHTTP(w, r)
+		case RecordsServiceFindDuplicatesProcedure:
+			recordsServiceFindDuplicatesHandler.ServeHTTP(w, r)
+		case RecordsServiceGroupByProcedure:
+			recordsServiceGroupByHandler.ServeHTTP(w, r)
+		case RecordsServiceMetadataProcedure:
+			recordsServiceMetadataHandler.ServeHTTP(w, r)
+		case RecordsServiceOpenAPIProcedure:
+			recordsServiceOpenAPIHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -230,4 +531,40 @@ func (UnimplementedRecordsServiceHandler) FindMany(context.Context, *v11.FindMan
 
 func (UnimplementedRecordsServiceHandler) CreateMany(context.Context, *v11.CreateManyRequest) (*v11.CreateManyResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.CreateMany is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) FindOne(context.Context, *v11.FindOneRequest) (*v11.FindOneResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.FindOne is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) UpdateMany(context.Context, *v11.UpdateManyRequest) (*v11.MutationResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.UpdateMany is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) DeleteMany(context.Context, *v11.DeleteManyRequest) (*v11.MutationResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.DeleteMany is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) RestoreMany(context.Context, *v11.RestoreManyRequest) (*v11.MutationResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.RestoreMany is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) MergeMany(context.Context, *v11.MergeManyRequest) (*v11.MergeManyResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.MergeMany is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) FindDuplicates(context.Context, *v11.FindDuplicatesRequest) (*v11.FindDuplicatesResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.FindDuplicates is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) GroupBy(context.Context, *v11.GroupByRequest) (*v11.GroupByResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.GroupBy is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) Metadata(context.Context, *v11.MetadataRequest) (*v11.MetadataResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.Metadata is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) OpenAPI(context.Context, *v11.OpenAPIRequest) (*v11.OpenAPIResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.OpenAPI is not implemented"))
 }

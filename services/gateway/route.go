@@ -1,0 +1,82 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+)
+
+// restRoutes dispatches /rest/... in the order Twenty's REST controller matches its routes
+// (rest-api-core.controller.ts): batch, duplicates, groupBy, merge and restore before the
+// {plural}/{id} routes, so an object may not be called "batch" and a record id is never
+// "merge". Path values "plural", "id" and "kind" are set for the handlers. ServeMux patterns
+// cannot express this order (/rest/batch/{plural} and /rest/{plural}/duplicates overlap).
+func (g *gateway) restRoutes(w http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/rest/"), "/"), "/")
+	method := r.Method
+	if method == http.MethodPut {
+		method = http.MethodPatch // Twenty's undocumented alias
+	}
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	route := func(h http.HandlerFunc, names ...string) {
+		for i, n := range names {
+			if n != "" {
+				r.SetPathValue(n, parts[i])
+			}
+		}
+		h(w, r)
+	}
+	switch {
+	case len(parts) == 0 || parts[0] == "":
+	case parts[0] == "metadata" && (len(parts) == 2 || len(parts) == 3):
+		route(g.restMetadata, "", "kind", "id")
+		return
+	case parts[0] == "batch" && len(parts) == 2 && method == http.MethodPost:
+		route(g.restCreate(true), "", "plural")
+		return
+	case len(parts) == 1:
+		switch method {
+		case http.MethodGet:
+			route(g.restFindMany, "plural")
+			return
+		case http.MethodPost:
+			route(g.restCreate(false), "plural")
+			return
+		case http.MethodPatch:
+			route(g.restUpdate, "plural")
+			return
+		case http.MethodDelete:
+			route(g.restDelete, "plural")
+			return
+		}
+	case len(parts) == 2:
+		switch {
+		case method == http.MethodPost && parts[1] == "duplicates":
+			route(g.restDuplicates, "plural")
+			return
+		case method == http.MethodGet && parts[1] == "groupBy":
+			route(g.restGroupBy, "plural")
+			return
+		case method == http.MethodPatch && parts[1] == "merge":
+			route(g.restMerge, "plural")
+			return
+		case method == http.MethodPatch && parts[1] == "restore":
+			route(g.restRestore, "plural")
+			return
+		case method == http.MethodGet:
+			route(g.restFindOne, "plural", "id")
+			return
+		case method == http.MethodPatch:
+			route(g.restUpdate, "plural", "id")
+			return
+		case method == http.MethodDelete:
+			route(g.restDelete, "plural", "id")
+			return
+		}
+	case len(parts) == 3 && method == http.MethodPatch && parts[2] == "restore":
+		route(g.restRestore, "plural", "id")
+		return
+	}
+	notFound(w, r)
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"connectrpc.com/connect"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+)
+
+// RPCs being built: each moves to its own file when it is.
+
+var errPending = connect.NewError(connect.CodeUnimplemented, errors.New("not built yet"))
+
+func (s *server) FindOne(context.Context, *recordsv1.FindOneRequest) (*recordsv1.FindOneResponse, error) {
+	return nil, errPending
+}
+
+func (s *server) UpdateMany(context.Context, *recordsv1.UpdateManyRequest) (*recordsv1.MutationResponse, error) {
+	return nil, errPending
+}
+
+func (s *server) DeleteMany(context.Context, *recordsv1.DeleteManyRequest) (*recordsv1.MutationResponse, error) {
+	return nil, errPending
+}
+
+func (s *server) RestoreMany(context.Context, *recordsv1.RestoreManyRequest) (*recordsv1.MutationResponse, error) {
+	return nil, errPending
+}
+
+func (s *server) MergeMany(context.Context, *recordsv1.MergeManyRequest) (*recordsv1.MergeManyResponse, error) {
+	return nil, errPending
+}
+
+func (s *server) FindDuplicates(context.Context, *recordsv1.FindDuplicatesRequest) (*recordsv1.FindDuplicatesResponse, error) {
+	return nil, errPending
+}
+
+func (s *server) GroupBy(context.Context, *recordsv1.GroupByRequest) (*recordsv1.GroupByResponse, error) {
+	return nil, errPending
+}
+
+func (s *server) Metadata(context.Context, *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
+	return nil, errPending
+}
+
+func (s *server) OpenAPI(context.Context, *recordsv1.OpenAPIRequest) (*recordsv1.OpenAPIResponse, error) {
+	return nil, errPending
+}
