@@ -18,6 +18,7 @@ import (
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/jobqueue"
 	"github.com/twentyworkers/twenty/shared/rpc"
 )
 
@@ -29,6 +30,8 @@ type server struct {
 	names   []string // the shards' binding names, sorted
 	engine  engine.Engine
 	schemas schemaCache
+	// jobs receives the record events (nil: none are sent).
+	jobs jobqueue.Producer
 }
 
 // InitWorkspace implements recordsv1connect.RecordsServiceHandler: it assigns the workspace to a
@@ -85,8 +88,8 @@ func (s *server) pickShard(workspaceID string) string {
 }
 
 // newHandler serves the records contract; dev adds the Worker's /__dev/ routes (nil: none).
-func newHandler(control *d1.DB, shards map[string]*d1.DB, probes []health.Probe, dev *http.ServeMux) http.Handler {
-	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards, names: slices.Sorted(maps.Keys(shards))}
+func newHandler(control *d1.DB, shards map[string]*d1.DB, jobs jobqueue.Producer, probes []health.Probe, dev *http.ServeMux) http.Handler {
+	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards, names: slices.Sorted(maps.Keys(shards)), jobs: jobs}
 	if dev != nil {
 		dev.HandleFunc("GET /__dev/workspaces/{id}/objects", func(w http.ResponseWriter, r *http.Request) {
 			out, err := srv.objectCounts(r.Context(), r.PathValue("id"))

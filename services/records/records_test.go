@@ -14,6 +14,7 @@ import (
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/ids"
+	"github.com/twentyworkers/twenty/shared/queue/queuemem"
 	"github.com/twentyworkers/twenty/shared/rpc"
 	"github.com/twentyworkers/twenty/shared/sqltest"
 )
@@ -22,11 +23,13 @@ type harness struct {
 	control *d1.DB
 	shards  map[string]*d1.DB
 	client  recordsv1connect.RecordsServiceClient
+	// jobs holds the record events the server sent.
+	jobs *queuemem.Memory
 }
 
 func newHarness(t *testing.T) *harness {
-	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t), "DB_1": sqltest.OpenEmpty(t)}}
-	srv := httptest.NewServer(newHandler(h.control, h.shards, nil, nil))
+	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t), "DB_1": sqltest.OpenEmpty(t)}, jobs: queuemem.New()}
+	srv := httptest.NewServer(newHandler(h.control, h.shards, h.jobs, nil, nil))
 	t.Cleanup(srv.Close)
 	h.client = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
 	return h
@@ -126,7 +129,7 @@ func TestInitWorkspaceKeepsItsShardAndRejectsUnknown(t *testing.T) {
 func TestObjectCountsDevRoute(t *testing.T) {
 	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t)}}
 	dev := http.NewServeMux()
-	srv := httptest.NewServer(newHandler(h.control, h.shards, nil, dev))
+	srv := httptest.NewServer(newHandler(h.control, h.shards, h.jobs, nil, dev))
 	defer srv.Close()
 	client := recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
 	ws := h.workspace(t)
