@@ -33,6 +33,12 @@ func (s *server) CreateMany(ctx context.Context, req *recordsv1.CreateManyReques
 	if err != nil {
 		return nil, engineError(err)
 	}
+	changes := make([]engine.Change, len(created))
+	for i, rec := range created {
+		id, _ := rec["id"].(string)
+		changes[i] = engine.Change{ID: id, After: rec}
+	}
+	s.emit(ctx, req.GetWorkspaceId(), t.obj, actionCreated, req.GetActor(), changes)
 	records, err := json.Marshal(created)
 	if err != nil {
 		return nil, fmt.Errorf("encode records: %w", err)

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/ids"
+	"github.com/twentyworkers/twenty/shared/jobqueue"
+	"google.golang.org/protobuf/proto"
+)
+
+// sentEvents decodes the record events the harness's queue received.
+func (h *harness) sentEvents(t *testing.T) []*jobsv1.DatabaseEventBatch {
+	t.Helper()
+	var out []*jobsv1.DatabaseEventBatch
+	for _, body := range h.jobs.Sent() {
+		job, err := jobqueue.Decode(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if job.GetType() != eventJobType {
+			continue
+		}
+		b := &jobsv1.DatabaseEventBatch{}
+		if err := proto.Unmarshal(job.GetPayload(), b); err != nil {
+			t.Fatalf("decode event: %v", err)
+		}
+		if job.GetWorkspaceId() != b.GetWorkspaceId() {
+			t.Errorf("job of workspace %q carries an event of %q", job.GetWorkspaceId(), b.GetWorkspaceId())
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func TestCreateEmitsTwentysCreatedEvent(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	ws := h.workspace(t)
+	if _, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws}); err != nil {
+		t.Fatal(err)
+	}
+	member, user := ids.NewUUID(), ids.NewUUID()
+	p1, p2 := ids.NewUUID(), ids.NewUUID()
+	_, err := h.client.CreateMany(ctx, &recordsv1.CreateManyRequest{
+		WorkspaceId: ws, ObjectNamePlural: "people",
+		RecordsJson: []byte(`[{"id":"` + p1 + `","city":"Paris"},{"id":"` + p2 + `"}]`),
+		Actor:       &recordsv1.Actor{Source: "MANUAL", WorkspaceMemberId: member, UserId: user, Name: "Tim Apple"},
+	})
+	if err != nil {
+		t.Fatalf("CreateMany: %v", err)
+	}
+	events := h.sentEvents(t)
+	if len(events) != 1 {
+		t.Fatalf("sent %d event batches, want 1", len(events))
+	}
+	b := events[0]
+	type event struct {
+		Record, User, Member, City string
+		HasBefore                  bool
+		Actor                      map[string]any
+	}
+	var got []event
+	for _, e := range b.GetEvents() {
+		var after struct{ City string }
+		if err := json.Unmarshal(e.GetAfterJson(), &after); err != nil {
+			t.Fatalf("after_json: %v", err)
+		}
+		var actor map[string]any
+		if err := json.Unmarshal(e.GetActorJson(), &actor); err != nil {
+			t.Fatalf("actor_json: %v", err)
+		}
+		got = append(got, event{e.GetRecordId(), e.GetUserId(), e.GetWorkspaceMemberId(), after.City, e.GetBeforeJson() != nil, actor})
+	}
+	actor := map[string]any{"source": "MANUAL", "name": "Tim Apple", "workspaceMemberId": member, "context": map[string]any{}}
+	want := []event{{p1, user, member, "Paris", false, actor}, {p2, user, member, "", false, actor}}
+	if b.GetName() != "person.created" || b.GetObjectNameSingular() != "person" || b.GetObjectMetadataId() == "" {
+		t.Errorf("batch = %q %q %q, want person.created for person with its metadata id", b.GetName(), b.GetObjectNameSingular(), b.GetObjectMetadataId())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+
+	// A refused create sends nothing.
+	if _, err := h.client.CreateMany(ctx, &recordsv1.CreateManyRequest{WorkspaceId: ws, ObjectNamePlural: "people", RecordsJson: []byte(`[{"id":"` + p1 + `"}]`)}); err == nil {
+		t.Fatal("duplicate id accepted")
+	}
+	if n := len(h.sentEvents(t)); n != 1 {
+		t.Errorf("after a refused create, %d event batches, want 1", n)
+	}
+}
