@@ -28,6 +28,7 @@ func builtinHandlers() map[string]handlerFunc {
 	return map[string]handlerFunc{
 		"diagnostic.ok":   func(context.Context, *jobsv1.Job) error { return nil },
 		"diagnostic.fail": func(context.Context, *jobsv1.Job) error { return errDiagnostic },
+		eventJobType:      handleDatabaseEvent,
 	}
 }
 

@@ -27,6 +27,7 @@ func newHandler(probes []health.Probe, dev http.Handler) http.Handler {
 //
 //	POST /__dev/enqueue            {"type","workspaceId","payload"} → {"id"}
 //	GET  /__dev/runs/{id}          the job's recorded outcome
+//	GET  /__dev/runs?workspace=&type=  how many runs of a workspace and type, by status
 //	GET  /__dev/dead-letters/{id}  the job's dead letter
 //	POST /__dev/cron?cron=…        runs the Cron Trigger handler now
 func devRoutes(mux *http.ServeMux, c *consumer, q jobqueue.Producer) {
@@ -57,6 +58,26 @@ func devRoutes(mux *http.ServeMux, c *consumer, q jobqueue.Producer) {
 		err := c.db.QueryRowContext(r.Context(), `SELECT type, status, attempts, last_error FROM job_runs WHERE id = ?`, r.PathValue("id")).
 			Scan(&run.Type, &run.Status, &run.Attempts, &run.LastError)
 		writeRow(w, run, err)
+	})
+	mux.HandleFunc("GET /__dev/runs", func(w http.ResponseWriter, r *http.Request) {
+		rows, err := c.db.QueryContext(r.Context(), `SELECT status, COUNT(*) FROM job_runs WHERE workspace_id = ? AND type = ? GROUP BY status`,
+			r.URL.Query().Get("workspace"), r.URL.Query().Get("type"))
+		if err != nil {
+			http.Error(w, "storage error", http.StatusInternalServerError)
+			return
+		}
+		defer rows.Close()
+		counts := map[string]int{}
+		for rows.Next() {
+			var status string
+			var n int
+			if err := rows.Scan(&status, &n); err != nil {
+				http.Error(w, "storage error", http.StatusInternalServerError)
+				return
+			}
+			counts[status] = n
+		}
+		writeJSON(w, counts)
 	})
 	mux.HandleFunc("GET /__dev/dead-letters/{id}", func(w http.ResponseWriter, r *http.Request) {
 		var dead struct {
