@@ -50,7 +50,7 @@ func (s *server) InitWorkspace(ctx context.Context, req *recordsv1.InitWorkspace
 	if err := s.initMetadata(ctx, req.GetWorkspaceId()); err != nil {
 		return nil, err
 	}
-	if err := initTables(ctx, shard, req.GetWorkspaceId()); err != nil {
+	if err := s.initTables(ctx, shard, req.GetWorkspaceId()); err != nil {
 		return nil, err
 	}
 	if err := initMember(ctx, shard, req); err != nil {

@@ -65,14 +65,16 @@ func TestInitWorkspace(t *testing.T) {
 		t.Fatalf("assigned to %q, not a shard", res.GetShard())
 	}
 	member, _ := ddl.TableName(ws, "workspaceMember")
+	stamp, _ := ddl.StampTable(ws)
 	got := map[string]int{
+		"stamp":         count(t, shard, `SELECT version FROM "`+stamp+`"`),
 		"objects":       count(t, h.control, `SELECT count(*) FROM object_metadata WHERE workspace_id = ?`, ws),
 		"version":       count(t, h.control, `SELECT version FROM workspace_metadata WHERE workspace_id = ?`, ws),
-		"tables":        count(t, shard, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'ws_%'`),
+		"tables":        count(t, shard, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'ws_%' AND name NOT LIKE '%\_\_schema' ESCAPE '\'`),
 		"member":        count(t, shard, `SELECT count(*) FROM "`+member+`" WHERE id = ? AND "nameFirstName" = 'Tim' AND "userEmail" = 'tim@apple.dev'`, req.GetWorkspaceMemberId()),
 		"fields of one": count(t, h.control, `SELECT json_array_length(definition, '$.Fields') FROM object_metadata WHERE workspace_id = ? AND name_singular = 'person'`, ws),
 	}
-	want := map[string]int{"objects": 11, "version": 1, "tables": 11, "member": 1, "fields of one": got["fields of one"]}
+	want := map[string]int{"objects": 11, "version": 1, "stamp": 1, "tables": 11, "member": 1, "fields of one": got["fields of one"]}
 	if diff := cmp.Diff(want, got); diff != "" || got["fields of one"] < 10 {
 		t.Errorf("after InitWorkspace (-want +got):\n%s", diff)
 	}

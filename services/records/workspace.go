@@ -61,8 +61,9 @@ func (s *server) initMetadata(ctx context.Context, workspaceID string) error {
 	return nil
 }
 
-// initTables creates the workspace's record tables on its shard unless they exist, in one batch.
-func initTables(ctx context.Context, shard *d1.DB, workspaceID string) error {
+// initTables creates the workspace's record tables on its shard unless they exist, in one batch,
+// with its schema stamp at the workspace's metadata version.
+func (s *server) initTables(ctx context.Context, shard *d1.DB, workspaceID string) error {
 	member, err := ddl.TableName(workspaceID, "workspaceMember")
 	if err != nil {
 		return err
@@ -74,7 +75,11 @@ func initTables(ctx context.Context, shard *d1.DB, workspaceID string) error {
 	if n > 0 {
 		return nil
 	}
-	stmts, err := ddl.InitWorkspace(workspaceID)
+	var version int64
+	if err := s.control.QueryRowContext(ctx, `SELECT version FROM workspace_metadata WHERE workspace_id = ?`, workspaceID).Scan(&version); err != nil {
+		return fmt.Errorf("read metadata version of %s: %w", workspaceID, err)
+	}
+	stmts, err := ddl.InitWorkspace(workspaceID, version)
 	if err != nil {
 		return err
 	}

@@ -108,17 +108,18 @@ func workspaceKey(workspaceID string) (string, error) {
 }
 
 // InitWorkspace returns the statements that create the tables of all of Twenty's standard objects
-// (metadata.StandardObjects) for a new workspace, with their indexes, referenced tables first.
-// Run them in one batch: it fails as a whole if a table already exists.
-func InitWorkspace(workspaceID string) ([]d1.Stmt, error) {
-	if _, err := workspaceKey(workspaceID); err != nil {
+// (metadata.StandardObjects) for a new workspace, with their indexes, referenced tables first, and
+// its schema stamp at version (the workspace's metadata version). Run them in one batch: it fails
+// as a whole if a table already exists.
+func InitWorkspace(workspaceID string, version int64) ([]d1.Stmt, error) {
+	stmts, err := createStamp(workspaceID, version)
+	if err != nil {
 		return nil, err
 	}
 	objects := metadata.StandardObjects()
 	if err := metadata.ValidateSchema(objects); err != nil {
 		return nil, fmt.Errorf("standard objects: %w", err)
 	}
-	var stmts []d1.Stmt
 	for _, o := range dependencyOrder(objects) {
 		s, err := CreateObject(workspaceID, o, objects)
 		if err != nil {

@@ -182,7 +182,7 @@ func TestGoldenSQL(t *testing.T) {
 		name  string
 		stmts func(*testing.T) []d1.Stmt
 	}{
-		{"init_workspace", must(InitWorkspace(wsA))},
+		{"init_workspace", must(InitWorkspace(wsA, 1))},
 		{"create_custom_object", func(t *testing.T) []d1.Stmt { return createRocket(t, wsA) }},
 		{"add_field", func(t *testing.T) []d1.Stmt {
 			nickname := customField(metadata.TypeText, "nickname")
@@ -257,7 +257,7 @@ func TestTableName(t *testing.T) {
 }
 
 func TestInitWorkspaceOrdersTablesByDependency(t *testing.T) {
-	stmts, err := InitWorkspace(wsA)
+	stmts, err := InitWorkspace(wsA, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,6 +269,7 @@ func TestInitWorkspaceOrdersTablesByDependency(t *testing.T) {
 		}
 	}
 	want := []string{
+		"_schema", // the stamp, first
 		"workspaceMember", "company", "person", "opportunity", "note", "task",
 		"noteTarget", "taskTarget", "attachment", "timelineActivity", "favorite",
 	}

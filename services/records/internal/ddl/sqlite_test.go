@@ -1,6 +1,7 @@
 package ddl
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,7 +24,7 @@ func newWorkspace(t *testing.T, workspaces ...string) *d1.DB {
 	t.Helper()
 	db := sqltest.OpenEmpty(t)
 	for _, ws := range workspaces {
-		stmts, err := InitWorkspace(ws)
+		stmts, err := InitWorkspace(ws, 1)
 		if err != nil {
 			t.Fatalf("InitWorkspace(%s): %v", ws, err)
 		}
@@ -104,6 +105,7 @@ func TestInitWorkspaceIsolatesWorkspaces(t *testing.T) {
 	}
 	var want []string
 	for _, ws := range []string{"202020201c254d02bf256aeccf7ea419", "3b8e64585fc14e638563008ccddaa6db"} {
+		want = append(want, "ws_"+ws+"__schema")
 		for _, o := range []string{"attachment", "company", "favorite", "note", "noteTarget", "opportunity", "person",
 			"task", "taskTarget", "timelineActivity", "workspaceMember"} {
 			want = append(want, "ws_"+ws+"_"+o)
@@ -121,7 +123,7 @@ func TestInitWorkspaceIsolatesWorkspaces(t *testing.T) {
 	}
 
 	// Initializing a workspace twice fails as a whole instead of mixing old and new tables.
-	stmts, _ := InitWorkspace(wsA)
+	stmts, _ := InitWorkspace(wsA, 1)
 	if _, err := db.Batch(t.Context(), stmts...); err == nil {
 		t.Errorf("second InitWorkspace batch succeeded, want an error")
 	}
@@ -513,7 +515,7 @@ func TestUpdateFieldMigratesValues(t *testing.T) {
 
 // TestStatementsBindNoParameters guards D1's 100-parameter limit: DDL binds none.
 func TestStatementsBindNoParameters(t *testing.T) {
-	stmts, err := InitWorkspace(wsA)
+	stmts, err := InitWorkspace(wsA, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -522,5 +524,35 @@ func TestStatementsBindNoParameters(t *testing.T) {
 		if len(s.Args) != 0 || len(s.SQL) > MaxStatementBytes {
 			t.Errorf("statement with %d args, %d bytes: %.80s", len(s.Args), len(s.SQL), s.SQL)
 		}
+	}
+}
+
+func TestSchemaStamp(t *testing.T) {
+	db := newWorkspace(t, wsA, wsB)
+	read := func(ws string) []any {
+		t.Helper()
+		s, err := ReadStamp(ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := db.Batch(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res[0].Rows[0]
+	}
+	set, err := SetStamp(wsA, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Batch(context.Background(), set); err != nil {
+		t.Fatal(err)
+	}
+	got := [][]any{read(wsA), read(wsB)}
+	if diff := cmp.Diff([][]any{{int64(7)}, {int64(1)}}, got); diff != "" {
+		t.Errorf("stamps after setting A's (-want +got):\n%s", diff)
+	}
+	if _, err := StampTable("not-a-uuid"); err == nil {
+		t.Error("StampTable accepted an invalid workspace id")
 	}
 }

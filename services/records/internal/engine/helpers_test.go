@@ -85,7 +85,7 @@ func newDB(t testing.TB, workspaces ...string) *d1.DB {
 	db := sqltest.OpenEmpty(t)
 	limitLikeD1(t, db)
 	for _, ws := range workspaces {
-		stmts, err := ddl.InitWorkspace(ws)
+		stmts, err := ddl.InitWorkspace(ws, 1)
 		if err != nil {
 			t.Fatalf("InitWorkspace(%s): %v", ws, err)
 		}

@@ -1,3 +1,7 @@
+CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db__schema" ("version" INTEGER NOT NULL) STRICT;
+
+INSERT INTO "ws_3b8e64585fc14e638563008ccddaa6db__schema" ("version") VALUES (1);
+
 CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_workspaceMember" (
   "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
   "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
