@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -127,19 +126,6 @@ func authFigures(ctx context.Context, w io.Writer, tg *target, n, warmup, logins
 		exchangeLat = append(exchangeLat, d)
 	}
 
-	// Each workspace may make 100 requests a minute: list and create use a workspace each.
-	_, _, access2, err := signUp(ctx, tg)
-	if err != nil {
-		return fmt.Errorf("auth figures: second sign-up: %w", err)
-	}
-	creator := *tg
-	creator.header = tg.header.Clone()
-	creator.header.Set("Authorization", "Bearer "+access2)
-	list, create, err := recordFigures(ctx, &authed, &creator, min(n, recordsPerWorkspace))
-	if err != nil {
-		return err
-	}
-
 	fmt.Fprintln(w, "\nauthentication (a user signed up through the GraphQL flow)")
 	printResults(w, []pathResult{direct, authn})
 	added := authn.lat.P50 - direct.lat.P50
@@ -148,8 +134,6 @@ func authFigures(ctx context.Context, w io.Writer, tg *target, n, warmup, logins
 		verdict = "OVER BUDGET"
 	}
 	fmt.Fprintf(w, "  token verification adds = %s ms p50 (budget <= 0.5 ms) %s\n", Millis(added), verdict)
-	fmt.Fprintln(w, "\nrecords (REST, the signed-up user's workspace; Twenty on this machine: list p50 ~10 ms, create p50 ~30 ms)")
-	printResults(w, []pathResult{list, create})
 	for _, l := range []struct {
 		name string
 		lat  []time.Duration
@@ -187,33 +171,4 @@ func interleave(ctx context.Context, targets []*target, paths []string, n int) [
 		results[i].elapsed = elapsed / time.Duration(len(paths))
 	}
 	return results
-}
-
-// recordsPerWorkspace keeps each workspace's figures within its rate limit (100 a minute).
-const recordsPerWorkspace = 90
-
-// recordFigures seeds 20 people in the workspace of authed's token and times listing them
-// (GET /rest/people?limit=20); in creator's workspace it times creating one person
-// (POST /rest/people). n times each.
-func recordFigures(ctx context.Context, authed, creator *target, n int) (list, create pathResult, err error) {
-	seed := make([]string, 20)
-	for i := range seed {
-		seed[i] = fmt.Sprintf(`{"name":{"firstName":"Bench","lastName":"%d"},"city":"Paris","emails":{"primaryEmail":"bench%d@example.com"}}`, i, i)
-	}
-	post := *authed
-	post.method, post.header = http.MethodPost, authed.header.Clone()
-	post.header.Set("Content-Type", "application/json")
-	creating := *creator
-	creating.method, creating.header = http.MethodPost, creator.header.Clone()
-	creating.header.Set("Content-Type", "application/json")
-	post.header.Set("Content-Type", "application/json")
-	post.body = []byte("[" + strings.Join(seed, ",") + "]")
-	if s := post.do(ctx, http.MethodPost, "/rest/batch/people", post.body); s.status != http.StatusCreated {
-		return list, create, fmt.Errorf("records figures: seeding 20 people: status %d %v", s.status, s.err)
-	}
-	list = authed.load(ctx, "/rest/people?limit=20", n, 1)
-	creating.body = []byte(`{"name":{"firstName":"Bench","lastName":"Created"},"city":"Lyon"}`)
-	create = creating.load(ctx, "/rest/people", n, 1)
-	create.path = "POST /rest/people"
-	return list, create, nil
 }

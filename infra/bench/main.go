@@ -18,6 +18,7 @@
 //	go run ./bench                                  # local stack, default paths
 //	go run ./bench -c 16 -n 2000 /__dev/direct      # throughput
 //	go run ./bench -base http://localhost:3000 -token "$TOKEN" /healthz
+//	go run ./bench -base http://localhost:3000 -token "$TOKEN" -auth 0 -records 200 /healthz  # Twenty's record figures
 //	go run ./bench -base http://localhost:3000 -method POST \
 //	    -header Content-Type:application/json -body @query.json /graphql
 package main
@@ -69,18 +70,18 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // config holds the parsed command line.
 type config struct {
-	base, token, method, body  string
-	headers, vars              listFlag
-	n, c, warmup, logins       int
-	timeout                    time.Duration
-	sizes                      bool
-	root                       string
-	configs                    string
-	migrateConfig, migrateBind string
-	readyPath                  string
-	startTimeout               time.Duration
-	stackLog                   bool
-	paths                      []string
+	base, token, method, body     string
+	headers, vars                 listFlag
+	n, c, warmup, logins, records int
+	timeout                       time.Duration
+	sizes                         bool
+	root                          string
+	configs                       string
+	migrateConfig, migrateBind    string
+	readyPath                     string
+	startTimeout                  time.Duration
+	stackLog                      bool
+	paths                         []string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -89,6 +90,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	cfg := &config{}
 	fs.StringVar(&cfg.base, "base", "", "base URL of the server; empty starts the local stack")
 	fs.StringVar(&cfg.token, "token", "", "sent as `Authorization: Bearer <token>` when set")
+	fs.IntVar(&cfg.records, "records", -1, "records figures: requests of each kind (list 20 people, get one, filtered list, create one; default n on the local stack, 0 elsewhere); with -base and -token they run in the token's workspace, e.g. a Twenty server's")
 	fs.IntVar(&cfg.logins, "auth", -1, "password logins to time after signing up through GraphQL, with the token verification cost (needs the dev routes; default 20 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.n, "n", 500, "measured requests per path")
 	fs.IntVar(&cfg.c, "c", 1, "concurrent connections (1 = sequential, used for latency comparisons)")
@@ -257,6 +259,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if cfg.logins > 0 {
 		if err := authFigures(ctx, stdout, tg, cfg.n, cfg.warmup, cfg.logins); err != nil {
+			return err
+		}
+	}
+	if cfg.records < 0 && stack != nil {
+		cfg.records = cfg.n
+	}
+	if cfg.records > 0 {
+		if err := recordFigures(ctx, stdout, tg, cfg.records, stack != nil || cfg.token == ""); err != nil {
 			return err
 		}
 	}

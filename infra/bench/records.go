@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// recordsPerWorkspace keeps each workspace within its rate limit (100 requests a minute): a
+// workspace serves 21 rounds of the four record requests plus its seeding.
+const recordsPerWorkspace = 84
+
+// recordOp is one of the record requests the records figures time.
+type recordOp struct {
+	name   string
+	method string
+	path   func(ws *benchWorkspace) string
+	body   []byte
+	want   int
+}
+
+// benchWorkspace is a workspace the records figures run in: its token and a seeded person's id.
+type benchWorkspace struct {
+	tg       *target
+	personID string
+	used     int
+}
+
+// recordOps are Twenty's REST calls the issue's figures name: list 20 people, get one, a
+// filtered list and create one.
+func recordOps() []recordOp {
+	return []recordOp{
+		{name: "GET /rest/people?limit=20", method: http.MethodGet, want: http.StatusOK,
+			path: func(*benchWorkspace) string { return "/rest/people?limit=20" }},
+		{name: "GET /rest/people/{id}", method: http.MethodGet, want: http.StatusOK,
+			path: func(ws *benchWorkspace) string { return "/rest/people/" + ws.personID }},
+		{name: "GET /rest/people?filter=city[eq]:Paris,position[gte]:10", method: http.MethodGet, want: http.StatusOK,
+			path: func(*benchWorkspace) string {
+				return "/rest/people?filter=city%5Beq%5D:Paris,position%5Bgte%5D:10&limit=20"
+			}},
+		{name: "POST /rest/people", method: http.MethodPost, want: http.StatusCreated,
+			path: func(*benchWorkspace) string { return "/rest/people" },
+			body: []byte(`{"name":{"firstName":"Bench","lastName":"Created"},"city":"Lyon"}`)},
+	}
+}
+
+// seedWorkspace creates 20 people in the workspace of tg's token and remembers one of them.
+func seedWorkspace(ctx context.Context, tg *target) (*benchWorkspace, error) {
+	people := make([]string, 20)
+	for i := range people {
+		people[i] = fmt.Sprintf(`{"name":{"firstName":"Bench","lastName":"%d"},"city":"Paris","position":%d,"emails":{"primaryEmail":"bench%d@example.com"}}`, i, i, i)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tg.base+"/rest/batch/people", bytes.NewReader([]byte("["+strings.Join(people, ",")+"]")))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = tg.header.Clone()
+	req.Header.Set("Content-Type", "application/json")
+	res, err := tg.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("seeding people: %w", err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusCreated {
+		return nil, fmt.Errorf("seeding people: status %d: %.200s", res.StatusCode, raw)
+	}
+	var created struct {
+		Data struct {
+			CreatePeople []struct{ ID string } `json:"createPeople"`
+		}
+	}
+	if err := json.Unmarshal(raw, &created); err != nil || len(created.Data.CreatePeople) == 0 {
+		return nil, fmt.Errorf("seeding people: unexpected answer %.200s", raw)
+	}
+	return &benchWorkspace{tg: tg, personID: created.Data.CreatePeople[0].ID, used: 1}, nil
+}
+
+// recordFigures times the record requests, n of each, interleaved one of each per round so that
+// drift in the machine's load hits them alike. Against a server of our own it signs up a new
+// workspace whenever the current one nears its rate limit; against another server (a Twenty,
+// with -token) every request runs in the token's workspace.
+func recordFigures(ctx context.Context, w io.Writer, tg *target, n int, signUpWorkspaces bool) error {
+	ops := recordOps()
+	next := func() (*benchWorkspace, error) {
+		wtg := tg
+		if signUpWorkspaces {
+			_, _, access, err := signUp(ctx, tg)
+			if err != nil {
+				return nil, fmt.Errorf("records figures: sign-up: %w", err)
+			}
+			c := *tg
+			c.header = tg.header.Clone()
+			c.header.Set("Authorization", "Bearer "+access)
+			wtg = &c
+		}
+		return seedWorkspace(ctx, wtg)
+	}
+	ws, err := next()
+	if err != nil {
+		return err
+	}
+	results := make([]pathResult, len(ops))
+	lats := make([][]time.Duration, len(ops))
+	for i, op := range ops {
+		results[i] = pathResult{path: op.name, statuses: map[int]int{}}
+	}
+	workspaces := 1
+	start := time.Now()
+	for range n {
+		if signUpWorkspaces && ws.used+len(ops) > recordsPerWorkspace {
+			if ws, err = next(); err != nil {
+				return err
+			}
+			workspaces++
+		}
+		for i, op := range ops {
+			c := *ws.tg
+			if op.body != nil {
+				c.header = ws.tg.header.Clone()
+				c.header.Set("Content-Type", "application/json")
+			}
+			s := c.do(ctx, op.method, op.path(ws), op.body)
+			ws.used++
+			results[i].sent++
+			if s.status != op.want {
+				results[i].errors++
+				results[i].statuses[s.status]++
+				if results[i].firstErr == nil {
+					results[i].firstErr = fmt.Errorf("status %d (want %d) %v", s.status, op.want, s.err)
+				}
+				continue
+			}
+			lats[i] = append(lats[i], s.d)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	elapsed := time.Since(start)
+	for i := range results {
+		results[i].lat = Summarize(lats[i])
+		results[i].elapsed = elapsed / time.Duration(len(ops))
+	}
+	fmt.Fprintf(w, "\nrecords (REST, n=%d each, interleaved, %d workspace(s) of 20 seeded people; Twenty on this machine: list 20 p50 ~10 ms, create p50 ~30 ms)\n", n, workspaces)
+	printResults(w, results)
+	return nil
+}
