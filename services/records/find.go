@@ -15,28 +15,6 @@ import (
 	"github.com/twentyworkers/twenty/shared/recordquery"
 )
 
-// workspaceObjects reads a workspace's objects from the control database.
-func (s *server) workspaceObjects(ctx context.Context, workspaceID string) ([]metadata.Object, error) {
-	rows, err := s.control.QueryContext(ctx, `SELECT definition FROM object_metadata WHERE workspace_id = ? ORDER BY name_singular`, workspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("read objects of %s: %w", workspaceID, err)
-	}
-	defer rows.Close()
-	var out []metadata.Object
-	for rows.Next() {
-		var def string
-		if err := rows.Scan(&def); err != nil {
-			return nil, fmt.Errorf("read objects of %s: %w", workspaceID, err)
-		}
-		var o metadata.Object
-		if err := json.Unmarshal([]byte(def), &o); err != nil {
-			return nil, fmt.Errorf("decode an object of %s: %w", workspaceID, err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
-}
-
 // resolveObject finds the object REST names by its plural, answering Twenty's 400 otherwise:
 // "object 'person' not found. Did you mean 'people'?" or "… eg: companies".
 func resolveObject(objects []metadata.Object, name string) (metadata.Object, error) {
@@ -62,32 +40,27 @@ func workspaceFor(id string) error {
 	return nil
 }
 
-// target is what a record call works on: the object, the workspace's other objects and its shard.
+// target is what a record call works on: the object, the workspace's other objects and its shard
+// (db checks the schema stamp in its first batch).
 type target struct {
 	obj     metadata.Object
 	objects []metadata.Object
 	shard   *d1.DB
+	db      engine.Batcher
 }
 
 // targetOf resolves the object a record call names in the workspace the gateway took from a
-// verified token, with the workspace's schema (cached) and shard.
+// verified token, with the workspace's schema from the caches. Calls that must notice a schema
+// change made by another isolate use withTarget.
 func (s *server) targetOf(ctx context.Context, ws, plural string) (target, error) {
 	if err := workspaceFor(ws); err != nil {
 		return target{}, err
 	}
-	objects, shardName, err := s.workspaceState(ctx, ws)
+	sc, _, err := s.schemaOf(ctx, ws, false)
 	if err != nil {
 		return target{}, err
 	}
-	obj, err := resolveObject(objects, plural)
-	if err != nil {
-		return target{}, err
-	}
-	shard, ok := s.shards[shardName]
-	if !ok {
-		return target{}, fmt.Errorf("no binding for shard %s of workspace %s", shardName, ws)
-	}
-	return target{obj: obj, objects: objects, shard: shard}, nil
+	return s.targetIn(sc, ws, plural)
 }
 
 // engineError turns a query the engine rejected into an InvalidArgument with Twenty's message and
@@ -105,15 +78,17 @@ func engineError(err error) error {
 // their total count, in one round trip to the workspace's shard. The workspace id comes from the
 // gateway, which took it from a verified token.
 func (s *server) FindMany(ctx context.Context, req *recordsv1.FindManyRequest) (*recordsv1.FindManyResponse, error) {
-	t, err := s.targetOf(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural())
-	if err != nil {
-		return nil, err
-	}
 	q, err := recordquery.FromProto(req.GetQuery())
 	if err != nil {
 		return nil, connect.NewError(connect.CodeInvalidArgument, err)
 	}
-	page, err := s.engine.FindMany(ctx, t.shard, req.GetWorkspaceId(), t.obj, t.objects, q)
+	var page *engine.Page
+	var obj metadata.Object
+	err = s.withTarget(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), func(t target) error {
+		obj = t.obj
+		page, err = s.engine.FindMany(ctx, t.db, req.GetWorkspaceId(), t.obj, t.objects, q)
+		return err
+	})
 	if err != nil {
 		return nil, engineError(err)
 	}
@@ -124,8 +99,8 @@ func (s *server) FindMany(ctx context.Context, req *recordsv1.FindManyRequest) (
 	return &recordsv1.FindManyResponse{
 		RecordsJson:        records,
 		TotalCount:         int32(page.TotalCount),
-		ObjectNameSingular: t.obj.NameSingular,
-		ObjectNamePlural:   t.obj.NamePlural,
+		ObjectNameSingular: obj.NameSingular,
+		ObjectNamePlural:   obj.NamePlural,
 		PageInfo: &recordsv1.PageInfo{
 			HasNextPage: page.HasNextPage, HasPreviousPage: page.HasPreviousPage,
 			StartCursor: page.StartCursor, EndCursor: page.EndCursor,

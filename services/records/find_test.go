@@ -120,30 +120,3 @@ func TestCreateMany(t *testing.T) {
 		}
 	}
 }
-
-func TestSchemaIsCachedByMetadataVersion(t *testing.T) {
-	h := newHarness(t)
-	ctx := context.Background()
-	ws := h.workspace(t)
-	if _, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws}); err != nil {
-		t.Fatal(err)
-	}
-	list := func() error {
-		_, err := h.client.FindMany(ctx, &recordsv1.FindManyRequest{WorkspaceId: ws, ObjectNamePlural: "people",
-			Query: recordquery.ToProto(&recordquery.Query{Limit: 1})})
-		return err
-	}
-	if err := list(); err != nil {
-		t.Fatalf("first list: %v", err)
-	}
-	// With the version unchanged, the definitions are not read again…
-	h.control.Exec(`UPDATE object_metadata SET definition = '{}' WHERE workspace_id = ?`, ws)
-	if err := list(); err != nil {
-		t.Errorf("list with a cached schema: %v", err)
-	}
-	// …and a new version makes the isolate read them.
-	h.control.Exec(`UPDATE workspace_metadata SET version = version + 1 WHERE workspace_id = ?`, ws)
-	if err := list(); connect.CodeOf(err) != connect.CodeInvalidArgument {
-		t.Errorf("list after a metadata change = %v, want the new (empty) schema's 400", err)
-	}
-}

@@ -46,5 +46,5 @@ func main() {
 			"queue": queuetest.Checks(jobs),
 		}
 	}))
-	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(control, map[string]*d1.DB{"DB_0": shard}, jobs, probes, dev)})
+	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(control, map[string]*d1.DB{"DB_0": shard}, cache, jobs, probes, dev)})
 }

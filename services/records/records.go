@@ -19,6 +19,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/health"
 	"github.com/twentyworkers/twenty/shared/jobqueue"
+	"github.com/twentyworkers/twenty/shared/kv"
 	"github.com/twentyworkers/twenty/shared/rpc"
 )
 
@@ -32,6 +33,8 @@ type server struct {
 	schemas schemaCache
 	// jobs receives the record events (nil: none are sent).
 	jobs jobqueue.Producer
+	// cache holds workspaces' schemas for isolates that have not read them yet (nil: none).
+	cache kv.Store
 }
 
 // InitWorkspace implements recordsv1connect.RecordsServiceHandler: it assigns the workspace to a
@@ -88,8 +91,8 @@ func (s *server) pickShard(workspaceID string) string {
 }
 
 // newHandler serves the records contract; dev adds the Worker's /__dev/ routes (nil: none).
-func newHandler(control *d1.DB, shards map[string]*d1.DB, jobs jobqueue.Producer, probes []health.Probe, dev *http.ServeMux) http.Handler {
-	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards, names: slices.Sorted(maps.Keys(shards)), jobs: jobs}
+func newHandler(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs jobqueue.Producer, probes []health.Probe, dev *http.ServeMux) http.Handler {
+	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards, names: slices.Sorted(maps.Keys(shards)), cache: cache, jobs: jobs}
 	if dev != nil {
 		dev.HandleFunc("GET /__dev/workspaces/{id}/objects", func(w http.ResponseWriter, r *http.Request) {
 			out, err := srv.objectCounts(r.Context(), r.PathValue("id"))

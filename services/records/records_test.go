@@ -14,6 +14,7 @@ import (
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/ids"
+	"github.com/twentyworkers/twenty/shared/kv/kvmem"
 	"github.com/twentyworkers/twenty/shared/queue/queuemem"
 	"github.com/twentyworkers/twenty/shared/rpc"
 	"github.com/twentyworkers/twenty/shared/sqltest"
@@ -25,11 +26,13 @@ type harness struct {
 	client  recordsv1connect.RecordsServiceClient
 	// jobs holds the record events the server sent.
 	jobs *queuemem.Memory
+	// cache is the KV the server caches schemas in.
+	cache *kvmem.Memory
 }
 
 func newHarness(t *testing.T) *harness {
-	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t), "DB_1": sqltest.OpenEmpty(t)}, jobs: queuemem.New()}
-	srv := httptest.NewServer(newHandler(h.control, h.shards, h.jobs, nil, nil))
+	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t), "DB_1": sqltest.OpenEmpty(t)}, jobs: queuemem.New(), cache: kvmem.New()}
+	srv := httptest.NewServer(newHandler(h.control, h.shards, h.cache, h.jobs, nil, nil))
 	t.Cleanup(srv.Close)
 	h.client = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
 	return h
@@ -129,9 +132,9 @@ func TestInitWorkspaceKeepsItsShardAndRejectsUnknown(t *testing.T) {
 }
 
 func TestObjectCountsDevRoute(t *testing.T) {
-	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t)}}
+	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t)}, cache: kvmem.New(), jobs: queuemem.New()}
 	dev := http.NewServeMux()
-	srv := httptest.NewServer(newHandler(h.control, h.shards, h.jobs, nil, dev))
+	srv := httptest.NewServer(newHandler(h.control, h.shards, h.cache, h.jobs, nil, dev))
 	defer srv.Close()
 	client := recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
 	ws := h.workspace(t)

@@ -2,57 +2,237 @@ package main
 
 import (
 	"context"
-	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
+	"time"
 
+	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/services/records/internal/ddl"
+	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/shared/d1"
 )
+
+// A workspace's schema (its objects, metadata version and shard) is served from three places, the
+// nearest first: the isolate's memory, KV (for isolates that have not seen the workspace yet), and
+// the control database. Cached copies are never trusted blindly: the first batch a call sends to
+// the shard also reads the workspace's schema stamp (ddl.ReadStamp), which every metadata change
+// sets in the batch of its DDL, and a call whose schema turns out stale, or that fails in a way a
+// stale schema could explain, runs again once on the schema read from the control database. So a
+// warm request reads no metadata from D1 and still sees a change made by another isolate.
 
 // maxCachedWorkspaces bounds the isolate's schema cache; past it the cache starts afresh.
 const maxCachedWorkspaces = 512
 
-// schemaCache keeps each workspace's parsed objects in the isolate while its metadata version
-// stands, so a request reads one row (version and shard) instead of every object definition.
+// schemaTTL bounds how long KV keeps a schema nobody reads.
+const schemaTTL = 7 * 24 * time.Hour
+
+// schemaKey is the KV key of a workspace's cached schema.
+func schemaKey(workspaceID string) string { return "records/schema/v1/" + workspaceID }
+
+// schema is a workspace's metadata at one version, and its shard's binding name.
+type schema struct {
+	Version int64             `json:"version"`
+	Shard   string            `json:"shard"`
+	Objects []metadata.Object `json:"objects"`
+}
+
+// schemaCache keeps schemas in the isolate.
 type schemaCache struct {
 	mu   sync.Mutex
-	byWS map[string]cachedSchema
+	byWS map[string]*schema
 }
 
-type cachedSchema struct {
-	version int64
-	objects []metadata.Object
+func (c *schemaCache) get(workspaceID string) *schema {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.byWS[workspaceID]
 }
 
-// workspaceState answers the workspace's objects and shard binding in one control query when the
-// cached schema is current. A workspace that was never initialised has no objects and no shard.
-func (s *server) workspaceState(ctx context.Context, workspaceID string) ([]metadata.Object, string, error) {
-	var version int64
-	var shard string
-	err := s.control.QueryRowContext(ctx, `SELECT m.version, s.binding FROM workspace_metadata AS m
-JOIN shard_map AS s ON s.workspace_id = m.workspace_id WHERE m.workspace_id = ?`, workspaceID).Scan(&version, &shard)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, "", nil
+func (c *schemaCache) put(workspaceID string, sc *schema) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byWS == nil || len(c.byWS) >= maxCachedWorkspaces {
+		c.byWS = map[string]*schema{}
 	}
+	c.byWS[workspaceID] = sc
+}
+
+// forget drops a workspace's schema from the isolate, after this isolate changed it.
+func (c *schemaCache) forget(workspaceID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.byWS, workspaceID)
+}
+
+// schemaOf answers the workspace's schema, and whether it came from a cache (unverified) rather
+// than from the control database. fresh skips the caches. A workspace that was never initialised
+// has no objects and no shard, and is not cached.
+func (s *server) schemaOf(ctx context.Context, workspaceID string, fresh bool) (sc *schema, cached bool, err error) {
+	if !fresh {
+		if sc := s.schemas.get(workspaceID); sc != nil {
+			return sc, true, nil
+		}
+		if sc := s.schemaFromKV(ctx, workspaceID); sc != nil {
+			s.schemas.put(workspaceID, sc)
+			return sc, true, nil
+		}
+	}
+	sc, err = s.schemaFromControl(ctx, workspaceID)
+	if err != nil || sc.Shard == "" {
+		return sc, false, err
+	}
+	s.schemas.put(workspaceID, sc)
+	if s.cache != nil {
+		if b, err := json.Marshal(sc); err == nil {
+			if err := s.cache.Put(ctx, schemaKey(workspaceID), b, schemaTTL); err != nil {
+				slog.WarnContext(ctx, "schema not cached in KV", "workspace_id", workspaceID, "error", err.Error())
+			}
+		}
+	}
+	return sc, false, nil
+}
+
+// schemaFromKV reads the workspace's schema from KV, nil if absent or unreadable.
+func (s *server) schemaFromKV(ctx context.Context, workspaceID string) *schema {
+	if s.cache == nil {
+		return nil
+	}
+	b, err := s.cache.Get(ctx, schemaKey(workspaceID))
 	if err != nil {
-		return nil, "", fmt.Errorf("read state of %s: %w", workspaceID, err)
+		return nil
 	}
-	s.schemas.mu.Lock()
-	cached, ok := s.schemas.byWS[workspaceID]
-	s.schemas.mu.Unlock()
-	if ok && cached.version == version {
-		return cached.objects, shard, nil
+	sc := &schema{}
+	if err := json.Unmarshal(b, sc); err != nil || sc.Shard == "" {
+		return nil
 	}
-	objects, err := s.workspaceObjects(ctx, workspaceID)
+	return sc
+}
+
+// schemaFromControl reads the workspace's version, shard and objects in one control batch.
+func (s *server) schemaFromControl(ctx context.Context, workspaceID string) (*schema, error) {
+	res, err := s.control.Batch(ctx,
+		d1.Stmt{SQL: `SELECT m.version, s.binding FROM workspace_metadata AS m
+JOIN shard_map AS s ON s.workspace_id = m.workspace_id WHERE m.workspace_id = ?`, Args: []any{workspaceID}},
+		d1.Stmt{SQL: `SELECT definition FROM object_metadata WHERE workspace_id = ? ORDER BY name_singular`, Args: []any{workspaceID}},
+	)
+	if err != nil {
+		return nil, fmt.Errorf("read schema of %s: %w", workspaceID, err)
+	}
+	sc := &schema{}
+	if len(res[0].Rows) == 0 {
+		return sc, nil
+	}
+	row := res[0].Rows[0]
+	version, ok1 := row[0].(int64)
+	shard, ok2 := row[1].(string)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("read schema of %s: version %T, shard %T", workspaceID, row[0], row[1])
+	}
+	sc.Version, sc.Shard = version, shard
+	for _, r := range res[1].Rows {
+		def, _ := r[0].(string)
+		var o metadata.Object
+		if err := json.Unmarshal([]byte(def), &o); err != nil {
+			return nil, fmt.Errorf("decode an object of %s: %w", workspaceID, err)
+		}
+		sc.Objects = append(sc.Objects, o)
+	}
+	return sc, nil
+}
+
+// workspaceState answers the workspace's objects and shard binding, from the caches when they
+// have it (unverified: for reads that do not depend on the latest change).
+func (s *server) workspaceState(ctx context.Context, workspaceID string) ([]metadata.Object, string, error) {
+	sc, _, err := s.schemaOf(ctx, workspaceID, false)
 	if err != nil {
 		return nil, "", err
 	}
-	s.schemas.mu.Lock()
-	if s.schemas.byWS == nil || len(s.schemas.byWS) >= maxCachedWorkspaces {
-		s.schemas.byWS = map[string]cachedSchema{}
+	return sc.Objects, sc.Shard, nil
+}
+
+// errStaleSchema reports a cached schema older than the shard's stamp.
+var errStaleSchema = errors.New("records: cached schema is stale")
+
+// stampedShard is the shard as the engine sees it during one call: its first batch also reads
+// the workspace's schema stamp, and fails with errStaleSchema when the stamp is not the version
+// the call's schema has. The first batch of every engine operation reads before it writes.
+type stampedShard struct {
+	db      *d1.DB
+	stamp   d1.Stmt
+	version int64
+	checked bool
+}
+
+// Batch implements engine.Batcher.
+func (b *stampedShard) Batch(ctx context.Context, stmts ...d1.Stmt) ([]d1.Result, error) {
+	if b.checked {
+		return b.db.Batch(ctx, stmts...)
 	}
-	s.schemas.byWS[workspaceID] = cachedSchema{version: version, objects: objects}
-	s.schemas.mu.Unlock()
-	return objects, shard, nil
+	b.checked = true
+	res, err := b.db.Batch(ctx, append([]d1.Stmt{b.stamp}, stmts...)...)
+	if err != nil {
+		return nil, err
+	}
+	if r := res[0]; len(r.Rows) != 1 || len(r.Rows[0]) != 1 || r.Rows[0][0] != b.version {
+		return nil, fmt.Errorf("%w: stamp %v, cached version %d", errStaleSchema, r.Rows, b.version)
+	}
+	return res[1:], nil
+}
+
+var _ engine.Batcher = (*stampedShard)(nil)
+
+// withTarget runs call on the object a record call names, in the workspace the gateway took from
+// a verified token, with the workspace's schema, from a cache when it has it. When the call fails
+// on a cached schema in a way a stale schema could explain (the stamp says so, the object or a
+// field is unknown, a column is missing), it runs once more on the schema read from the control
+// database. A record that does not exist is not such a failure.
+func (s *server) withTarget(ctx context.Context, workspaceID, plural string, call func(t target) error) error {
+	if err := workspaceFor(workspaceID); err != nil {
+		return err
+	}
+	fresh := false
+	for {
+		sc, cached, err := s.schemaOf(ctx, workspaceID, fresh)
+		if err != nil {
+			return err
+		}
+		t, err := s.targetIn(sc, workspaceID, plural)
+		if err == nil {
+			err = call(t)
+		}
+		if err == nil || !cached || isRecordNotFound(err) || ctx.Err() != nil {
+			return err
+		}
+		fresh = true
+	}
+}
+
+// isRecordNotFound reports the engine's "Record not found", which no schema explains.
+func isRecordNotFound(err error) bool {
+	if connect.CodeOf(err) == connect.CodeNotFound {
+		return true
+	}
+	qe := new(engine.QueryError)
+	return errors.As(err, &qe) && qe.Code == engine.CodeRecordNotFound
+}
+
+// targetIn resolves plural in schema sc.
+func (s *server) targetIn(sc *schema, workspaceID, plural string) (target, error) {
+	obj, err := resolveObject(sc.Objects, plural)
+	if err != nil {
+		return target{}, err
+	}
+	shard, ok := s.shards[sc.Shard]
+	if !ok {
+		return target{}, fmt.Errorf("no binding for shard %s of workspace %s", sc.Shard, workspaceID)
+	}
+	stamp, err := ddl.ReadStamp(workspaceID)
+	if err != nil {
+		return target{}, err
+	}
+	return target{obj: obj, objects: sc.Objects, shard: shard, db: &stampedShard{db: shard, stamp: stamp, version: sc.Version}}, nil
 }

@@ -13,6 +13,12 @@ import (
 // Engine runs record queries on a workspace's D1 tables. The zero value is ready to use.
 type Engine struct{}
 
+// Batcher runs statements in one atomic round trip: a *d1.DB, or the records Worker's wrapper of
+// it that also checks the workspace's schema stamp.
+type Batcher interface {
+	Batch(ctx context.Context, stmts ...d1.Stmt) ([]d1.Result, error)
+}
+
 // Page is one page of a find-many query, as Twenty's find-many query runner returns it.
 type Page struct {
 	// Records are the page's records in the query's order, shaped as Twenty's API shows them:
@@ -36,7 +42,7 @@ type Page struct {
 // FindMany runs a find-many query on object obj of the workspace, whose objects are all: the page
 // and the count in one batch, one round trip. Errors for input Twenty rejects are *QueryError
 // (see Compiler.FindMany); others come from D1.
-func (e *Engine) FindMany(ctx context.Context, db *d1.DB, workspaceID string, obj metadata.Object, all []metadata.Object, q *recordquery.Query) (*Page, error) {
+func (e *Engine) FindMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q *recordquery.Query) (*Page, error) {
 	c := Compiler{Objects: all}
 	p, err := c.compile(workspaceID, obj, q)
 	if err != nil {
