@@ -36,10 +36,41 @@ type Actor struct {
 	Source, WorkspaceMemberID, Name string
 }
 
+// validate checks an actor the caller built (from a verified token): a known source and, if any,
+// a UUID member id. An invalid one is the caller's bug, not a *QueryError.
+func (a Actor) validate(op string, obj metadata.Object) error {
+	if !slices.Contains(metadata.ActorSources, a.Source) {
+		return fmt.Errorf("engine: %s %s: invalid actor source %q", op, obj.NamePlural, a.Source)
+	}
+	if a.WorkspaceMemberID != "" && !ids.IsUUID(a.WorkspaceMemberID) {
+		return fmt.Errorf("engine: %s %s: invalid workspace member id %q", op, obj.NamePlural, a.WorkspaceMemberID)
+	}
+	return nil
+}
+
+// CreateOptions are the options of CreateManyWith.
+type CreateOptions struct {
+	// Upsert updates the record an input matches, by id or by a unique field's value, instead of
+	// refusing it (REST ?upsert=true); see CreateManyWith.
+	Upsert bool
+	// Shape is how the answered records are rendered.
+	Shape Shape
+}
+
 // CreateMany inserts records (JSON objects as Twenty's API takes them: composite fields nested,
 // relations by join column companyId) into obj's table in ONE d1 batch (atomic: all or nothing),
 // and answers them as Twenty renders them (same shape as FindMany records, depth 0), in input
-// order.
+// order. It is CreateManyWith without options.
+func (e *Engine) CreateMany(ctx context.Context, db *d1.DB, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, inputs []map[string]any) ([]map[string]any, error) {
+	m, err := e.CreateManyWith(ctx, db, workspaceID, obj, all, actor, inputs, CreateOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return m.Records, nil
+}
+
+// CreateManyWith inserts records as CreateMany does and answers them rendered with opts.Shape,
+// with a Change per record (Before nil for an inserted record) for the record events.
 //
 // Every input is validated against obj's metadata before anything is written; the first input
 // Twenty would reject gives a *QueryError with Twenty's message. A client id is kept (it must be
@@ -50,29 +81,33 @@ type Actor struct {
 // position get Twenty's (RecordPositionService.overridePositionOnRecords): first, below the
 // lowest position of the table and of the batch; "first" and "last" are accepted too.
 //
-// One read precedes the batch: the ids already taken and the table's lowest and highest
-// positions. The batch holds the INSERTs, split so that none binds more than d1.MaxParams
-// values, then a SELECT of the inserted rows.
-func (e *Engine) CreateMany(ctx context.Context, db *d1.DB, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, inputs []map[string]any) ([]map[string]any, error) {
+// With opts.Upsert, an input whose id, or whose value of a unique field, matches a record of the
+// table (soft-deleted ones included) updates that record instead, as Twenty's
+// common-create-many-query-runner does: the fields it gives are set (createdBy excepted), the
+// record is restored, updatedAt and updatedBy are the update's; its Change carries Before and
+// UpdatedFields. An input matching two different records is refused (see upsert.go).
+//
+// One read precedes the batch: the records the inputs may match (the ids already taken, without
+// Upsert) and the table's lowest and highest positions. The batch holds the UPDATEs of matched
+// records and the INSERTs, split so that none binds more than d1.MaxParams values, then a SELECT
+// of the written rows.
+func (e *Engine) CreateManyWith(ctx context.Context, db *d1.DB, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, inputs []map[string]any, opts CreateOptions) (*Mutation, error) {
 	if len(inputs) == 0 {
-		return []map[string]any{}, nil
+		return &Mutation{Records: []map[string]any{}}, nil
 	}
 	table, err := ddl.TableName(workspaceID, obj.NameSingular)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
-	if !slices.Contains(metadata.ActorSources, actor.Source) {
-		return nil, fmt.Errorf("engine: create %s: invalid actor source %q", obj.NamePlural, actor.Source)
+	if err := actor.validate("create", obj); err != nil {
+		return nil, err
 	}
-	if actor.WorkspaceMemberID != "" && !ids.IsUUID(actor.WorkspaceMemberID) {
-		return nil, fmt.Errorf("engine: create %s: invalid workspace member id %q", obj.NamePlural, actor.WorkspaceMemberID)
+	c := Compiler{Objects: all}
+	read, err := c.recordSelect(workspaceID, obj, opts.Shape)
+	if err != nil {
+		return nil, err
 	}
-	wc := &writeContext{
-		obj:   obj,
-		enum:  "workspace_" + strings.ToLower(strings.ReplaceAll(workspaceID, "-", "")),
-		now:   time.Now().UTC(),
-		actor: actor,
-	}
+	wc := newWriteContext(workspaceID, obj, actor)
 	rows := make([]*newRow, len(inputs))
 	seen := make(map[string]bool, len(inputs))
 	recordIDs := make([]string, len(inputs))
@@ -82,23 +117,28 @@ func (e *Engine) CreateMany(ctx context.Context, db *d1.DB, workspaceID string, 
 			return nil, err
 		}
 		id := r.values["id"].(string)
-		if seen[id] {
+		if seen[id] && !opts.Upsert {
 			return nil, msgRecordAlreadyExists()
 		}
 		seen[id] = true
 		rows[i], recordIDs[i] = r, id
 	}
 
-	// The ids taken and the table's positions, read before writing.
+	// The records the inputs may match and the table's positions, read before writing.
 	idList, err := json.Marshal(recordIDs)
 	if err != nil {
 		return nil, fmt.Errorf("engine: create %s: %w", obj.NamePlural, err)
 	}
 	_, hasPosition := obj.Field("position")
-	pre := []d1.Stmt{{
-		SQL:  "SELECT " + quoteIdent("id") + " FROM " + quoteIdent(table) + " WHERE " + quoteIdent("id") + " IN (SELECT value FROM json_each(?))",
-		Args: []any{string(idList)},
-	}}
+	var pre []d1.Stmt
+	if opts.Upsert {
+		pre = append(pre, upsertLookup(read, obj, inputs, rows))
+	} else {
+		pre = append(pre, d1.Stmt{
+			SQL:  "SELECT " + quoteIdent("id") + " FROM " + quoteIdent(table) + " WHERE " + quoteIdent("id") + " IN (SELECT value FROM json_each(?))",
+			Args: []any{string(idList)},
+		})
+	}
 	if hasPosition {
 		pre = append(pre, d1.Stmt{SQL: "SELECT MIN(" + quoteIdent("position") + ") AS " + quoteIdent("lo") + ", MAX(" + quoteIdent("position") + ") AS " + quoteIdent("hi") +
 			" FROM " + quoteIdent(table) + " WHERE " + quoteIdent("deletedAt") + " IS NULL"})
@@ -107,23 +147,41 @@ func (e *Engine) CreateMany(ctx context.Context, db *d1.DB, workspaceID string, 
 	if err != nil {
 		return nil, fmt.Errorf("engine: create %s: %w", obj.NamePlural, err)
 	}
-	if len(res[0].Rows) > 0 {
+	// matched[i] is the record input i updates, nil for an insert.
+	matched := make([]*readRow, len(inputs))
+	if opts.Upsert {
+		if matched, err = matchUpserts(obj, read.read(res[0]), inputs, rows); err != nil {
+			return nil, err
+		}
+	} else if len(res[0].Rows) > 0 {
 		return nil, msgRecordAlreadyExists()
 	}
-	if hasPosition {
+	var inserts []*newRow
+	var stmts []d1.Stmt
+	for i, r := range rows {
+		if matched[i] == nil {
+			inserts = append(inserts, r)
+			continue
+		}
+		recordIDs[i] = matched[i].id
+		u, err := wc.prepareUpdate(inputs[i])
+		if err != nil {
+			return nil, err
+		}
+		sets := append(wc.setClauses(table, u), setClause{sql: quoteIdent("deletedAt") + " = NULL"})
+		stmts = append(stmts, updateStatements(table, sets, quoteIdent("id")+" = ?", []any{matched[i].id})...)
+	}
+	if hasPosition && len(inserts) > 0 {
 		var lo, hi *float64
 		if len(res[1].Rows) == 1 {
 			lo, hi = asFloat(res[1].Rows[0][0]), asFloat(res[1].Rows[0][1])
 		}
-		assignPositions(rows, lo, hi)
+		assignPositions(inserts, lo, hi)
 	}
-
-	stmts := insertStatements(table, obj, rows, wc)
-	stmts = append(stmts, d1.Stmt{
-		SQL: "SELECT " + strings.Join(columnList(obj.Columns()), ", ") + " FROM " + quoteIdent(table) +
-			" WHERE " + quoteIdent("id") + " IN (SELECT value FROM json_each(?))",
-		Args: []any{string(idList)},
-	})
+	if len(inserts) > 0 {
+		stmts = append(stmts, insertStatements(table, obj, inserts, wc)...)
+	}
+	stmts = append(stmts, read.byIDs(recordIDs))
 	res, err = db.Batch(ctx, stmts...)
 	if err != nil {
 		if qe := constraintError(obj, err); qe != nil {
@@ -131,35 +189,42 @@ func (e *Engine) CreateMany(ctx context.Context, db *d1.DB, workspaceID string, 
 		}
 		return nil, fmt.Errorf("engine: create %s: %w", obj.NamePlural, err)
 	}
-	last := res[len(res)-1]
-	index := make(map[string]int, len(last.Columns))
-	for i, name := range last.Columns {
-		index[name] = i
+	byID := map[string]readRow{}
+	for _, r := range read.read(res[len(res)-1]) {
+		byID[r.id] = r
 	}
-	byID := make(map[string]map[string]any, len(last.Rows))
-	for _, row := range last.Rows {
-		rec := renderRecord(obj, obj.Fields, rowColumns(index, row), nil)
-		id, _ := rec["id"].(string)
-		byID[id] = rec
-	}
-	out := make([]map[string]any, len(recordIDs))
+	m := &Mutation{Records: make([]map[string]any, len(recordIDs)), Changes: make([]Change, len(recordIDs))}
 	for i, id := range recordIDs {
-		rec, ok := byID[id]
+		after, ok := byID[id]
 		if !ok {
 			return nil, fmt.Errorf("engine: create %s: record %s not read back", obj.NamePlural, id)
 		}
-		out[i] = rec
+		m.Records[i] = after.shaped
+		m.Changes[i] = Change{ID: id, After: after.full}
+		if before := matched[i]; before != nil {
+			m.Changes[i].Before = before.full
+			m.Changes[i].UpdatedFields = updatedFields(before.full, after.full)
+		}
 	}
-	return out, nil
+	return m, nil
 }
 
-// writeContext is what preparing the rows of one CreateMany call needs.
+// writeContext is what preparing the rows of one write needs.
 type writeContext struct {
 	obj metadata.Object
 	// enum is the PostgreSQL schema Twenty's enum messages name (workspace_<key>).
 	enum  string
 	now   time.Time
 	actor Actor
+}
+
+func newWriteContext(workspaceID string, obj metadata.Object, actor Actor) *writeContext {
+	return &writeContext{
+		obj:   obj,
+		enum:  "workspace_" + strings.ToLower(strings.ReplaceAll(workspaceID, "-", "")),
+		now:   time.Now().UTC(),
+		actor: actor,
+	}
 }
 
 // positionSpec is how a record gets its position.
@@ -183,77 +248,12 @@ func (wc *writeContext) prepare(in map[string]any) (*newRow, error) {
 	obj := wc.obj
 	var createdBy map[string]any
 	for _, key := range slices.Sorted(maps.Keys(in)) {
-		v := normalizeNumber(in[key])
-		f, ok := obj.Field(key)
-		joinColumn := false
-		if !ok {
-			f, ok = joinColumnField(obj, key)
-			joinColumn = ok
+		m, err := wc.setField(r, key, in[key])
+		if err != nil {
+			return nil, err
 		}
-		if !ok {
-			return nil, queryErrorf(CodeInvalidData, "Object %s doesn't have any \"%s\" field.", obj.NameSingular, key)
-		}
-		cols := metadata.Columns(f)
-		if v == nil && !f.IsNullable && f.Type != metadata.TypeRelation && f.Type != metadata.TypeMorphRelation && !hasDefault(cols) {
-			return nil, queryErrorf(CodeInvalidData, "Field %s is not nullable and has no default value.", key)
-		}
-		switch {
-		case f.Type == metadata.TypeTSVector:
-			// Computed by Twenty, no column here.
-		case f.Type.IsRelation():
-			if !f.IsManyToOne() {
-				return nil, queryErrorf(CodeInvalidData, "One-to-many relation %s field does not support write operations.", key)
-			}
-			if !joinColumn {
-				if v != nil {
-					return nil, queryErrorf(CodeInvalidData, "Relation \"%s\" requires connect or disconnect operation", key)
-				}
-				r.values[cols[0].Name] = nil
-				continue
-			}
-			id, err := dataUUID(v, key)
-			if err != nil {
-				return nil, err
-			}
-			r.values[cols[0].Name] = id
-		case f.Type == metadata.TypePosition:
-			switch v := v.(type) {
-			case float64:
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return nil, msgDataNumber(v, key)
-				}
-				r.values[cols[0].Name], r.position = v, positionGiven
-			case string:
-				switch v {
-				case "first":
-					r.position = positionFirst
-				case "last":
-					r.position = positionLast
-				default:
-					return nil, queryErrorf(CodeInvalidData, "Invalid position value %s for field \"%s\"", jsInspect(v), key)
-				}
-			case nil:
-			default:
-				return nil, queryErrorf(CodeInvalidData, "Invalid position value %s for field \"%s\"", jsInspect(v), key)
-			}
-		case f.Type.IsComposite():
-			m, ok := v.(map[string]any)
-			if v != nil && !ok {
-				return nil, queryErrorf(CodeInvalidData, "Invalid value %s for %s field \"%s\"", jsInspect(v), strings.ToLower(string(f.Type)), key)
-			}
-			if f.Type == metadata.TypeActor && key == "createdBy" {
-				createdBy = m // validated with the actor's values, below
-				continue
-			}
-			if err := wc.composite(f, cols, m, r.values); err != nil {
-				return nil, err
-			}
-		default:
-			sv, err := wc.simple(f, cols[0], v, key)
-			if err != nil {
-				return nil, err
-			}
-			r.values[cols[0].Name] = sv
+		if key == "createdBy" {
+			createdBy = m // validated with the actor's values, below
 		}
 	}
 	if _, ok := r.values["id"]; !ok {
@@ -268,18 +268,12 @@ func (wc *writeContext) prepare(in map[string]any) (*newRow, error) {
 		}
 	}
 	// Twenty's createdBy: the actor's, unless the client gives a source.
-	injected := map[string]any{"source": wc.actor.Source, "name": wc.actor.Name, "context": map[string]any{}}
-	if wc.actor.WorkspaceMemberID != "" {
-		injected["workspaceMemberId"] = strings.ToLower(wc.actor.WorkspaceMemberID)
-	} else {
-		injected["workspaceMemberId"] = nil
-	}
 	for _, name := range []string{"createdBy", "updatedBy"} {
 		f, ok := obj.Field(name)
 		if !ok || f.Type != metadata.TypeActor {
 			continue
 		}
-		actor := maps.Clone(injected)
+		actor := wc.actorValue()
 		if name == "createdBy" && createdBy != nil && createdBy["source"] != nil {
 			maps.Copy(actor, createdBy)
 		}
@@ -288,6 +282,94 @@ func (wc *writeContext) prepare(in map[string]any) (*newRow, error) {
 		}
 	}
 	return r, nil
+}
+
+// actorValue is the actor as an ACTOR field's value (createdBy, updatedBy).
+func (wc *writeContext) actorValue() map[string]any {
+	actor := map[string]any{"source": wc.actor.Source, "name": wc.actor.Name, "context": map[string]any{}, "workspaceMemberId": nil}
+	if wc.actor.WorkspaceMemberID != "" {
+		actor["workspaceMemberId"] = strings.ToLower(wc.actor.WorkspaceMemberID)
+	}
+	return actor
+}
+
+// setField validates the value v the client gives field key (a field name, or a relation's join
+// column) and puts its column values into r, or r's position spec for "first" and "last". The
+// createdBy actor is not set but returned, for the caller to merge with its own.
+func (wc *writeContext) setField(r *newRow, key string, v any) (createdBy map[string]any, err error) {
+	obj := wc.obj
+	v = normalizeNumber(v)
+	f, ok := obj.Field(key)
+	joinColumn := false
+	if !ok {
+		f, ok = joinColumnField(obj, key)
+		joinColumn = ok
+	}
+	if !ok {
+		return nil, queryErrorf(CodeInvalidData, "Object %s doesn't have any \"%s\" field.", obj.NameSingular, key)
+	}
+	cols := metadata.Columns(f)
+	if v == nil && !f.IsNullable && f.Type != metadata.TypeRelation && f.Type != metadata.TypeMorphRelation && !hasDefault(cols) {
+		return nil, queryErrorf(CodeInvalidData, "Field %s is not nullable and has no default value.", key)
+	}
+	switch {
+	case f.Type == metadata.TypeTSVector:
+		// Computed by Twenty, no column here.
+	case f.Type.IsRelation():
+		if !f.IsManyToOne() {
+			return nil, queryErrorf(CodeInvalidData, "One-to-many relation %s field does not support write operations.", key)
+		}
+		if !joinColumn {
+			if v != nil {
+				return nil, queryErrorf(CodeInvalidData, "Relation \"%s\" requires connect or disconnect operation", key)
+			}
+			r.values[cols[0].Name] = nil
+			return nil, nil
+		}
+		id, err := dataUUID(v, key)
+		if err != nil {
+			return nil, err
+		}
+		r.values[cols[0].Name] = id
+	case f.Type == metadata.TypePosition:
+		switch v := v.(type) {
+		case float64:
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, msgDataNumber(v, key)
+			}
+			r.values[cols[0].Name], r.position = v, positionGiven
+		case string:
+			switch v {
+			case "first":
+				r.position = positionFirst
+			case "last":
+				r.position = positionLast
+			default:
+				return nil, queryErrorf(CodeInvalidData, "Invalid position value %s for field \"%s\"", jsInspect(v), key)
+			}
+		case nil:
+		default:
+			return nil, queryErrorf(CodeInvalidData, "Invalid position value %s for field \"%s\"", jsInspect(v), key)
+		}
+	case f.Type.IsComposite():
+		m, ok := v.(map[string]any)
+		if v != nil && !ok {
+			return nil, queryErrorf(CodeInvalidData, "Invalid value %s for %s field \"%s\"", jsInspect(v), strings.ToLower(string(f.Type)), key)
+		}
+		if f.Type == metadata.TypeActor && key == "createdBy" {
+			return m, nil
+		}
+		if err := wc.composite(f, cols, m, r.values); err != nil {
+			return nil, err
+		}
+	default:
+		sv, err := wc.simple(f, cols[0], v, key)
+		if err != nil {
+			return nil, err
+		}
+		r.values[cols[0].Name] = sv
+	}
+	return nil, nil
 }
 
 // hasDefault reports whether the columns of a field have a default.
