@@ -61,7 +61,7 @@ type CreateOptions struct {
 // relations by join column companyId) into obj's table in ONE d1 batch (atomic: all or nothing),
 // and answers them as Twenty renders them (same shape as FindMany records, depth 0), in input
 // order. It is CreateManyWith without options.
-func (e *Engine) CreateMany(ctx context.Context, db *d1.DB, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, inputs []map[string]any) ([]map[string]any, error) {
+func (e *Engine) CreateMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, inputs []map[string]any) ([]map[string]any, error) {
 	m, err := e.CreateManyWith(ctx, db, workspaceID, obj, all, actor, inputs, CreateOptions{})
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func (e *Engine) CreateMany(ctx context.Context, db *d1.DB, workspaceID string, 
 // Upsert) and the table's lowest and highest positions. The batch holds the UPDATEs of matched
 // records and the INSERTs, split so that none binds more than d1.MaxParams values, then a SELECT
 // of the written rows.
-func (e *Engine) CreateManyWith(ctx context.Context, db *d1.DB, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, inputs []map[string]any, opts CreateOptions) (*Mutation, error) {
+func (e *Engine) CreateManyWith(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, inputs []map[string]any, opts CreateOptions) (*Mutation, error) {
 	if len(inputs) == 0 {
 		return &Mutation{Records: []map[string]any{}}, nil
 	}

@@ -236,7 +236,7 @@ type mutation struct {
 // MaxMutationRecords, with their depth 1 relations when shape asks), then ONE atomic batch of the
 // writes and of the read of the records after them. A selection by id that finds nothing is
 // CodeRecordNotFound; a filter that selects nothing answers no records and writes nothing.
-func (e *Engine) run(ctx context.Context, db *d1.DB, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape, m mutation) (*Mutation, error) {
+func (e *Engine) run(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape, m mutation) (*Mutation, error) {
 	c := Compiler{Objects: all}
 	read, err := c.recordSelect(workspaceID, obj, shape)
 	if err != nil {
