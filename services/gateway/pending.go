@@ -12,4 +12,3 @@ func (g *gateway) restDuplicates(w http.ResponseWriter, r *http.Request) { notFo
 func (g *gateway) restGroupBy(w http.ResponseWriter, r *http.Request)    { notFound(w, r) }
 func (g *gateway) restMerge(w http.ResponseWriter, r *http.Request)      { notFound(w, r) }
 func (g *gateway) restMetadata(w http.ResponseWriter, r *http.Request)   { notFound(w, r) }
-func (g *gateway) openAPI(w http.ResponseWriter, r *http.Request)        { notFound(w, r) }

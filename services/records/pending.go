@@ -43,7 +43,3 @@ func (s *server) GroupBy(context.Context, *recordsv1.GroupByRequest) (*recordsv1
 func (s *server) Metadata(context.Context, *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
 	return nil, errPending
 }
-
-func (s *server) OpenAPI(context.Context, *recordsv1.OpenAPIRequest) (*recordsv1.OpenAPIResponse, error) {
-	return nil, errPending
-}
