@@ -8,6 +8,7 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 )
 
@@ -15,7 +16,9 @@ import (
 const maxCreate = 200
 
 // CreateMany implements recordsv1connect.RecordsServiceHandler: the records are validated against
-// the object's metadata and inserted in one atomic batch on the workspace's shard.
+// the object's metadata and inserted in one atomic batch on the workspace's shard (with upsert, an
+// input matching a record by id or unique field updates it), answered with the request's shape.
+// Their "created" ("upserted") events go on the jobs queue.
 func (s *server) CreateMany(ctx context.Context, req *recordsv1.CreateManyRequest) (*recordsv1.CreateManyResponse, error) {
 	var inputs []map[string]any
 	if err := json.Unmarshal(req.GetRecordsJson(), &inputs); err != nil {
@@ -24,24 +27,30 @@ func (s *server) CreateMany(ctx context.Context, req *recordsv1.CreateManyReques
 	if len(inputs) > maxCreate {
 		return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("cannot create more than %d records at once", maxCreate))
 	}
-	t, err := s.targetOf(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural())
+	shape, err := shapeOf(req.GetShape())
 	if err != nil {
 		return nil, err
 	}
-	actor := engine.Actor{Source: req.GetActor().GetSource(), WorkspaceMemberID: req.GetActor().GetWorkspaceMemberId(), Name: req.GetActor().GetName()}
-	created, err := s.engine.CreateMany(ctx, t.shard, req.GetWorkspaceId(), t.obj, t.objects, actor, inputs)
+	opts := engine.CreateOptions{Upsert: req.GetUpsert(), Shape: shape}
+	var m *engine.Mutation
+	var obj metadata.Object
+	err = s.withTarget(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), func(t target) error {
+		var err error
+		obj = t.obj
+		m, err = s.engine.CreateManyWith(ctx, t.db, req.GetWorkspaceId(), t.obj, t.objects, actorOf(req.GetActor()), inputs, opts)
+		return err
+	})
 	if err != nil {
 		return nil, engineError(err)
 	}
-	changes := make([]engine.Change, len(created))
-	for i, rec := range created {
-		id, _ := rec["id"].(string)
-		changes[i] = engine.Change{ID: id, After: rec}
+	action := actionCreated
+	if opts.Upsert {
+		action = actionUpserted
 	}
-	s.emit(ctx, req.GetWorkspaceId(), t.obj, actionCreated, req.GetActor(), changes)
-	records, err := json.Marshal(created)
+	s.emit(ctx, req.GetWorkspaceId(), obj, action, req.GetActor(), m.Changes)
+	records, err := json.Marshal(m.Records)
 	if err != nil {
 		return nil, fmt.Errorf("encode records: %w", err)
 	}
-	return &recordsv1.CreateManyResponse{RecordsJson: records, ObjectNameSingular: t.obj.NameSingular, ObjectNamePlural: t.obj.NamePlural}, nil
+	return &recordsv1.CreateManyResponse{RecordsJson: records, ObjectNameSingular: obj.NameSingular, ObjectNamePlural: obj.NamePlural}, nil
 }

@@ -64,10 +64,15 @@ func (s *server) targetOf(ctx context.Context, ws, plural string) (target, error
 }
 
 // engineError turns a query the engine rejected into an InvalidArgument with Twenty's message and
-// code (REST answers it as a 400); other errors stay as they are.
+// code (REST answers it as a 400), NotFound for "Record not found" (a 404); other errors stay as
+// they are.
 func engineError(err error) error {
 	if qe := new(engine.QueryError); errors.As(err, &qe) {
-		ce := connect.NewError(connect.CodeInvalidArgument, errors.New(qe.Message))
+		code := connect.CodeInvalidArgument
+		if qe.Code == engine.CodeRecordNotFound {
+			code = connect.CodeNotFound
+		}
+		ce := connect.NewError(code, errors.New(qe.Message))
 		ce.Meta().Set("Twenty-Code", string(qe.Code))
 		return ce
 	}

@@ -12,22 +12,6 @@ import (
 
 var errPending = connect.NewError(connect.CodeUnimplemented, errors.New("not built yet"))
 
-func (s *server) FindOne(context.Context, *recordsv1.FindOneRequest) (*recordsv1.FindOneResponse, error) {
-	return nil, errPending
-}
-
-func (s *server) UpdateMany(context.Context, *recordsv1.UpdateManyRequest) (*recordsv1.MutationResponse, error) {
-	return nil, errPending
-}
-
-func (s *server) DeleteMany(context.Context, *recordsv1.DeleteManyRequest) (*recordsv1.MutationResponse, error) {
-	return nil, errPending
-}
-
-func (s *server) RestoreMany(context.Context, *recordsv1.RestoreManyRequest) (*recordsv1.MutationResponse, error) {
-	return nil, errPending
-}
-
 func (s *server) MergeMany(context.Context, *recordsv1.MergeManyRequest) (*recordsv1.MergeManyResponse, error) {
 	return nil, errPending
 }
