@@ -23,7 +23,3 @@ func (s *server) FindDuplicates(context.Context, *recordsv1.FindDuplicatesReques
 func (s *server) GroupBy(context.Context, *recordsv1.GroupByRequest) (*recordsv1.GroupByResponse, error) {
 	return nil, errPending
 }
-
-func (s *server) Metadata(context.Context, *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
-	return nil, errPending
-}

@@ -1,0 +1,304 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/twentyworkers/twenty/services/records/internal/ddl"
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/shared/d1"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/ids"
+)
+
+// This file holds the metadata operations on objects. Messages are Twenty's, from
+// object-metadata/controllers/object-metadata-rest-api.controller.ts (not found),
+// flat-object-metadata/validators (names, labels, "Object already exists") and
+// object-metadata/hooks/before-delete-one-object.hook.ts (deletion).
+
+// objectDTO renders object i of st, with its fields when withFields is set.
+func (st *metaState) objectDTO(o storedObject, withFields bool) metadata.ObjectDTO {
+	return metadata.NewObjectDTO(o.Object, o.info(), st.schema(), withFields)
+}
+
+// findObject returns the index of the object the path's id names, or Twenty's 400 or 404.
+func (st *metaState) findObject(id string) (int, error) {
+	id, err := metadataID(id)
+	if err != nil {
+		return -1, err
+	}
+	i := st.object(id)
+	if i < 0 {
+		return -1, notFound("Object metadata with id %s not found", id)
+	}
+	return i, nil
+}
+
+// listObjects answers a page of the workspace's objects, each with its fields.
+func listObjects(_ context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
+	p, err := metadataPage(req)
+	if err != nil {
+		return nil, err
+	}
+	page, info := pageByID(st.objects, func(o storedObject) string { return o.ID }, p)
+	out := make([]metadata.ObjectDTO, len(page))
+	for i, o := range page {
+		out[i] = st.objectDTO(o, true)
+	}
+	res, err := result(out)
+	if err != nil {
+		return nil, err
+	}
+	res.TotalCount, res.PageInfo = int32(len(st.objects)), info
+	return res, nil
+}
+
+// getObject answers one object with its fields.
+func getObject(_ context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
+	i, err := st.findObject(req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	return result(st.objectDTO(st.objects[i], true))
+}
+
+// nameTaken reports whether an object other than except uses one of the names, singular or
+// plural. Twenty compares them exactly (doesOtherObjectWithSameNameExists); SQLite table names
+// ignore case, so this does too.
+func (st *metaState) nameTaken(except string, names ...string) bool {
+	for _, o := range st.objects {
+		if o.ID == except {
+			continue
+		}
+		for _, n := range names {
+			if strings.EqualFold(n, o.NameSingular) || strings.EqualFold(n, o.NamePlural) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// createObject creates a custom object with Twenty's default fields, and the fields linking
+// timelineActivity, favorite, attachment, noteTarget and taskTarget to it: its table and the link
+// columns in one shard batch, then its metadata and the linked objects' in one control batch.
+func (s *server) createObject(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
+	in, err := metadata.ParseCreateObjectInput(req.GetInputJson())
+	if err != nil {
+		return nil, err
+	}
+	if st.nameTaken("", in.NameSingular, in.NamePlural) {
+		return nil, badRequest("Object already exists")
+	}
+	now := nowStamp()
+	o := storedObject{Object: metadata.CustomObject(in.NameSingular, in.NamePlural, in.LabelSingular, in.LabelPlural), createdAt: now, updatedAt: now}
+	o.ID, o.Description = ids.NewUUID(), in.Description
+	if in.Icon != "" {
+		o.Icon = in.Icon
+	}
+	for i := range o.Fields {
+		o.Fields[i].ID, o.Fields[i].ObjectMetadataID = ids.NewUUID(), o.ID
+	}
+	if name, ok := o.Field("name"); ok {
+		o.LabelIdentifierFieldMetadataID = name.ID
+	}
+	o.API = &metadata.ObjectInfo{IsLabelSyncedWithName: in.IsLabelSyncedWithName, Shortcut: in.Shortcut}
+
+	after := make([]storedObject, len(st.objects))
+	for i, p := range st.objects {
+		after[i] = p.clone()
+	}
+	type added struct {
+		before metadata.Object
+		field  metadata.Field
+	}
+	var links []added
+	var put []storedObject
+	for _, l := range metadata.CustomObjectLinks(o.Object) {
+		j := slices.IndexFunc(after, func(p storedObject) bool { return p.NameSingular == l.Object })
+		if j < 0 {
+			return nil, fmt.Errorf("workspace %s has no %s object to link %s to", st.workspaceID, l.Object, o.NameSingular)
+		}
+		f := l.Field
+		f.ID, f.ObjectMetadataID = ids.NewUUID(), after[j].ID
+		links = append(links, added{before: after[j].Object, field: f})
+		after[j].Fields = append(after[j].Fields, f)
+		after[j].setFieldInfo(f.ID, false, now, true)
+		put = append(put, after[j])
+	}
+	all := append(objectsOf(after), o.Object)
+	if err := metadata.ValidateSchema(all); err != nil {
+		return nil, err
+	}
+
+	stmts, err := ddl.CreateObject(st.workspaceID, o.Object, all)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		s, err := ddl.AddField(st.workspaceID, l.before, l.field)
+		if err != nil {
+			return nil, err
+		}
+		stmts = append(stmts, s...)
+	}
+	undo, err := ddl.DropObject(st.workspaceID, o.Object, all)
+	if err != nil {
+		return nil, err
+	}
+	table, err := ddl.TableName(st.workspaceID, o.NameSingular)
+	if err != nil {
+		return nil, err
+	}
+	if _, exists, err := tableColumns(ctx, st.shard, table); err != nil {
+		return nil, err
+	} else if exists {
+		// Left by a create whose metadata failed and whose undo failed too: drop it first.
+		stmts = append(slices.Clone(undo), stmts...)
+	}
+	if err := s.apply(ctx, st, stmts, undo, change{put: append([]storedObject{o}, put...), touched: []string{o.ID}}); err != nil {
+		return nil, err
+	}
+	st.objects = append(after, o)
+	return result(st.objectDTO(o, true))
+}
+
+// objectsOf returns the objects of stored ones.
+func objectsOf(stored []storedObject) []metadata.Object {
+	out := make([]metadata.Object, len(stored))
+	for i, o := range stored {
+		out[i] = o.Object
+	}
+	return out
+}
+
+// updateObject changes an object's labels, description, icon, shortcut, whether it is active or
+// its names follow its labels, and its label and image identifier fields. Its names cannot change:
+// that would rename its table, its indexes and the link fields of five other objects; Twenty
+// renames them, this answers 400.
+func (s *server) updateObject(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
+	i, err := st.findObject(req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	in, err := metadata.ParseUpdateObjectInput(req.GetInputJson())
+	if err != nil {
+		return nil, err
+	}
+	o := st.objects[i].clone()
+	if in.NameSingular != nil && *in.NameSingular != o.NameSingular || in.NamePlural != nil && *in.NamePlural != o.NamePlural {
+		return nil, badRequest("Renaming an object is not supported: nameSingular and namePlural cannot change")
+	}
+	for _, m := range []struct {
+		from *string
+		to   *string
+	}{
+		{in.LabelSingular, &o.LabelSingular}, {in.LabelPlural, &o.LabelPlural},
+		{in.Description, &o.Description}, {in.Icon, &o.Icon}, {in.Shortcut, &o.API.Shortcut},
+	} {
+		if m.from != nil {
+			*m.to = *m.from
+		}
+	}
+	if in.IsActive != nil {
+		o.IsActive = *in.IsActive
+	}
+	if in.IsLabelSyncedWithName != nil {
+		o.API.IsLabelSyncedWithName = *in.IsLabelSyncedWithName
+	}
+	for _, m := range []struct {
+		key string
+		id  *string
+		to  *string
+	}{
+		{"labelIdentifierFieldMetadataId", in.LabelIdentifierFieldMetadataID, &o.LabelIdentifierFieldMetadataID},
+		{"imageIdentifierFieldMetadataId", in.ImageIdentifierFieldMetadataID, &o.ImageIdentifierFieldMetadataID},
+	} {
+		if m.id == nil {
+			continue
+		}
+		if !slices.ContainsFunc(o.Fields, func(f metadata.Field) bool { return f.ID == *m.id }) {
+			return nil, badRequest("%s must be the id of one of the object's fields", m.key)
+		}
+		*m.to = *m.id
+	}
+	// Names are not recomputed from new labels (see above), so they are not checked against them.
+	if err := metadata.CheckObjectNamesAndLabels(o.NameSingular, o.NamePlural, o.LabelSingular, o.LabelPlural, false); err != nil {
+		return nil, err
+	}
+	if err := s.apply(ctx, st, nil, nil, change{put: []storedObject{o}, touched: []string{o.ID}}); err != nil {
+		return nil, err
+	}
+	o.updatedAt = nowStamp()
+	st.objects[i] = o
+	return result(st.objectDTO(o, true))
+}
+
+// deleteObject deletes a deactivated custom object: its table, the join columns of the other
+// objects' relations to it, and their fields. The DDL runs first; if the metadata cannot be
+// written, the table and columns are re-created empty.
+func (s *server) deleteObject(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
+	i, err := st.findObject(req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	o := st.objects[i]
+	switch {
+	case !o.IsCustom:
+		return nil, badRequest("Standard Objects can't be deleted")
+	case o.IsActive:
+		return nil, badRequest("Active objects can't be deleted")
+	}
+	before := st.schema()
+	var put []storedObject
+	var relink []d1.Stmt // re-creates the other objects' join columns to o
+	for _, p := range st.objects {
+		if p.ID == o.ID {
+			continue
+		}
+		q := p.clone()
+		q.Fields = slices.DeleteFunc(q.Fields, func(f metadata.Field) bool {
+			return f.Type.IsRelation() && f.Relation != nil && f.Relation.TargetObjectNameSingular == o.NameSingular
+		})
+		if len(q.Fields) == len(p.Fields) {
+			continue
+		}
+		for _, f := range p.Fields {
+			if f.IsManyToOne() && f.Relation.TargetObjectNameSingular == o.NameSingular {
+				s, err := ddl.AddField(st.workspaceID, q.Object, f)
+				if err != nil {
+					return nil, err
+				}
+				relink = append(relink, s...)
+			}
+		}
+		for id := range q.API.Fields {
+			if !slices.ContainsFunc(q.Fields, func(f metadata.Field) bool { return f.ID == id }) {
+				delete(q.API.Fields, id)
+			}
+		}
+		put = append(put, q)
+	}
+	table, err := ddl.TableName(st.workspaceID, o.NameSingular)
+	if err != nil {
+		return nil, err
+	}
+	var stmts, undo []d1.Stmt
+	if _, exists, err := tableColumns(ctx, st.shard, table); err != nil {
+		return nil, err
+	} else if exists { // else a delete whose metadata failed dropped it (and the join columns) already
+		if stmts, err = ddl.DropObject(st.workspaceID, o.Object, before); err != nil {
+			return nil, err
+		}
+		if undo, err = ddl.CreateObject(st.workspaceID, o.Object, before); err != nil {
+			return nil, err
+		}
+		undo = append(undo, relink...)
+	}
+	if err := s.apply(ctx, st, stmts, undo, change{put: put, deleted: []string{o.ID}}); err != nil {
+		return nil, err
+	}
+	return result(st.objectDTO(o, false))
+}
