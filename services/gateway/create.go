@@ -30,7 +30,8 @@ func capitalized(s string) string {
 }
 
 // restCreate serves POST /rest/{plural} (one record, an object body) and POST /rest/batch/{plural}
-// (several, an array body): 201 {"data":{"createPerson":{…}}} or {"data":{"createPeople":[…]}}.
+// (several, an array body): 201 {"data":{"createPerson":{…}}} or {"data":{"createPeople":[…]}},
+// with depth and fields; upsert=true updates the records the inputs match.
 func (g *gateway) restCreate(many bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxRecordBody+1))
@@ -52,10 +53,16 @@ func (g *gateway) restCreate(many bool) http.HandlerFunc {
 			writeError(w, http.StatusBadRequest, "", "Request body must be "+want)
 			return
 		}
+		query := r.URL.Query()
+		shape, ok := restShape(w, query)
+		if !ok {
+			return
+		}
 		c := principalFrom(r.Context())
 		res, err := g.records.CreateMany(r.Context(), &recordsv1.CreateManyRequest{
 			WorkspaceId: c.WorkspaceID, ObjectNamePlural: r.PathValue("plural"),
 			RecordsJson: []byte(records), Actor: actorOf(c),
+			Upsert: query.Get("upsert") == "true", Shape: shape,
 		})
 		if err != nil {
 			writeConnectError(w, err)

@@ -4,10 +4,6 @@ import "net/http"
 
 // Routes being built: each moves to its own file when it is.
 
-func (g *gateway) restFindOne(w http.ResponseWriter, r *http.Request)    { notFound(w, r) }
-func (g *gateway) restUpdate(w http.ResponseWriter, r *http.Request)     { notFound(w, r) }
-func (g *gateway) restDelete(w http.ResponseWriter, r *http.Request)     { notFound(w, r) }
-func (g *gateway) restRestore(w http.ResponseWriter, r *http.Request)    { notFound(w, r) }
 func (g *gateway) restDuplicates(w http.ResponseWriter, r *http.Request) { notFound(w, r) }
 func (g *gateway) restGroupBy(w http.ResponseWriter, r *http.Request)    { notFound(w, r) }
 func (g *gateway) restMerge(w http.ResponseWriter, r *http.Request)      { notFound(w, r) }
