@@ -7,4 +7,3 @@ import "net/http"
 func (g *gateway) restDuplicates(w http.ResponseWriter, r *http.Request) { notFound(w, r) }
 func (g *gateway) restGroupBy(w http.ResponseWriter, r *http.Request)    { notFound(w, r) }
 func (g *gateway) restMerge(w http.ResponseWriter, r *http.Request)      { notFound(w, r) }
-func (g *gateway) restMetadata(w http.ResponseWriter, r *http.Request)   { notFound(w, r) }

@@ -29,7 +29,10 @@ func (g *gateway) restRoutes(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case len(parts) == 0 || parts[0] == "":
-	case parts[0] == "metadata" && (len(parts) == 2 || len(parts) == 3):
+	case parts[0] == "metadata" && len(parts) == 2:
+		route(g.restMetadata, "", "kind")
+		return
+	case parts[0] == "metadata" && len(parts) == 3:
 		route(g.restMetadata, "", "kind", "id")
 		return
 	case parts[0] == "batch" && len(parts) == 2 && method == http.MethodPost:

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/google/go-cmp/cmp"
+	"github.com/twentyworkers/twenty/shared/authtoken"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
+	"github.com/twentyworkers/twenty/shared/rpc"
+)
+
+// fakeMetadata is a records Worker answering the Metadata RPC and remembering the last request.
+type fakeMetadata struct {
+	recordsv1connect.UnimplementedRecordsServiceHandler
+	mu   sync.Mutex
+	last metadataCall
+}
+
+// metadataCall is what the gateway asked of the records Worker.
+type metadataCall struct {
+	Workspace, Kind, Operation, ID, Input string
+	Limit                                 int32
+	After, Before                         string
+}
+
+const unknownID = "00000000-0000-4000-8000-000000000000"
+
+func (f *fakeMetadata) Metadata(_ context.Context, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
+	f.mu.Lock()
+	f.last = metadataCall{req.GetWorkspaceId(), req.GetKind(), req.GetOperation(), req.GetId(), string(req.GetInputJson()), req.GetLimit(), req.GetStartingAfter(), req.GetEndingBefore()}
+	f.mu.Unlock()
+	switch {
+	case req.GetId() == unknownID:
+		return nil, connect.NewError(connect.CodeNotFound, errors.New("Object metadata with id "+unknownID+" not found"))
+	case req.GetOperation() == "find_many" && req.GetStartingAfter() == "empty":
+		return &recordsv1.MetadataResponse{ResultJson: []byte(`[]`), PageInfo: &recordsv1.PageInfo{}}, nil
+	case req.GetOperation() == "find_many":
+		return &recordsv1.MetadataResponse{ResultJson: []byte(`[{"id":"o1","fields":[]}]`), TotalCount: 3,
+			PageInfo: &recordsv1.PageInfo{HasNextPage: true, StartCursor: "o1", EndCursor: "o1"}}, nil
+	case req.GetOperation() == "create_one" || req.GetOperation() == "update_one":
+		return &recordsv1.MetadataResponse{ResultJson: req.GetInputJson()}, nil
+	default:
+		return &recordsv1.MetadataResponse{ResultJson: []byte(`{"id":"` + req.GetId() + `"}`)}, nil
+	}
+}
+
+func TestRESTMetadata(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	fake := &fakeMetadata{}
+	mux := http.NewServeMux()
+	mux.Handle(recordsv1connect.NewRecordsServiceHandler(fake, rpc.HandlerOptions()...))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	s.gw.records = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	token := "Bearer " + sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
+	const id = "11111111-1111-4111-8111-111111111111"
+	tests := []struct {
+		name, method, path, body string
+		status                   int
+		want                     string
+		call                     metadataCall
+	}{
+		{"list objects", "GET", "/rest/metadata/objects?limit=1&starting_after=" + id, "", 200,
+			`{"data":{"objects":[{"id":"o1","fields":[]}]},"pageInfo":{"hasNextPage":true,"hasPreviousPage":false,"startCursor":"o1","endCursor":"o1"},"totalCount":3}`,
+			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "find_many", Limit: 1, After: id}},
+		{"an empty page", "GET", "/rest/metadata/fields?starting_after=empty", "", 200,
+			`{"data":{"fields":[]},"pageInfo":{"hasNextPage":false,"hasPreviousPage":false,"startCursor":null,"endCursor":null},"totalCount":0}`,
+			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "find_many", After: "empty"}},
+		{"a limit past the largest page", "GET", "/rest/metadata/fields?limit=5000&ending_before=" + id, "", 200, "",
+			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "find_many", Limit: 1000, Before: id}},
+		{"one object", "GET", "/rest/metadata/objects/" + id, "", 200, `{"data":{"object":{"id":"` + id + `"}}}`,
+			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "find_one", ID: id}},
+		{"one field", "GET", "/rest/metadata/fields/" + id, "", 200, `{"data":{"field":{"id":"` + id + `"}}}`,
+			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "find_one", ID: id}},
+		{"create an object", "POST", "/rest/metadata/objects", `{"nameSingular":"pet"}`, 201, `{"data":{"createOneObject":{"nameSingular":"pet"}}}`,
+			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "create_one", Input: `{"nameSingular":"pet"}`}},
+		{"create a field", "POST", "/rest/metadata/fields", `{"name":"x"}`, 201, `{"data":{"createOneField":{"name":"x"}}}`,
+			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "create_one", Input: `{"name":"x"}`}},
+		{"update an object", "PATCH", "/rest/metadata/objects/" + id, `{"labelSingular":"L"}`, 200, `{"data":{"updateOneObject":{"labelSingular":"L"}}}`,
+			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "update_one", ID: id, Input: `{"labelSingular":"L"}`}},
+		{"PUT updates a field", "PUT", "/rest/metadata/fields/" + id, `{"label":"L"}`, 200, `{"data":{"updateOneField":{"label":"L"}}}`,
+			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "update_one", ID: id, Input: `{"label":"L"}`}},
+		{"delete an object", "DELETE", "/rest/metadata/objects/" + id, "", 200, `{"data":{"deleteOneObject":{"id":"` + id + `"}}}`,
+			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "delete_one", ID: id}},
+		{"delete a field", "DELETE", "/rest/metadata/fields/" + id, "", 200, `{"data":{"deleteOneField":{"id":"` + id + `"}}}`,
+			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "delete_one", ID: id}},
+		{"unknown id", "GET", "/rest/metadata/objects/" + unknownID, "", 404,
+			`{"statusCode":404,"error":"NotFoundException","messages":["Object metadata with id ` + unknownID + ` not found"]}`,
+			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "find_one", ID: unknownID}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := s.do(t, tt.method, tt.path, tt.body, "Authorization", token, "Content-Type", "application/json")
+			if rec.Code != tt.status {
+				t.Errorf("%s %s = %d %s, want %d", tt.method, tt.path, rec.Code, rec.Body, tt.status)
+			}
+			if diff := cmp.Diff(tt.want+"\n", rec.Body.String()); tt.want != "" && diff != "" {
+				t.Errorf("%s %s body (-want +got):\n%s", tt.method, tt.path, diff)
+			}
+			fake.mu.Lock()
+			defer fake.mu.Unlock()
+			if diff := cmp.Diff(tt.call, fake.last); diff != "" {
+				t.Errorf("%s %s asked records (-want +got):\n%s", tt.method, tt.path, diff)
+			}
+		})
+	}
+
+	fake.last = metadataCall{}
+	refused := []struct {
+		name, method, path, body string
+		want                     envelope
+	}{
+		{"a bad limit", "GET", "/rest/metadata/objects?limit=x", "", envelope{400, "BadRequestException", []string{"limit 'x' is invalid. Should be an integer"}}},
+		{"a fractional limit", "GET", "/rest/metadata/objects?limit=1.5", "", envelope{400, "BadRequestException", []string{"limit '1.5' is invalid. Should be an integer"}}},
+		{"a negative limit", "GET", "/rest/metadata/objects?limit=-1", "", envelope{400, "BadRequestException", []string{"limit '-1' is invalid. Should be an integer"}}},
+		{"an array body", "POST", "/rest/metadata/objects", `[{}]`, envelope{400, "BadRequestException", []string{"Request body must be an object"}}},
+		{"a broken body", "PATCH", "/rest/metadata/fields/" + id, `{"label":`, envelope{400, "BadRequestException", []string{"Request body must be an object"}}},
+		{"an unknown collection", "GET", "/rest/metadata/rockets", "", envelope{404, "NotFoundException", []string{"Cannot GET /rest/metadata/rockets"}}},
+		{"POST with an id", "POST", "/rest/metadata/objects/" + id, `{}`, envelope{404, "NotFoundException", []string{"Cannot POST /rest/metadata/objects/" + id}}},
+		{"DELETE without an id", "DELETE", "/rest/metadata/fields", "", envelope{404, "NotFoundException", []string{"Cannot DELETE /rest/metadata/fields"}}},
+	}
+	for _, tt := range refused {
+		rec := s.do(t, tt.method, tt.path, tt.body, "Authorization", token)
+		if diff := cmp.Diff(tt.want, decode[envelope](t, rec)); rec.Code != tt.want.StatusCode || diff != "" {
+			t.Errorf("%s: %s %s = %d (-want +got):\n%s", tt.name, tt.method, tt.path, rec.Code, diff)
+		}
+	}
+	if fake.last != (metadataCall{}) {
+		t.Errorf("a refused request reached records: %+v", fake.last)
+	}
+	if rec := s.do(t, "GET", "/rest/metadata/objects", ""); rec.Code != http.StatusForbidden {
+		t.Errorf("without a token = %d, want 403", rec.Code)
+	}
+}
