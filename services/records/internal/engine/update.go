@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -28,7 +29,7 @@ import (
 func (e *Engine) UpdateMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, sel Selection, data map[string]any, shape Shape) (*Mutation, error) {
 	table, err := ddl.TableName(workspaceID, obj.NameSingular)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("engine: %w", err)
 	}
 	if err := actor.validate("update", obj); err != nil {
 		return nil, err
