@@ -85,7 +85,7 @@ func getField(_ context.Context, st *metaState, req *recordsv1.MetadataRequest) 
 // names ignore case, so the comparisons do too.
 func nameAvailable(o metadata.Object, name, except string) error {
 	for _, f := range o.Fields {
-		if f.ID == except && except != "" {
+		if except != "" && f.ID == except {
 			continue
 		}
 		if strings.EqualFold(f.Name, name) || f.IsManyToOne() && strings.EqualFold(f.JoinColumnName(), name) {

@@ -18,7 +18,7 @@ import (
 // flat-object-metadata/validators (names, labels, "Object already exists") and
 // object-metadata/hooks/before-delete-one-object.hook.ts (deletion).
 
-// objectDTO renders object i of st, with its fields when withFields is set.
+// objectDTO renders object o of the workspace, with its fields when withFields is set.
 func (st *metaState) objectDTO(o storedObject, withFields bool) metadata.ObjectDTO {
 	return metadata.NewObjectDTO(o.Object, o.info(), st.schema(), withFields)
 }
