@@ -1,5 +1,7 @@
 package openapi
 
+import "maps"
+
 // webhookActions are the record events Twenty documents webhooks for (DatabaseEventAction).
 var webhookActions = []string{"created", "updated", "deleted"}
 
@@ -9,43 +11,26 @@ func webhookName(singular, action string) string {
 }
 
 // webhook is the request a webhook of action on object singular receives (Twenty's
-// computeWebhooks in utils/computeWebhooks.utils.ts): the event, its object and workspace, the
-// record, and for updates the names of the fields that changed.
+// computeWebhooks in utils/computeWebhooks.utils.ts; templates/webhook.json): the signature
+// headers, the event, its object and workspace, the record, and for updates the names of the
+// fields that changed.
 func webhook(singular, action string) obj {
-	header := func(name, doc string) obj {
-		return obj{"in": "header", "name": name, "schema": obj{"type": "string"}, "description": doc, "required": false}
-	}
-	example := func(v string) obj { return obj{"type": "string", "example": v} }
-	props := obj{
-		"targetUrl": example("https://example.com/incomingWebhook"),
-		"eventName": example(singular + "." + action),
-		"objectMetadata": obj{"type": "object", "properties": obj{
-			"id":           example("370985db-22d8-4463-8e5f-2271d30913bd"),
-			"nameSingular": obj{"type": "string", "enum": arr{singular}},
-		}},
-		"workspaceId":       example("872cfcf1-c79f-42bc-877d-5829f06eb3f9"),
-		"userId":            example("170ba418-85a2-4f91-8565-9cd714c6703a"),
-		"workspaceMemberId": example(exampleUUID),
-		"webhookId":         example("90056586-1228-4e03-a507-70140aa85c05"),
-		"eventDate":         example("2024-02-14T11:27:01.779Z"),
-		"record":            schemaRef(capitalize(singular) + "ForResponse"),
-	}
+	w := maps.Clone(shared(webhookTemplate, append(names(singular, ""), "action", action)...))
 	if action == "updated" {
-		props["updatedFields"] = arrayOf(obj{"type": "string"})
+		props := cloneAlong(w, "post", "requestBody", "content", "application/json", "schema", "properties")
+		props["updatedFields"] = obj{"type": "array", "items": obj{"type": "string"}}
 	}
-	return obj{"post": obj{
-		"tags":     arr{singular},
-		"security": arr{},
-		"parameters": arr{
-			header("X-Twenty-Webhook-Signature", "HMAC SHA256 of the request, keyed with the webhook's secret, as a hex digest. "+
-				"To check it, compute the HMAC SHA256 of the X-Twenty-Webhook-Timestamp header, a colon (:) and the raw JSON body, "+
-				"with the webhook's secret as the key, and compare the hex digests."),
-			header("X-Twenty-Webhook-Timestamp", "Unix time in milliseconds when the webhook was sent. It is part of the signed text, against replays."),
-			header("X-Twenty-Webhook-Nonce", "A unique identifier of this webhook request, against replays: a consumer should never accept a nonce twice."),
-		},
-		"requestBody": obj{"content": jsonContent(obj{"type": "object", "properties": props})},
-		"responses": obj{"200": obj{
-			"description": "Return a 200 status to indicate that the data was received successfully",
-		}},
-	}}
+	return w
+}
+
+// cloneAlong replaces the objects along path in root, which must be the caller's own, by copies
+// of their own and returns the last one, which the caller may then change without touching a
+// template's shared parts.
+func cloneAlong(root obj, path ...string) obj {
+	for _, key := range path {
+		next := maps.Clone(root[key].(obj))
+		root[key] = next
+		root = next
+	}
+	return root
 }
