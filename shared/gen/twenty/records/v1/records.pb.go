@@ -2410,6 +2410,113 @@ func (x *InitWorkspaceResponse) GetShard() string {
 	return ""
 }
 
+type GraphQLRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	Actor       *Actor                 `protobuf:"bytes,2,opt,name=actor,proto3" json:"actor,omitempty"`
+	// body_json is the GraphQL request as a client posts it: {"query", "variables", "operationName"}.
+	BodyJson      []byte `protobuf:"bytes,3,opt,name=body_json,json=bodyJson,proto3" json:"body_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GraphQLRequest) Reset() {
+	*x = GraphQLRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GraphQLRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GraphQLRequest) ProtoMessage() {}
+
+func (x *GraphQLRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GraphQLRequest.ProtoReflect.Descriptor instead.
+func (*GraphQLRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *GraphQLRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *GraphQLRequest) GetActor() *Actor {
+	if x != nil {
+		return x.Actor
+	}
+	return nil
+}
+
+func (x *GraphQLRequest) GetBodyJson() []byte {
+	if x != nil {
+		return x.BodyJson
+	}
+	return nil
+}
+
+type GraphQLResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// body_json is the GraphQL response ({"data", "errors"}), always HTTP 200 to the client as
+	// Twenty answers.
+	BodyJson      []byte `protobuf:"bytes,1,opt,name=body_json,json=bodyJson,proto3" json:"body_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GraphQLResponse) Reset() {
+	*x = GraphQLResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GraphQLResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GraphQLResponse) ProtoMessage() {}
+
+func (x *GraphQLResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GraphQLResponse.ProtoReflect.Descriptor instead.
+func (*GraphQLResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *GraphQLResponse) GetBodyJson() []byte {
+	if x != nil {
+		return x.BodyJson
+	}
+	return nil
+}
+
 var File_twenty_records_v1_records_proto protoreflect.FileDescriptor
 
 const file_twenty_records_v1_records_proto_rawDesc = "" +
@@ -2598,7 +2705,14 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\fmember_email\x18\x05 \x01(\tR\vmemberEmail\x12\x17\n" +
 	"\auser_id\x18\x06 \x01(\tR\x06userId\"-\n" +
 	"\x15InitWorkspaceResponse\x12\x14\n" +
-	"\x05shard\x18\x01 \x01(\tR\x05shard2\xb7\t\n" +
+	"\x05shard\x18\x01 \x01(\tR\x05shard\"\x80\x01\n" +
+	"\x0eGraphQLRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12.\n" +
+	"\x05actor\x18\x02 \x01(\v2\x18.twenty.records.v1.ActorR\x05actor\x12\x1b\n" +
+	"\tbody_json\x18\x03 \x01(\fR\bbodyJson\".\n" +
+	"\x0fGraphQLResponse\x12\x1b\n" +
+	"\tbody_json\x18\x01 \x01(\fR\bbodyJson2\x8b\n" +
+	"\n" +
 	"\x0eRecordsService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12g\n" +
 	"\rInitWorkspace\x12'.twenty.records.v1.InitWorkspaceRequest\x1a(.twenty.records.v1.InitWorkspaceResponse\"\x03\x90\x02\x02\x12X\n" +
@@ -2614,7 +2728,8 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\tMergeMany\x12#.twenty.records.v1.MergeManyRequest\x1a$.twenty.records.v1.MergeManyResponse\"\x00\x12j\n" +
 	"\x0eFindDuplicates\x12(.twenty.records.v1.FindDuplicatesRequest\x1a).twenty.records.v1.FindDuplicatesResponse\"\x03\x90\x02\x01\x12U\n" +
 	"\aGroupBy\x12!.twenty.records.v1.GroupByRequest\x1a\".twenty.records.v1.GroupByResponse\"\x03\x90\x02\x01\x12U\n" +
-	"\bMetadata\x12\".twenty.records.v1.MetadataRequest\x1a#.twenty.records.v1.MetadataResponse\"\x00\x12U\n" +
+	"\bMetadata\x12\".twenty.records.v1.MetadataRequest\x1a#.twenty.records.v1.MetadataResponse\"\x00\x12R\n" +
+	"\aGraphQL\x12!.twenty.records.v1.GraphQLRequest\x1a\".twenty.records.v1.GraphQLResponse\"\x00\x12U\n" +
 	"\aOpenAPI\x12!.twenty.records.v1.OpenAPIRequest\x1a\".twenty.records.v1.OpenAPIResponse\"\x03\x90\x02\x01B\xd3\x01\n" +
 	"\x15com.twenty.records.v1B\fRecordsProtoP\x01ZFgithub.com/twentyworkers/twenty/shared/gen/twenty/records/v1;recordsv1\xa2\x02\x03TRX\xaa\x02\x11Twenty.Records.V1\xca\x02\x11Twenty\\Records\\V1\xe2\x02\x1dTwenty\\Records\\V1\\GPBMetadata\xea\x02\x13Twenty::Records::V1b\x06proto3"
 
@@ -2630,7 +2745,7 @@ func file_twenty_records_v1_records_proto_rawDescGZIP() []byte {
 	return file_twenty_records_v1_records_proto_rawDescData
 }
 
-var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
+var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
 var file_twenty_records_v1_records_proto_goTypes = []any{
 	(*Selection)(nil),              // 0: twenty.records.v1.Selection
 	(*Shape)(nil),                  // 1: twenty.records.v1.Shape
@@ -2665,8 +2780,10 @@ var file_twenty_records_v1_records_proto_goTypes = []any{
 	(*PageInfo)(nil),               // 30: twenty.records.v1.PageInfo
 	(*InitWorkspaceRequest)(nil),   // 31: twenty.records.v1.InitWorkspaceRequest
 	(*InitWorkspaceResponse)(nil),  // 32: twenty.records.v1.InitWorkspaceResponse
-	(*v1.HealthRequest)(nil),       // 33: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil),      // 34: twenty.common.v1.HealthResponse
+	(*GraphQLRequest)(nil),         // 33: twenty.records.v1.GraphQLRequest
+	(*GraphQLResponse)(nil),        // 34: twenty.records.v1.GraphQLResponse
+	(*v1.HealthRequest)(nil),       // 35: twenty.common.v1.HealthRequest
+	(*v1.HealthResponse)(nil),      // 36: twenty.common.v1.HealthResponse
 }
 var file_twenty_records_v1_records_proto_depIdxs = []int32{
 	23, // 0: twenty.records.v1.Selection.filter:type_name -> twenty.records.v1.Filter
@@ -2701,37 +2818,40 @@ var file_twenty_records_v1_records_proto_depIdxs = []int32{
 	26, // 29: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
 	22, // 30: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
 	30, // 31: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
-	33, // 32: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
-	31, // 33: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
-	28, // 34: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
-	20, // 35: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
-	2,  // 36: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
-	4,  // 37: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
-	5,  // 38: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
-	6,  // 39: twenty.records.v1.RecordsService.RestoreMany:input_type -> twenty.records.v1.RestoreManyRequest
-	8,  // 40: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
-	10, // 41: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
-	13, // 42: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
-	15, // 43: twenty.records.v1.RecordsService.Metadata:input_type -> twenty.records.v1.MetadataRequest
-	17, // 44: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
-	34, // 45: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
-	32, // 46: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
-	29, // 47: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
-	21, // 48: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
-	3,  // 49: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
-	7,  // 50: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 51: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 52: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
-	9,  // 53: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
-	12, // 54: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
-	14, // 55: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
-	16, // 56: twenty.records.v1.RecordsService.Metadata:output_type -> twenty.records.v1.MetadataResponse
-	18, // 57: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
-	45, // [45:58] is the sub-list for method output_type
-	32, // [32:45] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	19, // 32: twenty.records.v1.GraphQLRequest.actor:type_name -> twenty.records.v1.Actor
+	35, // 33: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
+	31, // 34: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
+	28, // 35: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
+	20, // 36: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
+	2,  // 37: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
+	4,  // 38: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
+	5,  // 39: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
+	6,  // 40: twenty.records.v1.RecordsService.RestoreMany:input_type -> twenty.records.v1.RestoreManyRequest
+	8,  // 41: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
+	10, // 42: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
+	13, // 43: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
+	15, // 44: twenty.records.v1.RecordsService.Metadata:input_type -> twenty.records.v1.MetadataRequest
+	33, // 45: twenty.records.v1.RecordsService.GraphQL:input_type -> twenty.records.v1.GraphQLRequest
+	17, // 46: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
+	36, // 47: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
+	32, // 48: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
+	29, // 49: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
+	21, // 50: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
+	3,  // 51: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
+	7,  // 52: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 53: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 54: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
+	9,  // 55: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
+	12, // 56: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
+	14, // 57: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
+	16, // 58: twenty.records.v1.RecordsService.Metadata:output_type -> twenty.records.v1.MetadataResponse
+	34, // 59: twenty.records.v1.RecordsService.GraphQL:output_type -> twenty.records.v1.GraphQLResponse
+	18, // 60: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
+	47, // [47:61] is the sub-list for method output_type
+	33, // [33:47] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_twenty_records_v1_records_proto_init() }
@@ -2755,7 +2875,7 @@ func file_twenty_records_v1_records_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_records_v1_records_proto_rawDesc), len(file_twenty_records_v1_records_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   33,
+			NumMessages:   35,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

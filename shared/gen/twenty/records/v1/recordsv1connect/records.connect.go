@@ -65,6 +65,8 @@ const (
 	RecordsServiceGroupByProcedure = "/twenty.records.v1.RecordsService/GroupBy"
 	// RecordsServiceMetadataProcedure is the fully-qualified name of the RecordsService's Metadata RPC.
 	RecordsServiceMetadataProcedure = "/twenty.records.v1.RecordsService/Metadata"
+	// RecordsServiceGraphQLProcedure is the fully-qualified name of the RecordsService's GraphQL RPC.
+	RecordsServiceGraphQLProcedure = "/twenty.records.v1.RecordsService/GraphQL"
 	// RecordsServiceOpenAPIProcedure is the fully-qualified name of the RecordsService's OpenAPI RPC.
 	RecordsServiceOpenAPIProcedure = "/twenty.records.v1.RecordsService/OpenAPI"
 )
@@ -108,6 +110,9 @@ type RecordsServiceClient interface {
 	// (REST /rest/metadata/... and GraphQL /metadata share it). Changes are DDL on the
 	// workspace's shard and a new metadata version.
 	Metadata(context.Context, *v11.MetadataRequest) (*v11.MetadataResponse, error)
+	// GraphQL executes one request of Twenty's workspace GraphQL API (/graphql: the queries and
+	// mutations generated from the workspace's metadata) on the records engine.
+	GraphQL(context.Context, *v11.GraphQLRequest) (*v11.GraphQLResponse, error)
 	// OpenAPI answers the OpenAPI 3.1 document of the workspace's core (records) or metadata API.
 	OpenAPI(context.Context, *v11.OpenAPIRequest) (*v11.OpenAPIResponse, error)
 }
@@ -201,6 +206,12 @@ func NewRecordsServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithSchema(recordsServiceMethods.ByName("Metadata")),
 			connect.WithClientOptions(opts...),
 		),
+		graphQL: connect.NewClient[v11.GraphQLRequest, v11.GraphQLResponse](
+			httpClient,
+			baseURL+RecordsServiceGraphQLProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("GraphQL")),
+			connect.WithClientOptions(opts...),
+		),
 		openAPI: connect.NewClient[v11.OpenAPIRequest, v11.OpenAPIResponse](
 			httpClient,
 			baseURL+RecordsServiceOpenAPIProcedure,
@@ -225,6 +236,7 @@ type recordsServiceClient struct {
 	findDuplicates *connect.Client[v11.FindDuplicatesRequest, v11.FindDuplicatesResponse]
 	groupBy        *connect.Client[v11.GroupByRequest, v11.GroupByResponse]
 	metadata       *connect.Client[v11.MetadataRequest, v11.MetadataResponse]
+	graphQL        *connect.Client[v11.GraphQLRequest, v11.GraphQLResponse]
 	openAPI        *connect.Client[v11.OpenAPIRequest, v11.OpenAPIResponse]
 }
 
@@ -336,6 +348,15 @@ func (c *recordsServiceClient) Metadata(ctx context.Context, req *v11.MetadataRe
 	return nil, err
 }
 
+// GraphQL calls twenty.records.v1.RecordsService.GraphQL.
+func (c *recordsServiceClient) GraphQL(ctx context.Context, req *v11.GraphQLRequest) (*v11.GraphQLResponse, error) {
+	response, err := c.graphQL.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // OpenAPI calls twenty.records.v1.RecordsService.OpenAPI.
 func (c *recordsServiceClient) OpenAPI(ctx context.Context, req *v11.OpenAPIRequest) (*v11.OpenAPIResponse, error) {
 	response, err := c.openAPI.CallUnary(ctx, connect.NewRequest(req))
@@ -384,6 +405,9 @@ type RecordsServiceHandler interface {
 	// (REST /rest/metadata/... and GraphQL /metadata share it). Changes are DDL on the
 	// workspace's shard and a new metadata version.
 	Metadata(context.Context, *v11.MetadataRequest) (*v11.MetadataResponse, error)
+	// GraphQL executes one request of Twenty's workspace GraphQL API (/graphql: the queries and
+	// mutations generated from the workspace's metadata) on the records engine.
+	GraphQL(context.Context, *v11.GraphQLRequest) (*v11.GraphQLResponse, error)
 	// OpenAPI answers the OpenAPI 3.1 document of the workspace's core (records) or metadata API.
 	OpenAPI(context.Context, *v11.OpenAPIRequest) (*v11.OpenAPIResponse, error)
 }
@@ -473,6 +497,12 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 		connect.WithSchema(recordsServiceMethods.ByName("Metadata")),
 		connect.WithHandlerOptions(opts...),
 	)
+	recordsServiceGraphQLHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceGraphQLProcedure,
+		svc.GraphQL,
+		connect.WithSchema(recordsServiceMethods.ByName("GraphQL")),
+		connect.WithHandlerOptions(opts...),
+	)
 	recordsServiceOpenAPIHandler := connect.NewUnaryHandlerSimple(
 		RecordsServiceOpenAPIProcedure,
 		svc.OpenAPI,
@@ -506,6 +536,8 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 			recordsServiceGroupByHandler.ServeHTTP(w, r)
 		case RecordsServiceMetadataProcedure:
 			recordsServiceMetadataHandler.ServeHTTP(w, r)
+		case RecordsServiceGraphQLProcedure:
+			recordsServiceGraphQLHandler.ServeHTTP(w, r)
 		case RecordsServiceOpenAPIProcedure:
 			recordsServiceOpenAPIHandler.ServeHTTP(w, r)
 		default:
@@ -563,6 +595,10 @@ func (UnimplementedRecordsServiceHandler) GroupBy(context.Context, *v11.GroupByR
 
 func (UnimplementedRecordsServiceHandler) Metadata(context.Context, *v11.MetadataRequest) (*v11.MetadataResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.Metadata is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) GraphQL(context.Context, *v11.GraphQLRequest) (*v11.GraphQLResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.GraphQL is not implemented"))
 }
 
 func (UnimplementedRecordsServiceHandler) OpenAPI(context.Context, *v11.OpenAPIRequest) (*v11.OpenAPIResponse, error) {
