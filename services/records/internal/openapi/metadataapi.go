@@ -15,7 +15,8 @@ var metadataItems = []metadataItem{{"object", "objects"}, {"field", "fields"}}
 
 // MetadataDocument returns the metadata API's document (Twenty's generateMetaDataSchema): list,
 // create, get, update and delete of objects and fields (templates/metadata-paths.json), with the
-// legacy envelopes /rest/metadata answers: totalCount beside pageInfo, 201 on create.
+// legacy envelopes /rest/metadata answers: totalCount beside pageInfo, 201 on create, the deleted
+// object or field on delete.
 // serverURL is the API's base URL, <origin>/rest/metadata.
 func MetadataDocument(serverURL string) Document {
 	doc := Base(Metadata, serverURL)
@@ -35,10 +36,11 @@ func MetadataDocument(serverURL string) Document {
 	return doc
 }
 
-// metadataSchemas are the component schemas of objects and fields (Twenty's
-// computeMetadataSchemaComponents in utils/components.utils.ts; templates/metadata-schemas.json):
-// Object, Objects, ObjectForUpdate, ObjectForResponse, ObjectsForResponse, and the same for Field,
-// whose type is one of the field types.
+// metadataSchemas are the component schemas of objects and fields, named as Twenty's
+// computeMetadataSchemaComponents (utils/components.utils.ts) names them: Object, Objects,
+// ObjectForUpdate, ObjectForResponse, ObjectsForResponse, and the same for Field, whose type is one
+// of the field types. Their properties are the inputs this backend reads and the DTOs it answers
+// (internal/metadata dto.go, dto_input.go; templates/metadata-schemas.json).
 func metadataSchemas() obj {
 	schemas := maps.Clone(shared(metadataSchemasTemplate))
 	types := arr{}
