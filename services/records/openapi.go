@@ -11,8 +11,8 @@ import (
 
 // OpenAPI implements recordsv1connect.RecordsServiceHandler: the OpenAPI 3.1 document of the
 // workspace's core (records) or metadata API, or the base document when no workspace is given (the
-// gateway found no valid token). The core document is built from the workspace's current objects
-// on every call, so a metadata change shows at once.
+// gateway found no valid token). The core document is built from the workspace's objects as the
+// control database has them, on every call, so a metadata change shows at once.
 func (s *server) OpenAPI(ctx context.Context, req *recordsv1.OpenAPIRequest) (*recordsv1.OpenAPIResponse, error) {
 	kind, ok := openapi.ParseKind(req.GetKind())
 	if !ok {
@@ -31,11 +31,13 @@ func (s *server) OpenAPI(ctx context.Context, req *recordsv1.OpenAPIRequest) (*r
 		if err := workspaceFor(ws); err != nil {
 			return nil, err
 		}
-		objects, _, err := s.workspaceState(ctx, ws)
+		// Read from the control database, not the caches: nothing checks a cached schema here
+		// (no shard batch carries the stamp), and a document is fetched rarely.
+		sc, err := s.schemaFromControl(ctx, ws)
 		if err != nil {
 			return nil, err
 		}
-		doc = openapi.CoreDocument(objects, req.GetServerUrl())
+		doc = openapi.CoreDocument(sc.Objects, req.GetServerUrl())
 	}
 	out, err := doc.JSON()
 	if err != nil {

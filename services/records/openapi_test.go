@@ -73,6 +73,46 @@ func TestOpenAPI(t *testing.T) {
 	}
 }
 
+// TestOpenAPIFollowsMetadataAtOnce changes the metadata in the control database behind the
+// isolate's and KV's caches (as another isolate would): the next document shows the change.
+func TestOpenAPIFollowsMetadataAtOnce(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	ws := h.workspace(t)
+	if _, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws}); err != nil {
+		t.Fatal(err)
+	}
+	paths := func() map[string]any {
+		t.Helper()
+		res, err := h.client.OpenAPI(ctx, &recordsv1.OpenAPIRequest{WorkspaceId: ws, Kind: "core", ServerUrl: "http://x/rest"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct{ Paths map[string]any }
+		if err := json.Unmarshal(res.GetDocumentJson(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc.Paths
+	}
+	// A record call caches the schema first.
+	if _, err := h.client.FindMany(ctx, &recordsv1.FindManyRequest{WorkspaceId: ws, ObjectNamePlural: "notes", Query: &recordsv1.Query{Limit: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if paths()["/notes"] == nil {
+		t.Fatal("no /notes before the change")
+	}
+	if _, err := h.control.Exec(`UPDATE object_metadata SET definition = json_set(definition, '$.IsActive', json('false'))
+WHERE workspace_id = ? AND name_singular = 'note'`, ws); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.control.Exec(`UPDATE workspace_metadata SET version = version + 1 WHERE workspace_id = ?`, ws); err != nil {
+		t.Fatal(err)
+	}
+	if got := paths(); got["/notes"] != nil || got["/people"] == nil {
+		t.Errorf("after deactivating note: /notes %v, /people %v; want only /people", got["/notes"] != nil, got["/people"] != nil)
+	}
+}
+
 func TestOpenAPIRejectsBadRequests(t *testing.T) {
 	h := newHarness(t)
 	tests := []struct {
