@@ -87,6 +87,17 @@ func TestOpenAPIDocuments(t *testing.T) {
 		})
 	}
 
+	// A custom object shows at once.
+	r := post(t, "/rest/metadata/objects", `{"nameSingular":"rocket","namePlural":"rockets","labelSingular":"Rocket","labelPlural":"Rockets"}`,
+		append(auth, "Content-Type", "application/json")...)
+	if r.status != http.StatusCreated {
+		t.Fatalf("POST /rest/metadata/objects = %d %s", r.status, r.body)
+	}
+	withRocket := fetch(t, "/rest/open-api/core", auth...)
+	if withRocket.Paths["/rockets"] == nil || withRocket.Components.Schemas["Rocket"].Properties["name"] == nil {
+		t.Errorf("the core document has no /rockets or Rocket.name after creating the object")
+	}
+
 	// The metadata document.
 	meta := fetch(t, "/rest/open-api/metadata", auth...)
 	if meta.Servers[0].URL != base+"/rest/metadata" || meta.Paths["/objects"] == nil || meta.Paths["/fields/{id}"] == nil {
