@@ -168,7 +168,11 @@ func (e *Engine) GroupBy(ctx context.Context, db Batcher, workspaceID string, ob
 			return nil, &QueryError{Code: CodeTooComplex, Message: fmt.Sprintf("Query too complex: it binds %d values, at most %d are allowed", len(s.Args), d1.MaxParams), Err: d1.ErrTooManyParams}
 		}
 	}
-	if n := len(dims) + len(aggs)*2 + 1; n > maxResultColumns {
+	n := 1 + len(dims) // "~n" and the keys
+	for _, a := range aggs {
+		n += len(a.exprs)
+	}
+	if n > maxResultColumns {
 		return nil, queryErrorf(CodeTooComplex, "Query too complex: it reads %d columns, at most %d are allowed", n, maxResultColumns)
 	}
 	res, err := db.Batch(ctx, stmts...)

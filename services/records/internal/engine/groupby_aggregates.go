@@ -45,7 +45,7 @@ var aggregateSubFields = map[metadata.FieldType][]string{
 // for an empty group.
 func aggregatesOf(obj metadata.Object) map[string]aggregate {
 	out := map[string]aggregate{
-		"totalCount": {columns: []string{"id"}, exprs: []string{"COUNT(" + col("b", "id") + ")"}, value: oneValue(countText)},
+		"totalCount": {name: "totalCount", columns: []string{"id"}, exprs: []string{"COUNT(" + col("b", "id") + ")"}, value: oneValue(countText)},
 	}
 	add := func(name string, columns []string, value func([]any) any, exprs ...string) {
 		out[name] = aggregate{name: name, columns: columns, exprs: exprs, value: value}
@@ -104,10 +104,6 @@ func aggregatesOf(obj metadata.Object) map[string]aggregate {
 			add("sum"+name+"AmountMicros", amount, oneValue(numericText), "SUM("+m+")")
 			add("avg"+name+"AmountMicros", amount, average, "SUM("+m+")", "COUNT("+m+")")
 		}
-	}
-	for name, a := range out {
-		a.name = name
-		out[name] = a
 	}
 	return out
 }

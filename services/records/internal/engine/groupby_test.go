@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"testing"
 
@@ -170,8 +171,11 @@ func TestGroupBy(t *testing.T) {
 		{
 			name:   "no dimension: one group of all",
 			object: "opportunity",
-			q:      GroupByQuery{GroupBy: []byte(`[]`), Aggregates: []string{"totalCount", "percentageEmptyName"}},
-			want:   []summary{{Dims: []any{}, Aggs: map[string]any{"totalCount": "4", "percentageEmptyName": "0.00000000000000000000"}}},
+			q: GroupByQuery{GroupBy: []byte(`[]`), Aggregates: []string{"totalCount", "percentageEmptyName"}, IncludeRecords: true,
+				OrderByForRecords: []recordquery.Order{{Field: "position", Direction: recordquery.DescNullsLast}}},
+			key: "name",
+			want: []summary{{Dims: []any{}, Aggs: map[string]any{"totalCount": "4", "percentageEmptyName": "0.00000000000000000000"},
+				Records: []any{"Opportunity 4", "Opportunity 3", "Opportunity 2", "Opportunity 1"}}},
 		},
 		{
 			name:   "deleted records when the filter names deletedAt",
@@ -332,5 +336,28 @@ func TestZoneOffsets(t *testing.T) {
 		if _, err := zoneOffsets(bad); err == nil {
 			t.Errorf("zoneOffsets(%q) succeeded, want Invalid timezone", bad)
 		}
+	}
+}
+
+// TestGroupBySampleLimit checks that a group's sample holds at most GroupRecordsLimit records,
+// the first ones in the records' order, while its aggregates count them all.
+func TestGroupBySampleLimit(t *testing.T) {
+	db := newDB(t, wsA)
+	var rows []row
+	for i := range GroupRecordsLimit + 3 {
+		rows = append(rows, row{"id": fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1), "name": fmt.Sprintf("Dog %02d", i), "species": "DOG"})
+	}
+	insert(t, db, wsA, "pet", rows...)
+	got, err := groupBy(t, db, "pet", GroupByQuery{GroupBy: []byte(`[{"species":true}]`), Aggregates: []string{"totalCount"}, IncludeRecords: true,
+		OrderByForRecords: []recordquery.Order{{Field: "name", Direction: recordquery.DescNullsLast}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []any
+	for i := GroupRecordsLimit + 2; i >= 3; i-- {
+		want = append(want, fmt.Sprintf("Dog %02d", i))
+	}
+	if diff := cmp.Diff([]summary{{Dims: []any{"DOG"}, Aggs: map[string]any{"totalCount": "13"}, Records: want}}, summarize(got, "name")); diff != "" {
+		t.Errorf("groups (-want +got):\n%s", diff)
 	}
 }
