@@ -90,3 +90,19 @@ func testAddress(t *testing.T) string {
 	n := h.Sum32()
 	return fmt.Sprintf("192.0.2.%d", 1+n%250)
 }
+
+// sender returns send, which sends one request with a body and headers (name/value pairs), and
+// expect, which stops the test when a reply's status is not the one wanted.
+func sender(t *testing.T, headers []string) (send func(method, path, body string) reply, expect func(r reply, status int, what string)) {
+	send = func(method, path, body string) reply {
+		t.Helper()
+		return call(t, method, path, strings.NewReader(body), headers...)
+	}
+	expect = func(r reply, status int, what string) {
+		t.Helper()
+		if r.status != status {
+			t.Fatalf("%s = %d %s, want %d", what, r.status, r.body, status)
+		}
+	}
+	return send, expect
+}

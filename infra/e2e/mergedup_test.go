@@ -27,16 +27,7 @@ const (
 func TestRESTMergeDuplicatesGroupByExamples(t *testing.T) {
 	a := onboard(t, "/metadata")
 	auth := []string{"Authorization", "Bearer " + a.access, "Content-Type", "application/json"}
-	send := func(method, path, body string) reply {
-		t.Helper()
-		return call(t, method, path, strings.NewReader(body), auth...)
-	}
-	expect := func(r reply, status int, what string) {
-		t.Helper()
-		if r.status != status {
-			t.Fatalf("%s = %d %s, want %d", what, r.status, r.body, status)
-		}
-	}
+	send, expect := sender(t, auth)
 
 	t.Run("21 merge", func(t *testing.T) {
 		expect(post(t, "/rest/batch/people", `[{"id":"`+mdP1+`","city":"Paris"},{"id":"`+mdP2+`","jobTitle":"CTO"}]`, auth...), 201, "create P1 and P2")

@@ -29,16 +29,7 @@ type metadataObject struct {
 func TestRESTMetadataExamples(t *testing.T) {
 	a := onboard(t, "/metadata")
 	auth := []string{"Authorization", "Bearer " + a.access, "Content-Type", "application/json"}
-	send := func(method, path, body string) reply {
-		t.Helper()
-		return call(t, method, path, strings.NewReader(body), auth...)
-	}
-	expect := func(r reply, status int, what string) {
-		t.Helper()
-		if r.status != status {
-			t.Fatalf("%s = %d %s, want %d", what, r.status, r.body, status)
-		}
-	}
+	send, expect := sender(t, auth)
 	type page struct {
 		Data     map[string][]metadataObject
 		PageInfo struct {

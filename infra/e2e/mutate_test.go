@@ -41,16 +41,7 @@ type personReply struct {
 func TestRESTMutationExamples(t *testing.T) {
 	a := onboard(t, "/metadata")
 	auth := []string{"Authorization", "Bearer " + a.access, "Content-Type", "application/json"}
-	send := func(method, path, body string) reply {
-		t.Helper()
-		return call(t, method, path, strings.NewReader(body), auth...)
-	}
-	expect := func(r reply, status int, what string) {
-		t.Helper()
-		if r.status != status {
-			t.Fatalf("%s = %d %s, want %d", what, r.status, r.body, status)
-		}
-	}
+	send, expect := sender(t, auth)
 	expect(post(t, "/rest/companies", `{"id":"`+mutC1+`","domainName":{"primaryLinkUrl":"https://www.example.com/"}}`, auth...), 201, "create the company")
 	expect(post(t, "/rest/batch/people", `[{"id":"`+mutP1+`","city":"One","companyId":"`+mutC1+`"},{"id":"`+mutP2+`","city":"Two"}]`, auth...), 201, "create the people")
 	expect(post(t, "/rest/favorites", `{"personId":"`+mutP1+`"}`, auth...), 201, "create a favorite of P1")

@@ -136,14 +136,8 @@ func (g *gateway) restDuplicates(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []json.RawMessage{}
 	for _, d := range res.GetResults() {
-		records := d.GetRecordsJson()
-		if len(records) == 0 {
-			records = []byte("[]")
-		}
-		info, err := json.Marshal(pageInfo{
-			HasNextPage: d.GetPageInfo().GetHasNextPage(), HasPreviousPage: d.GetPageInfo().GetHasPreviousPage(),
-			StartCursor: cursorOrNull(d.GetPageInfo().GetStartCursor()), EndCursor: cursorOrNull(d.GetPageInfo().GetEndCursor()),
-		})
+		records := arrayOrEmpty(d.GetRecordsJson())
+		info, err := json.Marshal(pageInfoOf(d.GetPageInfo()))
 		if err != nil {
 			writeError(w, http.StatusInternalServerError, "", "Internal server error")
 			return

@@ -87,21 +87,14 @@ func (g *gateway) metadataList(w http.ResponseWriter, r *http.Request, req *reco
 		writeConnectError(w, err)
 		return
 	}
-	items := json.RawMessage(res.GetResultJson())
-	if len(items) == 0 {
-		items = json.RawMessage("[]")
-	}
-	info := res.GetPageInfo()
+	items := arrayOrEmpty(res.GetResultJson())
 	writeJSON(w, http.StatusOK, struct {
 		Data       map[string]json.RawMessage `json:"data"`
 		PageInfo   pageInfo                   `json:"pageInfo"`
 		TotalCount int32                      `json:"totalCount"`
 	}{
-		Data: map[string]json.RawMessage{req.GetKind(): items},
-		PageInfo: pageInfo{
-			HasNextPage: info.GetHasNextPage(), HasPreviousPage: info.GetHasPreviousPage(),
-			StartCursor: cursorOrNull(info.GetStartCursor()), EndCursor: cursorOrNull(info.GetEndCursor()),
-		},
+		Data:       map[string]json.RawMessage{req.GetKind(): items},
+		PageInfo:   pageInfoOf(res.GetPageInfo()),
 		TotalCount: res.GetTotalCount(),
 	})
 }

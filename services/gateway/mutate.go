@@ -187,10 +187,7 @@ func writeMutation(w http.ResponseWriter, verb string, one bool, res *recordsv1.
 		writeConnectError(w, err)
 		return
 	}
-	records := json.RawMessage(res.GetRecordsJson())
-	if len(records) == 0 {
-		records = json.RawMessage("[]")
-	}
+	records := arrayOrEmpty(res.GetRecordsJson())
 	if !one {
 		writeData(w, verb+capitalized(res.GetObjectNamePlural()), records)
 		return

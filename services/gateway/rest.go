@@ -18,6 +18,22 @@ type pageInfo struct {
 	EndCursor       *string `json:"endCursor"`
 }
 
+// pageInfoOf is the contract's page info as REST shows it.
+func pageInfoOf(info *recordsv1.PageInfo) pageInfo {
+	return pageInfo{
+		HasNextPage: info.GetHasNextPage(), HasPreviousPage: info.GetHasPreviousPage(),
+		StartCursor: cursorOrNull(info.GetStartCursor()), EndCursor: cursorOrNull(info.GetEndCursor()),
+	}
+}
+
+// arrayOrEmpty is a JSON array the records Worker answered, [] when it answered nothing.
+func arrayOrEmpty(b []byte) json.RawMessage {
+	if len(b) == 0 {
+		return json.RawMessage("[]")
+	}
+	return json.RawMessage(b)
+}
+
 func cursorOrNull(s string) *string {
 	if s == "" {
 		return nil
@@ -41,11 +57,7 @@ func (g *gateway) restFindMany(w http.ResponseWriter, r *http.Request) {
 		writeConnectError(w, err)
 		return
 	}
-	records := json.RawMessage(res.GetRecordsJson())
-	if len(records) == 0 {
-		records = json.RawMessage("[]")
-	}
-	info := res.GetPageInfo()
+	records := arrayOrEmpty(res.GetRecordsJson())
 	writeJSON(w, http.StatusOK, struct {
 		Data       map[string]json.RawMessage `json:"data"`
 		TotalCount int32                      `json:"totalCount"`
@@ -53,10 +65,7 @@ func (g *gateway) restFindMany(w http.ResponseWriter, r *http.Request) {
 	}{
 		Data:       map[string]json.RawMessage{res.GetObjectNamePlural(): records},
 		TotalCount: res.GetTotalCount(),
-		PageInfo: pageInfo{
-			HasNextPage: info.GetHasNextPage(), HasPreviousPage: info.GetHasPreviousPage(),
-			StartCursor: cursorOrNull(info.GetStartCursor()), EndCursor: cursorOrNull(info.GetEndCursor()),
-		},
+		PageInfo:   pageInfoOf(res.GetPageInfo()),
 	})
 }
 

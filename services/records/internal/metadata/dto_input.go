@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/twentyworkers/twenty/shared/ids"
 )
 
 // This file parses the inputs of Twenty's metadata API (the REST bodies of POST and PATCH
@@ -139,7 +141,7 @@ func (p props) uuid(key string, required bool) (*string, error) {
 		return nil, nil
 	}
 	var s string
-	if err := json.Unmarshal(p[key], &s); err != nil || !isUUID(s) {
+	if err := json.Unmarshal(p[key], &s); err != nil || !ids.IsUUID(s) {
 		return nil, inputErr("%s must be a UUID", key)
 	}
 	s = strings.ToLower(s)
@@ -151,26 +153,6 @@ func (p props) value(key string) any {
 	var v any
 	_ = json.Unmarshal(p[key], &v)
 	return v
-}
-
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < 36; i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 var validName = regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
@@ -569,7 +551,7 @@ func parseOptions(raw json.RawMessage) ([]Option, error) {
 		opt := Option{Position: i}
 		if o.has("id") {
 			var id string
-			if err := json.Unmarshal(o["id"], &id); err != nil || !isUUID(id) {
+			if err := json.Unmarshal(o["id"], &id); err != nil || !ids.IsUUID(id) {
 				return nil, inputErr("Option id is invalid")
 			}
 			opt.ID = strings.ToLower(id)
