@@ -179,35 +179,23 @@ func (c *Compiler) compile(workspaceID string, obj metadata.Object, q *recordque
 		}
 	}
 
-	var sel []string
+	sel := make([]string, 0, len(p.columns))
 	for _, column := range p.columns {
 		sel = append(sel, col(mainAlias, column.Name))
 	}
-	var from strings.Builder
-	from.WriteString(" FROM " + quoteIdent(table) + " AS " + quoteIdent(mainAlias))
-	for _, j := range p.joins {
-		jt, err := ddl.TableName(workspaceID, j.target.NameSingular)
-		if err != nil {
-			return nil, fmt.Errorf("engine: %w", err)
-		}
-		for i, chunk := range joinChunks(j.target) {
-			pairs := make([]string, len(chunk))
-			for k, column := range chunk {
-				pairs[k] = quoteString(column.Name) + ", " + col(j.alias, column.Name)
-			}
-			sel = append(sel, "json_object("+strings.Join(pairs, ", ")+") AS "+quoteIdent(joinColumnAlias(j.field.Name, strconv.Itoa(i))))
-		}
-		from.WriteString(" LEFT JOIN " + quoteIdent(jt) + " AS " + quoteIdent(j.alias) +
-			" ON " + col(j.alias, "id") + " = " + col(mainAlias, j.field.JoinColumnName()) +
-			" AND " + col(j.alias, "deletedAt") + " IS NULL")
+	joined, joins, err := joinSQL(workspaceID, p.joins)
+	if err != nil {
+		return nil, err
 	}
+	sel = append(sel, joined...)
+	from := " FROM " + quoteIdent(table) + " AS " + quoteIdent(mainAlias) + joins
 
 	if len(sel) > maxResultColumns {
 		return nil, queryErrorf(CodeTooComplex, "Query too complex: it reads %d columns, at most %d are allowed", len(sel), maxResultColumns)
 	}
 	pageArgs := append(slices.Clone(fc.args), int64(p.limit+1))
 	p.page = d1.Stmt{
-		SQL: "SELECT " + strings.Join(sel, ", ") + from.String() + whereClause(pageWhere) +
+		SQL: "SELECT " + strings.Join(sel, ", ") + from + whereClause(pageWhere) +
 			" ORDER BY " + orderBy(p.leaves, mainAlias, p.forward) + " LIMIT ?",
 		Args: pageArgs,
 	}
@@ -223,6 +211,30 @@ func (c *Compiler) compile(workspaceID string, obj metadata.Object, q *recordque
 		}
 	}
 	return p, nil
+}
+
+// joinSQL returns what reading the records of joins (depth 1) adds to a statement on the table
+// aliased "t": the select expressions, each related record as json_object chunks, and the LEFT
+// JOIN clauses, which skip soft-deleted related records.
+func joinSQL(workspaceID string, joins []join) (sel []string, from string, err error) {
+	var b strings.Builder
+	for _, j := range joins {
+		jt, err := ddl.TableName(workspaceID, j.target.NameSingular)
+		if err != nil {
+			return nil, "", fmt.Errorf("engine: %w", err)
+		}
+		for i, chunk := range joinChunks(j.target) {
+			pairs := make([]string, len(chunk))
+			for k, column := range chunk {
+				pairs[k] = quoteString(column.Name) + ", " + col(j.alias, column.Name)
+			}
+			sel = append(sel, "json_object("+strings.Join(pairs, ", ")+") AS "+quoteIdent(joinColumnAlias(j.field.Name, strconv.Itoa(i))))
+		}
+		b.WriteString(" LEFT JOIN " + quoteIdent(jt) + " AS " + quoteIdent(j.alias) +
+			" ON " + col(j.alias, "id") + " = " + col(mainAlias, j.field.JoinColumnName()) +
+			" AND " + col(j.alias, "deletedAt") + " IS NULL")
+	}
+	return sel, b.String(), nil
 }
 
 // whereParts returns the conditions of a WHERE clause: the soft-delete condition when

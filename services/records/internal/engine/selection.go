@@ -7,7 +7,6 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/twentyworkers/twenty/services/records/internal/ddl"
@@ -83,23 +82,12 @@ func (c *Compiler) recordSelect(workspaceID string, obj metadata.Object, shape S
 	for _, column := range obj.Columns() {
 		sel = append(sel, col(mainAlias, column.Name))
 	}
-	from := " FROM " + quoteIdent(table) + " AS " + quoteIdent(mainAlias)
-	for _, j := range s.joins {
-		jt, err := ddl.TableName(workspaceID, j.target.NameSingular)
-		if err != nil {
-			return nil, fmt.Errorf("engine: %w", err)
-		}
-		for i, chunk := range joinChunks(j.target) {
-			pairs := make([]string, len(chunk))
-			for k, column := range chunk {
-				pairs[k] = quoteString(column.Name) + ", " + col(j.alias, column.Name)
-			}
-			sel = append(sel, "json_object("+strings.Join(pairs, ", ")+") AS "+quoteIdent(joinColumnAlias(j.field.Name, strconv.Itoa(i))))
-		}
-		from += " LEFT JOIN " + quoteIdent(jt) + " AS " + quoteIdent(j.alias) +
-			" ON " + col(j.alias, "id") + " = " + col(mainAlias, j.field.JoinColumnName()) +
-			" AND " + col(j.alias, "deletedAt") + " IS NULL"
+	joined, joins, err := joinSQL(workspaceID, s.joins)
+	if err != nil {
+		return nil, err
 	}
+	sel = append(sel, joined...)
+	from := " FROM " + quoteIdent(table) + " AS " + quoteIdent(mainAlias) + joins
 	if len(sel) > maxResultColumns {
 		return nil, queryErrorf(CodeTooComplex, "Query too complex: it reads %d columns, at most %d are allowed", len(sel), maxResultColumns)
 	}
