@@ -131,9 +131,9 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		now:      d.now,
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
-	schema, err := graphql.NewSchema(authSDL, g.authResolvers())
+	schema, err := graphql.NewSchema(authSDL+metadataSDL, mergeResolvers(g.authResolvers(), g.metadataResolvers()))
 	if err != nil {
-		panic(fmt.Sprintf("auth GraphQL schema: %v", err)) // a programming error, caught by every test
+		panic(fmt.Sprintf("metadata GraphQL schema: %v", err)) // a programming error, caught by every test
 	}
 	g.metadata = schema
 	for _, b := range backends {
