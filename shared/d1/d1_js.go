@@ -12,11 +12,7 @@ import (
 	cfd1 "github.com/syumai/workers/cloudflare/d1" // registers the "d1" database/sql driver
 )
 
-var (
-	objectClass     = js.Global().Get("Object")
-	uint8ArrayClass = js.Global().Get("Uint8Array")
-	stringClass     = js.Global().Get("String")
-)
+var stringClass = js.Global().Get("String")
 
 // Open returns the DB for the D1 binding named binding (as in wrangler.jsonc).
 //
@@ -50,8 +46,9 @@ func Open(binding string) (*DB, error) {
 	}, nil
 }
 
-// batchJS runs db.batch([db.prepare(sql).bind(...args), ...]) and converts
-// the D1Result objects it resolves to.
+// batchJS runs db.batch([db.prepare(sql).bind(...args), ...]) through the glue's d1Batch helper
+// (shared/js/d1wire.mjs): the statements go to JavaScript as one JSON string and the results come
+// back as one, instead of crossing into JavaScript a few times per result cell.
 func batchJS(ctx context.Context, db js.Value, stmts []Stmt) (_ []Result, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("d1 batch: %w", err)
@@ -66,107 +63,29 @@ func batchJS(ctx context.Context, db js.Value, stmts []Stmt) (_ []Result, err er
 			err = fmt.Errorf("d1 batch: %s", errorMessage(jsErr.Value))
 		}
 	}()
-
-	prepared := make([]any, len(stmts))
-	for i, s := range stmts {
-		args := make([]any, len(s.Args))
-		for j, a := range s.Args {
-			args[j] = toJS(a)
-		}
-		prepared[i] = db.Call("prepare", s.SQL).Call("bind", args...)
+	helper := js.Global().Get("context").Get("binding").Get("d1Batch")
+	if helper.Type() != js.TypeFunction {
+		return nil, errors.New("d1 batch: the glue's d1Batch helper is missing")
 	}
-	out, err := await(ctx, db.Call("batch", js.ValueOf(prepared)))
+	request, err := encodeBatch(stmts)
 	if err != nil {
 		return nil, fmt.Errorf("d1 batch: %w", err)
 	}
-	if n := out.Length(); n != len(stmts) {
-		return nil, fmt.Errorf("d1 batch: got %d results for %d statements", n, len(stmts))
+	out, err := await(ctx, helper.Invoke(db, string(request)))
+	if err != nil {
+		return nil, fmt.Errorf("d1 batch: %w", err)
 	}
-	results := make([]Result, len(stmts))
-	for i := range results {
-		res, err := toResult(out.Index(i))
-		if err != nil {
-			return nil, fmt.Errorf("d1 batch: statement %d: %w", i, err)
-		}
-		results[i] = res
+	if out.Type() != js.TypeString {
+		return nil, fmt.Errorf("d1 batch: the helper answered a %s", out.Type())
+	}
+	results, err := decodeBatch([]byte(out.String()))
+	if err != nil {
+		return nil, fmt.Errorf("d1 batch: %w", err)
+	}
+	if len(results) != len(stmts) {
+		return nil, fmt.Errorf("d1 batch: got %d results for %d statements", len(results), len(stmts))
 	}
 	return results, nil
-}
-
-// toJS converts an argument already normalized by Batch (nil, int64,
-// float64, string or []byte) to the value D1's bind() accepts.
-func toJS(v any) any {
-	switch v := v.(type) {
-	case nil:
-		return js.Null()
-	case int64:
-		return float64(v) // within ±(2^53-1), checked by Batch
-	case []byte:
-		a := uint8ArrayClass.New(len(v))
-		js.CopyBytesToJS(a, v)
-		return a
-	default: // float64, string
-		return v
-	}
-}
-
-// toResult converts one D1Result: {results: [{col: value, ...}], meta: {changes}}.
-func toResult(r js.Value) (Result, error) {
-	var res Result
-	if meta := r.Get("meta"); meta.Type() == js.TypeObject {
-		if ch := meta.Get("changes"); ch.Type() == js.TypeNumber {
-			res.Changes = int64(ch.Float())
-		}
-	}
-	rows := r.Get("results")
-	if rows.Type() != js.TypeObject || rows.Length() == 0 {
-		return res, nil
-	}
-	keys := objectClass.Call("keys", rows.Index(0))
-	cols := make([]string, keys.Length())
-	for i := range cols {
-		cols[i] = keys.Index(i).String()
-	}
-	if err := checkColumns(cols); err != nil {
-		return Result{}, err
-	}
-	res.Columns = cols
-	res.Rows = make([][]any, rows.Length())
-	for i := range res.Rows {
-		row := rows.Index(i)
-		vals := make([]any, len(cols))
-		for j, c := range cols {
-			v, err := fromJS(row.Get(c))
-			if err != nil {
-				return Result{}, fmt.Errorf("row %d column %q: %w", i, c, err)
-			}
-			vals[j] = v
-		}
-		res.Rows[i] = vals
-	}
-	return res, nil
-}
-
-// fromJS converts a D1 cell (null, number, string, or a BLOB as an array of
-// bytes or ArrayBuffer) to a driver value, like syumai's rows.go.
-func fromJS(v js.Value) (any, error) {
-	switch v.Type() {
-	case js.TypeNull, js.TypeUndefined:
-		return nil, nil
-	case js.TypeNumber:
-		return number(v.Float()), nil
-	case js.TypeString:
-		return v.String(), nil
-	case js.TypeObject:
-		src := uint8ArrayClass.New(v)
-		dst := make([]byte, src.Length())
-		if n := js.CopyBytesToGo(dst, src); n != len(dst) {
-			return nil, fmt.Errorf("copied %d of %d blob bytes", n, len(dst))
-		}
-		return dst, nil
-	default:
-		return nil, fmt.Errorf("unexpected value type %s", v.Type())
-	}
 }
 
 // await blocks until promise settles or ctx is done. The callbacks stay

@@ -6,6 +6,7 @@
 // panic in a background goroutine, os.Exit), in-flight events fail with a 500 and the next event
 // starts a fresh instance. The Go side of this contract is shared/cfworker.
 import "./build/wasm_exec.js";
+import { d1Batch } from "./d1wire.mjs";
 
 const INTERNAL_ERROR = JSON.stringify({
   statusCode: 500,
@@ -44,6 +45,8 @@ class GoInstance {
     this.binding = {};
     // syumai's bindings (D1, KV, R2, Queues) read the env from globalThis.context.
     globalThis.context = { env, binding: this.binding };
+    // Helpers Go calls (not events): see the Go side of each.
+    this.binding.d1Batch = d1Batch; // shared/d1
     this.exited = false;
     this.ready = false;
     this.waiters = []; // {resolve, reject} of events waiting for the program to be ready
