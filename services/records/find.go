@@ -49,20 +49,6 @@ type target struct {
 	db      engine.Batcher
 }
 
-// targetOf resolves the object a record call names in the workspace the gateway took from a
-// verified token, with the workspace's schema from the caches. Calls that must notice a schema
-// change made by another isolate use withTarget.
-func (s *server) targetOf(ctx context.Context, ws, plural string) (target, error) {
-	if err := workspaceFor(ws); err != nil {
-		return target{}, err
-	}
-	sc, _, err := s.schemaOf(ctx, ws, false)
-	if err != nil {
-		return target{}, err
-	}
-	return s.targetIn(sc, ws, plural)
-}
-
 // engineError turns a query the engine rejected into an InvalidArgument with Twenty's message and
 // code (REST answers it as a 400), NotFound for "Record not found" (a 404); other errors stay as
 // they are.
