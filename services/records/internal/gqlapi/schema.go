@@ -1,0 +1,132 @@
+package gqlapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/twentyworkers/twenty/services/records/internal/engine"
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/shared/graphql"
+)
+
+// Action names what a mutation did to records, as record events name it
+// ("<object>.<action>", Twenty's DatabaseEventAction).
+type Action string
+
+// The actions of the mutations.
+const (
+	Created   Action = "created"
+	Upserted  Action = "upserted"
+	Updated   Action = "updated"
+	Deleted   Action = "deleted"
+	Destroyed Action = "destroyed"
+	Restored  Action = "restored"
+)
+
+// Request is what one execution runs with.
+type Request struct {
+	// DB is the workspace's shard. Root query fields run concurrently: it must be safe for
+	// concurrent use.
+	DB engine.Batcher
+	// WorkspaceID is the workspace, from a verified token.
+	WorkspaceID string
+	// Actor is who writes: createdBy and updatedBy of the records.
+	Actor engine.Actor
+	// OnChange, when set, is told of every committed mutation's changes (for record events),
+	// right after it committed. Mutations run one after another, so it is never called
+	// concurrently.
+	OnChange func(obj metadata.Object, action Action, changes []engine.Change)
+}
+
+// Schema is a workspace's GraphQL data API at one version of its metadata: immutable and safe
+// for concurrent use. Build it once per version.
+type Schema struct {
+	m   *model
+	gql *graphql.Schema
+}
+
+// New builds the API of the workspace whose objects are objects; opts set the executor's limits
+// and document cache. It fails when no object can be exposed.
+func New(objects []metadata.Object, opts ...graphql.Option) (*Schema, error) {
+	m := newModel(objects)
+	if len(m.types) == 0 {
+		return nil, errors.New("gqlapi: the workspace has no object to expose")
+	}
+	resolvers := map[string]graphql.Resolver{}
+	for _, t := range m.types {
+		bind(resolvers, t)
+	}
+	gql, err := graphql.NewSchema(m.sdl(), resolvers, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("gqlapi: %w", err)
+	}
+	return &Schema{m: m, gql: gql}, nil
+}
+
+// Execute runs one GraphQL request of the workspace. It never fails: problems are errors in the
+// response, Twenty's for input the API rejects.
+func (s *Schema) Execute(ctx context.Context, r Request, req graphql.Request) *graphql.Response {
+	return s.gql.Execute(context.WithValue(ctx, executionKey{}, &execution{m: s.m, req: r}), req)
+}
+
+type executionKey struct{}
+
+// execution is one request's state, which resolvers find in their context.
+type execution struct {
+	m   *model
+	req Request
+	eng engine.Engine
+}
+
+// changed reports a committed mutation's changes.
+func (x *execution) changed(t *objectType, action Action, changes []engine.Change) {
+	if x.req.OnChange != nil && len(changes) > 0 {
+		x.req.OnChange(t.obj, action, changes)
+	}
+}
+
+// operation is what a root field does, given the request's execution and its arguments.
+type operation func(x *execution, ctx context.Context, t *objectType, args map[string]any) (any, error)
+
+// resolve adapts an operation on t to a graphql.Resolver: it finds the request's execution in
+// the context and maps the operation's errors (gqlError).
+func resolve(t *objectType, op operation) graphql.Resolver {
+	return func(ctx context.Context, args map[string]any) (any, error) {
+		x, ok := ctx.Value(executionKey{}).(*execution)
+		if !ok {
+			return nil, errors.New("gqlapi: resolver called outside Schema.Execute")
+		}
+		v, err := op(x, ctx, t, args)
+		if err != nil {
+			return nil, gqlError(err)
+		}
+		return v, nil
+	}
+}
+
+// bind registers the root fields of t.
+func bind(res map[string]graphql.Resolver, t *objectType) {
+	r := t.roots
+	ops := map[string]operation{
+		"Query." + r.findMany:       (*execution).findMany,
+		"Query." + r.findOne:        (*execution).findOne,
+		"Mutation." + r.createMany:  (*execution).createMany,
+		"Mutation." + r.createOne:   (*execution).createOne,
+		"Mutation." + r.updateOne:   (*execution).updateOne,
+		"Mutation." + r.updateMany:  (*execution).updateMany,
+		"Mutation." + r.deleteOne:   (*execution).deleteOne,
+		"Mutation." + r.deleteMany:  (*execution).deleteMany,
+		"Mutation." + r.restoreOne:  (*execution).restoreOne,
+		"Mutation." + r.restoreMany: (*execution).restoreMany,
+		"Mutation." + r.destroyOne:  (*execution).destroyOne,
+		"Mutation." + r.destroyMany: (*execution).destroyMany,
+	}
+	if t.duplicates {
+		ops["Query."+r.findDuplicates] = (*execution).findDuplicates
+		ops["Mutation."+r.mergeMany] = (*execution).merge
+	}
+	for name, op := range ops {
+		res[name] = resolve(t, op)
+	}
+}
