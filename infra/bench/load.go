@@ -43,6 +43,8 @@ type sample struct {
 	status int
 	d      time.Duration
 	err    error
+	// graphqlErrors reports a body holding a GraphQL "errors" list.
+	graphqlErrors bool
 }
 
 // do sends one request to path, reads the whole body and reports how long
@@ -65,13 +67,13 @@ func (tg *target) do(ctx context.Context, method, path string, body []byte) samp
 	if err != nil {
 		return sample{d: time.Since(start), err: err}
 	}
-	_, err = io.Copy(io.Discard, resp.Body)
+	raw, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	d := time.Since(start)
 	if err != nil {
 		return sample{d: d, err: fmt.Errorf("reading body: %w", err)}
 	}
-	return sample{status: resp.StatusCode, d: d}
+	return sample{status: resp.StatusCode, d: d, graphqlErrors: bytes.Contains(raw, []byte(`"errors":[`))}
 }
 
 // pathResult is the measurement of one path.
