@@ -2,13 +2,181 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
 
 	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/services/records/internal/ddl"
+	"github.com/twentyworkers/twenty/services/records/internal/engine"
+	"github.com/twentyworkers/twenty/services/records/internal/gqlapi"
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/graphql"
 )
 
-// GraphQL implements recordsv1connect.RecordsServiceHandler. Being built.
-func (s *server) GraphQL(context.Context, *recordsv1.GraphQLRequest) (*recordsv1.GraphQLResponse, error) {
-	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("not built yet"))
+// GraphQL implements recordsv1connect.RecordsServiceHandler: one request of the workspace's
+// GraphQL data API (/graphql), executed here next to the engine. The workspace's API is built
+// from its schema once per metadata version and kept in the isolate (gqlSchemas). As record
+// calls do (withTarget), a request answered from a cached schema that turns out stale (the
+// shard's stamp says so, or the document names what the cached schema lacks, say an object
+// created since) runs once more on the schema read from the control database: the stamp is
+// checked by the request's first batch, which reads before anything is written, so the first
+// run changed nothing. Mutations' record events go on the jobs queue as REST's do.
+//
+// The response is the GraphQL response, errors included; the call itself fails only when the
+// workspace cannot be served (no schema, no shard).
+func (s *server) GraphQL(ctx context.Context, req *recordsv1.GraphQLRequest) (*recordsv1.GraphQLResponse, error) {
+	ws := req.GetWorkspaceId()
+	if err := workspaceFor(ws); err != nil {
+		return nil, err
+	}
+	var body graphql.Request
+	if err := json.Unmarshal(req.GetBodyJson(), &body); err != nil {
+		return responseOf(&graphql.Response{Errors: []*graphql.Error{graphql.NewError(graphql.CodeBadRequest,
+			`The request body must be a JSON object with a string "query", and optionally "operationName" and an object "variables".`)}})
+	}
+	actor := actorOf(req.GetActor())
+	fresh := false
+	for {
+		sc, cached, err := s.schemaOf(ctx, ws, fresh)
+		if err != nil {
+			return nil, err
+		}
+		api, shard, err := s.graphQLOf(ws, sc)
+		if err != nil {
+			return nil, err
+		}
+		stamp, err := ddl.ReadStamp(ws)
+		if err != nil {
+			return nil, err
+		}
+		db := &requestShard{shard: stampedShard{db: shard, stamp: stamp, version: sc.Version}}
+		resp := api.Execute(ctx, gqlapi.Request{DB: db, WorkspaceID: ws, Actor: actor,
+			OnChange: func(obj metadata.Object, action gqlapi.Action, changes []engine.Change) {
+				s.emit(ctx, ws, obj, string(action), req.GetActor(), changes)
+			}}, body)
+		if cached && ctx.Err() == nil && (db.isStale() || failedValidation(resp)) {
+			fresh = true
+			continue
+		}
+		return responseOf(resp)
+	}
 }
+
+// responseOf encodes a GraphQL response.
+func responseOf(resp *graphql.Response) (*recordsv1.GraphQLResponse, error) {
+	b, err := resp.MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("encode GraphQL response: %w", err)
+	}
+	return &recordsv1.GraphQLResponse{BodyJson: b}, nil
+}
+
+// failedValidation reports a document that did not validate against the schema, which a stale
+// schema explains when it names an object or field created since.
+func failedValidation(resp *graphql.Response) bool {
+	return resp.Data == nil && len(resp.Errors) > 0 && resp.Errors[0].Code() == graphql.CodeValidationFailed
+}
+
+// graphQLOf answers the workspace's API at sc's version, built once per version, and its shard.
+func (s *server) graphQLOf(ws string, sc *schema) (*gqlapi.Schema, *d1.DB, error) {
+	if sc.Shard == "" {
+		return nil, nil, connect.NewError(connect.CodeNotFound, errors.New("workspace not found"))
+	}
+	shard, ok := s.shards[sc.Shard]
+	if !ok {
+		return nil, nil, fmt.Errorf("no binding for shard %s of workspace %s", sc.Shard, ws)
+	}
+	api, err := gqlSchemas.get(ws, sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return api, shard, nil
+}
+
+// maxCachedGraphQL bounds the isolate's GraphQL APIs; past it the cache starts afresh. An API
+// holds its parsed schema and a cache of parsed documents (gqlDocumentCache of them).
+const (
+	maxCachedGraphQL = 64
+	gqlDocumentCache = 32
+)
+
+// gqlSchemas are the workspaces' GraphQL APIs in this isolate, each at the metadata version it
+// was built from. It is the isolate's, like the Go program: one records server runs per isolate.
+var gqlSchemas graphQLCache
+
+type graphQLCache struct {
+	mu   sync.Mutex
+	byWS map[string]cachedGraphQL
+}
+
+type cachedGraphQL struct {
+	version int64
+	api     *gqlapi.Schema
+}
+
+// get answers the API of workspace ws at sc's version, building it when the cache has another
+// version or none.
+func (c *graphQLCache) get(ws string, sc *schema) (*gqlapi.Schema, error) {
+	c.mu.Lock()
+	e, ok := c.byWS[ws]
+	c.mu.Unlock()
+	if ok && e.version == sc.Version {
+		return e.api, nil
+	}
+	api, err := gqlapi.New(sc.Objects, graphql.WithCacheSize(gqlDocumentCache))
+	if err != nil {
+		slog.Error("GraphQL schema not built", "workspace_id", ws, "version", sc.Version, "error", err.Error())
+		return nil, fmt.Errorf("GraphQL schema of %s at version %d: %w", ws, sc.Version, err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byWS == nil || len(c.byWS) >= maxCachedGraphQL {
+		c.byWS = map[string]cachedGraphQL{}
+	}
+	c.byWS[ws] = cachedGraphQL{version: sc.Version, api: api}
+	return api, nil
+}
+
+// requestShard is the shard as one GraphQL request sees it: its first batch also checks the
+// schema stamp (stampedShard), and once the stamp is found stale every batch fails, so that the
+// request writes nothing and can run again. Root query fields run concurrently, hence the lock.
+type requestShard struct {
+	mu      sync.Mutex
+	shard   stampedShard
+	checked bool
+	stale   error
+}
+
+// Batch implements engine.Batcher.
+func (b *requestShard) Batch(ctx context.Context, stmts ...d1.Stmt) ([]d1.Result, error) {
+	b.mu.Lock()
+	if b.checked {
+		stale := b.stale
+		b.mu.Unlock()
+		if stale != nil {
+			return nil, stale
+		}
+		return b.shard.db.Batch(ctx, stmts...)
+	}
+	defer b.mu.Unlock()
+	b.checked = true
+	res, err := b.shard.Batch(ctx, stmts...)
+	if errors.Is(err, errStaleSchema) {
+		b.stale = err
+	}
+	return res, err
+}
+
+// isStale reports whether the request found the schema stale.
+func (b *requestShard) isStale() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.stale != nil
+}
+
+var _ engine.Batcher = (*requestShard)(nil)
