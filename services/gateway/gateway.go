@@ -147,7 +147,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	mux.HandleFunc("/rest/open-api/{kind}", only(http.MethodGet, g.openAPI))
 	mux.Handle("/rest/", g.recordAPIAuth(g.rateLimit(http.HandlerFunc(g.restRoutes))))
 	mux.Handle("/metadata", g.graphqlAuth(g.rateLimit(g.metadata)))
-	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(g.metadata)))
+	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(g.dataGraphQL(g.metadata))))
 	if cfg.DevRoutes {
 		g.devRoutes(mux)
 	}

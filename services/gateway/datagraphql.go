@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"sync"
+
+	"github.com/twentyworkers/twenty/shared/authtoken"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// /graphql serves two APIs, as Twenty's server did before it moved its own to /metadata: the
+// auth operations (signUp, currentUser, API keys, …: authSDL, also on /metadata) and the
+// workspace's data API (people, createPerson, …), which the records Worker generates from the
+// workspace's metadata and executes next to its engine (the records GraphQL RPC). Which one a
+// request is for is read from its operation's root fields: all of them auth's, it is auth's;
+// any other (and introspection) makes it a data request.
+
+// authRootFields are the root fields of authSDL, by operation type.
+var authRootFields = sync.OnceValue(func() map[ast.Operation]map[string]bool {
+	doc, err := parser.ParseSchema(&ast.Source{Name: "auth.graphql", Input: authSDL})
+	if err != nil {
+		panic(fmt.Sprintf("auth SDL: %v", err)) // a programming error, caught by every test
+	}
+	out := map[ast.Operation]map[string]bool{ast.Query: {}, ast.Mutation: {}}
+	for _, def := range doc.Definitions {
+		op := ast.Query
+		switch def.Name {
+		case "Query":
+		case "Mutation":
+			op = ast.Mutation
+		default:
+			continue
+		}
+		for _, f := range def.Fields {
+			out[op][f.Name] = true
+		}
+	}
+	return out
+})
+
+// dataGraphQL serves /graphql: requests for the auth operations go to auth, as on /metadata;
+// the others, which need an ACCESS or API_KEY token of a workspace, to the records Worker.
+func (g *gateway) dataGraphQL(auth http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, body, ok := readGraphQLRequest(w, r)
+		if !ok {
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		op := operationOf(req)
+		if op == nil || isAuthOperation(op) {
+			auth.ServeHTTP(w, r) // it also answers the documents that do not parse
+			return
+		}
+		if r.Method != http.MethodPost && r.Method != http.MethodGet {
+			auth.ServeHTTP(w, r) // 405
+			return
+		}
+		c := principalFrom(r.Context())
+		if err := dataAPICaller(c); err != nil {
+			graphql.WriteResponse(w, http.StatusOK, &graphql.Response{Errors: []*graphql.Error{graphql.NewError(err.gqlCode, err.message)}})
+			return
+		}
+		if r.Method == http.MethodGet {
+			if op.Operation == ast.Mutation {
+				w.Header().Set("Allow", "POST")
+				graphql.WriteResponse(w, http.StatusMethodNotAllowed, &graphql.Response{Errors: []*graphql.Error{
+					graphql.NewError(graphql.CodeBadRequest, "Can only perform a mutation operation from a POST request.")}})
+				return
+			}
+			var err error
+			if body, err = json.Marshal(req); err != nil {
+				graphql.WriteResponse(w, http.StatusInternalServerError, &graphql.Response{Errors: []*graphql.Error{graphql.NewError(graphql.CodeInternal, "Internal server error")}})
+				return
+			}
+		}
+		res, err := g.records.GraphQL(r.Context(), &recordsv1.GraphQLRequest{WorkspaceId: c.WorkspaceID, Actor: actorOf(c), BodyJson: body})
+		if err != nil {
+			e := graphql.NewError(graphql.CodeInternal, "Internal server error")
+			if ge, ok := errors.AsType[*graphql.Error](gqlError(err)); ok {
+				e = ge
+			}
+			graphql.WriteResponse(w, http.StatusOK, &graphql.Response{Errors: []*graphql.Error{e}})
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(res.GetBodyJson())
+	})
+}
+
+// dataAPICaller checks that the caller may use a workspace's data: a user ACCESS or an API_KEY
+// token, as the record APIs require (recordAPIAuth).
+func dataAPICaller(c *authtoken.Claims) *authFailure {
+	switch {
+	case c == nil:
+		return errNoToken
+	case c.Type == authtoken.TypeAccess || c.Type == authtoken.TypeAPIKey:
+		return nil
+	case c.Type == authtoken.TypeWorkspaceAgnostic:
+		return errAgnosticOnData
+	}
+	return errNotAPIToken
+}
+
+// readGraphQLRequest reads the request's query, operation name and variables, from the JSON
+// body of a POST (answered as well, for the handler that serves it) or the URL of a GET. A body
+// that cannot be read answers here; one that is not a GraphQL request is left to auth's handler,
+// which answers Twenty's errors for it (an empty request, with no operation).
+func readGraphQLRequest(w http.ResponseWriter, r *http.Request) (graphql.Request, []byte, bool) {
+	var req graphql.Request
+	switch r.Method {
+	case http.MethodPost:
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, graphql.DefaultMaxBodyBytes))
+		if err != nil {
+			status := http.StatusBadRequest
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+				status = http.StatusRequestEntityTooLarge
+			}
+			graphql.WriteResponse(w, status, &graphql.Response{Errors: []*graphql.Error{graphql.NewError(graphql.CodeBadRequest, "The request body could not be read.")}})
+			return req, nil, false
+		}
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
+			_ = json.Unmarshal(body, &req)
+		}
+		return req, body, true
+	case http.MethodGet:
+		q := r.URL.Query()
+		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			_ = json.Unmarshal([]byte(v), &req.Variables)
+		}
+	}
+	return req, nil, true
+}
+
+// operationOf parses the request's document and answers the operation it runs: the one named,
+// or the only one; nil when there is none (a document that does not parse included).
+func operationOf(req graphql.Request) *ast.OperationDefinition {
+	if req.Query == "" {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: req.Query}, graphql.DefaultMaxTokens)
+	if err != nil {
+		return nil
+	}
+	op := doc.Operations.ForName(req.OperationName)
+	if req.OperationName == "" {
+		op = nil
+		if len(doc.Operations) == 1 {
+			op = doc.Operations[0]
+		}
+	}
+	if op == nil {
+		return nil
+	}
+	expanded := *op
+	expanded.SelectionSet = expandFragments(doc, op.SelectionSet, map[string]bool{})
+	return &expanded
+}
+
+// isAuthOperation reports whether every root field of op (fragments expanded, __typename aside)
+// is one of the auth schema's: introspection and the workspace's fields are the data API's.
+func isAuthOperation(op *ast.OperationDefinition) bool {
+	fields := authRootFields()[op.Operation]
+	if fields == nil {
+		return true // a subscription: auth's handler refuses it
+	}
+	names := rootFieldNames(op.SelectionSet)
+	for _, n := range names {
+		if n != "__typename" && !fields[n] {
+			return false
+		}
+	}
+	return true
+}
+
+// rootFieldNames lists the names of the fields of a root selection set whose fragments are
+// expanded.
+func rootFieldNames(set ast.SelectionSet) []string {
+	var out []string
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			out = append(out, sel.Name)
+		case *ast.InlineFragment:
+			out = append(out, rootFieldNames(sel.SelectionSet)...)
+		}
+	}
+	return out
+}
+
+// expandFragments replaces the fragment spreads of a root selection set by their fragments'
+// selections (each fragment once; unknown fragments dropped, for validation to report).
+func expandFragments(doc *ast.QueryDocument, set ast.SelectionSet, seen map[string]bool) ast.SelectionSet {
+	var out ast.SelectionSet
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.FragmentSpread:
+			if f := doc.Fragments.ForName(s.Name); f != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				out = append(out, expandFragments(doc, f.SelectionSet, seen)...)
+			}
+		case *ast.InlineFragment:
+			out = append(out, &ast.InlineFragment{TypeCondition: s.TypeCondition, SelectionSet: expandFragments(doc, s.SelectionSet, seen)})
+		default:
+			out = append(out, sel)
+		}
+	}
+	return out
+}
