@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/twentyworkers/twenty/shared/authtoken"
@@ -15,41 +16,42 @@ import (
 	"github.com/twentyworkers/twenty/shared/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
 )
 
 // /graphql serves two APIs, as Twenty's server did before it moved its own to /metadata: the
-// auth operations (signUp, currentUser, API keys, …: authSDL, also on /metadata) and the
-// workspace's data API (people, createPerson, …), which the records Worker generates from the
-// workspace's metadata and executes next to its engine (the records GraphQL RPC). Which one a
-// request is for is read from its operation's root fields: all of them auth's, it is auth's;
-// any other (and introspection) makes it a data request.
+// operations of the schema also served on /metadata (auth's: signUp, currentUser, API keys, …;
+// and the objects and fields of the metadata API) and the workspace's data API (people,
+// createPerson, …), which the records Worker generates from the workspace's metadata and
+// executes next to its engine (the records GraphQL RPC). Which one a request is for is read from
+// its operation's root fields: all of them the /metadata schema's, it is that schema's; any other
+// (and introspection) makes it a data request.
 
-// authRootFields are the root fields of authSDL, by operation type.
-var authRootFields = sync.OnceValue(func() map[ast.Operation]map[string]bool {
-	doc, err := parser.ParseSchema(&ast.Source{Name: "auth.graphql", Input: authSDL})
+// metadataRootFields are the root fields of the /metadata schema (authSDL and metadataSDL, as
+// newGateway builds it), by operation type.
+var metadataRootFields = sync.OnceValue(func() map[ast.Operation]map[string]bool {
+	schema, err := validator.LoadSchema(validator.Prelude, &ast.Source{Name: "metadata.graphql", Input: authSDL + metadataSDL})
 	if err != nil {
-		panic(fmt.Sprintf("auth SDL: %v", err)) // a programming error, caught by every test
+		panic(fmt.Sprintf("metadata SDL: %v", err)) // a programming error, caught by every test
 	}
 	out := map[ast.Operation]map[string]bool{ast.Query: {}, ast.Mutation: {}}
-	for _, def := range doc.Definitions {
-		op := ast.Query
-		switch def.Name {
-		case "Query":
-		case "Mutation":
-			op = ast.Mutation
-		default:
+	for op, def := range map[ast.Operation]*ast.Definition{ast.Query: schema.Query, ast.Mutation: schema.Mutation} {
+		if def == nil {
 			continue
 		}
 		for _, f := range def.Fields {
-			out[op][f.Name] = true
+			if !strings.HasPrefix(f.Name, "__") {
+				out[op][f.Name] = true
+			}
 		}
 	}
 	return out
 })
 
-// dataGraphQL serves /graphql: requests for the auth operations go to auth, as on /metadata;
-// the others, which need an ACCESS or API_KEY token of a workspace, to the records Worker.
-func (g *gateway) dataGraphQL(auth http.Handler) http.Handler {
+// dataGraphQL serves /graphql: requests for the /metadata schema's operations go to it (the
+// handler metadata); the others, which need an ACCESS or API_KEY token of a workspace, to the
+// records Worker.
+func (g *gateway) dataGraphQL(metadata http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req, body, ok := readGraphQLRequest(w, r)
 		if !ok {
@@ -59,12 +61,12 @@ func (g *gateway) dataGraphQL(auth http.Handler) http.Handler {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		op := operationOf(req)
-		if op == nil || isAuthOperation(op) {
-			auth.ServeHTTP(w, r) // it also answers the documents that do not parse
+		if op == nil || isMetadataOperation(op) {
+			metadata.ServeHTTP(w, r) // it also answers the documents that do not parse
 			return
 		}
 		if r.Method != http.MethodPost && r.Method != http.MethodGet {
-			auth.ServeHTTP(w, r) // 405
+			metadata.ServeHTTP(w, r) // 405
 			return
 		}
 		c := principalFrom(r.Context())
@@ -116,7 +118,8 @@ func dataAPICaller(c *authtoken.Claims) *authFailure {
 
 // readGraphQLRequest reads the request's query, operation name and variables, from the JSON
 // body of a POST (answered as well, for the handler that serves it) or the URL of a GET. A body
-// that cannot be read answers here; one that is not a GraphQL request is left to auth's handler,
+// that cannot be read answers here; one that is not a GraphQL request is left to the /metadata
+// schema's handler,
 // which answers Twenty's errors for it (an empty request, with no operation).
 func readGraphQLRequest(w http.ResponseWriter, r *http.Request) (graphql.Request, []byte, bool) {
 	var req graphql.Request
@@ -170,12 +173,13 @@ func operationOf(req graphql.Request) *ast.OperationDefinition {
 	return &expanded
 }
 
-// isAuthOperation reports whether every root field of op (fragments expanded, __typename aside)
-// is one of the auth schema's: introspection and the workspace's fields are the data API's.
-func isAuthOperation(op *ast.OperationDefinition) bool {
-	fields := authRootFields()[op.Operation]
+// isMetadataOperation reports whether every root field of op (fragments expanded, __typename
+// aside) is one of the /metadata schema's: introspection and the workspace's fields are the data
+// API's.
+func isMetadataOperation(op *ast.OperationDefinition) bool {
+	fields := metadataRootFields()[op.Operation]
 	if fields == nil {
-		return true // a subscription: auth's handler refuses it
+		return true // a subscription, which the /metadata schema's handler refuses
 	}
 	names := rootFieldNames(op.SelectionSet)
 	for _, n := range names {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/twentyworkers/twenty/shared/authtoken"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/graphql"
 )
 
 // GraphQL answers a data response telling what it received: the workspace, the actor and the
@@ -107,4 +108,43 @@ func jsonValue(t *testing.T, s string) any {
 		t.Fatalf("not JSON: %q: %v", s, err)
 	}
 	return v
+}
+
+// TestIsMetadataOperation checks which documents stay with the /metadata schema on /graphql.
+func TestIsMetadataOperation(t *testing.T) {
+	tests := []struct {
+		query, operation string
+		want             bool
+	}{
+		{`{ currentUser { id } }`, "", true},
+		{`mutation { signUp(email: "a", password: "b") { tokens { refreshToken { token } } } }`, "", true},
+		{`{ objects { totalCount } }`, "", true},
+		{`{ __typename }`, "", true},
+		{`query Q { ... on Query { currentUser { id } } }`, "", true},
+		{`{ people { totalCount } }`, "", false},
+		{`{ __type(name: "Person") { name } }`, "", false},
+		{`mutation { createPerson(data: {}) { id } }`, "", false},
+		{`query A { people { totalCount } } query B { currentUser { id } }`, "B", true},
+		{`query A { people { totalCount } } query B { currentUser { id } }`, "A", false},
+		{`{ ...F } fragment F on Query { ...G } fragment G on Query { people { totalCount } }`, "", false},
+	}
+	for _, tt := range tests {
+		op := operationOf(graphqlRequest(tt.query, tt.operation))
+		if op == nil {
+			t.Errorf("operationOf(%q) = nil", tt.query)
+			continue
+		}
+		if got := isMetadataOperation(op); got != tt.want {
+			t.Errorf("isMetadataOperation(%q, %q) = %v, want %v", tt.query, tt.operation, got, tt.want)
+		}
+	}
+	for _, q := range []string{``, `{`, `query A { a } query B { b }`} {
+		if op := operationOf(graphqlRequest(q, "")); op != nil {
+			t.Errorf("operationOf(%q) = %v, want nil", q, op)
+		}
+	}
+}
+
+func graphqlRequest(query, operation string) graphql.Request {
+	return graphql.Request{Query: query, OperationName: operation}
 }
