@@ -76,10 +76,15 @@ func responseOf(resp *graphql.Response) (*recordsv1.GraphQLResponse, error) {
 	return &recordsv1.GraphQLResponse{BodyJson: b}, nil
 }
 
-// failedValidation reports a document that did not validate against the schema, which a stale
-// schema explains when it names an object or field created since.
+// failedValidation reports a request refused before execution because of the schema: a document
+// that does not validate, or variables that do not fit their types, which a stale schema
+// explains when they name an object, a field or an option created since.
 func failedValidation(resp *graphql.Response) bool {
-	return resp.Data == nil && len(resp.Errors) > 0 && resp.Errors[0].Code() == graphql.CodeValidationFailed
+	if resp.Data != nil || len(resp.Errors) == 0 {
+		return false
+	}
+	code := resp.Errors[0].Code()
+	return code == graphql.CodeValidationFailed || code == graphql.CodeBadUserInput
 }
 
 // graphQLOf answers the workspace's API at sc's version, built once per version, and its shard.
@@ -99,9 +104,10 @@ func (s *server) graphQLOf(ws string, sc *schema) (*gqlapi.Schema, *d1.DB, error
 }
 
 // maxCachedGraphQL bounds the isolate's GraphQL APIs; past it the cache starts afresh. An API
-// holds its parsed schema and a cache of parsed documents (gqlDocumentCache of them).
+// holds its parsed schema (about 1 MB for the standard objects) and a cache of parsed documents
+// (gqlDocumentCache of them), so the cache stays within some 20 MB of the isolate's 128 MB.
 const (
-	maxCachedGraphQL = 64
+	maxCachedGraphQL = 16
 	gqlDocumentCache = 32
 )
 
