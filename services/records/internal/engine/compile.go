@@ -76,6 +76,10 @@ type plan struct {
 	// after and before report a starting_after and an ending_before cursor.
 	after, before bool
 	page, count   d1.Stmt
+	// table is obj's table; where and whereArgs are the count's conditions and their values.
+	table     string
+	where     []string
+	whereArgs []any
 }
 
 // join is a MANY_TO_ONE relation whose record the page embeds, read through a LEFT JOIN.
@@ -203,6 +207,7 @@ func (c *Compiler) compile(workspaceID string, obj metadata.Object, q *recordque
 		SQL:  "SELECT COUNT(*) AS " + quoteIdent(totalCountColumn) + " FROM " + quoteIdent(table) + " AS " + quoteIdent(mainAlias) + whereClause(where),
 		Args: filterArgs,
 	}
+	p.table, p.where, p.whereArgs = table, where, filterArgs
 	if n := len(p.page.Args); n > d1.MaxParams {
 		return nil, &QueryError{
 			Code:    CodeTooComplex,

@@ -37,22 +37,40 @@ type Page struct {
 	// StartCursor and EndCursor are the cursors of the first and last records, "" (null in
 	// the API) for an empty page.
 	StartCursor, EndCursor string
+	// Aggregates are the values of FindOptions.Aggregates over the records the filter selects,
+	// in the order asked, as GroupBy gives them.
+	Aggregates []AggregateValue
 }
 
 // FindMany runs a find-many query on object obj of the workspace, whose objects are all: the page
 // and the count in one batch, one round trip. Errors for input Twenty rejects are *QueryError
 // (see Compiler.FindMany); others come from D1.
 func (e *Engine) FindMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q *recordquery.Query) (*Page, error) {
+	return e.FindManyWith(ctx, db, workspaceID, obj, all, q, FindOptions{})
+}
+
+// FindManyWith is FindMany with options: the aggregates opts names are computed by the count
+// statement, in the same batch.
+func (e *Engine) FindManyWith(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q *recordquery.Query, opts FindOptions) (*Page, error) {
 	c := Compiler{Objects: all}
 	p, err := c.compile(workspaceID, obj, q)
 	if err != nil {
 		return nil, err
 	}
+	aggs, err := resolveAggregates(obj, opts.Aggregates)
+	if err != nil {
+		return nil, err
+	}
+	if len(aggs) > 0 {
+		if p.count, err = p.aggregateCount(aggs); err != nil {
+			return nil, err
+		}
+	}
 	res, err := db.Batch(ctx, p.page, p.count)
 	if err != nil {
 		return nil, fmt.Errorf("engine: find %s: %w", obj.NamePlural, err)
 	}
-	total, err := countOf(res[1])
+	total, values, err := readCount(res[1], aggs)
 	if err != nil {
 		return nil, fmt.Errorf("engine: find %s: %w", obj.NamePlural, err)
 	}
@@ -66,6 +84,7 @@ func (e *Engine) FindMany(ctx context.Context, db Batcher, workspaceID string, o
 		Records:    make([]map[string]any, len(rows)),
 		Cursors:    make([]string, len(rows)),
 		TotalCount: total,
+		Aggregates: values,
 	}
 	if p.forward {
 		page.HasNextPage, page.HasPreviousPage = hasMore, p.after

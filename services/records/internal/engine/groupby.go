@@ -36,6 +36,11 @@ type GroupByQuery struct {
 	// IncludeRecords adds a sample of each group's records, ordered by OrderByForRecords.
 	IncludeRecords    bool
 	OrderByForRecords []recordquery.Order
+	// RecordsOffset skips that many records of each group before its sample (Twenty's
+	// offsetForRecords).
+	RecordsOffset int
+	// OrderBy orders the groups (GroupOrder), before their keys.
+	OrderBy []GroupOrder
 	// Limit is the number of groups, DefaultGroupLimit when not positive.
 	Limit int
 }
@@ -107,10 +112,10 @@ func msgUnknownAggregate(name, object string) *QueryError {
 
 // GroupBy groups obj's live records (soft-deleted ones too when the filter names deletedAt) that
 // q.Filter selects by q.GroupBy's dimensions, as Twenty's groupBy does, and answers at most
-// q.Limit groups ordered by their keys (nulls last), each with its dimension values, the
-// aggregates asked for and, with q.IncludeRecords, a sample of at most GroupRecordsLimit of its
-// records ordered by q.OrderByForRecords then id. Without dimensions it answers one group of all
-// the records.
+// q.Limit groups ordered by q.OrderBy then by their keys (nulls last), each with its dimension
+// values, the aggregates asked for and, with q.IncludeRecords, a sample of at most
+// GroupRecordsLimit of its records, after the first q.RecordsOffset, ordered by
+// q.OrderByForRecords then id. Without dimensions it answers one group of all the records.
 //
 // The keys and the aggregates are computed in SQL: one statement for the groups, and one for the
 // samples (the same groups, their records numbered by a window function), in one batch. Input
@@ -125,16 +130,9 @@ func (e *Engine) GroupBy(ctx context.Context, db Batcher, workspaceID string, ob
 	if err != nil {
 		return nil, err
 	}
-	catalog := aggregatesOf(obj)
-	var aggs []aggregate
-	for _, name := range q.Aggregates {
-		a, ok := catalog[name]
-		if !ok {
-			return nil, msgUnknownAggregate(name, obj.NameSingular)
-		}
-		if !slices.ContainsFunc(aggs, func(b aggregate) bool { return b.name == name }) {
-			aggs = append(aggs, a)
-		}
+	aggs, err := resolveAggregates(obj, q.Aggregates)
+	if err != nil {
+		return nil, err
 	}
 	var filterSQL string
 	c := Compiler{Objects: all}
@@ -147,9 +145,13 @@ func (e *Engine) GroupBy(ctx context.Context, db Batcher, workspaceID string, ob
 			return nil, err
 		}
 	}
+	orders, err := groupOrders(obj, dims, q.OrderBy)
+	if err != nil {
+		return nil, err
+	}
 	g := &groupStatements{
 		table: table, dims: dims, where: whereClause(whereParts(!recordquery.MentionsDeletedAt(q.Filter), filterSQL)),
-		filterArgs: fc.args, limit: q.Limit,
+		filterArgs: fc.args, limit: q.Limit, orders: orders, offset: max(q.RecordsOffset, 0),
 	}
 	if g.limit <= 0 {
 		g.limit = DefaultGroupLimit
@@ -197,6 +199,10 @@ type groupStatements struct {
 	where      string
 	filterArgs []any
 	limit      int
+	// orders are the groups' ordering before their keys.
+	orders []groupOrder
+	// offset is the records of each group skipped before its sample.
+	offset int
 }
 
 // recordChunk names the result column holding chunk i of a sample record, read back with
@@ -218,6 +224,13 @@ func (g *groupStatements) with(sel []string) (string, []any) {
 		ctes = append(ctes, quoteIdent(d.zone.alias)+"("+quoteIdent("at")+", "+quoteIdent("off")+") AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))")
 		args = append(args, d.zone.json)
 	}
+	for _, o := range g.orders {
+		for _, c := range o.columns {
+			if s := col(mainAlias, c) + " AS " + quoteIdent(c); !slices.Contains(sel, s) {
+				sel = append(sel, s)
+			}
+		}
+	}
 	from := " FROM " + quoteIdent(g.table) + " AS " + quoteIdent(mainAlias)
 	for i, d := range g.dims {
 		sel = append(sel, d.expr+" AS "+quoteIdent(dimAlias(i)))
@@ -238,12 +251,20 @@ func (g *groupStatements) keys(alias string) (list, order string) {
 	return strings.Join(names, ", "), strings.Join(orders, ", ")
 }
 
-// groupClauses returns the GROUP BY and ORDER BY clauses over "b", or "" without dimensions.
+// groupClauses returns the GROUP BY and ORDER BY clauses over "b" (the orders, then the keys),
+// or "" without dimensions.
 func (g *groupStatements) groupClauses() string {
 	if len(g.dims) == 0 {
 		return ""
 	}
 	list, order := g.keys("b")
+	if len(g.orders) > 0 {
+		parts := make([]string, len(g.orders))
+		for i, o := range g.orders {
+			parts[i] = o.sql
+		}
+		order = strings.Join(parts, ", ") + ", " + order
+	}
 	return " GROUP BY " + list + " ORDER BY " + order
 }
 
@@ -319,10 +340,14 @@ func (g *groupStatements) samples(obj metadata.Object, leaves []orderLeaf) d1.St
 		_, keys := g.keys("r")
 		order = keys + ", " + order
 	}
+	where := " WHERE " + col("r", "~rn") + " <= ?"
+	if g.offset > 0 {
+		where = " WHERE " + col("r", "~rn") + " > ? AND " + col("r", "~rn") + " <= ?"
+		args = append(args, int64(g.offset))
+	}
 	return d1.Stmt{
-		SQL: with + " SELECT " + strings.Join(out, ", ") + " FROM " + quoteIdent("r") + " WHERE " + col("r", "~rn") + " <= ?" +
-			" ORDER BY " + order,
-		Args: append(args, int64(GroupRecordsLimit)),
+		SQL:  with + " SELECT " + strings.Join(out, ", ") + " FROM " + quoteIdent("r") + where + " ORDER BY " + order,
+		Args: append(args, int64(g.offset+GroupRecordsLimit)),
 	}
 }
 

@@ -9,14 +9,60 @@ import (
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 )
 
+// AggregateOp is the operation of an aggregate, Twenty's AggregateOperations
+// (graphql-query-runner/constants/aggregate-operations.constant.ts).
+type AggregateOp string
+
+// The operations.
+const (
+	OpCount              AggregateOp = "COUNT"
+	OpCountUniqueValues  AggregateOp = "COUNT_UNIQUE_VALUES"
+	OpCountEmpty         AggregateOp = "COUNT_EMPTY"
+	OpCountNotEmpty      AggregateOp = "COUNT_NOT_EMPTY"
+	OpPercentageEmpty    AggregateOp = "PERCENTAGE_EMPTY"
+	OpPercentageNotEmpty AggregateOp = "PERCENTAGE_NOT_EMPTY"
+	OpMin                AggregateOp = "MIN"
+	OpMax                AggregateOp = "MAX"
+	OpAvg                AggregateOp = "AVG"
+	OpSum                AggregateOp = "SUM"
+	OpCountTrue          AggregateOp = "COUNT_TRUE"
+	OpCountFalse         AggregateOp = "COUNT_FALSE"
+)
+
+// AggregateInfo describes one aggregate an object answers (see Aggregates).
+type AggregateInfo struct {
+	// Name is the aggregate's name: totalCount, countEmptyCity, maxAmountAmountMicros, ….
+	Name string
+	// Op is its operation.
+	Op AggregateOp
+	// Field is the field it reads; the zero Field for totalCount.
+	Field metadata.Field
+}
+
+// Aggregates lists the aggregates of obj in Twenty's order: totalCount, then per field in
+// metadata order the ones aggregatesOf describes. The names are what FindOptions.Aggregates and
+// GroupByQuery.Aggregates take.
+func Aggregates(obj metadata.Object) []AggregateInfo {
+	cat := catalog(obj)
+	out := make([]AggregateInfo, len(cat))
+	for i, a := range cat {
+		out[i] = AggregateInfo{Name: a.name, Op: a.op, Field: a.field}
+	}
+	return out
+}
+
 // aggregate is one aggregate a group-by computes: SQL expressions over the group's rows (the
 // columns of the CTE "b"), and Twenty's value made of the values they give.
 type aggregate struct {
-	name string
+	name  string
+	op    AggregateOp
+	field metadata.Field
 	// columns are the columns of the object the expressions read.
 	columns []string
 	exprs   []string
 	value   func(vals []any) any
+	// order is the one SQL expression groups are ordered by when ordered by the aggregate.
+	order string
 }
 
 // aggregateSubFields are the sub-fields of a composite field that its count aggregates read,
@@ -33,22 +79,33 @@ var aggregateSubFields = map[metadata.FieldType][]string{
 	metadata.TypeRichTextV2: {"blocknote", "markdown"},
 }
 
-// aggregatesOf returns the aggregates of obj by name, as Twenty's
-// getAvailableAggregationsFromObjectFields names them: totalCount; for each field (relations
-// aside) countUniqueValuesX, countEmptyX, countNotEmptyX, percentageEmptyX and
-// percentageNotEmptyX; minX and maxX for dates; countTrueX and countFalseX for booleans; minX,
-// maxX, avgX and sumX for numbers; and minXAmountMicros, maxXAmountMicros, avgXAmountMicros and
-// sumXAmountMicros for currencies.
+// aggregatesOf returns the aggregates of obj by name (see catalog).
+func aggregatesOf(obj metadata.Object) map[string]aggregate {
+	cat := catalog(obj)
+	out := make(map[string]aggregate, len(cat))
+	for _, a := range cat {
+		if _, dup := out[a.name]; !dup {
+			out[a.name] = a
+		}
+	}
+	return out
+}
+
+// catalog returns the aggregates of obj in order, as Twenty's
+// getAvailableAggregationsFromObjectFields names them
+// (workspace-schema-builder/utils/get-available-aggregations-from-object-fields.util.ts):
+// totalCount; for each field (relations aside) countUniqueValuesX, countEmptyX, countNotEmptyX,
+// percentageEmptyX and percentageNotEmptyX; minX and maxX for dates; countTrueX and countFalseX
+// for booleans; minX, maxX, avgX and sumX for numbers; and minXAmountMicros, maxXAmountMicros,
+// sumXAmountMicros and avgXAmountMicros for currencies.
 //
 // Values are what PostgreSQL gives Twenty through node-postgres: counts (bigint) and currency
 // amounts and percentages (numeric) as text, numbers as numbers, dates as ISO date-times; null
 // for an empty group.
-func aggregatesOf(obj metadata.Object) map[string]aggregate {
-	out := map[string]aggregate{
-		"totalCount": {name: "totalCount", columns: []string{"id"}, exprs: []string{"COUNT(" + col("b", "id") + ")"}, value: oneValue(countText)},
-	}
-	add := func(name string, columns []string, value func([]any) any, exprs ...string) {
-		out[name] = aggregate{name: name, columns: columns, exprs: exprs, value: value}
+func catalog(obj metadata.Object) []aggregate {
+	out := []aggregate{
+		{name: "totalCount", op: OpCount, columns: []string{"id"}, exprs: []string{"COUNT(" + col("b", "id") + ")"}, value: oneValue(countText),
+			order: "COUNT(" + col("b", "id") + ")"},
 	}
 	for _, f := range obj.Fields {
 		cols := metadata.Columns(f)
@@ -68,6 +125,9 @@ func aggregatesOf(obj metadata.Object) map[string]aggregate {
 		if len(names) == 0 {
 			continue
 		}
+		add := func(name string, op AggregateOp, columns []string, value func([]any) any, exprs ...string) {
+			out = append(out, aggregate{name: name, op: op, field: f, columns: columns, exprs: exprs, value: value, order: exprs[0]})
+		}
 		name := upperFirst(f.Name)
 		// Twenty's NULLIF(CONCAT(columns), ''): the value as text, NULL when empty.
 		parts := make([]string, len(names))
@@ -76,36 +136,59 @@ func aggregatesOf(obj metadata.Object) map[string]aggregate {
 		}
 		value := "NULLIF(" + strings.Join(parts, " || ") + ", '')"
 		nonEmpty := func(count string) string { return "CASE WHEN COUNT(*) = 0 THEN NULL ELSE " + count + " END" }
-		add("countUniqueValues"+name, names, oneValue(countText), nonEmpty("COUNT(DISTINCT "+value+")"))
-		add("countEmpty"+name, names, oneValue(countText), nonEmpty("COUNT(*) - COUNT("+value+")"))
-		add("countNotEmpty"+name, names, oneValue(countText), nonEmpty("COUNT("+value+")"))
-		add("percentageEmpty"+name, names, func(v []any) any { return percentage(v, true) }, "COUNT(*)", "COUNT("+value+")")
-		add("percentageNotEmpty"+name, names, func(v []any) any { return percentage(v, false) }, "COUNT(*)", "COUNT("+value+")")
+		add("countUniqueValues"+name, OpCountUniqueValues, names, oneValue(countText), nonEmpty("COUNT(DISTINCT "+value+")"))
+		add("countEmpty"+name, OpCountEmpty, names, oneValue(countText), nonEmpty("COUNT(*) - COUNT("+value+")"))
+		add("countNotEmpty"+name, OpCountNotEmpty, names, oneValue(countText), nonEmpty("COUNT("+value+")"))
+		add("percentageEmpty"+name, OpPercentageEmpty, names, func(v []any) any { return percentage(v, true) }, "COUNT(*)", "COUNT("+value+")")
+		out[len(out)-1].order = "1.0 - CAST(COUNT(" + value + ") AS REAL) / NULLIF(COUNT(*), 0)"
+		add("percentageNotEmpty"+name, OpPercentageNotEmpty, names, func(v []any) any { return percentage(v, false) }, "COUNT(*)", "COUNT("+value+")")
+		out[len(out)-1].order = "CAST(COUNT(" + value + ") AS REAL) / NULLIF(COUNT(*), 0)"
 
 		c := col("b", names[0])
 		switch f.Type {
 		case metadata.TypeDate, metadata.TypeDateTime:
-			add("min"+name, names, oneValue(dateTimeText(f.Type)), "MIN("+c+")")
-			add("max"+name, names, oneValue(dateTimeText(f.Type)), "MAX("+c+")")
+			add("min"+name, OpMin, names, oneValue(dateTimeText(f.Type)), "MIN("+c+")")
+			add("max"+name, OpMax, names, oneValue(dateTimeText(f.Type)), "MAX("+c+")")
 		case metadata.TypeBoolean:
-			add("countTrue"+name, names, oneValue(countText), nonEmpty("COUNT(CASE WHEN "+c+" = 1 THEN 1 END)"))
-			add("countFalse"+name, names, oneValue(countText), nonEmpty("COUNT(CASE WHEN "+c+" = 0 THEN 1 END)"))
+			add("countTrue"+name, OpCountTrue, names, oneValue(countText), nonEmpty("COUNT(CASE WHEN "+c+" = 1 THEN 1 END)"))
+			add("countFalse"+name, OpCountFalse, names, oneValue(countText), nonEmpty("COUNT(CASE WHEN "+c+" = 0 THEN 1 END)"))
 		case metadata.TypeNumber:
 			same := oneValue(func(v any) any { return v })
-			add("min"+name, names, same, "MIN("+c+")")
-			add("max"+name, names, same, "MAX("+c+")")
-			add("avg"+name, names, same, "AVG("+c+")")
-			add("sum"+name, names, same, "SUM("+c+")")
+			add("min"+name, OpMin, names, same, "MIN("+c+")")
+			add("max"+name, OpMax, names, same, "MAX("+c+")")
+			add("avg"+name, OpAvg, names, same, "AVG("+c+")")
+			add("sum"+name, OpSum, names, same, "SUM("+c+")")
 		case metadata.TypeCurrency:
 			amount := []string{f.Name + "AmountMicros"}
 			m := col("b", amount[0])
-			add("min"+name+"AmountMicros", amount, oneValue(numericText), "MIN("+m+")")
-			add("max"+name+"AmountMicros", amount, oneValue(numericText), "MAX("+m+")")
-			add("sum"+name+"AmountMicros", amount, oneValue(numericText), "SUM("+m+")")
-			add("avg"+name+"AmountMicros", amount, average, "SUM("+m+")", "COUNT("+m+")")
+			add("min"+name+"AmountMicros", OpMin, amount, oneValue(numericText), "MIN("+m+")")
+			add("max"+name+"AmountMicros", OpMax, amount, oneValue(numericText), "MAX("+m+")")
+			add("sum"+name+"AmountMicros", OpSum, amount, oneValue(numericText), "SUM("+m+")")
+			add("avg"+name+"AmountMicros", OpAvg, amount, average, "SUM("+m+")", "COUNT("+m+")")
+			out[len(out)-1].order = "AVG(" + m + ")"
 		}
 	}
 	return out
+}
+
+// resolveAggregates returns the aggregates of obj named names, in order and without repeats;
+// a name obj has no aggregate of is a *QueryError.
+func resolveAggregates(obj metadata.Object, names []string) ([]aggregate, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	cat := aggregatesOf(obj)
+	var aggs []aggregate
+	for _, name := range names {
+		a, ok := cat[name]
+		if !ok {
+			return nil, msgUnknownAggregate(name, obj.NameSingular)
+		}
+		if !slices.ContainsFunc(aggs, func(b aggregate) bool { return b.name == name }) {
+			aggs = append(aggs, a)
+		}
+	}
+	return aggs, nil
 }
 
 // upperFirst is s with its first letter upper-cased, as Twenty's capitalize.

@@ -48,6 +48,10 @@ type dimension struct {
 	zone *zoneTable
 	// value converts a key read from D1 into the dimension value Twenty answers.
 	value func(any) any
+	// path names what the dimension groups by, as an ordering names it: the field, a join column
+	// (companyId) or a sub-field (name.firstName); granularity is a date's, or "".
+	path        string
+	granularity Granularity
 }
 
 // zoneTable is a time zone's UTC offsets for a group-by, read in SQL from the CTE alias: rows
@@ -141,7 +145,7 @@ func parseDimension(obj metadata.Object, name string, def json.RawMessage, n int
 			return dimension{}, false, nil
 		}
 		t, _ := simpleTarget(f, true)
-		return columnDimension(t, n), true, nil
+		return named(columnDimension(t, n), t.path, ""), true, nil
 	case (f.Type == metadata.TypeDate || f.Type == metadata.TypeDateTime) && isObject && sub["granularity"] != nil:
 		var g dateGroup
 		if err := json.Unmarshal(def, &g); err != nil || g.Granularity == nil {
@@ -149,7 +153,7 @@ func parseDimension(obj metadata.Object, name string, def json.RawMessage, n int
 		}
 		t, _ := simpleTarget(f, false)
 		d, err := dateDimension(t, g, n)
-		return d, err == nil, err
+		return named(d, t.path, *g.Granularity), err == nil, err
 	case isTrue:
 		if f.Type.IsComposite() {
 			return dimension{}, false, queryErrorf(CodeInvalidQueryInput, "Composite field \"%s\" requires a sub-field to group by (e.g. {\"%s\": {\"subFieldName\": true}})", name, name)
@@ -158,7 +162,7 @@ func parseDimension(obj metadata.Object, name string, def json.RawMessage, n int
 		if !ok {
 			return dimension{}, false, msgGroupByUnknownField(name)
 		}
-		return columnDimension(t, n), true, nil
+		return named(columnDimension(t, n), t.path, ""), true, nil
 	case isObject:
 		if len(sub) > 1 {
 			return dimension{}, false, msgGroupBySubFields()
@@ -172,10 +176,16 @@ func parseDimension(obj metadata.Object, name string, def json.RawMessage, n int
 			if !f.Type.IsComposite() || !ok {
 				return dimension{}, false, msgUnknownFilterSubField(subName, string(f.Type))
 			}
-			return columnDimension(t, n), true, nil
+			return named(columnDimension(t, n), t.path, ""), true, nil
 		}
 	}
 	return dimension{}, false, nil
+}
+
+// named sets what d groups by.
+func named(d dimension, path string, g Granularity) dimension {
+	d.path, d.granularity = path, g
+	return d
 }
 
 // columnDimension groups by the stored value of t's column. ARRAY and MULTI_SELECT values are
