@@ -12,7 +12,7 @@ import (
 
 // countingBatcher counts the batches and statements sent to a database.
 type countingBatcher struct {
-	db               *d1.DB
+	db             *d1.DB
 	batches, stmts int
 }
 
