@@ -104,10 +104,11 @@ func (s *server) graphQLOf(ws string, sc *schema) (*gqlapi.Schema, *d1.DB, error
 }
 
 // maxCachedGraphQL bounds the isolate's GraphQL APIs; past it the cache starts afresh. An API
-// holds its parsed schema (about 1 MB for the standard objects) and a cache of parsed documents
-// (gqlDocumentCache of them), so the cache stays within some 20 MB of the isolate's 128 MB.
+// holds its parsed schema (about 2 MB for the standard objects, their connections' aggregate
+// fields and group-by inputs included) and a cache of parsed documents (gqlDocumentCache of
+// them), so the cache stays within some 20 MB of the isolate's 128 MB.
 const (
-	maxCachedGraphQL = 16
+	maxCachedGraphQL = 8
 	gqlDocumentCache = 32
 )
 

@@ -8,10 +8,13 @@
 // composite fields as FullName, Emails, …, SELECT and MULTI_SELECT fields as enums named
 // {Singular}{Field}Enum, MANY_TO_ONE relations as the related type plus their join column, ONE_TO_MANY
 // relations as a {Target}Connection taking filter, orderBy and paging arguments), {Singular}Edge,
-// {Singular}Connection, {Singular}FilterInput, {Singular}OrderByInput, {Singular}CreateInput and
-// {Singular}UpdateInput; and the root fields people, person, personDuplicates, createPerson(s),
-// updatePerson/People, deletePerson/People, destroyPerson/People, restorePerson/People and
-// mergePeople. The output is deterministic (objects by name, fields in metadata order).
+// {Singular}Connection (with Twenty's aggregate fields: totalCount, countEmptyX, percentageEmptyX,
+// minX/maxX/avgX/sumX, …), {Singular}FilterInput, {Singular}OrderByInput, {Singular}CreateInput
+// and {Singular}UpdateInput, and for group-bys {Singular}GroupByInput,
+// {Singular}OrderByWithGroupByInput and {Singular}GroupByConnection; and the root fields people,
+// person, personDuplicates, peopleGroupBy, createPerson(s), updatePerson/People,
+// deletePerson/People, destroyPerson/People, restorePerson/People and mergePeople. The output is
+// deterministic (objects by name, fields in metadata order).
 //
 // # Execution
 //
@@ -24,6 +27,17 @@
 // relation costs one query per relation field and level for all the parents (join column IN the
 // parents' ids), grouped in Go and capped at QUERY_MAX_RECORDS_FROM_RELATION per parent. So the
 // number of SQL round trips depends on the query's shape, never on the number of records.
+//
+// A connection's aggregate fields are computed by the statement that counts its records, in the
+// page's round trip; on a ONE_TO_MANY relation, by one group-by on the join column for all the
+// parents. peopleGroupBy runs the engine's group-by (groups and their records in one round trip).
+//
+// # Complexity
+//
+// Every root field checks Twenty's query complexity first (complexity.go): a ONE_TO_MANY
+// relation selected below another is refused, and the complexity (1 plus the relations selected;
+// for a group-by with records, 1 plus the group limit times that) must be at most
+// COMMON_QUERY_COMPLEXITY_LIMIT, 2000.
 //
 // # Errors
 //

@@ -58,6 +58,8 @@ func FuzzExecute(f *testing.F) {
 		`{ people { edges { node { id name { firstName } company { name people { totalCount } } } } } }`,
 		`{ people(filter: {or: [{city: {eq: "x"}}, {not: {id: {in: []}}}]}, orderBy: [{name: {lastName: AscNullsLast}}], first: 3, after: "eyJpZCI6MX0=") { totalCount } }`,
 		`{ pets(filter: {tags: {containsAny: [CUTE]}, price: {amountMicros: {gte: 1}}}) { edges { cursor node { tags data } } } }`,
+		`{ petsGroupBy(groupBy: [{born: {granularity: WEEK, weekStartDay: SUNDAY, timeZone: "Europe/Paris"}}, {tags: true}], orderBy: [{aggregate: {avgWeight: DescNullsFirst}}], limit: 2) { groupByDimensionValues totalCount avgWeight edges { node { name } } } }`,
+		`{ companies { countEmptyName percentageNotEmptyEmployees maxCreatedAt edges { node { people { sumPosition } } } } }`,
 		`{ person(filter: {id: {eq: "x"}}) { id } }`,
 		`mutation { updatePeople(filter: {}, data: {city: "x"}) { id } }`,
 		`mutation { createPet(data: {name: "Z", tags: [OLD], data: {a: [1, 2]}}) { id tags } }`,

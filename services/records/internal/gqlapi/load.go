@@ -144,9 +144,10 @@ func (x *execution) toOne(ctx context.Context, f metadata.Field, sub *plan, rs [
 // toMany sets the ONE_TO_MANY relation of mp on rs: one read of the related records of all of rs
 // (join column IN their ids, and the relation's filter, in its order), grouped by parent in Go,
 // each parent showing at most first (QUERY_MAX_RECORDS_FROM_RELATION by default and at most).
-// The counts come from the records read, or, when the read was cut at the engine's page size,
-// from one group-by on the join column. Paging arguments other than first are ignored, as
-// Twenty's nested relations ignore them.
+// The counts come from the records read, or, when the read was cut at the engine's page size or
+// aggregates other than totalCount are selected, from one group-by on the join column, which
+// computes the aggregates per parent. Paging arguments other than first are ignored, as Twenty's
+// nested relations ignore them.
 func (x *execution) toMany(ctx context.Context, mp *manyPlan, rs []*record) error {
 	target := mp.target.t
 	inv, ok := inverse(target.obj, mp.field)
@@ -155,12 +156,16 @@ func (x *execution) toMany(ctx context.Context, mp *manyPlan, rs []*record) erro
 	}
 	join := inv.JoinColumnName()
 	limit := maxRecordsFromRelation
+	if mp.limit > 0 {
+		limit = mp.limit
+	}
 	if first, ok := mp.args["first"].(int64); ok {
 		if first < 0 {
 			return queryError(codeInvalidFirst, "First argument must be non-negative")
 		}
-		limit = int(min(first, maxRecordsFromRelation))
+		limit = int(min(first, int64(limit)))
 	}
+	aggs := selectedAggregates(mp.aggregates)
 	var filter *recordquery.Filter
 	if in, ok := mp.args["filter"].(map[string]any); ok {
 		var err error
@@ -184,9 +189,10 @@ func (x *execution) toMany(ctx context.Context, mp *manyPlan, rs []*record) erro
 		}
 	}
 	type group struct {
-		records []*record
-		cursors []string
-		count   int
+		records    []*record
+		cursors    []string
+		count      int
+		aggregates []engine.AggregateValue
 	}
 	groups := map[string]*group{}
 	var kept []*record
@@ -215,17 +221,18 @@ func (x *execution) toMany(ctx context.Context, mp *manyPlan, rs []*record) erro
 				kept = append(kept, r)
 			}
 		}
-		if pg.HasNextPage {
-			counts, err := x.countBy(ctx, target.obj, join, cond, len(chunk))
+		if pg.HasNextPage || len(aggs) > 0 {
+			byParent, err := x.aggregateBy(ctx, target.obj, join, cond, len(chunk), aggs)
 			if err != nil {
 				return err
 			}
-			for parent, n := range counts {
-				if g := groups[parent]; g != nil {
-					g.count = n
-				} else {
-					groups[parent] = &group{count: n}
+			for parent, a := range byParent {
+				g := groups[parent]
+				if g == nil {
+					g = &group{}
+					groups[parent] = g
 				}
+				g.count, g.aggregates = a.count, a.values
 			}
 		}
 	}
@@ -241,24 +248,34 @@ func (x *execution) toMany(ctx context.Context, mp *manyPlan, rs []*record) erro
 		if r.toMany == nil {
 			r.toMany = map[string]map[string]any{}
 		}
-		r.toMany[mp.key] = connection(g.records, g.cursors, g.count, g.count > len(g.records), false)
+		conn := connection(g.records, g.cursors, g.count, g.count > len(g.records), false)
+		if err := target.aggregateValues(conn, g.aggregates); err != nil {
+			return err
+		}
+		r.toMany[mp.key] = conn
 	}
 	return nil
 }
 
-// countBy counts the records of obj that filter selects per value of the join column join, in
-// one group-by of at most groups groups.
-func (x *execution) countBy(ctx context.Context, obj metadata.Object, join string, filter *recordquery.Filter, groups int) (map[string]int, error) {
+// parentAggregates are the count and the aggregates of one parent's related records.
+type parentAggregates struct {
+	count  int
+	values []engine.AggregateValue
+}
+
+// aggregateBy counts the records of obj that filter selects per value of the join column join
+// and computes aggs over them, in one group-by of at most groups groups.
+func (x *execution) aggregateBy(ctx context.Context, obj metadata.Object, join string, filter *recordquery.Filter, groups int, aggs []string) (map[string]parentAggregates, error) {
 	q := engine.GroupByQuery{
-		GroupBy: []byte(`[{"` + join + `":true}]`), Aggregates: []string{"totalCount"}, Filter: filter, Limit: groups,
+		GroupBy: []byte(`[{"` + join + `":true}]`), Aggregates: append([]string{"totalCount"}, aggs...), Filter: filter, Limit: groups,
 	}
 	res, err := x.eng.GroupBy(ctx, x.req.DB, x.req.WorkspaceID, obj, x.m.all, q)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]int, len(res))
+	out := make(map[string]parentAggregates, len(res))
 	for _, g := range res {
-		if len(g.Dimensions) != 1 || len(g.Aggregates) != 1 {
+		if len(g.Dimensions) != 1 || len(g.Aggregates) != len(q.Aggregates) {
 			return nil, fmt.Errorf("gqlapi: count of %s by %s: a group has %d dimensions and %d aggregates", obj.NamePlural, join, len(g.Dimensions), len(g.Aggregates))
 		}
 		parent, _ := g.Dimensions[0].(string)
@@ -266,7 +283,7 @@ func (x *execution) countBy(ctx context.Context, obj metadata.Object, join strin
 		if err != nil {
 			return nil, fmt.Errorf("gqlapi: count of %s by %s: %w", obj.NamePlural, join, err)
 		}
-		out[parent] = n
+		out[parent] = parentAggregates{count: n, values: g.Aggregates[1:]}
 	}
 	return out, nil
 }

@@ -13,6 +13,8 @@ import (
 type model struct {
 	// all are every object of the workspace, as the engine takes them.
 	all []metadata.Object
+	// complexityLimit is the most complex query a root field runs (see complexity.go).
+	complexityLimit int
 	// types are the exposed objects, by NameSingular.
 	types  []*objectType
 	byName map[string]*objectType
@@ -36,6 +38,8 @@ type objectType struct {
 	enums map[string]string
 	// joins maps a join column (companyId) to its MANY_TO_ONE field.
 	joins map[string]metadata.Field
+	// aggregates are the aggregate fields of its connections, totalCount first.
+	aggregates []aggField
 }
 
 // field returns the exposed field named name.
@@ -67,14 +71,15 @@ func inverse(target metadata.Object, f metadata.Field) (metadata.Field, bool) {
 }
 
 // typeSuffixes are the types generated per object, after its own.
-var typeSuffixes = []string{"", "Edge", "Connection", "FilterInput", "OrderByInput", "CreateInput", "UpdateInput"}
+var typeSuffixes = []string{"", "Edge", "Connection", "FilterInput", "OrderByInput", "CreateInput", "UpdateInput",
+	"GroupByInput", "GroupByConnection", "OrderByWithGroupByInput", "OrderByWithGroupByAggregateInput"}
 
 // newModel decides what of objects the schema exposes: active objects with valid names, sorted
 // by name, each skipped when one of its type or root field names is already taken (by the
 // shared types or an object before it). Their fields are then resolved against the exposed
 // objects.
 func newModel(objects []metadata.Object) *model {
-	m := &model{all: objects, byName: map[string]*objectType{}}
+	m := &model{all: objects, byName: map[string]*objectType{}, complexityLimit: maxComplexity}
 	sorted := slices.Clone(objects)
 	slices.SortFunc(sorted, func(a, b metadata.Object) int { return strings.Compare(a.NameSingular, b.NameSingular) })
 	taken := map[string]bool{}
@@ -146,6 +151,7 @@ func (m *model) resolveFields(t *objectType, taken map[string]bool) {
 		names[f.Name] = true
 		t.fields = append(t.fields, f)
 	}
+	t.aggregates = aggregateFields(t)
 }
 
 // enumable reports whether options can be the values of an enum: at least one, each a valid

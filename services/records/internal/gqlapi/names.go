@@ -54,7 +54,7 @@ func isEnumValue(s string) bool {
 // The names of an object's root fields (Twenty's getResolverName, in
 // packages/twenty-server/src/engine/utils/get-resolver-name.util.ts).
 type rootNames struct {
-	findMany, findOne, findDuplicates              string
+	findMany, findOne, findDuplicates, groupBy     string
 	createMany, createOne, updateOne, updateMany   string
 	deleteOne, deleteMany, restoreOne, restoreMany string
 	destroyOne, destroyMany, mergeMany             string
@@ -63,7 +63,7 @@ type rootNames struct {
 func namesOf(singular, plural string) rootNames {
 	s, p := upperFirst(singular), upperFirst(plural)
 	return rootNames{
-		findMany: plural, findOne: singular, findDuplicates: singular + "Duplicates",
+		findMany: plural, findOne: singular, findDuplicates: singular + "Duplicates", groupBy: plural + "GroupBy",
 		createMany: "create" + p, createOne: "create" + s,
 		updateOne: "update" + s, updateMany: "update" + p,
 		deleteOne: "delete" + s, deleteMany: "delete" + p,
@@ -75,7 +75,7 @@ func namesOf(singular, plural string) rootNames {
 
 // all lists the names, the duplicate and merge ones only when withDuplicates.
 func (n rootNames) all(withDuplicates bool) []string {
-	out := []string{n.findMany, n.findOne, n.createMany, n.createOne, n.updateOne, n.updateMany,
+	out := []string{n.findMany, n.findOne, n.groupBy, n.createMany, n.createOne, n.updateOne, n.updateMany,
 		n.deleteOne, n.deleteMany, n.restoreOne, n.restoreMany, n.destroyOne, n.destroyMany}
 	if withDuplicates {
 		out = append(out, n.findDuplicates, n.mergeMany)

@@ -31,8 +31,10 @@ type manyPlan struct {
 	key    string
 	args   map[string]any
 	target *plan
-	// totalCount tells whether a totalCount is selected under it.
-	totalCount bool
+	// aggregates are the aggregate fields selected under it, totalCount included.
+	aggregates []string
+	// limit is the most records a parent shows (QUERY_MAX_RECORDS_FROM_RELATION when 0).
+	limit int
 }
 
 func newPlan(t *objectType) *plan {
@@ -115,8 +117,12 @@ func (m *model) addSelections(p *plan, sels []*graphql.SelectedField) {
 				mp = &manyPlan{field: f, key: key, args: sf.Args, target: newPlan(target)}
 				p.toMany[key] = mp
 			}
-			nodes, total := connectionNodes(sf.Selections)
-			mp.totalCount = mp.totalCount || total
+			nodes, aggs := connectionNodes(sf.Selections)
+			for _, a := range aggs {
+				if !slices.Contains(mp.aggregates, a) {
+					mp.aggregates = append(mp.aggregates, a)
+				}
+			}
 			m.addSelections(mp.target, nodes)
 		default:
 			p.project(f.Name)
@@ -125,19 +131,35 @@ func (m *model) addSelections(p *plan, sels []*graphql.SelectedField) {
 }
 
 // connectionNodes returns the selections of the records of a connection (edges { node { … } }
-// under every alias, merged) and whether its totalCount is selected.
-func connectionNodes(sels []*graphql.SelectedField) (nodes []*graphql.SelectedField, totalCount bool) {
+// under every alias, merged) and the aggregate fields selected on it (totalCount, countEmptyX,
+// …), each once, in the order selected.
+func connectionNodes(sels []*graphql.SelectedField) (nodes []*graphql.SelectedField, aggregates []string) {
 	for _, sf := range sels {
 		switch sf.Name {
-		case "totalCount":
-			totalCount = true
 		case "edges":
 			for _, e := range sf.Selections {
 				if e.Name == "node" {
 					nodes = append(nodes, e.Selections...)
 				}
 			}
+		case "pageInfo", "groupByDimensionValues", "__typename":
+		default:
+			if !slices.Contains(aggregates, sf.Name) {
+				aggregates = append(aggregates, sf.Name)
+			}
 		}
 	}
-	return nodes, totalCount
+	return nodes, aggregates
+}
+
+// capRelations sets the most records each parent shows of the ONE_TO_MANY relations p loads, at
+// every level.
+func (p *plan) capRelations(limit int) {
+	for _, sub := range p.toOne {
+		sub.capRelations(limit)
+	}
+	for _, mp := range p.toMany {
+		mp.limit = limit
+		mp.target.capRelations(limit)
+	}
 }

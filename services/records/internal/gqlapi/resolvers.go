@@ -11,8 +11,8 @@ import (
 // The root fields' operations. Each reads its arguments, plans the records' fields and relations
 // from the selection, runs one engine call and loads the relations.
 
-// findMany is people(filter, orderBy, first, last, offset, before, after): one page of records
-// and their count in one round trip (common-find-many-query-runner.service.ts).
+// findMany is people(filter, orderBy, first, last, offset, before, after): one page of records,
+// their count and the aggregates selected in one round trip (common-find-many-query-runner.service.ts).
 func (x *execution) findMany(ctx context.Context, t *objectType, args map[string]any) (any, error) {
 	pg, err := pageOf(args)
 	if err != nil {
@@ -23,9 +23,10 @@ func (x *execution) findMany(ctx context.Context, t *objectType, args map[string
 		return nil, err
 	}
 	items, _ := args["orderBy"].([]any)
-	nodes, _ := connectionNodes(graphql.SelectedFields(ctx))
+	nodes, aggs := connectionNodes(graphql.SelectedFields(ctx))
 	p := x.m.planOf(t, nodes)
-	page, err := x.eng.FindMany(ctx, x.req.DB, x.req.WorkspaceID, t.obj, x.m.all, pg.query(filter, orderOf(t, items), p.fields, p.depth()))
+	opts := engine.FindOptions{Aggregates: selectedAggregates(aggs)}
+	page, err := x.eng.FindManyWith(ctx, x.req.DB, x.req.WorkspaceID, t.obj, x.m.all, pg.query(filter, orderOf(t, items), p.fields, p.depth()), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +35,11 @@ func (x *execution) findMany(ctx context.Context, t *objectType, args map[string
 	if err != nil {
 		return nil, err
 	}
-	return connection(recs, page.Cursors, page.TotalCount, page.HasNextPage, page.HasPreviousPage), nil
+	conn := connection(recs, page.Cursors, page.TotalCount, page.HasNextPage, page.HasPreviousPage)
+	if err := t.aggregateValues(conn, page.Aggregates); err != nil {
+		return nil, err
+	}
+	return conn, nil
 }
 
 // findOne is person(filter): the first live record the filter selects; "Missing filter

@@ -89,13 +89,19 @@ func (x *execution) changed(t *objectType, action Action, changes []engine.Chang
 // operation is what a root field does, given the request's execution and its arguments.
 type operation func(x *execution, ctx context.Context, t *objectType, args map[string]any) (any, error)
 
-// resolve adapts an operation on t to a graphql.Resolver: it finds the request's execution in
-// the context and maps the operation's errors (gqlError).
-func resolve(t *objectType, op operation) graphql.Resolver {
+// resolve adapts an operation on t, whose selection has shape s, to a graphql.Resolver: it finds
+// the request's execution in the context, checks the selection's complexity (but for ownShape)
+// and maps the operation's errors (gqlError).
+func resolve(t *objectType, s shape, op operation) graphql.Resolver {
 	return func(ctx context.Context, args map[string]any) (any, error) {
 		x, ok := ctx.Value(executionKey{}).(*execution)
 		if !ok {
 			return nil, errors.New("gqlapi: resolver called outside Schema.Execute")
+		}
+		if s != ownShape {
+			if err := x.m.checkSelection(ctx, t, s); err != nil {
+				return nil, gqlError(err)
+			}
 		}
 		v, err := op(x, ctx, t, args)
 		if err != nil {
@@ -110,6 +116,7 @@ func bind(res map[string]graphql.Resolver, t *objectType) {
 	r := t.roots
 	ops := map[string]operation{
 		"Query." + r.findMany:       (*execution).findMany,
+		"Query." + r.groupBy:        (*execution).groupBy,
 		"Query." + r.findOne:        (*execution).findOne,
 		"Mutation." + r.createMany:  (*execution).createMany,
 		"Mutation." + r.createOne:   (*execution).createOne,
@@ -126,7 +133,8 @@ func bind(res map[string]graphql.Resolver, t *objectType) {
 		ops["Query."+r.findDuplicates] = (*execution).findDuplicates
 		ops["Mutation."+r.mergeMany] = (*execution).merge
 	}
+	shapes := map[string]shape{"Query." + r.findMany: connectionShape, "Query." + r.findDuplicates: connectionShape, "Query." + r.groupBy: ownShape}
 	for name, op := range ops {
-		res[name] = resolve(t, op)
+		res[name] = resolve(t, shapes[name], op)
 	}
 }

@@ -22,7 +22,7 @@ func findManyArgs(t *objectType) string {
 
 func (m *model) sdl() string {
 	var b strings.Builder
-	b.WriteString(sharedSDL + "\n")
+	b.WriteString(sharedSDL + "\n" + groupBySharedSDL + "\n")
 	writeComposites(&b)
 	for _, t := range m.types {
 		m.writeObject(&b, t)
@@ -35,6 +35,7 @@ func (m *model) sdl() string {
 		if t.duplicates {
 			b.WriteString("  " + r.findDuplicates + "(ids: [UUID], data: [" + t.name + "CreateInput!]): [" + t.name + "Connection!]\n")
 		}
+		b.WriteString("  " + r.groupBy + groupByArgs(t) + ": [" + t.name + "GroupByConnection!]\n")
 	}
 	b.WriteString("}\n\ntype Mutation {\n")
 	for _, t := range m.types {
@@ -104,7 +105,7 @@ func (m *model) writeObject(b *strings.Builder, t *objectType) {
 	b.WriteString("}\n\n")
 
 	b.WriteString("type " + t.name + "Edge {\n  node: " + t.name + "!\n  cursor: Cursor!\n}\n\n")
-	b.WriteString("type " + t.name + "Connection {\n  edges: [" + t.name + "Edge!]!\n  pageInfo: PageInfo!\n  totalCount: Int\n}\n\n")
+	writeConnection(b, t, "Connection", false)
 
 	b.WriteString("input " + t.name + "FilterInput {\n")
 	for _, f := range t.fields {
@@ -149,6 +150,7 @@ func (m *model) writeObject(b *strings.Builder, t *objectType) {
 		}
 		b.WriteString("}\n\n")
 	}
+	m.writeGroupBy(b, t)
 }
 
 // outputType is the GraphQL type of a field that is neither a relation nor the id, in output and

@@ -159,9 +159,10 @@ func sharedTypeNames() []string {
 		"OrderByDirection", "FilterIs", "PageInfo", "UUIDFilter", "StringFilter", "DateTimeFilter",
 		"DateFilter", "FloatFilter", "IntFilter", "BigFloatFilter", "BooleanFilter", "SelectFilter",
 		"MultiSelectFilter", "ArrayFilter", "RawJsonFilter"}
+	names = append(names, groupBySharedTypeNames...)
 	for _, t := range compositeTypes() {
 		n := pascal(string(t))
-		names = append(names, n, n+"FilterInput", n+"OrderByInput", n+"CreateInput", n+"UpdateInput")
+		names = append(names, n, n+"FilterInput", n+"OrderByInput", n+"CreateInput", n+"UpdateInput", n+"GroupByInput")
 		for _, p := range t.Properties() {
 			if e := compositeEnum(t, p); e != "" {
 				names = append(names, e, e+"Filter")
@@ -272,6 +273,7 @@ func writeComposites(b *strings.Builder) {
 			b.WriteString("}\n")
 		}
 		b.WriteString("\n")
+		writeCompositeGroupBy(b, t)
 	}
 }
 
