@@ -58,13 +58,7 @@ func TestConnectionAggregates(t *testing.T) {
 		batches: 2,
 	}}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f.db.count()
-			f.check(t, tt.query, nil, tt.want)
-			if n := f.db.count(); n != tt.batches {
-				t.Errorf("round trips = %d, want %d", n, tt.batches)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { f.checkRoundTrips(t, tt.query, tt.want, tt.batches) })
 	}
 }
 

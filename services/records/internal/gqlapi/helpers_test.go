@@ -274,6 +274,16 @@ func jsonOf(t testing.TB, v any) any {
 }
 
 // check runs query and compares its response with want, a JSON text.
+// checkRoundTrips checks a query's answer and how many batches it sent to the database.
+func (f *fixture) checkRoundTrips(t testing.TB, query, want string, batches int) {
+	t.Helper()
+	f.db.count()
+	f.check(t, query, nil, want)
+	if n := f.db.count(); n != batches {
+		t.Errorf("round trips = %d, want %d", n, batches)
+	}
+}
+
 func (f *fixture) check(t testing.TB, query string, vars map[string]any, want string) {
 	t.Helper()
 	got := f.exec(t, query, vars)

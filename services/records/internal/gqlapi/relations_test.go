@@ -68,13 +68,7 @@ func TestRelations(t *testing.T) {
 		batches: 3,
 	}}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f.db.count()
-			f.check(t, tt.query, nil, tt.want)
-			if n := f.db.count(); n != tt.batches {
-				t.Errorf("round trips = %d, want %d", n, tt.batches)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { f.checkRoundTrips(t, tt.query, tt.want, tt.batches) })
 	}
 }
 
