@@ -87,6 +87,8 @@ type join struct {
 	field  metadata.Field
 	target metadata.Object
 	alias  string
+	// layout renders the target's records (computed by Compiler.joins).
+	layout layout
 }
 
 // joinColumnAlias names the result column holding chunk of the record embedded under relation.
@@ -323,7 +325,7 @@ func (c *Compiler) joins(fields []metadata.Field) ([]join, error) {
 		if !ok {
 			return nil, fmt.Errorf("engine: relation %s: %w", f.Name, errUnknownTarget(f.Relation.TargetObjectNameSingular))
 		}
-		out = append(out, join{field: f, target: t, alias: "r" + strconv.Itoa(len(out))})
+		out = append(out, join{field: f, target: t, alias: "r" + strconv.Itoa(len(out)), layout: layoutOf(t.Fields)})
 	}
 	return out, nil
 }

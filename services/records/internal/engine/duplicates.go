@@ -276,9 +276,10 @@ func duplicatesPage(p *plan, page, count d1.Result) (Duplicates, error) {
 		index[name] = i
 	}
 	out := Duplicates{Records: make([]map[string]any, len(rows)), TotalCount: total}
+	lay := layoutOf(p.fields)
 	for i, row := range rows {
 		get := rowColumns(index, row)
-		out.Records[i] = renderRecord(p.obj, p.fields, get, p.joins)
+		out.Records[i] = lay.render(get, p.joins)
 		values, orders := cursorRecord(p.leaves, get)
 		cursor := recordquery.EncodeCursor(orders, values)
 		if i == 0 {

@@ -95,9 +95,10 @@ func (e *Engine) FindManyWith(ctx context.Context, db Batcher, workspaceID strin
 	for i, name := range res[0].Columns {
 		index[name] = i
 	}
+	lay := layoutOf(p.fields)
 	for i, row := range rows {
 		get := rowColumns(index, row)
-		rec := renderRecord(p.obj, p.fields, get, p.joins)
+		rec := lay.render(get, p.joins)
 		if q.OmitNullValues {
 			omitNulls(rec, p.joins)
 		}

@@ -402,13 +402,14 @@ func readSamples(r d1.Result, obj metadata.Object, dims []dimension, groups []Gr
 		index[name] = i
 	}
 	sampleJoin := join{field: metadata.Field{Name: recordChunk}, target: obj}
+	lay := layoutOf(obj.Fields)
 	for _, row := range r.Rows {
 		get := rowColumns(index, row)
 		grp, ok := byKey[groupKey(get, len(dims))]
 		if !ok {
 			return fmt.Errorf("a sample record of no group (keys %s)", groupKey(get, len(dims)))
 		}
-		grp.Records = append(grp.Records, renderRecord(obj, obj.Fields, joinedColumns(sampleJoin, get), nil))
+		grp.Records = append(grp.Records, lay.render(joinedColumns(sampleJoin, get), nil))
 	}
 	return nil
 }

@@ -64,20 +64,49 @@ func d1Number(n json.Number) any {
 	return f
 }
 
+// layout is how the records of a list of fields render: each field's columns and, for a
+// composite, its sub-fields, worked out once per query instead of once per record (computing a
+// field's columns was most of the cost of rendering a page).
+type layout []fieldLayout
+
+type fieldLayout struct {
+	f     metadata.Field
+	cols  []metadata.Column
+	props []metadata.Property
+}
+
+// layoutOf returns the layout of fields.
+func layoutOf(fields []metadata.Field) layout {
+	l := make(layout, len(fields))
+	for i, f := range fields {
+		l[i] = fieldLayout{f: f, cols: metadata.Columns(f)}
+		if f.Type.IsComposite() {
+			l[i].props = f.Type.Properties()
+		}
+	}
+	return l
+}
+
 // renderRecord builds the record of obj shown with fields from its columns; joins are the
-// relations to embed (none for an embedded record, which does not embed its own).
+// relations to embed (none for an embedded record, which does not embed its own). A loop over
+// many records renders with one layout instead (layoutOf, render).
 func renderRecord(obj metadata.Object, fields []metadata.Field, get columns, joins []join) map[string]any {
-	rec := make(map[string]any, len(fields))
-	for _, f := range fields {
-		cols := metadata.Columns(f)
+	return layoutOf(fields).render(get, joins)
+}
+
+// render builds one record from its columns, embedding the records of joins.
+func (l layout) render(get columns, joins []join) map[string]any {
+	rec := make(map[string]any, len(l)+len(joins))
+	for _, fl := range l {
+		f := fl.f
 		switch {
-		case len(cols) == 0: // ONE_TO_MANY relations, the search vector
+		case len(fl.cols) == 0: // ONE_TO_MANY relations, the search vector
 		case f.Type.IsRelation():
-			rec[f.JoinColumnName()] = get(cols[0].Name)
+			rec[f.JoinColumnName()] = get(fl.cols[0].Name)
 		case f.Type.IsComposite():
-			rec[f.Name] = compositeValue(f, cols, get)
+			rec[f.Name] = compositeValue(f, fl.cols, fl.props, get)
 		default:
-			rec[f.Name] = simpleValue(f.Type, get(cols[0].Name))
+			rec[f.Name] = simpleValue(f.Type, get(fl.cols[0].Name))
 		}
 	}
 	for _, j := range joins {
@@ -86,7 +115,10 @@ func renderRecord(obj metadata.Object, fields []metadata.Field, get columns, joi
 			rec[j.field.Name] = nil
 			continue
 		}
-		rec[j.field.Name] = renderRecord(j.target, j.target.Fields, nested, nil)
+		if j.layout == nil {
+			j.layout = layoutOf(j.target.Fields)
+		}
+		rec[j.field.Name] = j.layout.render(nested, nil)
 	}
 	return rec
 }
@@ -150,8 +182,7 @@ func emptyList() any   { return []any{} }
 // by name, NULLs replaced by Twenty's empty values, JSON sub-fields parsed, a link's trailing
 // slash dropped. A field whose required sub-fields are all NULL is null when nullable, else
 // Twenty's default (handleEmptyCompositeFields in format-result.util.ts).
-func compositeValue(f metadata.Field, cols []metadata.Column, get columns) any {
-	props := f.Type.Properties()
+func compositeValue(f metadata.Field, cols []metadata.Column, props []metadata.Property, get columns) any {
 	m := make(map[string]any, len(props))
 	for i, p := range props {
 		v := get(cols[i].Name)

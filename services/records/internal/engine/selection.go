@@ -128,11 +128,12 @@ func (s *recordSelect) read(r d1.Result) []readRow {
 		index[name] = i
 	}
 	out := make([]readRow, len(r.Rows))
+	fullLayout, shapedLayout := layoutOf(s.obj.Fields), layoutOf(s.fields)
 	for i, row := range r.Rows {
 		get := rowColumns(index, row)
-		full := renderRecord(s.obj, s.obj.Fields, get, nil)
+		full := fullLayout.render(get, nil)
 		id, _ := full["id"].(string)
-		out[i] = readRow{id: id, full: full, shaped: renderRecord(s.obj, s.fields, get, s.joins), get: get}
+		out[i] = readRow{id: id, full: full, shaped: shapedLayout.render(get, s.joins), get: get}
 	}
 	return out
 }
