@@ -78,6 +78,6 @@ func (g *gateway) restCreate(many bool) http.HandlerFunc {
 			}
 			out, key = list[0], "create"+capitalized(res.GetObjectNameSingular())
 		}
-		writeJSON(w, http.StatusCreated, map[string]map[string]json.RawMessage{"data": {key: out}})
+		writeDataJSON(w, http.StatusCreated, key, out, "")
 	}
 }

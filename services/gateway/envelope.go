@@ -49,6 +49,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// writeDataJSON answers status {"data":{key:value}<after>}. value comes from the records Worker,
+// valid JSON already: it is copied as is, where encoding/json would scan it again (and escape
+// HTML in it, which Twenty's answers do not). after is more members of the outer object, each
+// led by a comma, or "".
+func writeDataJSON(w http.ResponseWriter, status int, key string, value json.RawMessage, after string) {
+	quoted, _ := json.Marshal(key)
+	b := make([]byte, 0, len(value)+len(quoted)+len(after)+16)
+	b = append(b, `{"data":{`...)
+	b = append(b, quoted...)
+	b = append(b, ':')
+	b = append(b, value...)
+	b = append(b, '}')
+	b = append(b, after...)
+	b = append(b, "}\n"...)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
 // notFound answers like NestJS does for a route it does not have: 404 "Cannot GET /path".
 func notFound(w http.ResponseWriter, r *http.Request) {
 	writeError(w, http.StatusNotFound, "", "Cannot "+r.Method+" "+r.URL.Path)

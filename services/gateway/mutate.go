@@ -202,5 +202,5 @@ func writeMutation(w http.ResponseWriter, verb string, one bool, res *recordsv1.
 
 // writeData answers 200 {"data":{key:value}}.
 func writeData(w http.ResponseWriter, key string, value json.RawMessage) {
-	writeJSON(w, http.StatusOK, map[string]map[string]json.RawMessage{"data": {key: value}})
+	writeDataJSON(w, http.StatusOK, key, value, "")
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/recordquery"
@@ -57,16 +58,13 @@ func (g *gateway) restFindMany(w http.ResponseWriter, r *http.Request) {
 		writeConnectError(w, err)
 		return
 	}
-	records := arrayOrEmpty(res.GetRecordsJson())
-	writeJSON(w, http.StatusOK, struct {
-		Data       map[string]json.RawMessage `json:"data"`
-		TotalCount int32                      `json:"totalCount"`
-		PageInfo   pageInfo                   `json:"pageInfo"`
-	}{
-		Data:       map[string]json.RawMessage{res.GetObjectNamePlural(): records},
-		TotalCount: res.GetTotalCount(),
-		PageInfo:   pageInfoOf(res.GetPageInfo()),
-	})
+	info, err := json.Marshal(pageInfoOf(res.GetPageInfo()))
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", "Internal server error")
+		return
+	}
+	after := `,"totalCount":` + strconv.Itoa(int(res.GetTotalCount())) + `,"pageInfo":` + string(info)
+	writeDataJSON(w, http.StatusOK, res.GetObjectNamePlural(), arrayOrEmpty(res.GetRecordsJson()), after)
 }
 
 // writeBadQuery answers a query the REST parser refused with Twenty's 400 envelope.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
@@ -48,7 +49,7 @@ func (s *server) CreateMany(ctx context.Context, req *recordsv1.CreateManyReques
 		action = actionUpserted
 	}
 	s.emit(ctx, req.GetWorkspaceId(), obj, action, req.GetActor(), m.Changes)
-	records, err := json.Marshal(m.Records)
+	records, err := recordjson.Marshal(m.Records)
 	if err != nil {
 		return nil, fmt.Errorf("encode records: %w", err)
 	}

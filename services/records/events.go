@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 	"log/slog"
 
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
@@ -50,10 +51,10 @@ func (s *server) emit(ctx context.Context, workspaceID string, obj metadata.Obje
 			ActorJson:         actorJSON,
 		}
 		if c.Before != nil {
-			e.BeforeJson, _ = json.Marshal(c.Before)
+			e.BeforeJson, _ = recordjson.Marshal(c.Before)
 		}
 		if c.After != nil {
-			e.AfterJson, _ = json.Marshal(c.After)
+			e.AfterJson, _ = recordjson.Marshal(c.After)
 		}
 		batch.Events = append(batch.Events, e)
 	}

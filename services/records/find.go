@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
@@ -83,7 +83,7 @@ func (s *server) FindMany(ctx context.Context, req *recordsv1.FindManyRequest) (
 	if err != nil {
 		return nil, engineError(err)
 	}
-	records, err := json.Marshal(page.Records)
+	records, err := recordjson.Marshal(page.Records)
 	if err != nil {
 		return nil, fmt.Errorf("encode records: %w", err)
 	}

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
@@ -30,7 +30,7 @@ func (s *server) FindOne(ctx context.Context, req *recordsv1.FindOneRequest) (*r
 	if err != nil {
 		return nil, engineError(err)
 	}
-	b, err := json.Marshal(rec)
+	b, err := recordjson.Marshal(rec)
 	if err != nil {
 		return nil, fmt.Errorf("encode record: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
@@ -47,7 +48,7 @@ func (s *server) MergeMany(ctx context.Context, req *recordsv1.MergeManyRequest)
 	if len(m.Records) != 1 {
 		return nil, fmt.Errorf("merge %s answered %d records", obj.NamePlural, len(m.Records))
 	}
-	record, err := json.Marshal(m.Records[0])
+	record, err := recordjson.Marshal(m.Records[0])
 	if err != nil {
 		return nil, fmt.Errorf("encode record: %w", err)
 	}
@@ -80,7 +81,7 @@ func (s *server) FindDuplicates(ctx context.Context, req *recordsv1.FindDuplicat
 	}
 	out := &recordsv1.FindDuplicatesResponse{ObjectNameSingular: obj.NameSingular, ObjectNamePlural: obj.NamePlural}
 	for _, d := range found {
-		records, err := json.Marshal(d.Records)
+		records, err := recordjson.Marshal(d.Records)
 		if err != nil {
 			return nil, fmt.Errorf("encode records: %w", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
@@ -76,7 +77,7 @@ func (s *server) mutate(ctx context.Context, workspaceID, plural string, selecti
 		return nil, engineError(err)
 	}
 	s.emit(ctx, workspaceID, obj, action, actor, m.Changes)
-	records, err := json.Marshal(m.Records)
+	records, err := recordjson.Marshal(m.Records)
 	if err != nil {
 		return nil, fmt.Errorf("encode records: %w", err)
 	}
