@@ -134,6 +134,19 @@ func TestMetadataGraphQL(t *testing.T) {
 		!strings.Contains(string(r.body), `"createGqlObjX":{`) || !strings.Contains(string(r.body), `"stage":"DONE"`) {
 		t.Errorf("POST /rest/gqlObjXs = %d %s", r.status, r.body)
 	}
+	// …and through /graphql, whose schema has the object and its new fields on the next request.
+	type gqlObjXs struct {
+		GqlObjXs struct {
+			TotalCount int
+			Edges      []struct {
+				Node struct{ GqlFieldX, Stage string }
+			}
+		}
+	}
+	listed := data[gqlObjXs](t, gql(t, "/graphql", a.access, `{ gqlObjXs(filter: {stage: {in: [DONE]}}) { totalCount edges { node { gqlFieldX stage } } } }`, nil))
+	if listed.GqlObjXs.TotalCount != 1 || len(listed.GqlObjXs.Edges) != 1 || listed.GqlObjXs.Edges[0].Node.GqlFieldX != "hello" {
+		t.Errorf("gqlObjXs on /graphql = %+v, want the record created through REST", listed)
+	}
 
 	// deleteOneField; the column goes with it.
 	deleted := data[struct{ DeleteOneField gqlField }](t, q(`mutation($id: UUID!) { deleteOneField(input: {id: $id}) { id name } }`,
