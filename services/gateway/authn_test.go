@@ -52,8 +52,8 @@ func TestRecordAPIAuthentication(t *testing.T) {
 		{"signed-out session", "Bearer " + sign(t, revokedSession), "/rest/people", 401, envelope{401, "UNAUTHENTICATED", []string{"Token has been revoked."}}},
 		{"revoked API key", "Bearer " + sign(t, authtoken.APIKeyClaims("key-2", "ws-1", now, now.Add(time.Hour))), "/rest/people", 403, envelope{403, "FORBIDDEN_EXCEPTION", []string{"This API Key is revoked"}}},
 		// A valid token passes authentication; the list itself is tested in rest_test.go.
-		{"access token", "Bearer " + sign(t, access), "/rest/nothing/here/at/all", 404, envelope{404, "NotFoundException", []string{"Cannot GET /rest/nothing/here/at/all"}}},
-		{"API key", "Bearer " + sign(t, authtoken.APIKeyClaims("key-1", "ws-1", now, now.Add(time.Hour))), "/rest/nothing/here/at/all", 404, envelope{404, "NotFoundException", []string{"Cannot GET /rest/nothing/here/at/all"}}},
+		{"access token", "Bearer " + sign(t, access), "/rest/nothing/here/at/all", 400, envelope{400, "BadRequestException", []string{badPathMessage}}},
+		{"API key", "Bearer " + sign(t, authtoken.APIKeyClaims("key-1", "ws-1", now, now.Add(time.Hour))), "/rest/nothing/here/at/all", 400, envelope{400, "BadRequestException", []string{badPathMessage}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,3 +170,7 @@ func TestRevocationChecksAreCachedBriefly(t *testing.T) {
 		t.Errorf("after markRevoked = %d, want 401", got)
 	}
 }
+
+// badPathMessage is Twenty's 400 for a record path of no route: the caller got past
+// authentication.
+const badPathMessage = "Query path '/rest/nothing/here/at/all' invalid. Valid examples: /rest/companies/id or /rest/companies or /rest/batch/companies"

@@ -145,6 +145,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	mux.HandleFunc("/healthz", only(http.MethodGet, g.healthz))
 	// The OpenAPI documents answer without a token (the base document) as Twenty's do.
 	mux.HandleFunc("/rest/open-api/{kind}", only(http.MethodGet, g.openAPI))
+	mux.HandleFunc("/open-api/{kind}", only(http.MethodGet, g.openAPI)) // Twenty serves both
 	mux.Handle("/rest/", g.recordAPIAuth(g.rateLimit(http.HandlerFunc(g.restRoutes))))
 	mux.Handle("/metadata", g.graphqlAuth(g.rateLimit(g.metadata)))
 	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(g.dataGraphQL(g.metadata))))

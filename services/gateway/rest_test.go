@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,8 +61,13 @@ func TestRESTCreate(t *testing.T) {
 			}
 		})
 	}
-	// Only POST is a batch: GET /rest/batch/people is the find-one route, whose id is not a UUID.
-	if rec := s.do(t, http.MethodGet, "/rest/batch/people", "", "Authorization", user); rec.Code != 400 {
-		t.Errorf("GET /rest/batch/people = %d, want 400", rec.Code)
+	// Twenty's path parser reads /rest/batch/people as /rest/people for every method: a GET lists.
+	if rec := s.do(t, http.MethodGet, "/rest/batch/people", "", "Authorization", user); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"people":`) {
+		t.Errorf("GET /rest/batch/people = %d %s, want the list", rec.Code, rec.Body)
+	}
+	// A longer path is Twenty's 400.
+	want := envelope{400, "BadRequestException", []string{"Query path '/rest/people/a/b' invalid. Valid examples: /rest/companies/id or /rest/companies or /rest/batch/companies"}}
+	if rec := s.do(t, http.MethodGet, "/rest/people/a/b", "", "Authorization", user); rec.Code != 400 || !cmp.Equal(want, decode[envelope](t, rec)) {
+		t.Errorf("GET /rest/people/a/b = %d %s, want %+v", rec.Code, rec.Body, want)
 	}
 }

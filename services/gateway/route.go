@@ -27,8 +27,15 @@ func (g *gateway) restRoutes(w http.ResponseWriter, r *http.Request) {
 		}
 		h(w, r)
 	}
+	if parts[0] == "batch" && len(parts) == 2 && method != http.MethodPost {
+		// Twenty's path parser (parse-core-path.utils.ts) reads /rest/batch/{plural} as
+		// /rest/{plural} whatever the method.
+		parts = parts[1:]
+	}
 	switch {
-	case len(parts) == 0 || parts[0] == "":
+	case parts[0] == "":
+		badCorePath(w, r)
+		return
 	case parts[0] == "metadata" && len(parts) == 2:
 		route(g.restMetadata, "", "kind")
 		return
@@ -80,6 +87,14 @@ func (g *gateway) restRoutes(w http.ResponseWriter, r *http.Request) {
 	case len(parts) == 3 && method == http.MethodPatch && parts[2] == "restore":
 		route(g.restRestore, "plural", "id")
 		return
+	case len(parts) > 2 && parts[0] != "metadata" && parts[0] != "open-api":
+		badCorePath(w, r)
+		return
 	}
 	notFound(w, r)
+}
+
+// badCorePath answers Twenty's 400 for a record path of no route (parse-core-path.utils.ts).
+func badCorePath(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusBadRequest, "", "Query path '"+r.URL.Path+"' invalid. Valid examples: /rest/companies/id or /rest/companies or /rest/batch/companies")
 }
