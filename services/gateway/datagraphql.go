@@ -4,19 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"strings"
-	"sync"
 
 	"github.com/twentyworkers/twenty/shared/authtoken"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
-	"github.com/vektah/gqlparser/v2/validator"
 )
 
 // /graphql serves two APIs, as Twenty's server did before it moved its own to /metadata: the
@@ -27,31 +23,10 @@ import (
 // its operation's root fields: all of them the /metadata schema's, it is that schema's; any other
 // (and introspection) makes it a data request.
 
-// metadataRootFields are the root fields of the /metadata schema (authSDL and metadataSDL, as
-// newGateway builds it), by operation type.
-var metadataRootFields = sync.OnceValue(func() map[ast.Operation]map[string]bool {
-	schema, err := validator.LoadSchema(validator.Prelude, &ast.Source{Name: "metadata.graphql", Input: authSDL + metadataSDL})
-	if err != nil {
-		panic(fmt.Sprintf("metadata SDL: %v", err)) // a programming error, caught by every test
-	}
-	out := map[ast.Operation]map[string]bool{ast.Query: {}, ast.Mutation: {}}
-	for op, def := range map[ast.Operation]*ast.Definition{ast.Query: schema.Query, ast.Mutation: schema.Mutation} {
-		if def == nil {
-			continue
-		}
-		for _, f := range def.Fields {
-			if !strings.HasPrefix(f.Name, "__") {
-				out[op][f.Name] = true
-			}
-		}
-	}
-	return out
-})
-
 // dataGraphQL serves /graphql: requests for the /metadata schema's operations go to it (the
 // handler metadata); the others, which need an ACCESS or API_KEY token of a workspace, to the
 // records Worker.
-func (g *gateway) dataGraphQL(metadata http.Handler) http.Handler {
+func (g *gateway) dataGraphQL(metadata *graphql.Schema) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req, body, ok := readGraphQLRequest(w, r)
 		if !ok {
@@ -61,7 +36,7 @@ func (g *gateway) dataGraphQL(metadata http.Handler) http.Handler {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		op := operationOf(req)
-		if op == nil || isMetadataOperation(op) {
+		if op == nil || isMetadataOperation(metadata, op) {
 			metadata.ServeHTTP(w, r) // it also answers the documents that do not parse
 			return
 		}
@@ -176,14 +151,13 @@ func operationOf(req graphql.Request) *ast.OperationDefinition {
 // isMetadataOperation reports whether every root field of op (fragments expanded, __typename
 // aside) is one of the /metadata schema's: introspection and the workspace's fields are the data
 // API's.
-func isMetadataOperation(op *ast.OperationDefinition) bool {
-	fields := metadataRootFields()[op.Operation]
-	if fields == nil {
+func isMetadataOperation(metadata *graphql.Schema, op *ast.OperationDefinition) bool {
+	if op.Operation != ast.Query && op.Operation != ast.Mutation {
 		return true // a subscription, which the /metadata schema's handler refuses
 	}
 	names := rootFieldNames(op.SelectionSet)
 	for _, n := range names {
-		if n != "__typename" && !fields[n] {
+		if n != "__typename" && !metadata.IsRootField(op.Operation, n) {
 			return false
 		}
 	}

@@ -128,13 +128,18 @@ func TestIsMetadataOperation(t *testing.T) {
 		{`query A { people { totalCount } } query B { currentUser { id } }`, "A", false},
 		{`{ ...F } fragment F on Query { ...G } fragment G on Query { people { totalCount } }`, "", false},
 	}
+	g := &gateway{}
+	metadata, err := graphql.NewSchema(authSDL+metadataSDL, mergeResolvers(g.authResolvers(), g.metadataResolvers()))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
 		op := operationOf(graphqlRequest(tt.query, tt.operation))
 		if op == nil {
 			t.Errorf("operationOf(%q) = nil", tt.query)
 			continue
 		}
-		if got := isMetadataOperation(op); got != tt.want {
+		if got := isMetadataOperation(metadata, op); got != tt.want {
 			t.Errorf("isMetadataOperation(%q, %q) = %v, want %v", tt.query, tt.operation, got, tt.want)
 		}
 	}

@@ -95,7 +95,7 @@ type gateway struct {
 	cache    kv.Store
 	tokens   *tokenVerifier
 	limits   rateLimits
-	metadata http.Handler // the GraphQL schema of /metadata and /graphql
+	metadata *graphql.Schema // the GraphQL schema of /metadata and /graphql
 
 	healthzCache healthzCache
 	now          func() time.Time // the clock, replaced in tests

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 func TestMain(m *testing.M) {
@@ -221,4 +223,24 @@ func decodeJSON(t testing.TB, b []byte) any {
 		t.Fatalf("trailing data after %s", b)
 	}
 	return v
+}
+
+func TestIsRootField(t *testing.T) {
+	s, _ := newTestSchema(t)
+	tests := []struct {
+		op   ast.Operation
+		name string
+		want bool
+	}{
+		{ast.Query, "currentUser", true},
+		{ast.Mutation, "signUp", true},
+		{ast.Query, "signUp", false},
+		{ast.Query, "__schema", false},
+		{ast.Subscription, "currentUser", false},
+	}
+	for _, tt := range tests {
+		if got := s.IsRootField(tt.op, tt.name); got != tt.want {
+			t.Errorf("IsRootField(%s, %s) = %v, want %v", tt.op, tt.name, got, tt.want)
+		}
+	}
 }

@@ -197,3 +197,16 @@ func NewSchema(sdl string, resolvers map[string]Resolver, opts ...Option) (*Sche
 	}
 	return s, nil
 }
+
+// IsRootField reports whether name is a field of the schema's root type for op: its Query or
+// Mutation type (false for an operation type the schema does not declare).
+func (s *Schema) IsRootField(op ast.Operation, name string) bool {
+	var root *ast.Definition
+	switch op {
+	case ast.Query:
+		root = s.schema.Query
+	case ast.Mutation:
+		root = s.schema.Mutation
+	}
+	return root != nil && !strings.HasPrefix(name, "__") && root.Fields.ForName(name) != nil
+}
