@@ -50,10 +50,11 @@ func (s *server) InitWorkspace(ctx context.Context, req *recordsv1.InitWorkspace
 	if !ok {
 		return nil, fmt.Errorf("workspace %s is on shard %s, which this Worker has no binding for", req.GetWorkspaceId(), shardName)
 	}
-	if err := s.initMetadata(ctx, req.GetWorkspaceId()); err != nil {
+	version, err := s.initMetadata(ctx, req.GetWorkspaceId())
+	if err != nil {
 		return nil, err
 	}
-	if err := s.initTables(ctx, shard, req.GetWorkspaceId()); err != nil {
+	if err := initTables(ctx, shard, req.GetWorkspaceId(), version); err != nil {
 		return nil, err
 	}
 	if err := initMember(ctx, shard, req); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -30,21 +31,23 @@ func withIDs(objects []metadata.Object) []metadata.Object {
 }
 
 // initMetadata stores the standard objects' metadata of a workspace that has none, with version 1,
-// in one batch.
-func (s *server) initMetadata(ctx context.Context, workspaceID string) error {
+// in one batch, and answers the workspace's metadata version.
+func (s *server) initMetadata(ctx context.Context, workspaceID string) (int64, error) {
 	var n int
-	if err := s.control.QueryRowContext(ctx, `SELECT count(*) FROM object_metadata WHERE workspace_id = ?`, workspaceID).Scan(&n); err != nil {
-		return fmt.Errorf("read metadata of %s: %w", workspaceID, err)
+	var version sql.NullInt64
+	if err := s.control.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM object_metadata WHERE workspace_id = ?),
+(SELECT version FROM workspace_metadata WHERE workspace_id = ?)`, workspaceID, workspaceID).Scan(&n, &version); err != nil {
+		return 0, fmt.Errorf("read metadata of %s: %w", workspaceID, err)
 	}
-	if n > 0 {
-		return nil
+	if n > 0 && version.Valid {
+		return version.Int64, nil
 	}
 	objects := withIDs(metadata.StandardObjects())
 	stmts := make([]d1.Stmt, 0, len(objects)+1)
 	for _, o := range objects {
 		def, err := json.Marshal(o)
 		if err != nil {
-			return fmt.Errorf("encode object %s: %w", o.NameSingular, err)
+			return 0, fmt.Errorf("encode object %s: %w", o.NameSingular, err)
 		}
 		stmts = append(stmts, d1.Stmt{
 			SQL:  `INSERT INTO object_metadata (id, workspace_id, name_singular, name_plural, definition) VALUES (?, ?, ?, ?, ?)`,
@@ -55,15 +58,20 @@ func (s *server) initMetadata(ctx context.Context, workspaceID string) error {
 		SQL:  `INSERT INTO workspace_metadata (workspace_id, version) VALUES (?, 1) ON CONFLICT (workspace_id) DO UPDATE SET version = version + 1`,
 		Args: []any{workspaceID},
 	})
-	if _, err := s.control.Batch(ctx, stmts...); err != nil {
-		return fmt.Errorf("store metadata of %s: %w", workspaceID, err)
+	res, err := s.control.Batch(ctx, append(stmts, d1.Stmt{SQL: `SELECT version FROM workspace_metadata WHERE workspace_id = ?`, Args: []any{workspaceID}})...)
+	if err != nil {
+		return 0, fmt.Errorf("store metadata of %s: %w", workspaceID, err)
 	}
-	return nil
+	v, ok := res[len(res)-1].Rows[0][0].(int64)
+	if !ok {
+		return 0, fmt.Errorf("store metadata of %s: version is %T", workspaceID, res[len(res)-1].Rows[0][0])
+	}
+	return v, nil
 }
 
 // initTables creates the workspace's record tables on its shard unless they exist, in one batch,
 // with its schema stamp at the workspace's metadata version.
-func (s *server) initTables(ctx context.Context, shard *d1.DB, workspaceID string) error {
+func initTables(ctx context.Context, shard *d1.DB, workspaceID string, version int64) error {
 	member, err := ddl.TableName(workspaceID, "workspaceMember")
 	if err != nil {
 		return err
@@ -74,10 +82,6 @@ func (s *server) initTables(ctx context.Context, shard *d1.DB, workspaceID strin
 	}
 	if n > 0 {
 		return nil
-	}
-	var version int64
-	if err := s.control.QueryRowContext(ctx, `SELECT version FROM workspace_metadata WHERE workspace_id = ?`, workspaceID).Scan(&version); err != nil {
-		return fmt.Errorf("read metadata version of %s: %w", workspaceID, err)
 	}
 	stmts, err := ddl.InitWorkspace(workspaceID, version)
 	if err != nil {
