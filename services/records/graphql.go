@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"connectrpc.com/connect"
-	"github.com/twentyworkers/twenty/services/records/internal/ddl"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/gqlapi"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
@@ -20,7 +19,7 @@ import (
 
 // GraphQL implements recordsv1connect.RecordsServiceHandler: one request of the workspace's
 // GraphQL data API (/graphql), executed here next to the engine. The workspace's API is built
-// from its schema once per metadata version and kept in the isolate (gqlSchemas). As record
+// from its schema once per metadata version and kept in the isolate (s.gql). As record
 // calls do (withTarget), a request answered from a cached schema that turns out stale (the
 // shard's stamp says so, or the document names what the cached schema lacks, say an object
 // created since) runs once more on the schema read from the control database: the stamp is
@@ -50,11 +49,10 @@ func (s *server) GraphQL(ctx context.Context, req *recordsv1.GraphQLRequest) (*r
 		if err != nil {
 			return nil, err
 		}
-		stamp, err := ddl.ReadStamp(ws)
+		db, err := newStampedShard(shard, ws, sc.Version)
 		if err != nil {
 			return nil, err
 		}
-		db := &requestShard{shard: stampedShard{db: shard, stamp: stamp, version: sc.Version}}
 		resp := api.Execute(ctx, gqlapi.Request{DB: db, WorkspaceID: ws, Actor: actor,
 			OnChange: func(obj metadata.Object, action gqlapi.Action, changes []engine.Change) {
 				s.emit(ctx, ws, obj, string(action), req.GetActor(), changes)
@@ -96,7 +94,7 @@ func (s *server) graphQLOf(ws string, sc *schema) (*gqlapi.Schema, *d1.DB, error
 	if !ok {
 		return nil, nil, fmt.Errorf("no binding for shard %s of workspace %s", sc.Shard, ws)
 	}
-	api, err := gqlSchemas.get(ws, sc)
+	api, err := s.gql.get(ws, sc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -112,10 +110,8 @@ const (
 	gqlDocumentCache = 32
 )
 
-// gqlSchemas are the workspaces' GraphQL APIs in this isolate, each at the metadata version it
-// was built from. It is the isolate's, like the Go program: one records server runs per isolate.
-var gqlSchemas graphQLCache
-
+// graphQLCache keeps the workspaces' GraphQL APIs in the isolate, each at the metadata version it
+// was built from.
 type graphQLCache struct {
 	mu   sync.Mutex
 	byWS map[string]cachedGraphQL
@@ -148,42 +144,3 @@ func (c *graphQLCache) get(ws string, sc *schema) (*gqlapi.Schema, error) {
 	c.byWS[ws] = cachedGraphQL{version: sc.Version, api: api}
 	return api, nil
 }
-
-// requestShard is the shard as one GraphQL request sees it: its first batch also checks the
-// schema stamp (stampedShard), and once the stamp is found stale every batch fails, so that the
-// request writes nothing and can run again. Root query fields run concurrently, hence the lock.
-type requestShard struct {
-	mu      sync.Mutex
-	shard   stampedShard
-	checked bool
-	stale   error
-}
-
-// Batch implements engine.Batcher.
-func (b *requestShard) Batch(ctx context.Context, stmts ...d1.Stmt) ([]d1.Result, error) {
-	b.mu.Lock()
-	if b.checked {
-		stale := b.stale
-		b.mu.Unlock()
-		if stale != nil {
-			return nil, stale
-		}
-		return b.shard.db.Batch(ctx, stmts...)
-	}
-	defer b.mu.Unlock()
-	b.checked = true
-	res, err := b.shard.Batch(ctx, stmts...)
-	if errors.Is(err, errStaleSchema) {
-		b.stale = err
-	}
-	return res, err
-}
-
-// isStale reports whether the request found the schema stale.
-func (b *requestShard) isStale() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.stale != nil
-}
-
-var _ engine.Batcher = (*requestShard)(nil)

@@ -31,6 +31,7 @@ type server struct {
 	names   []string // the shards' binding names, sorted
 	engine  engine.Engine
 	schemas schemaCache
+	gql     graphQLCache
 	// jobs receives the record events (nil: none are sent).
 	jobs jobqueue.Producer
 	// cache holds workspaces' schemas for isolates that have not read them yet (nil: none).

@@ -159,28 +159,56 @@ var errStaleSchema = errors.New("records: cached schema is stale")
 
 // stampedShard is the shard as the engine sees it during one call: its first batch also reads
 // the workspace's schema stamp, and fails with errStaleSchema when the stamp is not the version
-// the call's schema has. The first batch of every engine operation reads before it writes.
+// the call's schema has; every later batch of the call then fails too, so that the call writes
+// nothing and can run again. The first batch of every engine operation reads before it writes.
+// A GraphQL request runs its root fields concurrently, hence the lock: they wait for the check.
 type stampedShard struct {
 	db      *d1.DB
 	stamp   d1.Stmt
 	version int64
+
+	mu      sync.Mutex
 	checked bool
+	stale   error
+}
+
+func newStampedShard(db *d1.DB, workspaceID string, version int64) (*stampedShard, error) {
+	stamp, err := ddl.ReadStamp(workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	return &stampedShard{db: db, stamp: stamp, version: version}, nil
 }
 
 // Batch implements engine.Batcher.
 func (b *stampedShard) Batch(ctx context.Context, stmts ...d1.Stmt) ([]d1.Result, error) {
+	b.mu.Lock()
 	if b.checked {
+		stale := b.stale
+		b.mu.Unlock()
+		if stale != nil {
+			return nil, stale
+		}
 		return b.db.Batch(ctx, stmts...)
 	}
+	defer b.mu.Unlock()
 	b.checked = true
 	res, err := b.db.Batch(ctx, append([]d1.Stmt{b.stamp}, stmts...)...)
 	if err != nil {
 		return nil, err
 	}
 	if r := res[0]; len(r.Rows) != 1 || len(r.Rows[0]) != 1 || r.Rows[0][0] != b.version {
-		return nil, fmt.Errorf("%w: stamp %v, cached version %d", errStaleSchema, r.Rows, b.version)
+		b.stale = fmt.Errorf("%w: stamp %v, cached version %d", errStaleSchema, r.Rows, b.version)
+		return nil, b.stale
 	}
 	return res[1:], nil
+}
+
+// isStale reports whether the call found its schema stale.
+func (b *stampedShard) isStale() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.stale != nil
 }
 
 var _ engine.Batcher = (*stampedShard)(nil)
@@ -230,9 +258,9 @@ func (s *server) targetIn(sc *schema, workspaceID, plural string) (target, error
 	if !ok {
 		return target{}, fmt.Errorf("no binding for shard %s of workspace %s", sc.Shard, workspaceID)
 	}
-	stamp, err := ddl.ReadStamp(workspaceID)
+	db, err := newStampedShard(shard, workspaceID, sc.Version)
 	if err != nil {
 		return target{}, err
 	}
-	return target{obj: obj, objects: sc.Objects, shard: shard, db: &stampedShard{db: shard, stamp: stamp, version: sc.Version}}, nil
+	return target{obj: obj, objects: sc.Objects, shard: shard, db: db}, nil
 }
