@@ -128,7 +128,7 @@ func catalog(obj metadata.Object) []aggregate {
 		add := func(name string, op AggregateOp, columns []string, value func([]any) any, exprs ...string) {
 			out = append(out, aggregate{name: name, op: op, field: f, columns: columns, exprs: exprs, value: value, order: exprs[0]})
 		}
-		name := upperFirst(f.Name)
+		name := metadata.UpperFirst(f.Name)
 		// Twenty's NULLIF(CONCAT(columns), ''): the value as text, NULL when empty.
 		parts := make([]string, len(names))
 		for i, n := range names {
@@ -189,14 +189,6 @@ func resolveAggregates(obj metadata.Object, names []string) ([]aggregate, error)
 		}
 	}
 	return aggs, nil
-}
-
-// upperFirst is s with its first letter upper-cased, as Twenty's capitalize.
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // oneValue applies convert to an aggregate's one value.

@@ -1,6 +1,7 @@
 package gqlapi
 
 import (
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"strings"
 	"unicode"
 )
@@ -12,19 +13,11 @@ func pascal(s string) string {
 	if strings.Contains(s, "_") || (s != "" && s == strings.ToUpper(s)) {
 		var b strings.Builder
 		for w := range strings.SplitSeq(strings.ToLower(s), "_") {
-			b.WriteString(upperFirst(w))
+			b.WriteString(metadata.UpperFirst(w))
 		}
 		return b.String()
 	}
-	return upperFirst(s)
-}
-
-// upperFirst is s with its first letter upper-cased (Twenty's capitalize: createPerson).
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return metadata.UpperFirst(s)
 }
 
 // isName reports whether s is a GraphQL name: /^[_A-Za-z][_0-9A-Za-z]*$/, not starting with "__"
@@ -61,7 +54,7 @@ type rootNames struct {
 }
 
 func namesOf(singular, plural string) rootNames {
-	s, p := upperFirst(singular), upperFirst(plural)
+	s, p := metadata.UpperFirst(singular), metadata.UpperFirst(plural)
 	return rootNames{
 		findMany: plural, findOne: singular, findDuplicates: singular + "Duplicates", groupBy: plural + "GroupBy",
 		createMany: "create" + p, createOne: "create" + s,

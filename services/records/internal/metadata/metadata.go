@@ -97,8 +97,14 @@ func (f Field) IsManyToOne() bool {
 // compositeColumnName names the column of sub-field p of a field: field name + p with its first
 // letter upper-cased, as Twenty's computeCompositeColumnName.
 func compositeColumnName(field, property string) string {
-	if property == "" {
-		return field
+	return field + UpperFirst(property)
+}
+
+// UpperFirst is s with its first letter upper-cased, as Twenty's capitalize (person → Person,
+// createPerson): the names of columns, GraphQL types and resolvers, aggregates and schemas.
+func UpperFirst(s string) string {
+	if s == "" {
+		return s
 	}
-	return field + strings.ToUpper(property[:1]) + property[1:]
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -344,7 +344,7 @@ func workspaceMember() Object {
 
 func timelineActivity() Object {
 	target := func(object, label string) Field {
-		return morphManyToOne("target"+strings.ToUpper(object[:1])+object[1:], label, "IconTimelineEvent", object,
+		return morphManyToOne("target"+UpperFirst(object), label, "IconTimelineEvent", object,
 			"timelineActivities", timelineMorphID, Cascade).describe("Event target")
 	}
 	return object("timelineActivity", "timelineActivities", "Timeline Activity", "Timeline Activities", "Aggregated / filtered event to be displayed on the timeline", "IconTimelineEvent",
@@ -415,7 +415,7 @@ func CustomObject(nameSingular, namePlural, labelSingular, labelPlural string) O
 // linkFieldName names the MANY_TO_ONE field pointing at custom object n: n, or target<N>.
 func linkFieldName(n string, morph bool) string {
 	if morph {
-		return "target" + strings.ToUpper(n[:1]) + n[1:]
+		return "target" + UpperFirst(n)
 	}
 	return n
 }

@@ -22,6 +22,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"strings"
 )
 
@@ -78,14 +79,6 @@ func ref(section, name string) obj {
 
 // schemaRef is a reference to a component schema.
 func schemaRef(name string) obj { return ref("schemas", name) }
-
-// capitalize upper-cases the first letter, as Twenty's capitalize: person → Person.
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
 
 // restRoot is the URL the /open-api/{kind} path is relative to: the core API's, which is the
 // metadata API's without its /metadata segment.
@@ -152,7 +145,7 @@ func jsonContent(s obj) obj {
 func tags(plurals []string) arr {
 	out := arr{obj{"name": "General", "description": "General requests"}}
 	for _, p := range plurals {
-		out = append(out, obj{"name": p, "description": "Object `" + capitalize(p) + "`"})
+		out = append(out, obj{"name": p, "description": "Object `" + metadata.UpperFirst(p) + "`"})
 	}
 	return out
 }

@@ -192,7 +192,7 @@ func TestCoreDocumentHasEveryObjectsPathsSchemasAndWebhooks(t *testing.T) {
 	}
 	for _, o := range metadata.StandardObjects() {
 		t.Run(o.NamePlural, func(t *testing.T) {
-			p, S := "/"+o.NamePlural, capitalize(o.NameSingular)
+			p, S := "/"+o.NamePlural, metadata.UpperFirst(o.NameSingular)
 			for path, methods := range map[string][]string{
 				p:                   {"delete", "get", "patch", "post"},
 				"/batch" + p:        {"post"},

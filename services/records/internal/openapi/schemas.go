@@ -25,7 +25,7 @@ func objectSchemas(objects []metadata.Object) obj {
 	}
 	out := obj{}
 	for _, o := range objects {
-		name := capitalize(o.NameSingular)
+		name := metadata.UpperFirst(o.NameSingular)
 		out[name] = objectSchema(o, forCreate, known)
 		out[name+"ForUpdate"] = objectSchema(o, forUpdate, known)
 		out[name+"ForResponse"] = objectSchema(o, forResponse, known)
@@ -54,7 +54,7 @@ func objectSchema(o metadata.Object, use schemaUse, known map[string]bool) obj {
 			props[f.JoinColumnName()] = obj{"type": "string", "format": "uuid"}
 			// Depth 1 embeds the records of RELATION fields (not MORPH_RELATION ones).
 			if use == forResponse && f.Type == metadata.TypeRelation && known[f.Relation.TargetObjectNameSingular] {
-				p := obj{"type": "object", "oneOf": arr{schemaRef(capitalize(f.Relation.TargetObjectNameSingular) + "ForResponse")}}
+				p := obj{"type": "object", "oneOf": arr{schemaRef(metadata.UpperFirst(f.Relation.TargetObjectNameSingular) + "ForResponse")}}
 				describe(p, f)
 				props[f.Name] = p
 			}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"maps"
 	"slices"
 	"strings"
@@ -130,5 +131,5 @@ func shared(tpl string, vars ...string) obj {
 
 // names are the placeholders of an object's names.
 func names(singular, plural string) []string {
-	return []string{"singular", singular, "Singular", capitalize(singular), "plural", plural, "Plural", capitalize(plural)}
+	return []string{"singular", singular, "Singular", metadata.UpperFirst(singular), "plural", plural, "Plural", metadata.UpperFirst(plural)}
 }

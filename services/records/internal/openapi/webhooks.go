@@ -1,5 +1,7 @@
 package openapi
 
+import "github.com/twentyworkers/twenty/services/records/internal/metadata"
+
 import "maps"
 
 // webhookActions are the record events Twenty documents webhooks for (DatabaseEventAction).
@@ -7,7 +9,7 @@ var webhookActions = []string{"created", "updated", "deleted"}
 
 // webhookName names the webhook of an event: "Person Created" (Twenty's createWebhookEventName).
 func webhookName(singular, action string) string {
-	return capitalize(singular) + " " + capitalize(action)
+	return metadata.UpperFirst(singular) + " " + metadata.UpperFirst(action)
 }
 
 // webhook is the request a webhook of action on object singular receives (Twenty's
