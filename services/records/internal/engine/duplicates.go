@@ -271,10 +271,7 @@ func duplicatesPage(p *plan, page, count d1.Result) (Duplicates, error) {
 		return Duplicates{}, err
 	}
 	rows := page.Rows[:min(len(page.Rows), p.limit)]
-	index := make(map[string]int, len(page.Columns))
-	for i, name := range page.Columns {
-		index[name] = i
-	}
+	index := columnIndex(page)
 	out := Duplicates{Records: make([]map[string]any, len(rows)), TotalCount: total}
 	lay := layoutOf(p.fields)
 	for i, row := range rows {

@@ -91,10 +91,7 @@ func (e *Engine) FindManyWith(ctx context.Context, db Batcher, workspaceID strin
 	} else {
 		page.HasNextPage, page.HasPreviousPage = p.before, hasMore
 	}
-	index := make(map[string]int, len(res[0].Columns))
-	for i, name := range res[0].Columns {
-		index[name] = i
-	}
+	index := columnIndex(res[0])
 	lay := layoutOf(p.fields)
 	for i, row := range rows {
 		get := rowColumns(index, row)

@@ -27,9 +27,9 @@ func (e *Engine) FindOne(ctx context.Context, db Batcher, workspaceID string, ob
 	if err != nil {
 		return nil, fmt.Errorf("engine: find one %s: %w", obj.NameSingular, err)
 	}
-	rows := read.read(res[0])
-	if len(rows) == 0 {
+	records := read.shapedRecords(res[0])
+	if len(records) == 0 {
 		return nil, msgRecordNotFound()
 	}
-	return rows[0].shaped, nil
+	return records[0], nil
 }

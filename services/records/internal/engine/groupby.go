@@ -364,10 +364,7 @@ func groupKey(get columns, n int) string {
 // readGroups reads the groups statement's result: the groups, and the key of each as groupKey
 // writes it.
 func readGroups(r d1.Result, dims []dimension, aggs []aggregate) ([]Group, []string) {
-	index := make(map[string]int, len(r.Columns))
-	for i, name := range r.Columns {
-		index[name] = i
-	}
+	index := columnIndex(r)
 	groups := make([]Group, 0, len(r.Rows))
 	keys := make([]string, 0, len(r.Rows))
 	for _, row := range r.Rows {
@@ -397,10 +394,7 @@ func readSamples(r d1.Result, obj metadata.Object, dims []dimension, groups []Gr
 		groups[i].Records = []map[string]any{}
 		byKey[keys[i]] = &groups[i]
 	}
-	index := make(map[string]int, len(r.Columns))
-	for i, name := range r.Columns {
-		index[name] = i
-	}
+	index := columnIndex(r)
 	sampleJoin := join{field: metadata.Field{Name: recordChunk}, target: obj}
 	lay := layoutOf(obj.Fields)
 	for _, row := range r.Rows {

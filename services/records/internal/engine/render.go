@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"github.com/twentyworkers/twenty/shared/d1"
 	"math"
 	"strconv"
 	"strings"
@@ -12,6 +13,15 @@ import (
 
 // columns reads the values of one record's columns by name: nil for NULL or a column not read.
 type columns func(name string) any
+
+// columnIndex maps the column names of a result to their positions in its rows.
+func columnIndex(r d1.Result) map[string]int {
+	index := make(map[string]int, len(r.Columns))
+	for i, name := range r.Columns {
+		index[name] = i
+	}
+	return index
+}
 
 // rowColumns reads the main record's columns in a result row.
 func rowColumns(index map[string]int, row []any) columns {

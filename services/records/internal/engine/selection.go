@@ -123,10 +123,7 @@ type readRow struct {
 
 // read renders the rows of a result of s's statements.
 func (s *recordSelect) read(r d1.Result) []readRow {
-	index := make(map[string]int, len(r.Columns))
-	for i, name := range r.Columns {
-		index[name] = i
-	}
+	index := columnIndex(r)
 	out := make([]readRow, len(r.Rows))
 	fullLayout, shapedLayout := layoutOf(s.obj.Fields), layoutOf(s.fields)
 	for i, row := range r.Rows {
@@ -134,6 +131,18 @@ func (s *recordSelect) read(r d1.Result) []readRow {
 		full := fullLayout.render(get, nil)
 		id, _ := full["id"].(string)
 		out[i] = readRow{id: id, full: full, shaped: shapedLayout.render(get, s.joins), get: get}
+	}
+	return out
+}
+
+// shapedRecords renders the rows of a result of s's statements as the client asked to see them,
+// only: reads that report no change (find one) need not render the full records too.
+func (s *recordSelect) shapedRecords(r d1.Result) []map[string]any {
+	index := columnIndex(r)
+	lay := layoutOf(s.fields)
+	out := make([]map[string]any, len(r.Rows))
+	for i, row := range r.Rows {
+		out[i] = lay.render(rowColumns(index, row), s.joins)
 	}
 	return out
 }
