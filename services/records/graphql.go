@@ -39,30 +39,26 @@ func (s *server) GraphQL(ctx context.Context, req *recordsv1.GraphQLRequest) (*r
 			`The request body must be a JSON object with a string "query", and optionally "operationName" and an object "variables".`)}})
 	}
 	actor := actorOf(req.GetActor())
-	fresh := false
-	for {
-		sc, cached, err := s.schemaOf(ctx, ws, fresh)
-		if err != nil {
-			return nil, err
-		}
+	var resp *graphql.Response
+	err := s.withSchema(ctx, ws, func(sc *schema) (bool, error) {
 		api, shard, err := s.graphQLOf(ws, sc)
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		db, err := newStampedShard(shard, ws, sc.Version)
 		if err != nil {
-			return nil, err
+			return false, err
 		}
-		resp := api.Execute(ctx, gqlapi.Request{DB: db, WorkspaceID: ws, Actor: actor,
+		resp = api.Execute(ctx, gqlapi.Request{DB: db, WorkspaceID: ws, Actor: actor,
 			OnChange: func(obj metadata.Object, action gqlapi.Action, changes []engine.Change) {
 				s.emit(ctx, ws, obj, string(action), req.GetActor(), changes)
 			}}, body)
-		if cached && ctx.Err() == nil && (db.isStale() || failedValidation(resp)) {
-			fresh = true
-			continue
-		}
-		return responseOf(resp)
+		return db.isStale() || failedValidation(resp), nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return responseOf(resp)
 }
 
 // responseOf encodes a GraphQL response.

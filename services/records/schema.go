@@ -219,6 +219,19 @@ var _ engine.Batcher = (*stampedShard)(nil)
 // field is unknown, a column is missing), it runs once more on the schema read from the control
 // database. A record that does not exist is not such a failure.
 func (s *server) withTarget(ctx context.Context, workspaceID, plural string, call func(t target) error) error {
+	return s.withSchema(ctx, workspaceID, func(sc *schema) (bool, error) {
+		t, err := s.targetIn(sc, workspaceID, plural)
+		if err == nil {
+			err = call(t)
+		}
+		return err != nil && !isRecordNotFound(err), err
+	})
+}
+
+// withSchema runs run with the workspace's schema, from a cache when it has it, and once more on
+// the schema read from the control database when run reports that it failed on a cached schema
+// in a way a stale one could explain (retry).
+func (s *server) withSchema(ctx context.Context, workspaceID string, run func(sc *schema) (retry bool, err error)) error {
 	if err := workspaceFor(workspaceID); err != nil {
 		return err
 	}
@@ -228,11 +241,8 @@ func (s *server) withTarget(ctx context.Context, workspaceID, plural string, cal
 		if err != nil {
 			return err
 		}
-		t, err := s.targetIn(sc, workspaceID, plural)
-		if err == nil {
-			err = call(t)
-		}
-		if err == nil || !cached || isRecordNotFound(err) || ctx.Err() != nil {
+		retry, err := run(sc)
+		if !retry || !cached || ctx.Err() != nil {
 			return err
 		}
 		fresh = true
