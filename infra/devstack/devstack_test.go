@@ -492,6 +492,8 @@ func TestBuildEnv(t *testing.T) {
 		"WRANGLER_SEND_METRICS":       "false",
 		"CLOUDFLARE_CF_FETCH_ENABLED": "false",
 		"WRANGLER_REGISTRY_PATH":      "/tmp/reg",
+		"X_LOCAL_OBSERVABILITY":       "false",
+		"X_LOCAL_EXPLORER":            "false",
 	}
 	for k, v := range want {
 		if got[k] != v {

@@ -29,10 +29,18 @@ func ForwardCaller(next http.Handler) http.Handler {
 	})
 }
 
-// ClientOptions are the options for every Connect client that calls another Worker.
+// ClientOptions are the options for every Connect client that calls another Worker. Calls between
+// Workers stay in one Cloudflare location (in-process locally), so gzip only spends CPU: the
+// client neither offers nor accepts it (it was about a tenth of a record call's Go time).
 func ClientOptions() []connect.ClientOption {
-	return []connect.ClientOption{connect.WithInterceptors(forwardInterceptor{})}
+	return []connect.ClientOption{
+		connect.WithInterceptors(forwardInterceptor{}),
+		connect.WithAcceptCompression(gzip, nil, nil),
+	}
 }
+
+// gzip is the compression connect-go registers by default, removed from our clients and handlers.
+const gzip = "gzip"
 
 // HandlerOptions are the options for every Connect handler a Worker serves.
 func HandlerOptions() []connect.HandlerOption {
@@ -42,6 +50,7 @@ func HandlerOptions() []connect.HandlerOption {
 			return connect.NewError(connect.CodeInternal, errInternal)
 		}),
 		connect.WithInterceptors(maskInterceptor{}),
+		connect.WithCompression(gzip, nil, nil),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"connectrpc.com/connect"
@@ -79,6 +80,49 @@ func TestErrorsReachingCallers(t *testing.T) {
 			}
 			if ce.Code() != tt.code || ce.Message() != tt.msg {
 				t.Errorf("Health error = %v %q, want %v %q", ce.Code(), ce.Message(), tt.code, tt.msg)
+			}
+		})
+	}
+}
+
+// TestNoCompressionBetweenWorkers checks that our clients offer no compression and that our
+// handlers answer uncompressed even to a client offering gzip (connect-go's default client does).
+func TestNoCompressionBetweenWorkers(t *testing.T) {
+	type seen struct{ acceptEncoding, contentEncoding string }
+	var got seen
+	mux := http.NewServeMux()
+	mux.Handle(authv1connect.NewAuthServiceHandler(&fakeAuth{}, HandlerOptions()...))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.acceptEncoding = r.Header.Get("Accept-Encoding")
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, r)
+		got.contentEncoding = rec.Header().Get("Content-Encoding")
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	}))
+	t.Cleanup(srv.Close)
+	// A large answer: connect-go compresses only past a minimum size when asked to.
+	big := &authv1.IdentifyCallerRequest{}
+	tests := []struct {
+		name   string
+		client authv1connect.AuthServiceClient
+		want   seen
+	}{
+		{"our client", authv1connect.NewAuthServiceClient(srv.Client(), srv.URL, ClientOptions()...), seen{acceptEncoding: "identity"}},
+		{"a client offering gzip", authv1connect.NewAuthServiceClient(srv.Client(), srv.URL), seen{acceptEncoding: "gzip"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got = seen{}
+			ctx := WithCaller(context.Background(), "Bearer "+strings.Repeat("x", 4096))
+			if _, err := tt.client.IdentifyCaller(ctx, big); err != nil {
+				t.Fatalf("IdentifyCaller: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(seen{})); diff != "" {
+				t.Errorf("encodings mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
