@@ -266,7 +266,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cfg.records = cfg.n
 	}
 	if cfg.records > 0 {
-		if err := recordFigures(ctx, stdout, tg, cfg.records, stack != nil || cfg.token == ""); err != nil {
+		if err := localRecordFigures(ctx, stdout, stderr, tg, stack, cfg.records, cfg.token == ""); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/twentyworkers/twenty/infra/devstack"
 )
 
 // recordsPerWorkspace keeps each workspace within its rate limit (100 requests a minute): a
@@ -92,7 +94,7 @@ func seedWorkspace(ctx context.Context, tg *target) (*benchWorkspace, error) {
 // drift in the machine's load hits them alike. Against a server of our own it signs up a new
 // workspace whenever the current one nears its rate limit; against another server (a Twenty,
 // with -token) every request runs in the token's workspace.
-func recordFigures(ctx context.Context, w io.Writer, tg *target, n int, signUpWorkspaces bool) error {
+func recordFigures(ctx context.Context, w io.Writer, tg *target, n int, signUpWorkspaces bool, o recordRun) error {
 	ops := recordOps()
 	next := func() (*benchWorkspace, error) {
 		wtg := tg
@@ -119,6 +121,7 @@ func recordFigures(ctx context.Context, w io.Writer, tg *target, n int, signUpWo
 	}
 	workspaces := 1
 	start := time.Now()
+	var cpu cpuUse
 	for range n {
 		if signUpWorkspaces && ws.used+len(ops) > recordsPerWorkspace {
 			if ws, err = next(); err != nil {
@@ -126,6 +129,7 @@ func recordFigures(ctx context.Context, w io.Writer, tg *target, n int, signUpWo
 			}
 			workspaces++
 		}
+		before := o.cpu.read()
 		for i, op := range ops {
 			c := *ws.tg
 			if op.body != nil {
@@ -148,6 +152,7 @@ func recordFigures(ctx context.Context, w io.Writer, tg *target, n int, signUpWo
 			}
 			lats[i] = append(lats[i], s.d)
 		}
+		cpu.add(before, o.cpu.read())
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -157,7 +162,77 @@ func recordFigures(ctx context.Context, w io.Writer, tg *target, n int, signUpWo
 		results[i].lat = Summarize(lats[i])
 		results[i].elapsed = elapsed / time.Duration(len(ops))
 	}
-	fmt.Fprintf(w, "\nrecords (n=%d each, interleaved, %d workspace(s) of 20 seeded people; Twenty on this machine: REST list 20 p50 ~10 ms, create p50 ~30 ms; GraphQL people(first:20) p50 7.4 ms, createPerson 26.5 ms)\n", n, workspaces)
+	fmt.Fprintf(w, "\nrecords%s (n=%d each, interleaved, %d workspace(s) of 20 seeded people; Twenty on this machine: REST list 20 p50 ~10 ms, create p50 ~30 ms; GraphQL people(first:20) p50 7.4 ms, createPerson 26.5 ms)\n", o.label, n, workspaces)
 	printResults(w, results)
+	cpu.print(w, len(ops)*n)
 	return nil
+}
+
+// recordRun tells recordFigures what it measures: a label for the heading and the processes
+// whose CPU time it reports per request (none against another server).
+type recordRun struct {
+	label string
+	cpu   cpuMeter
+}
+
+// cpuMeter reads the CPU time of the stack's workerd processes: the runtime and wrangler's proxy.
+type cpuMeter struct {
+	runtimePID, proxyPID int
+}
+
+// cpuSample is the CPU time of the runtime and the proxy at one moment.
+type cpuSample struct{ runtime, proxy time.Duration }
+
+func (m cpuMeter) read() cpuSample {
+	var s cpuSample
+	if m.runtimePID != 0 {
+		s.runtime, _ = devstack.CPUTime(m.runtimePID)
+	}
+	if m.proxyPID != 0 {
+		s.proxy, _ = devstack.CPUTime(m.proxyPID)
+	}
+	return s
+}
+
+// cpuUse sums CPU time over the measured rounds only: sign-ups (bcrypt) and seeding between
+// rounds are left out. Work a round leaves behind (queued record events) counts in a later one.
+type cpuUse struct {
+	total cpuSample
+	seen  bool
+}
+
+func (u *cpuUse) add(before, after cpuSample) {
+	u.total.runtime += after.runtime - before.runtime
+	u.total.proxy += after.proxy - before.proxy
+	u.seen = u.seen || after.runtime > 0
+}
+
+func (u *cpuUse) print(w io.Writer, requests int) {
+	if !u.seen || requests == 0 {
+		return
+	}
+	per := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(requests) }
+	fmt.Fprintf(w, "CPU per request (workerd, 10 ms ticks summed over the rounds): runtime %.2f ms, wrangler's dev proxy %.2f ms\n",
+		per(u.total.runtime), per(u.total.proxy))
+}
+
+// localRecordFigures runs the records figures. On the local stack it runs them twice: through the
+// dev URL, where wrangler's proxy Worker forwards every request (about 2 ms of CPU each, a cost
+// no deployment has), and at the runtime's own socket, reporting workerd's CPU per request.
+func localRecordFigures(ctx context.Context, stdout, stderr io.Writer, tg *target, stack *devstack.Stack, n int, noToken bool) error {
+	if stack == nil {
+		return recordFigures(ctx, stdout, tg, n, noToken, recordRun{})
+	}
+	rt, err := stack.Runtime(ctx, "/healthz")
+	if err != nil {
+		fmt.Fprintf(stderr, "bench: runtime socket not found, records figures through the dev URL only: %v\n", err)
+		return recordFigures(ctx, stdout, tg, n, true, recordRun{label: " through wrangler dev's URL"})
+	}
+	meter := cpuMeter{runtimePID: rt.PID, proxyPID: rt.ProxyPID}
+	if err := recordFigures(ctx, stdout, tg, n, true, recordRun{label: " through wrangler dev's URL (its proxy Worker in front)", cpu: meter}); err != nil {
+		return err
+	}
+	direct := *tg
+	direct.base = rt.URL
+	return recordFigures(ctx, stdout, &direct, n, true, recordRun{label: " at the runtime's own socket (no dev proxy, as deployed traffic arrives)", cpu: meter})
 }

@@ -1,0 +1,49 @@
+//go:build linux
+
+package devstack
+
+import (
+	"net"
+	"os"
+	"slices"
+	"syscall"
+	"testing"
+)
+
+func TestListeningPortsAndGroup(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	ports, err := listeningPorts(os.Getpid())
+	if err != nil {
+		t.Fatalf("listeningPorts: %v", err)
+	}
+	if !slices.Contains(ports, port) {
+		t.Errorf("listeningPorts = %v, want it to hold %d", ports, port)
+	}
+	pids, err := groupPIDs(syscall.Getpgrp())
+	if err != nil {
+		t.Fatalf("groupPIDs: %v", err)
+	}
+	if !slices.Contains(pids, os.Getpid()) {
+		t.Errorf("groupPIDs(own group) = %v, want it to hold %d", pids, os.Getpid())
+	}
+}
+
+func TestCPUTime(t *testing.T) {
+	x := 0
+	for i := range 300_000_000 {
+		x += i
+	}
+	_ = x
+	got, err := CPUTime(os.Getpid())
+	if err != nil {
+		t.Fatalf("CPUTime: %v", err)
+	}
+	if got <= 0 {
+		t.Errorf("CPUTime = %v after a busy loop, want > 0", got)
+	}
+}
