@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"sync"
 
 	"github.com/twentyworkers/twenty/shared/authtoken"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
@@ -35,8 +36,8 @@ func (g *gateway) dataGraphQL(metadata *graphql.Schema) http.Handler {
 		if r.Method == http.MethodPost {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
-		op := operationOf(req)
-		if op == nil || isMetadataOperation(metadata, op) {
+		route := g.routes.route(metadata, req)
+		if !route.data {
 			metadata.ServeHTTP(w, r) // it also answers the documents that do not parse
 			return
 		}
@@ -50,7 +51,7 @@ func (g *gateway) dataGraphQL(metadata *graphql.Schema) http.Handler {
 			return
 		}
 		if r.Method == http.MethodGet {
-			if op.Operation == ast.Mutation {
+			if route.mutation {
 				w.Header().Set("Allow", "POST")
 				graphql.WriteResponse(w, http.StatusMethodNotAllowed, &graphql.Response{Errors: []*graphql.Error{
 					graphql.NewError(graphql.CodeBadRequest, "Can only perform a mutation operation from a POST request.")}})
@@ -75,6 +76,57 @@ func (g *gateway) dataGraphQL(metadata *graphql.Schema) http.Handler {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(res.GetBodyJson())
 	})
+}
+
+// graphQLRoute is where /graphql sends a document: to the records Worker's data API (data), or
+// to the /metadata schema (its operations, and documents that do not parse to one operation);
+// mutation tells a GET that would run a mutation.
+type graphQLRoute struct{ data, mutation bool }
+
+// routeCache remembers the routes of recent documents. Clients send the same few documents over
+// and over, and parsing one was most of the gateway's own work on a GraphQL request. Documents
+// past maxRoutedDocumentBytes are parsed every time; the cache starts afresh past
+// maxRoutedBytes.
+type routeCache struct {
+	mu     sync.Mutex
+	routes map[string]graphQLRoute
+	bytes  int
+}
+
+const (
+	maxRoutedDocumentBytes = 16 << 10
+	maxRoutedBytes         = 1 << 20
+)
+
+func (c *routeCache) route(metadata *graphql.Schema, req graphql.Request) graphQLRoute {
+	key := req.OperationName + "\x00" + req.Query
+	if len(key) > maxRoutedDocumentBytes {
+		return routeOf(metadata, req)
+	}
+	c.mu.Lock()
+	rt, ok := c.routes[key]
+	c.mu.Unlock()
+	if ok {
+		return rt
+	}
+	rt = routeOf(metadata, req)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.routes == nil || c.bytes+len(key) > maxRoutedBytes {
+		c.routes, c.bytes = map[string]graphQLRoute{}, 0
+	}
+	c.routes[key] = rt
+	c.bytes += len(key)
+	return rt
+}
+
+// routeOf parses req's document to route it.
+func routeOf(metadata *graphql.Schema, req graphql.Request) graphQLRoute {
+	op := operationOf(req)
+	if op == nil || isMetadataOperation(metadata, op) {
+		return graphQLRoute{}
+	}
+	return graphQLRoute{data: true, mutation: op.Operation == ast.Mutation}
 }
 
 // dataAPICaller checks that the caller may use a workspace's data: a user ACCESS or an API_KEY

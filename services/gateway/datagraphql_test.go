@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,4 +153,51 @@ func TestIsMetadataOperation(t *testing.T) {
 
 func graphqlRequest(query, operation string) graphql.Request {
 	return graphql.Request{Query: query, OperationName: operation}
+}
+
+// TestRouteCache checks that a cached route is the parsed one, per operation name, and that the
+// cache starts afresh past its byte budget.
+func TestRouteCache(t *testing.T) {
+	g := &gateway{}
+	metadata, err := graphql.NewSchema(authSDL+metadataSDL, mergeResolvers(g.authResolvers(), g.metadataResolvers()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := `query A { people { totalCount } } mutation B { createPerson(data: {}) { id } } query C { currentUser { id } }`
+	tests := []struct {
+		query, operation string
+		want             graphQLRoute
+	}{
+		{`{ people { totalCount } }`, "", graphQLRoute{data: true}},
+		{`mutation { createPerson(data: {}) { id } }`, "", graphQLRoute{data: true, mutation: true}},
+		{`{ currentUser { id } }`, "", graphQLRoute{}},
+		{`{`, "", graphQLRoute{}},
+		{two, "A", graphQLRoute{data: true}},
+		{two, "B", graphQLRoute{data: true, mutation: true}},
+		{two, "C", graphQLRoute{}},
+	}
+	var c routeCache
+	for round := range 2 { // the second round answers from the cache
+		for _, tt := range tests {
+			got := c.route(metadata, graphqlRequest(tt.query, tt.operation))
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(graphQLRoute{})); diff != "" {
+				t.Errorf("round %d: route(%q, %q) mismatch (-want +got):\n%s", round, tt.query, tt.operation, diff)
+			}
+		}
+	}
+	if len(c.routes) != len(tests) {
+		t.Errorf("cache holds %d routes, want %d", len(c.routes), len(tests))
+	}
+	big := strings.Repeat(" ", maxRoutedDocumentBytes) + `{ people { totalCount } }`
+	if got := c.route(metadata, graphqlRequest(big, "")); !got.data {
+		t.Errorf("route(large document) = %+v, want data", got)
+	}
+	if len(c.routes) != len(tests) {
+		t.Errorf("a document past maxRoutedDocumentBytes was cached")
+	}
+	c.bytes = maxRoutedBytes
+	c.route(metadata, graphqlRequest(`{ companies { totalCount } }`, ""))
+	if len(c.routes) != 1 {
+		t.Errorf("cache holds %d routes after its budget was spent, want 1 (started afresh)", len(c.routes))
+	}
 }

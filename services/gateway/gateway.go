@@ -98,6 +98,7 @@ type gateway struct {
 	metadata *graphql.Schema // the GraphQL schema of /metadata and /graphql
 
 	healthzCache healthzCache
+	routes       routeCache       // where /graphql sends recent documents
 	now          func() time.Time // the clock, replaced in tests
 }
 
