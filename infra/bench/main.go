@@ -74,7 +74,7 @@ type config struct {
 	headers, vars                 listFlag
 	n, c, warmup, logins, records int
 	timeout                       time.Duration
-	sizes                         bool
+	sizes, floor                  bool
 	root                          string
 	configs                       string
 	migrateConfig, migrateBind    string
@@ -91,6 +91,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.base, "base", "", "base URL of the server; empty starts the local stack")
 	fs.StringVar(&cfg.token, "token", "", "sent as `Authorization: Bearer <token>` when set")
 	fs.IntVar(&cfg.records, "records", -1, "records figures: requests of each kind (list 20 people, get one, filtered list, create one; default n on the local stack, 0 elsewhere); with -base and -token they run in the token's workspace, e.g. a Twenty server's")
+	fs.BoolVar(&cfg.floor, "floor", true, "local stack: also time the platform floor (infra/bench/floor: plain JS Workers doing a records list on a second stack)")
 	fs.IntVar(&cfg.logins, "auth", -1, "password logins to time after signing up through GraphQL, with the token verification cost (needs the dev routes; default 20 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.n, "n", 500, "measured requests per path")
 	fs.IntVar(&cfg.c, "c", 1, "concurrent connections (1 = sequential, used for latency comparisons)")
@@ -267,6 +268,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if cfg.records > 0 {
 		if err := localRecordFigures(ctx, stdout, stderr, tg, stack, cfg.records, cfg.token == ""); err != nil {
+			return err
+		}
+	}
+	if cfg.floor && stack != nil && cfg.records > 0 {
+		stack.Stop() // one stack at a time: they share the machine's cores
+		if err := floorFigures(ctx, stdout, stderr, root, cfg.records, cfg.warmup); err != nil {
 			return err
 		}
 	}
