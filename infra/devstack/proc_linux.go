@@ -4,6 +4,7 @@ package devstack
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -31,19 +32,9 @@ func groupAlive(pgid int) bool {
 		return true
 	}
 	for _, f := range stats {
-		b, err := os.ReadFile(f)
-		if err != nil {
+		fields, err := statFields(f)
+		if err != nil || len(fields) < 3 {
 			continue // The process exited meanwhile.
-		}
-		// Format: pid (comm) state ppid pgrp ...; comm may contain spaces
-		// and parentheses, so parse after the last ')'.
-		i := bytes.LastIndexByte(b, ')')
-		if i < 0 {
-			continue
-		}
-		fields := bytes.Fields(b[i+1:])
-		if len(fields) < 3 {
-			continue
 		}
 		if pg, _ := strconv.Atoi(string(fields[2])); pg != pgid {
 			continue
@@ -53,4 +44,19 @@ func groupAlive(pgid int) bool {
 		}
 	}
 	return false
+}
+
+// statFields reads a /proc/<pid>/stat file and returns its fields after the command name: state,
+// ppid, pgrp, … The format is "pid (comm) state ppid pgrp ..."; comm may contain spaces and
+// parentheses, so the fields start after the last ')'.
+func statFields(path string) ([][]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return nil, fmt.Errorf("devstack: malformed %s", path)
+	}
+	return bytes.Fields(b[i+1:]), nil
 }

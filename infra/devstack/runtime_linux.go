@@ -75,14 +75,12 @@ func (s *Stack) Runtime(ctx context.Context, path string) (*Runtime, error) {
 
 // CPUTime returns the user plus system CPU time process pid has used.
 func CPUTime(pid int) (time.Duration, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	fields, err := statFields(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, fmt.Errorf("devstack: cpu time: %w", err)
 	}
-	i := bytes.LastIndexByte(b, ')')
-	fields := bytes.Fields(b[i+1:])
-	if i < 0 || len(fields) < 13 {
-		return 0, fmt.Errorf("devstack: cpu time: malformed /proc/%d/stat", pid)
+	if len(fields) < 13 {
+		return 0, fmt.Errorf("devstack: cpu time: short /proc/%d/stat", pid)
 	}
 	// After the comm: state(0) ... utime(11) stime(12), in clock ticks (100 a second on Linux).
 	utime, err1 := strconv.ParseInt(string(fields[11]), 10, 64)
@@ -101,13 +99,8 @@ func groupPIDs(pgid int) ([]int, error) {
 	}
 	var pids []int
 	for _, f := range stats {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		i := bytes.LastIndexByte(b, ')')
-		fields := bytes.Fields(b[i+1:])
-		if i < 0 || len(fields) < 3 {
+		fields, err := statFields(f)
+		if err != nil || len(fields) < 3 {
 			continue
 		}
 		if pg, _ := strconv.Atoi(string(fields[2])); pg == pgid {
