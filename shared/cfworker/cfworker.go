@@ -123,3 +123,41 @@ func WaitUntil(ctx context.Context, fn func(ctx context.Context)) {
 	}
 	go run()
 }
+
+// maxEventWorkers bounds the goroutines kept between events (see eventPool).
+const maxEventWorkers = 16
+
+// eventPool runs each event on a goroutine that outlives it. A fresh goroutine starts on a small
+// stack and copies it as a request's handlers grow it (morestack was about 5% of a Worker's CPU);
+// a worker kept from an earlier event starts on the stack that event grew. The glue starts the
+// program with GODEBUG=gcshrinkstackoff=1, so that the collector does not shrink idle workers'
+// stacks back. At most maxEventWorkers stay; events past them run on goroutines of their own.
+type eventPool struct {
+	work    chan func()
+	workers atomic.Int32
+}
+
+func newEventPool() *eventPool { return &eventPool{work: make(chan func())} }
+
+// run starts fn on an idle worker, a new worker, or, past maxEventWorkers, a goroutine of its own.
+// It never blocks.
+func (p *eventPool) run(fn func()) {
+	select {
+	case p.work <- fn:
+		return
+	default:
+	}
+	if p.workers.Add(1) <= maxEventWorkers {
+		go p.worker(fn)
+		return
+	}
+	p.workers.Add(-1)
+	go fn()
+}
+
+func (p *eventPool) worker(fn func()) {
+	for {
+		fn()
+		fn = <-p.work
+	}
+}

@@ -7,12 +7,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"syscall/js"
 	"time"
 )
 
 var (
-	objectClass     = js.Global().Get("Object")
 	promiseClass    = js.Global().Get("Promise")
 	uint8ArrayClass = js.Global().Get("Uint8Array")
 	errorClass      = js.Global().Get("Error")
@@ -23,21 +23,22 @@ var (
 // ExecutionContext and a resolve/reject pair; Serve answers each event on its own goroutine.
 func Serve(h Handlers) {
 	binding := js.Global().Get("context").Get("binding")
+	events := newEventPool()
 	if h.Fetch != nil {
 		binding.Set("fetch", js.FuncOf(func(_ js.Value, args []js.Value) any {
-			go serveFetch(h.Fetch, args)
+			events.run(func() { serveFetch(h.Fetch, args) })
 			return nil
 		}))
 	}
 	if h.Queue != nil {
 		binding.Set("queue", js.FuncOf(func(_ js.Value, args []js.Value) any {
-			go serveQueue(h.Queue, args)
+			events.run(func() { serveQueue(h.Queue, args) })
 			return nil
 		}))
 	}
 	if h.Scheduled != nil {
 		binding.Set("scheduled", js.FuncOf(func(_ js.Value, args []js.Value) any {
-			go serveScheduled(h.Scheduled, args)
+			events.run(func() { serveScheduled(h.Scheduled, args) })
 			return nil
 		}))
 	}
@@ -46,8 +47,8 @@ func Serve(h Handlers) {
 }
 
 // serveFetch handles binding.fetch(method, url, headers, body, ctx, resolve, reject), where headers
-// is an array of [name, value] pairs and body a Uint8Array or null. It resolves with
-// {status, headers, body}.
+// are packed (PackHeader) and body is a Uint8Array or null. It resolves with (status, packed
+// headers, body or null).
 func serveFetch(h http.Handler, args []js.Value) {
 	countEvent()
 	resolve, reject := args[5], args[6]
@@ -57,38 +58,19 @@ func serveFetch(h http.Handler, args []js.Value) {
 		reject.Invoke(errorClass.New(fmt.Sprintf("cfworker: bad request: %v", err)))
 		return
 	}
-	jsHeaders := args[2]
-	for i, n := 0, jsHeaders.Length(); i < n; i++ {
-		pair := jsHeaders.Index(i)
-		req.Header.Add(pair.Index(0).String(), pair.Index(1).String())
-	}
+	UnpackHeader(args[2].String(), req.Header)
 	req.Host = req.URL.Host
 	req.RequestURI = req.URL.RequestURI()
-	if cl := req.Header.Get("Content-Length"); cl != "" {
-		fmt.Sscan(cl, &req.ContentLength)
+	if cl, err := strconv.ParseInt(req.Header.Get("Content-Length"), 10, 64); err == nil {
+		req.ContentLength = cl
 	}
 	resp := serveRecovered(ctx, h, req)
-	resolve.Invoke(toJSResponse(resp))
-}
-
-func toJSResponse(resp *bufferedResponse) js.Value {
-	headers := make([]any, 0, len(resp.header))
-	for name, values := range resp.header {
-		for _, v := range values {
-			headers = append(headers, []any{name, v})
-		}
-	}
-	out := objectClass.New()
-	out.Set("status", resp.status)
-	out.Set("headers", js.ValueOf(headers))
+	body := js.Null()
 	if resp.body.Len() > 0 {
-		body := uint8ArrayClass.New(resp.body.Len())
+		body = uint8ArrayClass.New(resp.body.Len())
 		js.CopyBytesToJS(body, resp.body.Bytes())
-		out.Set("body", body)
-	} else {
-		out.Set("body", js.Null())
 	}
-	return out
+	resolve.Invoke(resp.status, PackHeader(resp.header), body)
 }
 
 // serveQueue handles binding.queue(queueName, messages, ctx, resolve, reject); each message is

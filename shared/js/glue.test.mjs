@@ -174,6 +174,42 @@ test("forward: the original request goes to the binding Go names, with Go's x-tw
   assert.equal(seen[1].body, "");
 });
 
+test("jsfetch: a call to another Worker carries method, URL, headers and body bytes both ways", async () => {
+  const seen = [];
+  const w = start({
+    TARGET: {
+      async fetch(url, init) {
+        const req = new Request(url, init);
+        seen.push({ req, body: new Uint8Array(await req.arrayBuffer()) });
+        const headers = new Headers([["content-type", "application/proto"], ["set-cookie", "a=1"], ["set-cookie", "b=2"]]);
+        return new Response(new Uint8Array([9, 0, 8]), { status: 207, headers });
+      },
+    },
+  });
+  const res = await w.fetch("/call");
+  assert.equal(res.status, 200);
+  const got = await res.json();
+  assert.deepEqual(
+    { ...got, body: [...Buffer.from(got.body, "base64")] },
+    { status: 207, header: { "Content-Type": ["application/proto"], "Set-Cookie": ["a=1", "b=2"] }, body: [9, 0, 8] },
+  );
+  assert.equal(seen.length, 1);
+  const { req, body } = seen[0];
+  assert.equal(req.method, "POST");
+  assert.equal(req.url, "https://target.internal/called?x=1");
+  assert.equal(req.headers.get("x-multi"), "a, b");
+  assert.equal(req.headers.get("content-type"), "application/proto");
+  assert.deepEqual([...body], [0, 1, 0xff]);
+});
+
+test("packHeaders and unpackHeaders: Go's wire format both ways", async () => {
+  const { packHeaders, unpackHeaders } = await import("./glue.mjs");
+  const packed = packHeaders(new Headers([["X-A", "1"], ["x-b", "two words: yes"], ["x-a", "3"]]));
+  assert.equal(packed, "x-a\n1, 3\nx-b\ntwo words: yes\n");
+  assert.deepEqual(unpackHeaders(packed), [["x-a", "1, 3"], ["x-b", "two words: yes"]]);
+  assert.deepEqual(unpackHeaders(""), []);
+});
+
 test("forward: an unknown or failing binding answers Twenty's 500 envelope", async () => {
   const w = start({
     TARGET: {

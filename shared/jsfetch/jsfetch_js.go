@@ -10,13 +10,18 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"syscall/js"
+
+	"github.com/twentyworkers/twenty/shared/cfworker"
 )
 
-var (
-	objectClass     = js.Global().Get("Object")
-	uint8ArrayClass = js.Global().Get("Uint8Array")
-)
+var uint8ArrayClass = js.Global().Get("Uint8Array")
+
+// fetchFor answers the glue's fetch helper (shared/js/glue.mjs), set before the program starts.
+var fetchFor = sync.OnceValue(func() js.Value {
+	return js.Global().Get("context").Get("binding").Get("fetchFor")
+})
 
 // Transport is an http.RoundTripper over a JavaScript fetcher (anything with fetch(url, init)).
 type Transport struct {
@@ -33,42 +38,30 @@ func Binding(name string) (*http.Client, error) {
 	return &http.Client{Transport: &Transport{Fetcher: v}}, nil
 }
 
-// RoundTrip implements http.RoundTripper.
+// RoundTrip implements http.RoundTripper. The glue's fetchFor runs the fetch and reads the
+// response body, with the headers packed both ways (shared/cfworker.PackHeader): one promise to
+// wait on and five values to cross, whatever the number of headers.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	init := objectClass.New()
-	init.Set("method", req.Method)
-	init.Set("redirect", "manual")
-	headers := make([]any, 0, len(req.Header))
-	for name, values := range req.Header {
-		for _, v := range values {
-			headers = append(headers, []any{name, v})
-		}
-	}
-	init.Set("headers", js.ValueOf(headers))
+	body := js.Null()
 	if req.Body != nil && req.Body != http.NoBody {
-		body, err := io.ReadAll(req.Body)
+		b, err := io.ReadAll(req.Body)
 		req.Body.Close()
 		if err != nil {
 			return nil, fmt.Errorf("jsfetch: read request body: %w", err)
 		}
-		if len(body) > 0 {
-			u8 := uint8ArrayClass.New(len(body))
-			js.CopyBytesToJS(u8, body)
-			init.Set("body", u8)
+		if len(b) > 0 {
+			body = uint8ArrayClass.New(len(b))
+			js.CopyBytesToJS(body, b)
 		}
 	}
-	res, err := Await(req.Context(), t.Fetcher.Call("fetch", req.URL.String(), init))
+	res, err := Await(req.Context(), fetchFor().Invoke(t.Fetcher, req.URL.String(), req.Method, cfworker.PackHeader(req.Header), body))
 	if err != nil {
 		return nil, fmt.Errorf("jsfetch: %s %s: %w", req.Method, req.URL.Path, err)
 	}
-	buf, err := Await(req.Context(), res.Call("arrayBuffer"))
-	if err != nil {
-		return nil, fmt.Errorf("jsfetch: read response body: %w", err)
-	}
-	body := make([]byte, buf.Get("byteLength").Int())
-	js.CopyBytesToGo(body, uint8ArrayClass.New(buf))
-
-	status := res.Get("status").Int()
+	status := res.Index(0).Int()
+	resBody := res.Index(2)
+	b := make([]byte, resBody.Get("byteLength").Int())
+	js.CopyBytesToGo(b, resBody)
 	out := &http.Response{
 		Status:        strconv.Itoa(status) + " " + http.StatusText(status),
 		StatusCode:    status,
@@ -76,15 +69,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        http.Header{},
-		Body:          io.NopCloser(bytes.NewReader(body)),
-		ContentLength: int64(len(body)),
+		Body:          io.NopCloser(bytes.NewReader(b)),
+		ContentLength: int64(len(b)),
 		Request:       req,
 	}
-	entries := js.Global().Get("Array").Call("from", res.Get("headers").Call("entries"))
-	for i, n := 0, entries.Length(); i < n; i++ {
-		pair := entries.Index(i)
-		out.Header.Add(pair.Index(0).String(), pair.Index(1).String())
-	}
+	cfworker.UnpackHeader(res.Index(1).String(), out.Header)
 	return out, nil
 }
 

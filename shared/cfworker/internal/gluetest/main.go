@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/twentyworkers/twenty/shared/cfworker"
+	"github.com/twentyworkers/twenty/shared/jsfetch"
 	"github.com/twentyworkers/twenty/shared/logging"
 )
 
@@ -79,6 +81,25 @@ func newMux() *http.ServeMux {
 		w.Header().Set("X-Twenty-Forward", "TARGET")
 		w.Header().Set("X-Twenty-Room", "r1")
 		w.WriteHeader(http.StatusOK)
+	})
+	mux.HandleFunc("/call", func(w http.ResponseWriter, r *http.Request) {
+		// A call to another Worker through jsfetch, as the Connect clients make them.
+		client, err := jsfetch.Binding("TARGET")
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		req, _ := http.NewRequestWithContext(r.Context(), http.MethodPost, "https://target.internal/called?x=1", bytes.NewReader([]byte{0, 1, 0xff}))
+		req.Header.Add("X-Multi", "a")
+		req.Header.Add("X-Multi", "b")
+		req.Header.Set("Content-Type", "application/proto")
+		res, err := client.Do(req)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		body, _ := io.ReadAll(res.Body)
+		writeJSON(w, http.StatusOK, map[string]any{"status": res.StatusCode, "header": res.Header, "body": body})
 	})
 	mux.HandleFunc("/forward-unknown", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Twenty-Forward", "MISSING")
