@@ -143,8 +143,9 @@ func dataAPICaller(c *authtoken.Claims) *authFailure {
 	return errNotAPIToken
 }
 
-// readGraphQLRequest reads the request's query, operation name and variables, from the JSON
-// body of a POST (answered as well, for the handler that serves it) or the URL of a GET. A body
+// readGraphQLRequest reads the request's query and operation name from the JSON body of a POST
+// (answered as well, for the handler that serves it), or those and the variables from the URL of
+// a GET. A body
 // that cannot be read answers here; one that is not a GraphQL request is left to the /metadata
 // schema's handler,
 // which answers Twenty's errors for it (an empty request, with no operation).
@@ -162,7 +163,14 @@ func readGraphQLRequest(w http.ResponseWriter, r *http.Request) (graphql.Request
 			return req, nil, false
 		}
 		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
-			_ = json.Unmarshal(body, &req)
+			// Routing needs the document and the operation's name; the variables go on in body
+			// untouched, so they are not decoded here.
+			var routed struct {
+				Query         string `json:"query"`
+				OperationName string `json:"operationName"`
+			}
+			_ = json.Unmarshal(body, &routed)
+			req.Query, req.OperationName = routed.Query, routed.OperationName
 		}
 		return req, body, true
 	case http.MethodGet:
