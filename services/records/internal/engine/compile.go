@@ -87,8 +87,10 @@ type join struct {
 	field  metadata.Field
 	target metadata.Object
 	alias  string
-	// layout renders the target's records (computed by Compiler.joins).
+	// layout renders the target's records and chunks names the result columns holding them,
+	// computed once by Compiler.joins rather than for every row.
 	layout layout
+	chunks []string
 }
 
 // joinColumnAlias names the result column holding chunk of the record embedded under relation.
@@ -105,14 +107,41 @@ const joinChunkColumns = 16
 // hold: a joined record costs a few result columns, not one per column, so that the page stays
 // within D1's 100 result columns.
 func joinChunks(o metadata.Object) [][]metadata.Column {
-	cols := o.Columns()
 	var chunks [][]metadata.Column
-	for len(cols) > 0 {
-		n := min(len(cols), joinChunkColumns)
-		chunks = append(chunks, cols[:n])
-		cols = cols[n:]
+	var chunk []metadata.Column
+	for _, f := range o.Fields {
+		for _, c := range metadata.ReadColumns(f) {
+			if chunk == nil {
+				chunk = make([]metadata.Column, 0, joinChunkColumns)
+			}
+			chunk = append(chunk, c)
+			if len(chunk) == joinChunkColumns {
+				chunks, chunk = append(chunks, chunk), nil
+			}
+		}
+	}
+	if chunk != nil {
+		chunks = append(chunks, chunk)
 	}
 	return chunks
+}
+
+// joinChunkCount is len(joinChunks(o)).
+func joinChunkCount(o metadata.Object) int {
+	n := 0
+	for _, f := range o.Fields {
+		n += len(metadata.ReadColumns(f))
+	}
+	return (n + joinChunkColumns - 1) / joinChunkColumns
+}
+
+// joinChunkAliases names the result columns of the chunks of the record embedded under relation.
+func joinChunkAliases(relation string, target metadata.Object) []string {
+	aliases := make([]string, joinChunkCount(target))
+	for i := range aliases {
+		aliases[i] = joinColumnAlias(relation, strconv.Itoa(i))
+	}
+	return aliases
 }
 
 // quoteString quotes an SQL string literal.
@@ -231,11 +260,19 @@ func joinSQL(workspaceID string, joins []join) (sel []string, from string, err e
 			return nil, "", fmt.Errorf("engine: %w", err)
 		}
 		for i, chunk := range joinChunks(j.target) {
-			pairs := make([]string, len(chunk))
+			var b strings.Builder
+			b.WriteString("json_object(")
 			for k, column := range chunk {
-				pairs[k] = quoteString(column.Name) + ", " + col(j.alias, column.Name)
+				if k > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(quoteString(column.Name))
+				b.WriteString(", ")
+				b.WriteString(col(j.alias, column.Name))
 			}
-			sel = append(sel, "json_object("+strings.Join(pairs, ", ")+") AS "+quoteIdent(joinColumnAlias(j.field.Name, strconv.Itoa(i))))
+			b.WriteString(") AS ")
+			b.WriteString(quoteIdent(joinColumnAlias(j.field.Name, strconv.Itoa(i))))
+			sel = append(sel, b.String())
 		}
 		b.WriteString(" LEFT JOIN " + quoteIdent(jt) + " AS " + quoteIdent(j.alias) +
 			" ON " + col(j.alias, "id") + " = " + col(mainAlias, j.field.JoinColumnName()) +
@@ -292,21 +329,22 @@ func projection(obj metadata.Object, names []string) ([]metadata.Field, error) {
 }
 
 // selectedColumns returns the columns of obj the page reads, in table order: those of the shown
-// fields, id, and the ordering's, which cursors need.
+// fields, id, and the ordering's, which cursors need. fields are obj's fields or, from
+// projection, some of them in obj's order.
 func selectedColumns(obj metadata.Object, fields []metadata.Field, leaves []orderLeaf) []metadata.Column {
-	want := map[string]bool{"id": true}
-	for _, f := range fields {
-		for _, c := range metadata.Columns(f) {
-			want[c.Name] = true
+	cols := make([]metadata.Column, 0, len(fields)+len(leaves))
+	next := 0 // the next field of fields not met yet in obj.Fields
+	for _, f := range obj.Fields {
+		shown := next < len(fields) && fields[next].Name == f.Name
+		if shown {
+			next++
+		} else if next < len(fields) && slices.ContainsFunc(fields, func(g metadata.Field) bool { return g.Name == f.Name }) {
+			shown = true // fields out of obj's order: slower, still right
 		}
-	}
-	for _, l := range leaves {
-		want[l.column.Name] = true
-	}
-	var cols []metadata.Column
-	for _, c := range obj.Columns() {
-		if want[c.Name] {
-			cols = append(cols, c)
+		for _, c := range metadata.ReadColumns(f) {
+			if shown || c.Name == "id" || slices.ContainsFunc(leaves, func(l orderLeaf) bool { return l.column.Name == c.Name }) {
+				cols = append(cols, c)
+			}
 		}
 	}
 	return cols
@@ -325,7 +363,7 @@ func (c *Compiler) joins(fields []metadata.Field) ([]join, error) {
 		if !ok {
 			return nil, fmt.Errorf("engine: relation %s: %w", f.Name, errUnknownTarget(f.Relation.TargetObjectNameSingular))
 		}
-		out = append(out, join{field: f, target: t, alias: "r" + strconv.Itoa(len(out)), layout: layoutOf(t.Fields)})
+		out = append(out, join{field: f, target: t, alias: "r" + strconv.Itoa(len(out)), layout: layoutOf(t.Fields), chunks: joinChunkAliases(f.Name, t)})
 	}
 	return out, nil
 }

@@ -37,7 +37,10 @@ func quoteIdent(s string) string {
 
 // col is a column of the table known as alias.
 func col(alias, column string) string {
-	return quoteIdent(alias) + "." + quoteIdent(column)
+	if strings.Contains(alias, `"`) || strings.Contains(column, `"`) {
+		return quoteIdent(alias) + "." + quoteIdent(column)
+	}
+	return `"` + alias + `"."` + column + `"` // one allocation: col is called for every column read
 }
 
 func (fc *filterCompiler) bind(v any) string {

@@ -332,7 +332,7 @@ func (g *groupStatements) samples(obj metadata.Object, leaves []orderLeaf) d1.St
 	for i := range g.dims {
 		out = append(out, col("r", dimAlias(i)))
 	}
-	for i := range joinChunks(obj) {
+	for i := range joinChunkCount(obj) {
 		out = append(out, col("r", joinColumnAlias(recordChunk, strconv.Itoa(i))))
 	}
 	order := col("r", "~rn")

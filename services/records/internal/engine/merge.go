@@ -7,7 +7,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/twentyworkers/twenty/services/records/internal/ddl"
@@ -244,8 +243,7 @@ func dryRunRecord(read *recordSelect, rows []readRow, priority int, merged map[s
 		if src < 0 {
 			continue
 		}
-		for i := range joinChunks(j.target) {
-			alias := joinColumnAlias(j.field.Name, strconv.Itoa(i))
+		for _, alias := range j.chunks {
 			overlay[alias] = rows[src].get(alias)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"github.com/twentyworkers/twenty/shared/d1"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
@@ -38,8 +37,12 @@ func rowColumns(index map[string]int, row []any) columns {
 // result values: int64 when integral, else float64.
 func joinedColumns(j join, get columns) columns {
 	values := map[string]any{}
-	for i := range joinChunks(j.target) {
-		s, ok := get(joinColumnAlias(j.field.Name, strconv.Itoa(i))).(string)
+	chunks := j.chunks
+	if chunks == nil {
+		chunks = joinChunkAliases(j.field.Name, j.target)
+	}
+	for _, alias := range chunks {
+		s, ok := get(alias).(string)
 		if !ok {
 			continue
 		}
@@ -89,7 +92,7 @@ type fieldLayout struct {
 func layoutOf(fields []metadata.Field) layout {
 	l := make(layout, len(fields))
 	for i, f := range fields {
-		l[i] = fieldLayout{f: f, cols: metadata.Columns(f)}
+		l[i] = fieldLayout{f: f, cols: metadata.ReadColumns(f)}
 		if f.Type.IsComposite() {
 			l[i].props = f.Type.Properties()
 		}

@@ -26,7 +26,7 @@ type target struct {
 // simpleTarget returns the target of a field stored in one column (a simple field, or the join
 // column of a MANY_TO_ONE relation when joinColumn is set).
 func simpleTarget(f metadata.Field, joinColumn bool) (target, bool) {
-	cols := metadata.Columns(f)
+	cols := metadata.ReadColumns(f)
 	if len(cols) != 1 {
 		return target{}, false
 	}
@@ -44,7 +44,7 @@ func subFieldTarget(f metadata.Field, name string) (target, bool) {
 	if i < 0 {
 		return target{}, false
 	}
-	cols := metadata.Columns(f)
+	cols := metadata.ReadColumns(f)
 	p := props[i]
 	return target{field: f, prop: &p, column: cols[i], path: f.Name + "." + name, opType: p.Type}, true
 }

@@ -79,8 +79,10 @@ func (c *Compiler) recordSelect(workspaceID string, obj metadata.Object, shape S
 		}
 	}
 	sel := make([]string, 0, len(obj.Fields))
-	for _, column := range obj.Columns() {
-		sel = append(sel, col(mainAlias, column.Name))
+	for _, f := range obj.Fields {
+		for _, column := range metadata.ReadColumns(f) {
+			sel = append(sel, col(mainAlias, column.Name))
+		}
 	}
 	joined, joins, err := joinSQL(workspaceID, s.joins)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Column is one SQL column of an object's table.
@@ -67,49 +68,33 @@ func Columns(f Field) []Column {
 	return cols
 }
 
-// columns is Columns, also reporting a default value it could not convert.
+// columns is Columns, also reporting a default value it could not convert: the field's shape
+// (see shapeColumns) with each column's Values and Default.
 func columns(f Field) ([]Column, error) {
-	info, ok := types[f.Type]
-	if !ok || info.noColumn {
-		return nil, nil
+	cols := shapeColumns(shapeOf(f))
+	if len(cols) == 0 || f.Type.IsRelation() {
+		return cols, nil
 	}
-	if f.Type.IsRelation() {
-		if !f.IsManyToOne() {
-			return nil, nil
-		}
-		return []Column{{
-			Name:       f.JoinColumnName(),
-			Field:      f.Name,
-			Type:       TypeUUID,
-			SQLType:    SQLText,
-			Nullable:   f.IsNullable,
-			References: &Reference{Object: f.Relation.TargetObjectNameSingular, OnDelete: f.Relation.EffectiveOnDelete()},
-		}}, nil
-	}
+	info := types[f.Type]
 	if len(info.properties) == 0 {
-		c := Column{
-			Name:     f.Name,
-			Field:    f.Name,
-			Type:     f.Type,
-			SQLType:  info.sql,
-			Nullable: f.IsNullable && f.Name != "id",
-			Values:   optionValues(f),
-		}
-		def, err := columnDefault(c, f.DefaultValue)
-		c.Default = def
-		cols := []Column{c}
-		markUnique(f, cols, nil)
+		cols[0].Values = optionValues(f)
+		def, err := columnDefault(cols[0], f.DefaultValue)
+		cols[0].Default = def
+		dropUniqueTextDefaults(cols)
 		return cols, err
 	}
-	var defaults map[string]any
-	if f.DefaultValue != nil {
-		m, ok := f.DefaultValue.(map[string]any)
-		if !ok {
-			return compositeColumns(f, info.properties), fmt.Errorf("default of %s field %q: want an object keyed by sub-field, got %T", f.Type, f.Name, f.DefaultValue)
-		}
-		defaults = m
+	for i, p := range info.properties {
+		cols[i].Default, cols[i].Values = p.Default, p.Values
 	}
-	cols := compositeColumns(f, info.properties)
+	if f.DefaultValue == nil {
+		dropUniqueTextDefaults(cols)
+		return cols, nil
+	}
+	defaults, ok := f.DefaultValue.(map[string]any)
+	if !ok {
+		dropUniqueTextDefaults(cols)
+		return cols, fmt.Errorf("default of %s field %q: want an object keyed by sub-field, got %T", f.Type, f.Name, f.DefaultValue)
+	}
 	var firstErr error
 	for i, p := range info.properties {
 		v, ok := defaults[p.Name]
@@ -122,13 +107,131 @@ func columns(f Field) ([]Column, error) {
 		}
 		cols[i].Default = def
 	}
-	for _, p := range slices.Sorted(maps.Keys(defaults)) {
-		if !hasProperty(info.properties, p) && firstErr == nil {
-			firstErr = fmt.Errorf("default of %s field %q: unknown sub-field %q", f.Type, f.Name, p)
+	if firstErr == nil && len(defaults) > 0 {
+		for _, p := range slices.Sorted(maps.Keys(defaults)) {
+			if !hasProperty(info.properties, p) {
+				firstErr = fmt.Errorf("default of %s field %q: unknown sub-field %q", f.Type, f.Name, p)
+				break
+			}
 		}
 	}
-	markUnique(f, cols, info.properties)
+	dropUniqueTextDefaults(cols)
 	return cols, firstErr
+}
+
+// fieldShape is everything about a field its columns' names, types, nullability, uniqueness and
+// foreign key depend on: the inputs of shapeColumns. It is a comparable value, copied out of the
+// field, so a cache keyed by it can never answer for a field that has changed since: a field
+// whose shape changed (renamed, made nullable, pointed elsewhere…) has another key.
+type fieldShape struct {
+	name     string
+	typ      FieldType
+	nullable bool
+	unique   bool
+	// manyToOne, target and onDelete are set for a relation that holds a join column, and only
+	// then: a relation field's other settings, and any field's Relation, do not change columns.
+	manyToOne bool
+	target    string
+	onDelete  OnDeleteAction
+}
+
+// shapeOf returns the shape of f.
+func shapeOf(f Field) fieldShape {
+	s := fieldShape{name: f.Name, typ: f.Type, nullable: f.IsNullable, unique: f.IsUnique}
+	if f.Type.IsRelation() && f.IsManyToOne() {
+		s.manyToOne, s.target, s.onDelete = true, f.Relation.TargetObjectNameSingular, f.Relation.EffectiveOnDelete()
+	}
+	return s
+}
+
+// shapeColumns returns, in a new slice, the columns of a field of shape s without their Default
+// and Values (see Columns for the flattening). It reads nothing but s.
+func shapeColumns(s fieldShape) []Column {
+	info, ok := types[s.typ]
+	if !ok || info.noColumn {
+		return nil
+	}
+	if s.typ.IsRelation() {
+		if !s.manyToOne {
+			return nil
+		}
+		return []Column{{
+			Name:       s.name + "Id",
+			Field:      s.name,
+			Type:       TypeUUID,
+			SQLType:    SQLText,
+			Nullable:   s.nullable,
+			References: &Reference{Object: s.target, OnDelete: s.onDelete},
+		}}
+	}
+	isUnique := s.unique && canBeUnique(s.typ)
+	if len(info.properties) == 0 {
+		return []Column{{
+			Name:     s.name,
+			Field:    s.name,
+			Type:     s.typ,
+			SQLType:  info.sql,
+			Nullable: s.nullable && s.name != "id",
+			Unique:   isUnique,
+		}}
+	}
+	cols := make([]Column, len(info.properties))
+	for i, p := range info.properties {
+		cols[i] = Column{
+			Name:     compositeColumnName(s.name, p.Name),
+			Field:    s.name,
+			Property: p.Name,
+			Type:     p.Type,
+			SQLType:  p.SQLType,
+			Nullable: s.nullable || !p.IsRequired,
+			Unique:   isUnique && p.IsIncludedInUniqueConstraint,
+		}
+	}
+	return cols
+}
+
+// ReadColumns returns the columns of f as [Columns] does, without their Default and Values:
+// what reading records needs (names, types, nullability), and all of it the query engine asks
+// for on every request. Unlike Columns, it is computed once per distinct field shape and then
+// remembered, so a warm request computes no columns.
+//
+// Why a cache keyed by content: metadata objects are values that are copied and changed (a
+// metadata mutation copies an object, changes a field, then computes its columns and DDL), so
+// nothing about an Object or a Field, not even the address of its Fields, tells that it is
+// unchanged. The cache key is instead the part of the field the answer depends on (name, type,
+// nullable, unique, a join column's target and ON DELETE), copied into a comparable value, and
+// the answer is computed from that key alone: a changed field has another key, so the cache
+// cannot answer stale columns, whoever changes what. Defaults and option values, which depend
+// on non-comparable settings, are left to Columns, which the write and DDL paths use.
+//
+// The returned slice is shared by every caller (its capacity is its length, so appending to it
+// copies): it must not be modified. Safe for concurrent use.
+func ReadColumns(f Field) []Column {
+	s := shapeOf(f)
+	readColumnsCache.mu.RLock()
+	cols, ok := readColumnsCache.m[s]
+	readColumnsCache.mu.RUnlock()
+	if ok {
+		return cols
+	}
+	cols = shapeColumns(s)
+	cols = cols[:len(cols):len(cols)]
+	readColumnsCache.mu.Lock()
+	defer readColumnsCache.mu.Unlock()
+	if readColumnsCache.m == nil || len(readColumnsCache.m) >= maxReadColumnsCache {
+		readColumnsCache.m = make(map[fieldShape][]Column)
+	}
+	readColumnsCache.m[s] = cols
+	return cols
+}
+
+// maxReadColumnsCache bounds ReadColumns's cache: an isolate serving many workspaces with
+// custom fields sees many shapes; past the bound the cache starts afresh.
+const maxReadColumnsCache = 1 << 14
+
+var readColumnsCache struct {
+	mu sync.RWMutex
+	m  map[fieldShape][]Column
 }
 
 // uniqueTypes are the simple types a unique field may have.
@@ -143,18 +246,11 @@ func canBeUnique(t FieldType) bool {
 	return uniqueTypes[t] || slices.ContainsFunc(types[t].properties, func(p Property) bool { return p.IsIncludedInUniqueConstraint })
 }
 
-// markUnique sets Unique on the columns of a unique field its index covers (all of a simple
-// field's, the included sub-fields of a composite) and drops the "" default of their text ones.
-func markUnique(f Field, cols []Column, ps []Property) {
-	if !f.IsUnique || !canBeUnique(f.Type) {
-		return
-	}
+// dropUniqueTextDefaults drops the "" default of the unique text columns of a field (see
+// Column.Unique).
+func dropUniqueTextDefaults(cols []Column) {
 	for i := range cols {
-		if ps != nil && !ps[i].IsIncludedInUniqueConstraint {
-			continue
-		}
-		cols[i].Unique = true
-		if cols[i].Type == TypeText && cols[i].Default == "" {
+		if cols[i].Unique && cols[i].Type == TypeText && cols[i].Default == "" {
 			cols[i].Default = nil
 		}
 	}
@@ -180,24 +276,6 @@ func hasProperty(ps []Property, name string) bool {
 		}
 	}
 	return false
-}
-
-// compositeColumns returns one column per property with the property's own default.
-func compositeColumns(f Field, ps []Property) []Column {
-	cols := make([]Column, len(ps))
-	for i, p := range ps {
-		cols[i] = Column{
-			Name:     compositeColumnName(f.Name, p.Name),
-			Field:    f.Name,
-			Property: p.Name,
-			Type:     p.Type,
-			SQLType:  p.SQLType,
-			Nullable: f.IsNullable || !p.IsRequired,
-			Default:  p.Default,
-			Values:   p.Values,
-		}
-	}
-	return cols
 }
 
 // optionValues returns the values a SELECT or RATING column may hold.

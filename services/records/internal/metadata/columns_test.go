@@ -1,6 +1,9 @@
 package metadata
 
 import (
+	"encoding/json"
+	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -216,4 +219,121 @@ func TestObjectColumnsFlattenInFieldOrder(t *testing.T) {
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("columns of a custom object mismatch (-got +want):\n%s", diff)
 	}
+}
+
+// withoutDefaults returns cols without their Default and Values, as ReadColumns gives them.
+func withoutDefaults(cols []Column) []Column {
+	var out []Column
+	for _, c := range cols {
+		c.Default, c.Values = nil, nil
+		out = append(out, c)
+	}
+	return out
+}
+
+// decoded returns objs as the records Worker keeps them: through JSON.
+func decoded(t *testing.T, objs []Object) []Object {
+	t.Helper()
+	b, err := json.Marshal(objs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Object
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestReadColumnsAreColumnsWithoutDefaults(t *testing.T) {
+	objs := append(StandardObjects(), CustomObject("rocket", "rockets", "Rocket", "Rockets"))
+	for _, o := range append(objs, decoded(t, objs)...) {
+		for _, f := range o.Fields {
+			for _, variant := range []struct{ unique, nullable bool }{{false, false}, {false, true}, {true, false}, {true, true}} {
+				f.IsUnique, f.IsNullable = variant.unique, variant.nullable
+				want := withoutDefaults(Columns(f))
+				// Twice: computed, then remembered.
+				for range 2 {
+					if diff := cmp.Diff(ReadColumns(f), want); diff != "" {
+						t.Errorf("%s.%s %+v: ReadColumns() mismatch (-got +want):\n%s", o.NameSingular, f.Name, variant, diff)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestReadColumnsFollowChanges changes a field whose columns were read, as a metadata mutation
+// changes a copy of an object: the columns read afterwards are the changed field's.
+func TestReadColumnsFollowChanges(t *testing.T) {
+	company := field(TypeRelation, "company")
+	company.Relation = &Relation{Type: ManyToOne, TargetObjectNameSingular: "company", TargetFieldName: "people"}
+	name := field(TypeFullName, "name")
+	email := field(TypeEmails, "emails")
+	city := field(TypeText, "city")
+	tests := []struct {
+		name   string
+		field  Field
+		change func(f *Field)
+	}{
+		{"renamed", city, func(f *Field) { f.Name = "town" }},
+		{"made required", city, func(f *Field) { f.IsNullable = false }},
+		{"made unique", email, func(f *Field) { f.IsUnique = true }},
+		{"retyped", city, func(f *Field) { f.Type = TypeNumber }},
+		{"composite renamed", name, func(f *Field) { f.Name = "fullName" }},
+		{"composite made required", field(TypeActor, "createdBy"), func(f *Field) { f.IsNullable = false }},
+		{"relation retargeted in place", company, func(f *Field) { f.Relation.TargetObjectNameSingular = "opportunity" }},
+		{"relation on delete changed in place", company, func(f *Field) { f.Relation.OnDelete = Cascade }},
+		{"relation turned one-to-many", company, func(f *Field) { f.Relation = &Relation{Type: OneToMany, TargetObjectNameSingular: "company"} }},
+		{"relation renamed", company, func(f *Field) { f.Name = "employer" }},
+	}
+	for _, tt := range tests {
+		f := tt.field
+		if f.Relation != nil {
+			r := *f.Relation
+			f.Relation = &r
+		}
+		before := ReadColumns(f)
+		o := Object{Fields: []Field{f}}
+		tt.change(&o.Fields[0])
+		after := ReadColumns(o.Fields[0])
+		if diff := cmp.Diff(after, withoutDefaults(Columns(o.Fields[0]))); diff != "" {
+			t.Errorf("%s: ReadColumns() after the change mismatch (-got +want):\n%s", tt.name, diff)
+		}
+		if cmp.Equal(before, after) {
+			t.Errorf("%s: ReadColumns() did not change: %v", tt.name, after)
+		}
+	}
+}
+
+func TestReadColumnsAppendCopies(t *testing.T) {
+	f := field(TypeFullName, "name")
+	cols := ReadColumns(f)
+	_ = append(cols, Column{Name: "extra"})
+	if diff := cmp.Diff(ReadColumns(f), withoutDefaults(Columns(f))); diff != "" {
+		t.Errorf("ReadColumns() after appending to an answer mismatch (-got +want):\n%s", diff)
+	}
+}
+
+func TestReadColumnsConcurrent(t *testing.T) {
+	var fields []Field
+	for _, o := range StandardObjects() {
+		fields = append(fields, o.Fields...)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 4 * len(fields) {
+				f := fields[(i+g)%len(fields)]
+				if i%3 == 0 {
+					f.Name += strconv.Itoa(g) // shapes not seen yet
+				}
+				if diff := cmp.Diff(ReadColumns(f), withoutDefaults(Columns(f))); diff != "" {
+					t.Errorf("%s: ReadColumns() mismatch (-got +want):\n%s", f.Name, diff)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
