@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"syscall/js"
 
-	"github.com/twentyworkers/twenty/shared/jsfetch"
+	"github.com/twentyworkers/twenty/shared/cfworker"
 )
 
 // cfLimiter is a Cloudflare Rate Limiting binding.
@@ -25,7 +25,7 @@ func openLimiter(name string) (*cfLimiter, error) {
 func (l *cfLimiter) Allow(ctx context.Context, key string) (bool, error) {
 	opts := js.Global().Get("Object").New()
 	opts.Set("key", key)
-	res, err := jsfetch.Await(ctx, l.binding.Call("limit", opts))
+	res, err := cfworker.Await(ctx, l.binding.Call("limit", opts))
 	if err != nil {
 		return false, fmt.Errorf("rate limit: %w", err)
 	}

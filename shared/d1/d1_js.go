@@ -10,6 +10,8 @@ import (
 	"syscall/js"
 
 	cfd1 "github.com/syumai/workers/cloudflare/d1" // registers the "d1" database/sql driver
+
+	"github.com/twentyworkers/twenty/shared/cfworker"
 )
 
 var stringClass = js.Global().Get("String")
@@ -71,7 +73,10 @@ func batchJS(ctx context.Context, db js.Value, stmts []Stmt) (_ []Result, err er
 	if err != nil {
 		return nil, fmt.Errorf("d1 batch: %w", err)
 	}
-	out, err := await(ctx, helper.Invoke(db, string(request)))
+	out, err := cfworker.Await(ctx, helper.Invoke(db, string(request)))
+	if rejected, ok := errors.AsType[*cfworker.Rejection](err); ok {
+		return nil, fmt.Errorf("d1 batch: %s", errorMessage(rejected.Reason))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("d1 batch: %w", err)
 	}
@@ -86,45 +91,6 @@ func batchJS(ctx context.Context, db js.Value, stmts []Stmt) (_ []Result, err er
 		return nil, fmt.Errorf("d1 batch: got %d results for %d statements", len(results), len(stmts))
 	}
 	return results, nil
-}
-
-// await blocks until promise settles or ctx is done. The callbacks stay
-// registered until the promise settles, whichever happens first.
-func await(ctx context.Context, promise js.Value) (js.Value, error) {
-	type outcome struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan outcome, 1) // buffered: a late settle must not block
-	var onOK, onErr js.Func
-	release := func() {
-		onOK.Release()
-		onErr.Release()
-	}
-	onOK = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		defer release()
-		ch <- outcome{v: arg0(args)}
-		return nil
-	})
-	onErr = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		defer release()
-		ch <- outcome{err: errors.New(errorMessage(arg0(args)))}
-		return nil
-	})
-	promise.Call("then", onOK, onErr)
-	select {
-	case o := <-ch:
-		return o.v, o.err
-	case <-ctx.Done():
-		return js.Value{}, ctx.Err()
-	}
-}
-
-func arg0(args []js.Value) js.Value {
-	if len(args) == 0 {
-		return js.Undefined()
-	}
-	return args[0]
 }
 
 // errorMessage returns a thrown JS value's message, such as

@@ -80,6 +80,14 @@ class GoInstance {
     // Helpers Go calls (not events): see the Go side of each.
     this.binding.d1Batch = d1Batch; // shared/d1
     this.binding.fetchFor = fetchFor; // shared/jsfetch
+    // cfworker.Await: Go waits on a promise by id and is told through binding.settle, which Go
+    // sets on its first wait; a program that has exited is not called.
+    this.binding.track = (promise, id) => {
+      const settle = (ok) => (v) => {
+        if (!this.exited) this.binding.settle(id, ok, v);
+      };
+      Promise.resolve(promise).then(settle(true), settle(false));
+    };
     this.exited = false;
     this.ready = false;
     this.waiters = []; // {resolve, reject} of events waiting for the program to be ready

@@ -202,6 +202,20 @@ test("jsfetch: a call to another Worker carries method, URL, headers and body by
   assert.deepEqual([...body], [0, 1, 0xff]);
 });
 
+test("jsfetch: a failing call is an error in Go, and the instance keeps serving", async () => {
+  const w = start({
+    TARGET: {
+      async fetch() {
+        throw new Error("target down");
+      },
+    },
+  });
+  const res = await w.fetch("/call");
+  assert.equal(res.status, 502);
+  assert.match(await res.text(), /jsfetch: POST \/called: Error: target down/);
+  assert.equal((await w.fetch("/ok")).status, 200);
+});
+
 test("packHeaders and unpackHeaders: Go's wire format both ways", async () => {
   const { packHeaders, unpackHeaders } = await import("./glue.mjs");
   const packed = packHeaders(new Headers([["X-A", "1"], ["x-b", "two words: yes"], ["x-a", "3"]]));

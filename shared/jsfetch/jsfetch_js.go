@@ -4,8 +4,6 @@ package jsfetch
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -54,7 +52,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			js.CopyBytesToJS(body, b)
 		}
 	}
-	res, err := Await(req.Context(), fetchFor().Invoke(t.Fetcher, req.URL.String(), req.Method, cfworker.PackHeader(req.Header), body))
+	res, err := cfworker.Await(req.Context(), fetchFor().Invoke(t.Fetcher, req.URL.String(), req.Method, cfworker.PackHeader(req.Header), body))
 	if err != nil {
 		return nil, fmt.Errorf("jsfetch: %s %s: %w", req.Method, req.URL.Path, err)
 	}
@@ -75,34 +73,4 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	cfworker.UnpackHeader(res.Index(1).String(), out.Header)
 	return out, nil
-}
-
-// Await blocks the calling goroutine until promise settles or ctx ends.
-func Await(ctx context.Context, promise js.Value) (js.Value, error) {
-	type settled struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan settled, 1)
-	var onOK, onErr js.Func
-	// The callbacks release themselves once the promise settles, which may be after the context
-	// ended: a released function that JS still calls would crash the instance.
-	release := func() { onOK.Release(); onErr.Release() }
-	onOK = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- settled{v: args[0]}
-		release()
-		return nil
-	})
-	onErr = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- settled{err: errors.New(args[0].Call("toString").String())}
-		release()
-		return nil
-	})
-	promise.Call("then", onOK, onErr)
-	select {
-	case s := <-ch:
-		return s.v, s.err
-	case <-ctx.Done():
-		return js.Value{}, ctx.Err()
-	}
 }
