@@ -14,7 +14,10 @@ import (
 	"github.com/twentyworkers/twenty/shared/cfworker"
 )
 
-var stringClass = js.Global().Get("String")
+var (
+	stringClass     = js.Global().Get("String")
+	uint8ArrayClass = js.Global().Get("Uint8Array")
+)
 
 // Open returns the DB for the D1 binding named binding (as in wrangler.jsonc).
 //
@@ -80,10 +83,12 @@ func batchJS(ctx context.Context, db js.Value, stmts []Stmt) (_ []Result, err er
 	if err != nil {
 		return nil, fmt.Errorf("d1 batch: %w", err)
 	}
-	if out.Type() != js.TypeString {
-		return nil, fmt.Errorf("d1 batch: the helper answered a %s", out.Type())
+	if !out.InstanceOf(uint8ArrayClass) {
+		return nil, fmt.Errorf("d1 batch: the helper answered a %s, not a Uint8Array", out.Type())
 	}
-	results, err := decodeBatch([]byte(out.String()))
+	wire := make([]byte, out.Get("byteLength").Int())
+	js.CopyBytesToGo(wire, out)
+	results, err := decodeBatch(wire)
 	if err != nil {
 		return nil, fmt.Errorf("d1 batch: %w", err)
 	}

@@ -8,8 +8,8 @@ import (
 )
 
 // The batch wire format between Go and the glue's d1Batch helper (shared/js/d1wire.mjs): the
-// statements as one JSON string, the results as one JSON string. A BLOB travels as
-// {"b64": "<base64>"} both ways; every other value is JSON's null, number or string.
+// statements as one JSON string, the results as one JSON document in a Uint8Array. A BLOB
+// travels as {"b64": "<base64>"} both ways; every other value is JSON's null, number or string.
 
 type wireStmt struct {
 	SQL  string `json:"sql"`

@@ -29,7 +29,7 @@ test("statements, arguments and results cross as JSON", async () => {
   ]));
   assert.deepEqual(db.bound[0].args.slice(0, 3), [1, "two", null]);
   assert.deepEqual([...db.bound[0].args[3]], [1, 2, 255]);
-  assert.deepEqual(JSON.parse(out), [
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(out)), [
     { columns: ["id", "n", "x", "blob"], rows: [["a", 1, null, { b64: "AQL/" }], ["b", 2.5, "s", { b64: "AA==" }]], changes: 0 },
     { columns: [], rows: [], changes: 3 },
   ]);
