@@ -7,7 +7,10 @@ import (
 	"errors"
 	"io"
 	"math"
+	"strconv"
 	"strings"
+	"unicode/utf8"
+	"unsafe"
 )
 
 // Cursors are Twenty's (cursors.util.ts in
@@ -31,14 +34,15 @@ type CursorField struct {
 //
 // record maps field names to values, composite fields to map[string]any of their sub-fields.
 func EncodeCursor(orderBy []Order, record map[string]any) string {
-	var fields []CursorField
-	index := map[string]int{}
+	// A cursor has a few members: a linear search finds them faster than a map, and they fit
+	// on the stack.
+	var stack [8]CursorField
+	fields := stack[:0]
 	set := func(key string, v any) {
-		if i, ok := index[key]; ok {
+		if i := fieldIndex(fields, key); i >= 0 {
 			fields[i].Value = v
 			return
 		}
-		index[key] = len(fields)
 		fields = append(fields, CursorField{Key: key, Value: v})
 	}
 	for _, o := range orderBy {
@@ -51,7 +55,7 @@ func EncodeCursor(orderBy []Order, record map[string]any) string {
 		}
 		sub, _, _ := strings.Cut(rest, ".")
 		var obj []CursorField
-		if i, ok := index[root]; ok {
+		if i := fieldIndex(fields, root); i >= 0 {
 			obj, _ = fields[i].Value.([]CursorField)
 		}
 		if m, ok := record[root].(map[string]any); ok {
@@ -70,12 +74,20 @@ func EncodeCursor(orderBy []Order, record map[string]any) string {
 	return EncodeCursorFields(fields)
 }
 
-func setField(fields []CursorField, key string, v any) []CursorField {
+// fieldIndex returns the index of the member named key, or -1.
+func fieldIndex(fields []CursorField, key string) int {
 	for i := range fields {
 		if fields[i].Key == key {
-			fields[i].Value = v
-			return fields
+			return i
 		}
+	}
+	return -1
+}
+
+func setField(fields []CursorField, key string, v any) []CursorField {
+	if i := fieldIndex(fields, key); i >= 0 {
+		fields[i].Value = v
+		return fields
 	}
 	return append(fields, CursorField{Key: key, Value: v})
 }
@@ -83,49 +95,144 @@ func setField(fields []CursorField, key string, v any) []CursorField {
 // EncodeCursorFields returns the cursor of an object with the given members, in order. Values
 // are encoded as encoding/json does, without HTML escaping; values it cannot encode, and
 // non-finite numbers, become null, as JSON.stringify makes NaN.
+//
+// The values records hold (nil, strings, booleans, int64, float64, nested members) are encoded
+// here, into a buffer on the stack, and the cursor is the one allocation; other values go
+// through encoding/json.
 func EncodeCursorFields(fields []CursorField) string {
-	var buf bytes.Buffer
-	writeObject(&buf, fields)
-	return base64.StdEncoding.EncodeToString(buf.Bytes())
+	var scratch [256]byte
+	js := appendObject(scratch[:0], fields)
+	out := make([]byte, base64.StdEncoding.EncodedLen(len(js)))
+	base64.StdEncoding.Encode(out, js)
+	// out is never written again: the string can share its bytes, as strings.Builder does.
+	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
-func writeObject(buf *bytes.Buffer, fields []CursorField) {
-	buf.WriteByte('{')
+func appendObject(b []byte, fields []CursorField) []byte {
+	b = append(b, '{')
 	for i, f := range fields {
 		if i > 0 {
-			buf.WriteByte(',')
+			b = append(b, ',')
 		}
-		writeValue(buf, f.Key)
-		buf.WriteByte(':')
-		writeValue(buf, f.Value)
+		b = appendString(b, f.Key)
+		b = append(b, ':')
+		if sub, ok := f.Value.([]CursorField); ok {
+			b = appendObject(b, sub)
+		} else {
+			b = appendValue(b, f.Value)
+		}
 	}
-	buf.WriteByte('}')
+	return append(b, '}')
 }
 
-func writeValue(buf *bytes.Buffer, v any) {
+func appendValue(b []byte, v any) []byte {
 	switch v := v.(type) {
-	case []CursorField:
-		writeObject(buf, v)
-		return
+	case nil:
+		return append(b, "null"...)
+	case string:
+		return appendString(b, v)
+	case bool:
+		return strconv.AppendBool(b, v)
+	case int64:
+		return strconv.AppendInt(b, v, 10)
+	case int:
+		return strconv.AppendInt(b, int64(v), 10)
 	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			buf.WriteString("null")
-			return
-		}
+		return appendFloat(b, v, 64)
 	case float32:
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			buf.WriteString("null")
-			return
-		}
+		return appendFloat(b, float64(v), 32)
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	return append(b, encodeJSON(v)...)
+}
+
+// encodeJSON encodes v with encoding/json, without HTML escaping, or as null if it cannot.
+func encodeJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		buf.WriteString("null")
-		return
+		return []byte("null")
 	}
-	buf.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// appendFloat appends f as encoding/json does (ES6's number to string conversion: like %g, with
+// other exponent cutoffs and unpadded exponents), and NaN and infinities as null.
+func appendFloat(b []byte, f float64, bits int) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
+	}
+	b = strconv.AppendFloat(b, f, format, -1, bits)
+	if format == 'e' {
+		// e-09 to e-9
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s quoted as encoding/json quotes strings without HTML escaping: quotes,
+// backslashes and control characters escaped, invalid UTF-8 as U+FFFD, and U+2028 and U+2029
+// escaped.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // InvalidCursorError is the error of a cursor that does not decode. Its message is Twenty's,
