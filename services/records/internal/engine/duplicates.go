@@ -273,12 +273,11 @@ func duplicatesPage(p *plan, page, count d1.Result) (Duplicates, error) {
 	rows := page.Rows[:min(len(page.Rows), p.limit)]
 	index := columnIndex(page)
 	out := Duplicates{Records: make([]map[string]any, len(rows)), TotalCount: total}
-	lay := layoutOf(p.fields)
+	lay, cursors := layoutOf(p.fields), newCursorEncoder(p.leaves)
 	for i, row := range rows {
 		get := rowColumns(index, row)
 		out.Records[i] = lay.render(get, p.joins)
-		values, orders := cursorRecord(p.leaves, get)
-		cursor := recordquery.EncodeCursor(orders, values)
+		cursor := cursors.encode(get)
 		if i == 0 {
 			out.StartCursor = cursor
 		}

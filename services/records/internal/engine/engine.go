@@ -92,7 +92,7 @@ func (e *Engine) FindManyWith(ctx context.Context, db Batcher, workspaceID strin
 		page.HasNextPage, page.HasPreviousPage = p.before, hasMore
 	}
 	index := columnIndex(res[0])
-	lay := layoutOf(p.fields)
+	lay, cursors := layoutOf(p.fields), newCursorEncoder(p.leaves)
 	for i, row := range rows {
 		get := rowColumns(index, row)
 		rec := lay.render(get, p.joins)
@@ -100,8 +100,7 @@ func (e *Engine) FindManyWith(ctx context.Context, db Batcher, workspaceID strin
 			omitNulls(rec, p.joins)
 		}
 		page.Records[i] = rec
-		values, orders := cursorRecord(p.leaves, get)
-		page.Cursors[i] = recordquery.EncodeCursor(orders, values)
+		page.Cursors[i] = cursors.encode(get)
 	}
 	if n := len(rows); n > 0 {
 		page.StartCursor, page.EndCursor = page.Cursors[0], page.Cursors[n-1]

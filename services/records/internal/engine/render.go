@@ -2,9 +2,11 @@ package engine
 
 import (
 	"encoding/json"
-	"github.com/twentyworkers/twenty/shared/d1"
 	"math"
+	"slices"
 	"strings"
+
+	"github.com/twentyworkers/twenty/shared/d1"
 
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/shared/recordquery"
@@ -86,6 +88,9 @@ type fieldLayout struct {
 	f     metadata.Field
 	cols  []metadata.Column
 	props []metadata.Property
+	// empties are, for a composite, Twenty's values for its NULL sub-fields, nil for none, by
+	// sub-field (compositeNullEquivalents).
+	empties []func() any
 }
 
 // layoutOf returns the layout of fields.
@@ -95,6 +100,10 @@ func layoutOf(fields []metadata.Field) layout {
 		l[i] = fieldLayout{f: f, cols: metadata.ReadColumns(f)}
 		if f.Type.IsComposite() {
 			l[i].props = f.Type.Properties()
+			l[i].empties = make([]func() any, len(l[i].props))
+			for k, p := range l[i].props {
+				l[i].empties[k] = compositeNullEquivalents[f.Type][p.Name]
+			}
 		}
 	}
 	return l
@@ -117,7 +126,7 @@ func (l layout) render(get columns, joins []join) map[string]any {
 		case f.Type.IsRelation():
 			rec[f.JoinColumnName()] = get(fl.cols[0].Name)
 		case f.Type.IsComposite():
-			rec[f.Name] = compositeValue(f, fl.cols, fl.props, get)
+			rec[f.Name] = compositeValue(f, fl.cols, fl.props, fl.empties, get)
 		default:
 			rec[f.Name] = simpleValue(f.Type, get(fl.cols[0].Name))
 		}
@@ -189,20 +198,26 @@ var compositeNullEquivalents = map[metadata.FieldType]map[string]func() any{
 }
 
 func emptyString() any { return "" }
-func emptyList() any   { return []any{} }
+func emptyList() any   { return emptyListValue }
+
+// emptyListValue is the one empty list records show: it has no capacity, so nothing can write
+// into it (appending copies), and sharing it saves an allocation per NULL list of every record.
+var emptyListValue any = []any{}
 
 // compositeValue nests the columns of composite field f into its API object: sub-fields keyed
 // by name, NULLs replaced by Twenty's empty values, JSON sub-fields parsed, a link's trailing
 // slash dropped. A field whose required sub-fields are all NULL is null when nullable, else
 // Twenty's default (handleEmptyCompositeFields in format-result.util.ts).
-func compositeValue(f metadata.Field, cols []metadata.Column, props []metadata.Property, get columns) any {
+// empties are Twenty's values of NULL sub-fields, by sub-field (see fieldLayout).
+func compositeValue(f metadata.Field, cols []metadata.Column, props []metadata.Property, empties []func() any, get columns) any {
 	m := make(map[string]any, len(props))
+	required, allNull := 0, true
 	for i, p := range props {
 		v := get(cols[i].Name)
 		switch {
 		case v == nil:
-			if empty, ok := compositeNullEquivalents[f.Type][p.Name]; ok {
-				v = empty()
+			if empties[i] != nil {
+				v = empties[i]()
 			}
 		case p.Type == metadata.TypeRawJSON:
 			v = parseJSON(v)
@@ -212,12 +227,9 @@ func compositeValue(f metadata.Field, cols []metadata.Column, props []metadata.P
 			}
 		}
 		m[p.Name] = v
-	}
-	required, allNull := 0, true
-	for _, p := range props {
 		if p.IsRequired {
 			required++
-			allNull = allNull && m[p.Name] == nil
+			allNull = allNull && v == nil
 		}
 	}
 	if required > 0 && allNull {
@@ -232,31 +244,80 @@ func compositeValue(f metadata.Field, cols []metadata.Column, props []metadata.P
 	return m
 }
 
-// cursorRecord returns the stored values of the ordering's columns, keyed as
-// recordquery.EncodeCursor reads them (composite sub-fields nested under their field). Cursors
-// carry stored values, not shown ones (a link without its trailing slash, "" for NULL), so that
-// the keyset predicate compares like with like.
-func cursorRecord(leaves []orderLeaf, get columns) (map[string]any, []recordquery.Order) {
-	rec := map[string]any{}
-	orders := make([]recordquery.Order, len(leaves))
+// cursorEncoder encodes the cursors of a page's records, as recordquery.EncodeCursor encodes the
+// stored values of the ordering's columns (composite sub-fields nested under their field).
+// Cursors carry stored values, not shown ones (a link without its trailing slash, "" for NULL),
+// so that the keyset predicate compares like with like. The cursor's members are worked out once
+// per page from the ordering, and no record map is built per row. Not safe for concurrent use:
+// it reuses its members from one cursor to the next.
+type cursorEncoder struct {
+	leaves []orderLeaf
+	// members are the cursor's members; a member's Value is set to each record's value of the
+	// leaf of leafOf (for a composite's member, -1, Value is its subs, boxed once: the slice
+	// keeps its backing array, whose elements encode sets).
+	members []recordquery.CursorField
+	leafOf  []int
+	subs    [][]recordquery.CursorField
+	subLeaf [][]int
+}
+
+// newCursorEncoder lays out the cursors of leaves as EncodeCursor does for the ordering's values:
+// a member per leaf, in leaf order, except that the sub-fields of one composite field share its
+// member, placed at the first of them; the tie-breaker id is a leaf, so EncodeCursor's final id
+// is already in place.
+func newCursorEncoder(leaves []orderLeaf) *cursorEncoder {
+	e := &cursorEncoder{leaves: leaves}
 	for i, l := range leaves {
-		orders[i] = recordquery.Order{Field: l.key(), Direction: l.dir}
-		v := get(l.column.Name)
-		if n, ok := v.(int64); ok && l.column.Type == metadata.TypeBoolean {
-			v = n != 0
+		key := l.key()
+		if l.prop != nil {
+			key = l.field.Name
+		}
+		m := slices.IndexFunc(e.members, func(f recordquery.CursorField) bool { return f.Key == key })
+		if m < 0 {
+			m = len(e.members)
+			e.members = append(e.members, recordquery.CursorField{Key: key})
+			e.leafOf = append(e.leafOf, i)
+			e.subs = append(e.subs, nil)
+			e.subLeaf = append(e.subLeaf, nil)
 		}
 		if l.prop == nil {
-			rec[l.key()] = v
+			e.leafOf[m] = i
 			continue
 		}
-		sub, ok := rec[l.field.Name].(map[string]any)
-		if !ok {
-			sub = map[string]any{}
-			rec[l.field.Name] = sub
-		}
-		sub[l.prop.Name] = v
+		e.leafOf[m] = -1
+		e.subs[m] = append(e.subs[m], recordquery.CursorField{Key: l.prop.Name})
+		e.subLeaf[m] = append(e.subLeaf[m], i)
 	}
-	return rec, orders
+	for m, subs := range e.subs {
+		if e.leafOf[m] < 0 {
+			e.members[m].Value = subs[:len(subs):len(subs)]
+		}
+	}
+	return e
+}
+
+// encode returns the cursor of the record whose columns get reads.
+func (e *cursorEncoder) encode(get columns) string {
+	for m, i := range e.leafOf {
+		if i >= 0 {
+			e.members[m].Value = e.value(i, get)
+			continue
+		}
+		for k, i := range e.subLeaf[m] {
+			e.subs[m][k].Value = e.value(i, get)
+		}
+	}
+	return recordquery.EncodeCursorFields(e.members)
+}
+
+// value is the stored value of leaf i, a boolean as a boolean (D1 stores them as 0 and 1).
+func (e *cursorEncoder) value(i int, get columns) any {
+	l := e.leaves[i]
+	v := get(l.column.Name)
+	if n, ok := v.(int64); ok && l.column.Type == metadata.TypeBoolean {
+		return n != 0
+	}
+	return v
 }
 
 // omitNulls drops the null-valued fields of rec and of the records it embeds.
