@@ -55,10 +55,7 @@ func TestSelectedColumns(t *testing.T) {
 				wantNames = append(wantNames, c.Name)
 			}
 		}
-		var got []string
-		for _, c := range selectedColumns(person, tt.fields, leaves) {
-			got = append(got, c.Name)
-		}
+		got := selectedColumns(person, tt.fields, leaves)
 		if diff := cmp.Diff(got, wantNames); diff != "" {
 			t.Errorf("%s: selectedColumns() mismatch (-got +want):\n%s", tt.name, diff)
 		}

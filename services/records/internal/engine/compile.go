@@ -63,8 +63,8 @@ type plan struct {
 	obj metadata.Object
 	// fields are the fields records show: all of obj's, or the projection's.
 	fields []metadata.Field
-	// columns are the columns of obj the page selects, in table order.
-	columns []metadata.Column
+	// columns name the columns of obj the page selects, in table order.
+	columns []string
 	// joins are the to-one relations embedded at depth 1.
 	joins []join
 	// leaves is the full ordering, tie-breaker included, in presentation order.
@@ -214,26 +214,35 @@ func (c *Compiler) compile(workspaceID string, obj metadata.Object, q *recordque
 		}
 	}
 
-	sel := make([]string, 0, len(p.columns))
-	for _, column := range p.columns {
-		sel = append(sel, col(mainAlias, column.Name))
-	}
 	joined, joins, err := joinSQL(workspaceID, p.joins)
 	if err != nil {
 		return nil, err
 	}
-	sel = append(sel, joined...)
+	if n := len(p.columns) + len(joined); n > maxResultColumns {
+		return nil, queryErrorf(CodeTooComplex, "Query too complex: it reads %d columns, at most %d are allowed", n, maxResultColumns)
+	}
 	from := " FROM " + quoteIdent(table) + " AS " + quoteIdent(mainAlias) + joins
-
-	if len(sel) > maxResultColumns {
-		return nil, queryErrorf(CodeTooComplex, "Query too complex: it reads %d columns, at most %d are allowed", len(sel), maxResultColumns)
+	// The statement is written in one builder: its select list is as long as the page's columns.
+	var sql strings.Builder
+	sql.Grow(256 + 32*len(p.columns))
+	sql.WriteString("SELECT ")
+	for i, name := range p.columns {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		writeCol(&sql, mainAlias, name)
 	}
+	for _, s := range joined {
+		sql.WriteString(", ")
+		sql.WriteString(s)
+	}
+	sql.WriteString(from)
+	sql.WriteString(whereClause(pageWhere))
+	sql.WriteString(" ORDER BY ")
+	sql.WriteString(orderBy(p.leaves, mainAlias, p.forward))
+	sql.WriteString(" LIMIT ?")
 	pageArgs := append(slices.Clone(fc.args), int64(p.limit+1))
-	p.page = d1.Stmt{
-		SQL: "SELECT " + strings.Join(sel, ", ") + from + whereClause(pageWhere) +
-			" ORDER BY " + orderBy(p.leaves, mainAlias, p.forward) + " LIMIT ?",
-		Args: pageArgs,
-	}
+	p.page = d1.Stmt{SQL: sql.String(), Args: pageArgs}
 	p.count = d1.Stmt{
 		SQL:  "SELECT COUNT(*) AS " + quoteIdent(totalCountColumn) + " FROM " + quoteIdent(table) + " AS " + quoteIdent(mainAlias) + whereClause(where),
 		Args: filterArgs,
@@ -319,31 +328,32 @@ func projection(obj metadata.Object, names []string) ([]metadata.Field, error) {
 	if len(unknown) > 0 {
 		return nil, msgUnknownFields(obj.NameSingular, unknown)
 	}
-	var fields []metadata.Field
-	for _, f := range obj.Fields {
-		if slices.Contains(names, f.Name) {
-			fields = append(fields, f)
+	fields := make([]metadata.Field, 0, len(names))
+	for i := range obj.Fields {
+		if slices.Contains(names, obj.Fields[i].Name) {
+			fields = append(fields, obj.Fields[i])
 		}
 	}
 	return fields, nil
 }
 
-// selectedColumns returns the columns of obj the page reads, in table order: those of the shown
+// selectedColumns names the columns of obj the page reads, in table order: those of the shown
 // fields, id, and the ordering's, which cursors need. fields are obj's fields or, from
 // projection, some of them in obj's order.
-func selectedColumns(obj metadata.Object, fields []metadata.Field, leaves []orderLeaf) []metadata.Column {
-	cols := make([]metadata.Column, 0, len(fields)+len(leaves))
+func selectedColumns(obj metadata.Object, fields []metadata.Field, leaves []orderLeaf) []string {
+	cols := make([]string, 0, 2*len(fields)+len(leaves))
 	next := 0 // the next field of fields not met yet in obj.Fields
-	for _, f := range obj.Fields {
+	for i := range obj.Fields {
+		f := &obj.Fields[i]
 		shown := next < len(fields) && fields[next].Name == f.Name
 		if shown {
 			next++
 		} else if next < len(fields) && slices.ContainsFunc(fields, func(g metadata.Field) bool { return g.Name == f.Name }) {
 			shown = true // fields out of obj's order: slower, still right
 		}
-		for _, c := range metadata.ReadColumns(f) {
+		for _, c := range metadata.ReadColumns(*f) {
 			if shown || c.Name == "id" || slices.ContainsFunc(leaves, func(l orderLeaf) bool { return l.column.Name == c.Name }) {
-				cols = append(cols, c)
+				cols = append(cols, c.Name)
 			}
 		}
 	}

@@ -35,6 +35,19 @@ func quoteIdent(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
+// writeCol writes col(alias, column) to b.
+func writeCol(b *strings.Builder, alias, column string) {
+	if strings.Contains(alias, `"`) || strings.Contains(column, `"`) {
+		b.WriteString(col(alias, column))
+		return
+	}
+	b.WriteByte('"')
+	b.WriteString(alias)
+	b.WriteString(`"."`)
+	b.WriteString(column)
+	b.WriteByte('"')
+}
+
 // col is a column of the table known as alias.
 func col(alias, column string) string {
 	if strings.Contains(alias, `"`) || strings.Contains(column, `"`) {

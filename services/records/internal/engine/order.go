@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,15 +32,18 @@ func (l orderLeaf) carriesCursor() bool {
 // with strict validation, and appends the {id: AscNullsFirst} tie-breaker. A key met twice keeps
 // its first place, so a client ordering by id overrides the tie-breaker.
 func resolveOrder(o metadata.Object, orders []recordquery.Order) ([]orderLeaf, error) {
-	var leaves []orderLeaf
-	seen := map[string]bool{}
+	leaves := make([]orderLeaf, 0, len(orders)+1)
 	add := func(l orderLeaf) {
-		if !seen[l.path] {
-			seen[l.path] = true
+		if !slices.ContainsFunc(leaves, func(m orderLeaf) bool { return m.path == l.path }) {
 			leaves = append(leaves, l)
 		}
 	}
-	for _, ord := range append(orders, recordquery.Order{Field: "id", Direction: recordquery.AscNullsFirst}) {
+	tieBreaker := recordquery.Order{Field: "id", Direction: recordquery.AscNullsFirst}
+	for i := range len(orders) + 1 {
+		ord := tieBreaker
+		if i < len(orders) {
+			ord = orders[i]
+		}
 		if !ord.Direction.Valid() {
 			return nil, queryErrorf(CodeInvalidQueryInput, "Invalid order by direction %q for field %q", ord.Direction, ord.Field)
 		}

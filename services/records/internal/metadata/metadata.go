@@ -66,9 +66,9 @@ type Field struct {
 
 // Field returns the field named name.
 func (o Object) Field(name string) (Field, bool) {
-	for _, f := range o.Fields {
-		if f.Name == name {
-			return f, true
+	for i := range o.Fields { // by index: a Field is large to copy
+		if o.Fields[i].Name == name {
+			return o.Fields[i], true
 		}
 	}
 	return Field{}, false
