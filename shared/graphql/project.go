@@ -20,6 +20,21 @@ type fieldGroup struct {
 	// def is the field's definition in the type the group was collected for (the validator's for
 	// SelectedFields), nil for __typename.
 	def *ast.FieldDefinition
+	// named is the definition of the named type inside def's type (lists unwrapped), looked up
+	// by namedType on first use: every item of a list would otherwise look it up again.
+	named *ast.Definition
+}
+
+// namedType answers the definition of the named type of g's field.
+func (g *fieldGroup) namedType(s *Schema) *ast.Definition {
+	if g.named == nil {
+		t := g.def.Type
+		for t.Elem != nil {
+			t = t.Elem
+		}
+		g.named = s.schema.Types[t.NamedType]
+	}
+	return g.named
 }
 
 // groupIndexMin is the number of groups from which collect indexes them by key in a map.
@@ -157,7 +172,7 @@ func (w *walker) completeNullable(ctx context.Context, typ *ast.Type, parentType
 	if typ.Elem != nil {
 		return w.completeList(ctx, typ, parentType, g, v, p)
 	}
-	def := w.s.schema.Types[typ.NamedType]
+	def := g.namedType(w.s)
 	switch def.Kind {
 	case ast.Scalar, ast.Enum:
 		out, err := serialize(def, v)
@@ -179,8 +194,10 @@ func (w *walker) completeNullable(ctx context.Context, typ *ast.Type, parentType
 	}
 	fields := w.collectSubfields(g, def)
 	out := make(object, len(fields))
+	paths := make([]path, len(fields))
 	for i, sub := range fields {
-		fv, err := w.executeField(ctx, def, v, sub, &path{parent: p, key: sub.key})
+		paths[i] = path{parent: p, key: sub.key}
+		fv, err := w.executeField(ctx, def, v, sub, &paths[i])
 		if err != nil {
 			return nil, err
 		}
@@ -272,6 +289,20 @@ func serialize(def *ast.Definition, v any) (any, error) {
 			return nil, fmt.Errorf("enum %s cannot represent %#v", def.Name, v)
 		}
 		return s, nil
+	}
+	switch def.Name {
+	case "String", "ID":
+		if _, ok := v.(string); ok {
+			return v, nil // as it came: boxing the string again would allocate
+		}
+	case "Int":
+		if i, ok := v.(int64); ok && i >= math.MinInt32 && i <= math.MaxInt32 {
+			return v, nil
+		}
+	case "Boolean":
+		if _, ok := v.(bool); ok {
+			return v, nil
+		}
 	}
 	switch def.Name {
 	case "String":

@@ -31,8 +31,10 @@ func (r *record) Field(_ context.Context, name string, args map[string]any) (any
 		}
 		return rel, nil
 	}
-	if c, ok := r.toMany[relationKey(name, args)]; ok {
-		return c, nil
+	if len(r.toMany) > 0 { // relationKey allocates; most records load no ONE_TO_MANY relation
+		if c, ok := r.toMany[relationKey(name, args)]; ok {
+			return c, nil
+		}
 	}
 	return r.values[name], nil
 }
