@@ -38,27 +38,23 @@ func rowColumns(index map[string]int, row []any) columns {
 // JSON objects of its column chunks (see joinChunks), merged. Numbers are typed as D1 types
 // result values: int64 when integral, else float64.
 func joinedColumns(j join, get columns) columns {
-	values := map[string]any{}
 	chunks := j.chunks
 	if chunks == nil {
 		chunks = joinChunkAliases(j.field.Name, j.target)
 	}
+	values := make(map[string]any, joinChunkColumns*len(chunks))
+	var buf [joinChunkColumns]jsonMember
 	for _, alias := range chunks {
 		s, ok := get(alias).(string)
 		if !ok {
 			continue
 		}
-		dec := json.NewDecoder(strings.NewReader(s))
-		dec.UseNumber()
-		var chunk map[string]any
-		if err := dec.Decode(&chunk); err != nil {
+		members, ok := decodeChunk(s, buf[:0])
+		if !ok {
 			continue
 		}
-		for k, v := range chunk {
-			if n, ok := v.(json.Number); ok {
-				v = d1Number(n)
-			}
-			values[k] = v
+		for _, m := range members {
+			values[m.key] = m.value
 		}
 	}
 	return func(name string) any { return values[name] }
