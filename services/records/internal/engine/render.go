@@ -81,8 +81,11 @@ func d1Number(n json.Number) any {
 type layout []fieldLayout
 
 type fieldLayout struct {
-	f     metadata.Field
-	cols  []metadata.Column
+	f metadata.Field
+	// key is the field's key in records: its name, or a relation's join column (companyId).
+	key  string
+	cols []metadata.Column
+	// props are a composite's sub-fields, nil for other fields.
 	props []metadata.Property
 	// empties are, for a composite, Twenty's values for its NULL sub-fields, nil for none, by
 	// sub-field (compositeNullEquivalents).
@@ -93,7 +96,10 @@ type fieldLayout struct {
 func layoutOf(fields []metadata.Field) layout {
 	l := make(layout, len(fields))
 	for i, f := range fields {
-		l[i] = fieldLayout{f: f, cols: metadata.ReadColumns(f)}
+		l[i] = fieldLayout{f: f, key: f.Name, cols: metadata.ReadColumns(f)}
+		if f.Type.IsRelation() {
+			l[i].key = f.JoinColumnName()
+		}
 		if f.Type.IsComposite() {
 			l[i].props = f.Type.Properties()
 			l[i].empties = make([]func() any, len(l[i].props))
@@ -115,16 +121,16 @@ func renderRecord(obj metadata.Object, fields []metadata.Field, get columns, joi
 // render builds one record from its columns, embedding the records of joins.
 func (l layout) render(get columns, joins []join) map[string]any {
 	rec := make(map[string]any, len(l)+len(joins))
-	for _, fl := range l {
-		f := fl.f
+	for i := range l {
+		fl := &l[i]
 		switch {
 		case len(fl.cols) == 0: // ONE_TO_MANY relations, the search vector
-		case f.Type.IsRelation():
-			rec[f.JoinColumnName()] = get(fl.cols[0].Name)
-		case f.Type.IsComposite():
-			rec[f.Name] = compositeValue(f, fl.cols, fl.props, fl.empties, get)
+		case fl.props != nil:
+			rec[fl.key] = compositeValue(fl.f, fl.cols, fl.props, fl.empties, get)
+		case fl.f.Type.IsRelation():
+			rec[fl.key] = get(fl.cols[0].Name)
 		default:
-			rec[f.Name] = simpleValue(f.Type, get(fl.cols[0].Name))
+			rec[fl.key] = simpleValue(fl.f.Type, get(fl.cols[0].Name))
 		}
 	}
 	for _, j := range joins {
