@@ -23,6 +23,10 @@ type fieldGroup struct {
 	// named is the definition of the named type inside def's type (lists unwrapped), looked up
 	// by namedType on first use: every item of a list would otherwise look it up again.
 	named *ast.Definition
+	// subType and sub memoize collectSubfields for the first object type asked (the only one
+	// but for interfaces and unions), without hashing a map key per item of a list.
+	subType *ast.Definition
+	sub     []*fieldGroup
 }
 
 // namedType answers the definition of the named type of g's field.
@@ -139,6 +143,9 @@ var nonNullBoolean = ast.NonNullNamedType("Boolean", nil)
 
 // collectSubfields returns the merged selections of the fields of g for an object of type t.
 func (w *walker) collectSubfields(g *fieldGroup, t *ast.Definition) []*fieldGroup {
+	if g.subType == t {
+		return g.sub
+	}
 	key := subfieldsKey{g, t}
 	if groups, ok := w.subfields[key]; ok {
 		return groups
@@ -146,6 +153,10 @@ func (w *walker) collectSubfields(g *fieldGroup, t *ast.Definition) []*fieldGrou
 	var groups []*fieldGroup
 	for _, f := range g.fields {
 		groups = w.collect(t, f.SelectionSet, groups)
+	}
+	if g.subType == nil {
+		g.subType, g.sub = t, groups
+		return groups
 	}
 	if w.subfields == nil {
 		w.subfields = make(map[subfieldsKey][]*fieldGroup)
