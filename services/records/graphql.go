@@ -97,20 +97,24 @@ func (s *server) graphQLOf(ws string, sc *schema) (*gqlapi.Schema, *d1.DB, error
 	return api, shard, nil
 }
 
-// maxCachedGraphQL bounds the isolate's GraphQL APIs; past it the cache starts afresh. An API
-// holds its parsed schema (about 2 MB for the standard objects, their connections' aggregate
-// fields and group-by inputs included) and a cache of parsed documents (gqlDocumentCache of
-// them), so the cache stays within some 20 MB of the isolate's 128 MB.
+// maxCachedGraphQL bounds the isolate's workspace APIs, maxSharedGraphQL the executable schemas
+// they share (gqlapi.Schemas: one for all the workspaces whose objects give the same SDL); past
+// them a cache starts afresh. An executable schema holds its parsed SDL (about 2 MB for the
+// standard objects, their connections' aggregate fields and group-by inputs included) and a cache
+// of parsed documents (gqlDocumentCache of them); a workspace's API adds only its model. So the
+// caches stay within some 10 MB of the isolate's 128 MB.
 const (
-	maxCachedGraphQL = 8
+	maxCachedGraphQL = 64
+	maxSharedGraphQL = 4
 	gqlDocumentCache = 32
 )
 
 // graphQLCache keeps the workspaces' GraphQL APIs in the isolate, each at the metadata version it
 // was built from.
 type graphQLCache struct {
-	mu   sync.Mutex
-	byWS map[string]cachedGraphQL
+	mu      sync.Mutex
+	byWS    map[string]cachedGraphQL
+	schemas *gqlapi.Schemas
 }
 
 type cachedGraphQL struct {
@@ -123,11 +127,15 @@ type cachedGraphQL struct {
 func (c *graphQLCache) get(ws string, sc *schema) (*gqlapi.Schema, error) {
 	c.mu.Lock()
 	e, ok := c.byWS[ws]
+	if c.schemas == nil {
+		c.schemas = gqlapi.NewSchemas(maxSharedGraphQL, graphql.WithCacheSize(gqlDocumentCache))
+	}
+	schemas := c.schemas
 	c.mu.Unlock()
 	if ok && e.version == sc.Version {
 		return e.api, nil
 	}
-	api, err := gqlapi.New(sc.Objects, graphql.WithCacheSize(gqlDocumentCache))
+	api, err := schemas.New(sc.Objects)
 	if err != nil {
 		slog.Error("GraphQL schema not built", "workspace_id", ws, "version", sc.Version, "error", err.Error())
 		return nil, fmt.Errorf("GraphQL schema of %s at version %d: %w", ws, sc.Version, err)
