@@ -47,14 +47,3 @@ func TestObjectKeepsOrder(t *testing.T) {
 		t.Errorf("json.Marshal(object) = %s, want %s", got, want)
 	}
 }
-
-func FuzzAppendString(f *testing.F) {
-	for _, s := range []string{"", "a\"b", "\xff", "\u2028", "\x00<>&"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := string(appendString(nil, s)), stdJSON(t, s); got != want {
-			t.Errorf("appendString(%q) = %s, want %s", s, got, want)
-		}
-	})
-}

@@ -1,0 +1,65 @@
+// Package jsonquote appends Go strings as JSON strings, without reflection or allocation: the
+// quoting the hand-written encoders (GraphQL responses, REST records, record cursors) share.
+package jsonquote
+
+import "unicode/utf8"
+
+const hexDigits = "0123456789abcdef"
+
+// Append appends s quoted as encoding/json quotes strings without HTML escaping: quotes,
+// backslashes and control characters escaped (\b, \f, \n, \r and \t by name), invalid UTF-8 as
+// U+FFFD, and U+2028 and U+2029 escaped so that the output is also valid JavaScript.
+func Append(b []byte, s string) []byte { return appendQuoted(b, s, true) }
+
+// AppendJS appends s quoted as JavaScript's JSON.stringify quotes strings: as Append, but U+2028
+// and U+2029 as they are.
+func AppendJS(b []byte, s string) []byte { return appendQuoted(b, s, false) }
+
+func appendQuoted(b []byte, s string, escapeLineSeparators bool) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case escapeLineSeparators && (r == '\u2028' || r == '\u2029'):
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
