@@ -120,17 +120,7 @@ func (m *model) writeObject(b *strings.Builder, t *objectType) {
 	b.WriteString("  and: [" + t.name + "FilterInput]\n  or: [" + t.name + "FilterInput]\n  not: " + t.name + "FilterInput\n}\n\n")
 
 	b.WriteString("input " + t.name + "OrderByInput {\n")
-	for _, f := range t.fields {
-		switch {
-		case f.IsManyToOne():
-			b.WriteString("  " + f.JoinColumnName() + ": OrderByDirection\n")
-		case f.Type.IsRelation():
-		case f.Type.IsComposite():
-			b.WriteString("  " + f.Name + ": " + pascal(string(f.Type)) + "OrderByInput\n")
-		default:
-			b.WriteString("  " + f.Name + ": OrderByDirection\n")
-		}
-	}
+	writeFieldInputs(b, t, "OrderByDirection", "OrderByInput", "OrderByDirection")
 	b.WriteString("}\n\n")
 
 	for _, kind := range []string{"CreateInput", "UpdateInput"} {
@@ -233,4 +223,24 @@ func filterType(t *objectType, f metadata.Field) string {
 		return pascal(string(f.Type)) + "FilterInput"
 	}
 	return "StringFilter"
+}
+
+// writeFieldInputs writes one input field per field of t that a per-field input (order by,
+// group by) takes: a MANY_TO_ONE relation by its join column, typed scalar; a composite typed
+// <Composite><compositeSuffix>; a date or date-time typed date; any other non-relation field
+// typed scalar.
+func writeFieldInputs(b *strings.Builder, t *objectType, scalar, compositeSuffix, date string) {
+	for _, f := range t.fields {
+		switch {
+		case f.IsManyToOne():
+			b.WriteString("  " + f.JoinColumnName() + ": " + scalar + "\n")
+		case f.Type.IsRelation():
+		case f.Type.IsComposite():
+			b.WriteString("  " + f.Name + ": " + pascal(string(f.Type)) + compositeSuffix + "\n")
+		case isDate(f):
+			b.WriteString("  " + f.Name + ": " + date + "\n")
+		default:
+			b.WriteString("  " + f.Name + ": " + scalar + "\n")
+		}
+	}
 }

@@ -83,19 +83,7 @@ func (m *model) writeGroupBy(b *strings.Builder, t *objectType) {
 
 	writeDescription(b, "", t.obj.Description)
 	b.WriteString("input " + t.name + "GroupByInput {\n")
-	for _, f := range t.fields {
-		switch {
-		case f.IsManyToOne():
-			b.WriteString("  " + f.JoinColumnName() + ": Boolean\n")
-		case f.Type.IsRelation():
-		case f.Type.IsComposite():
-			b.WriteString("  " + f.Name + ": " + pascal(string(f.Type)) + "GroupByInput\n")
-		case isDate(f):
-			b.WriteString("  " + f.Name + ": GroupByDateGranularityInput\n")
-		default:
-			b.WriteString("  " + f.Name + ": Boolean\n")
-		}
-	}
+	writeFieldInputs(b, t, "Boolean", "GroupByInput", "GroupByDateGranularityInput")
 	b.WriteString("}\n\n")
 
 	b.WriteString("\"\"\"Aggregate-based ordering\"\"\"\ninput " + t.name + "OrderByWithGroupByAggregateInput {\n")
@@ -108,19 +96,7 @@ func (m *model) writeGroupBy(b *strings.Builder, t *objectType) {
 	writeDescription(b, "", t.obj.Description)
 	b.WriteString("input " + t.name + "OrderByWithGroupByInput {\n")
 	b.WriteString("  \"\"\"Order by aggregate values\"\"\"\n  aggregate: " + t.name + "OrderByWithGroupByAggregateInput\n")
-	for _, f := range t.fields {
-		switch {
-		case f.IsManyToOne():
-			b.WriteString("  " + f.JoinColumnName() + ": OrderByDirection\n")
-		case f.Type.IsRelation():
-		case f.Type.IsComposite():
-			b.WriteString("  " + f.Name + ": " + pascal(string(f.Type)) + "OrderByInput\n")
-		case isDate(f):
-			b.WriteString("  " + f.Name + ": OrderByDateGranularityInput\n")
-		default:
-			b.WriteString("  " + f.Name + ": OrderByDirection\n")
-		}
-	}
+	writeFieldInputs(b, t, "OrderByDirection", "OrderByInput", "OrderByDateGranularityInput")
 	b.WriteString("}\n\n")
 }
 
