@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -91,5 +92,54 @@ func TestCreateEmitsTwentysCreatedEvent(t *testing.T) {
 	}
 	if n := len(h.sentEvents(t)); n != 1 {
 		t.Errorf("after a refused create, %d event batches, want 1", n)
+	}
+}
+
+func TestLargeEventBatchesAreSplitToFitAQueueMessage(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	ws := h.workspace(t)
+	if _, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws}); err != nil {
+		t.Fatal(err)
+	}
+	// 100 people of about 3 KB each: about 300 KB of created events, more than one message holds.
+	long := strings.Repeat("x", 3000)
+	var records, want []string
+	for range 100 {
+		id := ids.NewUUID()
+		records = append(records, `{"id":"`+id+`","jobTitle":"`+long+`"}`)
+		want = append(want, id)
+	}
+	before := len(h.jobs.Sent())
+	if _, err := h.client.CreateMany(ctx, &recordsv1.CreateManyRequest{WorkspaceId: ws, ObjectNamePlural: "people",
+		RecordsJson: []byte("[" + strings.Join(records, ",") + "]"), Actor: &recordsv1.Actor{Source: "API"}}); err != nil {
+		t.Fatal(err)
+	}
+	bodies := h.jobs.Sent()[before:]
+	if len(bodies) < 3 {
+		t.Errorf("%d jobs, want the events split over at least 3", len(bodies))
+	}
+	var got []string
+	for _, body := range bodies {
+		if len(body) > 128<<10 {
+			t.Errorf("a job of %d bytes, over the queue's 128 KB", len(body))
+		}
+		job, err := jobqueue.Decode(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := &jobsv1.DatabaseEventBatch{}
+		if err := proto.Unmarshal(job.GetPayload(), b); err != nil {
+			t.Fatal(err)
+		}
+		if b.GetName() != "person.created" || b.GetWorkspaceId() != ws {
+			t.Errorf("batch %q of %s, want person.created of %s", b.GetName(), b.GetWorkspaceId(), ws)
+		}
+		for _, e := range b.GetEvents() {
+			got = append(got, e.GetRecordId())
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("created events, in order (-want +got):\n%s", diff)
 	}
 }
