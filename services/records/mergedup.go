@@ -16,7 +16,8 @@ import (
 
 // MergeMany implements recordsv1connect.RecordsServiceHandler: the records merge into the one at
 // the priority index, in one atomic batch (engine.MergeMany). Unless it is a dry run, the kept
-// record's "updated" event and the merged-away records' "destroyed" events go on the jobs queue.
+// record's "updated" event, the merged-away records' "destroyed" events and the "updated" events
+// of the records whose relations moved to the kept one go on the jobs queue.
 func (s *server) MergeMany(ctx context.Context, req *recordsv1.MergeManyRequest) (*recordsv1.MergeManyResponse, error) {
 	shape, err := shapeOf(req.GetShape())
 	if err != nil {
@@ -45,6 +46,9 @@ func (s *server) MergeMany(ctx context.Context, req *recordsv1.MergeManyRequest)
 	}
 	s.emit(ctx, req.GetWorkspaceId(), obj, actionUpdated, req.GetActor(), updated)
 	s.emit(ctx, req.GetWorkspaceId(), obj, actionDestroyed, req.GetActor(), destroyed)
+	for _, r := range m.Related {
+		s.emit(ctx, req.GetWorkspaceId(), r.Object, actionUpdated, req.GetActor(), r.Changes)
+	}
 	if len(m.Records) != 1 {
 		return nil, fmt.Errorf("merge %s answered %d records", obj.NamePlural, len(m.Records))
 	}

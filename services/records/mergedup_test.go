@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"connectrpc.com/connect"
@@ -34,6 +35,11 @@ func TestMergeManyRPC(t *testing.T) {
 	ctx := context.Background()
 	p1, p2 := ids.NewUUID(), ids.NewUUID()
 	ws := peopleWorkspace(t, h, `[{"id":"`+p1+`","city":"Paris"},{"id":"`+p2+`","jobTitle":"CTO"}]`)
+	deal := ids.NewUUID()
+	if _, err := h.client.CreateMany(ctx, &recordsv1.CreateManyRequest{WorkspaceId: ws, ObjectNamePlural: "opportunities",
+		RecordsJson: []byte(`[{"id":"` + deal + `","name":"Deal","pointOfContactId":"` + p2 + `"}]`), Actor: &recordsv1.Actor{Source: "API"}}); err != nil {
+		t.Fatal(err)
+	}
 	before := len(h.sentEvents(t))
 	actor := &recordsv1.Actor{Source: "MANUAL", WorkspaceMemberId: ids.NewUUID(), UserId: ids.NewUUID()}
 	merge := func(dryRun bool) (*recordsv1.MergeManyResponse, error) {
@@ -64,9 +70,14 @@ func TestMergeManyRPC(t *testing.T) {
 	for _, b := range events {
 		for _, e := range b.GetEvents() {
 			got = append(got, b.GetName()+" "+e.GetRecordId())
+			if b.GetName() == "opportunity.updated" {
+				got = append(got, "  updated fields: "+strings.Join(e.GetUpdatedFields(), ","))
+			}
 		}
 	}
-	if diff := cmp.Diff([]string{"person.updated " + p1, "person.destroyed " + p2}, got); diff != "" {
+	// The opportunity whose point of contact was the merged-away record now points at the kept one.
+	want := []string{"person.updated " + p1, "person.destroyed " + p2, "opportunity.updated " + deal, "  updated fields: pointOfContactId"}
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
 	if _, err := h.client.FindOne(ctx, &recordsv1.FindOneRequest{WorkspaceId: ws, ObjectNamePlural: "people", Id: p2}); connect.CodeOf(err) != connect.CodeNotFound {

@@ -70,7 +70,9 @@ func msgMergeNotFound() *QueryError {
 // It reads the records once, then writes in ONE atomic batch (the relations, the removal, the
 // update, and the read of the kept record). The Mutation answers the kept record rendered with
 // opts.Shape; its Changes are the kept record's (Before and After, the fields that changed)
-// followed by the destroyed ones' (After nil).
+// followed by the destroyed ones' (After nil), and its Related the records of other objects (or
+// of obj) whose relations moved to the kept record, as updates: Twenty's relation updates emit
+// their "updated" events.
 //
 // opts.DryRun answers the merged record without writing, with a new id and deletedAt now as
 // Twenty's dry run shows it, and no Changes. Errors are Twenty's: an object without duplicate
@@ -112,7 +114,23 @@ func (e *Engine) MergeMany(ctx context.Context, db Batcher, workspaceID string, 
 	if err != nil {
 		return nil, fmt.Errorf("engine: merge %s: %w", obj.NamePlural, err)
 	}
-	res, err := db.Batch(ctx, read.where(col(mainAlias, "deletedAt")+" IS NULL AND "+col(mainAlias, "id")+" IN (SELECT value FROM json_each(?))", []any{string(idList)}, -1))
+	others := slices.Delete(slices.Clone(recordIDs), opts.ConflictPriorityIndex, opts.ConflictPriorityIndex+1)
+	otherList, err := json.Marshal(others)
+	if err != nil {
+		return nil, fmt.Errorf("engine: merge %s: %w", obj.NamePlural, err)
+	}
+	relations := relationsTo(obj, all)
+	reads := []d1.Stmt{read.where(col(mainAlias, "deletedAt")+" IS NULL AND "+col(mainAlias, "id")+" IN (SELECT value FROM json_each(?))", []any{string(idList)}, -1)}
+	var moved []*movedRecords
+	if !opts.DryRun {
+		if moved, err = c.movedRecordsOf(workspaceID, relations, string(otherList)); err != nil {
+			return nil, err
+		}
+		for _, m := range moved {
+			reads = append(reads, m.read.where(m.cond, m.args, -1))
+		}
+	}
+	res, err := db.Batch(ctx, reads...)
 	if err != nil {
 		return nil, fmt.Errorf("engine: merge %s: %w", obj.NamePlural, err)
 	}
@@ -153,12 +171,7 @@ func (e *Engine) MergeMany(ctx context.Context, db Batcher, workspaceID string, 
 		return &Mutation{Records: []map[string]any{dryRunRecord(read, rows, priority, values.values, wc)}}, nil
 	}
 
-	others := slices.Delete(slices.Clone(recordIDs), priority, priority+1)
-	otherList, err := json.Marshal(others)
-	if err != nil {
-		return nil, fmt.Errorf("engine: merge %s: %w", obj.NamePlural, err)
-	}
-	stmts, err := moveRelations(workspaceID, obj, all, kept.id, string(otherList))
+	stmts, err := moveRelations(workspaceID, relations, kept.id, string(otherList))
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +181,15 @@ func (e *Engine) MergeMany(ctx context.Context, db Batcher, workspaceID string, 
 	})
 	stmts = append(stmts, updateStatements(table, wc.setClauses(table, values), col(mainAlias, "id")+" = ?", []any{kept.id})...)
 	stmts = append(stmts, read.byIDs([]string{kept.id}))
+	keptRead := len(stmts) - 1
+	for i, m := range moved {
+		m.before = m.read.read(res[1+i])
+		m.before = slices.DeleteFunc(m.before, func(r readRow) bool { return slices.Contains(recordIDs, r.id) })
+		if len(m.before) > 0 {
+			m.afterAt = len(stmts)
+			stmts = append(stmts, m.read.byIDs(rowIDs(m.before)))
+		}
+	}
 	res, err = db.Batch(ctx, stmts...)
 	if err != nil {
 		if qe := constraintError(obj, err); qe != nil {
@@ -175,7 +197,7 @@ func (e *Engine) MergeMany(ctx context.Context, db Batcher, workspaceID string, 
 		}
 		return nil, fmt.Errorf("engine: merge %s: %w", obj.NamePlural, err)
 	}
-	after := read.read(res[len(res)-1])
+	after := read.read(res[keptRead])
 	if len(after) != 1 {
 		return nil, fmt.Errorf("engine: merge %s: record %s not read back", obj.NamePlural, kept.id)
 	}
@@ -188,7 +210,89 @@ func (e *Engine) MergeMany(ctx context.Context, db Batcher, workspaceID string, 
 			out.Changes = append(out.Changes, Change{ID: r.id, Before: r.full})
 		}
 	}
+	for _, m := range moved {
+		if len(m.before) > 0 {
+			out.Related = append(out.Related, m.changes(res[m.afterAt]))
+		}
+	}
 	return out, nil
+}
+
+// relation is a MANY_TO_ONE relation field of obj.
+type relation struct {
+	obj   metadata.Object
+	field metadata.Field
+}
+
+// relationsTo answers the active MANY_TO_ONE relations of every object whose target is obj
+// (Twenty's getRelationFieldsPointingToCurrentObject).
+func relationsTo(obj metadata.Object, all []metadata.Object) []relation {
+	var out []relation
+	for _, o := range all {
+		for _, f := range o.Fields {
+			if f.IsManyToOne() && f.IsActive && f.Relation.TargetObjectNameSingular == obj.NameSingular {
+				out = append(out, relation{obj: o, field: f})
+			}
+		}
+	}
+	return out
+}
+
+// movedRecords are the records of one object that a merge repoints: those whose join columns
+// name a merged-away record (cond, args), before and after the merge.
+type movedRecords struct {
+	read    *recordSelect
+	cond    string
+	args    []any
+	before  []readRow
+	afterAt int // the index of their read-back in the merge's write batch
+}
+
+// movedRecordsOf prepares the reads of the records that relations point at the merged-away
+// records whose ids the JSON array others holds, one per object.
+func (c *Compiler) movedRecordsOf(workspaceID string, relations []relation, others string) ([]*movedRecords, error) {
+	var out []*movedRecords
+	byObject := map[string]*movedRecords{}
+	for _, r := range relations {
+		m := byObject[r.obj.NameSingular]
+		if m == nil {
+			read, err := c.recordSelect(workspaceID, r.obj, Shape{})
+			if err != nil {
+				return nil, err
+			}
+			m = &movedRecords{read: read}
+			byObject[r.obj.NameSingular] = m
+			out = append(out, m)
+		} else {
+			m.cond += " OR "
+		}
+		m.cond += col(mainAlias, r.field.JoinColumnName()) + " IN (SELECT value FROM json_each(?))"
+		m.args = append(m.args, others)
+	}
+	return out, nil
+}
+
+// changes pairs the records before the merge with their read-back.
+func (m *movedRecords) changes(afterResult d1.Result) ObjectChanges {
+	after := map[string]map[string]any{}
+	for _, r := range m.read.read(afterResult) {
+		after[r.id] = r.full
+	}
+	out := ObjectChanges{Object: m.read.obj}
+	for _, b := range m.before {
+		if a, ok := after[b.id]; ok {
+			out.Changes = append(out.Changes, Change{ID: b.id, Before: b.full, After: a, UpdatedFields: updatedFields(b.full, a)})
+		}
+	}
+	return out
+}
+
+func rowIDs(rows []readRow) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.id
+	}
+	return out
 }
 
 // setMerged converts the merged value of key (a field name, or a relation's join column) into
@@ -202,27 +306,20 @@ func (wc *writeContext) setMerged(r *newRow, key string, v any) error {
 	return err
 }
 
-// moveRelations returns the UPDATEs moving every MANY_TO_ONE relation pointing at the records
-// whose ids the JSON array others holds to the record keptID: the join columns of every active
-// relation field, of any object, whose target is obj (Twenty's
-// getRelationFieldsPointingToCurrentObject).
-func moveRelations(workspaceID string, obj metadata.Object, all []metadata.Object, keptID, others string) ([]d1.Stmt, error) {
+// moveRelations returns the UPDATEs moving relations (relationsTo the merged object) from the
+// records whose ids the JSON array others holds to the record keptID.
+func moveRelations(workspaceID string, relations []relation, keptID, others string) ([]d1.Stmt, error) {
 	var stmts []d1.Stmt
-	for _, o := range all {
-		for _, f := range o.Fields {
-			if !f.IsManyToOne() || !f.IsActive || f.Relation.TargetObjectNameSingular != obj.NameSingular {
-				continue
-			}
-			table, err := ddl.TableName(workspaceID, o.NameSingular)
-			if err != nil {
-				return nil, fmt.Errorf("engine: %w", err)
-			}
-			join := quoteIdent(f.JoinColumnName())
-			stmts = append(stmts, d1.Stmt{
-				SQL:  "UPDATE " + quoteIdent(table) + " SET " + join + " = ? WHERE " + join + " IN (SELECT value FROM json_each(?))",
-				Args: []any{keptID, others},
-			})
+	for _, r := range relations {
+		table, err := ddl.TableName(workspaceID, r.obj.NameSingular)
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
 		}
+		join := quoteIdent(r.field.JoinColumnName())
+		stmts = append(stmts, d1.Stmt{
+			SQL:  "UPDATE " + quoteIdent(table) + " SET " + join + " = ? WHERE " + join + " IN (SELECT value FROM json_each(?))",
+			Args: []any{keptID, others},
+		})
 	}
 	return stmts, nil
 }

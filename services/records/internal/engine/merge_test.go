@@ -277,3 +277,44 @@ func TestMergeValues(t *testing.T) {
 		t.Errorf("hasRecordFieldValue of objects: a value in any property")
 	}
 }
+
+func TestMergeManyReportsTheRecordsItRepoints(t *testing.T) {
+	type moved struct {
+		Object, ID    string
+		From, To      any
+		UpdatedFields []string
+	}
+	join := map[string]string{"opportunity": "pointOfContactId", "noteTarget": "personId"}
+	tests := []struct {
+		name string
+		opts MergeOptions
+		want []moved
+	}{
+		{"bob merged into ada: his opportunity and note target move", MergeOptions{IDs: []string{ada, bob}}, []moved{
+			{"opportunity", oppOfBob, bob, ada, []string{"pointOfContactId"}},
+			{"noteTarget", targetBob, bob, ada, []string{"personId"}},
+		}},
+		{"ada merged into bob: nothing pointed at ada", MergeOptions{IDs: []string{ada, bob}, ConflictPriorityIndex: 1}, nil},
+		{"a dry run moves nothing", MergeOptions{IDs: []string{ada, bob}, DryRun: true}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := newDB(t, wsA)
+			seedMerge(t, db)
+			m, err := mergePeople(t, db, tt.opts)
+			if err != nil {
+				t.Fatalf("MergeMany: %v", err)
+			}
+			var got []moved
+			for _, oc := range m.Related {
+				for _, c := range oc.Changes {
+					key := join[oc.Object.NameSingular]
+					got = append(got, moved{oc.Object.NameSingular, c.ID, c.Before[key], c.After[key], c.UpdatedFields})
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("related changes (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package engine
 
-import "github.com/twentyworkers/twenty/shared/recordquery"
+import (
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/shared/recordquery"
+)
 
 // MaxMutationRecords is how many records one update, delete, destroy or restore may touch:
 // Twenty refuses a mass mutation selecting more.
@@ -34,5 +37,14 @@ type Change struct {
 // the order they were selected, and the changes for the record events.
 type Mutation struct {
 	Records []map[string]any
+	Changes []Change
+	// Related are changes the mutation made to records of other objects (or other records of its
+	// own), by object: a merge's moved relations.
+	Related []ObjectChanges
+}
+
+// ObjectChanges are changes to records of Object.
+type ObjectChanges struct {
+	Object  metadata.Object
 	Changes []Change
 }
