@@ -3,7 +3,6 @@ package graphql
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"strconv"
 
 	"github.com/twentyworkers/twenty/shared/jsonquote"
@@ -62,7 +61,7 @@ func appendJSON(b []byte, v any) []byte {
 	case int:
 		return strconv.AppendInt(b, int64(v), 10)
 	case float64:
-		return appendFloat(b, v)
+		return jsonquote.AppendFloat(b, v, 64)
 	case object:
 		b = append(b, '{')
 		for i, m := range v {
@@ -91,24 +90,4 @@ func appendJSON(b []byte, v any) []byte {
 		return append(b, "null"...) // completion marshals custom scalars, so this is unreachable
 	}
 	return append(b, raw...)
-}
-
-// appendFloat formats f as encoding/json and JavaScript do: no exponent between 1e-6 and 1e21.
-func appendFloat(b []byte, f float64) []byte {
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return append(b, "null"...)
-	}
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' {
-		// Turn e-09 into e-9.
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b
 }

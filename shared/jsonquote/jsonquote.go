@@ -1,8 +1,12 @@
-// Package jsonquote appends Go strings as JSON strings, without reflection or allocation: the
-// quoting the hand-written encoders (GraphQL responses, REST records, record cursors) share.
+// Package jsonquote appends Go strings and floats as JSON, without reflection or allocation: the
+// scalars the hand-written encoders (GraphQL responses, REST records, record cursors) share.
 package jsonquote
 
-import "unicode/utf8"
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
 
 const hexDigits = "0123456789abcdef"
 
@@ -62,4 +66,28 @@ func appendQuoted(b []byte, s string, escapeLineSeparators bool) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// AppendFloat appends f, a float64 or (bits 32) a float32's value, as encoding/json writes numbers
+// (and JavaScript): the shortest form, with an exponent only below 1e-6 or from 1e21 on, as e-7
+// rather than e-07. NaN and the infinities, which JSON cannot hold, are null.
+func AppendFloat(b []byte, f float64, bits int) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
+	}
+	b = strconv.AppendFloat(b, f, format, -1, bits)
+	if format == 'e' {
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
 }

@@ -3,6 +3,7 @@ package jsonquote
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
@@ -60,4 +61,28 @@ func FuzzAppend(f *testing.F) {
 			t.Errorf("AppendJS(%q) is not JSON: %v", s, err)
 		}
 	})
+}
+
+func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
+	for _, f := range []float64{0, 1, -1, 0.5, 1.0 / 3, 123456789, 1e20, 1e21, 1.5e21, 1e-6, 9.99e-7, 1e-9, -2.5e-12, 12345.678e30} {
+		want, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(AppendFloat(nil, f, 64)); got != string(want) {
+			t.Errorf("AppendFloat(%v, 64) = %s, encoding/json %s", f, got, want)
+		}
+	}
+	for _, f := range []float32{0, 0.1, 1.0 / 3, 1e20, 1e21, 1e-6, 9.99e-7, 3.4e38} {
+		want, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(AppendFloat(nil, float64(f), 32)); got != string(want) {
+			t.Errorf("AppendFloat(%v, 32) = %s, encoding/json %s", f, got, want)
+		}
+	}
+	if got := string(AppendFloat(nil, math.NaN(), 64)); got != "null" {
+		t.Errorf("AppendFloat(NaN) = %s, want null", got)
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -139,9 +138,9 @@ func appendValue(b []byte, v any) []byte {
 	case int:
 		return strconv.AppendInt(b, int64(v), 10)
 	case float64:
-		return appendFloat(b, v, 64)
+		return jsonquote.AppendFloat(b, v, 64)
 	case float32:
-		return appendFloat(b, float64(v), 32)
+		return jsonquote.AppendFloat(b, float64(v), 32)
 	}
 	return append(b, encodeJSON(v)...)
 }
@@ -155,31 +154,6 @@ func encodeJSON(v any) []byte {
 		return []byte("null")
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-}
-
-// appendFloat appends f as encoding/json does (ES6's number to string conversion: like %g, with
-// other exponent cutoffs and unpadded exponents), and NaN and infinities as null.
-func appendFloat(b []byte, f float64, bits int) []byte {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return append(b, "null"...)
-	}
-	abs := math.Abs(f)
-	format := byte('f')
-	if abs != 0 {
-		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
-			format = 'e'
-		}
-	}
-	b = strconv.AppendFloat(b, f, format, -1, bits)
-	if format == 'e' {
-		// e-09 to e-9
-		n := len(b)
-		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b
 }
 
 // InvalidCursorError is the error of a cursor that does not decode. Its message is Twenty's,

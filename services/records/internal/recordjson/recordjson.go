@@ -98,26 +98,11 @@ func appendObject(dst []byte, m map[string]any) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
-// appendFloat writes f as JavaScript writes a number (ECMAScript's Number::toString, which
-// encoding/json follows too): integers and ordinary magnitudes in plain decimal, others in
-// exponent form without a leading zero in the exponent.
+// appendFloat writes f as JavaScript writes a number (jsonquote.AppendFloat); NaN and the
+// infinities, which a record cannot hold, are errors.
 func appendFloat(dst []byte, f float64) ([]byte, error) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return nil, fmt.Errorf("recordjson: unsupported value %v", f)
 	}
-	abs := math.Abs(f)
-	format := byte('f')
-	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	dst = strconv.AppendFloat(dst, f, format, -1, 64)
-	if format == 'e' {
-		// e-07 → e-7
-		n := len(dst)
-		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
-			dst[n-2] = dst[n-1]
-			dst = dst[:n-1]
-		}
-	}
-	return dst, nil
+	return jsonquote.AppendFloat(dst, f, 64), nil
 }
