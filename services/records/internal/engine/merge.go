@@ -123,7 +123,7 @@ func (e *Engine) MergeMany(ctx context.Context, db Batcher, workspaceID string, 
 	reads := []d1.Stmt{read.where(col(mainAlias, "deletedAt")+" IS NULL AND "+col(mainAlias, "id")+" IN (SELECT value FROM json_each(?))", []any{string(idList)}, -1)}
 	var moved []*movedRecords
 	if !opts.DryRun {
-		if moved, err = c.movedRecordsOf(workspaceID, relations, string(otherList)); err != nil {
+		if moved, err = c.movedRecordsOf(workspaceID, relations, string(otherList), string(idList)); err != nil {
 			return nil, err
 		}
 		for _, m := range moved {
@@ -184,7 +184,6 @@ func (e *Engine) MergeMany(ctx context.Context, db Batcher, workspaceID string, 
 	keptRead := len(stmts) - 1
 	for i, m := range moved {
 		m.before = m.read.read(res[1+i])
-		m.before = slices.DeleteFunc(m.before, func(r readRow) bool { return slices.Contains(recordIDs, r.id) })
 		if len(m.before) > 0 {
 			m.afterAt = len(stmts)
 			stmts = append(stmts, m.read.byIDs(rowIDs(m.before)))
@@ -249,8 +248,9 @@ type movedRecords struct {
 }
 
 // movedRecordsOf prepares the reads of the records that relations point at the merged-away
-// records whose ids the JSON array others holds, one per object.
-func (c *Compiler) movedRecordsOf(workspaceID string, relations []relation, others string) ([]*movedRecords, error) {
+// records whose ids the JSON array others holds, one per object; the records being merged (the
+// JSON array merged) are not among them.
+func (c *Compiler) movedRecordsOf(workspaceID string, relations []relation, others, merged string) ([]*movedRecords, error) {
 	var out []*movedRecords
 	byObject := map[string]*movedRecords{}
 	for _, r := range relations {
@@ -268,6 +268,10 @@ func (c *Compiler) movedRecordsOf(workspaceID string, relations []relation, othe
 		}
 		m.cond += col(mainAlias, r.field.JoinColumnName()) + " IN (SELECT value FROM json_each(?))"
 		m.args = append(m.args, others)
+	}
+	for _, m := range out {
+		m.cond = "(" + m.cond + ") AND " + col(mainAlias, "id") + " NOT IN (SELECT value FROM json_each(?))"
+		m.args = append(m.args, merged)
 	}
 	return out, nil
 }
