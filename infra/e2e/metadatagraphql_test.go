@@ -163,23 +163,48 @@ func TestMetadataGraphQL(t *testing.T) {
 	wantGQLError(t, "an unknown field", q(`{ field(id: "00000000-0000-4000-8000-000000000000") { id } }`, nil),
 		"NOT_FOUND", "Field metadata with id 00000000-0000-4000-8000-000000000000 not found")
 
+	// updateOneObject renames a custom object: its records answer under the new names on /graphql
+	// and REST at once, and the old names are gone.
+	updateObject := `mutation UpdateOneObjectMetadataItem($idToUpdate: UUID!, $updatePayload: UpdateObjectPayload!) {
+		updateOneObject(input: {id: $idToUpdate, update: $updatePayload}) { ` + gqlObjectFields + ` } }`
+	renamed := data[struct{ UpdateOneObject gqlObject }](t, q(updateObject, map[string]any{"idToUpdate": obj.ID, "updatePayload": map[string]any{
+		"nameSingular": "gqlRenamed", "namePlural": "gqlRenameds", "labelSingular": "Gql Renamed", "labelPlural": "Gql Renameds"}})).UpdateOneObject
+	if renamed.ID != obj.ID || renamed.NameSingular != "gqlRenamed" || renamed.NamePlural != "gqlRenameds" {
+		t.Errorf("updateOneObject with new names = %+v", renamed)
+	}
+	type gqlRenameds struct {
+		GqlRenameds struct {
+			TotalCount int
+			Edges      []struct{ Node struct{ Name, Stage string } }
+		}
+	}
+	moved := data[gqlRenameds](t, gql(t, "/graphql", a.access, `{ gqlRenameds { totalCount edges { node { name stage } } } }`, nil))
+	if moved.GqlRenameds.TotalCount != 1 || moved.GqlRenameds.Edges[0].Node.Name != "first" {
+		t.Errorf("gqlRenameds on /graphql after the rename = %+v, want the record", moved)
+	}
+	if r := get(t, "/rest/gqlRenameds", auth...); r.status != http.StatusOK || !strings.Contains(string(r.body), `"gqlRenameds":[{`) {
+		t.Errorf("GET /rest/gqlRenameds after the rename = %d %s", r.status, r.body)
+	}
+	if r := get(t, "/rest/gqlObjXs", auth...); r.status != http.StatusBadRequest {
+		t.Errorf("GET /rest/gqlObjXs after the rename = %d %s, want 400", r.status, r.body)
+	}
+
 	// An active object cannot be deleted; updateOneObject deactivates it, and deleteOneObject deletes it.
 	deleteObject := `mutation DeleteOneObjectMetadataItem($idToDelete: UUID!) { deleteOneObject(input: {id: $idToDelete}) { id nameSingular } }`
 	wantGQLError(t, "deleting an active object", q(deleteObject, map[string]any{"idToDelete": obj.ID}), "BAD_USER_INPUT", "Active objects can't be deleted")
-	off := data[struct{ UpdateOneObject gqlObject }](t, q(`mutation UpdateOneObjectMetadataItem($idToUpdate: UUID!, $updatePayload: UpdateObjectPayload!) {
-		updateOneObject(input: {id: $idToUpdate, update: $updatePayload}) { `+gqlObjectFields+` } }`,
+	off := data[struct{ UpdateOneObject gqlObject }](t, q(updateObject,
 		map[string]any{"idToUpdate": obj.ID, "updatePayload": map[string]any{"isActive": false}})).UpdateOneObject
 	if off.ID != obj.ID || off.IsActive || off.Fields.TotalCount != obj.Fields.TotalCount+1 {
 		t.Errorf("updateOneObject isActive false = %+v", off)
 	}
 	gone := data[struct{ DeleteOneObject gqlObject }](t, q(deleteObject, map[string]any{"idToDelete": obj.ID})).DeleteOneObject
-	if gone.ID != obj.ID || gone.NameSingular != "gqlObjX" {
+	if gone.ID != obj.ID || gone.NameSingular != "gqlRenamed" {
 		t.Errorf("deleteOneObject = %+v", gone)
 	}
 	wantGQLError(t, "the deleted object", q(`query($id: UUID!) { object(id: $id) { id } }`, map[string]any{"id": obj.ID}),
 		"NOT_FOUND", "Object metadata with id "+obj.ID+" not found")
-	if r := get(t, "/rest/gqlObjXs", auth...); r.status != http.StatusBadRequest {
-		t.Errorf("GET /rest/gqlObjXs after the object's delete = %d %s, want 400", r.status, r.body)
+	if r := get(t, "/rest/gqlRenameds", auth...); r.status != http.StatusBadRequest {
+		t.Errorf("GET /rest/gqlRenameds after the object's delete = %d %s, want 400", r.status, r.body)
 	}
 
 	// Without a token the metadata operations are refused, as Twenty's WorkspaceAuthGuard does.

@@ -175,9 +175,10 @@ func objectsOf(stored []storedObject) []metadata.Object {
 }
 
 // updateObject changes an object's labels, description, icon, shortcut, whether it is active or
-// its names follow its labels, and its label and image identifier fields. Its names cannot change:
-// that would rename its table, its indexes and the link fields of five other objects; Twenty
-// renames them, this answers 400.
+// its names follow its labels, and its label and image identifier fields. A custom object can be
+// renamed, as Twenty does: by new names, or by new labels when its names follow them. Renaming
+// moves its table and the link fields named after it (renameObject); a standard object's names
+// cannot change.
 func (s *server) updateObject(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
 	i, err := st.findObject(req.GetId())
 	if err != nil {
@@ -188,8 +189,8 @@ func (s *server) updateObject(ctx context.Context, st *metaState, req *recordsv1
 		return nil, err
 	}
 	o := st.objects[i].clone()
-	if in.NameSingular != nil && *in.NameSingular != o.NameSingular || in.NamePlural != nil && *in.NamePlural != o.NamePlural {
-		return nil, badRequest("Renaming an object is not supported: nameSingular and namePlural cannot change")
+	if !o.IsCustom && (in.NameSingular != nil && *in.NameSingular != o.NameSingular || in.NamePlural != nil && *in.NamePlural != o.NamePlural) {
+		return nil, badRequest("Cannot edit standard object metadata properties: %s", strings.Join(namesIn(in), ", "))
 	}
 	for _, m := range []struct {
 		from *string
@@ -224,16 +225,127 @@ func (s *server) updateObject(ctx context.Context, st *metaState, req *recordsv1
 		}
 		*m.to = *m.id
 	}
-	// Names are not recomputed from new labels (see above), so they are not checked against them.
-	if err := metadata.CheckObjectNamesAndLabels(o.NameSingular, o.NamePlural, o.LabelSingular, o.LabelPlural, false); err != nil {
+	singular, plural := o.NameSingular, o.NamePlural
+	if in.NameSingular != nil {
+		singular = *in.NameSingular
+	}
+	if in.NamePlural != nil {
+		plural = *in.NamePlural
+	}
+	synced := o.IsCustom && o.API.IsLabelSyncedWithName
+	if synced && in.NameSingular == nil && in.NamePlural == nil && (in.LabelSingular != nil || in.LabelPlural != nil) {
+		singular, plural = metadata.NameFromLabel(o.LabelSingular), metadata.NameFromLabel(o.LabelPlural)
+	}
+	rename := singular != o.NameSingular || plural != o.NamePlural
+	// Names that do not change are not checked against the labels: they may predate them.
+	if err := metadata.CheckObjectNamesAndLabels(singular, plural, o.LabelSingular, o.LabelPlural, rename && synced); err != nil {
 		return nil, err
 	}
-	if err := s.apply(ctx, st, nil, nil, change{put: []storedObject{o}, touched: []string{o.ID}}); err != nil {
+	if !rename {
+		if err := s.apply(ctx, st, nil, nil, change{put: []storedObject{o}, touched: []string{o.ID}}); err != nil {
+			return nil, err
+		}
+		o.updatedAt = nowStamp()
+		st.objects[i] = o
+		return result(st.objectDTO(o, true))
+	}
+	if st.nameTaken(o.ID, singular, plural) {
+		return nil, badRequest("Object already exists")
+	}
+	return s.renameObject(ctx, st, i, o, singular, plural)
+}
+
+// namesIn lists the names an update of an object gives, in Twenty's order.
+func namesIn(in metadata.UpdateObjectInput) []string {
+	var out []string
+	if in.NamePlural != nil {
+		out = append(out, "namePlural")
+	}
+	if in.NameSingular != nil {
+		out = append(out, "nameSingular")
+	}
+	return out
+}
+
+// renameObject renames object i, updated as o, to singular and plural: its table (ddl.RenameObject),
+// every relation to it, and the link fields named after it on noteTarget, taskTarget, attachment,
+// favorite and timelineActivity with their join columns (ddl.UpdateField), all in one shard batch,
+// then the metadata of every object that changed in one control batch. Its records, and the
+// links of other records to them, stay as they are. If the metadata cannot be written, the
+// statements are undone in reverse; should that fail too, the shard has the new names and the
+// metadata the old ones until a rename back.
+func (s *server) renameObject(ctx context.Context, st *metaState, i int, o storedObject, singular, plural string) (*recordsv1.MetadataResponse, error) {
+	from := st.objects[i].Object
+	all, links, err := metadata.RenameObject(objectsOf(st.objects), from.NameSingular, singular, plural, o.LabelSingular)
+	if err != nil {
 		return nil, err
 	}
-	o.updatedAt = nowStamp()
-	st.objects[i] = o
+	if err := metadata.ValidateSchema(all); err != nil {
+		return nil, err
+	}
+	o.NameSingular, o.NamePlural, o.Fields = singular, plural, all[i].Fields
+	stmts, err := ddl.RenameObject(st.workspaceID, from, o.Object)
+	if err != nil {
+		return nil, err
+	}
+	undo, err := ddl.RenameObject(st.workspaceID, o.Object, from)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		k := slices.IndexFunc(all, func(p metadata.Object) bool { return p.NameSingular == l.Object })
+		before := all[k]
+		before.Fields = slices.Clone(before.Fields)
+		before.Fields[slices.IndexFunc(before.Fields, func(f metadata.Field) bool { return f.ID == l.To.ID })] = l.From
+		forward, err := ddl.UpdateField(st.workspaceID, before, l.From, l.To)
+		if err != nil {
+			return nil, err
+		}
+		back, err := ddl.UpdateField(st.workspaceID, all[k], l.To, l.From)
+		if err != nil {
+			return nil, err
+		}
+		stmts, undo = append(stmts, forward...), append(back, undo...)
+	}
+	now := nowStamp()
+	after := make([]storedObject, len(st.objects))
+	put := []storedObject{o}
+	for k, p := range st.objects {
+		if k == i {
+			after[k] = o
+			continue
+		}
+		after[k] = p
+		if fieldsChanged(p.Fields, all[k].Fields) {
+			q := p.clone()
+			q.Fields = all[k].Fields
+			for _, l := range links {
+				if l.Object == q.NameSingular {
+					q.setFieldInfo(l.To.ID, q.API.Fields[l.To.ID].IsLabelSyncedWithName, now, false)
+				}
+			}
+			after[k] = q
+			put = append(put, q)
+		}
+	}
+	if err := s.apply(ctx, st, stmts, undo, change{put: put, touched: []string{o.ID}}); err != nil {
+		return nil, err
+	}
+	o.updatedAt = now
+	after[i] = o
+	st.objects = after
 	return result(st.objectDTO(o, true))
+}
+
+// fieldsChanged reports whether a rename changed one of the fields: its name, label or relation.
+func fieldsChanged(before, after []metadata.Field) bool {
+	for j := range before {
+		a, b := before[j], after[j]
+		if a.Name != b.Name || a.Label != b.Label || (a.Relation != nil && b.Relation != nil && *a.Relation != *b.Relation) {
+			return true
+		}
+	}
+	return false
 }
 
 // deleteObject deletes a deactivated custom object: its table, the join columns of the other

@@ -214,8 +214,8 @@ func TestMetadataObjectErrors(t *testing.T) {
 		{"malformed id", "find_one", "not-a-uuid", "", connect.CodeInvalidArgument, "Validation failed (uuid is expected)"},
 		{"unknown id", "find_one", unknown, "", connect.CodeNotFound, "Object metadata with id " + unknown + " not found"},
 		{"update unknown", "update_one", unknown, `{"labelSingular":"X"}`, connect.CodeNotFound, "Object metadata with id " + unknown + " not found"},
-		{"rename", "update_one", person.ID, `{"nameSingular":"human"}`, connect.CodeInvalidArgument,
-			"Renaming an object is not supported: nameSingular and namePlural cannot change"},
+		{"rename a standard object", "update_one", person.ID, `{"nameSingular":"human","namePlural":"humans"}`, connect.CodeInvalidArgument,
+			"Cannot edit standard object metadata properties: namePlural, nameSingular"},
 		{"delete standard", "delete_one", person.ID, "", connect.CodeInvalidArgument, "Standard Objects can't be deleted"},
 		{"delete unknown", "delete_one", unknown, "", connect.CodeNotFound, "Object metadata with id " + unknown + " not found"},
 	}
