@@ -130,17 +130,9 @@ func TestMetadataFailedRenameIsUndone(t *testing.T) {
 		return out
 	}
 	before := schemaOf()
-	s := &server{control: h.control, shards: h.shards}
-	ctx := context.Background()
-	st, err := s.loadMeta(ctx, w.id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.control.Exec(`UPDATE workspace_metadata SET version = version + 1 WHERE workspace_id = ?`, w.id); err != nil {
-		t.Fatal(err)
-	}
+	s, st := w.staleMeta()
 	req := &recordsv1.MetadataRequest{WorkspaceId: w.id, Id: o.ID, InputJson: []byte(`{"nameSingular":"spaceship","namePlural":"spaceships"}`)}
-	_, err = s.updateObject(ctx, st, req)
+	_, err := s.updateObject(context.Background(), st, req)
 	wantError(t, "a stale rename", err, connect.CodeAborted, "The data model of this workspace changed while this request ran; try again")
 	if diff := cmp.Diff(before, schemaOf()); diff != "" {
 		t.Errorf("shard schema after an undone rename (-want +got):\n%s", diff)

@@ -63,6 +63,22 @@ func (w metaWorkspace) createObject(singular, plural string) metadata.ObjectDTO 
 	return o
 }
 
+// staleMeta returns a server of the harness's databases and the workspace's metadata as it read
+// it, then moves the metadata version on: a change made with them fails its commit (Aborted) and
+// must undo its DDL.
+func (w metaWorkspace) staleMeta() (*server, *metaState) {
+	w.t.Helper()
+	s := &server{control: w.h.control, shards: w.h.shards}
+	st, err := s.loadMeta(context.Background(), w.id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := w.h.control.Exec(`UPDATE workspace_metadata SET version = version + 1 WHERE workspace_id = ?`, w.id); err != nil {
+		w.t.Fatal(err)
+	}
+	return s, st
+}
+
 func (w metaWorkspace) createField(input string) metadata.FieldDTO {
 	w.t.Helper()
 	var f metadata.FieldDTO
@@ -538,17 +554,10 @@ func TestMetadataIsolatesWorkspaces(t *testing.T) {
 func TestMetadataFailedCommitIsUndoneOrRepaired(t *testing.T) {
 	h := newHarness(t)
 	w := newMetaWorkspace(t, h)
-	s := &server{control: h.control, shards: h.shards}
+	s, st := w.staleMeta()
 	ctx := context.Background()
-	st, err := s.loadMeta(ctx, w.id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.control.Exec(`UPDATE workspace_metadata SET version = version + 1 WHERE workspace_id = ?`, w.id); err != nil {
-		t.Fatal(err)
-	}
 	req := &recordsv1.MetadataRequest{WorkspaceId: w.id, InputJson: []byte(`{"nameSingular":"pet","namePlural":"pets","labelSingular":"Pet","labelPlural":"Pets"}`)}
-	_, err = s.createObject(ctx, st, req)
+	_, err := s.createObject(ctx, st, req)
 	wantError(t, "a stale change", err, connect.CodeAborted, "The data model of this workspace changed while this request ran; try again")
 	table, _ := ddl.TableName(w.id, "pet")
 	noteTargets, _ := ddl.TableName(w.id, "noteTarget")
