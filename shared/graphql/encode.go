@@ -3,7 +3,6 @@ package graphql
 import (
 	"bytes"
 	"encoding/json"
-	"strconv"
 
 	"github.com/twentyworkers/twenty/shared/jsonquote"
 )
@@ -49,19 +48,10 @@ func (r Response) MarshalJSON() ([]byte, error) {
 // appendJSON appends the JSON encoding of v, a completed value: nil, bool, string, int64, float64,
 // object, []any, or a custom scalar's value (encoded by encoding/json unless already raw JSON).
 func appendJSON(b []byte, v any) []byte {
+	if out, ok := jsonquote.AppendScalar(b, v); ok {
+		return out
+	}
 	switch v := v.(type) {
-	case nil:
-		return append(b, "null"...)
-	case string:
-		return jsonquote.Append(b, v)
-	case bool:
-		return strconv.AppendBool(b, v)
-	case int64:
-		return strconv.AppendInt(b, v, 10)
-	case int:
-		return strconv.AppendInt(b, int64(v), 10)
-	case float64:
-		return jsonquote.AppendFloat(b, v, 64)
 	case object:
 		b = append(b, '{')
 		for i, m := range v {

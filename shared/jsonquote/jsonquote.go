@@ -91,3 +91,26 @@ func AppendFloat(b []byte, f float64, bits int) []byte {
 	}
 	return b
 }
+
+// AppendScalar appends v as encoding/json encodes it when v is nil, a string (as Append), a
+// bool, an int, an int64, a float64 or a float32 (as AppendFloat), and reports whether it was one
+// of those; other values are left to the caller.
+func AppendScalar(b []byte, v any) ([]byte, bool) {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...), true
+	case string:
+		return Append(b, v), true
+	case bool:
+		return strconv.AppendBool(b, v), true
+	case int64:
+		return strconv.AppendInt(b, v, 10), true
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), true
+	case float64:
+		return AppendFloat(b, v, 64), true
+	case float32:
+		return AppendFloat(b, float64(v), 32), true
+	}
+	return b, false
+}

@@ -86,3 +86,23 @@ func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
 		t.Errorf("AppendFloat(NaN) = %s, want null", got)
 	}
 }
+
+func TestAppendScalar(t *testing.T) {
+	for _, v := range []any{nil, "a <b> \"c\"", true, false, int64(-42), 7, 1.5, 1e-7, float32(0.1), 1e21} {
+		got, ok := AppendScalar([]byte("x"), v)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		if want := "x" + strings.TrimSuffix(buf.String(), "\n"); !ok || string(got) != want {
+			t.Errorf("AppendScalar(%#v) = %q, %v; want %q, true", v, got, ok, want)
+		}
+	}
+	for _, v := range []any{map[string]any{}, []any{}, uint8(1)} {
+		if got, ok := AppendScalar([]byte("x"), v); ok || string(got) != "x" {
+			t.Errorf("AppendScalar(%#v) = %q, %v; want it left to the caller", v, got, ok)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"strconv"
 	"strings"
 	"unsafe"
 
@@ -126,21 +125,8 @@ func appendObject(b []byte, fields []CursorField) []byte {
 }
 
 func appendValue(b []byte, v any) []byte {
-	switch v := v.(type) {
-	case nil:
-		return append(b, "null"...)
-	case string:
-		return jsonquote.Append(b, v)
-	case bool:
-		return strconv.AppendBool(b, v)
-	case int64:
-		return strconv.AppendInt(b, v, 10)
-	case int:
-		return strconv.AppendInt(b, int64(v), 10)
-	case float64:
-		return jsonquote.AppendFloat(b, v, 64)
-	case float32:
-		return jsonquote.AppendFloat(b, float64(v), 32)
+	if out, ok := jsonquote.AppendScalar(b, v); ok {
+		return out
 	}
 	return append(b, encodeJSON(v)...)
 }
