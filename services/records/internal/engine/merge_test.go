@@ -24,6 +24,19 @@ func mergePeople(t *testing.T, db *d1.DB, opts MergeOptions) (*Mutation, error) 
 	return e.MergeMany(t.Context(), db, wsA, object(t, "person"), objects(), user, opts)
 }
 
+// mergeSeeded merges people, as opts says, in a new database seeded by seedMerge, and returns
+// the database and the merge.
+func mergeSeeded(t *testing.T, opts MergeOptions) (*d1.DB, *Mutation) {
+	t.Helper()
+	db := newDB(t, wsA)
+	seedMerge(t, db)
+	m, err := mergePeople(t, db, opts)
+	if err != nil {
+		t.Fatalf("MergeMany: %v", err)
+	}
+	return db, m
+}
+
 // seedMerge seeds the test records, with bob's phones and links, an opportunity whose point of
 // contact is bob and a note about bob.
 func seedMerge(t *testing.T, db *d1.DB) {
@@ -107,12 +120,7 @@ func TestMergeMany(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db := newDB(t, wsA)
-			seedMerge(t, db)
-			m, err := mergePeople(t, db, tt.opts)
-			if err != nil {
-				t.Fatalf("MergeMany: %v", err)
-			}
+			db, m := mergeSeeded(t, tt.opts)
 			if len(m.Records) != 1 {
 				t.Fatalf("MergeMany answered %d records, want 1", len(m.Records))
 			}
@@ -299,12 +307,7 @@ func TestMergeManyReportsTheRecordsItRepoints(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db := newDB(t, wsA)
-			seedMerge(t, db)
-			m, err := mergePeople(t, db, tt.opts)
-			if err != nil {
-				t.Fatalf("MergeMany: %v", err)
-			}
+			_, m := mergeSeeded(t, tt.opts)
 			var got []moved
 			for _, oc := range m.Related {
 				for _, c := range oc.Changes {
