@@ -21,7 +21,7 @@ type FieldRename struct {
 func RenameObject(all []Object, from, nameSingular, namePlural, labelSingular string) ([]Object, []FieldRename, error) {
 	i := slices.IndexFunc(all, func(o Object) bool { return o.NameSingular == from })
 	if i < 0 {
-		return nil, nil, fmt.Errorf("no object %q to rename: %w", from, ErrInvalidRelation)
+		return nil, nil, fmt.Errorf("metadata: no object %q to rename", from)
 	}
 	oldLabel := all[i].LabelSingular
 	// The link fields pointing at the object, "object.field", and whether each is a morph field.
