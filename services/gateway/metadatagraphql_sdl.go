@@ -157,6 +157,7 @@ input CreateFieldInput {
   objectMetadataId: String!
   isRemoteCreation: Boolean
   relationCreationPayload: JSON
+  morphRelationsCreationPayload: [JSON!]
 }
 input CreateOneFieldMetadataInput { field: CreateFieldInput! }
 input UpdateFieldInput {

@@ -142,8 +142,9 @@ func (st *metaState) columnExists(ctx context.Context, o metadata.Object, f meta
 }
 
 // createField adds a field of any type to an object; a RELATION field also gets its inverse on
-// the target object (relationCreationPayload). The columns are added in one shard batch, then the
-// objects' metadata written in one control batch.
+// the target object (relationCreationPayload), and a MORPH_RELATION is one field per target object
+// with the inverse of each (morphRelationsCreationPayload). The columns are added in one shard
+// batch, then the objects' metadata written in one control batch.
 func (s *server) createField(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
 	in, err := metadata.ParseCreateFieldInput(req.GetInputJson())
 	if err != nil {
@@ -153,49 +154,49 @@ func (s *server) createField(ctx context.Context, st *metaState, req *recordsv1.
 	if oi < 0 {
 		return nil, badRequest("Object metadata not found")
 	}
-	if err := nameAvailable(st.objects[oi].Object, in.Name, ""); err != nil {
-		return nil, err
-	}
 	f := metadata.Field{
 		ID: ids.NewUUID(), ObjectMetadataID: in.ObjectMetadataID, Type: in.Type, Name: in.Name, Label: in.Label,
 		Description: in.Description, Icon: in.Icon, IsCustom: true, IsActive: true, IsNullable: in.IsNullable,
 		IsUnique: in.IsUnique, DefaultValue: in.DefaultValue, Options: withOptionIDs(in.Options, nil), Settings: in.Settings,
 	}
-	type added struct {
-		obj    int
-		field  metadata.Field
-		synced bool
-	}
-	adds := []added{{oi, f, in.IsLabelSyncedWithName}}
-	if rp := in.Relation; rp != nil {
-		ti := st.object(rp.TargetObjectMetadataID)
+	var adds []addedField
+	switch {
+	case in.Relation != nil:
+		ti := st.object(in.Relation.TargetObjectMetadataID)
 		if ti < 0 {
 			return nil, badRequest("Object metadata relation target not found for relation creation payload")
 		}
-		target := st.objects[ti].Object
-		if ti == oi {
-			target.Fields = append(slices.Clone(target.Fields), f)
-		}
-		invName := metadata.NameFromLabel(rp.TargetFieldLabel)
-		if err := metadata.CheckName(invName); err != nil {
+		pair, err := st.relationPair(oi, ti, f, *in.Relation, in.IsLabelSyncedWithName)
+		if err != nil {
 			return nil, err
 		}
-		if err := nameAvailable(target, invName, ""); err != nil {
+		adds = pair
+	case in.Type == metadata.TypeMorphRelation:
+		// One MORPH_RELATION field per target, named for it and sharing a morphId, each with its
+		// inverse RELATION field on the target (from-morph-relation-create-field-input-to-flat-field-metadatas.util.ts).
+		morphID := ids.NewUUID()
+		for _, rp := range in.MorphRelations {
+			ti := st.object(rp.TargetObjectMetadataID)
+			if ti < 0 {
+				return nil, badRequest("Morph relation input transpilation failed")
+			}
+			g := f
+			g.ID, g.Name = ids.NewUUID(), metadata.MorphFieldName(in.Name, rp.Type, st.objects[ti].Object)
+			pair, err := st.relationPair(oi, ti, g, rp, in.IsLabelSyncedWithName)
+			if err != nil {
+				return nil, err
+			}
+			pair[0].field.Relation.MorphID = morphID
+			if slices.ContainsFunc(adds, func(a addedField) bool { return strings.EqualFold(a.field.Name, g.Name) }) {
+				return nil, badRequest(`Name "%s" is not available as it is already used by another field`, g.Name)
+			}
+			adds = append(adds, pair...)
+		}
+	default:
+		if err := nameAvailable(st.objects[oi].Object, in.Name, ""); err != nil {
 			return nil, err
 		}
-		inverseType := metadata.OneToMany
-		if rp.Type == metadata.OneToMany {
-			inverseType = metadata.ManyToOne
-		}
-		// Both sides are nullable: a join column added to an existing table must be (see ddl).
-		f.IsNullable = true
-		f.Relation = &metadata.Relation{Type: rp.Type, TargetObjectNameSingular: target.NameSingular, TargetFieldName: invName}
-		inv := metadata.Field{
-			ID: ids.NewUUID(), ObjectMetadataID: target.ID, Type: metadata.TypeRelation, Name: invName,
-			Label: rp.TargetFieldLabel, Icon: rp.TargetFieldIcon, IsCustom: true, IsActive: true, IsNullable: true,
-			Relation: &metadata.Relation{Type: inverseType, TargetObjectNameSingular: st.objects[oi].NameSingular, TargetFieldName: f.Name},
-		}
-		adds = []added{{oi, f, in.IsLabelSyncedWithName}, {ti, inv, false}}
+		adds = []addedField{{oi, f, in.IsLabelSyncedWithName}}
 	}
 
 	now := nowStamp()
@@ -222,9 +223,9 @@ func (s *server) createField(ctx context.Context, st *metaState, req *recordsv1.
 		stmts = append(stmts, add...)
 		undo = append(slices.Clone(drop), undo...)
 	}
-	for _, i := range []int{adds[0].obj, adds[len(adds)-1].obj} {
-		if !slices.ContainsFunc(put, func(p storedObject) bool { return p.ID == after[i].ID }) {
-			put = append(put, after[i])
+	for _, a := range adds {
+		if !slices.ContainsFunc(put, func(p storedObject) bool { return p.ID == after[a.obj].ID }) {
+			put = append(put, after[a.obj])
 		}
 	}
 	if err := metadata.ValidateSchema(objectsOf(after)); err != nil {
@@ -235,6 +236,46 @@ func (s *server) createField(ctx context.Context, st *metaState, req *recordsv1.
 	}
 	st.objects = after
 	return result(fieldDTO(adds[0].field, after[oi], after))
+}
+
+// addedField is a field createField adds to the object at index obj of the workspace's objects.
+type addedField struct {
+	obj    int
+	field  metadata.Field
+	synced bool
+}
+
+// relationPair returns relation field f of the object at index oi, opening the relation rp to the
+// object at index ti, and its inverse RELATION field there, named from rp's target label. Both
+// names must be free. Both sides are nullable: a join column added to an existing table must be
+// (see ddl).
+func (st *metaState) relationPair(oi, ti int, f metadata.Field, rp metadata.RelationCreationPayload, synced bool) ([]addedField, error) {
+	if err := nameAvailable(st.objects[oi].Object, f.Name, ""); err != nil {
+		return nil, err
+	}
+	target := st.objects[ti].Object
+	if ti == oi {
+		target.Fields = append(slices.Clone(target.Fields), f)
+	}
+	invName := metadata.NameFromLabel(rp.TargetFieldLabel)
+	if err := metadata.CheckName(invName); err != nil {
+		return nil, err
+	}
+	if err := nameAvailable(target, invName, ""); err != nil {
+		return nil, err
+	}
+	inverseType := metadata.OneToMany
+	if rp.Type == metadata.OneToMany {
+		inverseType = metadata.ManyToOne
+	}
+	f.IsNullable = true
+	f.Relation = &metadata.Relation{Type: rp.Type, TargetObjectNameSingular: target.NameSingular, TargetFieldName: invName}
+	inv := metadata.Field{
+		ID: ids.NewUUID(), ObjectMetadataID: target.ID, Type: metadata.TypeRelation, Name: invName,
+		Label: rp.TargetFieldLabel, Icon: rp.TargetFieldIcon, IsCustom: true, IsActive: true, IsNullable: true,
+		Relation: &metadata.Relation{Type: inverseType, TargetObjectNameSingular: st.objects[oi].NameSingular, TargetFieldName: f.Name},
+	}
+	return []addedField{{oi, f, synced}, {ti, inv, false}}, nil
 }
 
 // updateField changes a field's label, description, icon, whether it is active, and for custom
@@ -349,8 +390,8 @@ func (s *server) updateField(ctx context.Context, st *metaState, req *recordsv1.
 	return result(fieldDTO(to, o, after))
 }
 
-// deleteField deletes a custom field and, for a relation, its inverse: their columns, then their
-// metadata. Twenty deletes active custom fields too (field-metadata.integration-spec.ts); the
+// deleteField deletes a custom field and, for a relation, its inverse (for a MORPH_RELATION, the
+// fields of all its targets and their inverses): their columns, then their metadata. Twenty deletes active custom fields too (field-metadata.integration-spec.ts); the
 // field naming the object's records must be replaced first.
 func (s *server) deleteField(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
 	id, err := metadataID(req.GetId())
@@ -368,10 +409,22 @@ func (s *server) deleteField(ctx context.Context, st *metaState, req *recordsv1.
 	case st.objects[oi].LabelIdentifier() == f.ID:
 		return nil, badRequest("Cannot delete, please update the label identifier field first")
 	}
-	removed := []fieldRef{{st.objects[oi], f}}
-	if f.Type.IsRelation() && f.Relation != nil {
-		if ti := st.objectNamed(f.Relation.TargetObjectNameSingular); ti >= 0 {
-			if inv, ok := st.objects[ti].Field(f.Relation.TargetFieldName); ok && inv.ID != f.ID {
+	// A relation goes with its inverse; a MORPH_RELATION with the fields of its other targets
+	// (those sharing its morphId) and their inverses.
+	group := []metadata.Field{f}
+	if f.Type == metadata.TypeMorphRelation && f.Relation != nil && f.Relation.MorphID != "" {
+		group = slices.DeleteFunc(slices.Clone(st.objects[oi].Fields), func(g metadata.Field) bool {
+			return g.Type != metadata.TypeMorphRelation || g.Relation == nil || g.Relation.MorphID != f.Relation.MorphID
+		})
+	}
+	var removed []fieldRef
+	for _, g := range group {
+		removed = append(removed, fieldRef{st.objects[oi], g})
+		if !g.Type.IsRelation() || g.Relation == nil {
+			continue
+		}
+		if ti := st.objectNamed(g.Relation.TargetObjectNameSingular); ti >= 0 {
+			if inv, ok := st.objects[ti].Field(g.Relation.TargetFieldName); ok && inv.ID != g.ID {
 				removed = append(removed, fieldRef{st.objects[ti], inv})
 			}
 		}

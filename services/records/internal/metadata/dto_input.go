@@ -61,6 +61,9 @@ type CreateFieldInput struct {
 	Settings     map[string]any
 	// Relation is the relationCreationPayload of a RELATION field.
 	Relation *RelationCreationPayload
+	// MorphRelations are the morphRelationsCreationPayload of a MORPH_RELATION field: one
+	// relation per target object, all of the same type.
+	MorphRelations []RelationCreationPayload
 }
 
 // RelationCreationPayload describes the relation a new RELATION field opens, and the inverse field
@@ -440,7 +443,9 @@ func ParseCreateFieldInput(data []byte) (CreateFieldInput, error) {
 			return CreateFieldInput{}, err
 		}
 	case TypeMorphRelation:
-		return CreateFieldInput{}, inputErr("Creating MORPH_RELATION fields is not supported yet")
+		if in.MorphRelations, err = parseMorphPayloads(p, in.ObjectMetadataID); err != nil {
+			return CreateFieldInput{}, err
+		}
 	}
 	f := Field{Type: in.Type, Name: in.Name, Options: in.Options, DefaultValue: in.DefaultValue}
 	if err := CheckEnumField(f); err != nil {
@@ -452,33 +457,96 @@ func ParseCreateFieldInput(data []byte) (CreateFieldInput, error) {
 // parseRelationPayload reads relationCreationPayload, refused as a whole with Twenty's message
 // (validate-relation-creation-payload.util.ts).
 func parseRelationPayload(p props) (*RelationCreationPayload, error) {
-	bad := inputErr("Relation creation payload is invalid")
 	if !p.has("relationCreationPayload") {
-		return nil, bad
+		return nil, inputErr("Relation creation payload is invalid")
 	}
-	rp, err := parseProps(p["relationCreationPayload"])
+	rp, ok := relationPayload(p["relationCreationPayload"])
+	if !ok {
+		return nil, inputErr("Relation creation payload is invalid")
+	}
+	return &rp, nil
+}
+
+// relationPayload reads one relation creation payload, reporting whether it is well formed.
+func relationPayload(data json.RawMessage) (RelationCreationPayload, bool) {
+	rp, err := parseProps(data)
 	if err != nil {
-		return nil, bad
+		return RelationCreationPayload{}, false
 	}
 	target, err := rp.uuid("targetObjectMetadataId", true)
 	if err != nil {
-		return nil, bad
+		return RelationCreationPayload{}, false
 	}
 	label, err := rp.str("targetFieldLabel", true)
 	if err != nil || strings.TrimSpace(*label) == "" {
-		return nil, bad
+		return RelationCreationPayload{}, false
 	}
 	icon, err := rp.str("targetFieldIcon", false)
 	if err != nil {
-		return nil, bad
+		return RelationCreationPayload{}, false
 	}
 	var typ string
 	if err := json.Unmarshal(rp["type"], &typ); err != nil || (typ != string(ManyToOne) && typ != string(OneToMany)) {
-		return nil, bad
+		return RelationCreationPayload{}, false
 	}
-	out := &RelationCreationPayload{TargetObjectMetadataID: *target, TargetFieldLabel: strings.TrimSpace(*label), Type: RelationType(typ)}
+	out := RelationCreationPayload{TargetObjectMetadataID: *target, TargetFieldLabel: strings.TrimSpace(*label), Type: RelationType(typ)}
 	if icon != nil {
 		out.TargetFieldIcon = *icon
+	}
+	return out, true
+}
+
+// parseMorphPayloads reads morphRelationsCreationPayload with the checks and messages of Twenty's
+// from-morph-relation-create-field-input-to-flat-field-metadatas.util.ts and
+// validate-morph-relation-creation-payload.util.ts, in their order: an array, not empty, one
+// relation type, no relation to the source object or twice to one object, then each payload
+// well formed. Whether each target exists is the caller's to check.
+func parseMorphPayloads(p props, sourceID string) ([]RelationCreationPayload, error) {
+	var raw []json.RawMessage
+	if !p.has("morphRelationsCreationPayload") || json.Unmarshal(p["morphRelationsCreationPayload"], &raw) != nil {
+		return nil, inputErr("Relation creation payload is required")
+	}
+	if len(raw) == 0 {
+		return nil, inputErr("Morph relation creation payloads are empty")
+	}
+	// What the integrity checks compare: each payload's type and target as sent, even when the
+	// payload is not well formed (a missing type is a type of its own).
+	type key struct{ typ, target string }
+	keys := make([]key, len(raw))
+	for i, r := range raw {
+		var k struct {
+			Type   *string `json:"type"`
+			Target *string `json:"targetObjectMetadataId"`
+		}
+		_ = json.Unmarshal(r, &k) // a payload that is not an object fails below
+		keys[i] = key{"\x00", "\x00"}
+		if k.Type != nil {
+			keys[i].typ = *k.Type
+		}
+		if k.Target != nil {
+			keys[i].target = *k.Target
+		}
+	}
+	for _, k := range keys[1:] {
+		if k.typ != keys[0].typ {
+			return nil, inputErr("Morph relation creation payloads must have the same relation type")
+		}
+	}
+	for i, k := range keys {
+		if k.target == sourceID {
+			return nil, inputErr("Morph relation creation payloads must not target source object metadata")
+		}
+		if slices.ContainsFunc(keys[:i], func(o key) bool { return o.target == k.target }) {
+			return nil, inputErr("Morph relation creation payloads must have only relation to the same object metadata")
+		}
+	}
+	out := make([]RelationCreationPayload, len(raw))
+	for i, r := range raw {
+		rp, ok := relationPayload(r)
+		if !ok {
+			return nil, inputErr("Morph relation input transpilation failed")
+		}
+		out[i] = rp
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package metadata
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -128,12 +129,40 @@ func TestParseCreateFieldInput(t *testing.T) {
 	if diff := cmp.Diff(wantRel, rel.Relation); err != nil || diff != "" || !rel.IsNullable {
 		t.Errorf("relation input = %v (-want +got):\n%s", err, diff)
 	}
+	const (
+		morph2 = `{"targetObjectMetadataId":"00000000-0000-4000-8000-000000000002","targetFieldLabel":"T2","targetFieldIcon":"I","type":"ONE_TO_MANY"}`
+		morph3 = `{"targetObjectMetadataId":"00000000-0000-4000-8000-000000000003","targetFieldLabel":"T3","type":"ONE_TO_MANY"}`
+	)
+	morph, err := ParseCreateFieldInput([]byte(`{` + obj + `,"type":"MORPH_RELATION","name":"owner","label":"Owner","morphRelationsCreationPayload":[` + morph2 + `,` + morph3 + `]}`))
+	wantMorph := []RelationCreationPayload{
+		{TargetObjectMetadataID: "00000000-0000-4000-8000-000000000002", TargetFieldLabel: "T2", TargetFieldIcon: "I", Type: OneToMany},
+		{TargetObjectMetadataID: "00000000-0000-4000-8000-000000000003", TargetFieldLabel: "T3", Type: OneToMany},
+	}
+	if diff := cmp.Diff(wantMorph, morph.MorphRelations); err != nil || diff != "" {
+		t.Errorf("morph relation input = %v (-want +got):\n%s", err, diff)
+	}
 	tests := []struct{ input, want string }{
 		{`{"name":""}`, "objectMetadataId must be a UUID"},
 		{`{` + obj + `,"type":"TEXT","name":"x"}`, "label must be a string"},
 		{`{` + obj + `,"type":"TEXT","name":"x","label":"X","isNullable":1}`, "isNullable must be a boolean value"},
 		{`{` + obj + `,"type":"TEXT","name":"x","label":"Other","isLabelSyncedWithName":true}`, "Name is not synced with label"},
-		{`{` + obj + `,"type":"MORPH_RELATION","name":"x","label":"X"}`, "Creating MORPH_RELATION fields is not supported yet"},
+		// Twenty's failing cases (failing-morph-relation-field-metadata-creation.integration-spec.ts).
+		{`{` + obj + `,"type":"MORPH_RELATION","name":"x","label":"X"}`, "Relation creation payload is required"},
+		{`{` + obj + `,"type":"MORPH_RELATION","name":"x","label":"X","morphRelationsCreationPayload":null}`, "Relation creation payload is required"},
+		{`{` + obj + `,"type":"MORPH_RELATION","name":"x","label":"X","morphRelationsCreationPayload":"not-an-array"}`, "Relation creation payload is required"},
+		{`{` + obj + `,"type":"MORPH_RELATION","name":"x","label":"X","morphRelationsCreationPayload":[]}`, "Morph relation creation payloads are empty"},
+		{`{` + obj + `,"type":"MORPH_RELATION","name":"x","label":"X","morphRelationsCreationPayload":[` + morph2 + `,{"targetFieldIcon":"I"},` + morph3 + `]}`,
+			"Morph relation creation payloads must have the same relation type"},
+		{`{` + obj + `,"type":"MORPH_RELATION","name":"x","label":"X","morphRelationsCreationPayload":[` + morph2 + `,` + strings.Replace(morph3, "ONE_TO_MANY", "MANY_TO_ONE", 1) + `]}`,
+			"Morph relation creation payloads must have the same relation type"},
+		{`{` + obj + `,"type":"MORPH_RELATION","name":"x","label":"X","morphRelationsCreationPayload":[` + morph2 + `,` + strings.Replace(morph3, "0003", "0001", 1) + `]}`,
+			"Morph relation creation payloads must not target source object metadata"},
+		{`{` + obj + `,"type":"MORPH_RELATION","name":"x","label":"X","morphRelationsCreationPayload":[` + morph2 + `,` + morph3 + `,` + morph2 + `]}`,
+			"Morph relation creation payloads must have only relation to the same object metadata"},
+		{`{` + obj + `,"type":"MORPH_RELATION","name":"x","label":"X","morphRelationsCreationPayload":[` + strings.Replace(morph2, `"T2"`, `"  "`, 1) + `]}`,
+			"Morph relation input transpilation failed"},
+		{`{` + obj + `,"type":"MORPH_RELATION","name":"x","label":"X","morphRelationsCreationPayload":[` + strings.Replace(morph2, "ONE_TO_MANY", "wrong", 1) + `]}`,
+			"Morph relation input transpilation failed"},
 		{`{` + obj + `,"type":"RELATION","name":"x","label":"X","relationCreationPayload":{"targetObjectMetadataId":"00000000-0000-4000-8000-000000000002","targetFieldLabel":"P","type":"MANY"}}`,
 			"Relation creation payload is invalid"},
 		{`{` + obj + `,"type":"SELECT","name":"x","label":"X","options":[{"value":"A","label":"a,b"}]}`, "Label must not contain a comma"},

@@ -89,6 +89,16 @@ func (f Field) JoinColumnName() string {
 	return f.Name + "Id"
 }
 
+// MorphFieldName names the field a MORPH_RELATION named name keeps for one of its targets, as
+// Twenty's computeMorphRelationFieldName: the name followed by the target's singular name for a
+// MANY_TO_ONE relation (target + person = targetPerson), its plural one for a ONE_TO_MANY.
+func MorphFieldName(name string, t RelationType, target Object) string {
+	if t == OneToMany {
+		return name + UpperFirst(target.NamePlural)
+	}
+	return name + UpperFirst(target.NameSingular)
+}
+
 // IsManyToOne reports whether f is a relation that holds a join column.
 func (f Field) IsManyToOne() bool {
 	return f.Type.IsRelation() && f.Relation != nil && f.Relation.Type == ManyToOne
