@@ -186,10 +186,9 @@ func (s *server) createField(ctx context.Context, st *metaState, req *recordsv1.
 			if err != nil {
 				return nil, err
 			}
+			// The targets are distinct objects, whose names differ even ignoring case
+			// (metadata.ValidateSchema), so the fields' names differ too.
 			pair[0].field.Relation.MorphID = morphID
-			if slices.ContainsFunc(adds, func(a addedField) bool { return strings.EqualFold(a.field.Name, g.Name) }) {
-				return nil, badRequest(`Name "%s" is not available as it is already used by another field`, g.Name)
-			}
 			adds = append(adds, pair...)
 		}
 	default:
