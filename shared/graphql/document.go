@@ -1,13 +1,10 @@
 package graphql
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
-	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 )
 
@@ -33,13 +30,9 @@ func (s *Schema) load(query string) *document {
 
 // parse parses query, enforces the limits (before validation, whose cost they bound) and validates.
 func (s *Schema) parse(query string) *document {
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Name: "query", Input: query}, max(s.cfg.maxTokens, 0))
-	if err != nil {
-		var gerr *gqlerror.Error
-		if errors.As(err, &gerr) {
-			return &document{errs: []*Error{fromGQLError(gerr, CodeParseFailed, "Syntax Error: ")}}
-		}
-		return &document{errs: []*Error{NewError(CodeParseFailed, "Syntax Error: "+err.Error())}}
+	doc, perr := ParseQuery(query, s.cfg.maxTokens)
+	if perr != nil {
+		return &document{errs: []*Error{perr}}
 	}
 	d := &document{doc: doc, fragments: make(map[string]*ast.FragmentDefinition, len(doc.Fragments))}
 	for _, f := range doc.Fragments {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/twentyworkers/twenty/shared/strictjson"
+	"io"
 	"mime"
 	"net/http"
 )
@@ -21,6 +23,10 @@ func (s *Schema) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
 		if v := q.Get("variables"); v != "" {
+			if e := CheckJSON([]byte(v)); e != nil && e != errBadBody {
+				WriteResponse(w, http.StatusBadRequest, rejected(0, e))
+				return
+			}
 			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
 				WriteResponse(w, http.StatusBadRequest, rejected(0, NewError(CodeBadRequest, "The variables URL parameter must be a JSON object.")))
 				return
@@ -36,14 +42,22 @@ func (s *Schema) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.maxBodyBytes > 0 {
 			body = http.MaxBytesReader(w, body, s.cfg.maxBodyBytes)
 		}
-		if err := json.NewDecoder(body).Decode(&req); err != nil {
+		b, err := io.ReadAll(body)
+		if err != nil {
 			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 				WriteResponse(w, http.StatusRequestEntityTooLarge, rejected(0, NewError(CodeBadRequest,
 					fmt.Sprintf("The request body is larger than %d bytes.", s.cfg.maxBodyBytes))))
 				return
 			}
-			WriteResponse(w, http.StatusBadRequest, rejected(0, NewError(CodeBadRequest,
-				"The request body must be a JSON object with a string \"query\", and optionally \"operationName\" and an object \"variables\".")))
+			WriteResponse(w, http.StatusBadRequest, rejected(0, NewError(CodeBadRequest, "The request body could not be read.")))
+			return
+		}
+		if e := CheckJSON(b); e != nil {
+			WriteResponse(w, http.StatusBadRequest, rejected(0, e))
+			return
+		}
+		if err := json.Unmarshal(b, &req); err != nil {
+			WriteResponse(w, http.StatusBadRequest, rejected(0, errBadBody))
 			return
 		}
 		s.serve(w, r, req, true)
@@ -63,6 +77,25 @@ func (s *Schema) serve(w http.ResponseWriter, r *http.Request, req Request, allo
 		w.Header().Set("Allow", "POST")
 	}
 	WriteResponse(w, status, resp)
+}
+
+// errBadBody answers a POST body that is not a GraphQL request in JSON.
+var errBadBody = NewError(CodeBadRequest,
+	"The request body must be a JSON object with a string \"query\", and optionally \"operationName\" and an object \"variables\".")
+
+// CheckJSON holds a request's JSON (a POST body, the variables of a GET) to the contract of every
+// client input (strictjson): nested at most MaxNesting deep, without NUL characters, well-formed.
+// It runs before anything decodes the JSON.
+func CheckJSON(b []byte) *Error {
+	switch strictjson.ReasonOf(strictjson.Check(b, MaxNesting)) {
+	case 0:
+		return nil
+	case strictjson.Depth:
+		return NestingError()
+	case strictjson.NUL:
+		return NULError()
+	}
+	return errBadBody
 }
 
 // WriteResponse writes resp as JSON with status, for callers that answer a GraphQL request

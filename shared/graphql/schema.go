@@ -144,7 +144,7 @@ func NewSchema(sdl string, resolvers map[string]Resolver, opts ...Option) (*Sche
 		schema:    sch,
 		resolvers: make(map[*ast.FieldDefinition]Resolver, len(resolvers)),
 		possible:  make(map[string]map[string]bool),
-		rules:     rules.NewDefaultRules(),
+		rules:     validationRules(),
 		cfg:       cfg,
 		cache:     newDocCache(cfg.cacheSize, cfg.cacheSize*cacheBytesPerEntry),
 	}
