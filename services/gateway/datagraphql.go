@@ -13,7 +13,6 @@ import (
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // /graphql serves two APIs, as Twenty's server did before it moved its own to /metadata: the
@@ -163,6 +162,10 @@ func readGraphQLRequest(w http.ResponseWriter, r *http.Request) (graphql.Request
 			return req, nil, false
 		}
 		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
+			if e := graphql.CheckJSON(body); e != nil {
+				graphql.WriteResponse(w, http.StatusBadRequest, &graphql.Response{Errors: []*graphql.Error{e}})
+				return req, nil, false
+			}
 			// Routing needs the document and the operation's name; the variables go on in body
 			// untouched, so they are not decoded here.
 			var routed struct {
@@ -176,7 +179,7 @@ func readGraphQLRequest(w http.ResponseWriter, r *http.Request) (graphql.Request
 	case http.MethodGet:
 		q := r.URL.Query()
 		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
-		if v := q.Get("variables"); v != "" {
+		if v := q.Get("variables"); v != "" && graphql.CheckJSON([]byte(v)) == nil {
 			_ = json.Unmarshal([]byte(v), &req.Variables)
 		}
 	}
@@ -189,7 +192,7 @@ func operationOf(req graphql.Request) *ast.OperationDefinition {
 	if req.Query == "" {
 		return nil
 	}
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: req.Query}, graphql.DefaultMaxTokens)
+	doc, err := graphql.ParseQuery(req.Query, graphql.DefaultMaxTokens)
 	if err != nil {
 		return nil
 	}

@@ -49,6 +49,9 @@ func (o Op) TakesList() bool { return o == In || o == ContainsAny }
 // no such bound; it keeps parsing and validation cheap and the stack shallow.
 const MaxFilterDepth = 32
 
+// ErrFilterTooDeep is the error for a filter nested deeper than MaxFilterDepth.
+var ErrFilterTooDeep = fmt.Errorf("recordquery: filter nested deeper than %d", MaxFilterDepth)
+
 // Filter is a node of a filter tree: exactly one of a conjunction (And, Or), a negation (Not) or
 // a condition (Field, Op, Value).
 //
@@ -137,7 +140,7 @@ func (f *Filter) validate(depth int) error {
 		return nil
 	}
 	if depth >= MaxFilterDepth {
-		return fmt.Errorf("recordquery: filter nested deeper than %d", MaxFilterDepth)
+		return ErrFilterTooDeep
 	}
 	if f.Not != nil {
 		return f.Not.validate(depth + 1)

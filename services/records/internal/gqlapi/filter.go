@@ -21,12 +21,25 @@ import (
 // An empty input ({}) gives an empty and, which selects every record and which the mass
 // mutations refuse ("A non-empty filter is required"). Keys and operators given null, and a not
 // of nothing, are left out. Keys are read in name order; the result does not depend on it.
+//
+// Nesting is counted as written, before empty nots and ands are left out, so that a filter nested
+// deeper than recordquery.MaxFilterDepth is refused whatever it holds, as it is through REST.
 func filterOf(t *objectType, in map[string]any) (*recordquery.Filter, error) {
+	return filterAt(t, in, 0)
+}
+
+func filterAt(t *objectType, in map[string]any, depth int) (*recordquery.Filter, error) {
 	var conds []*recordquery.Filter
 	for _, key := range slices.Sorted(maps.Keys(in)) {
 		v := in[key]
 		if v == nil {
 			continue
+		}
+		switch key {
+		case "and", "or", "not":
+			if depth >= recordquery.MaxFilterDepth {
+				return nil, &engine.QueryError{Code: engine.CodeInvalidFilter, Message: recordquery.ErrFilterTooDeep.Error()}
+			}
 		}
 		switch key {
 		case "and", "or":
@@ -37,7 +50,7 @@ func filterOf(t *objectType, in map[string]any) (*recordquery.Filter, error) {
 				if !ok {
 					continue
 				}
-				c, err := filterOf(t, m)
+				c, err := filterAt(t, m, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -51,7 +64,7 @@ func filterOf(t *objectType, in map[string]any) (*recordquery.Filter, error) {
 			continue
 		case "not":
 			m, _ := v.(map[string]any)
-			c, err := filterOf(t, m)
+			c, err := filterAt(t, m, depth+1)
 			if err != nil {
 				return nil, err
 			}
