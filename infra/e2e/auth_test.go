@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -294,6 +295,57 @@ func TestAPIKeyCreateUseRevoke(t *testing.T) {
 	b := onboard(t, "/metadata")
 	if r := gql(t, "/metadata", b.access, `query($id: UUID!) { apiKey(input: {id: $id}) { id } }`, map[string]any{"id": created.CreateApiKey.ID}); string(r.Data) != `{"apiKey":null}` {
 		t.Errorf("another workspace's apiKey = %s %+v, want null", r.Data, r.Errors)
+	}
+}
+
+func TestLoginTokenIsSingleUse(t *testing.T) {
+	a := onboard(t, "/metadata")
+	lt := data[struct{ GetLoginTokenFromCredentials struct{ LoginToken token } }](t, gql(t, "/metadata", "",
+		`mutation($e: String!, $p: String!) { getLoginTokenFromCredentials(email: $e, password: $p, origin: "http://localhost:3001/") { loginToken { token expiresAt } } }`,
+		map[string]any{"e": a.email, "p": a.password}))
+	exchange := func() gqlReply {
+		return gql(t, "/metadata", "", `mutation($t: String!) { getAuthTokensFromLoginToken(loginToken: $t, origin: "http://localhost:3001/") { `+tokenFields+` } }`,
+			map[string]any{"t": lt.GetLoginTokenFromCredentials.LoginToken.Token})
+	}
+	data[struct{ GetAuthTokensFromLoginToken struct{ Tokens tokenPair } }](t, exchange())
+	wantGQLError(t, "second exchange of a login token", exchange(), "UNAUTHENTICATED", "Token invalid.")
+}
+
+// jwtExp answers the exp claim of a JWT, unverified.
+func jwtExp(t *testing.T, jwt string) time.Time {
+	t.Helper()
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", jwt)
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	var claims struct{ Exp int64 }
+	if err == nil {
+		err = json.Unmarshal(payload, &claims)
+	}
+	if err != nil || claims.Exp == 0 {
+		t.Fatalf("exp of %q: %v", jwt, err)
+	}
+	return time.Unix(claims.Exp, 0)
+}
+
+func TestAPIKeyTokenExpiresWithItsKey(t *testing.T) {
+	a := onboard(t, "/metadata")
+	created := data[struct {
+		CreateApiKey struct{ ID, ExpiresAt string }
+	}](t, gql(t, "/metadata", a.access,
+		`mutation($e: String!) { createApiKey(input: {name: "Short", expiresAt: $e}) { id expiresAt } }`,
+		map[string]any{"e": time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)}))
+	keyExpires, err := time.Parse(time.RFC3339Nano, created.CreateApiKey.ExpiresAt)
+	if err != nil {
+		t.Fatalf("createApiKey expiresAt %q: %v", created.CreateApiKey.ExpiresAt, err)
+	}
+	// A caller asking for a later expiry gets the key's: the token cannot outlive its key.
+	keyToken := data[struct{ GenerateApiKeyToken struct{ Token string } }](t, gql(t, "/metadata", a.access,
+		`mutation($id: UUID!, $e: String!) { generateApiKeyToken(apiKeyId: $id, expiresAt: $e) { token } }`,
+		map[string]any{"id": created.CreateApiKey.ID, "e": time.Now().Add(10 * 365 * 24 * time.Hour).UTC().Format(time.RFC3339)})).GenerateApiKeyToken.Token
+	if exp := jwtExp(t, keyToken); exp.After(keyExpires) || exp.Before(keyExpires.Add(-time.Second)) {
+		t.Errorf("API key token exp = %v, want the key's expiresAt %v (to the second, not later)", exp, keyExpires)
 	}
 }
 

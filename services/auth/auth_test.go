@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/elliptic"
+	"encoding/base64"
 	"errors"
+	"math/big"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -252,6 +255,154 @@ func TestPasswordLogin(t *testing.T) {
 	wantCode(t, "exchange of an expired login token", err, connect.CodeUnauthenticated, "Token has expired.")
 }
 
+// outcome is "ok" or a Connect error's code and message, so a sequence of calls compares with
+// cmp.Diff.
+func outcome(err error) string {
+	var ce *connect.Error
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, &ce):
+		return ce.Code().String() + ": " + ce.Message()
+	}
+	return err.Error()
+}
+
+// otherSignature answers token with its ES256 signature (r, s) replaced by (r, n-s), which
+// verifies as well: the same token, spelled differently.
+func otherSignature(t *testing.T, token string) string {
+	t.Helper()
+	head, sig, _ := strings.Cut(token[strings.IndexByte(token, '.')+1:], ".")
+	raw, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || len(raw) != 64 {
+		t.Fatalf("signature of %q: %d bytes, %v", token, len(raw), err)
+	}
+	s := new(big.Int).Sub(elliptic.P256().Params().N, new(big.Int).SetBytes(raw[32:]))
+	s.FillBytes(raw[32:])
+	return token[:strings.IndexByte(token, '.')] + "." + head + "." + base64.RawURLEncoding.EncodeToString(raw)
+}
+
+const tokenInvalid = "unauthenticated: Token invalid."
+
+func TestLoginTokenIsSingleUse(t *testing.T) {
+	h := newHarness(t)
+	u := h.onboard(t, "tim@apple.dev")
+	ctx := context.Background()
+	fromCredentials := func(t *testing.T) string {
+		res, err := h.client.GetLoginTokenFromCredentials(ctx, &authv1.GetLoginTokenFromCredentialsRequest{Email: u.email, Password: u.password})
+		if err != nil {
+			t.Fatalf("GetLoginTokenFromCredentials: %v", err)
+		}
+		return res.GetLoginToken().GetToken()
+	}
+	fromNewWorkspace := func(t *testing.T) string {
+		res, err := h.client.SignUpInNewWorkspace(as(u.access), &authv1.SignUpInNewWorkspaceRequest{DisplayName: "Pear"})
+		if err != nil {
+			t.Fatalf("SignUpInNewWorkspace: %v", err)
+		}
+		return res.GetLoginToken().GetToken()
+	}
+	type exchange struct{ token, origin string }
+	tests := []struct {
+		name      string
+		exchanges func(t *testing.T) []exchange
+		want      []string
+	}{
+		{"credentials, exchanged twice", func(t *testing.T) []exchange {
+			tok := fromCredentials(t)
+			return []exchange{{token: tok}, {token: tok}}
+		}, []string{"ok", tokenInvalid}},
+		{"new workspace, exchanged twice", func(t *testing.T) []exchange {
+			tok := fromNewWorkspace(t)
+			return []exchange{{token: tok}, {token: tok}}
+		}, []string{"ok", tokenInvalid}},
+		{"again with the other valid signature", func(t *testing.T) []exchange {
+			tok := fromCredentials(t)
+			return []exchange{{token: tok}, {token: otherSignature(t, tok)}}
+		}, []string{"ok", tokenInvalid}},
+		{"two logins in the same second", func(t *testing.T) []exchange {
+			return []exchange{{token: fromCredentials(t)}, {token: fromCredentials(t)}}
+		}, []string{"ok", "ok"}},
+		{"a refused exchange does not use it up", func(t *testing.T) []exchange {
+			tok := fromCredentials(t)
+			return []exchange{{token: tok, origin: "http://other.localhost:3000"}, {token: tok}, {token: tok}}
+		}, []string{"permission_denied: Token is not valid for this workspace", "ok", tokenInvalid}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, e := range tt.exchanges(t) {
+				_, err := h.client.GetAuthTokensFromLoginToken(ctx, &authv1.GetAuthTokensFromLoginTokenRequest{LoginToken: e.token, Origin: e.origin})
+				got = append(got, outcome(err))
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("exchanges (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoginTokenConcurrentExchanges(t *testing.T) {
+	h := newHarness(t)
+	u := h.onboard(t, "tim@apple.dev")
+	ctx := context.Background()
+	res, err := h.client.GetLoginTokenFromCredentials(ctx, &authv1.GetLoginTokenFromCredentialsRequest{Email: u.email, Password: u.password})
+	if err != nil {
+		t.Fatalf("GetLoginTokenFromCredentials: %v", err)
+	}
+	const n = 8
+	var (
+		wg  sync.WaitGroup
+		mu  sync.Mutex
+		got = map[string]int{}
+	)
+	for range n {
+		wg.Go(func() {
+			_, err := h.client.GetAuthTokensFromLoginToken(ctx, &authv1.GetAuthTokensFromLoginTokenRequest{LoginToken: res.GetLoginToken().GetToken()})
+			mu.Lock()
+			defer mu.Unlock()
+			got[outcome(err)]++
+		})
+	}
+	wg.Wait()
+	if diff := cmp.Diff(map[string]int{"ok": 1, tokenInvalid: n - 1}, got); diff != "" {
+		t.Errorf("%d concurrent exchanges of one login token (-want +got):\n%s", n, diff)
+	}
+}
+
+func TestUsedLoginTokensArePrunedAfterExpiry(t *testing.T) {
+	h := newHarness(t)
+	u := h.onboard(t, "tim@apple.dev")
+	ctx := context.Background()
+	login := func() string {
+		res, err := h.client.GetLoginTokenFromCredentials(ctx, &authv1.GetLoginTokenFromCredentialsRequest{Email: u.email, Password: u.password})
+		if err != nil {
+			t.Fatalf("GetLoginTokenFromCredentials: %v", err)
+		}
+		return res.GetLoginToken().GetToken()
+	}
+	exchange := func(token string) string {
+		_, err := h.client.GetAuthTokensFromLoginToken(ctx, &authv1.GetAuthTokensFromLoginTokenRequest{LoginToken: token})
+		return outcome(err)
+	}
+	used := func() int {
+		var n int
+		if err := h.deps.control.QueryRowContext(ctx, `SELECT count(*) FROM used_login_tokens`).Scan(&n); err != nil {
+			t.Fatalf("count used login tokens: %v", err)
+		}
+		return n
+	}
+	first := login()
+	got := []any{exchange(first), used()}
+	h.clock.advance(authtoken.TypeLogin.DefaultTTL() + time.Second)
+	got = append(got, exchange(first), exchange(login()), used())
+	// Onboarding used a login token too; after expiry both are pruned, leaving the last one.
+	want := []any{"ok", 2, "unauthenticated: Token has expired.", "ok", 1}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("exchange, used tokens, then after expiry (-want +got):\n%s", diff)
+	}
+}
+
 func TestLoginThrottle(t *testing.T) {
 	h := newHarness(t)
 	u := h.onboard(t, "tim@apple.dev")
@@ -398,6 +549,78 @@ func TestAPIKeys(t *testing.T) {
 	other := h.onboard(t, "jane@other.dev")
 	_, err = h.client.GetApiKey(as(other.access), &authv1.GetApiKeyRequest{Id: key.GetId()})
 	wantCode(t, "another workspace's key", err, connect.CodeNotFound, "API key not found")
+}
+
+func TestAPIKeyTokenExpiry(t *testing.T) {
+	h := newHarness(t)
+	u := h.onboard(t, "tim@apple.dev")
+	ctx := as(u.access)
+	pub, err := h.client.GetVerificationKeys(context.Background(), &authv1.GetVerificationKeysRequest{})
+	if err != nil {
+		t.Fatalf("GetVerificationKeys: %v", err)
+	}
+	key, err := authtoken.ParsePublicKey(pub.GetKeys()[0].GetId(), pub.GetKeys()[0].GetPublicKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := authtoken.NewVerifier([]authtoken.PublicKey{key}, authtoken.Clock(h.clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := h.clock.Now()
+	at := func(d time.Duration) *timestamppb.Timestamp { return timestamppb.New(now.Add(d)) }
+	const keyLife = 90 * 24 * time.Hour
+	const expired = "invalid_argument: This API Key has expired"
+	type result struct {
+		Exp time.Time
+		Err string
+	}
+	tests := []struct {
+		name      string
+		keyLife   time.Duration
+		elapsed   time.Duration // between the key's creation and the token's
+		expiresAt *timestamppb.Timestamp
+		askedExp  bool   // the token expires at expiresAt, not at the key's expiry
+		err       string // when no token is issued
+	}{
+		{name: "no expiry asked: the key's", keyLife: keyLife},
+		{name: "the key's own expiry", keyLife: keyLife, expiresAt: at(keyLife)},
+		{name: "later than the key: the key's", keyLife: keyLife, expiresAt: at(100 * 365 * 24 * time.Hour)},
+		{name: "earlier than the key", keyLife: keyLife, expiresAt: at(24 * time.Hour), askedExp: true},
+		{name: "in the past", keyLife: keyLife, expiresAt: at(-time.Hour), err: "invalid_argument: expiresAt must be a date in the future"},
+		{name: "key expired", keyLife: time.Minute, elapsed: 2 * time.Minute, expiresAt: at(keyLife), err: expired},
+		{name: "key expired, no expiry asked", keyLife: time.Minute, elapsed: 2 * time.Minute, err: expired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			created, err := h.client.CreateApiKey(ctx, &authv1.CreateApiKeyRequest{Name: tt.name, ExpiresAt: timestamppb.New(h.clock.Now().Add(tt.keyLife))})
+			if err != nil {
+				t.Fatalf("CreateApiKey: %v", err)
+			}
+			h.clock.advance(tt.elapsed)
+			defer h.clock.advance(-tt.elapsed)
+			want := result{Err: tt.err}
+			switch {
+			case tt.err != "":
+			case tt.askedExp:
+				want.Exp = time.Unix(tt.expiresAt.GetSeconds(), 0) // exp is whole seconds, rounded down
+			default:
+				want.Exp = time.Unix(created.GetApiKey().GetExpiresAt().GetSeconds(), 0)
+			}
+			var got result
+			gen, err := h.client.GenerateApiKeyToken(ctx, &authv1.GenerateApiKeyTokenRequest{ApiKeyId: created.GetApiKey().GetId(), ExpiresAt: tt.expiresAt})
+			if err != nil {
+				got.Err = outcome(err)
+			} else if c, err := v.Verify(gen.GetToken()); err != nil {
+				t.Fatalf("verify the API key token: %v", err)
+			} else {
+				got.Exp = c.ExpiresAt.Time
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("GenerateApiKeyToken (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
 
 func TestSigningKeySharedAcrossIsolates(t *testing.T) {

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/url"
 	"regexp"
 	"strings"
@@ -122,6 +124,8 @@ func workspaceProto(ws workspace) *authv1.Workspace {
 
 func (s *server) loginToken(ctx context.Context, email, workspaceID string) (*authv1.Token, error) {
 	c := authtoken.LoginClaims(email, workspaceID, authProvider, s.now(), 0)
+	// A jti tells apart two login tokens issued in the same second, which are each single use.
+	c.ID = ids.NewUUID()
 	t, err := s.keys.sign(ctx, c)
 	if err != nil {
 		return nil, err
@@ -267,11 +271,24 @@ func (s *server) GetAuthTokensFromLoginToken(ctx context.Context, req *authv1.Ge
 	if err != nil {
 		return nil, toConnect(err)
 	}
+	// Single use, used up only once the checks above pass; a used token is answered as an invalid one.
+	if err := s.store.useLoginToken(ctx, loginTokenID(c), c.ExpiresAt.Time, s.now()); err != nil {
+		return nil, toConnect(err)
+	}
 	tokens, err := s.startSession(ctx, session{ID: ids.NewUUID(), User: u, WorkspaceID: ws.ID, Member: m})
 	if err != nil {
 		return nil, err
 	}
 	return &authv1.GetAuthTokensFromLoginTokenResponse{Tokens: tokens}, nil
+}
+
+// loginTokenID identifies a login token by its verified claims, not its text: the same claims
+// spelled with another valid ECDSA signature (r, n-s) or base64 are the same token. Ours carry a
+// jti; a legacy one without has its claims, issued-at second included, as identity.
+func loginTokenID(c *authtoken.Claims) string {
+	payload, _ := json.Marshal(c) // a struct of strings, numbers and bools: cannot fail
+	sum := sha256.Sum256(payload)
+	return hex.EncodeToString(sum[:])
 }
 
 func (s *server) RenewToken(ctx context.Context, req *authv1.RenewTokenRequest) (*authv1.RenewTokenResponse, error) {

@@ -256,6 +256,24 @@ func (s *store) liveSessions(ctx context.Context, where string, args ...any) ([]
 	return out, rows.Err()
 }
 
+// useLoginToken records that the login token with id and expiry expires was exchanged, and
+// answers errTokenInvalid if it already was: of two exchanges, even concurrent ones, only one gets
+// in. Tokens expired by now are pruned in the same batch.
+func (s *store) useLoginToken(ctx context.Context, id string, expires, now time.Time) error {
+	res, err := s.db.Batch(ctx,
+		d1.Stmt{SQL: `DELETE FROM used_login_tokens WHERE expires_at < ?`, Args: []any{formatTime(now)}},
+		d1.Stmt{SQL: `INSERT INTO used_login_tokens (token_id, expires_at) VALUES (?, ?) ON CONFLICT (token_id) DO NOTHING RETURNING token_id`,
+			Args: []any{id, formatTime(expires)}},
+	)
+	if err != nil {
+		return fmt.Errorf("use login token: %w", err)
+	}
+	if len(res[1].Rows) == 0 {
+		return errTokenInvalid
+	}
+	return nil
+}
+
 type apiKey struct {
 	ID, WorkspaceID, Name, RoleID   string
 	ExpiresAt, CreatedAt, UpdatedAt time.Time
