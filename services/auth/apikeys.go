@@ -89,14 +89,20 @@ func (s *server) GenerateApiKeyToken(ctx context.Context, req *authv1.GenerateAp
 	if !k.RevokedAt.IsZero() {
 		return nil, toConnect(errAPIKeyRevoked)
 	}
+	now := s.now()
+	if !now.Before(k.ExpiresAt) {
+		return nil, toConnect(errAPIKeyExpired)
+	}
+	// The token expires with its key, as in Twenty, or sooner if asked: never later, which would
+	// outlive the key and its revocation's KV entry.
 	expires := k.ExpiresAt
-	if req.GetExpiresAt() != nil {
+	if req.GetExpiresAt() != nil && req.GetExpiresAt().AsTime().Before(expires) {
 		expires = req.GetExpiresAt().AsTime()
 	}
-	if !expires.After(s.now()) {
+	if !expires.After(now) {
 		return nil, toConnect(errExpiryRequired)
 	}
-	token, err := s.keys.sign(ctx, authtoken.APIKeyClaims(k.ID, c.WorkspaceID, s.now(), expires))
+	token, err := s.keys.sign(ctx, authtoken.APIKeyClaims(k.ID, c.WorkspaceID, now, expires))
 	if err != nil {
 		return nil, err
 	}

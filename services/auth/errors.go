@@ -38,6 +38,7 @@ var (
 	errTooManyLogins       = &authError{connect.CodeResourceExhausted, "Too many login attempts, please try again later"}
 	errAPIKeyNotFound      = &authError{connect.CodeNotFound, "API key not found"}
 	errAPIKeyRevoked       = &authError{connect.CodePermissionDenied, "This API Key is revoked"}
+	errAPIKeyExpired       = &authError{connect.CodeInvalidArgument, "This API Key has expired"}
 	errAPIKeyNameRequired  = &authError{connect.CodeInvalidArgument, "API key name is required"}
 	errExpiryRequired      = &authError{connect.CodeInvalidArgument, "expiresAt must be a date in the future"}
 	errRoleNotFound        = &authError{connect.CodeNotFound, "Role not found"}
