@@ -26,10 +26,7 @@ func (g *gateway) devRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/__dev/direct", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	}))
-	mux.HandleFunc("/__dev/instance", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
-		id, served := cfworker.Instance()
-		writeJSON(w, http.StatusOK, map[string]any{"instanceId": id, "requestsServed": served})
-	}))
+	mux.HandleFunc("/__dev/instance", only(http.MethodGet, cfworker.ServeInstance))
 	mux.HandleFunc("/__dev/hop", only(http.MethodGet, g.hop))
 	// authn answers like direct, behind the record APIs' authentication: the difference of the two
 	// is what verifying a token costs.

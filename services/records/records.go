@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/twentyworkers/twenty/shared/cfworker"
 	"hash/fnv"
 	"maps"
 	"net/http"
@@ -96,6 +97,7 @@ func (s *server) pickShard(workspaceID string) string {
 func newHandler(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs jobqueue.Producer, probes []health.Probe, dev *http.ServeMux) http.Handler {
 	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards, names: slices.Sorted(maps.Keys(shards)), cache: cache, jobs: jobs}
 	if dev != nil {
+		dev.HandleFunc("GET /__dev/instance", cfworker.ServeInstance)
 		dev.HandleFunc("GET /__dev/workspaces/{id}/objects", func(w http.ResponseWriter, r *http.Request) {
 			out, err := srv.objectCounts(r.Context(), r.PathValue("id"))
 			if err != nil {

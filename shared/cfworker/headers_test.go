@@ -51,35 +51,3 @@ func TestUnpackHeaderFromGlue(t *testing.T) {
 		t.Errorf("UnpackHeader mismatch (-want +got):\n%s", diff)
 	}
 }
-
-func TestEventPoolRunsEveryEvent(t *testing.T) {
-	p := newEventPool()
-	const events = 3 * maxEventWorkers
-	done := make(chan int, events)
-	release := make(chan struct{})
-	for i := range events {
-		p.run(func() {
-			<-release // all busy at once: past maxEventWorkers, events get goroutines of their own
-			done <- i
-		})
-	}
-	close(release)
-	seen := map[int]bool{}
-	for range events {
-		seen[<-done] = true
-	}
-	if len(seen) != events {
-		t.Fatalf("ran %d distinct events, want %d", len(seen), events)
-	}
-	if got := p.workers.Load(); got != maxEventWorkers {
-		t.Errorf("workers = %d, want %d kept", got, maxEventWorkers)
-	}
-	// Idle workers take the next events.
-	for i := range 5 {
-		p.run(func() { done <- i })
-		<-done
-	}
-	if got := p.workers.Load(); got != maxEventWorkers {
-		t.Errorf("workers after idle reuse = %d, want %d", got, maxEventWorkers)
-	}
-}
