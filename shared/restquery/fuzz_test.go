@@ -3,9 +3,12 @@ package restquery
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/twentyworkers/twenty/shared/recordquery"
 )
 
 // runBounded runs fn and fails the process if it does not return within a few seconds.
@@ -95,6 +98,41 @@ func FuzzParseOrderBy(f *testing.F) {
 		})
 		if d > time.Second {
 			t.Errorf("ParseOrderBy(%q) took %v", s, d)
+		}
+	})
+}
+
+// FuzzNumericParams reads arbitrary limit and depth values: whatever the input, each answers a
+// number only for plain decimal digits, in range (limit clamped to the maximum, depth 0 or 1),
+// and a *BadRequest for anything else.
+func FuzzNumericParams(f *testing.F) {
+	for _, s := range []string{
+		"0", "1", "10", "200", "201", "007", "2147483647", "2147483648", "4294967297",
+		"1e309", "1e1", "Infinity", "-Infinity", "NaN", "0x10", "0o12", "0b1010", "-0", "+5",
+		"1.0", "5.", ".5", " 1", "1 ", "\u00a01", "\u0661", "1\x00", "", " ",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		digits := s != "" && strings.Trim(s, "0123456789") == ""
+		values := url.Values{"limit": {s}, "depth": {s}}
+		limit, err := LimitParam(values)
+		switch {
+		case s == "":
+			if err != nil || limit != recordquery.DefaultLimit {
+				t.Errorf("LimitParam(%q) = %d, %v; want the default", s, limit, err)
+			}
+		case err != nil:
+			checkError(t, fmt.Sprintf("LimitParam(%q)", s), err)
+		case !digits || limit < 0 || limit > recordquery.MaxLimit:
+			t.Errorf("LimitParam(%q) = %d, want a *BadRequest or a limit in [0, %d]", s, limit, recordquery.MaxLimit)
+		}
+		depth, err := DepthParam(values)
+		switch {
+		case err != nil:
+			checkError(t, fmt.Sprintf("DepthParam(%q)", s), err)
+		case s != "" && !digits || depth != 0 && depth != 1:
+			t.Errorf("DepthParam(%q) = %d, want a *BadRequest, 0 or 1", s, depth)
 		}
 	})
 }

@@ -1,110 +1,27 @@
 package restquery
 
 import (
-	"math"
 	"strconv"
 	"strings"
 )
 
-// jsNumber converts s to a number as JavaScript's unary + does (StringToNumber): surrounding
-// white space is ignored, "" is 0, "Infinity" is infinite, 0x, 0o and 0b prefix unsigned
-// integers, and anything else that is not a decimal literal is NaN.
-func jsNumber(s string) float64 {
-	s = jsTrim(s)
-	switch s {
-	case "":
-		return 0
-	case "Infinity", "+Infinity":
-		return math.Inf(1)
-	case "-Infinity":
-		return math.Inf(-1)
+// Integer reads the value of a numeric parameter (limit, depth): plain decimal digits, nothing
+// else (no sign, white space, fraction, exponent, 0x/0o/0b prefix, Infinity or NaN), of a number
+// that fits an int32, as the contract between the Workers carries it. ok is false for anything
+// else.
+//
+// This departs from Twenty, which reads these parameters as JavaScript's unary + does (" 10 ",
+// "1e1", "0xa" and "Infinity" are numbers there): one strict reading leaves no odd input for
+// the two sides to disagree on.
+func Integer(s string) (n int, ok bool) {
+	if s == "" || strings.TrimLeft(s, "0123456789") != "" {
+		return 0, false
 	}
-	if len(s) > 2 && s[0] == '0' {
-		base := 0
-		switch s[1] {
-		case 'x', 'X':
-			base = 16
-		case 'o', 'O':
-			base = 8
-		case 'b', 'B':
-			base = 2
-		}
-		if base != 0 {
-			var n float64
-			for i := 2; i < len(s); i++ {
-				d := digitValue(s[i])
-				if d >= base {
-					return math.NaN()
-				}
-				n = n*float64(base) + float64(d)
-			}
-			return n
-		}
+	v, err := strconv.ParseInt(s, 10, 32)
+	if err != nil {
+		return 0, false
 	}
-	if !isDecimalLiteral(s) {
-		return math.NaN()
-	}
-	n, err := strconv.ParseFloat(s, 64)
-	if err != nil && !isRangeError(err) {
-		return math.NaN()
-	}
-	return n // ±Inf on overflow, 0 on underflow, as JavaScript
-}
-
-func isRangeError(err error) bool {
-	ne, ok := err.(*strconv.NumError)
-	return ok && ne.Err == strconv.ErrRange
-}
-
-func digitValue(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'a' <= c && c <= 'z':
-		return int(c-'a') + 10
-	case 'A' <= c && c <= 'Z':
-		return int(c-'A') + 10
-	}
-	return 99
-}
-
-// isDecimalLiteral reports whether s is a StrDecimalLiteral without Infinity: an optional sign,
-// digits with an optional fraction (or a fraction alone), and an optional exponent.
-func isDecimalLiteral(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits := 0
-	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-			digits++
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		exp := 0
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-			exp++
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == len(s)
+	return int(v), true
 }
 
 // jsTrim removes the characters JavaScript's String.prototype.trim removes: white space and

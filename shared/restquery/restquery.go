@@ -6,7 +6,8 @@
 // commas without regard to quotes inside a list, order_by items are not trimmed, an empty filter
 // is an error, and a parameter given twice is ignored (Express hands Twenty an array, which its
 // parsers skip) except fields, whose values are merged, and limit and depth, which become
-// invalid. Where this package departs from Twenty it says so.
+// invalid. Where this package departs from Twenty it says so: numeric parameters are plain
+// decimal integers (see Integer). The gateway refuses a repeated parameter before any of this.
 //
 // Checks that need field metadata (unknown fields, ordering by a composite field's root, value
 // types, is operands) are the records engine's.
@@ -14,7 +15,6 @@ package restquery
 
 import (
 	"fmt"
-	"math"
 	"net/url"
 	"strings"
 
@@ -139,12 +139,12 @@ func OrderByParam(values url.Values) ([]recordquery.Order, error) {
 	return ParseOrderBy(s)
 }
 
-// LimitParam parses the limit parameter: recordquery.DefaultLimit when absent or empty, a number
-// as JavaScript reads one (" 10 ", "1e1" and "0xa" are 10) clamped to recordquery.MaxLimit, and
-// Twenty's 400 for one that is not a number or is negative (parse-limit-rest-request.util.ts).
+// LimitParam parses the limit parameter: recordquery.DefaultLimit when absent or empty, else a
+// plain decimal integer (see Integer) clamped to recordquery.MaxLimit, or Twenty's 400 for
+// anything else (parse-limit-rest-request.util.ts).
 //
-// Unlike Twenty's record API, which passes 1.5 on, a fractional limit under the maximum is
-// refused with the same message, as Twenty's metadata API does (parse-metadata-rest-pagination).
+// Unlike Twenty, which reads limit as JavaScript's unary + does, " 10 ", "1e1", "0xa", "Infinity"
+// and fractions are refused with Twenty's message, as are numbers past an int32.
 //
 // An error is a *BadRequest.
 func LimitParam(values url.Values) (int, error) {
@@ -152,21 +152,15 @@ func LimitParam(values url.Values) (int, error) {
 	if !ok {
 		return recordquery.DefaultLimit, nil
 	}
-	n := jsNumber(raw)
-	if math.IsNaN(n) || n < 0 {
+	n, ok := Integer(raw)
+	if !ok {
 		return 0, badRequestf("limit '%s' is invalid. Should be an integer", raw)
 	}
-	if n >= recordquery.MaxLimit {
-		return recordquery.MaxLimit, nil
-	}
-	if n != float64(int(n)) {
-		return 0, badRequestf("limit '%s' is invalid. Should be an integer", raw)
-	}
-	return int(n), nil
+	return min(n, recordquery.MaxLimit), nil
 }
 
-// DepthParam parses the depth parameter: 0 when absent or empty, else a number as JavaScript
-// reads one that must be 0 or 1, or Twenty's 400 (parse-depth-rest-request.util.ts).
+// DepthParam parses the depth parameter: 0 when absent or empty, else 0 or 1 written as plain
+// decimal digits (see Integer), or Twenty's 400 (parse-depth-rest-request.util.ts).
 //
 // An error is a *BadRequest.
 func DepthParam(values url.Values) (int, error) {
@@ -174,11 +168,8 @@ func DepthParam(values url.Values) (int, error) {
 	if !ok {
 		return 0, nil
 	}
-	switch jsNumber(raw) {
-	case 0:
-		return 0, nil
-	case 1:
-		return 1, nil
+	if n, ok := Integer(raw); ok && (n == 0 || n == 1) {
+		return n, nil
 	}
 	return 0, badRequestf("'depth=%s' parameter invalid. Allowed values are 0, 1", raw)
 }
