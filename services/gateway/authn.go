@@ -183,12 +183,24 @@ func (t *tokenVerifier) verify(ctx context.Context, token string) (*authtoken.Cl
 	return c, nil
 }
 
-// bearer extracts the token of an "Authorization: Bearer …" header. A token in the URL
-// (?token=) is never read here: Twenty refuses it on its APIs.
+// bearer extracts the token of an "Authorization: Bearer …" header, the scheme in any case
+// (RFC 7235). A token in the URL (?token=) is never read here: Twenty refuses it on its APIs.
 func bearer(r *http.Request) (string, bool) {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	token = strings.TrimSpace(token)
-	return token, ok && token != ""
+	return token, strings.EqualFold(scheme, "Bearer") && token != ""
+}
+
+// canonicalBearer rewrites "Authorization: bearer …" (any case) as "Bearer …", so the Workers the
+// header is forwarded to read the same token the gateway does.
+func canonicalBearer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if token, ok := bearer(r); ok && r.Header.Get("Authorization") != "Bearer "+token {
+			r = r.Clone(r.Context())
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 type principalKey struct{}

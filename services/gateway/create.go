@@ -2,16 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 
 	"github.com/twentyworkers/twenty/shared/authtoken"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 )
-
-// maxRecordBody bounds a create request's body.
-const maxRecordBody = 2 << 20
 
 // actorOf is Twenty's createdBy for the caller: API for an API key, MANUAL for a user.
 func actorOf(c *authtoken.Claims) *recordsv1.Actor {
@@ -34,9 +30,8 @@ func capitalized(s string) string {
 // with depth and fields; upsert=true updates the records the inputs match.
 func (g *gateway) restCreate(many bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxRecordBody+1))
-		if err != nil || len(body) > maxRecordBody {
-			writeError(w, http.StatusBadRequest, "", "Request body is unreadable or too large")
+		body, ok := readBody(w, r)
+		if !ok {
 			return
 		}
 		trimmed := strings.TrimSpace(string(body))

@@ -12,16 +12,20 @@ import (
 
 // exceptionNames are the error names Twenty (NestJS) puts in its envelope for each status.
 var exceptionNames = map[int]string{
-	http.StatusBadRequest:          "BadRequestException",
-	http.StatusUnauthorized:        "UnauthorizedException",
-	http.StatusForbidden:           "ForbiddenException",
-	http.StatusNotFound:            "NotFoundException",
-	http.StatusMethodNotAllowed:    "MethodNotAllowedException",
-	http.StatusConflict:            "ConflictException",
-	http.StatusUnprocessableEntity: "UnprocessableEntityException",
-	http.StatusTooManyRequests:     "ThrottlerException",
-	http.StatusInternalServerError: "InternalServerErrorException",
-	http.StatusServiceUnavailable:  "ServiceUnavailableException",
+	http.StatusBadRequest:       "BadRequestException",
+	http.StatusUnauthorized:     "UnauthorizedException",
+	http.StatusForbidden:        "ForbiddenException",
+	http.StatusNotFound:         "NotFoundException",
+	http.StatusMethodNotAllowed: "MethodNotAllowedException",
+	http.StatusConflict:         "ConflictException",
+	// NestJS's names; Twenty's body parser answers these outside its exception filter.
+	http.StatusRequestEntityTooLarge: "PayloadTooLargeException",
+	http.StatusRequestURITooLong:     "UriTooLongException",
+	http.StatusUnsupportedMediaType:  "UnsupportedMediaTypeException",
+	http.StatusUnprocessableEntity:   "UnprocessableEntityException",
+	http.StatusTooManyRequests:       "ThrottlerException",
+	http.StatusInternalServerError:   "InternalServerErrorException",
+	http.StatusServiceUnavailable:    "ServiceUnavailableException",
 }
 
 // envelope is Twenty's REST error body: {"statusCode":400,"error":"BadRequestException","messages":["…"]}.

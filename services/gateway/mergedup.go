@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -22,16 +21,6 @@ const (
 	msgInvalidAggregate = `Invalid aggregate query parameter - should be a valid array of string - ex: ["countNotEmptyId", "countEmptyField"]`
 	msgInvalidGroupsBy  = `Invalid order_by query parameter - should be a valid array of objects - ex: [{"firstField": "AscNullsFirst"}, {"secondField": {"subField": "DescNullsLast"}}, {"aggregate": {"aggregateField": "DescNullsLast"}}, {dateField: {"orderBy": "AscNullsFirst", "granularity": "DAY"}}]`
 )
-
-// readBody reads a request body of at most maxRecordBody bytes, answering a 400 otherwise.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRecordBody+1))
-	if err != nil || len(body) > maxRecordBody {
-		writeError(w, http.StatusBadRequest, "", "Request body is unreadable or too large")
-		return nil, false
-	}
-	return body, true
-}
 
 // given reports whether a body member is given as JavaScript would find it truthy: present, and
 // not null, false, 0 or "".

@@ -2,13 +2,11 @@ package main
 
 import (
 	"encoding/json"
-	"io"
-	"math"
 	"net/http"
-	"strconv"
 	"strings"
 
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/restquery"
 )
 
 // metadataNouns are the metadata REST collections served here, each with the noun of its
@@ -55,7 +53,7 @@ func (g *gateway) restMetadata(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Operation == "create_one" || req.Operation == "update_one" {
-		body, ok := readObjectBody(w, r)
+		body, ok := objectBody(w, r)
 		if !ok {
 			return
 		}
@@ -70,12 +68,13 @@ func (g *gateway) restMetadata(w http.ResponseWriter, r *http.Request) {
 }
 
 // metadataList serves GET /rest/metadata/{kind}, reading Twenty's limit
-// (parse-metadata-rest-pagination.util.ts): an integer, clamped to the largest page.
+// (parse-metadata-rest-pagination.util.ts): a plain decimal integer (restquery.Integer), clamped
+// to the largest page.
 func (g *gateway) metadataList(w http.ResponseWriter, r *http.Request, req *recordsv1.MetadataRequest) {
 	q := r.URL.Query()
 	if raw := q.Get("limit"); raw != "" {
-		n, err := strconv.ParseFloat(raw, 64)
-		if err != nil || n < 0 || n != math.Trunc(n) {
+		n, ok := restquery.Integer(raw)
+		if !ok {
 			writeError(w, http.StatusBadRequest, "", "limit '"+raw+"' is invalid. Should be an integer")
 			return
 		}
@@ -97,18 +96,4 @@ func (g *gateway) metadataList(w http.ResponseWriter, r *http.Request, req *reco
 		PageInfo:   pageInfoOf(res.GetPageInfo()),
 		TotalCount: res.GetTotalCount(),
 	})
-}
-
-// readObjectBody reads a request body that must be one JSON object, answering 400 otherwise.
-func readObjectBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRecordBody+1))
-	if err != nil || len(body) > maxRecordBody {
-		writeError(w, http.StatusBadRequest, "", "Request body is unreadable or too large")
-		return nil, false
-	}
-	if !strings.HasPrefix(strings.TrimSpace(string(body)), "{") || !json.Valid(body) {
-		writeError(w, http.StatusBadRequest, "", "Request body must be an object")
-		return nil, false
-	}
-	return body, true
 }

@@ -122,13 +122,13 @@ func TestRESTMetadata(t *testing.T) {
 		{"a fractional limit", "GET", "/rest/metadata/objects?limit=1.5", "", envelope{400, "BadRequestException", []string{"limit '1.5' is invalid. Should be an integer"}}},
 		{"a negative limit", "GET", "/rest/metadata/objects?limit=-1", "", envelope{400, "BadRequestException", []string{"limit '-1' is invalid. Should be an integer"}}},
 		{"an array body", "POST", "/rest/metadata/objects", `[{}]`, envelope{400, "BadRequestException", []string{"Request body must be an object"}}},
-		{"a broken body", "PATCH", "/rest/metadata/fields/" + id, `{"label":`, envelope{400, "BadRequestException", []string{"Request body must be an object"}}},
+		{"a broken body", "PATCH", "/rest/metadata/fields/" + id, `{"label":`, envelope{400, "BadRequestException", []string{"Request body is not valid JSON (at position 9)"}}},
 		{"an unknown collection", "GET", "/rest/metadata/rockets", "", envelope{404, "NotFoundException", []string{"Cannot GET /rest/metadata/rockets"}}},
 		{"POST with an id", "POST", "/rest/metadata/objects/" + id, `{}`, envelope{404, "NotFoundException", []string{"Cannot POST /rest/metadata/objects/" + id}}},
 		{"DELETE without an id", "DELETE", "/rest/metadata/fields", "", envelope{404, "NotFoundException", []string{"Cannot DELETE /rest/metadata/fields"}}},
 	}
 	for _, tt := range refused {
-		rec := s.do(t, tt.method, tt.path, tt.body, "Authorization", token)
+		rec := s.do(t, tt.method, tt.path, tt.body, "Authorization", token, "Content-Type", "application/json")
 		if diff := cmp.Diff(tt.want, decode[envelope](t, rec)); rec.Code != tt.want.StatusCode || diff != "" {
 			t.Errorf("%s: %s %s = %d (-want +got):\n%s", tt.name, tt.method, tt.path, rec.Code, diff)
 		}

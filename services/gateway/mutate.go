@@ -2,10 +2,8 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/ids"
@@ -163,21 +161,6 @@ func restShape(w http.ResponseWriter, query url.Values) (*recordsv1.Shape, bool)
 		return nil, false
 	}
 	return &recordsv1.Shape{Depth: int32(depth), Fields: fields, HasFields: fields != nil}, true
-}
-
-// objectBody reads a JSON object body, answering a 400 for anything else.
-func objectBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRecordBody+1))
-	if err != nil || len(body) > maxRecordBody {
-		writeError(w, http.StatusBadRequest, "", "Request body is unreadable or too large")
-		return nil, false
-	}
-	var m map[string]json.RawMessage
-	if !strings.HasPrefix(strings.TrimSpace(string(body)), "{") || json.Unmarshal(body, &m) != nil {
-		writeError(w, http.StatusBadRequest, "", "Request body must be an object")
-		return nil, false
-	}
-	return body, true
 }
 
 // writeMutation answers a mutation: {"data":{"<verb>Person":{…}}} for one record, else

@@ -131,7 +131,7 @@ func TestRESTMutations(t *testing.T) {
 		{"PATCH", "/rest/people", `{"city":"X"}`, 400, bad("A non-empty filter is required")},
 		{"PATCH", "/rest/people/" + missingID, `{"city":"X"}`, 404, `{"statusCode":404,"error":"NotFoundException","messages":["Record not found"]}`},
 		{"PATCH", "/rest/people/" + p1, `[{"city":"X"}]`, 400, bad("Request body must be an object")},
-		{"PATCH", "/rest/people/" + p1, `{"city":`, 400, bad("Request body must be an object")},
+		{"PATCH", "/rest/people/" + p1, `{"city":`, 400, bad("Request body is not valid JSON (at position 8)")},
 		{"PATCH", "/rest/people/nope", `{}`, 400, bad("'nope' is not a valid UUID")},
 
 		{"DELETE", "/rest/people/" + p1, "", 200,

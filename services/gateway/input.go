@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/twentyworkers/twenty/shared/strictjson"
+)
+
+// maxURLBytes bounds a request's URL, path and query, on every route.
+const maxURLBytes = 8 << 10
+
+// maxRecordBody bounds a REST request's body.
+const maxRecordBody = 2 << 20
+
+// limitURL answers 414 in Twenty's envelope for a URL (path and query) longer than maxURLBytes,
+// before routing. Headers too large never get here: workerd answers them itself.
+func limitURL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.URL.RequestURI()) > maxURLBytes {
+			writeError(w, http.StatusRequestURITooLong, "", "URL is longer than "+strconv.Itoa(maxURLBytes)+" bytes")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// restInput holds every /rest/ request to one contract before it is authenticated or routed:
+// each query parameter given once, without NUL characters; a body, when there is one, of at most
+// maxRecordBody bytes of application/json that strictjson accepts. The handlers read the checked
+// body from r.Body as before.
+func restInput(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if msg := checkQuery(r.URL.RawQuery); msg != "" {
+			writeError(w, http.StatusBadRequest, "", msg)
+			return
+		}
+		body, status, msg := checkBody(w, r)
+		if status != 0 {
+			writeError(w, status, "", msg)
+			return
+		}
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkQuery returns why a raw query breaks the contract, or "". A parameter given twice would
+// otherwise be ignored (Twenty's parsers skip arrays), so a repeated filter would select every row.
+func checkQuery(raw string) string {
+	values, err := url.ParseQuery(raw)
+	if err != nil {
+		return "Query string is malformed: " + err.Error()
+	}
+	for _, key := range slices.Sorted(maps.Keys(values)) {
+		switch {
+		case strings.ContainsRune(key, 0):
+			return "A query parameter name contains a NUL character"
+		case len(values[key]) > 1:
+			return "Query parameter '" + key + "' is given more than once"
+		case strings.ContainsRune(values[key][0], 0):
+			return "Query parameter '" + key + "' contains a NUL character"
+		}
+	}
+	return ""
+}
+
+// checkBody reads r's body, at most maxRecordBody bytes of it, and returns it, or the status and
+// message refusing it. An empty body passes: routes that need one answer their own 400.
+func checkBody(w http.ResponseWriter, r *http.Request) (body []byte, status int, msg string) {
+	tooLarge := "Request body is larger than " + strconv.Itoa(maxRecordBody) + " bytes"
+	if r.ContentLength > maxRecordBody {
+		return nil, http.StatusRequestEntityTooLarge, tooLarge
+	}
+	if r.Body != nil {
+		var err error
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxRecordBody))
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, http.StatusRequestEntityTooLarge, tooLarge
+		}
+		if err != nil {
+			return nil, http.StatusBadRequest, "Request body is unreadable"
+		}
+	}
+	if len(body) == 0 {
+		return nil, 0, ""
+	}
+	if !isJSONMediaType(r.Header.Get("Content-Type")) {
+		return nil, http.StatusUnsupportedMediaType, "Content-Type must be application/json"
+	}
+	if err := strictjson.Check(body, strictjson.MaxDepth); err != nil {
+		return nil, http.StatusBadRequest, invalidBody(err)
+	}
+	return body, 0, ""
+}
+
+// isJSONMediaType reports whether a Content-Type is application/json, in UTF-8 when a charset is
+// given.
+func isJSONMediaType(contentType string) bool {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || mt != "application/json" {
+		return false
+	}
+	charset, ok := params["charset"]
+	return !ok || strings.EqualFold(charset, "utf-8")
+}
+
+// invalidBody is the message refusing a body strictjson did not accept.
+func invalidBody(err error) string {
+	offset := -1
+	if e, ok := errors.AsType[*strictjson.Error](err); ok {
+		offset = e.Offset
+	}
+	switch strictjson.ReasonOf(err) {
+	case strictjson.Depth:
+		return fmt.Sprintf("Request body is nested deeper than %d levels (at position %d)", strictjson.MaxDepth, offset)
+	case strictjson.NUL:
+		return fmt.Sprintf("Request body contains a NUL character (at position %d)", offset)
+	default:
+		return fmt.Sprintf("Request body is not valid JSON (at position %d)", offset)
+	}
+}
+
+// readBody returns the body restInput checked: empty, or well-formed JSON of at most
+// maxRecordBody bytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "", "Request body is unreadable")
+		return nil, false
+	}
+	return body, true
+}
+
+// objectBody returns the body restInput checked when it is a JSON object, answering a 400
+// otherwise (an empty body included).
+func objectBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, ok := readBody(w, r)
+	if !ok {
+		return nil, false
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		writeError(w, http.StatusBadRequest, "", "Request body must be an object")
+		return nil, false
+	}
+	return body, true
+}
