@@ -14,6 +14,17 @@ const INTERNAL_ERROR = JSON.stringify({
   messages: ["Internal server error"],
 });
 
+// Twenty's GraphQL envelope for the same failure, on the routes that speak GraphQL.
+const GRAPHQL_INTERNAL_ERROR = JSON.stringify({
+  errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+});
+const GRAPHQL_PATHS = new Set(["/graphql", "/metadata"]);
+
+// How long a request may wait for Go before the glue answers for it (options.deadlineMs). The
+// pending timer also keeps workerd from cancelling a request whose goroutine waits on another
+// request's work as "hung", with the runtime's own 500 page.
+const DEADLINE_MS = 30_000;
+
 // Statuses whose responses must not carry a body.
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
@@ -58,11 +69,42 @@ function log(level, msg, fields = {}) {
   console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
 }
 
-export function internalError() {
-  return new Response(INTERNAL_ERROR, {
+// internalError answers a failure of the runtime (a crash, a failing binding) in Twenty's
+// envelope: GraphQL's on /graphql and /metadata, REST's elsewhere.
+export function internalError(request) {
+  const graphql = request !== undefined && GRAPHQL_PATHS.has(new URL(request.url).pathname);
+  return new Response(graphql ? GRAPHQL_INTERNAL_ERROR : INTERNAL_ERROR, {
     status: 500,
     headers: { "content-type": "application/json; charset=utf-8" },
   });
+}
+
+class DeadlineError extends Error {}
+
+// timedOut answers a request Go did not answer in time: 503, which a retry may cure.
+function timedOut(request, ms) {
+  const message = `The request was not answered within ${ms / 1000} seconds.`;
+  const graphql = GRAPHQL_PATHS.has(new URL(request.url).pathname);
+  const body = graphql
+    ? { errors: [{ message, extensions: { code: "SERVICE_UNAVAILABLE" } }] }
+    : { statusCode: 503, error: "ServiceUnavailableException", messages: [message] };
+  return new Response(JSON.stringify(body), {
+    status: 503,
+    headers: { "content-type": "application/json; charset=utf-8", "retry-after": "1" },
+  });
+}
+
+// withDeadline settles as promise does, or rejects with a DeadlineError after ms.
+async function withDeadline(promise, ms) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError()), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // GoInstance owns one running Go program.
@@ -198,7 +240,9 @@ export function createWorker(mod, options = {}) {
         const go = await instance(env);
         const hasBody = request.method !== "GET" && request.method !== "HEAD";
         const body = hasBody ? new Uint8Array(await request.arrayBuffer()) : null;
-        const [status, packed, resBody] = await go.call("fetch", request.method, request.url, packHeaders(request.headers), body, ctx);
+        const answer = go.call("fetch", request.method, request.url, packHeaders(request.headers), body, ctx);
+        answer.catch(() => {}); // a late failure, after the deadline answered, is no longer anyone's
+        const [status, packed, resBody] = await withDeadline(answer, options.deadlineMs ?? DEADLINE_MS);
         const headers = unpackHeaders(packed);
         const target = headers.find(([k]) => k.toLowerCase() === FORWARD);
         if (target) {
@@ -209,8 +253,13 @@ export function createWorker(mod, options = {}) {
         }
         return new Response(NULL_BODY.has(status) ? null : resBody, { status, headers });
       } catch (err) {
-        log("ERROR", "fetch failed", { error: String(err), path: new URL(request.url).pathname });
-        return internalError();
+        const path = new URL(request.url).pathname;
+        if (err instanceof DeadlineError) {
+          log("ERROR", "fetch timed out", { path });
+          return timedOut(request, options.deadlineMs ?? DEADLINE_MS);
+        }
+        log("ERROR", "fetch failed", { error: String(err), path });
+        return internalError(request);
       }
     },
 

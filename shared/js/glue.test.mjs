@@ -96,6 +96,32 @@ test("a handler panic answers Twenty's 500 envelope and the instance keeps servi
   assert.deepEqual(await w.instance(), { id, served: 3 });
 });
 
+test("a request Go does not answer in time gets a 503 in the route's envelope, and the instance keeps serving", async () => {
+  const w = start({}, { deadlineMs: 200 });
+  const { id } = await w.instance();
+  const rest = await w.fetch("/hang");
+  assert.equal(rest.status, 503);
+  assert.equal(rest.headers.get("retry-after"), "1");
+  assert.deepEqual(await rest.json(), {
+    statusCode: 503,
+    error: "ServiceUnavailableException",
+    messages: ["The request was not answered within 0.2 seconds."],
+  });
+  const gql = await w.fetch("/graphql", { method: "POST", body: "{}" });
+  assert.equal(gql.status, 503);
+  assert.deepEqual(await gql.json(), {
+    errors: [{ message: "The request was not answered within 0.2 seconds.", extensions: { code: "SERVICE_UNAVAILABLE" } }],
+  });
+  assert.equal((await w.instance()).id, id);
+});
+
+test("a crash answers GraphQL's envelope on the GraphQL routes", async () => {
+  const w = start({}, { beforeGo: (req) => { if (new URL(req.url).pathname === "/metadata") throw new Error("boom"); } });
+  const res = await w.fetch("/metadata", { method: "POST", body: "{}" });
+  assert.equal(res.status, 500);
+  assert.deepEqual(await res.json(), { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+});
+
 test("a crash of the Go program answers 500 and the next request starts a new instance", async () => {
   const w = start();
   const before = await w.instance();

@@ -54,6 +54,10 @@ func newMux() *http.ServeMux {
 		w.Header().Set("X-Partial", "yes")
 		panic("handler boom")
 	})
+	// /hang and /graphql never answer: the glue's deadline answers for them.
+	hang := func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+	mux.HandleFunc("/hang", hang)
+	mux.HandleFunc("/graphql", hang)
 	mux.HandleFunc("/crash", func(w http.ResponseWriter, r *http.Request) {
 		go func() { panic("background boom") }() // unrecovered: the whole program exits
 		time.Sleep(time.Second)
