@@ -3,6 +3,7 @@ package cfworker
 import (
 	"encoding/json"
 	"net/http"
+	"runtime"
 	"runtime/metrics"
 	"sync/atomic"
 )
@@ -89,8 +90,12 @@ func Memory() MemoryStats {
 		TotalBytes: s[2].Value.Uint64(), Goroutines: s[3].Value.Uint64()}
 }
 
-// ServeInstance answers a development route with this instance's id, events served and memory.
-func ServeInstance(w http.ResponseWriter, _ *http.Request) {
+// ServeInstance answers a development route with this instance's id, events served and memory;
+// with ?gc=1 it collects first, so that the heap figure is the live heap.
+func ServeInstance(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("gc") == "1" {
+		runtime.GC()
+	}
 	id, served := Instance()
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(struct {
