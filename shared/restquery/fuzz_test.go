@@ -4,21 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/twentyworkers/twenty/shared/recordquery"
 )
-
-// runBounded runs fn and fails the process if it does not return within a few seconds.
-func runBounded(name, in string, fn func()) time.Duration {
-	watchdog := time.AfterFunc(5*time.Second, func() { panic(fmt.Sprintf("%s(%q) hangs", name, in)) })
-	defer watchdog.Stop()
-	start := time.Now()
-	fn()
-	return time.Since(start)
-}
 
 // checkError fails unless err is a *BadRequest with one non-empty message.
 func checkError(t *testing.T, call string, err error) {
@@ -30,7 +22,8 @@ func checkError(t *testing.T, call string, err error) {
 }
 
 // FuzzParseFilter parses arbitrary filters: whatever the input, ParseFilter answers a valid tree
-// or a *BadRequest, never a panic or a hang.
+// or a *BadRequest, never a panic or a hang, and its cost per byte stays within checkCost's bounds
+// as the filter grows (repeated, listed in an and(…), nested in not(…)).
 func FuzzParseFilter(f *testing.F) {
 	for _, s := range []string{
 		"field[eq]:1",
@@ -46,93 +39,285 @@ func FuzzParseFilter(f *testing.F) {
 		"id[in]:[",
 		"(", "()))", "", "and()", "and(,)", "[eq]x[eq]:1", "a[eq]:1\n", "\xff[eq]:\xfe",
 		strings.Repeat("not(", 40) + "a[eq]:1" + strings.Repeat(")", 40),
+		// The shapes that cost more than their size where a parser rescans or copies: conjunctions
+		// nested to the limit and past it, long lists, long values and names, many brackets.
+		strings.Repeat("and(a[eq]:1,", 31) + "b[eq]:2" + strings.Repeat(")", 31),
+		strings.Repeat("or(not(", 16) + "a[eq]:1" + strings.Repeat("))", 16),
+		"and(" + strings.Repeat("a[in]:[1,2,3],", 500) + "b[eq]:1)",
+		"or(" + strings.Repeat(`a[like]:"%x%",`, 500) + "b[is]:NULL)",
+		`a[eq]:"` + strings.Repeat("x", 5000) + `"`,
+		strings.Repeat("a", 5000) + "[eq]:1",
+		"a[in]:" + strings.Repeat("[", 3000) + strings.Repeat("]", 3000),
+		strings.Repeat("(", 3000) + "a[eq]:1" + strings.Repeat(")", 3000),
+		`a[eq]:"` + strings.Repeat(`,'"`, 2000),
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d := runBounded("ParseFilter", s, func() {
-			filter, err := ParseFilter(s)
-			switch {
-			case err != nil:
-				checkError(t, fmt.Sprintf("ParseFilter(%q)", s), err)
-			case filter == nil:
-				t.Errorf("ParseFilter(%q) = nil, nil", s)
-			default:
-				if err := filter.Validate(); err != nil {
-					t.Errorf("ParseFilter(%q).Validate() = %v", s, err)
+		for _, grow := range filterGrowths(s) {
+			checkCost(t, grow, MaxParamLen, parseFilter, func(in string, r result[*recordquery.Filter]) string {
+				switch {
+				case r.err != nil:
+					checkError(t, fmt.Sprintf("ParseFilter(%.300q)", in), r.err)
+				case r.value == nil:
+					t.Errorf("ParseFilter(%.300q) = nil, nil", in)
+				default:
+					if err := r.value.Validate(); err != nil {
+						t.Errorf("ParseFilter(%.300q).Validate() = %v", in, err)
+					}
 				}
-			}
-		})
-		if d > time.Second {
-			t.Errorf("ParseFilter(%q) took %v", s, d)
+				return r.answer()
+			})
 		}
 	})
 }
 
+// filterGrowths are the ways a filter s grows: repeated (a longer value or name), k copies listed
+// in and(…), nested in k not(…) (refused past recordquery.MaxFilterDepth).
+func filterGrowths(s string) []func(k int) string {
+	return []func(int) string{
+		func(k int) string { return strings.Repeat(s, k) },
+		func(k int) string { return "and(" + strings.Repeat(s+",", k-1) + s + ")" },
+		func(k int) string { return strings.Repeat("not(", k) + s + strings.Repeat(")", k) },
+	}
+}
+
+func parseFilter(s string) result[*recordquery.Filter] {
+	v, err := ParseFilter(s)
+	return result[*recordquery.Filter]{v, err}
+}
+
+// result is what a parser answered.
+type result[T any] struct {
+	value T
+	err   error
+}
+
+// answer names the kind of answer r is: its message without digits (which count what grew), or ok.
+func (r result[T]) answer() string {
+	if r.err == nil {
+		return "ok"
+	}
+	return fmt.Sprintf("%.48s", strings.Map(func(c rune) rune {
+		if '0' <= c && c <= '9' {
+			return -1
+		}
+		return c
+	}, r.err.Error()))
+}
+
 // FuzzParseOrderBy parses arbitrary orderings: whatever the input, ParseOrderBy answers one
-// valid order per comma-separated item or a *BadRequest, never a panic or a hang.
+// valid order per comma-separated item or a *BadRequest, never a panic or a hang, and its cost per
+// byte stays within checkCost's bounds as the ordering grows (repeated, or k items).
 func FuzzParseOrderBy(f *testing.F) {
 	for _, s := range []string{
 		"fieldNumber[AscNullsFirst],fieldText[DescNullsLast]",
 		"field_1[AscNullsFirst],field_2[DescNullsLast],field_3",
 		"fieldCurrency.amountMicros[DescNullsLast],fieldText.label[AscNullsLast]",
 		"fieldText[invalid]", "a[[AscNullsFirst]", "a]x[DescNullsLast", "a[AscNullsFirst]]", "", ",", "\xff[\xfe]",
+		// Many items, long names and directions, many brackets.
+		strings.Repeat("a[AscNullsFirst],", 1000) + "b",
+		strings.Repeat("a.b", 3000) + "[DescNullsLast]",
+		"a[" + strings.Repeat("AscNullsFirst", 1000) + "]",
+		strings.Repeat("[", 5000),
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d := runBounded("ParseOrderBy", s, func() {
-			orders, err := ParseOrderBy(s)
-			if err != nil {
-				checkError(t, fmt.Sprintf("ParseOrderBy(%q)", s), err)
-				return
-			}
-			if got, want := len(orders), strings.Count(s, ",")+1; got != want {
-				t.Errorf("ParseOrderBy(%q) = %d orders, want %d", s, got, want)
-			}
-			for _, o := range orders {
-				if !o.Direction.Valid() {
-					t.Errorf("ParseOrderBy(%q): invalid direction %q", s, o.Direction)
+		for _, grow := range []func(int) string{
+			func(k int) string { return strings.Repeat(s, k) },
+			func(k int) string { return strings.Repeat(s+",", k-1) + s },
+		} {
+			checkCost(t, grow, MaxParamLen, parseOrderBy, func(in string, r result[[]recordquery.Order]) string {
+				if r.err != nil {
+					checkError(t, fmt.Sprintf("ParseOrderBy(%.300q)", in), r.err)
+					return r.answer()
 				}
-			}
-		})
-		if d > time.Second {
-			t.Errorf("ParseOrderBy(%q) took %v", s, d)
+				if got, want := len(r.value), strings.Count(in, ",")+1; got != want {
+					t.Errorf("ParseOrderBy(%.300q) = %d orders, want %d", in, got, want)
+				}
+				for _, o := range r.value {
+					if !o.Direction.Valid() {
+						t.Errorf("ParseOrderBy(%.300q): invalid direction %q", in, o.Direction)
+					}
+				}
+				return r.answer()
+			})
 		}
 	})
 }
 
+func parseOrderBy(s string) result[[]recordquery.Order] {
+	v, err := ParseOrderBy(s)
+	return result[[]recordquery.Order]{v, err}
+}
+
 // FuzzNumericParams reads arbitrary limit and depth values: whatever the input, each answers a
 // number only for plain decimal digits, in range (limit clamped to the maximum, depth 0 or 1),
-// and a *BadRequest for anything else.
+// and a *BadRequest for anything else; and its cost per byte stays within checkCost's bounds as
+// the value grows (repeated).
 func FuzzNumericParams(f *testing.F) {
 	for _, s := range []string{
 		"0", "1", "10", "200", "201", "007", "2147483647", "2147483648", "4294967297",
 		"1e309", "1e1", "Infinity", "-Infinity", "NaN", "0x10", "0o12", "0b1010", "-0", "+5",
 		"1.0", "5.", ".5", " 1", "1 ", "\u00a01", "\u0661", "1\x00", "", " ",
+		// Long values: digits, zeros before a digit, spaces.
+		strings.Repeat("9", 10000), strings.Repeat("0", 10000) + "1", strings.Repeat(" ", 10000) + "1",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		digits := s != "" && strings.Trim(s, "0123456789") == ""
-		values := url.Values{"limit": {s}, "depth": {s}}
-		limit, err := LimitParam(values)
-		switch {
-		case s == "":
-			if err != nil || limit != recordquery.DefaultLimit {
-				t.Errorf("LimitParam(%q) = %d, %v; want the default", s, limit, err)
-			}
-		case err != nil:
-			checkError(t, fmt.Sprintf("LimitParam(%q)", s), err)
-		case !digits || limit < 0 || limit > recordquery.MaxLimit:
-			t.Errorf("LimitParam(%q) = %d, want a *BadRequest or a limit in [0, %d]", s, limit, recordquery.MaxLimit)
-		}
-		depth, err := DepthParam(values)
-		switch {
-		case err != nil:
-			checkError(t, fmt.Sprintf("DepthParam(%q)", s), err)
-		case s != "" && !digits || depth != 0 && depth != 1:
-			t.Errorf("DepthParam(%q) = %d, want a *BadRequest, 0 or 1", s, depth)
-		}
+		checkCost(t, func(k int) string { return strings.Repeat(s, k) }, MaxParamLen, parseNumeric,
+			func(s string, r numeric) string { // s grown
+				digits := s != "" && strings.Trim(s, "0123456789") == ""
+				switch {
+				case s == "":
+					if r.limit.err != nil || r.limit.value != recordquery.DefaultLimit {
+						t.Errorf("LimitParam(%.300q) = %d, %v; want the default", s, r.limit.value, r.limit.err)
+					}
+				case r.limit.err != nil:
+					checkError(t, fmt.Sprintf("LimitParam(%.300q)", s), r.limit.err)
+				case !digits || r.limit.value < 0 || r.limit.value > recordquery.MaxLimit:
+					t.Errorf("LimitParam(%.300q) = %d, want a *BadRequest or a limit in [0, %d]", s, r.limit.value, recordquery.MaxLimit)
+				}
+				switch {
+				case r.depth.err != nil:
+					checkError(t, fmt.Sprintf("DepthParam(%.300q)", s), r.depth.err)
+				case s != "" && !digits || r.depth.value != 0 && r.depth.value != 1:
+					t.Errorf("DepthParam(%.300q) = %d, want a *BadRequest, 0 or 1", s, r.depth.value)
+				}
+				return r.limit.answer() + "; " + r.depth.answer()
+			})
 	})
+}
+
+// numeric is what LimitParam and DepthParam answered for one value.
+type numeric struct{ limit, depth result[int] }
+
+func parseNumeric(s string) numeric {
+	values := url.Values{"limit": {s}, "depth": {s}}
+	var r numeric
+	r.limit.value, r.limit.err = LimitParam(values)
+	r.depth.value, r.depth.err = DepthParam(values)
+	return r
+}
+
+// checkCost and what it needs are shared/graphql's fuzz_test.go's, copied: test code is not
+// shared between packages.
+
+// Bounds of checkCost. Time is bounded loosely, so that a loaded machine never fails it; the
+// bytes allocated, which do not depend on the load, closely.
+const (
+	costTimeBase    = 50 * time.Millisecond
+	costTimePerByte = 20 * time.Microsecond
+	// costGrowth is how much the bytes allocated per byte of request may grow while the request
+	// grows four times (two doublings) and gets the same kind of answer.
+	costGrowth = 2
+	// costSlackPerByte and costSlack absorb the small variations of allocations (size classes,
+	// pools emptied by a collection).
+	costSlackPerByte = 8
+	costSlack        = 4 << 10
+)
+
+// costPoint is one size of a grown request and what a run of it cost: bytes allocated and time,
+// each the least of two runs (see measure).
+type costPoint struct {
+	k, size int
+	bytes   uint64
+	time    time.Duration
+	answer  string
+}
+
+func (p costPoint) String() string {
+	return fmt.Sprintf("k=%d: %d bytes, %d bytes allocated (%.0f/byte) in %v, answer %q",
+		p.k, p.size, p.bytes, float64(p.bytes)/float64(max(p.size, 1)), p.time, p.answer)
+}
+
+// checkCost bounds the cost per byte of a request that grows: it runs grow(k) for k = 1 and then
+// 12, 24, 48… while the request stays within maxSize bytes (multiples of 12, so that a construct
+// that needs 2, 3 or 4 copies to close is closed at every size). check looks at each result and
+// names the kind of answer it is (the path the request took: executed, refused by which rule).
+// checkCost fails when a run takes longer than costTimeBase plus costTimePerByte a byte, and when,
+// among sizes that got the same answer, the bytes allocated per byte added since the smallest of
+// them grew more than costGrowth times over two doublings: the mark of a cost that is quadratic
+// in the size (about 3 times), where a linear one keeps its rate (1, give or take the steps of
+// size classes and slice growth).
+func checkCost[R any](t *testing.T, grow func(k int) string, maxSize int, run func(req string) R, check func(req string, r R) string) {
+	t.Helper()
+	var points []costPoint
+	slow := false
+	for k := 1; !slow; k = max(12, 2*k) {
+		req := grow(k)
+		if len(req) > maxSize && k > 1 || len(points) > 0 && len(req) == points[len(points)-1].size {
+			break
+		}
+		p := costPoint{k: k, size: len(req)}
+		p.bytes, p.time, p.answer = measure(req, run, check)
+		points = append(points, p)
+		if limit := costTimeBase + time.Duration(len(req))*costTimePerByte; p.time > limit {
+			t.Errorf("a request of %d bytes took %v, more than %v:%s\nthe request: %.300q", len(req), p.time, limit, table(points), req)
+			slow = true // a larger one would take longer
+		}
+	}
+	// Compare each size's rate with that of the size two doublings smaller, both counted from the
+	// smallest size that got the same answer (the rates of runs that took other paths do not
+	// compare). The smaller size's rate is at least its bytes per byte: when the request grows
+	// by little next to its fixed part, the rate over so few bytes is mostly the steps of size
+	// classes and slice growth. points[0] (k=1) is not on the doubling scale.
+	base := 1
+	for j := 2; j < len(points); j++ {
+		if points[j].answer != points[base].answer {
+			base = j
+			continue
+		}
+		i := j - 2
+		if i <= base {
+			continue
+		}
+		before := max(rate(points[base], points[i]), float64(points[i].bytes)/float64(points[i].size))
+		after := rate(points[base], points[j])
+		if after > costGrowth*before+costSlackPerByte+costSlack/float64(points[j].size-points[base].size) {
+			t.Errorf("the bytes allocated per byte of request grew from %.0f to %.0f over two doublings:%s\nthe largest request: %.300q",
+				before, after, table(points[base:j+1]), grow(points[j].k))
+			return
+		}
+	}
+}
+
+func table(points []costPoint) string {
+	var b strings.Builder
+	for _, p := range points {
+		fmt.Fprintf(&b, "\n\t%v", p)
+	}
+	return b.String()
+}
+
+// rate is the bytes allocated per byte added from a to b.
+func rate(a, b costPoint) float64 {
+	return (float64(b.bytes) - float64(a.bytes)) / float64(b.size-a.size)
+}
+
+// measure runs req twice (once when a run costs enough that the variations of a few KiB do not
+// matter) and returns the least bytes allocated and time of a run, and check's answer.
+// A run that does not end within 10 s fails the process: it hangs.
+func measure[R any](req string, run func(string) R, check func(string, R) string) (bytes uint64, elapsed time.Duration, answer string) {
+	bytes, elapsed = ^uint64(0), time.Hour
+	var before, after runtime.MemStats
+	for i := range 2 {
+		watchdog := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("a request hangs: %.300q", req)) })
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		r := run(req)
+		d := time.Since(start)
+		runtime.ReadMemStats(&after)
+		watchdog.Stop()
+		bytes, elapsed = min(bytes, after.TotalAlloc-before.TotalAlloc), min(elapsed, d)
+		if i == 0 {
+			answer = check(req, r)
+		}
+		if bytes >= 256<<10 || d >= time.Millisecond {
+			break
+		}
+	}
+	return bytes, elapsed, answer
 }
