@@ -110,6 +110,46 @@ vet: ## gofmt, and go vet every module natively and every Worker for js/wasm
 test-go: ## Native go test of every module (store tests on SQLite)
 	go test -count=1 $(addsuffix /...,$(addprefix ./,$(MODULE_DIRS)))
 
+# Every fuzz target, as package:Target: go test -fuzz runs one target of one package at a time.
+FUZZ_TARGETS := \
+	shared/graphql:FuzzExecute \
+	shared/graphql:FuzzServeHTTP \
+	shared/graphql:FuzzVariables \
+	services/records/internal/gqlapi:FuzzExecute \
+	shared/restquery:FuzzParseFilter \
+	shared/restquery:FuzzParseOrderBy \
+	shared/restquery:FuzzNumericParams \
+	shared/strictjson:FuzzCheck \
+	shared/jsonquote:FuzzAppend \
+	shared/authtoken:FuzzVerify \
+	shared/d1:FuzzDecodeBatch \
+	shared/recordquery:FuzzEncodeCursorFields \
+	services/records/internal/engine:FuzzFindMany \
+	services/records/internal/engine:FuzzDecodeChunk
+FUZZTIME ?= 60s
+TEST_FUZZTIME ?= 3s
+# One fuzzing worker, so that a fuzz run leaves the machine's other core to everything else.
+FUZZ_PARALLEL ?= 1
+
+# fuzz-each runs every target of FUZZ_TARGETS for $(1), one after another, stopping at the first
+# failure (go test writes the failing input to the package's testdata/fuzz/). Only the fuzz target
+# runs: the package's other tests are test-go's.
+define fuzz-each
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*} name=$${t##*:}; \
+		echo "fuzz $$name (./$$pkg) for $(1)"; \
+		go test ./$$pkg -run "^$$name\$$" -fuzz "^$$name\$$" -fuzztime $(1) -parallel $(FUZZ_PARALLEL); \
+	done
+endef
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each (default 60s), one after another
+	$(call fuzz-each,$(FUZZTIME))
+
+.PHONY: test-fuzz
+test-fuzz: ## Run every fuzz target briefly, TEST_FUZZTIME each (default 3s), as make test does
+	$(call fuzz-each,$(TEST_FUZZTIME))
+
 .PHONY: test-js
 test-js: tools shared/js/build/wasm_exec.js ## Node tests of the JS glue and the Durable Object
 	node --test "shared/js/*.test.mjs" # a glob: node >= 21 no longer searches a directory argument
@@ -132,7 +172,7 @@ deploy: tools build ## Deploy everything to Cloudflare (needs CLOUDFLARE_API_TOK
 	infra/deploy.sh
 
 .PHONY: test
-test: tools checkgenerate vet test-go build test-js check-deploy test-e2e ## Everything that must stay green
+test: tools checkgenerate vet test-go test-fuzz build test-js check-deploy test-e2e ## Everything that must stay green
 	@echo "make test: all green"
 
 .PHONY: bench
