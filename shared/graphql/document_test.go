@@ -2,6 +2,7 @@ package graphql
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,7 +54,7 @@ func TestLimits(t *testing.T) {
 			name:  "fields",
 			opts:  []Option{WithMaxFields(3)},
 			query: `{ currentUser { id email name } }`,
-			want: `{"errors":[{"message":"The document has 4 fields and fragment spreads, more than the maximum of 3.",
+			want: `{"errors":[{"message":"The document has more than 3 fields, fragments expanded.",
 				"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`,
 		},
 		{
@@ -132,10 +133,37 @@ func TestFragmentBomb(t *testing.T) {
 	}
 	q.WriteString("fragment F" + strconv.Itoa(n) + " on User { id }\n")
 	got := toJSON(t, s.Execute(context.Background(), Request{Query: q.String()}))
-	want := decodeJSON(t, []byte(`{"errors":[{"message":"The field \"id\" is selected more than 30 times in one selection set.",
+	want := decodeJSON(t, []byte(`{"errors":[{"message":"The document has more than 2000 fields, fragments expanded.",
 		"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`))
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("mismatch (-got +want):\n%s", diff)
+	}
+}
+
+// TestExpandedLimits checks the two shapes whose cost grew with the square of their size within
+// every other limit: k aliases spreading one fragment of k fields (k×k fields executed), and many
+// fragments spread in one selection set (compared pairwise by validation).
+func TestExpandedLimits(t *testing.T) {
+	s, _ := newTestSchema(t)
+	var aliases, fields, spreads, fragments strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&aliases, "a%d: friends { ...F } ", i)
+		fmt.Fprintf(&fields, "e%d: id ", i)
+	}
+	for i := range maxSpreadsPerSelection + 1 {
+		fmt.Fprintf(&spreads, "...F%d ", i)
+		fmt.Fprintf(&fragments, "fragment F%d on User { f%d: email } ", i, i)
+	}
+	for _, tc := range []struct{ query, want string }{
+		{"{ currentUser { " + aliases.String() + "} } fragment F on User { " + fields.String() + "}",
+			"The document has more than 2000 fields, fragments expanded."},
+		{"{ currentUser { " + spreads.String() + "} } " + fragments.String(),
+			fmt.Sprintf("A selection set spreads %d fragments, more than the maximum of %d.", maxSpreadsPerSelection+1, maxSpreadsPerSelection)},
+	} {
+		r := s.Execute(context.Background(), Request{Query: tc.query})
+		if len(r.Errors) != 1 || r.Errors[0].Message != tc.want {
+			t.Errorf("%.60s…: errors %+v, want %q", tc.query, r.Errors, tc.want)
+		}
 	}
 }
 

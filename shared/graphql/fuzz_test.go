@@ -237,6 +237,9 @@ func FuzzExecute(f *testing.F) {
 		{"{ currentUser { ", "a%d: email ", "", "", "} }"},
 		{"{ ", "a%d: currentUser { id } ", "", "", "}"},
 		// Many fragments, spread in one selection; inline fragments nested.
+		{"{ currentUser { ", "...F%d ", "} } ", "fragment F%d on User { f%d: email } ", ""},
+		// k aliases spreading one fragment of k fields: k×k fields executed.
+		{"{ currentUser { ", "a%d: friends { ...F } ", "} } fragment F on User { ", "e%d: id ", "}"},
 		{"{ currentUser { ", "...F%d ", "} } ", "fragment F%d on User { id } ", ""},
 		{"{ currentUser { ", "... on User { ", "id", " }", " } }"},
 		// Selections nested past the depth limit; many operations; many directives.
