@@ -32,6 +32,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -70,18 +71,18 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // config holds the parsed command line.
 type config struct {
-	base, token, method, body     string
-	headers, vars                 listFlag
-	n, c, warmup, logins, records int
-	timeout                       time.Duration
-	sizes, floor                  bool
-	root                          string
-	configs                       string
-	migrateConfig, migrateBind    string
-	readyPath                     string
-	startTimeout                  time.Duration
-	stackLog                      bool
-	paths                         []string
+	base, token, method, body, compare string
+	headers, vars                      listFlag
+	n, c, warmup, logins, records      int
+	timeout                            time.Duration
+	sizes, floor                       bool
+	root                               string
+	configs                            string
+	migrateConfig, migrateBind         string
+	readyPath                          string
+	startTimeout                       time.Duration
+	stackLog                           bool
+	paths                              []string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -109,6 +110,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.readyPath, "ready", "/healthz", "local stack: path polled until it answers 200")
 	fs.DurationVar(&cfg.startTimeout, "start-timeout", 90*time.Second, "local stack: startup timeout")
 	fs.BoolVar(&cfg.stackLog, "stack-log", false, "local stack: copy wrangler output to stderr")
+	fs.StringVar(&cfg.compare, "compare", "", "another checkout's root, its Workers built: run the record figures on its stack and this one side by side, rounds alternating, and print B (it) over A (this); nothing else runs")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: bench [flags] [path ...]\n\npaths default to %s\n\n", strings.Join(defaultPaths, " "))
 		fs.PrintDefaults()
@@ -176,6 +178,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if root, err = devstack.RepoRoot(); err != nil {
 			return err
 		}
+	}
+
+	if cfg.compare != "" {
+		return compare(ctx, cfg, root, header, stdout, stderr)
 	}
 
 	base := strings.TrimRight(cfg.base, "/")
@@ -283,6 +289,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// compare runs the record figures on this checkout's stack (A) and cfg.compare's (B) side by side.
+func compare(ctx context.Context, cfg *config, root string, header http.Header, stdout, stderr io.Writer) error {
+	if cfg.base != "" {
+		return errors.New("-compare starts two local stacks: it takes no -base")
+	}
+	other, err := filepath.Abs(cfg.compare)
+	if err != nil {
+		return err
+	}
+	a, err := startStack(ctx, cfg, root, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Stop()
+	b, err := startStack(ctx, cfg, other, stderr)
+	if err != nil {
+		return err
+	}
+	defer b.Stop()
+	n := cfg.records
+	if n < 0 {
+		n = cfg.n
+	}
+	tg := &target{client: newClient(1, cfg.timeout), base: a.BaseURL, header: header}
+	return compareRecordFigures(ctx, stdout, stderr, a, b, root, other, tg, n)
 }
 
 func startStack(ctx context.Context, cfg *config, root string, stderr io.Writer) (*devstack.Stack, error) {

@@ -95,77 +95,115 @@ func seedWorkspace(ctx context.Context, tg *target) (*benchWorkspace, error) {
 // workspace whenever the current one nears its rate limit; against another server (a Twenty,
 // with -token) every request runs in the token's workspace.
 func recordFigures(ctx context.Context, w io.Writer, tg *target, n int, signUpWorkspaces bool, o recordRun) error {
-	ops := recordOps()
-	next := func() (*benchWorkspace, error) {
-		wtg := tg
-		if signUpWorkspaces {
-			_, _, access, err := signUp(ctx, tg)
-			if err != nil {
-				return nil, fmt.Errorf("records figures: sign-up: %w", err)
-			}
-			c := *tg
-			c.header = tg.header.Clone()
-			c.header.Set("Authorization", "Bearer "+access)
-			wtg = &c
-		}
-		return seedWorkspace(ctx, wtg)
-	}
-	ws, err := next()
+	r, err := newRecordRunner(ctx, tg, signUpWorkspaces, o.cpu)
 	if err != nil {
 		return err
 	}
-	results := make([]pathResult, len(ops))
-	lats := make([][]time.Duration, len(ops))
-	for i, op := range ops {
-		results[i] = pathResult{path: op.name, statuses: map[int]int{}}
-	}
-	workspaces := 1
 	start := time.Now()
-	var cpu cpuUse
 	for range n {
-		if signUpWorkspaces && ws.used+len(ops) > recordsPerWorkspace {
-			if ws, err = next(); err != nil {
-				return err
-			}
-			workspaces++
-		}
-		before := o.cpu.read()
-		for i, op := range ops {
-			c := *ws.tg
-			if op.body != nil {
-				c.header = ws.tg.header.Clone()
-				c.header.Set("Content-Type", "application/json")
-			}
-			s := c.do(ctx, op.method, op.path(ws), op.body)
-			if s.status == http.StatusOK && op.path(ws) == "/graphql" && s.graphqlErrors {
-				s.status = http.StatusUnprocessableEntity // counted as an error
-			}
-			ws.used++
-			results[i].sent++
-			if s.status != op.want {
-				results[i].errors++
-				results[i].statuses[s.status]++
-				if results[i].firstErr == nil {
-					results[i].firstErr = fmt.Errorf("status %d (want %d) %v", s.status, op.want, s.err)
-				}
-				continue
-			}
-			lats[i] = append(lats[i], s.d)
-		}
-		cpu.add(before, o.cpu.read())
-		if err := ctx.Err(); err != nil {
+		if err := r.round(ctx); err != nil {
 			return err
 		}
 	}
-	elapsed := time.Since(start)
-	for i := range results {
-		results[i].lat = Summarize(lats[i])
-		results[i].elapsed = elapsed / time.Duration(len(ops))
-	}
-	fmt.Fprintf(w, "\nrecords%s (n=%d each, interleaved, %d workspace(s) of 20 seeded people; Twenty on this machine: REST list 20 p50 ~10 ms, create p50 ~30 ms; GraphQL people(first:20) p50 7.4 ms, createPerson 26.5 ms)\n", o.label, n, workspaces)
+	results := r.finish(time.Since(start))
+	fmt.Fprintf(w, "\nrecords%s (n=%d each, interleaved, %d workspace(s) of 20 seeded people; Twenty on this machine: REST list 20 p50 ~10 ms, create p50 ~30 ms; GraphQL people(first:20) p50 7.4 ms, createPerson 26.5 ms)\n", o.label, n, r.workspaces)
 	printResults(w, results)
-	cpu.print(w, len(ops)*n)
+	r.cpuUse.print(w, len(r.ops)*n)
 	return nil
+}
+
+// recordRunner sends the record requests to one server, a round (one request of each) at a time,
+// signing up and seeding a new workspace whenever the current one nears its rate limit.
+type recordRunner struct {
+	tg               *target
+	signUpWorkspaces bool
+	cpu              cpuMeter
+	ops              []recordOp
+	ws               *benchWorkspace
+	workspaces       int
+	results          []pathResult
+	lats             [][]time.Duration
+	cpuUse           cpuUse
+}
+
+func newRecordRunner(ctx context.Context, tg *target, signUpWorkspaces bool, cpu cpuMeter) (*recordRunner, error) {
+	r := &recordRunner{tg: tg, signUpWorkspaces: signUpWorkspaces, cpu: cpu, ops: recordOps()}
+	r.results = make([]pathResult, len(r.ops))
+	r.lats = make([][]time.Duration, len(r.ops))
+	for i, op := range r.ops {
+		r.results[i] = pathResult{path: op.name, statuses: map[int]int{}}
+	}
+	if err := r.nextWorkspace(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// nextWorkspace moves to a new seeded workspace: a new sign-up, or the token's own workspace.
+func (r *recordRunner) nextWorkspace(ctx context.Context) error {
+	wtg := r.tg
+	if r.signUpWorkspaces {
+		_, _, access, err := signUp(ctx, r.tg)
+		if err != nil {
+			return fmt.Errorf("records figures: sign-up: %w", err)
+		}
+		c := *r.tg
+		c.header = r.tg.header.Clone()
+		c.header.Set("Authorization", "Bearer "+access)
+		wtg = &c
+	}
+	ws, err := seedWorkspace(ctx, wtg)
+	if err != nil {
+		return err
+	}
+	r.ws = ws
+	r.workspaces++
+	return nil
+}
+
+// round sends one request of each op, in order, timing the successful ones and the CPU the
+// server's processes spend on the round.
+func (r *recordRunner) round(ctx context.Context) error {
+	if r.signUpWorkspaces && r.ws.used+len(r.ops) > recordsPerWorkspace {
+		if err := r.nextWorkspace(ctx); err != nil {
+			return err
+		}
+	}
+	before := r.cpu.read()
+	ws := r.ws
+	for i, op := range r.ops {
+		c := *ws.tg
+		if op.body != nil {
+			c.header = ws.tg.header.Clone()
+			c.header.Set("Content-Type", "application/json")
+		}
+		s := c.do(ctx, op.method, op.path(ws), op.body)
+		if s.status == http.StatusOK && op.path(ws) == "/graphql" && s.graphqlErrors {
+			s.status = http.StatusUnprocessableEntity // counted as an error
+		}
+		ws.used++
+		r.results[i].sent++
+		if s.status != op.want {
+			r.results[i].errors++
+			r.results[i].statuses[s.status]++
+			if r.results[i].firstErr == nil {
+				r.results[i].firstErr = fmt.Errorf("status %d (want %d) %v", s.status, op.want, s.err)
+			}
+			continue
+		}
+		r.lats[i] = append(r.lats[i], s.d)
+	}
+	r.cpuUse.add(before, r.cpu.read())
+	return ctx.Err()
+}
+
+// finish summarizes the rounds sent so far, over elapsed.
+func (r *recordRunner) finish(elapsed time.Duration) []pathResult {
+	for i := range r.results {
+		r.results[i].lat = Summarize(r.lats[i])
+		r.results[i].elapsed = elapsed / time.Duration(len(r.ops))
+	}
+	return r.results
 }
 
 // recordRun tells recordFigures what it measures: a label for the heading and the processes

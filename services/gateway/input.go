@@ -44,6 +44,10 @@ func restInput(next http.Handler) http.Handler {
 			writeError(w, http.StatusBadRequest, "", msg)
 			return
 		}
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r) // a GET, mostly: nothing to read or check
+			return
+		}
 		body, status, msg := checkBody(w, r)
 		if status != 0 {
 			writeError(w, status, "", msg)
@@ -57,11 +61,21 @@ func restInput(next http.Handler) http.Handler {
 // checkQuery returns why a raw query breaks the contract, or "". A parameter given twice would
 // otherwise be ignored (Twenty's parsers skip arrays), so a repeated filter would select every row.
 func checkQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
 	values, err := url.ParseQuery(raw)
 	if err != nil {
 		return "Query string is malformed: " + err.Error()
 	}
-	for _, key := range slices.Sorted(maps.Keys(values)) {
+	broken := false
+	for key, v := range values {
+		broken = broken || len(v) > 1 || strings.ContainsRune(key, 0) || strings.ContainsRune(v[0], 0)
+	}
+	if !broken {
+		return ""
+	}
+	for _, key := range slices.Sorted(maps.Keys(values)) { // the first broken key by name, for a stable message
 		switch {
 		case strings.ContainsRune(key, 0):
 			return "A query parameter name contains a NUL character"
@@ -74,10 +88,12 @@ func checkQuery(raw string) string {
 	return ""
 }
 
+// tooLarge is the message refusing a body over maxRecordBody.
+var tooLarge = "Request body is larger than " + strconv.Itoa(maxRecordBody) + " bytes"
+
 // checkBody reads r's body, at most maxRecordBody bytes of it, and returns it, or the status and
 // message refusing it. An empty body passes: routes that need one answer their own 400.
 func checkBody(w http.ResponseWriter, r *http.Request) (body []byte, status int, msg string) {
-	tooLarge := "Request body is larger than " + strconv.Itoa(maxRecordBody) + " bytes"
 	if r.ContentLength > maxRecordBody {
 		return nil, http.StatusRequestEntityTooLarge, tooLarge
 	}

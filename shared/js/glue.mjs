@@ -94,19 +94,6 @@ function timedOut(request, ms) {
   });
 }
 
-// withDeadline settles as promise does, or rejects with a DeadlineError after ms.
-async function withDeadline(promise, ms) {
-  let timer;
-  const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError()), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 // GoInstance owns one running Go program.
 //
 // workerd binds every promise to the request that created it: a later request may not await a
@@ -173,12 +160,20 @@ class GoInstance {
   // call invokes a Go callback that takes (…args, resolve, reject) and resolves with the array of
   // the values Go resolves with; it fails if Go exits first.
   call(name, ...args) {
+    return this.callWithin(0, name, ...args);
+  }
+
+  // callWithin is call that also fails, with a DeadlineError, after deadlineMs (when over 0). The
+  // timer lives in the call's own promise: no extra promise or race per request.
+  callWithin(deadlineMs, name, ...args) {
     const fn = this.binding[name];
     if (this.exited) return Promise.reject(new Error("Go program exited"));
     if (typeof fn !== "function") return Promise.reject(new Error(`Go does not handle ${name} events`));
     return new Promise((resolve, reject) => {
+      let timer;
+      const settled = () => (this.inflight.delete(reject), clearTimeout(timer));
       this.inflight.add(reject);
-      const settled = () => this.inflight.delete(reject);
+      if (deadlineMs > 0) timer = setTimeout(() => (settled(), reject(new DeadlineError())), deadlineMs);
       fn(
         ...args,
         (...values) => (settled(), resolve(values)),
@@ -240,9 +235,8 @@ export function createWorker(mod, options = {}) {
         const go = await instance(env);
         const hasBody = request.method !== "GET" && request.method !== "HEAD";
         const body = hasBody ? new Uint8Array(await request.arrayBuffer()) : null;
-        const answer = go.call("fetch", request.method, request.url, packHeaders(request.headers), body, ctx);
-        answer.catch(() => {}); // a late failure, after the deadline answered, is no longer anyone's
-        const [status, packed, resBody] = await withDeadline(answer, options.deadlineMs ?? DEADLINE_MS);
+        const [status, packed, resBody] = await go.callWithin(options.deadlineMs ?? DEADLINE_MS,
+          "fetch", request.method, request.url, packHeaders(request.headers), body, ctx);
         const headers = unpackHeaders(packed);
         const target = headers.find(([k]) => k.toLowerCase() === FORWARD);
         if (target) {
