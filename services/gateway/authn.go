@@ -195,7 +195,11 @@ func bearer(r *http.Request) (string, bool) {
 // header is forwarded to read the same token the gateway does.
 func canonicalBearer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if token, ok := bearer(r); ok && r.Header.Get("Authorization") != "Bearer "+token {
+		if strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			next.ServeHTTP(w, r) // already canonical, as every client but a hand-written one sends it
+			return
+		}
+		if token, ok := bearer(r); ok {
 			r = r.Clone(r.Context())
 			r.Header.Set("Authorization", "Bearer "+token)
 		}

@@ -26,7 +26,11 @@ const maxRecordBody = 2 << 20
 // before routing. Headers too large never get here: workerd answers them itself.
 func limitURL(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if len(r.URL.RequestURI()) > maxURLBytes {
+		n := len(r.URL.EscapedPath()) // RequestURI's length, without building it
+		if r.URL.RawQuery != "" {
+			n += 1 + len(r.URL.RawQuery)
+		}
+		if n > maxURLBytes {
 			writeError(w, http.StatusRequestURITooLong, "", "URL is longer than "+strconv.Itoa(maxURLBytes)+" bytes")
 			return
 		}
