@@ -145,7 +145,8 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", only(http.MethodGet, g.healthz))
 	// The OpenAPI documents answer without a token (the base document) as Twenty's do.
-	// Every /rest/ route holds its input to one contract (restInput) before anything else.
+	// Every /rest/ route holds its body to one contract (restInput) before anything else; every
+	// route's URL is held to one in the outer chain (checkURL).
 	mux.Handle("/rest/open-api/{kind}", restInput(only(http.MethodGet, g.openAPI)))
 	mux.HandleFunc("/open-api/{kind}", only(http.MethodGet, g.openAPI)) // Twenty serves both
 	mux.Handle("/rest/", restInput(g.recordAPIAuth(g.rateLimit(http.HandlerFunc(g.restRoutes)))))
@@ -157,12 +158,12 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	mux.HandleFunc("/", notFound)
 
 	// Outermost first: request id, then the access log (so it carries the id), panic recovery into
-	// Twenty's envelope, CORS, the URL's length, and the caller's credentials (a Bearer scheme
+	// Twenty's envelope, CORS, the URL's contract (checkURL), and the caller's credentials (a Bearer scheme
 	// spelled canonically) for calls to other Workers.
 	var h http.Handler = mux
 	h = rpc.ForwardCaller(h)
 	h = canonicalBearer(h)
-	h = limitURL(h)
+	h = checkURL(h)
 	h = cfg.CORS.middleware(h)
 	h = recoverPanics(h)
 	h = logging.AccessLog(h)

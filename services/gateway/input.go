@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/twentyworkers/twenty/shared/graphql"
 	"io"
 	"maps"
 	"mime"
@@ -22,32 +23,42 @@ const maxURLBytes = 8 << 10
 // maxRecordBody bounds a REST request's body.
 const maxRecordBody = 2 << 20
 
-// limitURL answers 414 in Twenty's envelope for a URL (path and query) longer than maxURLBytes,
-// before routing. Headers too large never get here: workerd answers them itself.
-func limitURL(next http.Handler) http.Handler {
+// checkURL holds every request's URL to one contract, before routing: a URL (path and query) of
+// at most maxURLBytes (414), each query parameter given once and without NUL characters (400).
+// It answers in the envelope of the route: GraphQL's on /graphql and /metadata, REST's elsewhere.
+// Headers too large never get here: workerd answers them itself.
+func checkURL(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := len(r.URL.EscapedPath()) // RequestURI's length, without building it
 		if r.URL.RawQuery != "" {
 			n += 1 + len(r.URL.RawQuery)
 		}
-		if n > maxURLBytes {
-			writeError(w, http.StatusRequestURITooLong, "", "URL is longer than "+strconv.Itoa(maxURLBytes)+" bytes")
-			return
+		status, msg := 0, ""
+		switch {
+		case n > maxURLBytes:
+			status, msg = http.StatusRequestURITooLong, "URL is longer than "+strconv.Itoa(maxURLBytes)+" bytes"
+		default:
+			if msg = checkQuery(r.URL.RawQuery); msg != "" {
+				status = http.StatusBadRequest
+			}
 		}
-		next.ServeHTTP(w, r)
+		switch {
+		case status == 0:
+			next.ServeHTTP(w, r)
+		case r.URL.Path == "/graphql" || r.URL.Path == "/metadata":
+			graphql.WriteResponse(w, status, &graphql.Response{Errors: []*graphql.Error{graphql.NewError(graphql.CodeBadRequest, msg)}})
+		default:
+			writeError(w, status, "", msg)
+		}
 	})
 }
 
-// restInput holds every /rest/ request to one contract before it is authenticated or routed:
-// each query parameter given once, without NUL characters; a body, when there is one, of at most
-// maxRecordBody bytes of application/json that strictjson accepts. The handlers read the checked
-// body from r.Body as before.
+// restInput holds every /rest/ request's body to one contract before it is authenticated or
+// routed (checkURL has held its URL): a body, when there is one, of at most maxRecordBody bytes of
+// application/json that strictjson accepts. The handlers read the checked body from r.Body as
+// before.
 func restInput(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if msg := checkQuery(r.URL.RawQuery); msg != "" {
-			writeError(w, http.StatusBadRequest, "", msg)
-			return
-		}
 		if r.Body == nil || r.Body == http.NoBody {
 			next.ServeHTTP(w, r) // a GET, mostly: nothing to read or check
 			return

@@ -157,7 +157,13 @@ func TestURLTooLong(t *testing.T) {
 	for _, tt := range tests {
 		pad := func(n int) string { return tt.prefix + strings.Repeat("a", n-len(tt.prefix)) }
 		rec := s.do(t, tt.method, pad(maxURLBytes+1), "")
-		if diff := cmp.Diff(want, decode[envelope](t, rec)); rec.Code != 414 || diff != "" {
+		if strings.HasPrefix(tt.prefix, "/metadata") {
+			// GraphQL's envelope on the GraphQL routes.
+			wantGQL := `{"errors":[{"message":"URL is longer than 8192 bytes","extensions":{"code":"BAD_REQUEST"}}]}`
+			if rec.Code != 414 || strings.TrimSpace(rec.Body.String()) != wantGQL {
+				t.Errorf("%s %s… = %d %s, want 414 %s", tt.method, tt.prefix, rec.Code, rec.Body, wantGQL)
+			}
+		} else if diff := cmp.Diff(want, decode[envelope](t, rec)); rec.Code != 414 || diff != "" {
 			t.Errorf("%s %s… = %d (-want +got):\n%s", tt.method, tt.prefix, rec.Code, diff)
 		}
 		rec = s.do(t, tt.method, pad(maxURLBytes), `{"query":"{ __typename }"}`, "Content-Type", "application/json")
@@ -192,5 +198,21 @@ func TestBearerSchemeIsCaseInsensitive(t *testing.T) {
 	}
 	if rec := s.do(t, http.MethodGet, "/rest/people", "", "Authorization", "Bearertoken"); rec.Code != 403 {
 		t.Errorf("GET /rest/people with no space after the scheme = %d, want 403", rec.Code)
+	}
+}
+
+// TestRepeatedParametersOnEveryRoute checks that checkURL refuses a repeated or NUL parameter on
+// every route, in the route's envelope.
+func TestRepeatedParametersOnEveryRoute(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	for _, tt := range []struct{ target, want string }{
+		{"/healthz?x=1&x=2", `{"statusCode":400,"error":"BadRequestException","messages":["Query parameter 'x' is given more than once"]}`},
+		{"/graphql?query=%7B__typename%7D&query=%7Ba%7D", `{"errors":[{"message":"Query parameter 'query' is given more than once","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"/metadata?query=%7B__typename%7D&x=%00", `{"errors":[{"message":"Query parameter 'x' contains a NUL character","extensions":{"code":"BAD_REQUEST"}}]}`},
+	} {
+		rec := s.do(t, "GET", tt.target, "")
+		if got := strings.TrimSpace(rec.Body.String()); rec.Code != 400 || got != tt.want {
+			t.Errorf("GET %s = %d %s, want 400 %s", tt.target, rec.Code, got, tt.want)
+		}
 	}
 }
