@@ -3,11 +3,10 @@ package restquery
 import (
 	"errors"
 	"fmt"
+	"github.com/twentyworkers/twenty/shared/fuzzcost"
 	"net/url"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/twentyworkers/twenty/shared/recordquery"
 )
@@ -55,7 +54,7 @@ func FuzzParseFilter(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, grow := range filterGrowths(s) {
-			checkCost(t, grow, MaxParamLen, parseFilter, func(in string, r result[*recordquery.Filter]) string {
+			fuzzcost.Check(t, grow, MaxParamLen, parseFilter, func(in string, r result[*recordquery.Filter]) string {
 				switch {
 				case r.err != nil:
 					checkError(t, fmt.Sprintf("ParseFilter(%.300q)", in), r.err)
@@ -128,7 +127,7 @@ func FuzzParseOrderBy(f *testing.F) {
 			func(k int) string { return strings.Repeat(s, k) },
 			func(k int) string { return strings.Repeat(s+",", k-1) + s },
 		} {
-			checkCost(t, grow, MaxParamLen, parseOrderBy, func(in string, r result[[]recordquery.Order]) string {
+			fuzzcost.Check(t, grow, MaxParamLen, parseOrderBy, func(in string, r result[[]recordquery.Order]) string {
 				if r.err != nil {
 					checkError(t, fmt.Sprintf("ParseOrderBy(%.300q)", in), r.err)
 					return r.answer()
@@ -167,7 +166,7 @@ func FuzzNumericParams(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		checkCost(t, func(k int) string { return strings.Repeat(s, k) }, MaxParamLen, parseNumeric,
+		fuzzcost.Check(t, func(k int) string { return strings.Repeat(s, k) }, MaxParamLen, parseNumeric,
 			func(s string, r numeric) string { // s grown
 				digits := s != "" && strings.Trim(s, "0123456789") == ""
 				switch {
@@ -204,120 +203,3 @@ func parseNumeric(s string) numeric {
 
 // checkCost and what it needs are shared/graphql's fuzz_test.go's, copied: test code is not
 // shared between packages.
-
-// Bounds of checkCost. Time is bounded loosely, so that a loaded machine never fails it; the
-// bytes allocated, which do not depend on the load, closely.
-const (
-	costTimeBase    = 50 * time.Millisecond
-	costTimePerByte = 20 * time.Microsecond
-	// costGrowth is how much the bytes allocated per byte of request may grow while the request
-	// grows four times (two doublings) and gets the same kind of answer.
-	costGrowth = 2
-	// costSlackPerByte and costSlack absorb the small variations of allocations (size classes,
-	// pools emptied by a collection).
-	costSlackPerByte = 8
-	costSlack        = 4 << 10
-)
-
-// costPoint is one size of a grown request and what a run of it cost: bytes allocated and time,
-// each the least of two runs (see measure).
-type costPoint struct {
-	k, size int
-	bytes   uint64
-	time    time.Duration
-	answer  string
-}
-
-func (p costPoint) String() string {
-	return fmt.Sprintf("k=%d: %d bytes, %d bytes allocated (%.0f/byte) in %v, answer %q",
-		p.k, p.size, p.bytes, float64(p.bytes)/float64(max(p.size, 1)), p.time, p.answer)
-}
-
-// checkCost bounds the cost per byte of a request that grows: it runs grow(k) for k = 1 and then
-// 12, 24, 48… while the request stays within maxSize bytes (multiples of 12, so that a construct
-// that needs 2, 3 or 4 copies to close is closed at every size). check looks at each result and
-// names the kind of answer it is (the path the request took: executed, refused by which rule).
-// checkCost fails when a run takes longer than costTimeBase plus costTimePerByte a byte, and when,
-// among sizes that got the same answer, the bytes allocated per byte added since the smallest of
-// them grew more than costGrowth times over two doublings: the mark of a cost that is quadratic
-// in the size (about 3 times), where a linear one keeps its rate (1, give or take the steps of
-// size classes and slice growth).
-func checkCost[R any](t *testing.T, grow func(k int) string, maxSize int, run func(req string) R, check func(req string, r R) string) {
-	t.Helper()
-	var points []costPoint
-	slow := false
-	for k := 1; !slow; k = max(12, 2*k) {
-		req := grow(k)
-		if len(req) > maxSize && k > 1 || len(points) > 0 && len(req) == points[len(points)-1].size {
-			break
-		}
-		p := costPoint{k: k, size: len(req)}
-		p.bytes, p.time, p.answer = measure(req, run, check)
-		points = append(points, p)
-		if limit := costTimeBase + time.Duration(len(req))*costTimePerByte; p.time > limit {
-			t.Errorf("a request of %d bytes took %v, more than %v:%s\nthe request: %.300q", len(req), p.time, limit, table(points), req)
-			slow = true // a larger one would take longer
-		}
-	}
-	// Compare each size's rate with that of the size two doublings smaller, both counted from the
-	// smallest size that got the same answer (the rates of runs that took other paths do not
-	// compare). The smaller size's rate is at least its bytes per byte: when the request grows
-	// by little next to its fixed part, the rate over so few bytes is mostly the steps of size
-	// classes and slice growth. points[0] (k=1) is not on the doubling scale.
-	base := 1
-	for j := 2; j < len(points); j++ {
-		if points[j].answer != points[base].answer {
-			base = j
-			continue
-		}
-		i := j - 2
-		if i <= base {
-			continue
-		}
-		before := max(rate(points[base], points[i]), float64(points[i].bytes)/float64(points[i].size))
-		after := rate(points[base], points[j])
-		if after > costGrowth*before+costSlackPerByte+costSlack/float64(points[j].size-points[base].size) {
-			t.Errorf("the bytes allocated per byte of request grew from %.0f to %.0f over two doublings:%s\nthe largest request: %.300q",
-				before, after, table(points[base:j+1]), grow(points[j].k))
-			return
-		}
-	}
-}
-
-func table(points []costPoint) string {
-	var b strings.Builder
-	for _, p := range points {
-		fmt.Fprintf(&b, "\n\t%v", p)
-	}
-	return b.String()
-}
-
-// rate is the bytes allocated per byte added from a to b.
-func rate(a, b costPoint) float64 {
-	return (float64(b.bytes) - float64(a.bytes)) / float64(b.size-a.size)
-}
-
-// measure runs req twice (once when a run costs enough that the variations of a few KiB do not
-// matter) and returns the least bytes allocated and time of a run, and check's answer.
-// A run that does not end within 10 s fails the process: it hangs.
-func measure[R any](req string, run func(string) R, check func(string, R) string) (bytes uint64, elapsed time.Duration, answer string) {
-	bytes, elapsed = ^uint64(0), time.Hour
-	var before, after runtime.MemStats
-	for i := range 2 {
-		watchdog := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("a request hangs: %.300q", req)) })
-		runtime.ReadMemStats(&before)
-		start := time.Now()
-		r := run(req)
-		d := time.Since(start)
-		runtime.ReadMemStats(&after)
-		watchdog.Stop()
-		bytes, elapsed = min(bytes, after.TotalAlloc-before.TotalAlloc), min(elapsed, d)
-		if i == 0 {
-			answer = check(req, r)
-		}
-		if bytes >= 256<<10 || d >= time.Millisecond {
-			break
-		}
-	}
-	return bytes, elapsed, answer
-}
