@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
-	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
@@ -23,10 +21,10 @@ const maxCreate = 200
 func (s *server) CreateMany(ctx context.Context, req *recordsv1.CreateManyRequest) (*recordsv1.CreateManyResponse, error) {
 	var inputs []map[string]any
 	if err := json.Unmarshal(req.GetRecordsJson(), &inputs); err != nil {
-		return nil, connect.NewError(connect.CodeInvalidArgument, errors.New("records must be a JSON array of objects"))
+		return nil, invalid("records must be a JSON array of objects")
 	}
 	if len(inputs) > maxCreate {
-		return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("cannot create more than %d records at once", maxCreate))
+		return nil, invalid("cannot create more than %d records at once", maxCreate)
 	}
 	shape, err := shapeOf(req.GetShape())
 	if err != nil {
@@ -42,7 +40,7 @@ func (s *server) CreateMany(ctx context.Context, req *recordsv1.CreateManyReques
 		return err
 	})
 	if err != nil {
-		return nil, engineError(err)
+		return nil, err
 	}
 	action := actionCreated
 	if opts.Upsert {

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
-	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/shared/d1"
@@ -29,13 +27,13 @@ func resolveObject(objects []metadata.Object, name string) (metadata.Object, err
 			hint = fmt.Sprintf("Did you mean '%s'?", o.NamePlural)
 		}
 	}
-	return metadata.Object{}, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("object '%s' not found. %s", name, hint))
+	return metadata.Object{}, invalid("object '%s' not found. %s", name, hint)
 }
 
 // workspaceFor checks the workspace id the gateway took from a verified token.
 func workspaceFor(id string) error {
 	if !ids.IsUUID(id) {
-		return connect.NewError(connect.CodeInvalidArgument, errors.New("workspace_id must be a UUID"))
+		return invalid("workspace_id must be a UUID")
 	}
 	return nil
 }
@@ -49,29 +47,13 @@ type target struct {
 	db      engine.Batcher
 }
 
-// engineError turns a query the engine rejected into an InvalidArgument with Twenty's message and
-// code (REST answers it as a 400), NotFound for "Record not found" (a 404); other errors stay as
-// they are.
-func engineError(err error) error {
-	if qe := new(engine.QueryError); errors.As(err, &qe) {
-		code := connect.CodeInvalidArgument
-		if qe.Code == engine.CodeRecordNotFound {
-			code = connect.CodeNotFound
-		}
-		ce := connect.NewError(code, errors.New(qe.Message))
-		ce.Meta().Set("Twenty-Code", string(qe.Code))
-		return ce
-	}
-	return err
-}
-
 // FindMany implements recordsv1connect.RecordsServiceHandler: one page of an object's records and
 // their total count, in one round trip to the workspace's shard. The workspace id comes from the
 // gateway, which took it from a verified token.
 func (s *server) FindMany(ctx context.Context, req *recordsv1.FindManyRequest) (*recordsv1.FindManyResponse, error) {
 	q, err := recordquery.FromProto(req.GetQuery())
 	if err != nil {
-		return nil, connect.NewError(connect.CodeInvalidArgument, err)
+		return nil, invalidErr(err)
 	}
 	var page *engine.Page
 	var obj metadata.Object
@@ -81,7 +63,7 @@ func (s *server) FindMany(ctx context.Context, req *recordsv1.FindManyRequest) (
 		return err
 	})
 	if err != nil {
-		return nil, engineError(err)
+		return nil, err
 	}
 	records, err := recordjson.Marshal(page.Records)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
-	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
@@ -28,7 +27,7 @@ func (s *server) FindOne(ctx context.Context, req *recordsv1.FindOneRequest) (*r
 		return err
 	})
 	if err != nil {
-		return nil, engineError(err)
+		return nil, err
 	}
 	b, err := recordjson.Marshal(rec)
 	if err != nil {
@@ -42,7 +41,7 @@ func (s *server) FindOne(ctx context.Context, req *recordsv1.FindOneRequest) (*r
 func shapeOf(p *recordsv1.Shape) (engine.Shape, error) {
 	d := p.GetDepth()
 	if d < 0 || d > recordquery.MaxDepth {
-		return engine.Shape{}, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("'depth=%d' parameter invalid. Allowed values are 0, 1", d))
+		return engine.Shape{}, invalid("'depth=%d' parameter invalid. Allowed values are 0, 1", d)
 	}
 	shape := engine.Shape{Depth: int(d)}
 	if p.GetHasFields() || len(p.GetFields()) > 0 {

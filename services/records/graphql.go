@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 
-	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/gqlapi"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
@@ -84,7 +82,7 @@ func failedValidation(resp *graphql.Response) bool {
 // graphQLOf answers the workspace's API at sc's version, built once per version, and its shard.
 func (s *server) graphQLOf(ws string, sc *schema) (*gqlapi.Schema, *d1.DB, error) {
 	if sc.Shard == "" {
-		return nil, nil, connect.NewError(connect.CodeNotFound, errors.New("workspace not found"))
+		return nil, nil, notFound("workspace not found")
 	}
 	shard, ok := s.shards[sc.Shard]
 	if !ok {

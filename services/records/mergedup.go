@@ -34,7 +34,7 @@ func (s *server) MergeMany(ctx context.Context, req *recordsv1.MergeManyRequest)
 		return err
 	})
 	if err != nil {
-		return nil, engineError(err)
+		return nil, err
 	}
 	var updated, destroyed []engine.Change
 	for _, c := range m.Changes {
@@ -69,7 +69,7 @@ func (s *server) FindDuplicates(ctx context.Context, req *recordsv1.FindDuplicat
 	q := engine.DuplicatesQuery{IDs: req.GetIds(), HasData: req.GetHasData(), HasIDs: req.GetHasIds(), Shape: shape}
 	if req.GetHasData() && len(req.GetDataJson()) > 0 {
 		if err := json.Unmarshal(req.GetDataJson(), &q.Data); err != nil {
-			return nil, connect.NewError(connect.CodeInvalidArgument, errors.New("data must be a JSON array of objects"))
+			return nil, invalid("data must be a JSON array of objects")
 		}
 	}
 	var found []engine.Duplicates
@@ -81,7 +81,7 @@ func (s *server) FindDuplicates(ctx context.Context, req *recordsv1.FindDuplicat
 		return err
 	})
 	if err != nil {
-		return nil, engineError(err)
+		return nil, err
 	}
 	out := &recordsv1.FindDuplicatesResponse{ObjectNameSingular: obj.NameSingular, ObjectNamePlural: obj.NamePlural}
 	for _, d := range found {
@@ -107,7 +107,7 @@ const msgInvalidAggregateParam = `Invalid aggregate query parameter - should be 
 func (s *server) GroupBy(ctx context.Context, req *recordsv1.GroupByRequest) (*recordsv1.GroupByResponse, error) {
 	parsed, err := recordquery.FromProto(&recordsv1.Query{Filter: req.GetFilter(), OrderBy: req.GetOrderByForRecords()})
 	if err != nil {
-		return nil, connect.NewError(connect.CodeInvalidArgument, err)
+		return nil, invalidErr(err)
 	}
 	q := engine.GroupByQuery{
 		GroupBy: req.GetGroupByJson(), Filter: parsed.Filter, IncludeRecords: req.GetIncludeRecordsSample(),
@@ -125,7 +125,7 @@ func (s *server) GroupBy(ctx context.Context, req *recordsv1.GroupByRequest) (*r
 		return err
 	})
 	if err != nil {
-		return nil, engineError(err)
+		return nil, err
 	}
 	if groups == nil {
 		groups = []engine.Group{}

@@ -63,22 +63,6 @@ func (w metaWorkspace) createObject(singular, plural string) metadata.ObjectDTO 
 	return o
 }
 
-// staleMeta returns a server of the harness's databases and the workspace's metadata as it read
-// it, then moves the metadata version on: a change made with them fails its commit (Aborted) and
-// must undo its DDL.
-func (w metaWorkspace) staleMeta() (*server, *metaState) {
-	w.t.Helper()
-	s := &server{control: w.h.control, shards: w.h.shards}
-	st, err := s.loadMeta(context.Background(), w.id)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	if _, err := w.h.control.Exec(`UPDATE workspace_metadata SET version = version + 1 WHERE workspace_id = ?`, w.id); err != nil {
-		w.t.Fatal(err)
-	}
-	return s, st
-}
-
 func (w metaWorkspace) createField(input string) metadata.FieldDTO {
 	w.t.Helper()
 	var f metadata.FieldDTO
@@ -545,64 +529,5 @@ func TestMetadataIsolatesWorkspaces(t *testing.T) {
 	}
 	if got := a.findRecords("pets"); len(got) != 0 {
 		t.Errorf("workspace a sees b's pets: %v", got)
-	}
-}
-
-// TestMetadataFailedCommitIsUndoneOrRepaired checks the ordering of the two databases' writes:
-// a control batch that fails (here: another change came first) undoes the DDL, and a table left
-// by an undo that failed too is dropped by the next create.
-func TestMetadataFailedCommitIsUndoneOrRepaired(t *testing.T) {
-	h := newHarness(t)
-	w := newMetaWorkspace(t, h)
-	s, st := w.staleMeta()
-	ctx := context.Background()
-	req := &recordsv1.MetadataRequest{WorkspaceId: w.id, InputJson: []byte(`{"nameSingular":"pet","namePlural":"pets","labelSingular":"Pet","labelPlural":"Pets"}`)}
-	_, err := s.createObject(ctx, st, req)
-	wantError(t, "a stale change", err, connect.CodeAborted, "The data model of this workspace changed while this request ran; try again")
-	table, _ := ddl.TableName(w.id, "pet")
-	noteTargets, _ := ddl.TableName(w.id, "noteTarget")
-	if n := count(t, w.shard, `SELECT count(*) FROM sqlite_master WHERE name = ?`, table); n != 0 {
-		t.Error("the DDL of a change whose metadata failed was not undone")
-	}
-
-	// An undo that failed leaves the table and the link columns: the next create drops them first.
-	o := metadata.CustomObject("pet", "pets", "Pet", "Pets")
-	stmts, err := ddl.CreateObject(w.id, o, st.schema())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range metadata.CustomObjectLinks(o) {
-		target := st.objects[st.objectNamed(l.Object)].Object
-		add, err := ddl.AddField(w.id, target, l.Field)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stmts = append(stmts, add...)
-	}
-	if _, err := w.shard.Batch(ctx, stmts...); err != nil {
-		t.Fatal(err)
-	}
-	w.createObject("pet", "pets")
-	if n := count(t, w.shard, `SELECT count(*) FROM pragma_table_info(?) WHERE name = 'petId'`, noteTargets); n != 1 {
-		t.Errorf("noteTarget has %d petId columns, want 1", n)
-	}
-}
-
-func TestColumnsOf(t *testing.T) {
-	create := `CREATE TABLE "ws_x_pet" (
-  "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4)))),
-  "name" TEXT NOT NULL DEFAULT 'a, "b"',
-  "kind" TEXT CHECK ("kind" IN ('A', 'B')),
-  "ownerId" TEXT REFERENCES "ws_x_company" ("id") ON DELETE SET NULL
-) STRICT, "petId" TEXT REFERENCES "ws_x_pet" ("id")`
-	// The tail mimics nothing real; only columns inside the parentheses count.
-	got := columnsOf(create)
-	want := map[string]bool{"id": true, "name": true, "kind": true, "ownerid": true}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("columnsOf (-want +got):\n%s", diff)
-	}
-	altered := "CREATE TABLE \"t\" (\n  \"id\" TEXT, \"Extra\" INTEGER)"
-	if diff := cmp.Diff(map[string]bool{"id": true, "extra": true}, columnsOf(altered)); diff != "" {
-		t.Errorf("columnsOf after ADD COLUMN (-want +got):\n%s", diff)
 	}
 }

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
-	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
@@ -20,7 +18,7 @@ import (
 func (s *server) UpdateMany(ctx context.Context, req *recordsv1.UpdateManyRequest) (*recordsv1.MutationResponse, error) {
 	var data map[string]any
 	if err := json.Unmarshal(req.GetDataJson(), &data); err != nil || data == nil {
-		return nil, connect.NewError(connect.CodeInvalidArgument, errors.New("data must be a JSON object"))
+		return nil, invalid("data must be a JSON object")
 	}
 	actor := actorOf(req.GetActor())
 	return s.mutate(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), req.GetSelection(), req.GetShape(), actionUpdated, req.GetActor(),
@@ -74,7 +72,7 @@ func (s *server) mutate(ctx context.Context, workspaceID, plural string, selecti
 		return err
 	})
 	if err != nil {
-		return nil, engineError(err)
+		return nil, err
 	}
 	s.emit(ctx, workspaceID, obj, action, actor, m.Changes)
 	records, err := recordjson.Marshal(m.Records)
@@ -93,7 +91,7 @@ func selectionOf(p *recordsv1.Selection) (engine.Selection, error) {
 	case *recordsv1.Selection_Filter:
 		q, err := recordquery.FromProto(&recordsv1.Query{Filter: by.Filter})
 		if err != nil {
-			return engine.Selection{}, connect.NewError(connect.CodeInvalidArgument, err)
+			return engine.Selection{}, invalidErr(err)
 		}
 		return engine.Selection{Filter: q.Filter}, nil
 	}

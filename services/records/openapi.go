@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 
-	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/openapi"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 )
@@ -16,7 +14,7 @@ import (
 func (s *server) OpenAPI(ctx context.Context, req *recordsv1.OpenAPIRequest) (*recordsv1.OpenAPIResponse, error) {
 	kind, ok := openapi.ParseKind(req.GetKind())
 	if !ok {
-		return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("kind %q is neither core nor metadata", req.GetKind()))
+		return nil, invalid("kind %q is neither core nor metadata", req.GetKind())
 	}
 	var doc openapi.Document
 	switch ws := req.GetWorkspaceId(); {

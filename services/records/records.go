@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"github.com/twentyworkers/twenty/shared/cfworker"
 	"hash/fnv"
@@ -52,7 +51,7 @@ func (s *server) InitWorkspace(ctx context.Context, req *recordsv1.InitWorkspace
 	if !ok {
 		return nil, fmt.Errorf("workspace %s is on shard %s, which this Worker has no binding for", req.GetWorkspaceId(), shardName)
 	}
-	version, err := s.initMetadata(ctx, req.GetWorkspaceId())
+	version, err := s.metaStore().Init(ctx, req.GetWorkspaceId())
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +68,7 @@ func (s *server) InitWorkspace(ctx context.Context, req *recordsv1.InitWorkspace
 // round trip.
 func (s *server) assignShard(ctx context.Context, id string) (string, error) {
 	if id == "" {
-		return "", connect.NewError(connect.CodeInvalidArgument, errors.New("workspace_id is required"))
+		return "", invalid("workspace_id is required")
 	}
 	res, err := s.control.Batch(ctx,
 		d1.Stmt{SQL: `INSERT INTO shard_map (workspace_id, binding)
@@ -80,7 +79,7 @@ SELECT id, ? FROM workspaces WHERE id = ? ON CONFLICT (workspace_id) DO NOTHING`
 		return "", fmt.Errorf("assign shard of workspace %s: %w", id, err)
 	}
 	if len(res[1].Rows) == 0 {
-		return "", connect.NewError(connect.CodeNotFound, errors.New("workspace not found"))
+		return "", notFound("workspace not found")
 	}
 	shard, _ := res[1].Rows[0][0].(string)
 	return shard, nil
@@ -113,6 +112,6 @@ func newHandler(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs j
 		devHandler = dev
 	}
 	mux := rpc.ServiceMux(devHandler)
-	mux.Handle(recordsv1connect.NewRecordsServiceHandler(srv, rpc.HandlerOptions()...))
+	mux.Handle(recordsv1connect.NewRecordsServiceHandler(srv, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
 	return rpc.Middleware(mux)
 }

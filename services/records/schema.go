@@ -274,3 +274,13 @@ func (s *server) targetIn(sc *schema, workspaceID, plural string) (target, error
 	}
 	return target{obj: obj, objects: sc.Objects, shard: shard, db: db}, nil
 }
+
+// forgetSchema drops the workspace's schema from this isolate and from KV, after a change.
+func (s *server) forgetSchema(ctx context.Context, workspaceID string) {
+	s.schemas.forget(workspaceID)
+	if s.cache != nil {
+		if err := s.cache.Delete(ctx, schemaKey(workspaceID)); err != nil {
+			slog.WarnContext(ctx, "stale schema left in KV (the shard stamp catches it)", "workspace_id", workspaceID, "error", err.Error())
+		}
+	}
+}

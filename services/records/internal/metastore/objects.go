@@ -1,4 +1,4 @@
-package main
+package metastore
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"github.com/twentyworkers/twenty/services/records/internal/ddl"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/shared/d1"
-	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/ids"
 )
 
@@ -31,37 +30,32 @@ func (st *metaState) findObject(id string) (int, error) {
 	}
 	i := st.object(id)
 	if i < 0 {
-		return -1, notFound("Object metadata with id %s not found", id)
+		return -1, missing("Object metadata with id %s not found", id)
 	}
 	return i, nil
 }
 
 // listObjects answers a page of the workspace's objects, each with its fields.
-func listObjects(_ context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
+func listObjects(_ context.Context, st *metaState, req Request) (Result, error) {
 	p, err := metadataPage(req)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	page, info := pageByID(st.objects, func(o storedObject) string { return o.ID }, p)
 	out := make([]metadata.ObjectDTO, len(page))
 	for i, o := range page {
 		out[i] = st.objectDTO(o, true)
 	}
-	res, err := result(out)
-	if err != nil {
-		return nil, err
-	}
-	res.TotalCount, res.PageInfo = int32(len(st.objects)), info
-	return res, nil
+	return Result{Value: out, TotalCount: len(st.objects), PageInfo: info}, nil
 }
 
 // getObject answers one object with its fields.
-func getObject(_ context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
-	i, err := st.findObject(req.GetId())
+func getObject(_ context.Context, st *metaState, req Request) (Result, error) {
+	i, err := st.findObject(req.ID)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
-	return result(st.objectDTO(st.objects[i], true))
+	return Result{Value: st.objectDTO(st.objects[i], true)}, nil
 }
 
 // nameTaken reports whether an object other than except uses one of the names, singular or
@@ -84,13 +78,13 @@ func (st *metaState) nameTaken(except string, names ...string) bool {
 // createObject creates a custom object with Twenty's default fields, and the fields linking
 // timelineActivity, favorite, attachment, noteTarget and taskTarget to it: its table and the link
 // columns in one shard batch, then its metadata and the linked objects' in one control batch.
-func (s *server) createObject(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
-	in, err := metadata.ParseCreateObjectInput(req.GetInputJson())
+func (s *Store) createObject(ctx context.Context, st *metaState, req Request) (Result, error) {
+	in, err := metadata.ParseCreateObjectInput(req.Input)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	if st.nameTaken("", in.NameSingular, in.NamePlural) {
-		return nil, badRequest("Object already exists")
+		return Result{}, invalid("Object already exists")
 	}
 	now := nowStamp()
 	o := storedObject{Object: metadata.CustomObject(in.NameSingular, in.NamePlural, in.LabelSingular, in.LabelPlural), createdAt: now, updatedAt: now}
@@ -119,7 +113,7 @@ func (s *server) createObject(ctx context.Context, st *metaState, req *recordsv1
 	for _, l := range metadata.CustomObjectLinks(o.Object) {
 		j := slices.IndexFunc(after, func(p storedObject) bool { return p.NameSingular == l.Object })
 		if j < 0 {
-			return nil, fmt.Errorf("workspace %s has no %s object to link %s to", st.workspaceID, l.Object, o.NameSingular)
+			return Result{}, fmt.Errorf("workspace %s has no %s object to link %s to", st.workspaceID, l.Object, o.NameSingular)
 		}
 		f := l.Field
 		f.ID, f.ObjectMetadataID = ids.NewUUID(), after[j].ID
@@ -130,39 +124,39 @@ func (s *server) createObject(ctx context.Context, st *metaState, req *recordsv1
 	}
 	all := append(objectsOf(after), o.Object)
 	if err := metadata.ValidateSchema(all); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 
 	stmts, err := ddl.CreateObject(st.workspaceID, o.Object, all)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	for _, l := range links {
 		s, err := ddl.AddField(st.workspaceID, l.before, l.field)
 		if err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		stmts = append(stmts, s...)
 	}
 	undo, err := ddl.DropObject(st.workspaceID, o.Object, all)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	table, err := ddl.TableName(st.workspaceID, o.NameSingular)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	if _, exists, err := tableColumns(ctx, st.shard, table); err != nil {
-		return nil, err
+		return Result{}, err
 	} else if exists {
 		// Left by a create whose metadata failed and whose undo failed too: drop it first.
 		stmts = append(slices.Clone(undo), stmts...)
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: append([]storedObject{o}, put...), touched: []string{o.ID}}); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	st.objects = append(after, o)
-	return result(st.objectDTO(o, true))
+	return Result{Value: st.objectDTO(o, true)}, nil
 }
 
 // objectsOf returns the objects of stored ones.
@@ -179,18 +173,18 @@ func objectsOf(stored []storedObject) []metadata.Object {
 // renamed, as Twenty does: by new names, or by new labels when its names follow them. Renaming
 // moves its table and the link fields named after it (renameObject); a standard object's names
 // cannot change.
-func (s *server) updateObject(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
-	i, err := st.findObject(req.GetId())
+func (s *Store) updateObject(ctx context.Context, st *metaState, req Request) (Result, error) {
+	i, err := st.findObject(req.ID)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
-	in, err := metadata.ParseUpdateObjectInput(req.GetInputJson())
+	in, err := metadata.ParseUpdateObjectInput(req.Input)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	o := st.objects[i].clone()
 	if !o.IsCustom && (in.NameSingular != nil && *in.NameSingular != o.NameSingular || in.NamePlural != nil && *in.NamePlural != o.NamePlural) {
-		return nil, badRequest("Cannot edit standard object metadata properties: %s", strings.Join(namesIn(in), ", "))
+		return Result{}, invalid("Cannot edit standard object metadata properties: %s", strings.Join(namesIn(in), ", "))
 	}
 	for _, m := range []struct {
 		from *string
@@ -221,7 +215,7 @@ func (s *server) updateObject(ctx context.Context, st *metaState, req *recordsv1
 			continue
 		}
 		if !slices.ContainsFunc(o.Fields, func(f metadata.Field) bool { return f.ID == *m.id }) {
-			return nil, badRequest("%s must be the id of one of the object's fields", m.key)
+			return Result{}, invalid("%s must be the id of one of the object's fields", m.key)
 		}
 		*m.to = *m.id
 	}
@@ -239,18 +233,18 @@ func (s *server) updateObject(ctx context.Context, st *metaState, req *recordsv1
 	rename := singular != o.NameSingular || plural != o.NamePlural
 	// Names that do not change are not checked against the labels: they may predate them.
 	if err := metadata.CheckObjectNamesAndLabels(singular, plural, o.LabelSingular, o.LabelPlural, rename && synced); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	if !rename {
 		if err := s.apply(ctx, st, nil, nil, change{put: []storedObject{o}, touched: []string{o.ID}}); err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		o.updatedAt = nowStamp()
 		st.objects[i] = o
-		return result(st.objectDTO(o, true))
+		return Result{Value: st.objectDTO(o, true)}, nil
 	}
 	if st.nameTaken(o.ID, singular, plural) {
-		return nil, badRequest("Object already exists")
+		return Result{}, invalid("Object already exists")
 	}
 	return s.renameObject(ctx, st, i, o, singular, plural)
 }
@@ -274,23 +268,23 @@ func namesIn(in metadata.UpdateObjectInput) []string {
 // links of other records to them, stay as they are. If the metadata cannot be written, the
 // statements are undone in reverse; should that fail too, the shard has the new names and the
 // metadata the old ones until a rename back.
-func (s *server) renameObject(ctx context.Context, st *metaState, i int, o storedObject, singular, plural string) (*recordsv1.MetadataResponse, error) {
+func (s *Store) renameObject(ctx context.Context, st *metaState, i int, o storedObject, singular, plural string) (Result, error) {
 	from := st.objects[i].Object
 	all, links, err := metadata.RenameObject(objectsOf(st.objects), from.NameSingular, singular, plural, o.LabelSingular)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	if err := metadata.ValidateSchema(all); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	o.NameSingular, o.NamePlural, o.Fields = singular, plural, all[i].Fields
 	stmts, err := ddl.RenameObject(st.workspaceID, from, o.Object)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	undo, err := ddl.RenameObject(st.workspaceID, o.Object, from)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	for _, l := range links {
 		k := slices.IndexFunc(all, func(p metadata.Object) bool { return p.NameSingular == l.Object })
@@ -299,11 +293,11 @@ func (s *server) renameObject(ctx context.Context, st *metaState, i int, o store
 		before.Fields[slices.IndexFunc(before.Fields, func(f metadata.Field) bool { return f.ID == l.To.ID })] = l.From
 		forward, err := ddl.UpdateField(st.workspaceID, before, l.From, l.To)
 		if err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		back, err := ddl.UpdateField(st.workspaceID, all[k], l.To, l.From)
 		if err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		stmts, undo = append(stmts, forward...), append(back, undo...)
 	}
@@ -329,12 +323,12 @@ func (s *server) renameObject(ctx context.Context, st *metaState, i int, o store
 		}
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: put, touched: []string{o.ID}}); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	o.updatedAt = now
 	after[i] = o
 	st.objects = after
-	return result(st.objectDTO(o, true))
+	return Result{Value: st.objectDTO(o, true)}, nil
 }
 
 // fieldsChanged reports whether a rename changed one of the fields: its name, label or relation.
@@ -351,17 +345,17 @@ func fieldsChanged(before, after []metadata.Field) bool {
 // deleteObject deletes a deactivated custom object: its table, the join columns of the other
 // objects' relations to it, and their fields. The DDL runs first; if the metadata cannot be
 // written, the table and columns are re-created empty.
-func (s *server) deleteObject(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
-	i, err := st.findObject(req.GetId())
+func (s *Store) deleteObject(ctx context.Context, st *metaState, req Request) (Result, error) {
+	i, err := st.findObject(req.ID)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	o := st.objects[i]
 	switch {
 	case !o.IsCustom:
-		return nil, badRequest("Standard Objects can't be deleted")
+		return Result{}, invalid("Standard Objects can't be deleted")
 	case o.IsActive:
-		return nil, badRequest("Active objects can't be deleted")
+		return Result{}, invalid("Active objects can't be deleted")
 	}
 	before := st.schema()
 	var put []storedObject
@@ -381,7 +375,7 @@ func (s *server) deleteObject(ctx context.Context, st *metaState, req *recordsv1
 			if f.IsManyToOne() && f.Relation.TargetObjectNameSingular == o.NameSingular {
 				s, err := ddl.AddField(st.workspaceID, q.Object, f)
 				if err != nil {
-					return nil, err
+					return Result{}, err
 				}
 				relink = append(relink, s...)
 			}
@@ -395,22 +389,22 @@ func (s *server) deleteObject(ctx context.Context, st *metaState, req *recordsv1
 	}
 	table, err := ddl.TableName(st.workspaceID, o.NameSingular)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	var stmts, undo []d1.Stmt
 	if _, exists, err := tableColumns(ctx, st.shard, table); err != nil {
-		return nil, err
+		return Result{}, err
 	} else if exists { // else a delete whose metadata failed dropped it (and the join columns) already
 		if stmts, err = ddl.DropObject(st.workspaceID, o.Object, before); err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		if undo, err = ddl.CreateObject(st.workspaceID, o.Object, before); err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		undo = append(undo, relink...)
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: put, deleted: []string{o.ID}}); err != nil {
-		return nil, err
+		return Result{}, err
 	}
-	return result(st.objectDTO(o, false))
+	return Result{Value: st.objectDTO(o, false)}, nil
 }

@@ -1,4 +1,4 @@
-package main
+package metastore
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"github.com/twentyworkers/twenty/services/records/internal/ddl"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/shared/d1"
-	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/ids"
 )
 
@@ -43,10 +42,10 @@ func fieldDTO(f metadata.Field, o storedObject, all []storedObject) metadata.Fie
 }
 
 // listFields answers a page of the fields of all the workspace's objects.
-func listFields(_ context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
+func listFields(_ context.Context, st *metaState, req Request) (Result, error) {
 	p, err := metadataPage(req)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	var all []fieldRef
 	for _, o := range st.objects {
@@ -59,25 +58,20 @@ func listFields(_ context.Context, st *metaState, req *recordsv1.MetadataRequest
 	for i, r := range page {
 		out[i] = fieldDTO(r.field, r.obj, st.objects)
 	}
-	res, err := result(out)
-	if err != nil {
-		return nil, err
-	}
-	res.TotalCount, res.PageInfo = int32(len(all)), info
-	return res, nil
+	return Result{Value: out, TotalCount: len(all), PageInfo: info}, nil
 }
 
 // getField answers one field.
-func getField(_ context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
-	id, err := metadataID(req.GetId())
+func getField(_ context.Context, st *metaState, req Request) (Result, error) {
+	id, err := metadataID(req.ID)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	i, j := st.field(id)
 	if i < 0 {
-		return nil, notFound("Field metadata with id %s not found", id)
+		return Result{}, missing("Field metadata with id %s not found", id)
 	}
-	return result(fieldDTO(st.objects[i].Fields[j], st.objects[i], st.objects))
+	return Result{Value: fieldDTO(st.objects[i].Fields[j], st.objects[i], st.objects)}, nil
 }
 
 // nameAvailable checks that a field of o other than except may be named name: no field has the
@@ -89,10 +83,10 @@ func nameAvailable(o metadata.Object, name, except string) error {
 			continue
 		}
 		if strings.EqualFold(f.Name, name) || f.IsManyToOne() && strings.EqualFold(f.JoinColumnName(), name) {
-			return badRequest(`Name "%s" is not available as it is already used by another field`, name)
+			return invalid(`Name "%s" is not available as it is already used by another field`, name)
 		}
 		if f.Type.IsComposite() && slices.ContainsFunc(metadata.Columns(f), func(c metadata.Column) bool { return strings.EqualFold(c.Name, name) }) {
-			return badRequest(`Name "%s" is reserved composite field name`, name)
+			return invalid(`Name "%s" is reserved composite field name`, name)
 		}
 	}
 	return nil
@@ -145,14 +139,14 @@ func (st *metaState) columnExists(ctx context.Context, o metadata.Object, f meta
 // the target object (relationCreationPayload), and a MORPH_RELATION is one field per target object
 // with the inverse of each (morphRelationsCreationPayload). The columns are added in one shard
 // batch, then the objects' metadata written in one control batch.
-func (s *server) createField(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
-	in, err := metadata.ParseCreateFieldInput(req.GetInputJson())
+func (s *Store) createField(ctx context.Context, st *metaState, req Request) (Result, error) {
+	in, err := metadata.ParseCreateFieldInput(req.Input)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	oi := st.object(in.ObjectMetadataID)
 	if oi < 0 {
-		return nil, badRequest("Object metadata not found")
+		return Result{}, invalid("Object metadata not found")
 	}
 	f := metadata.Field{
 		ID: ids.NewUUID(), ObjectMetadataID: in.ObjectMetadataID, Type: in.Type, Name: in.Name, Label: in.Label,
@@ -164,11 +158,11 @@ func (s *server) createField(ctx context.Context, st *metaState, req *recordsv1.
 	case in.Relation != nil:
 		ti := st.object(in.Relation.TargetObjectMetadataID)
 		if ti < 0 {
-			return nil, badRequest("Object metadata relation target not found for relation creation payload")
+			return Result{}, invalid("Object metadata relation target not found for relation creation payload")
 		}
 		pair, err := st.relationPair(oi, ti, f, *in.Relation, in.IsLabelSyncedWithName)
 		if err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		adds = pair
 	case in.Type == metadata.TypeMorphRelation:
@@ -178,13 +172,13 @@ func (s *server) createField(ctx context.Context, st *metaState, req *recordsv1.
 		for _, rp := range in.MorphRelations {
 			ti := st.object(rp.TargetObjectMetadataID)
 			if ti < 0 {
-				return nil, badRequest("Morph relation input transpilation failed")
+				return Result{}, invalid("Morph relation input transpilation failed")
 			}
 			g := f
 			g.ID, g.Name = ids.NewUUID(), metadata.MorphFieldName(in.Name, rp.Type, st.objects[ti].Object)
 			pair, err := st.relationPair(oi, ti, g, rp, in.IsLabelSyncedWithName)
 			if err != nil {
-				return nil, err
+				return Result{}, err
 			}
 			// The targets are distinct objects, whose names differ even ignoring case
 			// (metadata.ValidateSchema), so the fields' names differ too.
@@ -193,7 +187,7 @@ func (s *server) createField(ctx context.Context, st *metaState, req *recordsv1.
 		}
 	default:
 		if err := nameAvailable(st.objects[oi].Object, in.Name, ""); err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		adds = []addedField{{oi, f, in.IsLabelSyncedWithName}}
 	}
@@ -206,16 +200,16 @@ func (s *server) createField(ctx context.Context, st *metaState, req *recordsv1.
 		before := after[a.obj].Object
 		add, err := ddl.AddField(st.workspaceID, before, a.field)
 		if err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		after[a.obj].Fields = append(after[a.obj].Fields, a.field)
 		after[a.obj].setFieldInfo(a.field.ID, a.synced, now, true)
 		drop, err := ddl.DropField(st.workspaceID, after[a.obj].Object, a.field)
 		if err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		if left, err := st.columnExists(ctx, before, a.field); err != nil {
-			return nil, err
+			return Result{}, err
 		} else if left { // left by a create whose metadata and undo failed: drop it first
 			stmts = append(stmts, drop...)
 		}
@@ -228,13 +222,13 @@ func (s *server) createField(ctx context.Context, st *metaState, req *recordsv1.
 		}
 	}
 	if err := metadata.ValidateSchema(objectsOf(after)); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: put}); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	st.objects = after
-	return result(fieldDTO(adds[0].field, after[oi], after))
+	return Result{Value: fieldDTO(adds[0].field, after[oi], after)}, nil
 }
 
 // addedField is a field createField adds to the object at index obj of the workspace's objects.
@@ -282,19 +276,19 @@ func (st *metaState) relationPair(oi, ti int, f metadata.Field, rp metadata.Rela
 // rewrites the columns that change). A relation field only takes the first four, as in Twenty.
 // A standard field keeps its name, nullability, uniqueness and settings, which the records engine
 // relies on.
-func (s *server) updateField(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
-	id, err := metadataID(req.GetId())
+func (s *Store) updateField(ctx context.Context, st *metaState, req Request) (Result, error) {
+	id, err := metadataID(req.ID)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	oi, fi := st.field(id)
 	if oi < 0 {
 		// Twenty answers 400 here, unlike reads and deletes (field-metadata.integration-spec.ts).
-		return nil, badRequest("Field metadata to update not found")
+		return Result{}, invalid("Field metadata to update not found")
 	}
-	in, err := metadata.ParseUpdateFieldInput(req.GetInputJson())
+	in, err := metadata.ParseUpdateFieldInput(req.Input)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	o := st.objects[oi].clone()
 	from := o.Fields[fi]
@@ -320,9 +314,9 @@ func (s *server) updateField(ctx context.Context, st *metaState, req *recordsv1.
 	}
 	switch {
 	case from.Type.IsRelation() && len(changed) > 0:
-		return nil, badRequest("Forbidden updated properties for relation field metadata: %s", strings.Join(changed, ", "))
+		return Result{}, invalid("Forbidden updated properties for relation field metadata: %s", strings.Join(changed, ", "))
 	case !from.IsCustom && len(structural) > 0:
-		return nil, badRequest("Forbidden updated properties for standard field metadata: %s", strings.Join(structural, ", "))
+		return Result{}, invalid("Forbidden updated properties for standard field metadata: %s", strings.Join(structural, ", "))
 	}
 
 	to := from
@@ -355,15 +349,15 @@ func (s *server) updateField(ctx context.Context, st *metaState, req *recordsv1.
 	}
 	if to.Name != from.Name {
 		if err := nameAvailable(o.Object, to.Name, from.ID); err != nil {
-			return nil, err
+			return Result{}, err
 		}
 	}
 	if err := metadata.CheckEnumField(to); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	stmts, err := ddl.UpdateField(st.workspaceID, st.objects[oi].Object, old, to)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	o.Fields[fi] = to
 	synced := o.info().Fields[id].IsLabelSyncedWithName
@@ -374,39 +368,39 @@ func (s *server) updateField(ctx context.Context, st *metaState, req *recordsv1.
 	after := slices.Clone(st.objects)
 	after[oi] = o
 	if err := metadata.ValidateSchema(objectsOf(after)); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	var undo []d1.Stmt
 	if len(stmts) > 0 {
 		if undo, err = ddl.UpdateField(st.workspaceID, o.Object, to, old); err != nil {
-			return nil, err
+			return Result{}, err
 		}
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: []storedObject{o}}); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	st.objects = after
-	return result(fieldDTO(to, o, after))
+	return Result{Value: fieldDTO(to, o, after)}, nil
 }
 
 // deleteField deletes a custom field and, for a relation, its inverse (for a MORPH_RELATION, the
 // fields of all its targets and their inverses): their columns, then their metadata. Twenty deletes active custom fields too (field-metadata.integration-spec.ts); the
 // field naming the object's records must be replaced first.
-func (s *server) deleteField(ctx context.Context, st *metaState, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
-	id, err := metadataID(req.GetId())
+func (s *Store) deleteField(ctx context.Context, st *metaState, req Request) (Result, error) {
+	id, err := metadataID(req.ID)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	oi, fi := st.field(id)
 	if oi < 0 {
-		return nil, notFound("Field to delete not found")
+		return Result{}, missing("Field to delete not found")
 	}
 	f := st.objects[oi].Fields[fi]
 	switch {
 	case !f.IsCustom:
-		return nil, badRequest("Deleting standard fields is not allowed")
+		return Result{}, invalid("Deleting standard fields is not allowed")
 	case st.objects[oi].LabelIdentifier() == f.ID:
-		return nil, badRequest("Cannot delete, please update the label identifier field first")
+		return Result{}, invalid("Cannot delete, please update the label identifier field first")
 	}
 	// A relation goes with its inverse; a MORPH_RELATION with the fields of its other targets
 	// (those sharing its morphId) and their inverses.
@@ -436,12 +430,12 @@ func (s *server) deleteField(ctx context.Context, st *metaState, req *recordsv1.
 		before := after[i].Object
 		exists, err := st.columnExists(ctx, before, r.field)
 		if err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		if exists { // else a delete whose metadata failed dropped it already
 			drop, err := ddl.DropField(st.workspaceID, before, r.field)
 			if err != nil {
-				return nil, err
+				return Result{}, err
 			}
 			stmts = append(stmts, drop...)
 		}
@@ -453,7 +447,7 @@ func (s *server) deleteField(ctx context.Context, st *metaState, req *recordsv1.
 		if exists {
 			add, err := ddl.AddField(st.workspaceID, after[i].Object, r.field)
 			if err != nil {
-				return nil, err
+				return Result{}, err
 			}
 			undo = append(add, undo...)
 		}
@@ -461,12 +455,12 @@ func (s *server) deleteField(ctx context.Context, st *metaState, req *recordsv1.
 		put = append(put, after[i])
 	}
 	if err := metadata.ValidateSchema(objectsOf(after)); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: put}); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	res := fieldDTO(f, st.objects[oi], st.objects)
 	st.objects = after
-	return result(res)
+	return Result{Value: res}, nil
 }
