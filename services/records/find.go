@@ -3,49 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
-	"github.com/twentyworkers/twenty/shared/d1"
+	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
-	"github.com/twentyworkers/twenty/shared/ids"
 	"github.com/twentyworkers/twenty/shared/recordquery"
 )
-
-// resolveObject finds the object REST names by its plural, answering Twenty's 400 otherwise:
-// "object 'person' not found. Did you mean 'people'?" or "… eg: companies".
-func resolveObject(objects []metadata.Object, name string) (metadata.Object, error) {
-	for _, o := range objects {
-		if o.NamePlural == name {
-			return o, nil
-		}
-	}
-	hint := "eg: companies"
-	for _, o := range objects {
-		if o.NameSingular == name {
-			hint = fmt.Sprintf("Did you mean '%s'?", o.NamePlural)
-		}
-	}
-	return metadata.Object{}, invalid("object '%s' not found. %s", name, hint)
-}
-
-// workspaceFor checks the workspace id the gateway took from a verified token.
-func workspaceFor(id string) error {
-	if !ids.IsUUID(id) {
-		return invalid("workspace_id must be a UUID")
-	}
-	return nil
-}
-
-// target is what a record call works on: the object, the workspace's other objects and its shard
-// (db checks the schema stamp in its first batch).
-type target struct {
-	obj     metadata.Object
-	objects []metadata.Object
-	shard   *d1.DB
-	db      engine.Batcher
-}
 
 // FindMany implements recordsv1connect.RecordsServiceHandler: one page of an object's records and
 // their total count, in one round trip to the workspace's shard. The workspace id comes from the

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/ddl"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
@@ -212,68 +211,6 @@ func (b *stampedShard) isStale() bool {
 }
 
 var _ engine.Batcher = (*stampedShard)(nil)
-
-// withTarget runs call on the object a record call names, in the workspace the gateway took from
-// a verified token, with the workspace's schema, from a cache when it has it. When the call fails
-// on a cached schema in a way a stale schema could explain (the stamp says so, the object or a
-// field is unknown, a column is missing), it runs once more on the schema read from the control
-// database. A record that does not exist is not such a failure.
-func (s *server) withTarget(ctx context.Context, workspaceID, plural string, call func(t target) error) error {
-	return s.withSchema(ctx, workspaceID, func(sc *schema) (bool, error) {
-		t, err := s.targetIn(sc, workspaceID, plural)
-		if err == nil {
-			err = call(t)
-		}
-		return err != nil && !isRecordNotFound(err), err
-	})
-}
-
-// withSchema runs run with the workspace's schema, from a cache when it has it, and once more on
-// the schema read from the control database when run reports that it failed on a cached schema
-// in a way a stale one could explain (retry).
-func (s *server) withSchema(ctx context.Context, workspaceID string, run func(sc *schema) (retry bool, err error)) error {
-	if err := workspaceFor(workspaceID); err != nil {
-		return err
-	}
-	fresh := false
-	for {
-		sc, cached, err := s.schemaOf(ctx, workspaceID, fresh)
-		if err != nil {
-			return err
-		}
-		retry, err := run(sc)
-		if !retry || !cached || ctx.Err() != nil {
-			return err
-		}
-		fresh = true
-	}
-}
-
-// isRecordNotFound reports the engine's "Record not found", which no schema explains.
-func isRecordNotFound(err error) bool {
-	if connect.CodeOf(err) == connect.CodeNotFound {
-		return true
-	}
-	qe := new(engine.QueryError)
-	return errors.As(err, &qe) && qe.Code == engine.CodeRecordNotFound
-}
-
-// targetIn resolves plural in schema sc.
-func (s *server) targetIn(sc *schema, workspaceID, plural string) (target, error) {
-	obj, err := resolveObject(sc.Objects, plural)
-	if err != nil {
-		return target{}, err
-	}
-	shard, ok := s.shards[sc.Shard]
-	if !ok {
-		return target{}, fmt.Errorf("no binding for shard %s of workspace %s", sc.Shard, workspaceID)
-	}
-	db, err := newStampedShard(shard, workspaceID, sc.Version)
-	if err != nil {
-		return target{}, err
-	}
-	return target{obj: obj, objects: sc.Objects, shard: shard, db: db}, nil
-}
 
 // forgetSchema drops the workspace's schema from this isolate and from KV, after a change.
 func (s *server) forgetSchema(ctx context.Context, workspaceID string) {
