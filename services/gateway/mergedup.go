@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"connectrpc.com/connect"
@@ -17,7 +19,7 @@ import (
 // group-by-parser-utils, aggregate-fields-parser-utils and
 // order-by-with-group-by-parser-utils/parse-order-by-with-group-by-rest-request.util.ts).
 const (
-	msgInvalidGroupBy   = `Invalid group_by query parameter - should be a valid array of objects - ex: [{"firstField": true}, {"secondField": {"subField": true}}, {"dateField": {"granularity": 'DAY'}}]`
+	msgInvalidGroupBy   = recordquery.MsgInvalidGroupBy
 	msgInvalidAggregate = `Invalid aggregate query parameter - should be a valid array of string - ex: ["countNotEmptyId", "countEmptyField"]`
 	msgInvalidGroupsBy  = `Invalid order_by query parameter - should be a valid array of objects - ex: [{"firstField": "AscNullsFirst"}, {"secondField": {"subField": "DescNullsLast"}}, {"aggregate": {"aggregateField": "DescNullsLast"}}, {dateField: {"orderBy": "AscNullsFirst", "granularity": "DAY"}}]`
 )
@@ -147,62 +149,15 @@ func (g *gateway) restDuplicates(w http.ResponseWriter, r *http.Request) {
 
 // restGroupBy serves GET /rest/{plural}/groupBy: the bare array of groups
 // [{"maxAmountAmountMicros":"…","groupByDimensionValues":["Wednesday","NEW"],"records":[…]}].
-// Parameters, checked in Twenty's order: order_by (the groups' ordering, checked but not applied:
-// groups come in the order of their keys), order_by_for_records, filter, group_by (required),
-// include_records_sample, aggregate and limit (50 groups by default, at most 200).
+// groupByRequest reads its parameters.
 func (g *gateway) restGroupBy(w http.ResponseWriter, r *http.Request) {
-	query := r.URL.Query()
-	if s, ok := query["order_by"]; ok && len(s) == 1 && !json.Valid([]byte(s[0])) {
-		writeError(w, http.StatusBadRequest, "", msgInvalidGroupsBy)
-		return
-	}
-	var recordsOrder []recordquery.Order
-	if s, ok := query["order_by_for_records"]; ok && len(s) == 1 {
-		var err error
-		if recordsOrder, err = restquery.ParseOrderBy(s[0]); err != nil {
-			writeBadQuery(w, err)
-			return
-		}
-	}
-	filter, err := restquery.FilterParam(query)
+	req, err := groupByRequest(r.URL.Query())
 	if err != nil {
 		writeBadQuery(w, err)
 		return
 	}
-	groupBy, ok := query["group_by"]
-	if !ok || len(groupBy) != 1 {
-		writeError(w, http.StatusBadRequest, "", msgInvalidGroupBy)
-		return
-	}
-	var items []json.RawMessage
-	if json.Unmarshal([]byte(groupBy[0]), &items) != nil {
-		writeError(w, http.StatusBadRequest, "", msgInvalidGroupBy)
-		return
-	}
-	var aggregate []byte
-	if s, ok := query["aggregate"]; ok {
-		var names []string
-		if len(s) != 1 || json.Unmarshal([]byte(s[0]), &names) != nil {
-			writeError(w, http.StatusBadRequest, "", msgInvalidAggregate)
-			return
-		}
-		aggregate = []byte(s[0])
-	}
-	limit := 0 // the records Worker's default, Twenty's 50 groups
-	if v := query["limit"]; len(v) > 1 || len(v) == 1 && v[0] != "" {
-		if limit, err = restquery.LimitParam(query); err != nil {
-			writeBadQuery(w, err)
-			return
-		}
-	}
-	res, err := g.records.GroupBy(r.Context(), &recordsv1.GroupByRequest{
-		WorkspaceId: principalFrom(r.Context()).WorkspaceID, ObjectNamePlural: r.PathValue("plural"),
-		GroupByJson: []byte(groupBy[0]), AggregateJson: aggregate,
-		Filter:               recordquery.ToProto(&recordquery.Query{Filter: filter}).GetFilter(),
-		IncludeRecordsSample: query.Get("include_records_sample") == "true",
-		OrderByForRecords:    recordquery.ToProto(&recordquery.Query{OrderBy: recordsOrder}).GetOrderBy(),
-		Limit:                int32(limit),
-	})
+	req.WorkspaceId, req.ObjectNamePlural = principalFrom(r.Context()).WorkspaceID, r.PathValue("plural")
+	res, err := g.records.GroupBy(r.Context(), req)
 	if err != nil {
 		writeConnectError(w, err)
 		return
@@ -214,4 +169,61 @@ func (g *gateway) restGroupBy(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	w.Write(append(groups, '\n'))
+}
+
+// groupByRequest reads a group-by's parameters into the records Worker's request (without its
+// workspace and object), checked in Twenty's order: order_by (the groups' ordering, checked but
+// not applied: groups come in the order of their keys), order_by_for_records, filter, group_by
+// (required: a JSON array), include_records_sample, aggregate (a JSON array of names), limit
+// (50 groups by default, at most 200), and last group_by's items (recordquery.ParseGroupBy).
+// Its errors are 400s with Twenty's messages.
+func groupByRequest(query url.Values) (*recordsv1.GroupByRequest, error) {
+	if s, ok := query["order_by"]; ok && len(s) == 1 && !json.Valid([]byte(s[0])) {
+		return nil, errors.New(msgInvalidGroupsBy)
+	}
+	var recordsOrder []recordquery.Order
+	if s, ok := query["order_by_for_records"]; ok && len(s) == 1 {
+		var err error
+		if recordsOrder, err = restquery.ParseOrderBy(s[0]); err != nil {
+			return nil, err
+		}
+	}
+	filter, err := restquery.FilterParam(query)
+	if err != nil {
+		return nil, err
+	}
+	groupBy, ok := query["group_by"]
+	if !ok || len(groupBy) != 1 {
+		return nil, errors.New(msgInvalidGroupBy)
+	}
+	var items any
+	if json.Unmarshal([]byte(groupBy[0]), &items) != nil {
+		return nil, errors.New(msgInvalidGroupBy)
+	}
+	if _, isArray := items.([]any); !isArray && items != nil {
+		return nil, errors.New(msgInvalidGroupBy)
+	}
+	var aggregates []string
+	if s, ok := query["aggregate"]; ok {
+		if len(s) != 1 || json.Unmarshal([]byte(s[0]), &aggregates) != nil {
+			return nil, errors.New(msgInvalidAggregate)
+		}
+	}
+	limit := 0 // the records Worker's default, Twenty's 50 groups
+	if v := query["limit"]; len(v) > 1 || len(v) == 1 && v[0] != "" {
+		if limit, err = restquery.LimitParam(query); err != nil {
+			return nil, err
+		}
+	}
+	dims, err := recordquery.ParseGroupBy(items)
+	if err != nil {
+		return nil, err
+	}
+	return &recordsv1.GroupByRequest{
+		GroupBy: recordquery.GroupByToProto(dims), Aggregates: aggregates,
+		Filter:               recordquery.ToProto(&recordquery.Query{Filter: filter}).GetFilter(),
+		IncludeRecordsSample: query.Get("include_records_sample") == "true",
+		OrderByForRecords:    recordquery.ToProto(&recordquery.Query{OrderBy: recordsOrder}).GetOrderBy(),
+		Limit:                int32(limit),
+	}, nil
 }

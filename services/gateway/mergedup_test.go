@@ -5,14 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"connectrpc.com/connect"
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/testing/protocmp"
+
 	"github.com/twentyworkers/twenty/shared/authtoken"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/restquery"
 )
 
 // MergeMany answers the kept record with what the call asked (NotFound for missingID).
@@ -63,11 +67,39 @@ func (fakeRecords) GroupBy(_ context.Context, req *recordsv1.GroupByRequest) (*r
 	if req.GetFilter() != nil {
 		filter = describeFilter(req.GetFilter())
 	}
+	aggregate := ""
+	if len(req.GetAggregates()) > 0 {
+		b, _ := json.Marshal(req.GetAggregates())
+		aggregate = string(b)
+	}
 	group, _ := json.Marshal(map[string]any{
-		"groupBy": string(req.GetGroupByJson()), "aggregate": string(req.GetAggregateJson()), "filter": filter,
+		"groupBy": describeGroupBy(req.GetGroupBy()), "aggregate": aggregate, "filter": filter,
 		"records": req.GetIncludeRecordsSample(), "order": orders, "limit": req.GetLimit(),
 	})
 	return &recordsv1.GroupByResponse{GroupsJson: []byte("[" + string(group) + "]")}, nil
+}
+
+// describeGroupBy writes dimensions back as Twenty's group_by JSON.
+func describeGroupBy(dims []*recordsv1.GroupByDimension) string {
+	items := []map[string]any{}
+	for _, d := range dims {
+		var def any = true
+		if date := d.GetDate(); date != nil {
+			m := map[string]string{"granularity": date.GetGranularity()}
+			if date.GetTimeZone() != "" {
+				m["timeZone"] = date.GetTimeZone()
+			}
+			if date.GetWeekStartDay() != "" {
+				m["weekStartDay"] = date.GetWeekStartDay()
+			}
+			def = m
+		} else if sub := d.GetSubField(); sub != "" {
+			def = map[string]bool{sub: true}
+		}
+		items = append(items, map[string]any{d.GetField(): def})
+	}
+	b, _ := json.Marshal(items)
+	return string(b)
 }
 
 func TestRESTMerge(t *testing.T) {
@@ -181,6 +213,107 @@ func TestRESTGroupBy(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want+"\n", rec.Body.String()); tt.want != "" && diff != "" {
 				t.Errorf("GET %s (-want +got):\n%s", tt.path, diff)
+			}
+		})
+	}
+}
+
+// TestGroupByRequest checks the typed request the REST group-by parameters become, and the
+// errors (messages in Twenty's order) of parameters it refuses.
+func TestGroupByRequest(t *testing.T) {
+	date := func(g, zone, week string) *recordsv1.GroupByDimension_Date {
+		return &recordsv1.GroupByDimension_Date{Date: &recordsv1.DateGrouping{Granularity: g, TimeZone: zone, WeekStartDay: week}}
+	}
+	tests := []struct {
+		name, query string
+		want        *recordsv1.GroupByRequest
+	}{
+		{"Twenty's example", `group_by=[{"closeDate":{"granularity":"DAY_OF_THE_WEEK"}},{"stage":true}]&aggregate=["maxAmountAmountMicros"]` +
+			"&include_records_sample=true&limit=3&filter=stage[eq]:NEW&order_by_for_records=name[DescNullsLast]",
+			&recordsv1.GroupByRequest{
+				GroupBy:    []*recordsv1.GroupByDimension{{Field: "closeDate", By: date("DAY_OF_THE_WEEK", "", "")}, {Field: "stage"}},
+				Aggregates: []string{"maxAmountAmountMicros"},
+				Filter: &recordsv1.Filter{Node: &recordsv1.Filter_And{And: &recordsv1.FilterList{Filters: []*recordsv1.Filter{
+					{Node: &recordsv1.Filter_Condition{Condition: &recordsv1.Condition{Field: "stage", Op: "eq", Value: &recordsv1.Value{Raw: "NEW"}}}},
+				}}}},
+				IncludeRecordsSample: true,
+				OrderByForRecords:    []*recordsv1.Order{{Field: "name", Direction: "DescNullsLast"}},
+				Limit:                3,
+			}},
+		{"a sub-field, a join column, a date's time zone and week", `group_by=[{"amount":{"currencyCode":true}},{"companyId":true},` +
+			`{"createdAt":{"granularity":"WEEK","timeZone":"Europe/Paris","weekStartDay":"SUNDAY"}}]&aggregate=["totalCount","countEmptyName"]`,
+			&recordsv1.GroupByRequest{
+				GroupBy: []*recordsv1.GroupByDimension{
+					{Field: "amount", By: &recordsv1.GroupByDimension_SubField{SubField: "currencyCode"}},
+					{Field: "companyId"},
+					{Field: "createdAt", By: date("WEEK", "Europe/Paris", "SUNDAY")},
+				},
+				Aggregates: []string{"totalCount", "countEmptyName"},
+			}},
+		{"items that group by nothing are left out", `group_by=[{},{"stage":false},{"amount":{"currencyCode":false}},{"city":true}]`,
+			&recordsv1.GroupByRequest{GroupBy: []*recordsv1.GroupByDimension{{Field: "city"}}}},
+		{"no dimension, aggregate null, limit clamped", `group_by=[]&aggregate=null&limit=1000`, &recordsv1.GroupByRequest{Limit: 200}},
+		{"an empty limit is the default", `group_by=[{"stage":true}]&limit=`, &recordsv1.GroupByRequest{GroupBy: []*recordsv1.GroupByDimension{{Field: "stage"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			values, err := url.ParseQuery(tt.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := groupByRequest(values)
+			if err != nil {
+				t.Fatalf("groupByRequest(%s): %v", tt.query, err)
+			}
+			if diff := cmp.Diff(tt.want, got, protocmp.Transform()); diff != "" {
+				t.Errorf("groupByRequest(%s) (-want +got):\n%s", tt.query, diff)
+			}
+		})
+	}
+}
+
+func TestGroupByRequestErrors(t *testing.T) {
+	tests := []struct{ name, query, want string }{
+		{"no group_by", ``, msgInvalidGroupBy},
+		{"group_by twice", `group_by=[]&group_by=[]`, msgInvalidGroupBy},
+		{"group_by not JSON", `group_by=stage`, msgInvalidGroupBy},
+		{"group_by an object", `group_by={"stage":true}`, msgInvalidGroupBy},
+		{"group_by null", `group_by=null`, msgInvalidGroupBy},
+		{"an item not an object", `group_by=[{"stage":true},1]`, msgInvalidGroupBy},
+		{"two fields in an item", `group_by=[{"stage":true,"name":true}]`, "You cannot provide multiple fields in one GroupByInput, split them into multiple GroupByInput"},
+		{"two sub-fields in an item", `group_by=[{"amount":{"amountMicros":true,"currencyCode":true}}]`,
+			"You cannot provide multiple subfields in one GroupByInput, split them into multiple GroupByInput"},
+		{"a granularity not a string", `group_by=[{"closeDate":{"granularity":1}}]`, `Invalid group by date definition for field "closeDate"`},
+		{"aggregate not an array of names", `group_by=[]&aggregate=totalCount`, msgInvalidAggregate},
+		{"aggregate twice", `group_by=[]&aggregate=[]&aggregate=[]`, msgInvalidAggregate},
+		{"order_by not JSON", `group_by=[]&order_by=stage`, msgInvalidGroupsBy},
+		{"bad limit", `group_by=[]&limit=x`, "limit 'x' is invalid. Should be an integer"},
+		{"bad filter", `group_by=[]&filter=not(a[eq]:1,b[eq]:2)`, "'filter' invalid. 'not' conjunction should contain only 1 condition. eg: not(field[eq]:1)"},
+		// Twenty's order: order_by, order_by_for_records, filter, group_by as JSON, aggregate,
+		// limit, then group_by's items.
+		{"order_by before group_by", `order_by=stage`, msgInvalidGroupsBy},
+		{"filter before group_by", `group_by=stage&filter=not(a[eq]:1,b[eq]:2)`, "'filter' invalid. 'not' conjunction should contain only 1 condition. eg: not(field[eq]:1)"},
+		{"group_by before aggregate", `group_by=stage&aggregate=totalCount`, msgInvalidGroupBy},
+		{"aggregate before group_by's items", `group_by=[1]&aggregate=totalCount`, msgInvalidAggregate},
+		{"limit before group_by's items", `group_by=[{"a":true,"b":true}]&limit=x`, "limit 'x' is invalid. Should be an integer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			values, err := url.ParseQuery(tt.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := groupByRequest(values)
+			var messages []string
+			var bad *restquery.BadRequest
+			switch {
+			case errors.As(err, &bad):
+				messages = bad.Messages
+			case err != nil:
+				messages = []string{err.Error()}
+			}
+			if diff := cmp.Diff([]string{tt.want}, messages); diff != "" {
+				t.Errorf("groupByRequest(%s) = %v, messages (-want +got):\n%s", tt.query, got, diff)
 			}
 		})
 	}

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
-	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
@@ -97,10 +95,6 @@ func (s *server) FindDuplicates(ctx context.Context, req *recordsv1.FindDuplicat
 	return out, nil
 }
 
-// msgInvalidAggregateParam is Twenty's message for an aggregate that is not a JSON array of
-// strings (parse-aggregate-fields-rest-request.util.ts).
-const msgInvalidAggregateParam = `Invalid aggregate query parameter - should be a valid array of string - ex: ["countNotEmptyId", "countEmptyField"]`
-
 // GroupBy implements recordsv1connect.RecordsServiceHandler: the groups of the records the filter
 // selects, with their aggregates and record samples (engine.GroupBy), as the bare JSON array REST
 // answers.
@@ -110,13 +104,9 @@ func (s *server) GroupBy(ctx context.Context, req *recordsv1.GroupByRequest) (*r
 		return nil, invalidErr(err)
 	}
 	q := engine.GroupByQuery{
-		GroupBy: req.GetGroupByJson(), Filter: parsed.Filter, IncludeRecords: req.GetIncludeRecordsSample(),
+		GroupBy: recordquery.GroupByFromProto(req.GetGroupBy()), Aggregates: req.GetAggregates(),
+		Filter: parsed.Filter, IncludeRecords: req.GetIncludeRecordsSample(),
 		OrderByForRecords: parsed.OrderBy, Limit: int(req.GetLimit()),
-	}
-	if len(req.GetAggregateJson()) > 0 {
-		if err := json.Unmarshal(req.GetAggregateJson(), &q.Aggregates); err != nil {
-			return nil, connect.NewError(connect.CodeInvalidArgument, errors.New(msgInvalidAggregateParam))
-		}
 	}
 	var groups []engine.Group
 	err = s.withTarget(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), func(t target) error {

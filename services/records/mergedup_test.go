@@ -173,10 +173,10 @@ func TestGroupByRPC(t *testing.T) {
 	}
 	res, err := h.client.GroupBy(ctx, &recordsv1.GroupByRequest{
 		WorkspaceId: ws, ObjectNamePlural: "people",
-		GroupByJson:   []byte(`[{"city":true}]`),
-		AggregateJson: []byte(`["totalCount","countEmptyJobTitle"]`),
-		Filter:        recordquery.ToProto(&recordquery.Query{Filter: filter}).GetFilter(),
-		Limit:         10,
+		GroupBy:    []*recordsv1.GroupByDimension{{Field: "city"}},
+		Aggregates: []string{"totalCount", "countEmptyJobTitle"},
+		Filter:     recordquery.ToProto(&recordquery.Query{Filter: filter}).GetFilter(),
+		Limit:      10,
 	})
 	if err != nil {
 		t.Fatalf("GroupBy: %v", err)
@@ -186,17 +186,24 @@ func TestGroupByRPC(t *testing.T) {
 	if string(res.GetGroupsJson()) != want {
 		t.Errorf("groups = %s, want %s", res.GetGroupsJson(), want)
 	}
-	res, err = h.client.GroupBy(ctx, &recordsv1.GroupByRequest{WorkspaceId: ws, ObjectNamePlural: "people", GroupByJson: []byte(`[{"city":true}]`),
+	res, err = h.client.GroupBy(ctx, &recordsv1.GroupByRequest{WorkspaceId: ws, ObjectNamePlural: "people", GroupBy: []*recordsv1.GroupByDimension{{Field: "city"}},
 		Filter: recordquery.ToProto(&recordquery.Query{Filter: mustFilter(t, "city[eq]:Nice")}).GetFilter()})
 	if err != nil || string(res.GetGroupsJson()) != "[]" {
 		t.Errorf("no group = %s, %v; want []", res.GetGroupsJson(), err)
+	}
+	res, err = h.client.GroupBy(ctx, &recordsv1.GroupByRequest{WorkspaceId: ws, ObjectNamePlural: "people", Aggregates: []string{"totalCount"},
+		GroupBy: []*recordsv1.GroupByDimension{{Field: "name", By: &recordsv1.GroupByDimension_SubField{SubField: "firstName"}}}})
+	if want := `[{"totalCount":"3","groupByDimensionValues":[""]}]`; err != nil || string(res.GetGroupsJson()) != want {
+		t.Errorf("by name.firstName = %s, %v; want %s", res.GetGroupsJson(), err, want)
 	}
 	for _, tt := range []struct {
 		req *recordsv1.GroupByRequest
 		msg string
 	}{
-		{&recordsv1.GroupByRequest{GroupByJson: []byte(`[{"city":true}]`), AggregateJson: []byte(`"totalCount"`)}, msgInvalidAggregateParam},
-		{&recordsv1.GroupByRequest{GroupByJson: []byte(`[{"nope":true}]`)}, "Unidentified field in groupBy: nope"},
+		{&recordsv1.GroupByRequest{GroupBy: []*recordsv1.GroupByDimension{{Field: "nope"}}}, "Unidentified field in groupBy: nope"},
+		{&recordsv1.GroupByRequest{GroupBy: []*recordsv1.GroupByDimension{{Field: "city"}}, Aggregates: []string{"sumCity"}}, `Unknown aggregate "sumCity" for object person`},
+		{&recordsv1.GroupByRequest{GroupBy: []*recordsv1.GroupByDimension{{Field: "createdAt", By: &recordsv1.GroupByDimension_Date{Date: &recordsv1.DateGrouping{Granularity: "DECADE"}}}}},
+			`Invalid date granularity "DECADE" for field "createdAt"`},
 	} {
 		tt.req.WorkspaceId, tt.req.ObjectNamePlural = ws, "people"
 		_, err := h.client.GroupBy(ctx, tt.req)

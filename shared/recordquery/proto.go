@@ -131,3 +131,39 @@ func valueFromProto(p *recordsv1.Value) Value {
 	}
 	return v
 }
+
+// GroupByToProto is dims as the records contract carries them.
+func GroupByToProto(dims []GroupBy) []*recordsv1.GroupByDimension {
+	if dims == nil {
+		return nil
+	}
+	out := make([]*recordsv1.GroupByDimension, len(dims))
+	for i, d := range dims {
+		p := &recordsv1.GroupByDimension{Field: d.Field}
+		switch {
+		case d.Date != nil:
+			p.By = &recordsv1.GroupByDimension_Date{Date: &recordsv1.DateGrouping{
+				Granularity: d.Date.Granularity, TimeZone: d.Date.TimeZone, WeekStartDay: d.Date.WeekStartDay,
+			}}
+		case d.SubField != "":
+			p.By = &recordsv1.GroupByDimension_SubField{SubField: d.SubField}
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// GroupByFromProto reads the dimensions of a group-by from the records contract.
+func GroupByFromProto(p []*recordsv1.GroupByDimension) []GroupBy {
+	if p == nil {
+		return nil
+	}
+	out := make([]GroupBy, len(p))
+	for i, d := range p {
+		out[i] = GroupBy{Field: d.GetField(), SubField: d.GetSubField()}
+		if date := d.GetDate(); date != nil {
+			out[i].Date = &DateGrouping{Granularity: date.GetGranularity(), TimeZone: date.GetTimeZone(), WeekStartDay: date.GetWeekStartDay()}
+		}
+	}
+	return out
+}

@@ -1,10 +1,11 @@
 // Package recordquery holds the typed record query that the REST and GraphQL front ends both
 // produce and the records engine executes: a filter tree, an ordering, a page size and cursors, a
-// relation depth and a field projection.
+// relation depth and a field projection; and the dimensions of a group-by.
 //
-// Nothing here parses a wire format (package restquery parses Twenty's REST query parameters) and
-// nothing here knows field metadata: values stay as the client wrote them, to be typed against
-// the object's fields by the engine, which also rejects unknown fields with Twenty's messages.
+// Nothing here parses a wire format (package restquery parses Twenty's REST query parameters;
+// ParseGroupBy reads a group-by value both front ends have already decoded) and nothing here
+// knows field metadata: values stay as the client wrote them, to be typed against the object's
+// fields by the engine, which also rejects unknown fields with Twenty's messages.
 package recordquery
 
 import (

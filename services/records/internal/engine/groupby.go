@@ -27,8 +27,9 @@ const (
 
 // GroupByQuery is a group-by on one object: Twenty's groupBy arguments.
 type GroupByQuery struct {
-	// GroupBy is Twenty's group_by, as JSON (see parseGroupBy).
-	GroupBy []byte
+	// GroupBy are the dimensions, in order (recordquery.ParseGroupBy reads Twenty's group_by);
+	// none makes one group of all the records.
+	GroupBy []recordquery.GroupBy
 	// Aggregates names the aggregates each group answers (aggregatesOf).
 	Aggregates []string
 	// Filter selects the records grouped; nil for all.
@@ -119,14 +120,15 @@ func msgUnknownAggregate(name, object string) *QueryError {
 //
 // The keys and the aggregates are computed in SQL: one statement for the groups, and one for the
 // samples (the same groups, their records numbered by a window function), in one batch. Input
-// Twenty rejects is a *QueryError: a malformed group_by, an unknown field or aggregate, an
-// invalid granularity or time zone, a bad filter or ordering.
+// Twenty rejects is a *QueryError: a dimension the object cannot group by (an unknown field or
+// sub-field, a composite without its sub-field, a one-to-many relation), an unknown aggregate,
+// an invalid granularity or time zone, a bad filter or ordering.
 func (e *Engine) GroupBy(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q GroupByQuery) ([]Group, error) {
 	table, err := ddl.TableName(workspaceID, obj.NameSingular)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
-	dims, err := parseGroupBy(obj, q.GroupBy)
+	dims, err := resolveDimensions(obj, q.GroupBy)
 	if err != nil {
 		return nil, err
 	}

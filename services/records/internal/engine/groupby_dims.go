@@ -9,6 +9,7 @@ import (
 	_ "time/tzdata" // Workers have no zoneinfo: group-by time zones need the embedded database
 
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/shared/recordquery"
 )
 
 // Granularity is how a group-by buckets a date (Twenty's ObjectRecordGroupByDateGranularity).
@@ -62,20 +63,8 @@ type zoneTable struct {
 	json  string
 }
 
-// Twenty's messages for group-by arguments (parse-group-by-args.util.ts,
-// parse-group-by-rest-request.util.ts and get-group-by-expression.util.ts in
-// packages/twenty-server/src/engine/api/).
-
-// MsgInvalidGroupByParam is Twenty's message for a group_by that is not a JSON array of objects.
-const MsgInvalidGroupByParam = `Invalid group_by query parameter - should be a valid array of objects - ex: [{"firstField": true}, {"secondField": {"subField": true}}, {"dateField": {"granularity": 'DAY'}}]`
-
-func msgGroupByFields() *QueryError {
-	return queryErrorf(CodeInvalidQueryInput, "You cannot provide multiple fields in one GroupByInput, split them into multiple GroupByInput")
-}
-
-func msgGroupBySubFields() *QueryError {
-	return queryErrorf(CodeInvalidQueryInput, "You cannot provide multiple subfields in one GroupByInput, split them into multiple GroupByInput")
-}
+// Twenty's messages for group-by dimensions (parse-group-by-args.util.ts and
+// get-group-by-expression.util.ts in packages/twenty-server/src/engine/api/).
 
 func msgGroupByUnknownField(name string) *QueryError {
 	return queryErrorf(CodeInvalidQueryInput, "Unidentified field in groupBy: %s", name)
@@ -85,101 +74,66 @@ func msgInvalidTimeZone(name string) *QueryError {
 	return queryErrorf(CodeInvalidQueryInput, "Invalid timezone: %s", name)
 }
 
-// dateGroup is a date field's group-by definition: {"granularity": "DAY", "timeZone": "…",
-// "weekStartDay": "MONDAY"}.
-type dateGroup struct {
-	Granularity  *Granularity `json:"granularity"`
-	TimeZone     string       `json:"timeZone"`
-	WeekStartDay string       `json:"weekStartDay"`
-}
-
-// parseGroupBy reads Twenty's group_by, a JSON array of one-key objects: {"field": true},
-// {"composite": {"subField": true}}, {"dateField": {"granularity": …}} or {"companyId": true},
-// into the dimensions of obj, as Twenty's parseGroupByArgs does (an object without a key, or
-// whose value is neither true nor an object, adds no dimension).
-func parseGroupBy(obj metadata.Object, raw []byte) ([]dimension, error) {
-	var items []map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil || items == nil {
-		return nil, queryErrorf(CodeInvalidQueryInput, "%s", MsgInvalidGroupByParam)
-	}
+// resolveDimensions resolves the group-by dimensions gs (recordquery.ParseGroupBy reads them from
+// Twenty's group_by) against obj's fields, in order.
+func resolveDimensions(obj metadata.Object, gs []recordquery.GroupBy) ([]dimension, error) {
 	var dims []dimension
-	for _, item := range items {
-		if len(item) > 1 {
-			return nil, msgGroupByFields()
+	for _, g := range gs {
+		d, ok, err := resolveDimension(obj, g, len(dims))
+		if err != nil {
+			return nil, err
 		}
-		for name, def := range item {
-			d, ok, err := parseDimension(obj, name, def, len(dims))
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				dims = append(dims, d)
-			}
+		if ok {
+			dims = append(dims, d)
 		}
 	}
 	return dims, nil
 }
 
-// parseDimension reads the group-by definition def of field name, the n-th dimension; ok is
-// false when def adds none.
-func parseDimension(obj metadata.Object, name string, def json.RawMessage, n int) (dimension, bool, error) {
+// resolveDimension resolves g, the n-th dimension, as Twenty's parseGroupByArgs does: a field or a
+// many-to-one relation's join column by its value, a composite's sub-field, a date by period. ok
+// is false when g adds none: a date grouping of a field that is not a date, which Twenty reads as
+// a sub-field not set to true.
+func resolveDimension(obj metadata.Object, g recordquery.GroupBy, n int) (dimension, bool, error) {
+	name := g.Field
 	f, ok := obj.Field(name)
 	if !ok {
 		if f, ok = joinColumnField(obj, name); !ok {
 			return dimension{}, false, msgGroupByUnknownField(name)
 		}
 	}
-	var asTrue bool
-	isTrue := json.Unmarshal(def, &asTrue) == nil && asTrue
-	var sub map[string]json.RawMessage
-	isObject := json.Unmarshal(def, &sub) == nil && sub != nil
 	switch {
 	case f.Type.IsRelation():
 		if !f.IsManyToOne() {
 			return dimension{}, false, queryErrorf(CodeInvalidQueryInput, "Cannot group by one-to-many relation field \"%s\"", name)
 		}
-		if isObject {
+		if g.SubField != "" || g.Date != nil {
 			return dimension{}, false, queryErrorf(CodeInvalidQueryInput, "Grouping by a field of the related record \"%s\" is not supported", name)
-		}
-		if !isTrue {
-			return dimension{}, false, nil
 		}
 		t, _ := simpleTarget(f, true)
 		return named(columnDimension(t, n), t.path, ""), true, nil
-	case (f.Type == metadata.TypeDate || f.Type == metadata.TypeDateTime) && isObject && sub["granularity"] != nil:
-		var g dateGroup
-		if err := json.Unmarshal(def, &g); err != nil || g.Granularity == nil {
-			return dimension{}, false, queryErrorf(CodeInvalidQueryInput, "Invalid group by date definition for field \"%s\"", name)
+	case g.Date != nil:
+		if f.Type != metadata.TypeDate && f.Type != metadata.TypeDateTime {
+			return dimension{}, false, nil
 		}
 		t, _ := simpleTarget(f, false)
-		d, err := dateDimension(t, g, n)
-		return named(d, t.path, *g.Granularity), err == nil, err
-	case isTrue:
-		if f.Type.IsComposite() {
-			return dimension{}, false, queryErrorf(CodeInvalidQueryInput, "Composite field \"%s\" requires a sub-field to group by (e.g. {\"%s\": {\"subFieldName\": true}})", name, name)
-		}
-		t, ok := simpleTarget(f, false)
-		if !ok {
-			return dimension{}, false, msgGroupByUnknownField(name)
+		d, err := dateDimension(t, *g.Date, n)
+		return named(d, t.path, Granularity(g.Date.Granularity)), err == nil, err
+	case g.SubField != "":
+		t, ok := subFieldTarget(f, g.SubField)
+		if !f.Type.IsComposite() || !ok {
+			return dimension{}, false, msgUnknownFilterSubField(g.SubField, string(f.Type))
 		}
 		return named(columnDimension(t, n), t.path, ""), true, nil
-	case isObject:
-		if len(sub) > 1 {
-			return dimension{}, false, msgGroupBySubFields()
-		}
-		for subName, subDef := range sub {
-			var subTrue bool
-			if json.Unmarshal(subDef, &subTrue) != nil || !subTrue {
-				return dimension{}, false, nil
-			}
-			t, ok := subFieldTarget(f, subName)
-			if !f.Type.IsComposite() || !ok {
-				return dimension{}, false, msgUnknownFilterSubField(subName, string(f.Type))
-			}
-			return named(columnDimension(t, n), t.path, ""), true, nil
-		}
 	}
-	return dimension{}, false, nil
+	if f.Type.IsComposite() {
+		return dimension{}, false, queryErrorf(CodeInvalidQueryInput, "Composite field \"%s\" requires a sub-field to group by (e.g. {\"%s\": {\"subFieldName\": true}})", name, name)
+	}
+	t, ok := simpleTarget(f, false)
+	if !ok {
+		return dimension{}, false, msgGroupByUnknownField(name)
+	}
+	return named(columnDimension(t, n), t.path, ""), true, nil
 }
 
 // named sets what d groups by.
@@ -240,10 +194,10 @@ func numericText(v any) any {
 }
 
 // dateDimension buckets t's date by g, as Twenty's getGroupByExpression does.
-func dateDimension(t target, g dateGroup, n int) (dimension, error) {
+func dateDimension(t target, g recordquery.DateGrouping, n int) (dimension, error) {
 	c := col(mainAlias, t.column.Name)
 	text := func(v any) any { return v }
-	switch *g.Granularity {
+	switch Granularity(g.Granularity) {
 	case GranularityNone:
 		return dimension{expr: c, value: func(v any) any { return keyValue(t, v) }}, nil
 	case GranularityDayOfWeek:
@@ -259,7 +213,7 @@ func dateDimension(t target, g dateGroup, n int) (dimension, error) {
 		}}, nil
 	case GranularityDay, GranularityWeek, GranularityMonth, GranularityQuarter, GranularityYear:
 	default:
-		return dimension{}, queryErrorf(CodeInvalidQueryInput, "Invalid date granularity \"%s\" for field \"%s\"", *g.Granularity, t.path)
+		return dimension{}, queryErrorf(CodeInvalidQueryInput, "Invalid date granularity \"%s\" for field \"%s\"", g.Granularity, t.path)
 	}
 	// The period buckets read the time in the time zone (Twenty requires one for date-times; a
 	// request without one is read in UTC, as older Twenty did).
@@ -280,7 +234,7 @@ func dateDimension(t target, g dateGroup, n int) (dimension, error) {
 				" WHERE " + quoteIdent("at") + " <= " + c + " ORDER BY " + quoteIdent("at") + " DESC LIMIT 1) || ' seconds')"
 		}
 	}
-	switch *g.Granularity {
+	switch Granularity(g.Granularity) {
 	case GranularityDay:
 		d.expr = "strftime('%Y-%m-%d', " + local + ")"
 	case GranularityMonth:

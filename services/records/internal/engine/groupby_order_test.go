@@ -13,7 +13,7 @@ func TestGroupByOrderAndRecordsOffset(t *testing.T) {
 	db := newDB(t, wsA)
 	seed(t, db, wsA)
 	seedOpportunities(t, db, wsA)
-	byStage := []byte(`[{"stage":true}]`)
+	byStage := dims(t, `[{"stage":true}]`)
 	byPosition := []recordquery.Order{{Field: "position", Direction: recordquery.AscNullsFirst}}
 	tests := []struct {
 		name string
@@ -34,7 +34,7 @@ func TestGroupByOrderAndRecordsOffset(t *testing.T) {
 		},
 		{
 			name: "by a percentage and an average, descending",
-			q: GroupByQuery{GroupBy: []byte(`[{"companyId":true}]`), OrderBy: []GroupOrder{
+			q: GroupByQuery{GroupBy: dims(t, `[{"companyId":true}]`), OrderBy: []GroupOrder{
 				{Aggregate: "percentageEmptyName", Direction: recordquery.DescNullsLast},
 				{Aggregate: "avgAmountAmountMicros", Direction: recordquery.DescNullsLast}}},
 			want: []summary{{Dims: []any{globex}, Aggs: map[string]any{}}, {Dims: []any{acme}, Aggs: map[string]any{}}},
@@ -46,7 +46,7 @@ func TestGroupByOrderAndRecordsOffset(t *testing.T) {
 		},
 		{
 			name: "by a date dimension at its granularity, then the other keys",
-			q: GroupByQuery{GroupBy: []byte(`[{"stage":true},{"closeDate":{"granularity":"DAY"}}]`),
+			q: GroupByQuery{GroupBy: dims(t, `[{"stage":true},{"closeDate":{"granularity":"DAY"}}]`),
 				OrderBy: []GroupOrder{{Field: "closeDate", Granularity: GranularityDay, Direction: recordquery.DescNullsFirst}}},
 			want: []summary{
 				{Dims: []any{"NEW", "2025-02-06"}, Aggs: map[string]any{}}, {Dims: []any{"SCREENING", "2025-02-06"}, Aggs: map[string]any{}},
@@ -92,7 +92,7 @@ func TestGroupByOrderErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := groupBy(t, db, "opportunity", GroupByQuery{GroupBy: []byte(tt.groupBy), OrderBy: []GroupOrder{tt.order}})
+			_, err := groupBy(t, db, "opportunity", GroupByQuery{GroupBy: dims(t, tt.groupBy), OrderBy: []GroupOrder{tt.order}})
 			var qe *QueryError
 			if !errors.As(err, &qe) || qe.Code != CodeInvalidQueryInput || qe.Message != tt.want {
 				t.Errorf("error %v, want INVALID_QUERY_INPUT %q", err, tt.want)

@@ -40,6 +40,20 @@ func seedOpportunities(t *testing.T, db *d1.DB, ws string) {
 	)
 }
 
+// dims reads the dimensions of a group_by as the gateway and gqlapi read them.
+func dims(t testing.TB, groupBy string) []recordquery.GroupBy {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(groupBy), &v); err != nil {
+		t.Fatalf("group_by %s: %v", groupBy, err)
+	}
+	out, err := recordquery.ParseGroupBy(v)
+	if err != nil {
+		t.Fatalf("ParseGroupBy(%s): %v", groupBy, err)
+	}
+	return out
+}
+
 // groupBy runs a group-by on object name of wsA.
 func groupBy(t *testing.T, db *d1.DB, name string, q GroupByQuery) ([]Group, error) {
 	t.Helper()
@@ -73,7 +87,7 @@ func TestGroupBy(t *testing.T) {
 	db := newDB(t, wsA)
 	seed(t, db, wsA)
 	seedOpportunities(t, db, wsA)
-	weekdayStage := []byte(`[{"closeDate":{"granularity":"DAY_OF_THE_WEEK"}},{"stage":true}]`)
+	weekdayStage := dims(t, `[{"closeDate":{"granularity":"DAY_OF_THE_WEEK"}},{"stage":true}]`)
 	tests := []struct {
 		name   string
 		object string
@@ -103,7 +117,7 @@ func TestGroupBy(t *testing.T) {
 		{
 			name:   "records ordered within a group",
 			object: "opportunity",
-			q: GroupByQuery{GroupBy: []byte(`[{"stage":true}]`), IncludeRecords: true,
+			q: GroupByQuery{GroupBy: dims(t, `[{"stage":true}]`), IncludeRecords: true,
 				OrderByForRecords: []recordquery.Order{{Field: "name", Direction: recordquery.DescNullsFirst}}},
 			key: "name",
 			want: []summary{
@@ -114,7 +128,7 @@ func TestGroupBy(t *testing.T) {
 		{
 			name:   "currency aggregates and counts as PostgreSQL gives them",
 			object: "opportunity",
-			q: GroupByQuery{GroupBy: []byte(`[{"stage":true}]`), Aggregates: []string{
+			q: GroupByQuery{GroupBy: dims(t, `[{"stage":true}]`), Aggregates: []string{
 				"totalCount", "sumAmountAmountMicros", "avgAmountAmountMicros", "minAmountAmountMicros",
 				"countEmptyName", "countNotEmptyCloseDate", "countUniqueValuesStage", "percentageNotEmptyName", "minCloseDate",
 			}},
@@ -134,7 +148,7 @@ func TestGroupBy(t *testing.T) {
 		{
 			name:   "by a join column and a composite sub-field",
 			object: "opportunity",
-			q:      GroupByQuery{GroupBy: []byte(`[{"companyId":true},{"amount":{"currencyCode":true}}]`), Aggregates: []string{"totalCount"}},
+			q:      GroupByQuery{GroupBy: dims(t, `[{"companyId":true},{"amount":{"currencyCode":true}}]`), Aggregates: []string{"totalCount"}},
 			want: []summary{
 				{Dims: []any{acme, "USD"}, Aggs: map[string]any{"totalCount": "2"}},
 				{Dims: []any{globex, "USD"}, Aggs: map[string]any{"totalCount": "2"}},
@@ -143,7 +157,7 @@ func TestGroupBy(t *testing.T) {
 		{
 			name:   "periods in a time zone",
 			object: "opportunity",
-			q:      GroupByQuery{GroupBy: []byte(`[{"closeDate":{"granularity":"DAY","timeZone":"Asia/Tokyo"}}]`), Aggregates: []string{"totalCount"}},
+			q:      GroupByQuery{GroupBy: dims(t, `[{"closeDate":{"granularity":"DAY","timeZone":"Asia/Tokyo"}}]`), Aggregates: []string{"totalCount"}},
 			want: []summary{
 				{Dims: []any{"2025-02-05"}, Aggs: map[string]any{"totalCount": "1"}},
 				{Dims: []any{"2025-02-06"}, Aggs: map[string]any{"totalCount": "2"}},
@@ -153,7 +167,7 @@ func TestGroupBy(t *testing.T) {
 		{
 			name:   "periods in a time zone with daylight saving time",
 			object: "opportunity",
-			q:      GroupByQuery{GroupBy: []byte(`[{"closeDate":{"granularity":"DAY","timeZone":"Europe/Paris"}}]`), Aggregates: []string{"totalCount"}},
+			q:      GroupByQuery{GroupBy: dims(t, `[{"closeDate":{"granularity":"DAY","timeZone":"Europe/Paris"}}]`), Aggregates: []string{"totalCount"}},
 			want: []summary{
 				{Dims: []any{"2025-02-05"}, Aggs: map[string]any{"totalCount": "1"}},
 				{Dims: []any{"2025-02-06"}, Aggs: map[string]any{"totalCount": "2"}},
@@ -163,15 +177,15 @@ func TestGroupBy(t *testing.T) {
 		{
 			name:   "periods in UTC by default, months, quarters, years and weeks",
 			object: "opportunity",
-			q: GroupByQuery{GroupBy: []byte(`[{"closeDate":{"granularity":"MONTH"}},{"closeDate":{"granularity":"QUARTER"}},` +
-				`{"closeDate":{"granularity":"YEAR"}},{"closeDate":{"granularity":"WEEK"}},{"closeDate":{"granularity":"WEEK","weekStartDay":"SUNDAY"}},` +
+			q: GroupByQuery{GroupBy: dims(t, `[{"closeDate":{"granularity":"MONTH"}},{"closeDate":{"granularity":"QUARTER"}},`+
+				`{"closeDate":{"granularity":"YEAR"}},{"closeDate":{"granularity":"WEEK"}},{"closeDate":{"granularity":"WEEK","weekStartDay":"SUNDAY"}},`+
 				`{"closeDate":{"granularity":"MONTH_OF_THE_YEAR"}},{"closeDate":{"granularity":"QUARTER_OF_THE_YEAR"}}]`), Aggregates: []string{"totalCount"}},
 			want: []summary{{Dims: []any{"2025-02-01", "2025-01-01", "2025-01-01", "2025-02-03", "2025-02-02", "February", "Q1"}, Aggs: map[string]any{"totalCount": "4"}}},
 		},
 		{
 			name:   "no dimension: one group of all",
 			object: "opportunity",
-			q: GroupByQuery{GroupBy: []byte(`[]`), Aggregates: []string{"totalCount", "percentageEmptyName"}, IncludeRecords: true,
+			q: GroupByQuery{GroupBy: dims(t, `[]`), Aggregates: []string{"totalCount", "percentageEmptyName"}, IncludeRecords: true,
 				OrderByForRecords: []recordquery.Order{{Field: "position", Direction: recordquery.DescNullsLast}}},
 			key: "name",
 			want: []summary{{Dims: []any{}, Aggs: map[string]any{"totalCount": "4", "percentageEmptyName": "0.00000000000000000000"},
@@ -180,13 +194,13 @@ func TestGroupBy(t *testing.T) {
 		{
 			name:   "deleted records when the filter names deletedAt",
 			object: "opportunity",
-			q:      GroupByQuery{GroupBy: []byte(`[{"stage":true}]`), Filter: parse(t, "filter=deletedAt[is]:NOT_NULL").Filter, Aggregates: []string{"totalCount"}},
+			q:      GroupByQuery{GroupBy: dims(t, `[{"stage":true}]`), Filter: parse(t, "filter=deletedAt[is]:NOT_NULL").Filter, Aggregates: []string{"totalCount"}},
 			want:   []summary{{Dims: []any{"NEW"}, Aggs: map[string]any{"totalCount": "1"}}},
 		},
 		{
 			name:   "array items unnested, numbers, booleans and null groups",
 			object: "pet",
-			q: GroupByQuery{GroupBy: []byte(`[{"tags":true}]`), Aggregates: []string{"totalCount", "sumWeight", "avgWeight", "countTrueVaccinated", "countFalseVaccinated", "percentageEmptyWeight"},
+			q: GroupByQuery{GroupBy: dims(t, `[{"tags":true}]`), Aggregates: []string{"totalCount", "sumWeight", "avgWeight", "countTrueVaccinated", "countFalseVaccinated", "percentageEmptyWeight"},
 				IncludeRecords: true},
 			key: "name",
 			want: []summary{
@@ -199,7 +213,7 @@ func TestGroupBy(t *testing.T) {
 		{
 			name:   "booleans, numbers and dates as PostgreSQL hands them",
 			object: "pet",
-			q:      GroupByQuery{GroupBy: []byte(`[{"vaccinated":true},{"born":true}]`), Aggregates: []string{"maxBorn"}},
+			q:      GroupByQuery{GroupBy: dims(t, `[{"vaccinated":true},{"born":true}]`), Aggregates: []string{"maxBorn"}},
 			want: []summary{
 				{Dims: []any{false, "2015-01-01T00:00:00.000Z"}, Aggs: map[string]any{"maxBorn": "2015-01-01T00:00:00.000Z"}},
 				{Dims: []any{true, "2019-05-01T00:00:00.000Z"}, Aggs: map[string]any{"maxBorn": "2019-05-01T00:00:00.000Z"}},
@@ -226,7 +240,7 @@ func TestGroupJSON(t *testing.T) {
 	seed(t, db, wsA)
 	seedOpportunities(t, db, wsA)
 	got, err := groupBy(t, db, "opportunity", GroupByQuery{
-		GroupBy: []byte(`[{"closeDate":{"granularity":"DAY_OF_THE_WEEK"}},{"stage":true}]`), Aggregates: []string{"maxAmountAmountMicros"},
+		GroupBy: dims(t, `[{"closeDate":{"granularity":"DAY_OF_THE_WEEK"}},{"stage":true}]`), Aggregates: []string{"maxAmountAmountMicros"},
 		Filter: parse(t, "filter=id[eq]:"+opp1).Filter, IncludeRecords: true,
 	})
 	if err != nil {
@@ -262,26 +276,58 @@ func TestGroupByErrors(t *testing.T) {
 		q    GroupByQuery
 		want string
 	}{
-		{GroupByQuery{GroupBy: []byte(`{"stage":true}`)}, MsgInvalidGroupByParam},
-		{GroupByQuery{GroupBy: []byte(`nope`)}, MsgInvalidGroupByParam},
-		{GroupByQuery{GroupBy: []byte(`[{"stage":true,"name":true}]`)}, "You cannot provide multiple fields in one GroupByInput, split them into multiple GroupByInput"},
-		{GroupByQuery{GroupBy: []byte(`[{"amount":{"amountMicros":true,"currencyCode":true}}]`)}, "You cannot provide multiple subfields in one GroupByInput, split them into multiple GroupByInput"},
-		{GroupByQuery{GroupBy: []byte(`[{"nope":true}]`)}, "Unidentified field in groupBy: nope"},
-		{GroupByQuery{GroupBy: []byte(`[{"amount":{"nope":true}}]`)}, `Sub field "nope" not found for composite type: CURRENCY`},
-		{GroupByQuery{GroupBy: []byte(`[{"amount":true}]`)}, `Composite field "amount" requires a sub-field to group by (e.g. {"amount": {"subFieldName": true}})`},
-		{GroupByQuery{GroupBy: []byte(`[{"closeDate":{"granularity":"DAY","timeZone":"Mars/Olympus"}}]`)}, "Invalid timezone: Mars/Olympus"},
-		{GroupByQuery{GroupBy: []byte(`[{"closeDate":{"granularity":"DECADE"}}]`)}, `Invalid date granularity "DECADE" for field "closeDate"`},
-		{GroupByQuery{GroupBy: []byte(`[{"stage":true}]`), Aggregates: []string{"sumStage"}}, `Unknown aggregate "sumStage" for object opportunity`},
-		{GroupByQuery{GroupBy: []byte(`[{"stage":true}]`), Filter: parse(t, "filter=nope[eq]:1").Filter}, `Object opportunity doesn't have any "nope" field.`},
-		{GroupByQuery{GroupBy: []byte(`[{"stage":true}]`), IncludeRecords: true, OrderByForRecords: []recordquery.Order{{Field: "amount", Direction: recordquery.AscNullsFirst}}},
+		{GroupByQuery{GroupBy: dims(t, `[{"nope":true}]`)}, "Unidentified field in groupBy: nope"},
+		{GroupByQuery{GroupBy: dims(t, `[{"amount":{"nope":true}}]`)}, `Sub field "nope" not found for composite type: CURRENCY`},
+		{GroupByQuery{GroupBy: dims(t, `[{"amount":true}]`)}, `Composite field "amount" requires a sub-field to group by (e.g. {"amount": {"subFieldName": true}})`},
+		{GroupByQuery{GroupBy: dims(t, `[{"closeDate":{"granularity":"DAY","timeZone":"Mars/Olympus"}}]`)}, "Invalid timezone: Mars/Olympus"},
+		{GroupByQuery{GroupBy: dims(t, `[{"closeDate":{"granularity":"DECADE"}}]`)}, `Invalid date granularity "DECADE" for field "closeDate"`},
+		{GroupByQuery{GroupBy: dims(t, `[{"stage":true}]`), Aggregates: []string{"sumStage"}}, `Unknown aggregate "sumStage" for object opportunity`},
+		{GroupByQuery{GroupBy: dims(t, `[{"stage":true}]`), Filter: parse(t, "filter=nope[eq]:1").Filter}, `Object opportunity doesn't have any "nope" field.`},
+		{GroupByQuery{GroupBy: dims(t, `[{"stage":true}]`), IncludeRecords: true, OrderByForRecords: []recordquery.Order{{Field: "amount", Direction: recordquery.AscNullsFirst}}},
 			`Composite field "amount" requires subfield ordering (e.g., { amount: { subFieldName: 'AscNullsFirst' } })`},
 	}
 	for _, tt := range tests {
 		_, err := groupBy(t, db, "opportunity", tt.q)
 		var qe *QueryError
 		if !errors.As(err, &qe) || qe.Message != tt.want {
-			t.Errorf("GroupBy(%s) error = %v, want %q", tt.q.GroupBy, err, tt.want)
+			t.Errorf("GroupBy(%v) error = %v, want %q", tt.q.GroupBy, err, tt.want)
 		}
+	}
+}
+
+// TestGroupByDimensionKinds checks how typed dimensions resolve against fields of other kinds
+// than they are meant for: a relation by anything but its value, a one-to-many relation, a date
+// grouping of a field that is not a date (Twenty reads {"stage": {"granularity": …}} as a
+// sub-field not set to true: no dimension).
+func TestGroupByDimensionKinds(t *testing.T) {
+	db := newDB(t, wsA)
+	seed(t, db, wsA)
+	seedOpportunities(t, db, wsA)
+	day := &recordquery.DateGrouping{Granularity: "DAY"}
+	errs := []struct {
+		object string
+		g      recordquery.GroupBy
+		code   Code
+		want   string
+	}{
+		{"opportunity", recordquery.GroupBy{Field: "company", SubField: "name"}, CodeInvalidQueryInput, `Grouping by a field of the related record "company" is not supported`},
+		{"opportunity", recordquery.GroupBy{Field: "company", Date: day}, CodeInvalidQueryInput, `Grouping by a field of the related record "company" is not supported`},
+		{"company", recordquery.GroupBy{Field: "people"}, CodeInvalidQueryInput, `Cannot group by one-to-many relation field "people"`},
+		{"opportunity", recordquery.GroupBy{Field: "stage", SubField: "nope"}, CodeInvalidFilter, `Sub field "nope" not found for composite type: SELECT`},
+	}
+	for _, tt := range errs {
+		_, err := groupBy(t, db, tt.object, GroupByQuery{GroupBy: []recordquery.GroupBy{tt.g}})
+		var qe *QueryError
+		if !errors.As(err, &qe) || qe.Code != tt.code || qe.Message != tt.want {
+			t.Errorf("GroupBy(%s by %+v) error = %v, want %s %q", tt.object, tt.g, err, tt.code, tt.want)
+		}
+	}
+	got, err := groupBy(t, db, "opportunity", GroupByQuery{GroupBy: []recordquery.GroupBy{{Field: "stage", Date: day}}, Aggregates: []string{"totalCount"}})
+	if err != nil {
+		t.Fatalf("GroupBy by stage's days: %v", err)
+	}
+	if diff := cmp.Diff([]summary{{Dims: []any{}, Aggs: map[string]any{"totalCount": "4"}}}, summarize(got, "name")); diff != "" {
+		t.Errorf("GroupBy by stage's days (-want +got):\n%s", diff)
 	}
 }
 
@@ -348,7 +394,7 @@ func TestGroupBySampleLimit(t *testing.T) {
 		rows = append(rows, row{"id": fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1), "name": fmt.Sprintf("Dog %02d", i), "species": "DOG"})
 	}
 	insert(t, db, wsA, "pet", rows...)
-	got, err := groupBy(t, db, "pet", GroupByQuery{GroupBy: []byte(`[{"species":true}]`), Aggregates: []string{"totalCount"}, IncludeRecords: true,
+	got, err := groupBy(t, db, "pet", GroupByQuery{GroupBy: dims(t, `[{"species":true}]`), Aggregates: []string{"totalCount"}, IncludeRecords: true,
 		OrderByForRecords: []recordquery.Order{{Field: "name", Direction: recordquery.DescNullsLast}}})
 	if err != nil {
 		t.Fatal(err)

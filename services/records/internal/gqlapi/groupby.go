@@ -2,7 +2,6 @@ package gqlapi
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -47,11 +46,6 @@ func (x *execution) groupBy(ctx context.Context, t *objectType, args map[string]
 		return nil, err
 	}
 
-	raw, _ := args["groupBy"].([]any)
-	groupByJSON, err := json.Marshal(raw)
-	if err != nil {
-		return nil, fmt.Errorf("gqlapi: encode groupBy: %w", err)
-	}
 	filter, err := filterArg(t, args["filter"])
 	if err != nil {
 		return nil, err
@@ -64,8 +58,14 @@ func (x *execution) groupBy(ctx context.Context, t *objectType, args map[string]
 	recordItems, _ := args["orderByForRecords"].([]any)
 	recordOrder := orderOf(t, recordItems)
 	offset, _ := args["offsetForRecords"].(int64)
+	// groupBy is read where the engine read it, after the filter and the orderings, so that
+	// errors come in Twenty's order.
+	dims, err := recordquery.ParseGroupBy(args["groupBy"])
+	if err != nil {
+		return nil, queryError(engine.CodeInvalidQueryInput, "%s", err.Error())
+	}
 	q := engine.GroupByQuery{
-		GroupBy: groupByJSON, Aggregates: aggs, Filter: filter, IncludeRecords: includeRecords,
+		GroupBy: dims, Aggregates: aggs, Filter: filter, IncludeRecords: includeRecords,
 		OrderByForRecords: recordOrder, RecordsOffset: int(max(min(offset, recordquery.MaxLimit*engine.GroupRecordsLimit), 0)),
 		OrderBy: orders, Limit: int(min(max(limit, 0), recordquery.MaxLimit)),
 	}

@@ -269,7 +269,7 @@ type parentAggregates struct {
 // and computes aggs over them, in one group-by of at most groups groups.
 func (x *execution) aggregateBy(ctx context.Context, obj metadata.Object, join string, filter *recordquery.Filter, groups int, aggs []string) (map[string]parentAggregates, error) {
 	q := engine.GroupByQuery{
-		GroupBy: []byte(`[{"` + join + `":true}]`), Aggregates: append([]string{"totalCount"}, aggs...), Filter: filter, Limit: groups,
+		GroupBy: []recordquery.GroupBy{{Field: join}}, Aggregates: append([]string{"totalCount"}, aggs...), Filter: filter, Limit: groups,
 	}
 	res, err := x.eng.GroupBy(ctx, x.req.DB, x.req.WorkspaceID, obj, x.m.all, q)
 	if err != nil {

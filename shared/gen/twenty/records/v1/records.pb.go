@@ -975,17 +975,20 @@ type GroupByRequest struct {
 	state            protoimpl.MessageState `protogen:"open.v1"`
 	WorkspaceId      string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
 	ObjectNamePlural string                 `protobuf:"bytes,2,opt,name=object_name_plural,json=objectNamePlural,proto3" json:"object_name_plural,omitempty"`
-	// group_by_json is Twenty's group_by: a JSON array of {field: true} or
-	// {field: {granularity: ...}} or {composite: {subField: true}}.
-	GroupByJson []byte `protobuf:"bytes,3,opt,name=group_by_json,json=groupByJson,proto3" json:"group_by_json,omitempty"`
-	// aggregate_json is a JSON array of aggregate names (countEmptyX, maxAmountAmountMicros, ...).
-	AggregateJson        []byte   `protobuf:"bytes,4,opt,name=aggregate_json,json=aggregateJson,proto3" json:"aggregate_json,omitempty"`
+	// group_by are the dimensions the records are grouped by, in order (a group's
+	// groupByDimensionValues follow it); none makes one group of all the records.
+	GroupBy []*GroupByDimension `protobuf:"bytes,9,rep,name=group_by,json=groupBy,proto3" json:"group_by,omitempty"`
+	// aggregates name the aggregates each group answers, in order: totalCount, or an operation
+	// and a field (countEmptyCity, percentageNotEmptyName, maxAmountAmountMicros, …); the
+	// object's fields make the set, so they are names.
+	Aggregates           []string `protobuf:"bytes,10,rep,name=aggregates,proto3" json:"aggregates,omitempty"`
 	Filter               *Filter  `protobuf:"bytes,5,opt,name=filter,proto3" json:"filter,omitempty"`
 	IncludeRecordsSample bool     `protobuf:"varint,6,opt,name=include_records_sample,json=includeRecordsSample,proto3" json:"include_records_sample,omitempty"`
 	OrderByForRecords    []*Order `protobuf:"bytes,7,rep,name=order_by_for_records,json=orderByForRecords,proto3" json:"order_by_for_records,omitempty"`
-	Limit                int32    `protobuf:"varint,8,opt,name=limit,proto3" json:"limit,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// limit is the number of groups; 0 for Twenty's default (50).
+	Limit         int32 `protobuf:"varint,8,opt,name=limit,proto3" json:"limit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GroupByRequest) Reset() {
@@ -1032,16 +1035,16 @@ func (x *GroupByRequest) GetObjectNamePlural() string {
 	return ""
 }
 
-func (x *GroupByRequest) GetGroupByJson() []byte {
+func (x *GroupByRequest) GetGroupBy() []*GroupByDimension {
 	if x != nil {
-		return x.GroupByJson
+		return x.GroupBy
 	}
 	return nil
 }
 
-func (x *GroupByRequest) GetAggregateJson() []byte {
+func (x *GroupByRequest) GetAggregates() []string {
 	if x != nil {
-		return x.AggregateJson
+		return x.Aggregates
 	}
 	return nil
 }
@@ -1074,6 +1077,171 @@ func (x *GroupByRequest) GetLimit() int32 {
 	return 0
 }
 
+// GroupByDimension is one dimension of a group-by, an item of Twenty's group_by: a field's
+// value ({"stage": true}), a composite field's sub-field ({"amount": {"currencyCode": true}}) or
+// a date in periods ({"closeDate": {"granularity": "DAY"}}).
+type GroupByDimension struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// field names the field, or a many-to-one relation's join column (companyId).
+	Field string `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	// by is how the field groups; unset groups by its value.
+	//
+	// Types that are valid to be assigned to By:
+	//
+	//	*GroupByDimension_SubField
+	//	*GroupByDimension_Date
+	By            isGroupByDimension_By `protobuf_oneof:"by"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GroupByDimension) Reset() {
+	*x = GroupByDimension{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GroupByDimension) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GroupByDimension) ProtoMessage() {}
+
+func (x *GroupByDimension) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GroupByDimension.ProtoReflect.Descriptor instead.
+func (*GroupByDimension) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *GroupByDimension) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *GroupByDimension) GetBy() isGroupByDimension_By {
+	if x != nil {
+		return x.By
+	}
+	return nil
+}
+
+func (x *GroupByDimension) GetSubField() string {
+	if x != nil {
+		if x, ok := x.By.(*GroupByDimension_SubField); ok {
+			return x.SubField
+		}
+	}
+	return ""
+}
+
+func (x *GroupByDimension) GetDate() *DateGrouping {
+	if x != nil {
+		if x, ok := x.By.(*GroupByDimension_Date); ok {
+			return x.Date
+		}
+	}
+	return nil
+}
+
+type isGroupByDimension_By interface {
+	isGroupByDimension_By()
+}
+
+type GroupByDimension_SubField struct {
+	// sub_field names the composite field's sub-field whose value groups.
+	SubField string `protobuf:"bytes,2,opt,name=sub_field,json=subField,proto3,oneof"`
+}
+
+type GroupByDimension_Date struct {
+	// date groups a DATE or DATE_TIME field by period.
+	Date *DateGrouping `protobuf:"bytes,3,opt,name=date,proto3,oneof"`
+}
+
+func (*GroupByDimension_SubField) isGroupByDimension_By() {}
+
+func (*GroupByDimension_Date) isGroupByDimension_By() {}
+
+// DateGrouping is how a date groups: Twenty's GroupByDateGranularityInput.
+type DateGrouping struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// granularity is DAY, WEEK, MONTH, QUARTER or YEAR (the period's first day, "2025-02-06",
+	// in time_zone), DAY_OF_THE_WEEK, MONTH_OF_THE_YEAR or QUARTER_OF_THE_YEAR (its name,
+	// "Thursday", "February", "Q1", in UTC) or NONE (the value itself). The engine refuses others.
+	Granularity string `protobuf:"bytes,1,opt,name=granularity,proto3" json:"granularity,omitempty"`
+	// time_zone is the IANA time zone a DATE_TIME's periods are read in; empty for UTC.
+	TimeZone string `protobuf:"bytes,2,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	// week_start_day is the first day of a WEEK: SUNDAY, SATURDAY, or MONDAY (also when empty
+	// or anything else).
+	WeekStartDay  string `protobuf:"bytes,3,opt,name=week_start_day,json=weekStartDay,proto3" json:"week_start_day,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DateGrouping) Reset() {
+	*x = DateGrouping{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DateGrouping) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DateGrouping) ProtoMessage() {}
+
+func (x *DateGrouping) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DateGrouping.ProtoReflect.Descriptor instead.
+func (*DateGrouping) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *DateGrouping) GetGranularity() string {
+	if x != nil {
+		return x.Granularity
+	}
+	return ""
+}
+
+func (x *DateGrouping) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
+func (x *DateGrouping) GetWeekStartDay() string {
+	if x != nil {
+		return x.WeekStartDay
+	}
+	return ""
+}
+
 type GroupByResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// groups_json is the bare JSON array REST answers.
@@ -1084,7 +1252,7 @@ type GroupByResponse struct {
 
 func (x *GroupByResponse) Reset() {
 	*x = GroupByResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[14]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1096,7 +1264,7 @@ func (x *GroupByResponse) String() string {
 func (*GroupByResponse) ProtoMessage() {}
 
 func (x *GroupByResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[14]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1109,7 +1277,7 @@ func (x *GroupByResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupByResponse.ProtoReflect.Descriptor instead.
 func (*GroupByResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{14}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GroupByResponse) GetGroupsJson() []byte {
@@ -1139,7 +1307,7 @@ type MetadataRequest struct {
 
 func (x *MetadataRequest) Reset() {
 	*x = MetadataRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[15]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1151,7 +1319,7 @@ func (x *MetadataRequest) String() string {
 func (*MetadataRequest) ProtoMessage() {}
 
 func (x *MetadataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[15]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1164,7 +1332,7 @@ func (x *MetadataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetadataRequest.ProtoReflect.Descriptor instead.
 func (*MetadataRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{15}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *MetadataRequest) GetWorkspaceId() string {
@@ -1235,7 +1403,7 @@ type MetadataResponse struct {
 
 func (x *MetadataResponse) Reset() {
 	*x = MetadataResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[16]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1247,7 +1415,7 @@ func (x *MetadataResponse) String() string {
 func (*MetadataResponse) ProtoMessage() {}
 
 func (x *MetadataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[16]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1260,7 +1428,7 @@ func (x *MetadataResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetadataResponse.ProtoReflect.Descriptor instead.
 func (*MetadataResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{16}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *MetadataResponse) GetResultJson() []byte {
@@ -1298,7 +1466,7 @@ type OpenAPIRequest struct {
 
 func (x *OpenAPIRequest) Reset() {
 	*x = OpenAPIRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[17]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1310,7 +1478,7 @@ func (x *OpenAPIRequest) String() string {
 func (*OpenAPIRequest) ProtoMessage() {}
 
 func (x *OpenAPIRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[17]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1323,7 +1491,7 @@ func (x *OpenAPIRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenAPIRequest.ProtoReflect.Descriptor instead.
 func (*OpenAPIRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{17}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *OpenAPIRequest) GetWorkspaceId() string {
@@ -1356,7 +1524,7 @@ type OpenAPIResponse struct {
 
 func (x *OpenAPIResponse) Reset() {
 	*x = OpenAPIResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[18]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1368,7 +1536,7 @@ func (x *OpenAPIResponse) String() string {
 func (*OpenAPIResponse) ProtoMessage() {}
 
 func (x *OpenAPIResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[18]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1381,7 +1549,7 @@ func (x *OpenAPIResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenAPIResponse.ProtoReflect.Descriptor instead.
 func (*OpenAPIResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{18}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *OpenAPIResponse) GetDocumentJson() []byte {
@@ -1408,7 +1576,7 @@ type Actor struct {
 
 func (x *Actor) Reset() {
 	*x = Actor{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[19]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1420,7 +1588,7 @@ func (x *Actor) String() string {
 func (*Actor) ProtoMessage() {}
 
 func (x *Actor) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[19]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1433,7 +1601,7 @@ func (x *Actor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Actor.ProtoReflect.Descriptor instead.
 func (*Actor) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{19}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *Actor) GetSource() string {
@@ -1487,7 +1655,7 @@ type CreateManyRequest struct {
 
 func (x *CreateManyRequest) Reset() {
 	*x = CreateManyRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[20]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1499,7 +1667,7 @@ func (x *CreateManyRequest) String() string {
 func (*CreateManyRequest) ProtoMessage() {}
 
 func (x *CreateManyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[20]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1512,7 +1680,7 @@ func (x *CreateManyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateManyRequest.ProtoReflect.Descriptor instead.
 func (*CreateManyRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{20}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CreateManyRequest) GetWorkspaceId() string {
@@ -1569,7 +1737,7 @@ type CreateManyResponse struct {
 
 func (x *CreateManyResponse) Reset() {
 	*x = CreateManyResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[21]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1581,7 +1749,7 @@ func (x *CreateManyResponse) String() string {
 func (*CreateManyResponse) ProtoMessage() {}
 
 func (x *CreateManyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[21]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1594,7 +1762,7 @@ func (x *CreateManyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateManyResponse.ProtoReflect.Descriptor instead.
 func (*CreateManyResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{21}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *CreateManyResponse) GetRecordsJson() []byte {
@@ -1638,7 +1806,7 @@ type Query struct {
 
 func (x *Query) Reset() {
 	*x = Query{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[22]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1650,7 +1818,7 @@ func (x *Query) String() string {
 func (*Query) ProtoMessage() {}
 
 func (x *Query) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[22]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1663,7 +1831,7 @@ func (x *Query) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Query.ProtoReflect.Descriptor instead.
 func (*Query) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{22}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Query) GetFilter() *Filter {
@@ -1738,7 +1906,7 @@ type Filter struct {
 
 func (x *Filter) Reset() {
 	*x = Filter{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[23]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1750,7 +1918,7 @@ func (x *Filter) String() string {
 func (*Filter) ProtoMessage() {}
 
 func (x *Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[23]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1763,7 +1931,7 @@ func (x *Filter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Filter.ProtoReflect.Descriptor instead.
 func (*Filter) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{23}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Filter) GetNode() isFilter_Node {
@@ -1846,7 +2014,7 @@ type FilterList struct {
 
 func (x *FilterList) Reset() {
 	*x = FilterList{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[24]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1858,7 +2026,7 @@ func (x *FilterList) String() string {
 func (*FilterList) ProtoMessage() {}
 
 func (x *FilterList) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[24]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1871,7 +2039,7 @@ func (x *FilterList) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilterList.ProtoReflect.Descriptor instead.
 func (*FilterList) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{24}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *FilterList) GetFilters() []*Filter {
@@ -1894,7 +2062,7 @@ type Condition struct {
 
 func (x *Condition) Reset() {
 	*x = Condition{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[25]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1906,7 +2074,7 @@ func (x *Condition) String() string {
 func (*Condition) ProtoMessage() {}
 
 func (x *Condition) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[25]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1919,7 +2087,7 @@ func (x *Condition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Condition.ProtoReflect.Descriptor instead.
 func (*Condition) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{25}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Condition) GetField() string {
@@ -1957,7 +2125,7 @@ type Value struct {
 
 func (x *Value) Reset() {
 	*x = Value{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[26]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1969,7 +2137,7 @@ func (x *Value) String() string {
 func (*Value) ProtoMessage() {}
 
 func (x *Value) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[26]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1982,7 +2150,7 @@ func (x *Value) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Value.ProtoReflect.Descriptor instead.
 func (*Value) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{26}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Value) GetRaw() string {
@@ -2031,7 +2199,7 @@ type Order struct {
 
 func (x *Order) Reset() {
 	*x = Order{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[27]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2043,7 +2211,7 @@ func (x *Order) String() string {
 func (*Order) ProtoMessage() {}
 
 func (x *Order) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[27]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2056,7 +2224,7 @@ func (x *Order) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Order.ProtoReflect.Descriptor instead.
 func (*Order) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{27}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Order) GetField() string {
@@ -2085,7 +2253,7 @@ type FindManyRequest struct {
 
 func (x *FindManyRequest) Reset() {
 	*x = FindManyRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[28]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2097,7 +2265,7 @@ func (x *FindManyRequest) String() string {
 func (*FindManyRequest) ProtoMessage() {}
 
 func (x *FindManyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[28]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2110,7 +2278,7 @@ func (x *FindManyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindManyRequest.ProtoReflect.Descriptor instead.
 func (*FindManyRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{28}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *FindManyRequest) GetWorkspaceId() string {
@@ -2149,7 +2317,7 @@ type FindManyResponse struct {
 
 func (x *FindManyResponse) Reset() {
 	*x = FindManyResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[29]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2161,7 +2329,7 @@ func (x *FindManyResponse) String() string {
 func (*FindManyResponse) ProtoMessage() {}
 
 func (x *FindManyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[29]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2174,7 +2342,7 @@ func (x *FindManyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindManyResponse.ProtoReflect.Descriptor instead.
 func (*FindManyResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{29}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *FindManyResponse) GetRecordsJson() []byte {
@@ -2224,7 +2392,7 @@ type PageInfo struct {
 
 func (x *PageInfo) Reset() {
 	*x = PageInfo{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[30]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2236,7 +2404,7 @@ func (x *PageInfo) String() string {
 func (*PageInfo) ProtoMessage() {}
 
 func (x *PageInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[30]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2249,7 +2417,7 @@ func (x *PageInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PageInfo.ProtoReflect.Descriptor instead.
 func (*PageInfo) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{30}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *PageInfo) GetHasNextPage() bool {
@@ -2295,7 +2463,7 @@ type InitWorkspaceRequest struct {
 
 func (x *InitWorkspaceRequest) Reset() {
 	*x = InitWorkspaceRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2307,7 +2475,7 @@ func (x *InitWorkspaceRequest) String() string {
 func (*InitWorkspaceRequest) ProtoMessage() {}
 
 func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2320,7 +2488,7 @@ func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceRequest.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{31}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *InitWorkspaceRequest) GetWorkspaceId() string {
@@ -2375,7 +2543,7 @@ type InitWorkspaceResponse struct {
 
 func (x *InitWorkspaceResponse) Reset() {
 	*x = InitWorkspaceResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2387,7 +2555,7 @@ func (x *InitWorkspaceResponse) String() string {
 func (*InitWorkspaceResponse) ProtoMessage() {}
 
 func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2400,7 +2568,7 @@ func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceResponse.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{32}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *InitWorkspaceResponse) GetShard() string {
@@ -2422,7 +2590,7 @@ type GraphQLRequest struct {
 
 func (x *GraphQLRequest) Reset() {
 	*x = GraphQLRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2434,7 +2602,7 @@ func (x *GraphQLRequest) String() string {
 func (*GraphQLRequest) ProtoMessage() {}
 
 func (x *GraphQLRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2447,7 +2615,7 @@ func (x *GraphQLRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GraphQLRequest.ProtoReflect.Descriptor instead.
 func (*GraphQLRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{33}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *GraphQLRequest) GetWorkspaceId() string {
@@ -2482,7 +2650,7 @@ type GraphQLResponse struct {
 
 func (x *GraphQLResponse) Reset() {
 	*x = GraphQLResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2494,7 +2662,7 @@ func (x *GraphQLResponse) String() string {
 func (*GraphQLResponse) ProtoMessage() {}
 
 func (x *GraphQLResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2507,7 +2675,7 @@ func (x *GraphQLResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GraphQLResponse.ProtoReflect.Descriptor instead.
 func (*GraphQLResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{34}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GraphQLResponse) GetBodyJson() []byte {
@@ -2595,16 +2763,28 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\x16FindDuplicatesResponse\x127\n" +
 	"\aresults\x18\x01 \x03(\v2\x1d.twenty.records.v1.DuplicatesR\aresults\x120\n" +
 	"\x14object_name_singular\x18\x02 \x01(\tR\x12objectNameSingular\x12,\n" +
-	"\x12object_name_plural\x18\x03 \x01(\tR\x10objectNamePlural\"\xf6\x02\n" +
+	"\x12object_name_plural\x18\x03 \x01(\tR\x10objectNamePlural\"\xb6\x03\n" +
 	"\x0eGroupByRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
-	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12\"\n" +
-	"\rgroup_by_json\x18\x03 \x01(\fR\vgroupByJson\x12%\n" +
-	"\x0eaggregate_json\x18\x04 \x01(\fR\raggregateJson\x121\n" +
+	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12>\n" +
+	"\bgroup_by\x18\t \x03(\v2#.twenty.records.v1.GroupByDimensionR\agroupBy\x12\x1e\n" +
+	"\n" +
+	"aggregates\x18\n" +
+	" \x03(\tR\n" +
+	"aggregates\x121\n" +
 	"\x06filter\x18\x05 \x01(\v2\x19.twenty.records.v1.FilterR\x06filter\x124\n" +
 	"\x16include_records_sample\x18\x06 \x01(\bR\x14includeRecordsSample\x12I\n" +
 	"\x14order_by_for_records\x18\a \x03(\v2\x18.twenty.records.v1.OrderR\x11orderByForRecords\x12\x14\n" +
-	"\x05limit\x18\b \x01(\x05R\x05limit\"2\n" +
+	"\x05limit\x18\b \x01(\x05R\x05limitJ\x04\b\x03\x10\x04J\x04\b\x04\x10\x05R\rgroup_by_jsonR\x0eaggregate_json\"\x84\x01\n" +
+	"\x10GroupByDimension\x12\x14\n" +
+	"\x05field\x18\x01 \x01(\tR\x05field\x12\x1d\n" +
+	"\tsub_field\x18\x02 \x01(\tH\x00R\bsubField\x125\n" +
+	"\x04date\x18\x03 \x01(\v2\x1f.twenty.records.v1.DateGroupingH\x00R\x04dateB\x04\n" +
+	"\x02by\"s\n" +
+	"\fDateGrouping\x12 \n" +
+	"\vgranularity\x18\x01 \x01(\tR\vgranularity\x12\x1b\n" +
+	"\ttime_zone\x18\x02 \x01(\tR\btimeZone\x12$\n" +
+	"\x0eweek_start_day\x18\x03 \x01(\tR\fweekStartDay\"2\n" +
 	"\x0fGroupByResponse\x12\x1f\n" +
 	"\vgroups_json\x18\x01 \x01(\fR\n" +
 	"groupsJson\"\xf7\x01\n" +
@@ -2745,7 +2925,7 @@ func file_twenty_records_v1_records_proto_rawDescGZIP() []byte {
 	return file_twenty_records_v1_records_proto_rawDescData
 }
 
-var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
+var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_twenty_records_v1_records_proto_goTypes = []any{
 	(*Selection)(nil),              // 0: twenty.records.v1.Selection
 	(*Shape)(nil),                  // 1: twenty.records.v1.Shape
@@ -2761,97 +2941,101 @@ var file_twenty_records_v1_records_proto_goTypes = []any{
 	(*Duplicates)(nil),             // 11: twenty.records.v1.Duplicates
 	(*FindDuplicatesResponse)(nil), // 12: twenty.records.v1.FindDuplicatesResponse
 	(*GroupByRequest)(nil),         // 13: twenty.records.v1.GroupByRequest
-	(*GroupByResponse)(nil),        // 14: twenty.records.v1.GroupByResponse
-	(*MetadataRequest)(nil),        // 15: twenty.records.v1.MetadataRequest
-	(*MetadataResponse)(nil),       // 16: twenty.records.v1.MetadataResponse
-	(*OpenAPIRequest)(nil),         // 17: twenty.records.v1.OpenAPIRequest
-	(*OpenAPIResponse)(nil),        // 18: twenty.records.v1.OpenAPIResponse
-	(*Actor)(nil),                  // 19: twenty.records.v1.Actor
-	(*CreateManyRequest)(nil),      // 20: twenty.records.v1.CreateManyRequest
-	(*CreateManyResponse)(nil),     // 21: twenty.records.v1.CreateManyResponse
-	(*Query)(nil),                  // 22: twenty.records.v1.Query
-	(*Filter)(nil),                 // 23: twenty.records.v1.Filter
-	(*FilterList)(nil),             // 24: twenty.records.v1.FilterList
-	(*Condition)(nil),              // 25: twenty.records.v1.Condition
-	(*Value)(nil),                  // 26: twenty.records.v1.Value
-	(*Order)(nil),                  // 27: twenty.records.v1.Order
-	(*FindManyRequest)(nil),        // 28: twenty.records.v1.FindManyRequest
-	(*FindManyResponse)(nil),       // 29: twenty.records.v1.FindManyResponse
-	(*PageInfo)(nil),               // 30: twenty.records.v1.PageInfo
-	(*InitWorkspaceRequest)(nil),   // 31: twenty.records.v1.InitWorkspaceRequest
-	(*InitWorkspaceResponse)(nil),  // 32: twenty.records.v1.InitWorkspaceResponse
-	(*GraphQLRequest)(nil),         // 33: twenty.records.v1.GraphQLRequest
-	(*GraphQLResponse)(nil),        // 34: twenty.records.v1.GraphQLResponse
-	(*v1.HealthRequest)(nil),       // 35: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil),      // 36: twenty.common.v1.HealthResponse
+	(*GroupByDimension)(nil),       // 14: twenty.records.v1.GroupByDimension
+	(*DateGrouping)(nil),           // 15: twenty.records.v1.DateGrouping
+	(*GroupByResponse)(nil),        // 16: twenty.records.v1.GroupByResponse
+	(*MetadataRequest)(nil),        // 17: twenty.records.v1.MetadataRequest
+	(*MetadataResponse)(nil),       // 18: twenty.records.v1.MetadataResponse
+	(*OpenAPIRequest)(nil),         // 19: twenty.records.v1.OpenAPIRequest
+	(*OpenAPIResponse)(nil),        // 20: twenty.records.v1.OpenAPIResponse
+	(*Actor)(nil),                  // 21: twenty.records.v1.Actor
+	(*CreateManyRequest)(nil),      // 22: twenty.records.v1.CreateManyRequest
+	(*CreateManyResponse)(nil),     // 23: twenty.records.v1.CreateManyResponse
+	(*Query)(nil),                  // 24: twenty.records.v1.Query
+	(*Filter)(nil),                 // 25: twenty.records.v1.Filter
+	(*FilterList)(nil),             // 26: twenty.records.v1.FilterList
+	(*Condition)(nil),              // 27: twenty.records.v1.Condition
+	(*Value)(nil),                  // 28: twenty.records.v1.Value
+	(*Order)(nil),                  // 29: twenty.records.v1.Order
+	(*FindManyRequest)(nil),        // 30: twenty.records.v1.FindManyRequest
+	(*FindManyResponse)(nil),       // 31: twenty.records.v1.FindManyResponse
+	(*PageInfo)(nil),               // 32: twenty.records.v1.PageInfo
+	(*InitWorkspaceRequest)(nil),   // 33: twenty.records.v1.InitWorkspaceRequest
+	(*InitWorkspaceResponse)(nil),  // 34: twenty.records.v1.InitWorkspaceResponse
+	(*GraphQLRequest)(nil),         // 35: twenty.records.v1.GraphQLRequest
+	(*GraphQLResponse)(nil),        // 36: twenty.records.v1.GraphQLResponse
+	(*v1.HealthRequest)(nil),       // 37: twenty.common.v1.HealthRequest
+	(*v1.HealthResponse)(nil),      // 38: twenty.common.v1.HealthResponse
 }
 var file_twenty_records_v1_records_proto_depIdxs = []int32{
-	23, // 0: twenty.records.v1.Selection.filter:type_name -> twenty.records.v1.Filter
+	25, // 0: twenty.records.v1.Selection.filter:type_name -> twenty.records.v1.Filter
 	1,  // 1: twenty.records.v1.FindOneRequest.shape:type_name -> twenty.records.v1.Shape
 	0,  // 2: twenty.records.v1.UpdateManyRequest.selection:type_name -> twenty.records.v1.Selection
-	19, // 3: twenty.records.v1.UpdateManyRequest.actor:type_name -> twenty.records.v1.Actor
+	21, // 3: twenty.records.v1.UpdateManyRequest.actor:type_name -> twenty.records.v1.Actor
 	1,  // 4: twenty.records.v1.UpdateManyRequest.shape:type_name -> twenty.records.v1.Shape
 	0,  // 5: twenty.records.v1.DeleteManyRequest.selection:type_name -> twenty.records.v1.Selection
-	19, // 6: twenty.records.v1.DeleteManyRequest.actor:type_name -> twenty.records.v1.Actor
+	21, // 6: twenty.records.v1.DeleteManyRequest.actor:type_name -> twenty.records.v1.Actor
 	1,  // 7: twenty.records.v1.DeleteManyRequest.shape:type_name -> twenty.records.v1.Shape
 	0,  // 8: twenty.records.v1.RestoreManyRequest.selection:type_name -> twenty.records.v1.Selection
-	19, // 9: twenty.records.v1.RestoreManyRequest.actor:type_name -> twenty.records.v1.Actor
+	21, // 9: twenty.records.v1.RestoreManyRequest.actor:type_name -> twenty.records.v1.Actor
 	1,  // 10: twenty.records.v1.RestoreManyRequest.shape:type_name -> twenty.records.v1.Shape
-	19, // 11: twenty.records.v1.MergeManyRequest.actor:type_name -> twenty.records.v1.Actor
+	21, // 11: twenty.records.v1.MergeManyRequest.actor:type_name -> twenty.records.v1.Actor
 	1,  // 12: twenty.records.v1.MergeManyRequest.shape:type_name -> twenty.records.v1.Shape
 	1,  // 13: twenty.records.v1.FindDuplicatesRequest.shape:type_name -> twenty.records.v1.Shape
-	30, // 14: twenty.records.v1.Duplicates.page_info:type_name -> twenty.records.v1.PageInfo
+	32, // 14: twenty.records.v1.Duplicates.page_info:type_name -> twenty.records.v1.PageInfo
 	11, // 15: twenty.records.v1.FindDuplicatesResponse.results:type_name -> twenty.records.v1.Duplicates
-	23, // 16: twenty.records.v1.GroupByRequest.filter:type_name -> twenty.records.v1.Filter
-	27, // 17: twenty.records.v1.GroupByRequest.order_by_for_records:type_name -> twenty.records.v1.Order
-	30, // 18: twenty.records.v1.MetadataResponse.page_info:type_name -> twenty.records.v1.PageInfo
-	19, // 19: twenty.records.v1.CreateManyRequest.actor:type_name -> twenty.records.v1.Actor
-	1,  // 20: twenty.records.v1.CreateManyRequest.shape:type_name -> twenty.records.v1.Shape
-	23, // 21: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
-	27, // 22: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
-	24, // 23: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
-	24, // 24: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
-	23, // 25: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
-	25, // 26: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
-	23, // 27: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
-	26, // 28: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
-	26, // 29: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
-	22, // 30: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
-	30, // 31: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
-	19, // 32: twenty.records.v1.GraphQLRequest.actor:type_name -> twenty.records.v1.Actor
-	35, // 33: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
-	31, // 34: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
-	28, // 35: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
-	20, // 36: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
-	2,  // 37: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
-	4,  // 38: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
-	5,  // 39: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
-	6,  // 40: twenty.records.v1.RecordsService.RestoreMany:input_type -> twenty.records.v1.RestoreManyRequest
-	8,  // 41: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
-	10, // 42: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
-	13, // 43: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
-	15, // 44: twenty.records.v1.RecordsService.Metadata:input_type -> twenty.records.v1.MetadataRequest
-	33, // 45: twenty.records.v1.RecordsService.GraphQL:input_type -> twenty.records.v1.GraphQLRequest
-	17, // 46: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
-	36, // 47: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
-	32, // 48: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
-	29, // 49: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
-	21, // 50: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
-	3,  // 51: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
-	7,  // 52: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 53: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 54: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
-	9,  // 55: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
-	12, // 56: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
-	14, // 57: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
-	16, // 58: twenty.records.v1.RecordsService.Metadata:output_type -> twenty.records.v1.MetadataResponse
-	34, // 59: twenty.records.v1.RecordsService.GraphQL:output_type -> twenty.records.v1.GraphQLResponse
-	18, // 60: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
-	47, // [47:61] is the sub-list for method output_type
-	33, // [33:47] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	14, // 16: twenty.records.v1.GroupByRequest.group_by:type_name -> twenty.records.v1.GroupByDimension
+	25, // 17: twenty.records.v1.GroupByRequest.filter:type_name -> twenty.records.v1.Filter
+	29, // 18: twenty.records.v1.GroupByRequest.order_by_for_records:type_name -> twenty.records.v1.Order
+	15, // 19: twenty.records.v1.GroupByDimension.date:type_name -> twenty.records.v1.DateGrouping
+	32, // 20: twenty.records.v1.MetadataResponse.page_info:type_name -> twenty.records.v1.PageInfo
+	21, // 21: twenty.records.v1.CreateManyRequest.actor:type_name -> twenty.records.v1.Actor
+	1,  // 22: twenty.records.v1.CreateManyRequest.shape:type_name -> twenty.records.v1.Shape
+	25, // 23: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
+	29, // 24: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
+	26, // 25: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
+	26, // 26: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
+	25, // 27: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
+	27, // 28: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
+	25, // 29: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
+	28, // 30: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
+	28, // 31: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
+	24, // 32: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
+	32, // 33: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
+	21, // 34: twenty.records.v1.GraphQLRequest.actor:type_name -> twenty.records.v1.Actor
+	37, // 35: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
+	33, // 36: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
+	30, // 37: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
+	22, // 38: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
+	2,  // 39: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
+	4,  // 40: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
+	5,  // 41: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
+	6,  // 42: twenty.records.v1.RecordsService.RestoreMany:input_type -> twenty.records.v1.RestoreManyRequest
+	8,  // 43: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
+	10, // 44: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
+	13, // 45: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
+	17, // 46: twenty.records.v1.RecordsService.Metadata:input_type -> twenty.records.v1.MetadataRequest
+	35, // 47: twenty.records.v1.RecordsService.GraphQL:input_type -> twenty.records.v1.GraphQLRequest
+	19, // 48: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
+	38, // 49: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
+	34, // 50: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
+	31, // 51: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
+	23, // 52: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
+	3,  // 53: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
+	7,  // 54: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 55: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 56: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
+	9,  // 57: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
+	12, // 58: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
+	16, // 59: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
+	18, // 60: twenty.records.v1.RecordsService.Metadata:output_type -> twenty.records.v1.MetadataResponse
+	36, // 61: twenty.records.v1.RecordsService.GraphQL:output_type -> twenty.records.v1.GraphQLResponse
+	20, // 62: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
+	49, // [49:63] is the sub-list for method output_type
+	35, // [35:49] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_twenty_records_v1_records_proto_init() }
@@ -2863,7 +3047,11 @@ func file_twenty_records_v1_records_proto_init() {
 		(*Selection_Id)(nil),
 		(*Selection_Filter)(nil),
 	}
-	file_twenty_records_v1_records_proto_msgTypes[23].OneofWrappers = []any{
+	file_twenty_records_v1_records_proto_msgTypes[14].OneofWrappers = []any{
+		(*GroupByDimension_SubField)(nil),
+		(*GroupByDimension_Date)(nil),
+	}
+	file_twenty_records_v1_records_proto_msgTypes[25].OneofWrappers = []any{
 		(*Filter_And)(nil),
 		(*Filter_Or)(nil),
 		(*Filter_Not)(nil),
@@ -2875,7 +3063,7 @@ func file_twenty_records_v1_records_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_records_v1_records_proto_rawDesc), len(file_twenty_records_v1_records_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   35,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
