@@ -106,6 +106,21 @@ vet: ## gofmt, and go vet every module natively and every Worker for js/wasm
 	GOOS=js GOARCH=wasm go vet $(addsuffix /...,$(addprefix ./,$(addprefix services/,$(SERVICES)))) \
 		$$(GOOS=js GOARCH=wasm go list ./shared/... | grep -v /sqltest)
 
+# golangci-lint is pinned as a tool in infra/lint/go.mod, a module of its own (not in go.work), so
+# its dependencies stay out of the Workers' build list; `go tool -n` builds it on first use (into the
+# Go build cache) and prints its path. Then it runs at the root, in the workspace, with .golangci.yml:
+# natively over every module, and for js/wasm over the Workers and shared (the *_js.go files).
+GOLANGCI_LINT = $$(cd infra/lint && GOWORK=off go tool -n golangci-lint)
+LINT_WASM := $(addsuffix /...,$(addprefix ./,$(addprefix services/,$(SERVICES)))) ./shared/...
+
+.PHONY: lint
+lint: ## golangci-lint (.golangci.yml) over every module natively, and over the Workers and shared for js/wasm
+	@lint=$(GOLANGCI_LINT); \
+		echo "golangci-lint run (native)"; \
+		$$lint run $(addsuffix /...,$(addprefix ./,$(MODULE_DIRS))); \
+		echo "golangci-lint run (js/wasm)"; \
+		GOOS=js GOARCH=wasm $$lint run $(LINT_WASM)
+
 .PHONY: test-go
 test-go: ## Native go test of every module (store tests on SQLite)
 	go test -count=1 $(addsuffix /...,$(addprefix ./,$(MODULE_DIRS)))
@@ -116,6 +131,7 @@ FUZZ_TARGETS := \
 	shared/graphql:FuzzServeHTTP \
 	shared/graphql:FuzzVariables \
 	services/records/internal/gqlapi:FuzzExecute \
+	services/gateway:FuzzRESTEntry \
 	shared/restquery:FuzzParseFilter \
 	shared/restquery:FuzzParseOrderBy \
 	shared/restquery:FuzzNumericParams \
@@ -172,7 +188,7 @@ deploy: tools build ## Deploy everything to Cloudflare (needs CLOUDFLARE_API_TOK
 	infra/deploy.sh
 
 .PHONY: test
-test: tools checkgenerate vet test-go test-fuzz build test-js check-deploy test-e2e ## Everything that must stay green
+test: tools checkgenerate vet lint test-go test-fuzz build test-js check-deploy test-e2e ## Everything that must stay green
 	@echo "make test: all green"
 
 .PHONY: bench

@@ -12,7 +12,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/authtoken"
 )
 
-func sign(t *testing.T, c authtoken.Claims) string {
+func sign(t testing.TB, c authtoken.Claims) string {
 	t.Helper()
 	token, err := testKey.Sign(c)
 	if err != nil {

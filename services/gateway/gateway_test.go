@@ -144,7 +144,7 @@ type stack struct {
 }
 
 // newStack starts the backends; down names one whose binding probe fails, gone one that does not answer.
-func newStack(t *testing.T, cfg config, down, gone string) *stack {
+func newStack(t testing.TB, cfg config, down, gone string) *stack {
 	t.Helper()
 	s := &stack{hub: fanoutmem.New(), cache: kvmem.New()}
 	checker := func(name string) *health.Checker {
@@ -200,7 +200,7 @@ func (c rewriteHost) Do(req *http.Request) (*http.Response, error) {
 	return c.client.Do(target)
 }
 
-func (s *stack) do(t *testing.T, method, path string, body string, headers ...string) *httptest.ResponseRecorder {
+func (s *stack) do(t testing.TB, method, path string, body string, headers ...string) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	for i := 0; i+1 < len(headers); i += 2 {
