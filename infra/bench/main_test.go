@@ -210,9 +210,16 @@ func TestPrintSizes(t *testing.T) {
 			t.Fatal(err)
 		}
 		var gz bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-		zw.Write(b)
-		zw.Close()
+		zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := zw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
 		want[svc] = [2]int64{int64(len(b)), int64(gz.Len())}
 	}
 	sizes, err := measureWasm(root)

@@ -321,7 +321,7 @@ func (s *Stack) pollReady(ctx context.Context, path string) error {
 		}
 		resp, err := client.Do(req)
 		if err == nil {
-			io.Copy(io.Discard, resp.Body)
+			_, _ = io.Copy(io.Discard, resp.Body) // drained for reuse; the status is the answer
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return nil
@@ -650,7 +650,7 @@ func (o *output) add(line string) {
 		o.full = true
 	}
 	if o.log != nil {
-		io.WriteString(o.log, line+"\n")
+		_, _ = io.WriteString(o.log, line+"\n") // best effort: the tail above keeps the lines
 	}
 	kept := o.watchers[:0]
 	for _, w := range o.watchers {

@@ -182,7 +182,7 @@ func killTagged(t *testing.T, procs []string) {
 	for _, p := range procs {
 		pidStr, _, _ := strings.Cut(p, " ")
 		if pid, err := strconv.Atoi(pidStr); err == nil {
-			syscall.Kill(pid, syscall.SIGKILL)
+			_ = syscall.Kill(pid, syscall.SIGKILL) // best effort: it may be gone already
 		}
 	}
 }
@@ -348,7 +348,7 @@ func TestCleanupWhenProcessDies(t *testing.T) {
 				exited <- cmd.Wait()
 			}()
 			t.Cleanup(func() {
-				cmd.Process.Kill()
+				_ = cmd.Process.Kill() // best effort: it may have exited already
 				killTagged(t, waitNoTagged(t, tag, 15*time.Second))
 			})
 
@@ -381,9 +381,13 @@ func TestCleanupWhenProcessDies(t *testing.T) {
 			begin := time.Now()
 			switch mode {
 			case "panic":
-				io.WriteString(stdin, "go\n")
+				if _, err := io.WriteString(stdin, "go\n"); err != nil {
+					t.Fatalf("telling the helper to panic: %v", err)
+				}
 			case "sigkill":
-				cmd.Process.Signal(syscall.SIGKILL)
+				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+					t.Fatalf("killing the helper: %v", err)
+				}
 			}
 			drained := make(chan struct{})
 			go func() {
@@ -420,7 +424,7 @@ type panickingRunner struct{ stack **Stack }
 
 func (r panickingRunner) Run() int {
 	fmt.Printf("%s%d\n", readyPrefix, (*r.stack).PGID())
-	bufio.NewReader(os.Stdin).ReadString('\n')
+	_, _ = bufio.NewReader(os.Stdin).ReadString('\n') // a line or EOF: either is the signal
 	go func() { panic("devstack: deliberate panic") }()
 	select {}
 }

@@ -28,8 +28,12 @@ func TestRecordAPIAuthentication(t *testing.T) {
 	access.ID = "session-1"
 	revokedSession := authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", now, 0)
 	revokedSession.ID = "session-2"
-	s.cache.Put(context.Background(), "auth/revoked/session-2", []byte("x"), time.Hour)
-	s.cache.Put(context.Background(), "auth/revoked/key-2", []byte("x"), time.Hour)
+	if err := s.cache.Put(context.Background(), "auth/revoked/session-2", []byte("x"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cache.Put(context.Background(), "auth/revoked/key-2", []byte("x"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
 	otherKey, _ := authtoken.NewSigningKey()
 	forged, _ := otherKey.Sign(access)
 	forged = strings.Replace(forged, otherKey.ID, testKey.ID, 1) // the kid of a known key, another key's signature
@@ -152,7 +156,9 @@ func TestRevocationChecksAreCachedBriefly(t *testing.T) {
 		t.Fatalf("before revocation = %d, want 200", got)
 	}
 	// Revoked elsewhere (another isolate wrote KV): this isolate trusts its check for a moment…
-	s.cache.Put(context.Background(), "auth/revoked/session-9", []byte("x"), time.Hour)
+	if err := s.cache.Put(context.Background(), "auth/revoked/session-9", []byte("x"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
 	if got := status(); got != 200 {
 		t.Errorf("within %s of the last check = %d, want the cached answer (200)", revocationRecheck, got)
 	}

@@ -45,7 +45,11 @@ func (fakeRecords) FindDuplicates(_ context.Context, req *recordsv1.FindDuplicat
 		return nil, connect.NewError(connect.CodeInvalidArgument, errors.New(`You have to provide either "data" or "ids" argument`))
 	}
 	var given []json.RawMessage
-	json.Unmarshal(req.GetDataJson(), &given)
+	if len(req.GetDataJson()) > 0 { // none when finding duplicates of ids
+		if err := json.Unmarshal(req.GetDataJson(), &given); err != nil {
+			return nil, err
+		}
+	}
 	for _, id := range req.GetIds() {
 		given = append(given, json.RawMessage(`"`+id+`"`))
 	}

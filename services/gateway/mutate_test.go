@@ -83,7 +83,9 @@ func (fakeRecords) FindOne(_ context.Context, req *recordsv1.FindOneRequest) (*r
 		return nil, err
 	}
 	var list []json.RawMessage
-	json.Unmarshal(records, &list)
+	if err := json.Unmarshal(records, &list); err != nil {
+		return nil, err
+	}
 	return &recordsv1.FindOneResponse{RecordJson: list[0], ObjectNameSingular: "person", ObjectNamePlural: "people"}, nil
 }
 

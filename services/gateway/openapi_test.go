@@ -40,7 +40,9 @@ func TestOpenAPI(t *testing.T) {
 	now := time.Now()
 	access := sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", now, 0))
 	revoked := authtoken.APIKeyClaims("key-2", "ws-2", now, now.Add(time.Hour))
-	s.cache.Put(context.Background(), "auth/revoked/key-2", []byte("x"), time.Hour)
+	if err := s.cache.Put(context.Background(), "auth/revoked/key-2", []byte("x"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
 	otherKey, _ := authtoken.NewSigningKey()
 	forged, _ := otherKey.Sign(authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", now, 0))
 	forged = strings.Replace(forged, otherKey.ID, testKey.ID, 1)

@@ -171,7 +171,9 @@ func TestPruneKeepsRecentAndFailed(t *testing.T) {
 	defer rows.Close()
 	for rows.Next() {
 		var id string
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
 		left = append(left, id)
 	}
 	if diff := cmp.Diff([]string{"new-dl", "new-ok", "old-dead"}, left); diff != "" {

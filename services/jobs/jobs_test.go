@@ -37,7 +37,9 @@ func TestDevRoutesDriveTheQueue(t *testing.T) {
 		t.Fatalf("enqueue = %d %s", code, body)
 	}
 	var out struct{ ID string }
-	json.Unmarshal([]byte(body), &out)
+	if err := json.Unmarshal([]byte(body), &out); err != nil {
+		t.Fatalf("enqueue answer %s: %v", body, err)
+	}
 
 	if code, _ := do(http.MethodGet, "/__dev/runs/"+out.ID, ""); code != http.StatusNotFound {
 		t.Errorf("run before delivery = %d, want 404", code)

@@ -40,9 +40,13 @@ func (f *fakeRooms) stub(room string) (connect.HTTPClient, error) {
 		case req.Method == http.MethodPost && req.URL.Path == "/publish":
 			body, _ := io.ReadAll(req.Body)
 			f.published[room] = append(f.published[room], string(body))
-			json.NewEncoder(rec).Encode(map[string]int{"delivered": f.clients[room]})
+			if err := json.NewEncoder(rec).Encode(map[string]int{"delivered": f.clients[room]}); err != nil {
+				return nil, err
+			}
 		case req.Method == http.MethodGet && req.URL.Path == "/health":
-			json.NewEncoder(rec).Encode(map[string]any{"ok": true, "connections": f.clients[room]})
+			if err := json.NewEncoder(rec).Encode(map[string]any{"ok": true, "connections": f.clients[room]}); err != nil {
+				return nil, err
+			}
 		default:
 			rec.WriteHeader(http.StatusNotFound)
 		}

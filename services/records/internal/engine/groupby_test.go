@@ -259,7 +259,9 @@ func TestGroupJSON(t *testing.T) {
 		t.Errorf("groups JSON starts %s, want %s", b[:len(head)], head)
 	}
 	var records []map[string]any
-	json.Unmarshal(shape[0]["records"], &records)
+	if err := json.Unmarshal(shape[0]["records"], &records); err != nil {
+		t.Fatalf("records JSON %s: %v", shape[0]["records"], err)
+	}
 	if diff := cmp.Diff(map[string]any{"id": opp1, "stage": "NEW", "companyId": acme, "amount": map[string]any{"amountMicros": 1e12, "currencyCode": "USD"}},
 		pick(records[0], "id", "stage", "companyId", "amount")); diff != "" {
 		t.Errorf("sample record (-want +got):\n%s", diff)

@@ -140,8 +140,12 @@ func TestMergeMany(t *testing.T) {
 			opps, _ := ddl.TableName(wsA, "opportunity")
 			targets, _ := ddl.TableName(wsA, "noteTarget")
 			var poc, target string
-			db.QueryRow(`SELECT "pointOfContactId" FROM "`+opps+`" WHERE id = ?`, oppOfBob).Scan(&poc)
-			db.QueryRow(`SELECT "personId" FROM "`+targets+`" WHERE id = ?`, targetBob).Scan(&target)
+			if err := db.QueryRow(`SELECT "pointOfContactId" FROM "`+opps+`" WHERE id = ?`, oppOfBob).Scan(&poc); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.QueryRow(`SELECT "personId" FROM "`+targets+`" WHERE id = ?`, targetBob).Scan(&target); err != nil {
+				t.Fatal(err)
+			}
 			if poc != kept || target != kept {
 				t.Errorf("relations point at %s and %s, want the kept %s", poc, target, kept)
 			}
@@ -197,7 +201,9 @@ func TestMergeManyDryRun(t *testing.T) {
 	}
 	// The embedded company follows the merged join column: Ada's, when Bob has none.
 	people, _ := ddl.TableName(wsA, "person")
-	db.Exec(`UPDATE "`+people+`" SET "companyId" = NULL WHERE id = ?`, bob)
+	if _, err := db.Exec(`UPDATE "`+people+`" SET "companyId" = NULL WHERE id = ?`, bob); err != nil {
+		t.Fatal(err)
+	}
 	m, err = mergePeople(t, db, MergeOptions{IDs: []string{ada, bob}, ConflictPriorityIndex: 1, DryRun: true, Shape: Shape{Depth: 1, Fields: []string{"id", "company"}}})
 	if err != nil {
 		t.Fatal(err)

@@ -89,7 +89,9 @@ func TestMarshalReadsBackAsEncodingJSON(t *testing.T) {
 		if err := json.Unmarshal(ours, &a); err != nil {
 			t.Fatalf("invalid JSON %s: %v", ours, err)
 		}
-		json.Unmarshal(theirs, &b)
+		if err := json.Unmarshal(theirs, &b); err != nil {
+			t.Fatalf("invalid JSON %s: %v", theirs, err)
+		}
 		if diff := cmp.Diff(b, a); diff != "" {
 			t.Fatalf("%s reads back differently from %s:\n%s", ours, theirs, diff)
 		}
@@ -108,12 +110,16 @@ func BenchmarkMarshalRecords(b *testing.B) {
 	}
 	b.Run("recordjson", func(b *testing.B) {
 		for b.Loop() {
-			Marshal(recs)
+			if _, err := Marshal(recs); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 	b.Run("encoding/json", func(b *testing.B) {
 		for b.Loop() {
-			json.Marshal(recs)
+			if _, err := json.Marshal(recs); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }
