@@ -18,33 +18,31 @@ func (e *authError) Error() string { return e.msg }
 
 // The failures of the auth flows, with Twenty's messages.
 var (
-	errUserNotFound        = &authError{connect.CodeNotFound, "User not found"}
-	errWrongPassword       = &authError{connect.CodePermissionDenied, "Wrong password"}
-	errNoPassword          = &authError{connect.CodePermissionDenied, "Incorrect login method"}
-	errUserExists          = &authError{connect.CodeInvalidArgument, "User already exists"}
-	errPasswordTooWeak     = &authError{connect.CodeInvalidArgument, "Password too weak"}
-	errInvalidEmail        = &authError{connect.CodeInvalidArgument, "Email is not valid"}
-	errMissingToken        = &authError{connect.CodeUnauthenticated, "Missing authentication token"}
-	errTokenInvalid        = &authError{connect.CodeUnauthenticated, "Token invalid."}
-	errTokenExpired        = &authError{connect.CodeUnauthenticated, "Token has expired."}
-	errNoPayload           = &authError{connect.CodeUnauthenticated, "No payload"}
-	errTokenRevoked        = &authError{connect.CodeUnauthenticated, "Token has been revoked."}
-	errWrongTokenType      = &authError{connect.CodeUnauthenticated, "Token invalid."}
-	errSuspiciousRefresh   = &authError{connect.CodePermissionDenied, "Suspicious activity detected, this refresh token has been revoked"}
-	errWorkspaceMismatch   = &authError{connect.CodePermissionDenied, "Token is not valid for this workspace"}
-	errWorkspaceNotFound   = &authError{connect.CodeNotFound, "Workspace not found"}
-	errNoWorkspace         = &authError{connect.CodePermissionDenied, "User does not have access to this workspace"}
-	errAlreadyActive       = &authError{connect.CodeInvalidArgument, "Workspace is already activated"}
-	errTooManyLogins       = &authError{connect.CodeResourceExhausted, "Too many login attempts, please try again later"}
-	errAPIKeyNotFound      = &authError{connect.CodeNotFound, "API key not found"}
-	errAPIKeyRevoked       = &authError{connect.CodePermissionDenied, "This API Key is revoked"}
-	errAPIKeyExpired       = &authError{connect.CodeInvalidArgument, "This API Key has expired"}
-	errAPIKeyNameRequired  = &authError{connect.CodeInvalidArgument, "API key name is required"}
-	errExpiryRequired      = &authError{connect.CodeInvalidArgument, "expiresAt must be a date in the future"}
-	errRoleNotFound        = &authError{connect.CodeNotFound, "Role not found"}
-	errAdminOnly           = &authError{connect.CodePermissionDenied, "Only workspace admins can manage API keys"}
-	errWorkspaceTokenOnly  = &authError{connect.CodePermissionDenied, "This operation needs a token of a workspace"}
-	errAgnosticTokenNeeded = &authError{connect.CodePermissionDenied, "This operation needs a user token"}
+	errUserNotFound       = &authError{connect.CodeNotFound, "User not found"}
+	errWrongPassword      = &authError{connect.CodePermissionDenied, "Wrong password"}
+	errNoPassword         = &authError{connect.CodePermissionDenied, "Incorrect login method"}
+	errUserExists         = &authError{connect.CodeInvalidArgument, "User already exists"}
+	errPasswordTooWeak    = &authError{connect.CodeInvalidArgument, "Password too weak"}
+	errInvalidEmail       = &authError{connect.CodeInvalidArgument, "Email is not valid"}
+	errMissingToken       = &authError{connect.CodeUnauthenticated, "Missing authentication token"}
+	errTokenInvalid       = &authError{connect.CodeUnauthenticated, "Token invalid."}
+	errTokenExpired       = &authError{connect.CodeUnauthenticated, "Token has expired."}
+	errNoPayload          = &authError{connect.CodeUnauthenticated, "No payload"}
+	errTokenRevoked       = &authError{connect.CodeUnauthenticated, "Token has been revoked."}
+	errWrongTokenType     = &authError{connect.CodeUnauthenticated, "Token invalid."}
+	errSuspiciousRefresh  = &authError{connect.CodePermissionDenied, "Suspicious activity detected, this refresh token has been revoked"}
+	errWorkspaceMismatch  = &authError{connect.CodePermissionDenied, "Token is not valid for this workspace"}
+	errWorkspaceNotFound  = &authError{connect.CodeNotFound, "Workspace not found"}
+	errNoWorkspace        = &authError{connect.CodePermissionDenied, "User does not have access to this workspace"}
+	errAlreadyActive      = &authError{connect.CodeInvalidArgument, "Workspace is already activated"}
+	errTooManyLogins      = &authError{connect.CodeResourceExhausted, "Too many login attempts, please try again later"}
+	errAPIKeyNotFound     = &authError{connect.CodeNotFound, "API key not found"}
+	errAPIKeyRevoked      = &authError{connect.CodePermissionDenied, "This API Key is revoked"}
+	errAPIKeyExpired      = &authError{connect.CodeInvalidArgument, "This API Key has expired"}
+	errAPIKeyNameRequired = &authError{connect.CodeInvalidArgument, "API key name is required"}
+	errExpiryRequired     = &authError{connect.CodeInvalidArgument, "expiresAt must be a date in the future"}
+	errRoleNotFound       = &authError{connect.CodeNotFound, "Role not found"}
+	errAdminOnly          = &authError{connect.CodePermissionDenied, "Only workspace admins can manage API keys"}
 )
 
 // toConnect turns an auth failure into the Connect error callers see; any other error is returned

@@ -96,9 +96,6 @@ func Instance() (id string, served uint64) {
 	return instance.id, instance.served.Load()
 }
 
-// countEvent records one served event.
-func countEvent() { instance.served.Add(1) }
-
 // waiterKey carries the current event's waitUntil in a context.
 type waiterKey struct{}
 

@@ -46,6 +46,9 @@ func Serve(h Handlers) {
 	select {}
 }
 
+// countEvent records one served event (see Instance).
+func countEvent() { instance.served.Add(1) }
+
 // serveFetch handles binding.fetch(method, url, headers, body, ctx, resolve, reject), where headers
 // are packed (PackHeader) and body is a Uint8Array or null. It resolves with (status, packed
 // headers, body or null).
