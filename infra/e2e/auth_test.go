@@ -68,10 +68,9 @@ type tokenPair struct {
 
 // account is a user with an activated workspace, as Twenty's onboarding leaves one.
 type account struct {
-	email, password   string
-	access, refresh   string
-	workspaceID       string
-	workspaceMemberID string
+	email, password string
+	access, refresh string
+	workspaceID     string
 }
 
 const tokenFields = `tokens { accessOrWorkspaceAgnosticToken { token expiresAt } refreshToken { token expiresAt } }`
@@ -258,27 +257,27 @@ func TestAPIKeyCreateUseRevoke(t *testing.T) {
 	a := onboard(t, "/metadata")
 	expires := time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339)
 	created := data[struct {
-		CreateApiKey struct {
+		CreateAPIKey struct {
 			ID, Name string
 			Role     struct{ Label string }
 		}
 	}](t, gql(t, "/metadata", a.access, `mutation($e: String!) { createApiKey(input: {name: "Zapier", expiresAt: $e}) { id name expiresAt revokedAt role { label } } }`, map[string]any{"e": expires}))
-	if created.CreateApiKey.Name != "Zapier" || created.CreateApiKey.Role.Label != "Admin" {
-		t.Errorf("createApiKey = %+v", created.CreateApiKey)
+	if created.CreateAPIKey.Name != "Zapier" || created.CreateAPIKey.Role.Label != "Admin" {
+		t.Errorf("createApiKey = %+v", created.CreateAPIKey)
 	}
-	keyToken := data[struct{ GenerateApiKeyToken struct{ Token string } }](t, gql(t, "/metadata", a.access,
+	keyToken := data[struct{ GenerateAPIKeyToken struct{ Token string } }](t, gql(t, "/metadata", a.access,
 		`mutation($id: UUID!, $e: String!) { generateApiKeyToken(apiKeyId: $id, expiresAt: $e) { token } }`,
-		map[string]any{"id": created.CreateApiKey.ID, "e": expires})).GenerateApiKeyToken.Token
+		map[string]any{"id": created.CreateAPIKey.ID, "e": expires})).GenerateAPIKeyToken.Token
 	if r := get(t, "/rest/people", "Authorization", "Bearer "+keyToken); r.status != http.StatusOK {
 		t.Errorf("REST with the API key = %d %s, want 200", r.status, r.body)
 	}
 	keys := data[struct {
 		APIKeys []struct{ ID string } `json:"apiKeys"`
 	}](t, gql(t, "/metadata", a.access, `{ apiKeys { id name } }`, nil))
-	if len(keys.APIKeys) != 1 || keys.APIKeys[0].ID != created.CreateApiKey.ID {
+	if len(keys.APIKeys) != 1 || keys.APIKeys[0].ID != created.CreateAPIKey.ID {
 		t.Errorf("apiKeys = %+v", keys.APIKeys)
 	}
-	revoked := gql(t, "/metadata", a.access, `mutation($id: UUID!) { revokeApiKey(input: {id: $id}) { id revokedAt } }`, map[string]any{"id": created.CreateApiKey.ID})
+	revoked := gql(t, "/metadata", a.access, `mutation($id: UUID!) { revokeApiKey(input: {id: $id}) { id revokedAt } }`, map[string]any{"id": created.CreateAPIKey.ID})
 	if len(revoked.Errors) > 0 || !strings.Contains(string(revoked.Data), `"revokedAt":"20`) {
 		t.Errorf("revokeApiKey = %s %+v", revoked.Data, revoked.Errors)
 	}
@@ -293,7 +292,7 @@ func TestAPIKeyCreateUseRevoke(t *testing.T) {
 	}
 	// Another workspace cannot see the key.
 	b := onboard(t, "/metadata")
-	if r := gql(t, "/metadata", b.access, `query($id: UUID!) { apiKey(input: {id: $id}) { id } }`, map[string]any{"id": created.CreateApiKey.ID}); string(r.Data) != `{"apiKey":null}` {
+	if r := gql(t, "/metadata", b.access, `query($id: UUID!) { apiKey(input: {id: $id}) { id } }`, map[string]any{"id": created.CreateAPIKey.ID}); string(r.Data) != `{"apiKey":null}` {
 		t.Errorf("another workspace's apiKey = %s %+v, want null", r.Data, r.Errors)
 	}
 }
@@ -332,33 +331,33 @@ func jwtExp(t *testing.T, jwt string) time.Time {
 func TestAPIKeyTokenExpiresWithItsKey(t *testing.T) {
 	a := onboard(t, "/metadata")
 	created := data[struct {
-		CreateApiKey struct{ ID, ExpiresAt string }
+		CreateAPIKey struct{ ID, ExpiresAt string }
 	}](t, gql(t, "/metadata", a.access,
 		`mutation($e: String!) { createApiKey(input: {name: "Short", expiresAt: $e}) { id expiresAt } }`,
 		map[string]any{"e": time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)}))
-	keyExpires, err := time.Parse(time.RFC3339Nano, created.CreateApiKey.ExpiresAt)
+	keyExpires, err := time.Parse(time.RFC3339Nano, created.CreateAPIKey.ExpiresAt)
 	if err != nil {
-		t.Fatalf("createApiKey expiresAt %q: %v", created.CreateApiKey.ExpiresAt, err)
+		t.Fatalf("createApiKey expiresAt %q: %v", created.CreateAPIKey.ExpiresAt, err)
 	}
 	// A caller asking for a later expiry gets the key's: the token cannot outlive its key.
-	keyToken := data[struct{ GenerateApiKeyToken struct{ Token string } }](t, gql(t, "/metadata", a.access,
+	keyToken := data[struct{ GenerateAPIKeyToken struct{ Token string } }](t, gql(t, "/metadata", a.access,
 		`mutation($id: UUID!, $e: String!) { generateApiKeyToken(apiKeyId: $id, expiresAt: $e) { token } }`,
-		map[string]any{"id": created.CreateApiKey.ID, "e": time.Now().Add(10 * 365 * 24 * time.Hour).UTC().Format(time.RFC3339)})).GenerateApiKeyToken.Token
+		map[string]any{"id": created.CreateAPIKey.ID, "e": time.Now().Add(10 * 365 * 24 * time.Hour).UTC().Format(time.RFC3339)})).GenerateAPIKeyToken.Token
 	if exp := jwtExp(t, keyToken); exp.After(keyExpires) || exp.Before(keyExpires.Add(-time.Second)) {
 		t.Errorf("API key token exp = %v, want the key's expiresAt %v (to the second, not later)", exp, keyExpires)
 	}
 }
 
-// countUntil429 sends up to max requests and answers how many passed before the first 429 and the
-// 429 itself. Rate limit windows are aligned to the clock, so a run may straddle two of them.
-func countUntil429(t *testing.T, max int, send func() reply) (int, reply) {
+// countUntil429 sends up to limit requests and answers how many passed before the first 429 and
+// the 429 itself. Rate limit windows are aligned to the clock, so a run may straddle two of them.
+func countUntil429(t *testing.T, limit int, send func() reply) (int, reply) {
 	t.Helper()
-	for i := range max {
+	for i := range limit {
 		if r := send(); r.status == http.StatusTooManyRequests {
 			return i, r
 		}
 	}
-	t.Fatalf("no 429 within %d requests", max)
+	t.Fatalf("no 429 within %d requests", limit)
 	return 0, reply{}
 }
 

@@ -45,11 +45,11 @@ func firstErrorOf(status int, r gqlReply) firstError {
 // nestedValue builds n levels of {key: …} (as a list of one when list) around inner, both as
 // GraphQL (inline) and as the JSON value a variable carries.
 func nestedValue(key string, list bool, n int, inline string, variable any) (string, any) {
-	open, close := "{"+key+":", "}"
+	opening, closing := "{"+key+":", "}"
 	if list {
-		open, close = "{"+key+":[", "]}"
+		opening, closing = "{"+key+":[", "]}"
 	}
-	doc := strings.Repeat(open, n) + inline + strings.Repeat(close, n)
+	doc := strings.Repeat(opening, n) + inline + strings.Repeat(closing, n)
 	for range n {
 		if list {
 			variable = map[string]any{key: []any{variable}}

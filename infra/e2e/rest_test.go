@@ -46,10 +46,10 @@ func TestRESTCreateExamples(t *testing.T) {
 	a := onboard(t, "/metadata")
 	user := []string{"Authorization", "Bearer " + a.access, "Content-Type", "application/json"}
 	expires := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
-	keyID := data[struct{ CreateApiKey struct{ ID string } }](t, gql(t, "/metadata", a.access,
-		`mutation($e: String!) { createApiKey(input: {name: "e2e", expiresAt: $e}) { id } }`, map[string]any{"e": expires})).CreateApiKey.ID
-	keyToken := data[struct{ GenerateApiKeyToken struct{ Token string } }](t, gql(t, "/metadata", a.access,
-		`mutation($id: UUID!, $e: String!) { generateApiKeyToken(apiKeyId: $id, expiresAt: $e) { token } }`, map[string]any{"id": keyID, "e": expires})).GenerateApiKeyToken.Token
+	keyID := data[struct{ CreateAPIKey struct{ ID string } }](t, gql(t, "/metadata", a.access,
+		`mutation($e: String!) { createApiKey(input: {name: "e2e", expiresAt: $e}) { id } }`, map[string]any{"e": expires})).CreateAPIKey.ID
+	keyToken := data[struct{ GenerateAPIKeyToken struct{ Token string } }](t, gql(t, "/metadata", a.access,
+		`mutation($id: UUID!, $e: String!) { generateApiKeyToken(apiKeyId: $id, expiresAt: $e) { token } }`, map[string]any{"id": keyID, "e": expires})).GenerateAPIKeyToken.Token
 	apiKey := []string{"Authorization", "Bearer " + keyToken, "Content-Type", "application/json"}
 	uuid := func() string {
 		b := randomHex(t, 16)

@@ -41,8 +41,8 @@ func FuzzRESTEntry(f *testing.F) {
 	}
 	s := newStack(f, config{CORS: parseCORS("*")}, "", "")
 	token := "Bearer " + sign(f, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
-	f.Fuzz(func(t *testing.T, post bool, prefix, open, middle, close, suffix string) {
-		pump := fuzzcost.Pump{prefix, open, middle, close, suffix}
+	f.Fuzz(func(t *testing.T, post bool, prefix, opening, middle, closing, suffix string) {
+		pump := fuzzcost.Pump{prefix, opening, middle, closing, suffix}
 		send := func(req string) *httptest.ResponseRecorder {
 			rec := httptest.NewRecorder()
 			var r *http.Request

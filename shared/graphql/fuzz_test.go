@@ -110,8 +110,8 @@ func FuzzExecute(f *testing.F) {
 	s, st := newTestSchema(f)
 	u, ust := newTestSchema(f, WithCacheSize(0)) // every run parses and validates: what checkCost measures
 	vars := map[string]any{"s": true, "i": 3.0, "id": "u1", "in": map[string]any{"email": "e", "password": "p"}, "x": []any{1.0}}
-	f.Fuzz(func(t *testing.T, prefix, open, middle, close, suffix string) {
-		p := fuzzcost.Pump{prefix, open, middle, close, suffix}
+	f.Fuzz(func(t *testing.T, prefix, opening, middle, closing, suffix string) {
+		p := fuzzcost.Pump{prefix, opening, middle, closing, suffix}
 		query := p.Grow(1)
 		for range 2 { // the second time from the cache
 			st.reset()
@@ -176,8 +176,8 @@ func FuzzServeHTTP(f *testing.F) {
 		p.Add(f)
 	}
 	s, st := newTestSchema(f, WithCacheSize(0)) // every run parses and validates: what checkCost measures
-	f.Fuzz(func(t *testing.T, prefix, open, middle, close, suffix string) {
-		p := fuzzcost.Pump{prefix, open, middle, close, suffix}
+	f.Fuzz(func(t *testing.T, prefix, opening, middle, closing, suffix string) {
+		p := fuzzcost.Pump{prefix, opening, middle, closing, suffix}
 		fuzzcost.Check(t, p.Grow, 16<<10,
 			func(body string) *httptest.ResponseRecorder {
 				st.reset()

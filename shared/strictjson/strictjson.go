@@ -17,6 +17,7 @@ const MaxDepth = 128
 // Reason tells which rule a value broke.
 type Reason int
 
+// The reasons a value is refused.
 const (
 	Syntax Reason = iota + 1 // not well-formed JSON
 	Depth                    // nested deeper than the limit

@@ -11,8 +11,8 @@ import (
 )
 
 func TestCheck(t *testing.T) {
-	deep := func(n int, open, close string) string {
-		return strings.Repeat(open, n) + strings.Repeat(close, n)
+	deep := func(n int, opening, closing string) string {
+		return strings.Repeat(opening, n) + strings.Repeat(closing, n)
 	}
 	for _, tc := range []struct {
 		name string

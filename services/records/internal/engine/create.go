@@ -496,8 +496,8 @@ func (wc *writeContext) composite(f metadata.Field, cols []metadata.Column, m ma
 			}
 			continue
 		}
-		switch {
-		case p.Type == metadata.TypeRawJSON:
+		switch p.Type {
+		case metadata.TypeRawJSON:
 			if s, ok := v.(string); ok && json.Valid([]byte(s)) {
 				values[c.Name] = s
 				continue
@@ -507,7 +507,7 @@ func (wc *writeContext) composite(f metadata.Field, cols []metadata.Column, m ma
 				return err
 			}
 			values[c.Name] = s
-		case p.Type == metadata.TypeText:
+		case metadata.TypeText:
 			s, ok := v.(string)
 			if !ok {
 				return msgDataText(v, path)
@@ -520,7 +520,7 @@ func (wc *writeContext) composite(f metadata.Field, cols []metadata.Column, m ma
 				continue
 			}
 			values[c.Name] = s
-		case p.Type == metadata.TypeNumeric:
+		case metadata.TypeNumeric:
 			n, ok := dataNumber(v, true)
 			if !ok {
 				return msgDataNumber(v, path)
@@ -530,13 +530,13 @@ func (wc *writeContext) composite(f metadata.Field, cols []metadata.Column, m ma
 			} else {
 				values[c.Name] = n
 			}
-		case p.Type == metadata.TypeUUID:
+		case metadata.TypeUUID:
 			id, err := dataUUID(v, path)
 			if err != nil {
 				return err
 			}
 			values[c.Name] = id
-		case p.Type == metadata.TypeSelect:
+		case metadata.TypeSelect:
 			s, ok := v.(string)
 			if !ok {
 				return msgDataText(v, path)

@@ -112,10 +112,10 @@ func FuzzExecute(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, prefix, open, middle, close, suffix string) {
-		p := fuzzcost.Pump{prefix, open, middle, close, suffix}
+	f.Fuzz(func(t *testing.T, prefix, opening, middle, closing, suffix string) {
+		p := fuzzcost.Pump{prefix, opening, middle, closing, suffix}
 		fx := fx
-		if strings.Contains(prefix+open+middle+close+suffix, "mutation") {
+		if strings.Contains(prefix+opening+middle+closing+suffix, "mutation") {
 			fx = newFixture(t) // tables of its own, so that what it writes does not change what others read
 		}
 		var writes atomic.Int64

@@ -12,11 +12,11 @@ import (
 // nestedFilter writes a filter of n nested connectives around an empty filter, as GraphQL
 // (inline) and as JSON (a variable's value).
 func nestedFilter(kind string, n int) (inline string, variable map[string]any) {
-	open, close := "{not:", "}"
+	opening, closing := "{not:", "}"
 	if kind == "and" {
-		open, close = "{and:[", "]}"
+		opening, closing = "{and:[", "]}"
 	}
-	inline = strings.Repeat(open, n) + "{}" + strings.Repeat(close, n)
+	inline = strings.Repeat(opening, n) + "{}" + strings.Repeat(closing, n)
 	js := strings.ReplaceAll(strings.ReplaceAll(inline, "{not:", `{"not":`), "{and:", `{"and":`)
 	if err := json.Unmarshal([]byte(js), &variable); err != nil {
 		panic(err)

@@ -71,9 +71,9 @@ type Schemas struct {
 	bySDL map[string]*graphql.Schema
 }
 
-// NewSchemas returns a builder keeping up to max executable schemas built with opts.
-func NewSchemas(max int, opts ...graphql.Option) *Schemas {
-	return &Schemas{opts: opts, max: max}
+// NewSchemas returns a builder keeping up to limit executable schemas built with opts.
+func NewSchemas(limit int, opts ...graphql.Option) *Schemas {
+	return &Schemas{opts: opts, max: limit}
 }
 
 // New builds the API of the workspace whose objects are objects. It fails when no object can be

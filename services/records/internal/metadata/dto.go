@@ -165,7 +165,7 @@ func NewFieldDTO(f Field, o Object, info ObjectInfo, all []Object) FieldDTO {
 		CreatedAt: fi.CreatedAt, UpdatedAt: fi.UpdatedAt,
 	}
 	for _, opt := range f.OptionsWithIDs() {
-		dto.Options = append(dto.Options, OptionDTO{ID: opt.ID, Value: opt.Value, Label: opt.Label, Color: opt.Color, Position: opt.Position})
+		dto.Options = append(dto.Options, OptionDTO(opt))
 	}
 	if r := f.Relation; r != nil && f.Type.IsRelation() {
 		dto.MorphID = r.MorphID
