@@ -103,7 +103,9 @@ func TestCreateMany(t *testing.T) {
 		}
 		CreatedBy struct{ Source string }
 	}
-	json.Unmarshal(res.GetRecordsJson(), &created)
+	if err := json.Unmarshal(res.GetRecordsJson(), &created); err != nil {
+		t.Fatal(err)
+	}
 	got := []string{created[0].ID, created[0].DomainName.PrimaryLinkURL, created[0].CreatedBy.Source, res.GetObjectNameSingular()}
 	if diff := cmp.Diff([]string{id, "https://www.apple.com", "API", "company"}, got); diff != "" {
 		t.Errorf("created company (-want +got):\n%s", diff)

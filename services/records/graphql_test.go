@@ -70,7 +70,9 @@ func TestGraphQL(t *testing.T) {
 		sent := len(h.sentEvents(t))
 		got := gqlCall(t, h.client, ws, actor, s.query)
 		var want map[string]any
-		json.Unmarshal([]byte(s.want), &want)
+		if err := json.Unmarshal([]byte(s.want), &want); err != nil {
+			t.Fatal(err)
+		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", s.name, diff)
 		}

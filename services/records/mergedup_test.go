@@ -53,7 +53,9 @@ func TestMergeManyRPC(t *testing.T) {
 		t.Fatalf("MergeMany dry run: %v", err)
 	}
 	var rec struct{ ID, City, JobTitle string }
-	json.Unmarshal(dry.GetRecordJson(), &rec)
+	if err := json.Unmarshal(dry.GetRecordJson(), &rec); err != nil {
+		t.Fatal(err)
+	}
 	if rec.ID == p1 || rec.City != "Paris" || rec.JobTitle != "CTO" || len(h.sentEvents(t)) != before {
 		t.Errorf("dry run = %s, %d events; want the merged record under a new id, no event", dry.GetRecordJson(), len(h.sentEvents(t))-before)
 	}
@@ -119,7 +121,9 @@ func TestFindDuplicatesRPC(t *testing.T) {
 		out := [][]string{}
 		for _, d := range res.GetResults() {
 			var records []struct{ ID string }
-			json.Unmarshal(d.GetRecordsJson(), &records)
+			if err := json.Unmarshal(d.GetRecordsJson(), &records); err != nil {
+				t.Fatal(err)
+			}
 			found := []string{}
 			for _, r := range records {
 				found = append(found, r.ID)

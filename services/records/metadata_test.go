@@ -469,7 +469,9 @@ func TestMetadataPaging(t *testing.T) {
 			t.Fatalf("find_many %s: %v", kind, err)
 		}
 		var items []struct{ ID string }
-		json.Unmarshal(res.GetResultJson(), &items)
+		if err := json.Unmarshal(res.GetResultJson(), &items); err != nil {
+			t.Fatal(err)
+		}
 		out := make([]string, len(items))
 		for i, it := range items {
 			out[i] = it.ID

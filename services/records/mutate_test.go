@@ -137,8 +137,9 @@ func TestMutations(t *testing.T) {
 	b := h.sentEvents(t)[len(h.sentEvents(t))-5]
 	e := b.GetEvents()[0]
 	var before, after struct{ City string }
-	json.Unmarshal(e.GetBeforeJson(), &before)
-	json.Unmarshal(e.GetAfterJson(), &after)
+	if err := errors.Join(json.Unmarshal(e.GetBeforeJson(), &before), json.Unmarshal(e.GetAfterJson(), &after)); err != nil {
+		t.Fatal(err)
+	}
 	if diff := cmp.Diff([]string{"city", "updatedBy"}, e.GetUpdatedFields()); diff != "" || before.City != "Paris" || after.City != "Rome" {
 		t.Errorf("update event %s → %s (-want +got updated fields):\n%s", before.City, after.City, diff)
 	}

@@ -89,7 +89,9 @@ func TestInitWorkspace(t *testing.T) {
 	if n := count(t, h.control, `SELECT count(*) FROM object_metadata WHERE workspace_id = ?`, ws); n != 11 {
 		t.Errorf("objects after a retry = %d, want 11", n)
 	}
-	shard.Exec(`DELETE FROM "` + member + `"`)
+	if _, err := shard.Exec(`DELETE FROM "` + member + `"`); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := h.client.InitWorkspace(context.Background(), req); err != nil {
 		t.Fatalf("InitWorkspace after a partial failure: %v", err)
 	}
@@ -152,7 +154,9 @@ func TestObjectCountsDevRoute(t *testing.T) {
 		NameSingular string
 		Records      int
 	}
-	json.NewDecoder(res.Body).Decode(&objects)
+	if err := json.NewDecoder(res.Body).Decode(&objects); err != nil {
+		t.Fatal(err)
+	}
 	counts := map[string]int{}
 	for _, o := range objects {
 		counts[o.NameSingular] = o.Records
