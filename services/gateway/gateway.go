@@ -149,7 +149,9 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	// route's URL is held to one in the outer chain (checkURL).
 	mux.Handle("/rest/open-api/{kind}", restInput(only(http.MethodGet, g.openAPI)))
 	mux.HandleFunc("/open-api/{kind}", only(http.MethodGet, g.openAPI)) // Twenty serves both
-	mux.Handle("/rest/", restInput(g.recordAPIAuth(g.rateLimit(http.HandlerFunc(g.restRoutes)))))
+	rest := restInput(g.recordAPIAuth(g.rateLimit(http.HandlerFunc(g.restRoutes))))
+	mux.Handle("/rest/", rest)
+	mux.Handle("/rest", rest) // Twenty's invalid-path 400, not ServeMux's redirect to /rest/
 	mux.Handle("/metadata", g.graphqlAuth(g.rateLimit(g.metadata)))
 	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(g.dataGraphQL(g.metadata))))
 	if cfg.DevRoutes {

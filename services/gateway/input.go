@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,10 @@ func checkURL(next http.Handler) http.Handler {
 		}
 		status, msg := 0, ""
 		switch {
+		case !isCleanPath(r.URL.Path):
+			// ServeMux would answer a redirect to the cleaned path, in HTML; Twenty routes the
+			// path as it is and finds nothing.
+			status, msg = http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path
 		case n > maxURLBytes:
 			status, msg = http.StatusRequestURITooLong, "URL is longer than "+strconv.Itoa(maxURLBytes)+" bytes"
 		default:
@@ -51,6 +56,19 @@ func checkURL(next http.Handler) http.Handler {
 			writeError(w, status, "", msg)
 		}
 	})
+}
+
+// isCleanPath reports whether p is a path ServeMux routes as it is: rooted, without empty, "." or
+// ".." segments (a trailing slash aside).
+func isCleanPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean == p
 }
 
 // restInput holds every /rest/ request's body to one contract before it is authenticated or

@@ -216,3 +216,24 @@ func TestRepeatedParametersOnEveryRoute(t *testing.T) {
 		}
 	}
 }
+
+// TestPathsAreRoutedAsGiven checks that a path ServeMux would redirect (not clean, or /rest
+// without its slash) gets Twenty's JSON envelope instead of an HTML redirect.
+func TestPathsAreRoutedAsGiven(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	token := "Bearer " + sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
+	for _, tt := range []struct {
+		target string
+		want   envelope
+	}{
+		{"/rest?limit=1", envelope{400, "BadRequestException", []string{"Query path '/rest' invalid. Valid examples: /rest/companies/id or /rest/companies or /rest/batch/companies"}}},
+		{"/rest//people", envelope{404, "NotFoundException", []string{"Cannot GET /rest//people"}}},
+		{"/rest/people/./x", envelope{404, "NotFoundException", []string{"Cannot GET /rest/people/./x"}}},
+		{"/rest/../healthz", envelope{404, "NotFoundException", []string{"Cannot GET /rest/../healthz"}}},
+	} {
+		rec := s.do(t, "GET", tt.target, "", "Authorization", token)
+		if diff := cmp.Diff(tt.want, decode[envelope](t, rec)); rec.Code != tt.want.StatusCode || diff != "" {
+			t.Errorf("GET %s = %d (-want +got):\n%s", tt.target, rec.Code, diff)
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 // "merge". Path values "plural", "id" and "kind" are set for the handlers. ServeMux patterns
 // cannot express this order (/rest/batch/{plural} and /rest/{plural}/duplicates overlap).
 func (g *gateway) restRoutes(w http.ResponseWriter, r *http.Request) {
-	parts := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/rest/"), "/"), "/")
+	parts := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/rest"), "/"), "/")
 	method := r.Method
 	if method == http.MethodPut {
 		method = http.MethodPatch // Twenty's undocumented alias
