@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/twentyworkers/twenty/shared/strictjson"
 )
@@ -40,6 +41,8 @@ func checkURL(next http.Handler) http.Handler {
 			// ServeMux would answer a redirect to the cleaned path, in HTML; Twenty routes the
 			// path as it is and finds nothing.
 			status, msg = http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path
+		case !utf8.ValidString(r.URL.Path):
+			status, msg = http.StatusBadRequest, "The path is not valid UTF-8"
 		case n > maxURLBytes:
 			status, msg = http.StatusRequestURITooLong, "URL is longer than "+strconv.Itoa(maxURLBytes)+" bytes"
 		default:
@@ -103,7 +106,7 @@ func checkQuery(raw string) string {
 	}
 	broken := false
 	for key, v := range values {
-		broken = broken || len(v) > 1 || strings.ContainsRune(key, 0) || strings.ContainsRune(v[0], 0)
+		broken = broken || len(v) > 1 || !validParam(key) || !validParam(v[0])
 	}
 	if !broken {
 		return ""
@@ -112,13 +115,23 @@ func checkQuery(raw string) string {
 		switch {
 		case strings.ContainsRune(key, 0):
 			return "A query parameter name contains a NUL character"
+		case !utf8.ValidString(key):
+			return "A query parameter name is not valid UTF-8"
 		case len(values[key]) > 1:
 			return "Query parameter '" + key + "' is given more than once"
 		case strings.ContainsRune(values[key][0], 0):
 			return "Query parameter '" + key + "' contains a NUL character"
+		case !utf8.ValidString(values[key][0]):
+			return "Query parameter '" + key + "' is not valid UTF-8"
 		}
 	}
 	return ""
+}
+
+// validParam reports whether a query parameter's name or value is valid UTF-8 without NUL: what
+// the records contract's strings can carry and Twenty's PostgreSQL can store.
+func validParam(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // tooLarge is the message refusing a body over maxRecordBody.

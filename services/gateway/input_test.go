@@ -208,6 +208,8 @@ func TestRepeatedParametersOnEveryRoute(t *testing.T) {
 	for _, tt := range []struct{ target, want string }{
 		{"/healthz?x=1&x=2", `{"statusCode":400,"error":"BadRequestException","messages":["Query parameter 'x' is given more than once"]}`},
 		{"/graphql?query=%7B__typename%7D&query=%7Ba%7D", `{"errors":[{"message":"Query parameter 'query' is given more than once","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"/healthz?x=%ff", `{"statusCode":400,"error":"BadRequestException","messages":["Query parameter 'x' is not valid UTF-8"]}`},
+		{"/rest/people%ff", `{"statusCode":400,"error":"BadRequestException","messages":["The path is not valid UTF-8"]}`},
 		{"/metadata?query=%7B__typename%7D&x=%00", `{"errors":[{"message":"Query parameter 'x' contains a NUL character","extensions":{"code":"BAD_REQUEST"}}]}`},
 	} {
 		rec := s.do(t, "GET", tt.target, "")
