@@ -97,7 +97,7 @@ func restInput(next http.Handler) http.Handler {
 // checkQuery returns why a raw query breaks the contract, or "". A parameter given twice would
 // otherwise be ignored (Twenty's parsers skip arrays), so a repeated filter would select every row.
 func checkQuery(raw string) string {
-	if raw == "" {
+	if raw == "" || plainQuery(raw) {
 		return ""
 	}
 	values, err := url.ParseQuery(raw)
@@ -126,6 +126,33 @@ func checkQuery(raw string) string {
 		}
 	}
 	return ""
+}
+
+// plainQuery reports, without allocating, whether raw is a query that passes: a few parameters,
+// each named once, of printable ASCII without escapes. Anything else is parsed by checkQuery.
+func plainQuery(raw string) bool {
+	const most = 8 // names are compared pairwise: a few only
+	var names [most]string
+	n := 0
+	for pair := range strings.SplitSeq(raw, "&") {
+		name, _, _ := strings.Cut(pair, "=")
+		if n == most {
+			return false
+		}
+		for _, seen := range names[:n] {
+			if seen == name {
+				return false
+			}
+		}
+		names[n] = name
+		n++
+	}
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c < 0x21 || c > 0x7e || c == '%' || c == '+' || c == ';' {
+			return false
+		}
+	}
+	return true
 }
 
 // validParam reports whether a query parameter's name or value is valid UTF-8 without NUL: what

@@ -239,3 +239,26 @@ func TestPathsAreRoutedAsGiven(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainQuery(t *testing.T) {
+	for _, tt := range []struct {
+		raw  string
+		want bool
+	}{
+		{"limit=20", true},
+		{"filter=city[eq]:Paris,position[gte]:10&limit=20&depth=1", true},
+		{"filter=a&filter=b", false},
+		{"a=%00", false},
+		{"a=b+c", false},
+		{"a;b", false},
+		{"a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9", false},
+		{"a=\xff", false},
+	} {
+		if got := plainQuery(tt.raw); got != tt.want {
+			t.Errorf("plainQuery(%q) = %v, want %v", tt.raw, got, tt.want)
+		}
+		if tt.want && checkQuery(tt.raw) != "" {
+			t.Errorf("checkQuery(%q) refuses a plain query", tt.raw)
+		}
+	}
+}

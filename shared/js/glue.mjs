@@ -20,10 +20,10 @@ const GRAPHQL_INTERNAL_ERROR = JSON.stringify({
 });
 const GRAPHQL_PATHS = new Set(["/graphql", "/metadata"]);
 
-// How long a request may wait for Go before the glue answers for it (options.deadlineMs). The
-// pending timer also keeps workerd from cancelling a request whose goroutine waits on another
-// request's work as "hung", with the runtime's own 500 page.
-const DEADLINE_MS = 30_000;
+// options.deadlineMs is how long a request may wait for Go before the glue answers for it with a
+// 503. The pending timer also keeps workerd from cancelling a request whose goroutine waits on
+// another request's work as "hung", with the runtime's own 500 page. The gateway sets it: a
+// Worker behind it that hangs fails the gateway's call, which answers the envelope itself.
 
 // Statuses whose responses must not carry a body.
 const NULL_BODY = new Set([101, 204, 205, 304]);
@@ -235,7 +235,7 @@ export function createWorker(mod, options = {}) {
         const go = await instance(env);
         const hasBody = request.method !== "GET" && request.method !== "HEAD";
         const body = hasBody ? new Uint8Array(await request.arrayBuffer()) : null;
-        const [status, packed, resBody] = await go.callWithin(options.deadlineMs ?? DEADLINE_MS,
+        const [status, packed, resBody] = await go.callWithin(options.deadlineMs ?? 0,
           "fetch", request.method, request.url, packHeaders(request.headers), body, ctx);
         const headers = unpackHeaders(packed);
         const target = headers.find(([k]) => k.toLowerCase() === FORWARD);
@@ -250,7 +250,7 @@ export function createWorker(mod, options = {}) {
         const path = new URL(request.url).pathname;
         if (err instanceof DeadlineError) {
           log("ERROR", "fetch timed out", { path });
-          return timedOut(request, options.deadlineMs ?? DEADLINE_MS);
+          return timedOut(request, options.deadlineMs ?? 0);
         }
         log("ERROR", "fetch failed", { error: String(err), path });
         return internalError(request);
