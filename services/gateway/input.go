@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/twentyworkers/twenty/shared/graphql"
 	"io"
 	"maps"
 	"mime"
@@ -16,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/twentyworkers/twenty/shared/graphql"
 	"github.com/twentyworkers/twenty/shared/strictjson"
 )
 
@@ -25,10 +25,11 @@ const maxURLBytes = 8 << 10
 // maxRecordBody bounds a REST request's body.
 const maxRecordBody = 2 << 20
 
-// checkURL holds every request's URL to one contract, before routing: a URL (path and query) of
-// at most maxURLBytes (414), each query parameter given once and without NUL characters (400).
-// It answers in the envelope of the route: GraphQL's on /graphql and /metadata, REST's elsewhere.
-// Headers too large never get here: workerd answers them itself.
+// checkURL holds every request's URL to one contract, before routing: a clean path (404 otherwise,
+// where ServeMux would redirect), path and parameters in UTF-8 without NUL characters, each
+// parameter given once (400), at most maxURLBytes in all (414). It answers in the envelope of
+// the route: GraphQL's on /graphql and /metadata, REST's elsewhere. Headers too large never get
+// here: workerd answers them itself.
 func checkURL(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := len(r.URL.EscapedPath()) // RequestURI's length, without building it
