@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/ids"
 	"github.com/twentyworkers/twenty/shared/restquery"
 )
 
@@ -13,7 +14,8 @@ import (
 // envelope keys (object, createOneObject, …).
 var metadataNouns = map[string]string{"objects": "Object", "fields": "Field"}
 
-// metadataMaxLimit is the largest page the records Worker answers; larger limits are clamped.
+// metadataMaxLimit is the largest page of a metadata list (Twenty's 1000); larger limits are
+// clamped.
 const metadataMaxLimit = 1000
 
 // restMetadata serves Twenty's metadata REST API on objects and fields with its legacy envelopes
@@ -67,33 +69,81 @@ func (g *gateway) restMetadata(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, map[string]map[string]json.RawMessage{"data": {key: res.GetResultJson()}})
 }
 
-// metadataList serves GET /rest/metadata/{kind}, reading Twenty's limit
-// (parse-metadata-rest-pagination.util.ts): a plain decimal integer (restquery.Integer), clamped
-// to the largest page.
+// metadataList serves GET /rest/metadata/{kind}: every object or field from the records Worker,
+// paged here by Twenty's REST rules (parse-metadata-rest-pagination.util.ts): limit a plain
+// decimal integer clamped to the largest page, starting_after and ending_before plain ids, not
+// together.
 func (g *gateway) metadataList(w http.ResponseWriter, r *http.Request, req *recordsv1.MetadataRequest) {
 	q := r.URL.Query()
+	p := metaPaging{limit: metadataMaxLimit}
 	if raw := q.Get("limit"); raw != "" {
 		n, ok := restquery.Integer(raw)
 		if !ok {
 			writeError(w, http.StatusBadRequest, "", "limit '"+raw+"' is invalid. Should be an integer")
 			return
 		}
-		req.Limit = int32(min(n, metadataMaxLimit))
+		if n > 0 {
+			p.limit = min(n, metadataMaxLimit)
+		}
 	}
-	req.Operation, req.StartingAfter, req.EndingBefore = "find_many", q.Get("starting_after"), q.Get("ending_before")
+	after, before := q.Get("starting_after"), q.Get("ending_before")
+	if after != "" && before != "" {
+		writeError(w, http.StatusBadRequest, "", "'starting_after' and 'ending_before' cannot be used together.")
+		return
+	}
+	for _, c := range []string{after, before} {
+		if c != "" && !ids.IsUUID(c) {
+			writeError(w, http.StatusBadRequest, "", "Invalid cursor: "+c)
+			return
+		}
+	}
+	p.afterID, p.beforeID, p.backward = strings.ToLower(after), strings.ToLower(before), before != ""
+	req.Operation = "find_many"
 	res, err := g.records.Metadata(r.Context(), req)
 	if err != nil {
 		writeConnectError(w, err)
 		return
 	}
-	items := arrayOrEmpty(res.GetResultJson())
+	var raw []json.RawMessage
+	if err := json.Unmarshal(res.GetResultJson(), &raw); err != nil {
+		writeError(w, http.StatusInternalServerError, "", "Internal server error")
+		return
+	}
+	type item struct {
+		dto json.RawMessage
+		id  string
+	}
+	items := make([]item, len(raw))
+	for i, dto := range raw {
+		var it struct {
+			ID string `json:"id"`
+		}
+		_ = json.Unmarshal(dto, &it) // every object and field has an id
+		items[i] = item{dto, it.ID}
+	}
+	id := func(it item) string { return it.id }
+	window, more := pageByID(items, id, p)
+	page := make([]json.RawMessage, len(window))
+	for i, it := range window {
+		page[i] = it.dto
+	}
+	// Twenty's REST page info (build-cursor-page.util.ts): going backward there is always a next
+	// page; cursors are the plain ids.
+	info := pageInfo{HasNextPage: more, HasPreviousPage: p.afterID != ""}
+	if p.backward {
+		info.HasNextPage, info.HasPreviousPage = true, more
+	}
+	if len(window) > 0 {
+		start, end := id(window[0]), id(window[len(window)-1])
+		info.StartCursor, info.EndCursor = &start, &end
+	}
 	writeJSON(w, http.StatusOK, struct {
-		Data       map[string]json.RawMessage `json:"data"`
-		PageInfo   pageInfo                   `json:"pageInfo"`
-		TotalCount int32                      `json:"totalCount"`
+		Data       map[string][]json.RawMessage `json:"data"`
+		PageInfo   pageInfo                     `json:"pageInfo"`
+		TotalCount int                          `json:"totalCount"`
 	}{
-		Data:       map[string]json.RawMessage{req.GetKind(): items},
-		PageInfo:   pageInfoOf(res.GetPageInfo()),
-		TotalCount: res.GetTotalCount(),
+		Data:       map[string][]json.RawMessage{req.GetKind(): page},
+		PageInfo:   info,
+		TotalCount: len(items),
 	})
 }

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -27,24 +31,34 @@ type fakeMetadata struct {
 // metadataCall is what the gateway asked of the records Worker.
 type metadataCall struct {
 	Workspace, Kind, Operation, ID, Input string
-	Limit                                 int32
-	After, Before                         string
 }
+
+// metaIDs are the ids of the fake's objects, ascending: Twenty's lists show them descending.
+var metaIDs = func() []string {
+	var out []string
+	for i := 1; i <= 11; i++ {
+		out = append(out, fmt.Sprintf("00000000-0000-4000-8000-%012d", i))
+	}
+	return out
+}()
 
 const unknownID = "00000000-0000-4000-8000-000000000000"
 
 func (f *fakeMetadata) Metadata(_ context.Context, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
 	f.mu.Lock()
-	f.last = metadataCall{req.GetWorkspaceId(), req.GetKind(), req.GetOperation(), req.GetId(), string(req.GetInputJson()), req.GetLimit(), req.GetStartingAfter(), req.GetEndingBefore()}
+	f.last = metadataCall{req.GetWorkspaceId(), req.GetKind(), req.GetOperation(), req.GetId(), string(req.GetInputJson())}
 	f.mu.Unlock()
 	switch {
 	case req.GetId() == unknownID:
 		return nil, connect.NewError(connect.CodeNotFound, errors.New("Object metadata with id "+unknownID+" not found"))
-	case req.GetOperation() == "find_many" && req.GetStartingAfter() == "empty":
-		return &recordsv1.MetadataResponse{ResultJson: []byte(`[]`), PageInfo: &recordsv1.PageInfo{}}, nil
+	case req.GetOperation() == "find_many" && req.GetKind() == "fields":
+		return &recordsv1.MetadataResponse{ResultJson: []byte(`[]`)}, nil
 	case req.GetOperation() == "find_many":
-		return &recordsv1.MetadataResponse{ResultJson: []byte(`[{"id":"o1","fields":[]}]`), TotalCount: 3,
-			PageInfo: &recordsv1.PageInfo{HasNextPage: true, StartCursor: "o1", EndCursor: "o1"}}, nil
+		var list []string
+		for _, id := range metaIDs {
+			list = append(list, `{"id":"`+id+`","fields":[]}`)
+		}
+		return &recordsv1.MetadataResponse{ResultJson: []byte("[" + strings.Join(list, ",") + "]")}, nil
 	case req.GetOperation() == "create_one" || req.GetOperation() == "update_one":
 		return &recordsv1.MetadataResponse{ResultJson: req.GetInputJson()}, nil
 	default:
@@ -68,14 +82,12 @@ func TestRESTMetadata(t *testing.T) {
 		want                     string
 		call                     metadataCall
 	}{
-		{"list objects", "GET", "/rest/metadata/objects?limit=1&starting_after=" + id, "", 200,
-			`{"data":{"objects":[{"id":"o1","fields":[]}]},"pageInfo":{"hasNextPage":true,"hasPreviousPage":false,"startCursor":"o1","endCursor":"o1"},"totalCount":3}`,
-			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "find_many", Limit: 1, After: id}},
-		{"an empty page", "GET", "/rest/metadata/fields?starting_after=empty", "", 200,
-			`{"data":{"fields":[]},"pageInfo":{"hasNextPage":false,"hasPreviousPage":false,"startCursor":null,"endCursor":null},"totalCount":0}`,
-			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "find_many", After: "empty"}},
-		{"a limit past the largest page", "GET", "/rest/metadata/fields?limit=5000&ending_before=" + id, "", 200, "",
-			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "find_many", Limit: 1000, Before: id}},
+		{"list objects", "GET", "/rest/metadata/objects?limit=1", "", 200,
+			`{"data":{"objects":[{"id":"` + metaIDs[10] + `","fields":[]}]},"pageInfo":{"hasNextPage":true,"hasPreviousPage":false,"startCursor":"` + metaIDs[10] + `","endCursor":"` + metaIDs[10] + `"},"totalCount":11}`,
+			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "find_many"}},
+		{"an empty list", "GET", "/rest/metadata/fields?starting_after=" + id, "", 200,
+			`{"data":{"fields":[]},"pageInfo":{"hasNextPage":false,"hasPreviousPage":true,"startCursor":null,"endCursor":null},"totalCount":0}`,
+			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "find_many"}},
 		{"one object", "GET", "/rest/metadata/objects/" + id, "", 200, `{"data":{"object":{"id":"` + id + `"}}}`,
 			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "find_one", ID: id}},
 		{"one field", "GET", "/rest/metadata/fields/" + id, "", 200, `{"data":{"field":{"id":"` + id + `"}}}`,
@@ -121,6 +133,8 @@ func TestRESTMetadata(t *testing.T) {
 		{"a bad limit", "GET", "/rest/metadata/objects?limit=x", "", envelope{400, "BadRequestException", []string{"limit 'x' is invalid. Should be an integer"}}},
 		{"a fractional limit", "GET", "/rest/metadata/objects?limit=1.5", "", envelope{400, "BadRequestException", []string{"limit '1.5' is invalid. Should be an integer"}}},
 		{"a negative limit", "GET", "/rest/metadata/objects?limit=-1", "", envelope{400, "BadRequestException", []string{"limit '-1' is invalid. Should be an integer"}}},
+		{"both cursors", "GET", "/rest/metadata/objects?starting_after=" + id + "&ending_before=" + id, "", envelope{400, "BadRequestException", []string{"'starting_after' and 'ending_before' cannot be used together."}}},
+		{"a cursor not an id", "GET", "/rest/metadata/objects?starting_after=not-a-uuid", "", envelope{400, "BadRequestException", []string{"Invalid cursor: not-a-uuid"}}},
 		{"an array body", "POST", "/rest/metadata/objects", `[{}]`, envelope{400, "BadRequestException", []string{"Request body must be an object"}}},
 		{"a broken body", "PATCH", "/rest/metadata/fields/" + id, `{"label":`, envelope{400, "BadRequestException", []string{"Request body is not valid JSON (at position 9)"}}},
 		{"an unknown collection", "GET", "/rest/metadata/rockets", "", envelope{404, "NotFoundException", []string{"Cannot GET /rest/metadata/rockets"}}},
@@ -138,5 +152,65 @@ func TestRESTMetadata(t *testing.T) {
 	}
 	if rec := s.do(t, "GET", "/rest/metadata/objects", ""); rec.Code != http.StatusForbidden {
 		t.Errorf("without a token = %d, want 403", rec.Code)
+	}
+}
+
+// TestRESTMetadataPaging checks the REST lists' paging, done in the gateway on the whole list:
+// ids descending, limit clamped, after a cursor the smaller ids, before it the greater ones, and
+// Twenty's page info (going backward, there is always a next page).
+func TestRESTMetadataPaging(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	mux := http.NewServeMux()
+	mux.Handle(recordsv1connect.NewRecordsServiceHandler(&fakeMetadata{}, rpc.HandlerOptions()...))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	s.gw.records = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	token := "Bearer " + sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
+	type page struct {
+		IDs        []string
+		Next, Prev bool
+		Start, End string
+		Total      int
+	}
+	list := func(query string) page {
+		t.Helper()
+		rec := s.do(t, "GET", "/rest/metadata/objects"+query, "", "Authorization", token)
+		var out struct {
+			Data     struct{ Objects []struct{ ID string } }
+			PageInfo struct {
+				HasNextPage, HasPreviousPage bool
+				StartCursor, EndCursor       *string
+			}
+			TotalCount int
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || rec.Code != 200 {
+			t.Fatalf("GET %s = %d %s", query, rec.Code, rec.Body)
+		}
+		p := page{Next: out.PageInfo.HasNextPage, Prev: out.PageInfo.HasPreviousPage, Total: out.TotalCount, IDs: []string{}}
+		for _, o := range out.Data.Objects {
+			p.IDs = append(p.IDs, o.ID)
+		}
+		if out.PageInfo.StartCursor != nil {
+			p.Start, p.End = *out.PageInfo.StartCursor, *out.PageInfo.EndCursor
+		}
+		return p
+	}
+	desc := slices.Clone(metaIDs)
+	slices.Reverse(desc)
+	for _, tt := range []struct {
+		query string
+		want  page
+	}{
+		{"", page{IDs: desc, Start: desc[0], End: desc[10], Total: 11}},
+		{"?limit=5000", page{IDs: desc, Start: desc[0], End: desc[10], Total: 11}},
+		{"?limit=1", page{IDs: desc[:1], Next: true, Start: desc[0], End: desc[0], Total: 11}},
+		{"?limit=3&starting_after=" + desc[1], page{IDs: desc[2:5], Next: true, Prev: true, Start: desc[2], End: desc[4], Total: 11}},
+		{"?limit=2&ending_before=" + desc[4], page{IDs: desc[2:4], Next: true, Prev: true, Start: desc[2], End: desc[3], Total: 11}},
+		{"?ending_before=" + desc[1], page{IDs: desc[:1], Next: true, Start: desc[0], End: desc[0], Total: 11}},
+		{"?starting_after=" + strings.ToUpper(desc[9]), page{IDs: desc[10:], Prev: true, Start: desc[10], End: desc[10], Total: 11}},
+	} {
+		if diff := cmp.Diff(tt.want, list(tt.query)); diff != "" {
+			t.Errorf("GET /rest/metadata/objects%s (-want +got):\n%s", tt.query, diff)
+		}
 	}
 }

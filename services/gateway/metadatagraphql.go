@@ -146,30 +146,20 @@ func (l *metaLoader) call(ctx context.Context, req *recordsv1.MetadataRequest) (
 	return res, nil
 }
 
-// all answers the workspace's objects with their fields, reading every page of the list once.
+// all answers the workspace's objects with their fields, read once.
 func (l *metaLoader) all(ctx context.Context) ([]map[string]any, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.loaded {
 		return l.objects, nil
 	}
-	var out []map[string]any
-	after := ""
-	for {
-		res, err := l.call(ctx, &recordsv1.MetadataRequest{Kind: "objects", Operation: "find_many", Limit: metadataMaxLimit, StartingAfter: after})
-		if err != nil {
-			return nil, err
-		}
-		page, err := decodeDTOs(res.GetResultJson())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		next := res.GetPageInfo().GetEndCursor()
-		if !res.GetPageInfo().GetHasNextPage() || next == "" || next == after {
-			break
-		}
-		after = next
+	res, err := l.call(ctx, &recordsv1.MetadataRequest{Kind: "objects", Operation: "find_many"})
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeDTOs(res.GetResultJson())
+	if err != nil {
+		return nil, err
 	}
 	l.objects, l.loaded = out, true
 	return out, nil

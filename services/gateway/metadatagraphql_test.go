@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -71,11 +70,10 @@ var metadataWorkspaceJSON = `[
    "objectMetadataId":"` + objX + `","isLabelSyncedWithName":false,"createdAt":"2026-02-02T00:00:00.000Z","updatedAt":"2026-02-03T00:00:00.000Z"}]}
 ]`
 
-// fakeMetadataStore is a records Worker answering the Metadata RPC over a fixed workspace, with
-// pages of at most pageCap objects, and recording every call.
+// fakeMetadataStore is a records Worker answering the Metadata RPC over a fixed workspace and
+// recording every call.
 type fakeMetadataStore struct {
 	recordsv1connect.UnimplementedRecordsServiceHandler
-	pageCap int
 
 	mu    sync.Mutex
 	calls []metadataCall
@@ -83,7 +81,7 @@ type fakeMetadataStore struct {
 
 func (f *fakeMetadataStore) Metadata(_ context.Context, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
 	f.mu.Lock()
-	f.calls = append(f.calls, metadataCall{req.GetWorkspaceId(), req.GetKind(), req.GetOperation(), req.GetId(), string(req.GetInputJson()), req.GetLimit(), req.GetStartingAfter(), req.GetEndingBefore()})
+	f.calls = append(f.calls, metadataCall{req.GetWorkspaceId(), req.GetKind(), req.GetOperation(), req.GetId(), string(req.GetInputJson())})
 	f.mu.Unlock()
 	var objects []map[string]any
 	if err := json.Unmarshal([]byte(metadataWorkspaceJSON), &objects); err != nil {
@@ -114,20 +112,7 @@ func (f *fakeMetadataStore) Metadata(_ context.Context, req *recordsv1.MetadataR
 	}
 	switch req.GetOperation() {
 	case "find_many":
-		slices.Reverse(objects) // ids descending
-		start := 0
-		for start < len(objects) && req.GetStartingAfter() != "" && objects[start]["id"].(string) >= req.GetStartingAfter() {
-			start++
-		}
-		end := min(len(objects), start+int(min(req.GetLimit(), int32(f.pageCap))))
-		page := objects[start:end]
-		res, err := answer(page)
-		if err != nil {
-			return nil, err
-		}
-		res.TotalCount = int32(len(objects))
-		res.PageInfo = &recordsv1.PageInfo{HasNextPage: end < len(objects), StartCursor: page[0]["id"].(string), EndCursor: page[len(page)-1]["id"].(string)}
-		return res, nil
+		return answer(objects)
 	case "find_one", "update_one", "delete_one":
 		switch found := find(req.GetId()); {
 		case req.GetId() == "boom":
@@ -172,10 +157,10 @@ type gqlAnswer struct {
 }
 
 // metadataStack is a gateway whose records Worker is a fakeMetadataStore.
-func metadataStack(t *testing.T, pageCap int) (*stack, *fakeMetadataStore) {
+func metadataStack(t *testing.T) (*stack, *fakeMetadataStore) {
 	t.Helper()
 	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
-	fake := &fakeMetadataStore{pageCap: pageCap}
+	fake := &fakeMetadataStore{}
 	mux := http.NewServeMux()
 	mux.Handle(recordsv1connect.NewRecordsServiceHandler(fake, rpc.HandlerOptions()...))
 	srv := httptest.NewServer(mux)
@@ -215,7 +200,7 @@ func jsonOf(t *testing.T, s string) any {
 func cursorOf(id string) string { return metaCursor(id) }
 
 func TestMetadataGraphQLQueries(t *testing.T) {
-	s, fake := metadataStack(t, 1000)
+	s, fake := metadataStack(t)
 	token := sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
 	const page = `pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount`
 	tests := []struct {
@@ -314,17 +299,16 @@ func TestMetadataGraphQLQueries(t *testing.T) {
 	}
 }
 
-func TestMetadataGraphQLReadsEveryPage(t *testing.T) {
-	s, fake := metadataStack(t, 2)
+// TestMetadataGraphQLReadsTheListOnce checks that a connection asks the records Worker for the
+// list once and pages it in the gateway.
+func TestMetadataGraphQLReadsTheListOnce(t *testing.T) {
+	s, fake := metadataStack(t)
 	token := sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
 	got := s.gqlPost(t, token, `{ objects(paging: {last: 1}) { edges { node { nameSingular } } totalCount } }`, nil)
 	if diff := cmp.Diff(jsonOf(t, `{"objects":{"edges":[{"node":{"nameSingular":"person"}}],"totalCount":3}}`), jsonOf(t, string(got.Data))); diff != "" || len(got.Errors) > 0 {
 		t.Errorf("objects %+v (-want +got):\n%s", got.Errors, diff)
 	}
-	want := []metadataCall{
-		{Workspace: "ws-1", Kind: "objects", Operation: "find_many", Limit: 1000},
-		{Workspace: "ws-1", Kind: "objects", Operation: "find_many", Limit: 1000, After: objC},
-	}
+	want := []metadataCall{{Workspace: "ws-1", Kind: "objects", Operation: "find_many"}}
 	fake.mu.Lock()
 	defer fake.mu.Unlock()
 	if diff := cmp.Diff(want, fake.calls); diff != "" {
@@ -333,7 +317,7 @@ func TestMetadataGraphQLReadsEveryPage(t *testing.T) {
 }
 
 func TestMetadataGraphQLMutations(t *testing.T) {
-	s, fake := metadataStack(t, 1000)
+	s, fake := metadataStack(t)
 	token := sign(t, authtoken.APIKeyClaims("k-1", "ws-1", time.Now(), time.Now().Add(time.Hour)))
 	tests := []struct {
 		name, query string
@@ -367,7 +351,7 @@ func TestMetadataGraphQLMutations(t *testing.T) {
 				Input: `{"isNullable":false,"label":"Note","name":"note","objectMetadataId":"` + objX + `","settings":{"displayedMaxRows":2},"type":"TEXT"}`}},
 		{"updateOneField", `mutation { updateOneField(input: {id: "` + fieldID(objX, 4) + `", update: {label: "Humour", isActive: false}}) { id label isActive object { nameSingular } } }`, nil,
 			`{"updateOneField":{"id":"` + fieldID(objX, 4) + `","label":"Humour","isActive":false,"object":{"nameSingular":"pet"}}}`,
-			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "find_many", Limit: 1000}},
+			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "find_many"}},
 		{"deleteOneField", `mutation { deleteOneField(input: {id: "` + fieldID(objX, 1) + `"}) { id name } }`, nil,
 			`{"deleteOneField":{"id":"` + fieldID(objX, 1) + `","name":"name"}}`,
 			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "delete_one", ID: fieldID(objX, 1)}},
@@ -391,7 +375,7 @@ func TestMetadataGraphQLMutations(t *testing.T) {
 }
 
 func TestMetadataGraphQLErrors(t *testing.T) {
-	s, fake := metadataStack(t, 1000)
+	s, fake := metadataStack(t)
 	access := sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
 	agnostic := sign(t, authtoken.WorkspaceAgnosticClaims("u-1", "password", time.Now(), 0))
 	login := sign(t, authtoken.LoginClaims("tim@apple.dev", "ws-1", "password", time.Now(), 0))

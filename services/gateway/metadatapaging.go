@@ -88,13 +88,12 @@ func metaCursor(id string) string {
 	return recordquery.EncodeCursorFields([]recordquery.CursorField{{Key: "id", Value: id}})
 }
 
-// metaConnection answers a connection of the items that filter selects, paged by p as Twenty's
-// paginateMetadataItemsById and buildCursorPage do: ids descending, after a cursor the smaller
-// ids, before it the greater ones (fetched ascending, then shown descending).
-func metaConnection(items []metaItem, filter map[string]any, p metaPaging) map[string]any {
-	selected := slices.DeleteFunc(slices.Clone(items), func(it metaItem) bool { return !matchesMetaFilter(it.dto, filter) })
-	id := func(it metaItem) string { return str(it.dto, "id") }
-	window := slices.DeleteFunc(slices.Clone(selected), func(it metaItem) bool {
+// pageByID returns the page of items p selects in Twenty's metadata order, the one REST and
+// GraphQL lists share (paginateMetadataItemsById): ids descending; after a cursor the smaller ids,
+// before it the greater ones (taken ascending, then shown descending). more tells whether items
+// lie beyond the page in its direction. Each API builds its own page info from it.
+func pageByID[T any](items []T, id func(T) string, p metaPaging) (window []T, more bool) {
+	window = slices.DeleteFunc(slices.Clone(items), func(it T) bool {
 		switch {
 		case p.afterID != "":
 			return id(it) >= p.afterID
@@ -103,17 +102,26 @@ func metaConnection(items []metaItem, filter map[string]any, p metaPaging) map[s
 		}
 		return false
 	})
-	slices.SortFunc(window, func(a, b metaItem) int {
+	slices.SortFunc(window, func(a, b T) int {
 		if p.backward {
 			return strings.Compare(id(a), id(b))
 		}
 		return strings.Compare(id(b), id(a))
 	})
-	more := len(window) > p.limit
+	more = len(window) > p.limit
 	window = window[:min(len(window), p.limit)]
 	if p.backward {
 		slices.Reverse(window)
 	}
+	return window, more
+}
+
+// metaConnection answers a GraphQL connection of the items that filter selects, paged by p
+// (pageByID) with Twenty's buildCursorPage page info and base64 cursors.
+func metaConnection(items []metaItem, filter map[string]any, p metaPaging) map[string]any {
+	selected := slices.DeleteFunc(slices.Clone(items), func(it metaItem) bool { return !matchesMetaFilter(it.dto, filter) })
+	id := func(it metaItem) string { return str(it.dto, "id") }
+	window, more := pageByID(selected, id, p)
 	info := map[string]any{"hasNextPage": more, "hasPreviousPage": p.afterID != "", "startCursor": nil, "endCursor": nil}
 	if p.backward {
 		info["hasNextPage"], info["hasPreviousPage"] = p.beforeID != "", more

@@ -17,7 +17,7 @@ func (s *server) Metadata(ctx context.Context, req *recordsv1.MetadataRequest) (
 	}
 	res, err := s.metaStore().Do(ctx, metastore.Request{
 		WorkspaceID: req.GetWorkspaceId(), Kind: req.GetKind(), Operation: req.GetOperation(), ID: req.GetId(),
-		Input: req.GetInputJson(), Limit: int(req.GetLimit()), StartingAfter: req.GetStartingAfter(), EndingBefore: req.GetEndingBefore(),
+		Input: req.GetInputJson(),
 	})
 	if err != nil {
 		return nil, err
@@ -26,11 +26,7 @@ func (s *server) Metadata(ctx context.Context, req *recordsv1.MetadataRequest) (
 	if err != nil {
 		return nil, fmt.Errorf("encode metadata: %w", err)
 	}
-	out := &recordsv1.MetadataResponse{ResultJson: b, TotalCount: int32(res.TotalCount)}
-	if p := res.PageInfo; p != nil {
-		out.PageInfo = &recordsv1.PageInfo{HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage, StartCursor: p.StartCursor, EndCursor: p.EndCursor}
-	}
-	return out, nil
+	return &recordsv1.MetadataResponse{ResultJson: b}, nil
 }
 
 // metaStore is the metadata store on the server's databases; a change drops the workspace's

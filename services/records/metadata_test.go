@@ -459,56 +459,6 @@ func TestMetadataUpdateAndDeleteField(t *testing.T) {
 	}
 }
 
-func TestMetadataPaging(t *testing.T) {
-	h := newHarness(t)
-	w := newMetaWorkspace(t, h)
-	list := func(kind string, limit int32, after, before string) ([]string, *recordsv1.MetadataResponse) {
-		t.Helper()
-		res, err := h.client.Metadata(context.Background(), &recordsv1.MetadataRequest{WorkspaceId: w.id, Kind: kind, Operation: "find_many", Limit: limit, StartingAfter: after, EndingBefore: before})
-		if err != nil {
-			t.Fatalf("find_many %s: %v", kind, err)
-		}
-		var items []struct{ ID string }
-		if err := json.Unmarshal(res.GetResultJson(), &items); err != nil {
-			t.Fatal(err)
-		}
-		out := make([]string, len(items))
-		for i, it := range items {
-			out[i] = it.ID
-		}
-		return out, res
-	}
-	all, res := list("objects", 0, "", "")
-	if len(all) != 11 || res.GetTotalCount() != 11 || res.GetPageInfo().GetHasNextPage() {
-		t.Fatalf("all objects: %d, total %d, %v", len(all), res.GetTotalCount(), res.GetPageInfo())
-	}
-	one, res := list("objects", 1, "", "")
-	if diff := cmp.Diff(all[:1], one); diff != "" || !res.GetPageInfo().GetHasNextPage() || res.GetPageInfo().GetStartCursor() != all[0] || res.GetPageInfo().GetEndCursor() != all[0] {
-		t.Errorf("limit 1: %v, page info %v (-want +got):\n%s", one, res.GetPageInfo(), diff)
-	}
-	next, res := list("objects", 3, all[1], "")
-	if diff := cmp.Diff(all[2:5], next); diff != "" || !res.GetPageInfo().GetHasPreviousPage() || res.GetTotalCount() != 11 {
-		t.Errorf("after the second: (-want +got):\n%s", diff)
-	}
-	back, res := list("objects", 2, "", all[4])
-	if diff := cmp.Diff(all[2:4], back); diff != "" || !res.GetPageInfo().GetHasNextPage() || !res.GetPageInfo().GetHasPreviousPage() {
-		t.Errorf("before the fifth: %v (-want +got):\n%s", res.GetPageInfo(), diff)
-	}
-	fields, res := list("fields", 5, "", "")
-	if len(fields) != 5 || res.GetTotalCount() < 100 || !(fields[0] > fields[1]) {
-		t.Errorf("fields: %v, total %d", fields, res.GetTotalCount())
-	}
-	for _, tt := range []struct {
-		after, before, msg string
-	}{
-		{all[0], all[1], "'starting_after' and 'ending_before' cannot be used together."},
-		{"not-a-uuid", "", "Invalid cursor: not-a-uuid"},
-	} {
-		_, err := h.client.Metadata(context.Background(), &recordsv1.MetadataRequest{WorkspaceId: w.id, Kind: "objects", Operation: "find_many", StartingAfter: tt.after, EndingBefore: tt.before})
-		wantError(t, tt.msg, err, connect.CodeInvalidArgument, tt.msg)
-	}
-}
-
 func TestMetadataIsolatesWorkspaces(t *testing.T) {
 	h := newHarness(t)
 	a, b := newMetaWorkspace(t, h), newMetaWorkspace(t, h)

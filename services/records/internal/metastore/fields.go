@@ -41,24 +41,15 @@ func fieldDTO(f metadata.Field, o storedObject, all []storedObject) metadata.Fie
 	return metadata.NewFieldDTO(f, o.Object, o.info(), objectsOf(all))
 }
 
-// listFields answers a page of the fields of all the workspace's objects.
-func listFields(_ context.Context, st *metaState, req Request) (Result, error) {
-	p, err := metadataPage(req)
-	if err != nil {
-		return Result{}, err
-	}
-	var all []fieldRef
+// listFields answers the fields of all the workspace's objects (the caller pages them).
+func listFields(_ context.Context, st *metaState, _ Request) (Result, error) {
+	out := []metadata.FieldDTO{}
 	for _, o := range st.objects {
 		for _, f := range o.Fields {
-			all = append(all, fieldRef{o, f})
+			out = append(out, fieldDTO(f, o, st.objects))
 		}
 	}
-	page, info := pageByID(all, func(r fieldRef) string { return r.field.ID }, p)
-	out := make([]metadata.FieldDTO, len(page))
-	for i, r := range page {
-		out[i] = fieldDTO(r.field, r.obj, st.objects)
-	}
-	return Result{Value: out, TotalCount: len(all), PageInfo: info}, nil
+	return Result{Value: out}, nil
 }
 
 // getField answers one field.

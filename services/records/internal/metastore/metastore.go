@@ -36,23 +36,13 @@ type Request struct {
 	ID string
 	// Input is the create input or the update, as Twenty's metadata API takes them (JSON).
 	Input []byte
-	// Limit, StartingAfter and EndingBefore page find_many.
-	Limit                       int
-	StartingAfter, EndingBefore string
 }
 
 // Result is an operation's answer: Value is the object or field (metadata.ObjectDTO,
-// metadata.FieldDTO) or, for find_many, a page of them with the total and the page's cursors.
+// metadata.FieldDTO) or, for find_many, all of them: the gateway pages and filters lists, for
+// REST and GraphQL alike.
 type Result struct {
-	Value      any
-	TotalCount int
-	PageInfo   *PageInfo
-}
-
-// PageInfo is a page's position, as Twenty's metadata API answers it.
-type PageInfo struct {
-	HasNextPage, HasPreviousPage bool
-	StartCursor, EndCursor       string
+	Value any
 }
 
 // Kind tells what a refused operation means to the caller.

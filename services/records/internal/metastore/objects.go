@@ -35,18 +35,13 @@ func (st *metaState) findObject(id string) (int, error) {
 	return i, nil
 }
 
-// listObjects answers a page of the workspace's objects, each with its fields.
-func listObjects(_ context.Context, st *metaState, req Request) (Result, error) {
-	p, err := metadataPage(req)
-	if err != nil {
-		return Result{}, err
-	}
-	page, info := pageByID(st.objects, func(o storedObject) string { return o.ID }, p)
-	out := make([]metadata.ObjectDTO, len(page))
-	for i, o := range page {
+// listObjects answers the workspace's objects, each with its fields (the caller pages them).
+func listObjects(_ context.Context, st *metaState, _ Request) (Result, error) {
+	out := make([]metadata.ObjectDTO, len(st.objects))
+	for i, o := range st.objects {
 		out[i] = st.objectDTO(o, true)
 	}
-	return Result{Value: out, TotalCount: len(st.objects), PageInfo: info}, nil
+	return Result{Value: out}, nil
 }
 
 // getObject answers one object with its fields.

@@ -39,10 +39,6 @@ import (
 // first checks that the version is the one the call read, failing the batch otherwise, and the
 // call answers Stale after undoing its DDL.
 
-// metadataMaxLimit is the default and largest page of the metadata API's lists (Twenty's
-// open-api/utils/parameters.utils.ts documents 1000 for the metadata REST API).
-const metadataMaxLimit = 1000
-
 // storedObject is an object as object_metadata keeps it: the definition JSON holds the
 // metadata.Object and, under "API", what only the metadata API shows; the row's timestamps are
 // carried beside.

@@ -1298,9 +1298,6 @@ type MetadataRequest struct {
 	Id        string `protobuf:"bytes,4,opt,name=id,proto3" json:"id,omitempty"`
 	// input_json is the create input or the update, as Twenty's metadata API takes them.
 	InputJson     []byte `protobuf:"bytes,5,opt,name=input_json,json=inputJson,proto3" json:"input_json,omitempty"`
-	Limit         int32  `protobuf:"varint,6,opt,name=limit,proto3" json:"limit,omitempty"`
-	StartingAfter string `protobuf:"bytes,7,opt,name=starting_after,json=startingAfter,proto3" json:"starting_after,omitempty"`
-	EndingBefore  string `protobuf:"bytes,8,opt,name=ending_before,json=endingBefore,proto3" json:"ending_before,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1370,33 +1367,10 @@ func (x *MetadataRequest) GetInputJson() []byte {
 	return nil
 }
 
-func (x *MetadataRequest) GetLimit() int32 {
-	if x != nil {
-		return x.Limit
-	}
-	return 0
-}
-
-func (x *MetadataRequest) GetStartingAfter() string {
-	if x != nil {
-		return x.StartingAfter
-	}
-	return ""
-}
-
-func (x *MetadataRequest) GetEndingBefore() string {
-	if x != nil {
-		return x.EndingBefore
-	}
-	return ""
-}
-
 type MetadataResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// result_json is the object or field, or for find_many the JSON array of them.
-	ResultJson    []byte    `protobuf:"bytes,1,opt,name=result_json,json=resultJson,proto3" json:"result_json,omitempty"`
-	TotalCount    int32     `protobuf:"varint,2,opt,name=total_count,json=totalCount,proto3" json:"total_count,omitempty"`
-	PageInfo      *PageInfo `protobuf:"bytes,3,opt,name=page_info,json=pageInfo,proto3" json:"page_info,omitempty"`
+	// result_json is the object or field, or for find_many the JSON array of all of them.
+	ResultJson    []byte `protobuf:"bytes,1,opt,name=result_json,json=resultJson,proto3" json:"result_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1434,20 +1408,6 @@ func (*MetadataResponse) Descriptor() ([]byte, []int) {
 func (x *MetadataResponse) GetResultJson() []byte {
 	if x != nil {
 		return x.ResultJson
-	}
-	return nil
-}
-
-func (x *MetadataResponse) GetTotalCount() int32 {
-	if x != nil {
-		return x.TotalCount
-	}
-	return 0
-}
-
-func (x *MetadataResponse) GetPageInfo() *PageInfo {
-	if x != nil {
-		return x.PageInfo
 	}
 	return nil
 }
@@ -2787,23 +2747,17 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\x0eweek_start_day\x18\x03 \x01(\tR\fweekStartDay\"2\n" +
 	"\x0fGroupByResponse\x12\x1f\n" +
 	"\vgroups_json\x18\x01 \x01(\fR\n" +
-	"groupsJson\"\xf7\x01\n" +
+	"groupsJson\"\xcd\x01\n" +
 	"\x0fMetadataRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x1c\n" +
 	"\toperation\x18\x03 \x01(\tR\toperation\x12\x0e\n" +
 	"\x02id\x18\x04 \x01(\tR\x02id\x12\x1d\n" +
 	"\n" +
-	"input_json\x18\x05 \x01(\fR\tinputJson\x12\x14\n" +
-	"\x05limit\x18\x06 \x01(\x05R\x05limit\x12%\n" +
-	"\x0estarting_after\x18\a \x01(\tR\rstartingAfter\x12#\n" +
-	"\rending_before\x18\b \x01(\tR\fendingBefore\"\x8e\x01\n" +
+	"input_json\x18\x05 \x01(\fR\tinputJsonJ\x04\b\x06\x10\aJ\x04\b\a\x10\bJ\x04\b\b\x10\tR\x05limitR\x0estarting_afterR\rending_before\"W\n" +
 	"\x10MetadataResponse\x12\x1f\n" +
 	"\vresult_json\x18\x01 \x01(\fR\n" +
-	"resultJson\x12\x1f\n" +
-	"\vtotal_count\x18\x02 \x01(\x05R\n" +
-	"totalCount\x128\n" +
-	"\tpage_info\x18\x03 \x01(\v2\x1b.twenty.records.v1.PageInfoR\bpageInfo\"f\n" +
+	"resultJsonJ\x04\b\x02\x10\x03J\x04\b\x03\x10\x04R\vtotal_countR\tpage_info\"f\n" +
 	"\x0eOpenAPIRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x1d\n" +
@@ -2988,54 +2942,53 @@ var file_twenty_records_v1_records_proto_depIdxs = []int32{
 	25, // 17: twenty.records.v1.GroupByRequest.filter:type_name -> twenty.records.v1.Filter
 	29, // 18: twenty.records.v1.GroupByRequest.order_by_for_records:type_name -> twenty.records.v1.Order
 	15, // 19: twenty.records.v1.GroupByDimension.date:type_name -> twenty.records.v1.DateGrouping
-	32, // 20: twenty.records.v1.MetadataResponse.page_info:type_name -> twenty.records.v1.PageInfo
-	21, // 21: twenty.records.v1.CreateManyRequest.actor:type_name -> twenty.records.v1.Actor
-	1,  // 22: twenty.records.v1.CreateManyRequest.shape:type_name -> twenty.records.v1.Shape
-	25, // 23: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
-	29, // 24: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
-	26, // 25: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
-	26, // 26: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
-	25, // 27: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
-	27, // 28: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
-	25, // 29: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
-	28, // 30: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
-	28, // 31: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
-	24, // 32: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
-	32, // 33: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
-	21, // 34: twenty.records.v1.GraphQLRequest.actor:type_name -> twenty.records.v1.Actor
-	37, // 35: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
-	33, // 36: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
-	30, // 37: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
-	22, // 38: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
-	2,  // 39: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
-	4,  // 40: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
-	5,  // 41: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
-	6,  // 42: twenty.records.v1.RecordsService.RestoreMany:input_type -> twenty.records.v1.RestoreManyRequest
-	8,  // 43: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
-	10, // 44: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
-	13, // 45: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
-	17, // 46: twenty.records.v1.RecordsService.Metadata:input_type -> twenty.records.v1.MetadataRequest
-	35, // 47: twenty.records.v1.RecordsService.GraphQL:input_type -> twenty.records.v1.GraphQLRequest
-	19, // 48: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
-	38, // 49: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
-	34, // 50: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
-	31, // 51: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
-	23, // 52: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
-	3,  // 53: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
-	7,  // 54: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 55: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 56: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
-	9,  // 57: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
-	12, // 58: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
-	16, // 59: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
-	18, // 60: twenty.records.v1.RecordsService.Metadata:output_type -> twenty.records.v1.MetadataResponse
-	36, // 61: twenty.records.v1.RecordsService.GraphQL:output_type -> twenty.records.v1.GraphQLResponse
-	20, // 62: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
-	49, // [49:63] is the sub-list for method output_type
-	35, // [35:49] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	21, // 20: twenty.records.v1.CreateManyRequest.actor:type_name -> twenty.records.v1.Actor
+	1,  // 21: twenty.records.v1.CreateManyRequest.shape:type_name -> twenty.records.v1.Shape
+	25, // 22: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
+	29, // 23: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
+	26, // 24: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
+	26, // 25: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
+	25, // 26: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
+	27, // 27: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
+	25, // 28: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
+	28, // 29: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
+	28, // 30: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
+	24, // 31: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
+	32, // 32: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
+	21, // 33: twenty.records.v1.GraphQLRequest.actor:type_name -> twenty.records.v1.Actor
+	37, // 34: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
+	33, // 35: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
+	30, // 36: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
+	22, // 37: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
+	2,  // 38: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
+	4,  // 39: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
+	5,  // 40: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
+	6,  // 41: twenty.records.v1.RecordsService.RestoreMany:input_type -> twenty.records.v1.RestoreManyRequest
+	8,  // 42: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
+	10, // 43: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
+	13, // 44: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
+	17, // 45: twenty.records.v1.RecordsService.Metadata:input_type -> twenty.records.v1.MetadataRequest
+	35, // 46: twenty.records.v1.RecordsService.GraphQL:input_type -> twenty.records.v1.GraphQLRequest
+	19, // 47: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
+	38, // 48: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
+	34, // 49: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
+	31, // 50: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
+	23, // 51: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
+	3,  // 52: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
+	7,  // 53: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 54: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 55: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
+	9,  // 56: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
+	12, // 57: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
+	16, // 58: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
+	18, // 59: twenty.records.v1.RecordsService.Metadata:output_type -> twenty.records.v1.MetadataResponse
+	36, // 60: twenty.records.v1.RecordsService.GraphQL:output_type -> twenty.records.v1.GraphQLResponse
+	20, // 61: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
+	48, // [48:62] is the sub-list for method output_type
+	34, // [34:48] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_twenty_records_v1_records_proto_init() }
