@@ -5,6 +5,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -262,6 +263,55 @@ func TestAttackerDoesNotStallOthers(t *testing.T) {
 		}
 		if m.after.Memory.HeapBytes > m.before.Memory.HeapBytes+16<<20 || m.after.Memory.StackBytes > max(m.before.Memory.StackBytes, 8<<20) {
 			t.Errorf("%s memory before %+v, after %+v: not back to its baseline", m.name, m.before.Memory, m.after.Memory)
+		}
+	}
+}
+
+// TestRESTInputContract checks, on the real stack, that every REST input is held to one contract:
+// the refusals answer Twenty's envelope with the right status, and what Twenty accepts still works.
+func TestRESTInputContract(t *testing.T) {
+	t.Parallel()
+	a := onboard(t, "/metadata")
+	auth := "Bearer " + a.access
+	big := `[{"city":"` + strings.Repeat("x", 3<<20) + `"}]`
+	for _, tc := range []struct {
+		name, method, path, body string
+		headers                  []string
+		status                   int
+		message                  string // the envelope's first message; "" for a success
+	}{
+		{"text/plain body", "POST", "/rest/people", `{"city":"Paris"}`, []string{"Content-Type", "text/plain"}, 415, "Content-Type must be application/json"},
+		{"no content type", "POST", "/rest/people", `{"city":"Paris"}`, nil, 415, "Content-Type must be application/json"},
+		{"body over 2 MiB", "POST", "/rest/batch/people", big, []string{"Content-Type", "application/json"}, 413, "Request body is larger than 2097152 bytes"},
+		{"malformed JSON", "POST", "/rest/people", `{"city":`, []string{"Content-Type", "application/json"}, 400, "Request body is not valid JSON (at position 8)"},
+		{"NUL in a value", "POST", "/rest/people", `{"city":"Pa\u0000ris"}`, []string{"Content-Type", "application/json"}, 400, "Request body contains a NUL character (at position 11)"},
+		{"nested 200 deep", "POST", "/rest/people", `{"city":` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + `}`, []string{"Content-Type", "application/json"}, 400, "Request body is nested deeper than 128 levels (at position 135)"},
+		{"limit 1e309", "GET", "/rest/people?limit=1e309", "", nil, 400, "limit '1e309' is invalid. Should be an integer"},
+		{"limit 0x10", "GET", "/rest/people?limit=0x10", "", nil, 400, "limit '0x10' is invalid. Should be an integer"},
+		{"repeated filter", "GET", "/rest/people?filter=city[eq]:x&filter=city[eq]:y", "", nil, 400, "Query parameter 'filter' is given more than once"},
+		{"NUL in a parameter", "GET", "/rest/people?filter=city[eq]:a%00b", "", nil, 400, "Query parameter 'filter' contains a NUL character"},
+		{"URL over 8 KiB", "GET", "/rest/people?filter=city[eq]:" + strings.Repeat("x", 8<<10), "", nil, 414, "URL is longer than 8192 bytes"},
+		{"/rest without its slash", "GET", "/rest?limit=1", "", nil, 400, "Query path '/rest' invalid. Valid examples: /rest/companies/id or /rest/companies or /rest/batch/companies"},
+		{"a path not clean", "GET", "/rest//people", "", nil, 404, "Cannot GET /rest//people"},
+		{"the bearer scheme in lower case", "GET", "/rest/people?limit=1", "", []string{"Authorization", "bearer " + a.access}, 200, ""},
+		{"a plain create", "POST", "/rest/people", `{"city":"Paris"}`, []string{"Content-Type", "application/json; charset=utf-8"}, 201, ""},
+	} {
+		headers := append([]string{"Authorization", auth}, tc.headers...)
+		var body io.Reader
+		if tc.body != "" {
+			body = strings.NewReader(tc.body)
+		}
+		r := call(t, tc.method, tc.path, body, headers...)
+		if r.status != tc.status {
+			t.Errorf("%s: %s %.60s = %d %.300s, want %d", tc.name, tc.method, tc.path, r.status, r.body, tc.status)
+			continue
+		}
+		if tc.message == "" {
+			continue
+		}
+		env := decode[envelope](t, r)
+		if env.StatusCode != tc.status || len(env.Messages) == 0 || env.Messages[0] != tc.message {
+			t.Errorf("%s: envelope %+v, want %d %q", tc.name, env, tc.status, tc.message)
 		}
 	}
 }

@@ -22,48 +22,57 @@ type keyring struct {
 	legacySecret string // APP_SECRET of an imported Twenty installation, for its HS256 tokens
 	now          func() time.Time
 
-	mu       sync.Mutex
+	// mu guards cur. It is never held across I/O: one Go instance serves all of an isolate's
+	// requests, and a request waiting on another's D1 call may find that call's I/O context gone
+	// when the other request ends (it then never wakes, and workerd cancels it as hung). Requests
+	// that find no keys each load them; the last to finish installs its copy.
+	mu  sync.Mutex
+	cur *keys
+}
+
+// keys are the loaded signing and verification keys.
+type keys struct {
 	signer   *authtoken.SigningKey
 	public   []authtoken.PublicKey
 	verifier *authtoken.Verifier
 }
 
 // load reads the keys, creating the first one when there is none.
-func (k *keyring) load(ctx context.Context) error {
+func (k *keyring) load(ctx context.Context) (*keys, error) {
 	stored, err := k.store.signingKeys(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(stored) == 0 {
 		key, err := authtoken.NewSigningKey()
 		if err != nil {
-			return fmt.Errorf("new signing key: %w", err)
+			return nil, fmt.Errorf("new signing key: %w", err)
 		}
 		sealed, err := authtoken.SealPrivateKey(key, k.secret)
 		if err != nil {
-			return fmt.Errorf("seal signing key: %w", err)
+			return nil, fmt.Errorf("seal signing key: %w", err)
 		}
 		public, err := key.Public().MarshalBinary()
 		if err != nil {
-			return fmt.Errorf("encode public key: %w", err)
+			return nil, fmt.Errorf("encode public key: %w", err)
 		}
 		if err := k.store.insertSigningKey(ctx, storedKey{ID: key.ID, Sealed: sealed, Public: public}); err != nil {
-			return err
+			return nil, err
 		}
 		// Another isolate may have created one at the same time: both are valid, read them all.
 		if stored, err = k.store.signingKeys(ctx); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	signer, err := authtoken.OpenPrivateKey(stored[0].ID, stored[0].Sealed, k.secret)
 	if err != nil {
-		return fmt.Errorf("open signing key %s: %w", stored[0].ID, err)
+		return nil, fmt.Errorf("open signing key %s: %w", stored[0].ID, err)
 	}
 	public := make([]authtoken.PublicKey, 0, len(stored))
 	for _, s := range stored {
 		p, err := authtoken.ParsePublicKey(s.ID, s.Public)
 		if err != nil {
-			return fmt.Errorf("parse public key %s: %w", s.ID, err)
+			return nil, fmt.Errorf("parse public key %s: %w", s.ID, err)
 		}
 		public = append(public, p)
 	}
@@ -73,51 +82,63 @@ func (k *keyring) load(ctx context.Context) error {
 	}
 	verifier, err := authtoken.NewVerifier(public, opts...)
 	if err != nil {
-		return fmt.Errorf("build verifier: %w", err)
+		return nil, fmt.Errorf("build verifier: %w", err)
 	}
-	k.signer, k.public, k.verifier = &signer, public, verifier
-	return nil
+	return &keys{signer: &signer, public: public, verifier: verifier}, nil
 }
 
-func (k *keyring) ready(ctx context.Context) error {
-	if k.signer != nil {
-		return nil
+// state answers the loaded keys, loading them when there are none.
+func (k *keyring) state(ctx context.Context) (*keys, error) {
+	k.mu.Lock()
+	cur := k.cur
+	k.mu.Unlock()
+	if cur != nil {
+		return cur, nil
 	}
-	return k.load(ctx)
+	return k.reload(ctx)
+}
+
+// reload loads the keys, without holding mu, and installs them.
+func (k *keyring) reload(ctx context.Context) (*keys, error) {
+	loaded, err := k.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	k.cur = loaded
+	k.mu.Unlock()
+	return loaded, nil
 }
 
 func (k *keyring) sign(ctx context.Context, c authtoken.Claims) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if err := k.ready(ctx); err != nil {
+	ks, err := k.state(ctx)
+	if err != nil {
 		return "", err
 	}
-	return k.signer.Sign(c)
+	return ks.signer.Sign(c)
 }
 
 func (k *keyring) publicKeys(ctx context.Context) ([]authtoken.PublicKey, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if err := k.ready(ctx); err != nil {
+	ks, err := k.state(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return k.public, nil
+	return ks.public, nil
 }
 
 // verify checks a token's signature and expiry, reloading the keys once for a kid it lacks (a key
 // created by another isolate).
 func (k *keyring) verify(ctx context.Context, token string) (*authtoken.Claims, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if err := k.ready(ctx); err != nil {
+	ks, err := k.state(ctx)
+	if err != nil {
 		return nil, err
 	}
-	c, err := k.verifier.Verify(token)
+	c, err := ks.verifier.Verify(token)
 	if errors.Is(err, authtoken.ErrUnknownKey) {
-		if err := k.load(ctx); err != nil {
+		if ks, err = k.reload(ctx); err != nil {
 			return nil, err
 		}
-		c, err = k.verifier.Verify(token)
+		c, err = ks.verifier.Verify(token)
 	}
 	return c, tokenError(err)
 }

@@ -123,12 +123,16 @@ func (t *tokenVerifier) isRevoked(ctx context.Context, id string) (bool, error) 
 }
 
 // current answers the verifier, fetching the keys when there are none yet or when refetch is set
-// and the last fetch is old enough.
+// and the last fetch is old enough. mu is never held across the fetch: one Go instance serves all
+// of an isolate's requests, and a request waiting on another's call to auth may find that call's
+// I/O context gone when the other request ends (it then never wakes, and workerd cancels it as
+// hung). Requests that find no keys each fetch them; the last to finish installs its verifier.
 func (t *tokenVerifier) current(ctx context.Context, refetch bool) (*authtoken.Verifier, error) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.v != nil && (!refetch || t.now().Sub(t.fetchedAt) < keyRefetchInterval) {
-		return t.v, nil
+	v, fetchedAt := t.v, t.fetchedAt
+	t.mu.Unlock()
+	if v != nil && (!refetch || t.now().Sub(fetchedAt) < keyRefetchInterval) {
+		return v, nil
 	}
 	keys, err := t.keys(ctx)
 	if err != nil {
@@ -138,11 +142,13 @@ func (t *tokenVerifier) current(ctx context.Context, refetch bool) (*authtoken.V
 	if t.legacy != "" {
 		opts = append(opts, authtoken.LegacySecret(t.legacy))
 	}
-	v, err := authtoken.NewVerifier(keys, opts...)
+	v, err = authtoken.NewVerifier(keys, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("build verifier: %w", err)
 	}
+	t.mu.Lock()
 	t.v, t.fetchedAt = v, t.now()
+	t.mu.Unlock()
 	return v, nil
 }
 
