@@ -21,9 +21,11 @@ const GRAPHQL_INTERNAL_ERROR = JSON.stringify({
 const GRAPHQL_PATHS = new Set(["/graphql", "/metadata"]);
 
 // options.deadlineMs is how long a request may wait for Go before the glue answers for it with a
-// 503. The pending timer also keeps workerd from cancelling a request whose goroutine waits on
-// another request's work as "hung", with the runtime's own 500 page. The gateway sets it: a
-// Worker behind it that hangs fails the gateway's call, which answers the envelope itself.
+// 503 in Twenty's envelope, where workerd would otherwise cancel it as "hung" with its own page.
+// The gateway sets it: a Worker behind it that hangs fails the gateway's call, which answers the
+// envelope itself. A request hangs when its goroutine waits on another request's I/O (one Go
+// instance serves all of an isolate's requests, and that I/O's context may end with the other
+// request): the Go side must never hold a lock across I/O, and does not.
 
 // Statuses whose responses must not carry a body.
 const NULL_BODY = new Set([101, 204, 205, 304]);
