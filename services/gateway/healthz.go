@@ -63,16 +63,20 @@ func upOrDown(ok bool) string {
 }
 
 // healthz answers 200 when every service is up, 503 naming the ones that are not, from a check at
-// most healthzTTL old.
+// most healthzTTL old. The lock is not held across the check (no request may wait on another's
+// I/O, see the glue): requests that find the check stale each run one.
 func (g *gateway) healthz(w http.ResponseWriter, r *http.Request) {
 	c := &g.healthzCache
 	c.mu.Lock()
-	if c.at.IsZero() || g.now().Sub(c.at) >= healthzTTL {
-		c.status, c.body = g.checkAll(r.Context())
-		c.at = g.now()
-	}
+	fresh := !c.at.IsZero() && g.now().Sub(c.at) < healthzTTL
 	status, body := c.status, c.body
 	c.mu.Unlock()
+	if !fresh {
+		status, body = g.checkAll(r.Context())
+		c.mu.Lock()
+		c.status, c.body, c.at = status, body, g.now()
+		c.mu.Unlock()
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, status, body)
 }
