@@ -44,9 +44,10 @@ func fieldDTO(f metadata.Field, o storedObject, all []storedObject) metadata.Fie
 // listFields answers the fields of all the workspace's objects (the caller pages them).
 func listFields(_ context.Context, st *metaState, _ Request) (Result, error) {
 	out := []metadata.FieldDTO{}
+	all := objectsOf(st.objects) // once for the list, not once per field
 	for _, o := range st.objects {
 		for _, f := range o.Fields {
-			out = append(out, fieldDTO(f, o, st.objects))
+			out = append(out, metadata.NewFieldDTO(f, o.Object, o.info(), all))
 		}
 	}
 	return Result{Value: out}, nil
