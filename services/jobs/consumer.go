@@ -24,11 +24,12 @@ var errDiagnostic = errors.New("diagnostic job failed on purpose")
 
 // builtinHandlers are the job types every installation handles. The diagnostic types let an
 // operator (and the end-to-end tests) check the whole queue path: success, retries, dead letters.
-func builtinHandlers() map[string]handlerFunc {
+// events are the record events' subscribers.
+func builtinHandlers(events *eventFanout) map[string]handlerFunc {
 	return map[string]handlerFunc{
 		"diagnostic.ok":   func(context.Context, *jobsv1.Job) error { return nil },
 		"diagnostic.fail": func(context.Context, *jobsv1.Job) error { return errDiagnostic },
-		eventJobType:      handleDatabaseEvent,
+		eventJobType:      events.handle,
 	}
 }
 

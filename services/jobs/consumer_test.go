@@ -53,7 +53,7 @@ func readRun(t *testing.T, db *d1.DB, id string) runRow {
 }
 
 func newConsumer(t *testing.T) *consumer {
-	return &consumer{db: sqltest.Open(t), handlers: builtinHandlers(), retryBase: time.Second}
+	return &consumer{db: sqltest.Open(t), handlers: builtinHandlers(&eventFanout{}), retryBase: time.Second}
 }
 
 func TestRunRecordsOutcomeAndDecides(t *testing.T) {

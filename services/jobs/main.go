@@ -26,7 +26,8 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	c := &consumer{db: control, handlers: builtinHandlers(), retryBase: time.Second}
+	events := &eventFanout{subscribers: map[string]eventSubscriber{}}
+	c := &consumer{db: control, handlers: builtinHandlers(events), retryBase: time.Second}
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
 	dev := http.NewServeMux()
 	devRoutes(dev, c, q)

@@ -34,8 +34,11 @@ type DatabaseEventBatch struct {
 	ObjectNameSingular string           `protobuf:"bytes,3,opt,name=object_name_singular,json=objectNameSingular,proto3" json:"object_name_singular,omitempty"`
 	ObjectMetadataId   string           `protobuf:"bytes,4,opt,name=object_metadata_id,json=objectMetadataId,proto3" json:"object_metadata_id,omitempty"`
 	Events             []*DatabaseEvent `protobuf:"bytes,5,rep,name=events,proto3" json:"events,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// event_date is when the mutation committed, RFC 3339 with milliseconds in UTC (Twenty's
+	// webhook eventDate and the timeline's happensAt).
+	EventDate     string `protobuf:"bytes,6,opt,name=event_date,json=eventDate,proto3" json:"event_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *DatabaseEventBatch) Reset() {
@@ -103,6 +106,13 @@ func (x *DatabaseEventBatch) GetEvents() []*DatabaseEvent {
 	return nil
 }
 
+func (x *DatabaseEventBatch) GetEventDate() string {
+	if x != nil {
+		return x.EventDate
+	}
+	return ""
+}
+
 // DatabaseEvent is one record's change (Twenty's ObjectRecord*Event).
 type DatabaseEvent struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -117,7 +127,11 @@ type DatabaseEvent struct {
 	// updated_fields are the fields an update changed.
 	UpdatedFields []string `protobuf:"bytes,6,rep,name=updated_fields,json=updatedFields,proto3" json:"updated_fields,omitempty"`
 	// actor_json is the actor as createdBy shows it ({source, workspaceMemberId, name, context}).
-	ActorJson     []byte `protobuf:"bytes,7,opt,name=actor_json,json=actorJson,proto3" json:"actor_json,omitempty"`
+	ActorJson []byte `protobuf:"bytes,7,opt,name=actor_json,json=actorJson,proto3" json:"actor_json,omitempty"`
+	// id identifies the event across relays: the outbox sends an event at least once, so every
+	// consumer makes its handling idempotent by this id (a webhook delivery is keyed by event id
+	// and webhook id, a timeline activity's id derives from it).
+	Id            string `protobuf:"bytes,8,opt,name=id,proto3" json:"id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -201,17 +215,26 @@ func (x *DatabaseEvent) GetActorJson() []byte {
 	return nil
 }
 
+func (x *DatabaseEvent) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
 var File_twenty_jobs_v1_events_proto protoreflect.FileDescriptor
 
 const file_twenty_jobs_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"\x1btwenty/jobs/v1/events.proto\x12\x0etwenty.jobs.v1\"\xe2\x01\n" +
+	"\x1btwenty/jobs/v1/events.proto\x12\x0etwenty.jobs.v1\"\x81\x02\n" +
 	"\x12DatabaseEventBatch\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
 	"\fworkspace_id\x18\x02 \x01(\tR\vworkspaceId\x120\n" +
 	"\x14object_name_singular\x18\x03 \x01(\tR\x12objectNameSingular\x12,\n" +
 	"\x12object_metadata_id\x18\x04 \x01(\tR\x10objectMetadataId\x125\n" +
-	"\x06events\x18\x05 \x03(\v2\x1d.twenty.jobs.v1.DatabaseEventR\x06events\"\xfb\x01\n" +
+	"\x06events\x18\x05 \x03(\v2\x1d.twenty.jobs.v1.DatabaseEventR\x06events\x12\x1d\n" +
+	"\n" +
+	"event_date\x18\x06 \x01(\tR\teventDate\"\x8b\x02\n" +
 	"\rDatabaseEvent\x12\x1b\n" +
 	"\trecord_id\x18\x01 \x01(\tR\brecordId\x12\x17\n" +
 	"\auser_id\x18\x02 \x01(\tR\x06userId\x12.\n" +
@@ -222,7 +245,8 @@ const file_twenty_jobs_v1_events_proto_rawDesc = "" +
 	"after_json\x18\x05 \x01(\fR\tafterJson\x12%\n" +
 	"\x0eupdated_fields\x18\x06 \x03(\tR\rupdatedFields\x12\x1d\n" +
 	"\n" +
-	"actor_json\x18\a \x01(\fR\tactorJsonB\xbd\x01\n" +
+	"actor_json\x18\a \x01(\fR\tactorJson\x12\x0e\n" +
+	"\x02id\x18\b \x01(\tR\x02idB\xbd\x01\n" +
 	"\x12com.twenty.jobs.v1B\vEventsProtoP\x01Z@github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1;jobsv1\xa2\x02\x03TJX\xaa\x02\x0eTwenty.Jobs.V1\xca\x02\x0eTwenty\\Jobs\\V1\xe2\x02\x1aTwenty\\Jobs\\V1\\GPBMetadata\xea\x02\x10Twenty::Jobs::V1b\x06proto3"
 
 var (
