@@ -34,3 +34,23 @@ func TestIsUUID(t *testing.T) {
 		}
 	}
 }
+
+func TestNameUUID(t *testing.T) {
+	tests := []struct {
+		namespace, name, want string
+	}{
+		// RFC 4122's DNS namespace and "www.example.com", as every v5 implementation answers it.
+		{"6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com", "2ed6657d-e927-568b-95e1-2665a8aea6a2"},
+		// An uppercase namespace is the same UUID.
+		{"6BA7B810-9DAD-11D1-80B4-00C04FD430C8", "www.example.com", "2ed6657d-e927-568b-95e1-2665a8aea6a2"},
+	}
+	for _, tt := range tests {
+		if got := NameUUID(tt.namespace, tt.name); got != tt.want {
+			t.Errorf("NameUUID(%q, %q) = %s, want %s", tt.namespace, tt.name, got, tt.want)
+		}
+	}
+	a, b := NameUUID("outbox-row", "record-1"), NameUUID("outbox-row", "record-2")
+	if a == b || !IsUUID(a) || a != NameUUID("outbox-row", "record-1") {
+		t.Errorf("NameUUID: %s and %s: want distinct, stable UUIDs", a, b)
+	}
+}
