@@ -137,6 +137,7 @@ FUZZ_TARGETS := \
 	shared/restquery:FuzzNumericParams \
 	shared/strictjson:FuzzCheck \
 	shared/jsonquote:FuzzAppend \
+	shared/webhookurl:FuzzNormalize \
 	shared/authtoken:FuzzVerify \
 	shared/d1:FuzzDecodeBatch \
 	shared/recordquery:FuzzEncodeCursorFields \
