@@ -258,7 +258,7 @@ func TestBuildMerges(t *testing.T) {
 
 func TestMergeDiffs(t *testing.T) {
 	tests := []struct {
-		name             string
+		name              string
 		old, recent, want map[string]Change
 	}{
 		{"before of the old, after of the new", map[string]Change{"a": {1.0, 2.0}}, map[string]Change{"a": {2.0, 3.0}}, map[string]Change{"a": {1.0, 3.0}}},
