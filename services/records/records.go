@@ -113,5 +113,6 @@ func newHandler(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs j
 	}
 	mux := rpc.ServiceMux(devHandler)
 	mux.Handle(recordsv1connect.NewRecordsServiceHandler(srv, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
+	mux.Handle(recordsv1connect.NewTimelineServiceHandler(srv, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
 	return rpc.Middleware(mux)
 }

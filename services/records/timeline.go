@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/twentyworkers/twenty/services/records/internal/timeline"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+)
+
+// WriteTimelineActivities implements recordsv1connect.TimelineServiceHandler: the jobs Worker's
+// timeline subscriber hands it every record event batch. It reads what the activities need (the
+// records a renamed note is attached to, a junction row's note, the users' members, the recent
+// activities to merge into) in one batch on the workspace's shard, which also checks the schema
+// stamp, and writes them in a second one, atomically. Inserts skip activities already written
+// (their ids derive from the events'), so a redelivered batch changes nothing. The rows go in
+// directly, not through the engine's create path: they are not record events of their own, and
+// an insert that meets its own earlier row must skip it rather than fail.
+func (s *server) WriteTimelineActivities(ctx context.Context, req *recordsv1.WriteTimelineActivitiesRequest) (*recordsv1.WriteTimelineActivitiesResponse, error) {
+	b := req.GetBatch()
+	if b == nil {
+		return nil, invalid("batch is required")
+	}
+	ws := b.GetWorkspaceId()
+	out := &recordsv1.WriteTimelineActivitiesResponse{}
+	err := s.withSchema(ctx, ws, func(sc *schema) (bool, error) {
+		plan, err := timeline.NewPlan(b, sc.Objects, time.Now())
+		if errors.Is(err, timeline.ErrUnknownObject) {
+			return true, err // an object created since the schema was cached?
+		} else if err != nil {
+			return false, invalidErr(err)
+		}
+		if plan == nil {
+			return false, nil
+		}
+		t, err := s.targetIn(sc, ws, "timelineActivities")
+		if err != nil {
+			return true, err
+		}
+		reads, err := plan.Reads()
+		if err != nil {
+			return false, err
+		}
+		res, err := t.db.Batch(ctx, reads...)
+		if err != nil {
+			return true, err
+		}
+		lookups, err := plan.Lookups(res)
+		if err != nil {
+			return false, err
+		}
+		w := plan.Build(lookups)
+		stmts, err := w.Stmts(ws)
+		if err != nil {
+			return false, err
+		}
+		res, err = t.db.Batch(ctx, stmts...)
+		if err != nil {
+			return false, err
+		}
+		for i, r := range res {
+			if i < len(w.Insert) {
+				out.Inserted += int32(r.Changes)
+			} else {
+				out.Merged += int32(r.Changes)
+			}
+		}
+		return false, nil
+	})
+	if errors.Is(err, timeline.ErrUnknownObject) {
+		// The object is gone from the workspace since the event: so is its timeline.
+		slog.InfoContext(ctx, "timeline: batch of an unknown object", "event", b.GetName(), "workspace_id", ws)
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
