@@ -19,6 +19,10 @@ import (
 // to the dead-letter queue.
 type handlerFunc func(ctx context.Context, job *jobsv1.Job) error
 
+// errJobDead, wrapped in a handler's error, says that its job can never succeed (a webhook
+// delivery after its last attempt): the job is dead-lettered at once instead of retried.
+var errJobDead = errors.New("job is dead")
+
 // errDiagnostic is what the diagnostic.fail job always returns.
 var errDiagnostic = errors.New("diagnostic job failed on purpose")
 
@@ -70,6 +74,10 @@ func (c *consumer) run(ctx context.Context, m *cfworker.Message) {
 		return
 	}
 	runErr := handle(ctx, job)
+	if errors.Is(runErr, errJobDead) {
+		c.deadOnArrival(ctx, m, job, runErr)
+		return
+	}
 	status, lastError := "succeeded", ""
 	if runErr != nil {
 		status, lastError = "retrying", runErr.Error()
@@ -159,12 +167,15 @@ func (c *consumer) record(ctx context.Context, stmts ...d1.Stmt) error {
 	return err
 }
 
-// prune is the jobs Worker's cron task: it drops succeeded runs after a week and dead letters
-// after 30 days, in one batch.
+// prune is the jobs Worker's cron task: it drops succeeded runs after a week, and dead letters
+// and the webhook delivery log after 30 days, in one batch.
 func (c *consumer) prune(ctx context.Context, _ cfworker.ScheduledEvent) error {
 	_, err := c.db.Batch(ctx,
 		d1.Stmt{SQL: `DELETE FROM job_runs WHERE status = 'succeeded' AND updated_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-7 days')`},
 		d1.Stmt{SQL: `DELETE FROM dead_letters WHERE received_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-30 days')`},
+		// The webhook delivery log keeps 30 days (deliverylog.go); a delivery still retrying stays.
+		d1.Stmt{SQL: `DELETE FROM webhook_delivery_attempts WHERE attempted_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-30 days')`},
+		d1.Stmt{SQL: `DELETE FROM webhook_deliveries WHERE status IN ('succeeded', 'dead') AND updated_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-30 days')`},
 	)
 	if err != nil {
 		return fmt.Errorf("prune job history: %w", err)

@@ -16,10 +16,14 @@ import (
 	"github.com/twentyworkers/twenty/shared/rpc"
 )
 
-// newHandler serves the jobs contract; dev adds the Worker's /__dev/ routes (nil: none).
-func newHandler(probes []health.Probe, dev http.Handler) http.Handler {
+// newHandler serves the jobs contract; dev adds the Worker's /__dev/ routes (nil: none); each of
+// services mounts another service's handler.
+func newHandler(probes []health.Probe, dev http.Handler, services ...func(*http.ServeMux)) http.Handler {
 	mux := rpc.ServiceMux(dev)
 	mux.Handle(jobsv1connect.NewJobsServiceHandler(&health.Checker{Service: "jobs", Probes: probes}, rpc.HandlerOptions()...))
+	for _, mount := range services {
+		mount(mux)
+	}
 	return rpc.Middleware(mux)
 }
 

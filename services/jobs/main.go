@@ -27,12 +27,18 @@ func main() {
 		panic(err)
 	}
 	events := &eventFanout{subscribers: map[string]eventSubscriber{}}
+	deliveries, err := openDeliverer(control, "JOBS_QUEUE")
+	if err != nil {
+		panic(err)
+	}
+	events.subscribers["webhooks"] = deliveries
 	c := &consumer{db: control, handlers: builtinHandlers(events), retryBase: time.Second}
+	c.handlers[deliveryJobType] = deliveries.handleJob
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
 	dev := http.NewServeMux()
 	devRoutes(dev, c, q)
 	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {
 		return map[string][]conformance.Check{"queue": queuetest.Checks(q)}
 	}))
-	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev), Queue: c.handleBatch, Scheduled: c.prune})
+	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount), Queue: c.handleBatch, Scheduled: c.prune})
 }
