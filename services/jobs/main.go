@@ -11,6 +11,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/conformance"
 	"github.com/twentyworkers/twenty/shared/d1"
 	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/jsfetch"
 	"github.com/twentyworkers/twenty/shared/logging"
 	"github.com/twentyworkers/twenty/shared/queue/cfqueue"
 	"github.com/twentyworkers/twenty/shared/queue/queuetest"
@@ -27,6 +28,11 @@ func main() {
 		panic(err)
 	}
 	events := &eventFanout{subscribers: map[string]eventSubscriber{}}
+	records, err := jsfetch.Binding("RECORDS")
+	if err != nil {
+		panic(err)
+	}
+	events.subscribers["timeline"] = newTimelineWriter(records)
 	deliveries, err := openDeliverer(control, "JOBS_QUEUE")
 	if err != nil {
 		panic(err)
@@ -34,7 +40,7 @@ func main() {
 	events.subscribers["webhooks"] = deliveries
 	c := &consumer{db: control, handlers: builtinHandlers(events), retryBase: time.Second}
 	c.handlers[deliveryJobType] = deliveries.handleJob
-	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
+	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q), recordsProbe(records)}
 	dev := http.NewServeMux()
 	devRoutes(dev, c, q)
 	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {
