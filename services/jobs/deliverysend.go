@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -211,9 +212,16 @@ func sendError(ctx context.Context, err error, timeout time.Duration) error {
 	if ctx.Err() == context.DeadlineExceeded {
 		return fmt.Errorf("no answer within %s", timeout)
 	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return oe.Err // without the address dialled
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return ue.Err
+		err = ue.Err
+	}
+	if inner := errors.Unwrap(err); inner != nil && strings.HasPrefix(err.Error(), "jsfetch:") {
+		return inner // the fetch's own error, without the path jsfetch names
 	}
 	return err
 }
