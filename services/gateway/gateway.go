@@ -92,6 +92,7 @@ type gateway struct {
 	auth     authv1connect.AuthServiceClient
 	realtime realtimev1connect.RealtimeServiceClient
 	records  recordsv1connect.RecordsServiceClient
+	webhooks jobsv1connect.WebhookServiceClient
 	cache    kv.Store
 	tokens   *tokenVerifier
 	limits   rateLimits
@@ -127,12 +128,13 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		auth:     authv1connect.NewAuthServiceClient(clients["auth"], baseURL, opts...),
 		realtime: realtimev1connect.NewRealtimeServiceClient(clients["realtime"], baseURL, opts...),
 		records:  recordsv1connect.NewRecordsServiceClient(clients["records"], baseURL, opts...),
+		webhooks: jobsv1connect.NewWebhookServiceClient(clients["jobs"], baseURL, opts...),
 		cache:    d.cache,
 		limits:   rateLimits{workspace: d.workspaceLimiter, anonymous: d.anonymousLimiter, retryAfter: cfg.RateLimitPeriod},
 		now:      d.now,
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
-	schema, err := graphql.NewSchema(authSDL+metadataSDL, mergeResolvers(g.authResolvers(), g.metadataResolvers()))
+	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL, mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers()))
 	if err != nil {
 		panic(fmt.Sprintf("metadata GraphQL schema: %v", err)) // a programming error, caught by every test
 	}

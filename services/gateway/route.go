@@ -36,6 +36,17 @@ func (g *gateway) restRoutes(w http.ResponseWriter, r *http.Request) {
 	case parts[0] == "":
 		badCorePath(w, r)
 		return
+	case parts[0] == "webhooks" && len(parts) <= 2, parts[0] == "metadata" && len(parts) > 1 && parts[1] == "webhooks" && len(parts) <= 3:
+		// Twenty's webhook controller answers on both paths (webhookrest.go); an id follows.
+		base := 1 // /rest/webhooks
+		if parts[0] == "metadata" {
+			base = 2 // /rest/metadata/webhooks
+		}
+		if len(parts) > base {
+			r.SetPathValue("id", parts[base])
+		}
+		g.restWebhooks(w, r)
+		return
 	case parts[0] == "metadata" && len(parts) == 2:
 		route(g.restMetadata, "", "kind")
 		return
