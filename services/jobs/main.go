@@ -15,6 +15,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/logging"
 	"github.com/twentyworkers/twenty/shared/queue/cfqueue"
 	"github.com/twentyworkers/twenty/shared/queue/queuetest"
+	"github.com/twentyworkers/twenty/shared/webhookurl"
 )
 
 func main() {
@@ -38,6 +39,8 @@ func main() {
 		panic(err)
 	}
 	events.subscribers["webhooks"] = deliveries
+	// WEBHOOK_ALLOW_LOOPBACK=true only in the local stack and tests, whose receivers are on 127.0.0.1.
+	webhooks := &webhookServer{db: control, targets: webhookurl.Policy{AllowLoopback: cfworker.Var("WEBHOOK_ALLOW_LOOPBACK") == "true"}, now: time.Now}
 	c := &consumer{db: control, handlers: builtinHandlers(events), retryBase: time.Second}
 	c.handlers[deliveryJobType] = deliveries.handleJob
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q), recordsProbe(records)}
@@ -46,5 +49,5 @@ func main() {
 	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {
 		return map[string][]conformance.Check{"queue": queuetest.Checks(q)}
 	}))
-	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount), Queue: c.handleBatch, Scheduled: c.prune})
+	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount, webhooks.mount), Queue: c.handleBatch, Scheduled: c.prune})
 }
