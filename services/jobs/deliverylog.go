@@ -144,9 +144,9 @@ func (d *deliverer) list(ctx context.Context, req *jobsv1.ListWebhookDeliveriesR
 	if res.Deliveries, err = d.withAttempts(ctx, rows); err != nil {
 		return nil, err
 	}
-	if len(rows) > 0 {
-		last := rows[len(rows)-1]
-		res.EndCursor = base64.RawURLEncoding.EncodeToString([]byte(last.createdAt + "|" + last.id))
+	for i, r := range rows {
+		res.Deliveries[i].Cursor = base64.RawURLEncoding.EncodeToString([]byte(r.createdAt + "|" + r.id))
+		res.EndCursor = res.Deliveries[i].Cursor
 	}
 	return res, nil
 }

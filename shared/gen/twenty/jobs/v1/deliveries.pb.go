@@ -98,6 +98,8 @@ type WebhookDelivery struct {
 	UpdatedAt     string                    `protobuf:"bytes,10,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
 	NextAttemptAt string                    `protobuf:"bytes,11,opt,name=next_attempt_at,json=nextAttemptAt,proto3" json:"next_attempt_at,omitempty"`
 	AttemptLog    []*WebhookDeliveryAttempt `protobuf:"bytes,12,rep,name=attempt_log,json=attemptLog,proto3" json:"attempt_log,omitempty"`
+	// cursor resumes a list after this delivery (ListWebhookDeliveriesRequest.after).
+	Cursor        string `protobuf:"bytes,13,opt,name=cursor,proto3" json:"cursor,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -214,6 +216,13 @@ func (x *WebhookDelivery) GetAttemptLog() []*WebhookDeliveryAttempt {
 		return x.AttemptLog
 	}
 	return nil
+}
+
+func (x *WebhookDelivery) GetCursor() string {
+	if x != nil {
+		return x.Cursor
+	}
+	return ""
 }
 
 // WebhookDeliveryAttempt is one POST of a delivery.
@@ -554,7 +563,7 @@ var File_twenty_jobs_v1_deliveries_proto protoreflect.FileDescriptor
 
 const file_twenty_jobs_v1_deliveries_proto_rawDesc = "" +
 	"\n" +
-	"\x1ftwenty/jobs/v1/deliveries.proto\x12\x0etwenty.jobs.v1\"\xcd\x03\n" +
+	"\x1ftwenty/jobs/v1/deliveries.proto\x12\x0etwenty.jobs.v1\"\xe5\x03\n" +
 	"\x0fWebhookDelivery\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n" +
 	"\n" +
@@ -574,7 +583,8 @@ const file_twenty_jobs_v1_deliveries_proto_rawDesc = "" +
 	" \x01(\tR\tupdatedAt\x12&\n" +
 	"\x0fnext_attempt_at\x18\v \x01(\tR\rnextAttemptAt\x12G\n" +
 	"\vattempt_log\x18\f \x03(\v2&.twenty.jobs.v1.WebhookDeliveryAttemptR\n" +
-	"attemptLog\"\xab\x01\n" +
+	"attemptLog\x12\x16\n" +
+	"\x06cursor\x18\r \x01(\tR\x06cursor\"\xab\x01\n" +
 	"\x16WebhookDeliveryAttempt\x12\x18\n" +
 	"\aattempt\x18\x01 \x01(\x05R\aattempt\x12\x1f\n" +
 	"\vstatus_code\x18\x02 \x01(\x05R\n" +
