@@ -134,7 +134,8 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		now:      d.now,
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
-	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL, mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers()))
+	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL,
+		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"])))
 	if err != nil {
 		panic(fmt.Sprintf("metadata GraphQL schema: %v", err)) // a programming error, caught by every test
 	}
