@@ -196,6 +196,11 @@ test: tools checkgenerate vet lint test-go test-fuzz build test-js check-deploy 
 bench: tools build secrets ## Load figures (p50/p90/p99, req/s, ratios) and wasm sizes; BENCH_ARGS="-base … -token …"
 	cd infra && go run ./bench -root .. $(BENCH_ARGS)
 
+.PHONY: replay-webhooks
+replay-webhooks: ## Replay a webhook's dead deliveries: WEBHOOK=<id> TWENTY_TOKEN=<API key> [BASE=http://127.0.0.1:$(PORT)] [DELIVERIES=id,id]
+	@test -n "$(WEBHOOK)" || { echo "usage: make replay-webhooks WEBHOOK=<id> TWENTY_TOKEN=<API key> [BASE=…] [DELIVERIES=id,id]"; exit 2; }
+	cd infra && go run ./replaywebhooks -base "$(or $(BASE),http://127.0.0.1:$(PORT))" -webhook "$(WEBHOOK)" -deliveries "$(DELIVERIES)"
+
 .PHONY: clean
 clean: ## Remove build output and local state
 	rm -rf services/*/build shared/js/build $(STATE)
