@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/outbox"
+	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
+	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 )
 
@@ -33,20 +35,19 @@ func (s *server) CreateMany(ctx context.Context, req *recordsv1.CreateManyReques
 	opts := engine.CreateOptions{Upsert: req.GetUpsert(), Shape: shape}
 	var m *engine.Mutation
 	var obj metadata.Object
+	var events *outbox.Writer
+	var shard *d1.DB
 	err = s.withTarget(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), func(t target) error {
 		var err error
-		obj = t.obj
+		obj, shard = t.obj, t.shard
+		t, events = s.recordingEvents(t, req.GetWorkspaceId(), req.GetActor())
 		m, err = s.engine.CreateManyWith(ctx, t.db, req.GetWorkspaceId(), t.obj, t.objects, actorOf(req.GetActor()), inputs, opts)
 		return err
 	})
+	s.relayEvents(ctx, shard, events)
 	if err != nil {
 		return nil, err
 	}
-	action := actionCreated
-	if opts.Upsert {
-		action = actionUpserted
-	}
-	s.emit(ctx, req.GetWorkspaceId(), obj, action, req.GetActor(), m.Changes)
 	records, err := recordjson.Marshal(m.Records)
 	if err != nil {
 		return nil, fmt.Errorf("encode records: %w", err)

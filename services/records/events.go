@@ -3,92 +3,98 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 	"log/slog"
+	"sync/atomic"
+	"time"
 
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
-	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
+	"github.com/twentyworkers/twenty/services/records/internal/outbox"
+	"github.com/twentyworkers/twenty/shared/cfworker"
+	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
-	"github.com/twentyworkers/twenty/shared/jobqueue"
-	"google.golang.org/protobuf/proto"
 )
 
-// The actions of record events, Twenty's DatabaseEventAction: events are named
-// "<nameSingular>.<action>".
-const (
-	actionCreated   = "created"
-	actionUpdated   = "updated"
-	actionDeleted   = "deleted"
-	actionDestroyed = "destroyed"
-	actionRestored  = "restored"
-	actionUpserted  = "upserted"
-)
+// Record events (Twenty's "<object>.<action>" database events) travel through the shard's outbox
+// (internal/outbox): a call's write batches record them (recordingEvents), and after the
+// response the relay puts them on the jobs queue (relayEvents); the cron sweeps what a relay left
+// (sweepEvents).
 
 // eventJobType is the type of the jobs that carry a twenty.jobs.v1.DatabaseEventBatch.
-const eventJobType = "database.event"
+const eventJobType = outbox.EventJobType
 
-// emit puts Twenty's database event for changes (batches named "<object>.<action>") on the jobs
-// queue. It runs after the mutation committed: a failure to enqueue is logged, not answered to the
-// client, whose write stands.
-//
-// A queue message holds at most 128 KB, and changes can hold more (100 updated records before
-// and after, or every record a merge repointed), so the events are split into batches of at most
-// maxEventBatchBytes, in order. One event larger than that on its own is logged and dropped.
-func (s *server) emit(ctx context.Context, workspaceID string, obj metadata.Object, action string, actor *recordsv1.Actor, changes []engine.Change) {
-	if s.jobs == nil || len(changes) == 0 {
-		return
-	}
-	name := obj.NameSingular + "." + action
-	newBatch := func() *jobsv1.DatabaseEventBatch {
-		return &jobsv1.DatabaseEventBatch{Name: name, WorkspaceId: workspaceID, ObjectNameSingular: obj.NameSingular, ObjectMetadataId: obj.ID}
-	}
-	actorJSON, _ := json.Marshal(actorObject(actor))
-	batch, size := newBatch(), 0
-	for _, c := range changes {
-		e := &jobsv1.DatabaseEvent{
-			RecordId:          c.ID,
-			UserId:            actor.GetUserId(),
-			WorkspaceMemberId: actor.GetWorkspaceMemberId(),
-			UpdatedFields:     c.UpdatedFields,
-			ActorJson:         actorJSON,
-		}
-		if c.Before != nil {
-			e.BeforeJson, _ = recordjson.Marshal(c.Before)
-		}
-		if c.After != nil {
-			e.AfterJson, _ = recordjson.Marshal(c.After)
-		}
-		n := proto.Size(e) + 8 // and its field tag and length
-		if n > maxEventBatchBytes {
-			slog.ErrorContext(ctx, "record event too large for the queue", "event", name, "record", c.ID, "bytes", n)
-			continue
-		}
-		if size+n > maxEventBatchBytes {
-			s.enqueueEvents(ctx, batch)
-			batch, size = newBatch(), 0
-		}
-		batch.Events = append(batch.Events, e)
-		size += n
-	}
-	s.enqueueEvents(ctx, batch)
+// sweepAge is how old an outbox row must be before the sweep relays it: older than any relay
+// still running after its call.
+const sweepAge = 30 * time.Second
+
+// eventShard is a call's shard as the engine sees it: its batches (the schema-stamped shard)
+// record their events with the call's outbox writer.
+type eventShard struct {
+	engine.Batcher
+	*outbox.Writer
 }
 
-// maxEventBatchBytes is the most a batch's events take, leaving room under Cloudflare Queues'
-// 128 KB message limit for the batch's names and the job around it.
-const maxEventBatchBytes = 120 << 10
+// recordingEvents returns t, its write batches recording their events by actor, and the writer
+// whose rows relayEvents sends after the call.
+func (s *server) recordingEvents(t target, workspaceID string, actor *recordsv1.Actor) (target, *outbox.Writer) {
+	actorJSON, _ := json.Marshal(actorObject(actor)) // strings and maps always encode
+	w := outbox.NewWriter(workspaceID, outbox.Actor{UserID: actor.GetUserId(), WorkspaceMemberID: actor.GetWorkspaceMemberId(), JSON: actorJSON},
+		time.Now(), s.outboxReady(t.shard))
+	t.db = eventShard{Batcher: t.db, Writer: w}
+	return t, w
+}
 
-func (s *server) enqueueEvents(ctx context.Context, batch *jobsv1.DatabaseEventBatch) {
-	if len(batch.Events) == 0 {
+// outboxReady is the flag telling that shard is known to have the outbox table.
+func (s *server) outboxReady(shard *d1.DB) *atomic.Bool {
+	if r, ok := s.outboxTables[shard]; ok {
+		return r
+	}
+	return new(atomic.Bool) // a shard outside the map (none in practice): always create
+}
+
+// relayEvents relays the events w recorded once the response is on its way, whatever the call
+// answered: a call that failed after its write batch still made its change. Nothing is lost when
+// this does not run or fails: the rows stay in the outbox for the sweep.
+func (s *server) relayEvents(ctx context.Context, shard *d1.DB, w *outbox.Writer) {
+	if w == nil || s.jobs == nil || s.relayPaused.Load() {
 		return
 	}
-	payload, err := proto.Marshal(batch)
-	if err == nil {
-		_, err = jobqueue.Enqueue(ctx, s.jobs, &jobsv1.Job{Type: eventJobType, WorkspaceId: batch.GetWorkspaceId(), Payload: payload})
+	rows := w.Rows()
+	if len(rows) == 0 {
+		return
 	}
+	afterResponse(ctx, func(ctx context.Context) {
+		st, err := s.relay.Send(ctx, outbox.Shard{DB: shard, Ready: s.outboxReady(shard)}, rows, s.objectsOf)
+		if err != nil {
+			slog.WarnContext(ctx, "record events left in the outbox for the sweep", "rows", st.Left, "error", err.Error())
+		}
+	})
+}
+
+// sweepEvents relays what every shard's outbox holds older than olderThan.
+func (s *server) sweepEvents(ctx context.Context, olderThan time.Duration) (outbox.Stats, error) {
+	var total outbox.Stats
+	for _, name := range s.names {
+		shard := s.shards[name]
+		st, err := s.relay.Sweep(ctx, outbox.Shard{DB: shard, Ready: s.outboxReady(shard)}, olderThan, 100, s.objectsOf)
+		total.Rows, total.Events, total.Sent, total.Left = total.Rows+st.Rows, total.Events+st.Events, total.Sent+st.Sent, total.Left+st.Left
+		if err != nil {
+			slog.ErrorContext(ctx, "outbox sweep", "shard", name, "left", st.Left, "error", err.Error())
+		}
+	}
+	if total.Rows > 0 {
+		slog.InfoContext(ctx, "outbox swept", "rows", total.Rows, "events", total.Events, "sent", total.Sent, "left", total.Left)
+	}
+	return total, nil
+}
+
+// objectsOf answers a workspace's objects, from the caches when they have them.
+func (s *server) objectsOf(ctx context.Context, workspaceID string) ([]metadata.Object, error) {
+	sc, _, err := s.schemaOf(ctx, workspaceID, false)
 	if err != nil {
-		slog.ErrorContext(ctx, "record event not enqueued", "event", batch.GetName(), "records", len(batch.Events), "error", err.Error())
+		return nil, err
 	}
+	return sc.Objects, nil
 }
 
 // actorObject is the actor as Twenty's createdBy shows it.
@@ -98,4 +104,10 @@ func actorObject(a *recordsv1.Actor) map[string]any {
 		out["workspaceMemberId"] = id
 	}
 	return out
+}
+
+// sweepOnCron is the records Worker's Cron Trigger: it relays the outbox rows a relay left.
+func (s *server) sweepOnCron(ctx context.Context, _ cfworker.ScheduledEvent) error {
+	_, err := s.sweepEvents(ctx, sweepAge)
+	return err
 }

@@ -7,9 +7,8 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/gqlapi"
-	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/outbox"
 	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/graphql"
@@ -22,7 +21,7 @@ import (
 // shard's stamp says so, or the document names what the cached schema lacks, say an object
 // created since) runs once more on the schema read from the control database: the stamp is
 // checked by the request's first batch, which reads before anything is written, so the first
-// run changed nothing. Mutations' record events go on the jobs queue as REST's do.
+// run changed nothing. Mutations record their events in the shard's outbox as REST's do.
 //
 // The response is the GraphQL response, errors included; the call itself fails only when the
 // workspace cannot be served (no schema, no shard).
@@ -38,6 +37,8 @@ func (s *server) GraphQL(ctx context.Context, req *recordsv1.GraphQLRequest) (*r
 	}
 	actor := actorOf(req.GetActor())
 	var resp *graphql.Response
+	var events *outbox.Writer
+	var eventsShard *d1.DB
 	err := s.withSchema(ctx, ws, func(sc *schema) (bool, error) {
 		api, shard, err := s.graphQLOf(ws, sc)
 		if err != nil {
@@ -47,12 +48,13 @@ func (s *server) GraphQL(ctx context.Context, req *recordsv1.GraphQLRequest) (*r
 		if err != nil {
 			return false, err
 		}
-		resp = api.Execute(ctx, gqlapi.Request{DB: db, WorkspaceID: ws, Actor: actor,
-			OnChange: func(obj metadata.Object, action gqlapi.Action, changes []engine.Change) {
-				s.emit(ctx, ws, obj, string(action), req.GetActor(), changes)
-			}}, body)
+		var t target
+		t, events = s.recordingEvents(target{shard: shard, db: db}, ws, req.GetActor())
+		eventsShard = shard
+		resp = api.Execute(ctx, gqlapi.Request{DB: t.db, WorkspaceID: ws, Actor: actor}, body)
 		return db.isStale() || failedValidation(resp), nil
 	})
+	s.relayEvents(ctx, eventsShard, events)
 	if err != nil {
 		return nil, err
 	}

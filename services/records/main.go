@@ -46,5 +46,6 @@ func main() {
 			"queue": queuetest.Checks(jobs),
 		}
 	}))
-	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(control, map[string]*d1.DB{"DB_0": shard}, cache, jobs, probes, dev)})
+	srv := newServer(control, map[string]*d1.DB{"DB_0": shard}, cache, jobs, probes)
+	cfworker.Serve(cfworker.Handlers{Fetch: srv.handler(dev), Scheduled: srv.sweepOnCron})
 }

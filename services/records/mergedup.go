@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/outbox"
+	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
+	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/recordquery"
 )
@@ -25,27 +27,18 @@ func (s *server) MergeMany(ctx context.Context, req *recordsv1.MergeManyRequest)
 	actor := actorOf(req.GetActor())
 	var m *engine.Mutation
 	var obj metadata.Object
+	var events *outbox.Writer
+	var shard *d1.DB
 	err = s.withTarget(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), func(t target) error {
 		var err error
-		obj = t.obj
+		obj, shard = t.obj, t.shard
+		t, events = s.recordingEvents(t, req.GetWorkspaceId(), req.GetActor())
 		m, err = s.engine.MergeMany(ctx, t.db, req.GetWorkspaceId(), t.obj, t.objects, actor, opts)
 		return err
 	})
+	s.relayEvents(ctx, shard, events)
 	if err != nil {
 		return nil, err
-	}
-	var updated, destroyed []engine.Change
-	for _, c := range m.Changes {
-		if c.After != nil {
-			updated = append(updated, c)
-		} else {
-			destroyed = append(destroyed, c)
-		}
-	}
-	s.emit(ctx, req.GetWorkspaceId(), obj, actionUpdated, req.GetActor(), updated)
-	s.emit(ctx, req.GetWorkspaceId(), obj, actionDestroyed, req.GetActor(), destroyed)
-	for _, r := range m.Related {
-		s.emit(ctx, req.GetWorkspaceId(), r.Object, actionUpdated, req.GetActor(), r.Changes)
 	}
 	if len(m.Records) != 1 {
 		return nil, fmt.Errorf("merge %s answered %d records", obj.NamePlural, len(m.Records))

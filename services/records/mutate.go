@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
 
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/outbox"
+	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
+	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/recordquery"
 )
@@ -21,7 +23,7 @@ func (s *server) UpdateMany(ctx context.Context, req *recordsv1.UpdateManyReques
 		return nil, invalid("data must be a JSON object")
 	}
 	actor := actorOf(req.GetActor())
-	return s.mutate(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), req.GetSelection(), req.GetShape(), actionUpdated, req.GetActor(),
+	return s.mutate(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), req.GetSelection(), req.GetShape(), req.GetActor(),
 		func(t target, sel engine.Selection, shape engine.Shape) (*engine.Mutation, error) {
 			return s.engine.UpdateMany(ctx, t.db, req.GetWorkspaceId(), t.obj, t.objects, actor, sel, data, shape)
 		})
@@ -31,11 +33,11 @@ func (s *server) UpdateMany(ctx context.Context, req *recordsv1.UpdateManyReques
 // the records the selection names or, with destroy, their removal; "deleted" or "destroyed"
 // events.
 func (s *server) DeleteMany(ctx context.Context, req *recordsv1.DeleteManyRequest) (*recordsv1.MutationResponse, error) {
-	action, del := actionDeleted, s.engine.DeleteMany
+	del := s.engine.DeleteMany
 	if req.GetDestroy() {
-		action, del = actionDestroyed, s.engine.DestroyMany
+		del = s.engine.DestroyMany
 	}
-	return s.mutate(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), req.GetSelection(), req.GetShape(), action, req.GetActor(),
+	return s.mutate(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), req.GetSelection(), req.GetShape(), req.GetActor(),
 		func(t target, sel engine.Selection, shape engine.Shape) (*engine.Mutation, error) {
 			return del(ctx, t.db, req.GetWorkspaceId(), t.obj, t.objects, sel, shape)
 		})
@@ -44,16 +46,16 @@ func (s *server) DeleteMany(ctx context.Context, req *recordsv1.DeleteManyReques
 // RestoreMany implements recordsv1connect.RecordsServiceHandler: deletedAt cleared on the
 // soft-deleted records the selection names; "restored" events.
 func (s *server) RestoreMany(ctx context.Context, req *recordsv1.RestoreManyRequest) (*recordsv1.MutationResponse, error) {
-	return s.mutate(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), req.GetSelection(), req.GetShape(), actionRestored, req.GetActor(),
+	return s.mutate(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), req.GetSelection(), req.GetShape(), req.GetActor(),
 		func(t target, sel engine.Selection, shape engine.Shape) (*engine.Mutation, error) {
 			return s.engine.RestoreMany(ctx, t.db, req.GetWorkspaceId(), t.obj, t.objects, sel, shape)
 		})
 }
 
 // mutate runs a mutation on the object plural names in the workspace, with the selection and
-// shape read from the request, then emits the events of its changes as action and answers its
+// shape read from the request (its write batch recording its events), relays the events and answers its
 // records.
-func (s *server) mutate(ctx context.Context, workspaceID, plural string, selection *recordsv1.Selection, shapeProto *recordsv1.Shape, action string, actor *recordsv1.Actor,
+func (s *server) mutate(ctx context.Context, workspaceID, plural string, selection *recordsv1.Selection, shapeProto *recordsv1.Shape, actor *recordsv1.Actor,
 	call func(t target, sel engine.Selection, shape engine.Shape) (*engine.Mutation, error)) (*recordsv1.MutationResponse, error) {
 	sel, err := selectionOf(selection)
 	if err != nil {
@@ -65,16 +67,19 @@ func (s *server) mutate(ctx context.Context, workspaceID, plural string, selecti
 	}
 	var m *engine.Mutation
 	var obj metadata.Object
+	var events *outbox.Writer
+	var shard *d1.DB
 	err = s.withTarget(ctx, workspaceID, plural, func(t target) error {
 		var err error
-		obj = t.obj
+		obj, shard = t.obj, t.shard
+		t, events = s.recordingEvents(t, workspaceID, actor)
 		m, err = call(t, sel, shape)
 		return err
 	})
+	s.relayEvents(ctx, shard, events)
 	if err != nil {
 		return nil, err
 	}
-	s.emit(ctx, workspaceID, obj, action, actor, m.Changes)
 	records, err := recordjson.Marshal(m.Records)
 	if err != nil {
 		return nil, fmt.Errorf("encode records: %w", err)

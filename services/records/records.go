@@ -6,14 +6,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/twentyworkers/twenty/shared/cfworker"
 	"hash/fnv"
 	"maps"
 	"net/http"
 	"slices"
+	"sync/atomic"
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
+	"github.com/twentyworkers/twenty/services/records/internal/outbox"
+	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
@@ -32,8 +34,14 @@ type server struct {
 	engine  engine.Engine
 	schemas schemaCache
 	gql     graphQLCache
-	// jobs receives the record events (nil: none are sent).
-	jobs jobqueue.Producer
+	// jobs receives the record events (nil: none are sent), through the relay of the shards'
+	// outboxes; outboxTables flags, per shard, that its outbox table is known to exist.
+	jobs         jobqueue.Producer
+	relay        *outbox.Relay
+	outboxTables map[*d1.DB]*atomic.Bool
+	// relayPaused stops relaying after calls (a dev route sets it, to stand for a relay that
+	// died between the write and the send): the events wait in the outbox for the sweep.
+	relayPaused atomic.Bool
 	// cache holds workspaces' schemas for isolates that have not read them yet (nil: none).
 	cache kv.Store
 }
@@ -94,9 +102,24 @@ func (s *server) pickShard(workspaceID string) string {
 
 // newHandler serves the records contract; dev adds the Worker's /__dev/ routes (nil: none).
 func newHandler(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs jobqueue.Producer, probes []health.Probe, dev *http.ServeMux) http.Handler {
+	return newServer(control, shards, cache, jobs, probes).handler(dev)
+}
+
+// newServer returns the records Worker's server on its bindings.
+func newServer(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs jobqueue.Producer, probes []health.Probe) *server {
 	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards, names: slices.Sorted(maps.Keys(shards)), cache: cache, jobs: jobs}
+	srv.relay, srv.outboxTables = &outbox.Relay{Queue: jobs}, map[*d1.DB]*atomic.Bool{}
+	for _, db := range shards {
+		srv.outboxTables[db] = new(atomic.Bool)
+	}
+	return srv
+}
+
+// handler serves the records contract; dev adds the Worker's /__dev/ routes (nil: none).
+func (srv *server) handler(dev *http.ServeMux) http.Handler {
 	if dev != nil {
 		dev.HandleFunc("GET /__dev/instance", cfworker.ServeInstance)
+		outboxDevRoutes(dev, srv)
 		dev.HandleFunc("GET /__dev/workspaces/{id}/objects", func(w http.ResponseWriter, r *http.Request) {
 			out, err := srv.objectCounts(r.Context(), r.PathValue("id"))
 			if err != nil {

@@ -181,6 +181,15 @@ func (e *Engine) CreateManyWith(ctx context.Context, db Batcher, workspaceID str
 	if len(inserts) > 0 {
 		stmts = append(stmts, insertStatements(table, obj, inserts, wc)...)
 	}
+	action := ActionCreated
+	if opts.Upsert {
+		action = ActionUpserted
+	}
+	logBefore, logAfter, err := logEvents(db, eventsOf(table, obj, action, recordIDs))
+	if err != nil {
+		return nil, err
+	}
+	stmts = append(append(logBefore, stmts...), logAfter...)
 	stmts = append(stmts, read.byIDs(recordIDs))
 	res, err = db.Batch(ctx, stmts...)
 	if err != nil {

@@ -25,8 +25,9 @@ func (e *Engine) DeleteMany(ctx context.Context, db Batcher, workspaceID string,
 	}
 	now := time.Now().UTC().Format(metadata.DateTimeLayout)
 	return e.run(ctx, db, workspaceID, obj, all, sel, shape, mutation{
-		verb: "delete",
-		vis:  liveRecords,
+		verb:   "delete",
+		action: ActionDeleted,
+		vis:    liveRecords,
 		writes: func(idList string) []d1.Stmt {
 			return []d1.Stmt{{
 				SQL:  "UPDATE " + quoteIdent(table) + " SET " + quoteIdent("deletedAt") + " = ? WHERE " + quoteIdent("id") + " IN (SELECT value FROM json_each(?))",
@@ -50,8 +51,9 @@ func (e *Engine) DestroyMany(ctx context.Context, db Batcher, workspaceID string
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 	return e.run(ctx, db, workspaceID, obj, all, sel, shape, mutation{
-		verb: "destroy",
-		vis:  anyRecords,
+		verb:   "destroy",
+		action: ActionDestroyed,
+		vis:    anyRecords,
 		writes: func(idList string) []d1.Stmt {
 			return []d1.Stmt{{
 				SQL:  "DELETE FROM " + quoteIdent(table) + " WHERE " + quoteIdent("id") + " IN (SELECT value FROM json_each(?))",
@@ -76,8 +78,9 @@ func (e *Engine) RestoreMany(ctx context.Context, db Batcher, workspaceID string
 	}
 	deletedAt := quoteIdent("deletedAt")
 	return e.run(ctx, db, workspaceID, obj, all, sel, shape, mutation{
-		verb: "restore",
-		vis:  anyRecords,
+		verb:   "restore",
+		action: ActionRestored,
+		vis:    anyRecords,
 		writes: func(idList string) []d1.Stmt {
 			return []d1.Stmt{{
 				SQL: "UPDATE " + quoteIdent(table) + " SET " + deletedAt + " = NULL WHERE " + quoteIdent("id") +

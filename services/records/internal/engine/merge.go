@@ -171,19 +171,29 @@ func (e *Engine) MergeMany(ctx context.Context, db Batcher, workspaceID string, 
 		return &Mutation{Records: []map[string]any{dryRunRecord(read, rows, priority, values.values, wc)}}, nil
 	}
 
+	events := []Events{eventsOf(read.table, obj, ActionUpdated, []string{kept.id}), eventsOf(read.table, obj, ActionDestroyed, others)}
+	for i, m := range moved {
+		m.before = m.read.read(res[1+i])
+		events = append(events, eventsOf(m.read.table, m.read.obj, ActionUpdated, rowIDs(m.before)))
+	}
+	logBefore, logAfter, err := logEvents(db, events...)
+	if err != nil {
+		return nil, err
+	}
 	stmts, err := moveRelations(workspaceID, relations, kept.id, string(otherList))
 	if err != nil {
 		return nil, err
 	}
+	stmts = append(logBefore, stmts...)
 	stmts = append(stmts, d1.Stmt{
 		SQL:  "DELETE FROM " + quoteIdent(table) + " WHERE " + quoteIdent("id") + " IN (SELECT value FROM json_each(?))",
 		Args: []any{string(otherList)},
 	})
 	stmts = append(stmts, updateStatements(table, wc.setClauses(table, values), col(mainAlias, "id")+" = ?", []any{kept.id})...)
+	stmts = append(stmts, logAfter...)
 	stmts = append(stmts, read.byIDs([]string{kept.id}))
 	keptRead := len(stmts) - 1
-	for i, m := range moved {
-		m.before = m.read.read(res[1+i])
+	for _, m := range moved {
 		if len(m.before) > 0 {
 			m.afterAt = len(stmts)
 			stmts = append(stmts, m.read.byIDs(rowIDs(m.before)))

@@ -214,9 +214,9 @@ func isEmptyFilter(f *recordquery.Filter) bool {
 // mutation is what differs between the mutations of a selection (update, delete, destroy,
 // restore); run executes one.
 type mutation struct {
-	// verb names the mutation in the too-many message.
-	verb string
-	vis  visibility
+	// verb names the mutation in the too-many message; action is its events' action.
+	verb, action string
+	vis          visibility
 	// writes returns the statements changing the selected records, whose ids the JSON array
 	// idList holds.
 	writes func(idList string) []d1.Stmt
@@ -267,7 +267,21 @@ func (e *Engine) run(ctx context.Context, db Batcher, workspaceID string, obj me
 	if err != nil {
 		return nil, fmt.Errorf("engine: %s %s: %w", m.verb, obj.NamePlural, err)
 	}
-	stmts := m.writes(string(idList))
+	changedIDs := recordIDs
+	if m.changed != nil {
+		changedIDs = nil
+		for _, b := range before {
+			if m.changed(b.full) {
+				changedIDs = append(changedIDs, b.id)
+			}
+		}
+	}
+	logBefore, logAfter, err := logEvents(db, eventsOf(read.table, obj, m.action, changedIDs))
+	if err != nil {
+		return nil, err
+	}
+	stmts := append(logBefore, m.writes(string(idList))...)
+	stmts = append(stmts, logAfter...)
 	if !m.destroy {
 		stmts = append(stmts, read.byIDs(recordIDs))
 	}

@@ -41,8 +41,9 @@ func (e *Engine) UpdateMany(ctx context.Context, db Batcher, workspaceID string,
 	}
 	sets := wc.setClauses(table, r)
 	return e.run(ctx, db, workspaceID, obj, all, sel, shape, mutation{
-		verb: "update",
-		vis:  liveRecords,
+		verb:   "update",
+		action: ActionUpdated,
+		vis:    liveRecords,
 		writes: func(idList string) []d1.Stmt {
 			return updateStatements(table, sets, col(mainAlias, "id")+" IN (SELECT value FROM json_each(?))", []any{idList})
 		},
