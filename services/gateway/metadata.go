@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/ids"
 	"github.com/twentyworkers/twenty/shared/restquery"
 )
@@ -36,44 +35,44 @@ func (g *gateway) restMetadata(w http.ResponseWriter, r *http.Request) {
 		notFound(w, r)
 		return
 	}
-	req := &recordsv1.MetadataRequest{WorkspaceId: principalFrom(r.Context()).WorkspaceID, Kind: kind, Id: id}
+	ws := principalFrom(r.Context()).WorkspaceID
+	var op metaOp
 	status, key := http.StatusOK, ""
 	switch method := r.Method; {
 	case (method == http.MethodGet || method == http.MethodHead) && id == "":
-		g.metadataList(w, r, req)
+		g.metadataList(w, r, ws, kind)
 		return
 	case method == http.MethodGet || method == http.MethodHead:
-		req.Operation, key = "find_one", strings.ToLower(noun[:1])+noun[1:]
+		op, key = findOne, strings.ToLower(noun[:1])+noun[1:]
 	case method == http.MethodPost && id == "":
-		req.Operation, key, status = "create_one", "createOne"+noun, http.StatusCreated
+		op, key, status = createOne, "createOne"+noun, http.StatusCreated
 	case (method == http.MethodPatch || method == http.MethodPut) && id != "":
-		req.Operation, key = "update_one", "updateOne"+noun
+		op, key = updateOne, "updateOne"+noun
 	case method == http.MethodDelete && id != "":
-		req.Operation, key = "delete_one", "deleteOne"+noun
+		op, key = deleteOne, "deleteOne"+noun
 	default:
 		notFound(w, r)
 		return
 	}
-	if req.Operation == "create_one" || req.Operation == "update_one" {
-		body, ok := objectBody(w, r)
-		if !ok {
+	var input []byte
+	if op == createOne || op == updateOne {
+		if input, ok = objectBody(w, r); !ok {
 			return
 		}
-		req.InputJson = body
 	}
-	res, err := g.records.Metadata(r.Context(), req)
+	dto, err := g.metadataOne(r.Context(), ws, kind, op, id, input)
 	if err != nil {
 		writeConnectError(w, err)
 		return
 	}
-	writeJSON(w, status, map[string]map[string]json.RawMessage{"data": {key: res.GetResultJson()}})
+	writeJSON(w, status, map[string]map[string]json.RawMessage{"data": {key: dto}})
 }
 
 // metadataList serves GET /rest/metadata/{kind}: every object or field from the records Worker,
 // paged here by Twenty's REST rules (parse-metadata-rest-pagination.util.ts): limit a plain
 // decimal integer clamped to the largest page, starting_after and ending_before plain ids, not
 // together.
-func (g *gateway) metadataList(w http.ResponseWriter, r *http.Request, req *recordsv1.MetadataRequest) {
+func (g *gateway) metadataList(w http.ResponseWriter, r *http.Request, ws, kind string) {
 	q := r.URL.Query()
 	p := metaPaging{limit: metadataMaxLimit}
 	if raw := q.Get("limit"); raw != "" {
@@ -98,34 +97,16 @@ func (g *gateway) metadataList(w http.ResponseWriter, r *http.Request, req *reco
 		}
 	}
 	p.afterID, p.beforeID, p.backward = strings.ToLower(after), strings.ToLower(before), before != ""
-	req.Operation = "find_many"
-	res, err := g.records.Metadata(r.Context(), req)
+	items, err := g.metadataAll(r.Context(), ws, kind)
 	if err != nil {
 		writeConnectError(w, err)
 		return
 	}
-	var raw []json.RawMessage
-	if err := json.Unmarshal(res.GetResultJson(), &raw); err != nil {
-		writeError(w, http.StatusInternalServerError, "", "Internal server error")
-		return
-	}
-	type item struct {
-		dto json.RawMessage
-		id  string
-	}
-	items := make([]item, len(raw))
-	for i, dto := range raw {
-		var it struct {
-			ID string `json:"id"`
-		}
-		_ = json.Unmarshal(dto, &it) // every object and field has an id
-		items[i] = item{dto, it.ID}
-	}
-	id := func(it item) string { return it.id }
+	id := func(it metaDTO) string { return it.id }
 	window, more := pageByID(items, id, p)
 	page := make([]json.RawMessage, len(window))
 	for i, it := range window {
-		page[i] = it.dto
+		page[i] = it.json
 	}
 	// Twenty's REST page info (build-cursor-page.util.ts): going backward there is always a next
 	// page; cursors are the plain ids.
@@ -142,7 +123,7 @@ func (g *gateway) metadataList(w http.ResponseWriter, r *http.Request, req *reco
 		PageInfo   pageInfo                     `json:"pageInfo"`
 		TotalCount int                          `json:"totalCount"`
 	}{
-		Data:       map[string][]json.RawMessage{req.GetKind(): page},
+		Data:       map[string][]json.RawMessage{kind: page},
 		PageInfo:   info,
 		TotalCount: len(items),
 	})

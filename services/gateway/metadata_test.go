@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,21 +15,15 @@ import (
 	"connectrpc.com/connect"
 	"github.com/google/go-cmp/cmp"
 	"github.com/twentyworkers/twenty/shared/authtoken"
-	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/rpc"
 )
 
-// fakeMetadata is a records Worker answering the Metadata RPC and remembering the last request.
+// fakeMetadata is a records Worker answering the metadata RPCs (metadataRPC) and remembering the
+// last request.
 type fakeMetadata struct {
-	recordsv1connect.UnimplementedRecordsServiceHandler
 	mu   sync.Mutex
 	last metadataCall
-}
-
-// metadataCall is what the gateway asked of the records Worker.
-type metadataCall struct {
-	Workspace, Kind, Operation, ID, Input string
 }
 
 // metaIDs are the ids of the fake's objects, ascending: Twenty's lists show them descending.
@@ -44,36 +37,67 @@ var metaIDs = func() []string {
 
 const unknownID = "00000000-0000-4000-8000-000000000000"
 
-func (f *fakeMetadata) Metadata(_ context.Context, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
+func (f *fakeMetadata) handle(c metadataCall) ([]byte, error) {
 	f.mu.Lock()
-	f.last = metadataCall{req.GetWorkspaceId(), req.GetKind(), req.GetOperation(), req.GetId(), string(req.GetInputJson())}
+	f.last = c
 	f.mu.Unlock()
 	switch {
-	case req.GetId() == unknownID:
+	case c.ID == unknownID:
 		return nil, connect.NewError(connect.CodeNotFound, errors.New("Object metadata with id "+unknownID+" not found"))
-	case req.GetOperation() == "find_many" && req.GetKind() == "fields":
-		return &recordsv1.MetadataResponse{ResultJson: []byte(`[]`)}, nil
-	case req.GetOperation() == "find_many":
+	case c.Operation == "find_many" && c.Kind == "fields":
+		return []byte(`[]`), nil
+	case c.Operation == "find_many":
 		var list []string
 		for _, id := range metaIDs {
 			list = append(list, `{"id":"`+id+`","fields":[]}`)
 		}
-		return &recordsv1.MetadataResponse{ResultJson: []byte("[" + strings.Join(list, ",") + "]")}, nil
-	case req.GetOperation() == "create_one" || req.GetOperation() == "update_one":
-		return &recordsv1.MetadataResponse{ResultJson: req.GetInputJson()}, nil
+		return []byte("[" + strings.Join(list, ",") + "]"), nil
+	case c.Operation == "create_one" || c.Operation == "update_one":
+		return []byte(c.Input), nil
 	default:
-		return &recordsv1.MetadataResponse{ResultJson: []byte(`{"id":"` + req.GetId() + `"}`)}, nil
+		return []byte(`{"id":"` + c.ID + `"}`), nil
 	}
+}
+
+// server serves the fake as a records Worker.
+func (f *fakeMetadata) server(t *testing.T) recordsv1connect.RecordsServiceClient {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.Handle(recordsv1connect.NewRecordsServiceHandler(&metadataRPC{handle: f.handle}, rpc.HandlerOptions()...))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+}
+
+// dtoOf is the fake's answer of kind (an object or field as Twenty shows it, with some members)
+// as the gateway renders it, whole (TestMetadataDTO pins the rendering).
+func dtoOf(t *testing.T, kind, fake string) string {
+	t.Helper()
+	var b []byte
+	var err error
+	if kind == "objects" {
+		var o objectDTO
+		if err := json.Unmarshal([]byte(fake), &o); err != nil {
+			t.Fatal(err)
+		}
+		b, err = objectJSON(objectProto(o))
+	} else {
+		var f fieldDTO
+		if err := json.Unmarshal([]byte(fake), &f); err != nil {
+			t.Fatal(err)
+		}
+		b, err = fieldJSON(fieldProto(f))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func TestRESTMetadata(t *testing.T) {
 	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
 	fake := &fakeMetadata{}
-	mux := http.NewServeMux()
-	mux.Handle(recordsv1connect.NewRecordsServiceHandler(fake, rpc.HandlerOptions()...))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	s.gw.records = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	s.gw.records = fake.server(t)
 	token := "Bearer " + sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
 	const id = "11111111-1111-4111-8111-111111111111"
 	tests := []struct {
@@ -83,26 +107,26 @@ func TestRESTMetadata(t *testing.T) {
 		call                     metadataCall
 	}{
 		{"list objects", "GET", "/rest/metadata/objects?limit=1", "", 200,
-			`{"data":{"objects":[{"id":"` + metaIDs[10] + `","fields":[]}]},"pageInfo":{"hasNextPage":true,"hasPreviousPage":false,"startCursor":"` + metaIDs[10] + `","endCursor":"` + metaIDs[10] + `"},"totalCount":11}`,
+			`{"data":{"objects":[` + dtoOf(t, "objects", `{"id":"`+metaIDs[10]+`"}`) + `]},"pageInfo":{"hasNextPage":true,"hasPreviousPage":false,"startCursor":"` + metaIDs[10] + `","endCursor":"` + metaIDs[10] + `"},"totalCount":11}`,
 			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "find_many"}},
 		{"an empty list", "GET", "/rest/metadata/fields?starting_after=" + id, "", 200,
 			`{"data":{"fields":[]},"pageInfo":{"hasNextPage":false,"hasPreviousPage":true,"startCursor":null,"endCursor":null},"totalCount":0}`,
 			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "find_many"}},
-		{"one object", "GET", "/rest/metadata/objects/" + id, "", 200, `{"data":{"object":{"id":"` + id + `"}}}`,
+		{"one object", "GET", "/rest/metadata/objects/" + id, "", 200, `{"data":{"object":` + dtoOf(t, "objects", `{"id":"`+id+`"}`) + `}}`,
 			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "find_one", ID: id}},
-		{"one field", "GET", "/rest/metadata/fields/" + id, "", 200, `{"data":{"field":{"id":"` + id + `"}}}`,
+		{"one field", "GET", "/rest/metadata/fields/" + id, "", 200, `{"data":{"field":` + dtoOf(t, "fields", `{"id":"`+id+`"}`) + `}}`,
 			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "find_one", ID: id}},
-		{"create an object", "POST", "/rest/metadata/objects", `{"nameSingular":"pet"}`, 201, `{"data":{"createOneObject":{"nameSingular":"pet"}}}`,
+		{"create an object", "POST", "/rest/metadata/objects", `{"nameSingular":"pet"}`, 201, `{"data":{"createOneObject":` + dtoOf(t, "objects", `{"nameSingular":"pet"}`) + `}}`,
 			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "create_one", Input: `{"nameSingular":"pet"}`}},
-		{"create a field", "POST", "/rest/metadata/fields", `{"name":"x"}`, 201, `{"data":{"createOneField":{"name":"x"}}}`,
+		{"create a field", "POST", "/rest/metadata/fields", `{"name":"x"}`, 201, `{"data":{"createOneField":` + dtoOf(t, "fields", `{"name":"x"}`) + `}}`,
 			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "create_one", Input: `{"name":"x"}`}},
-		{"update an object", "PATCH", "/rest/metadata/objects/" + id, `{"labelSingular":"L"}`, 200, `{"data":{"updateOneObject":{"labelSingular":"L"}}}`,
+		{"update an object", "PATCH", "/rest/metadata/objects/" + id, `{"labelSingular":"L"}`, 200, `{"data":{"updateOneObject":` + dtoOf(t, "objects", `{"labelSingular":"L"}`) + `}}`,
 			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "update_one", ID: id, Input: `{"labelSingular":"L"}`}},
-		{"PUT updates a field", "PUT", "/rest/metadata/fields/" + id, `{"label":"L"}`, 200, `{"data":{"updateOneField":{"label":"L"}}}`,
+		{"PUT updates a field", "PUT", "/rest/metadata/fields/" + id, `{"label":"L"}`, 200, `{"data":{"updateOneField":` + dtoOf(t, "fields", `{"label":"L"}`) + `}}`,
 			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "update_one", ID: id, Input: `{"label":"L"}`}},
-		{"delete an object", "DELETE", "/rest/metadata/objects/" + id, "", 200, `{"data":{"deleteOneObject":{"id":"` + id + `"}}}`,
+		{"delete an object", "DELETE", "/rest/metadata/objects/" + id, "", 200, `{"data":{"deleteOneObject":` + dtoOf(t, "objects", `{"id":"`+id+`"}`) + `}}`,
 			metadataCall{Workspace: "ws-1", Kind: "objects", Operation: "delete_one", ID: id}},
-		{"delete a field", "DELETE", "/rest/metadata/fields/" + id, "", 200, `{"data":{"deleteOneField":{"id":"` + id + `"}}}`,
+		{"delete a field", "DELETE", "/rest/metadata/fields/" + id, "", 200, `{"data":{"deleteOneField":` + dtoOf(t, "fields", `{"id":"`+id+`"}`) + `}}`,
 			metadataCall{Workspace: "ws-1", Kind: "fields", Operation: "delete_one", ID: id}},
 		{"unknown id", "GET", "/rest/metadata/objects/" + unknownID, "", 404,
 			`{"statusCode":404,"error":"NotFoundException","messages":["Object metadata with id ` + unknownID + ` not found"]}`,
@@ -160,11 +184,7 @@ func TestRESTMetadata(t *testing.T) {
 // Twenty's page info (going backward, there is always a next page).
 func TestRESTMetadataPaging(t *testing.T) {
 	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
-	mux := http.NewServeMux()
-	mux.Handle(recordsv1connect.NewRecordsServiceHandler(&fakeMetadata{}, rpc.HandlerOptions()...))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	s.gw.records = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	s.gw.records = (&fakeMetadata{}).server(t)
 	token := "Bearer " + sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
 	type page struct {
 		IDs        []string

@@ -14,21 +14,19 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/shared/authtoken"
-	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/graphql"
 )
 
 // This file serves Twenty's metadata GraphQL API on objects and fields (/metadata): the objects,
 // object, fields and field queries and the createOne…, updateOne… and deleteOne… mutations, through
-// the records Worker's Metadata RPC that REST /rest/metadata shares (metadata.go).
+// the records Worker's metadata RPCs that REST /rest/metadata shares (metadatacall.go).
 //
 // Lists are Twenty's cursor connections (metadata-modules/pagination: cursor-paging.input.ts,
 // parse-graphql-metadata-pagination.util.ts, paginate-metadata-items-by-id.util.ts,
 // apply-metadata-filter-to-items.util.ts): ids descending, cursors the base64 of {"id":…}, filters
-// on ids and flags. The RPC pages by id but does not filter, so a list reads the workspace's
-// objects, each with its fields inline, and filters and pages them here; a workspace's data model
-// is small (the RPC's largest page, 1000 objects, holds most in one call). An object's fields
-// connection pages its inline fields, with no further call.
+// on ids and flags. FindObjects answers every object, each with its fields inline, so a list
+// reads them once and filters and pages them here (metadatapaging.go); a workspace's data model
+// is small. An object's fields connection pages its inline fields, with no further call.
 
 // mergeResolvers returns the resolvers of all the sets, for a schema that is their SDLs joined.
 func mergeResolvers(sets ...map[string]graphql.Resolver) map[string]graphql.Resolver {
@@ -49,17 +47,17 @@ func (g *gateway) metadataResolvers() map[string]graphql.Resolver {
 			return g.metadataConnection(ctx, kind, obj(args, "paging"), obj(args, "filter"))
 		}
 		out["Query."+one] = func(ctx context.Context, args map[string]any) (any, error) {
-			return g.metadataOne(ctx, kind, "find_one", str(args, "id"), nil)
+			return g.gqlMetadataOne(ctx, kind, findOne, str(args, "id"), nil)
 		}
 		out["Mutation.createOne"+noun] = func(ctx context.Context, args map[string]any) (any, error) {
-			return g.metadataOne(ctx, kind, "create_one", "", obj(obj(args, "input"), one))
+			return g.gqlMetadataOne(ctx, kind, createOne, "", obj(obj(args, "input"), one))
 		}
 		out["Mutation.updateOne"+noun] = func(ctx context.Context, args map[string]any) (any, error) {
 			in := obj(args, "input")
-			return g.metadataOne(ctx, kind, "update_one", str(in, "id"), obj(in, "update"))
+			return g.gqlMetadataOne(ctx, kind, updateOne, str(in, "id"), obj(in, "update"))
 		}
 		out["Mutation.deleteOne"+noun] = func(ctx context.Context, args map[string]any) (any, error) {
-			return g.metadataOne(ctx, kind, "delete_one", str(obj(args, "input"), "id"), nil)
+			return g.gqlMetadataOne(ctx, kind, deleteOne, str(obj(args, "input"), "id"), nil)
 		}
 	}
 	return out
@@ -104,7 +102,7 @@ var gqlCodeOfStatus = map[int]string{
 	http.StatusConflict:     graphql.CodeConflict,
 }
 
-// metadataGQLError turns an error of the Metadata RPC into Twenty's GraphQL error, through the
+// metadataGQLError turns an error of a metadata RPC into Twenty's GraphQL error, through the
 // status REST gives it, so that both APIs classify an error alike; others stay internal.
 func metadataGQLError(err error) error {
 	var ce *connect.Error
@@ -116,7 +114,7 @@ func metadataGQLError(err error) error {
 	return fmt.Errorf("records metadata: %w", err)
 }
 
-// metaLoader makes the Metadata calls of one root field for one workspace, and reads the
+// metaLoader makes the metadata calls of one root field for one workspace, and reads the
 // workspace's objects at most once for all the nodes below it.
 type metaLoader struct {
 	g         *gateway
@@ -136,16 +134,6 @@ func (g *gateway) newMetaLoader(ctx context.Context) (*metaLoader, error) {
 	return &metaLoader{g: g, workspace: ws}, nil
 }
 
-// call runs one Metadata request on the loader's workspace.
-func (l *metaLoader) call(ctx context.Context, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
-	req.WorkspaceId = l.workspace
-	res, err := l.g.records.Metadata(ctx, req)
-	if err != nil {
-		return nil, metadataGQLError(err)
-	}
-	return res, nil
-}
-
 // all answers the workspace's objects with their fields, read once.
 func (l *metaLoader) all(ctx context.Context) ([]map[string]any, error) {
 	l.mu.Lock()
@@ -153,13 +141,15 @@ func (l *metaLoader) all(ctx context.Context) ([]map[string]any, error) {
 	if l.loaded {
 		return l.objects, nil
 	}
-	res, err := l.call(ctx, &recordsv1.MetadataRequest{Kind: "objects", Operation: "find_many"})
+	list, err := l.g.metadataAll(ctx, l.workspace, "objects")
 	if err != nil {
-		return nil, err
+		return nil, metadataGQLError(err)
 	}
-	out, err := decodeDTOs(res.GetResultJson())
-	if err != nil {
-		return nil, err
+	out := make([]map[string]any, len(list))
+	for i, o := range list {
+		if out[i], err = decodeDTO(o.json); err != nil {
+			return nil, err
+		}
 	}
 	l.objects, l.loaded = out, true
 	return out, nil
@@ -179,24 +169,24 @@ func (l *metaLoader) object(ctx context.Context, id string) (map[string]any, err
 	return nil, nil
 }
 
-// metadataOne runs find_one, create_one, update_one or delete_one on an object or a field and
-// answers its node. input, when set, is the create input or the update, as the RPC takes them.
-func (g *gateway) metadataOne(ctx context.Context, kind, op, id string, input map[string]any) (any, error) {
+// gqlMetadataOne runs op on an object or a field and answers its node. input, when set, is the
+// create input or the update.
+func (g *gateway) gqlMetadataOne(ctx context.Context, kind string, op metaOp, id string, input map[string]any) (any, error) {
 	l, err := g.newMetaLoader(ctx)
 	if err != nil {
 		return nil, err
 	}
-	req := &recordsv1.MetadataRequest{Kind: kind, Operation: op, Id: id}
+	var in []byte
 	if input != nil {
-		if req.InputJson, err = json.Marshal(input); err != nil {
-			return nil, fmt.Errorf("encode the %s input: %w", op, err)
+		if in, err = json.Marshal(input); err != nil {
+			return nil, fmt.Errorf("encode the metadata input: %w", err)
 		}
 	}
-	res, err := l.call(ctx, req)
+	res, err := g.metadataOne(ctx, l.workspace, kind, op, id, in)
 	if err != nil {
-		return nil, err
+		return nil, metadataGQLError(err)
 	}
-	dto, err := decodeDTO(res.GetResultJson())
+	dto, err := decodeDTO(res)
 	if err != nil {
 		return nil, err
 	}
@@ -241,18 +231,6 @@ func decodeDTO(b []byte) (map[string]any, error) {
 		return nil, fmt.Errorf("decode a metadata answer: %w", err)
 	}
 	return m, nil
-}
-
-// decodeDTOs decodes the list the RPC answered.
-func decodeDTOs(b []byte) ([]map[string]any, error) {
-	var l []map[string]any
-	if len(b) == 0 {
-		return nil, nil
-	}
-	if err := decodeJSON(b, &l); err != nil {
-		return nil, fmt.Errorf("decode a metadata list: %w", err)
-	}
-	return l, nil
 }
 
 func decodeJSON(b []byte, v any) error {

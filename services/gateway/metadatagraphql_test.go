@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 	"connectrpc.com/connect"
 	"github.com/google/go-cmp/cmp"
 	"github.com/twentyworkers/twenty/shared/authtoken"
-	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/rpc"
 )
@@ -73,24 +71,19 @@ var metadataWorkspaceJSON = `[
 // fakeMetadataStore is a records Worker answering the Metadata RPC over a fixed workspace and
 // recording every call.
 type fakeMetadataStore struct {
-	recordsv1connect.UnimplementedRecordsServiceHandler
-
 	mu    sync.Mutex
 	calls []metadataCall
 }
 
-func (f *fakeMetadataStore) Metadata(_ context.Context, req *recordsv1.MetadataRequest) (*recordsv1.MetadataResponse, error) {
+func (f *fakeMetadataStore) handle(req metadataCall) ([]byte, error) {
 	f.mu.Lock()
-	f.calls = append(f.calls, metadataCall{req.GetWorkspaceId(), req.GetKind(), req.GetOperation(), req.GetId(), string(req.GetInputJson())})
+	f.calls = append(f.calls, req)
 	f.mu.Unlock()
 	var objects []map[string]any
 	if err := json.Unmarshal([]byte(metadataWorkspaceJSON), &objects); err != nil {
 		return nil, err
 	}
-	answer := func(v any) (*recordsv1.MetadataResponse, error) {
-		b, err := json.Marshal(v)
-		return &recordsv1.MetadataResponse{ResultJson: b}, err
-	}
+	answer := json.Marshal
 	find := func(id string) map[string]any {
 		for _, o := range objects {
 			if o["id"] == id {
@@ -105,30 +98,30 @@ func (f *fakeMetadataStore) Metadata(_ context.Context, req *recordsv1.MetadataR
 		return nil
 	}
 	var input map[string]any
-	if len(req.GetInputJson()) > 0 {
-		if err := json.Unmarshal(req.GetInputJson(), &input); err != nil {
+	if req.Input != "" {
+		if err := json.Unmarshal([]byte(req.Input), &input); err != nil {
 			return nil, err
 		}
 	}
-	switch req.GetOperation() {
+	switch req.Operation {
 	case "find_many":
 		return answer(objects)
 	case "find_one", "update_one", "delete_one":
-		switch found := find(req.GetId()); {
-		case req.GetId() == "boom":
+		switch found := find(req.ID); {
+		case req.ID == "boom":
 			return nil, errors.New("the shard is on fire")
-		case req.GetId() == "stale":
+		case req.ID == "stale":
 			return nil, connect.NewError(connect.CodeAborted, errors.New("The data model of this workspace changed while this request ran; try again"))
 		case found == nil:
-			return nil, connect.NewError(connect.CodeNotFound, errors.New("Object metadata with id "+req.GetId()+" not found"))
-		case req.GetOperation() == "update_one":
+			return nil, connect.NewError(connect.CodeNotFound, errors.New("Object metadata with id "+req.ID+" not found"))
+		case req.Operation == "update_one":
 			for k, v := range input {
 				found[k] = v
 			}
-		case req.GetOperation() == "delete_one":
+		case req.Operation == "delete_one":
 			delete(found, "fields")
 		}
-		return answer(find(req.GetId()))
+		return answer(find(req.ID))
 	case "create_one":
 		if input["name"] == "taken" {
 			return nil, connect.NewError(connect.CodeInvalidArgument, errors.New(`Name "taken" is not available as it is already used by another field`))
@@ -137,7 +130,7 @@ func (f *fakeMetadataStore) Metadata(_ context.Context, req *recordsv1.MetadataR
 		for k, v := range input {
 			created[k] = v
 		}
-		if req.GetKind() == "objects" {
+		if req.Kind == "objects" {
 			created["fields"] = []any{map[string]any{"id": "50000000-0000-4000-8000-000000000001", "type": "TEXT", "name": "name", "label": "Name",
 				"objectMetadataId": created["id"], "createdAt": "2026-03-01T00:00:00.000Z", "updatedAt": "2026-03-01T00:00:00.000Z"}}
 		}
@@ -162,7 +155,7 @@ func metadataStack(t *testing.T) (*stack, *fakeMetadataStore) {
 	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
 	fake := &fakeMetadataStore{}
 	mux := http.NewServeMux()
-	mux.Handle(recordsv1connect.NewRecordsServiceHandler(fake, rpc.HandlerOptions()...))
+	mux.Handle(recordsv1connect.NewRecordsServiceHandler(&metadataRPC{handle: fake.handle}, rpc.HandlerOptions()...))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	s.gw.records = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)

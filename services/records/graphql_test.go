@@ -111,8 +111,8 @@ func TestGraphQLSeesAnObjectCreatedElsewhere(t *testing.T) {
 		t.Fatalf("people = %v", got)
 	}
 	other := h.otherIsolate(t)
-	if _, err := other.Metadata(context.Background(), &recordsv1.MetadataRequest{WorkspaceId: w.id, Kind: "objects", Operation: "create_one",
-		InputJson: []byte(`{"nameSingular":"rocket","namePlural":"rockets","labelSingular":"Rocket","labelPlural":"Rockets"}`)}); err != nil {
+	if _, err := callMetadata(other, w.id, "objects", "create_one", "",
+		`{"nameSingular":"rocket","namePlural":"rockets","labelSingular":"Rocket","labelPlural":"Rockets"}`); err != nil {
 		t.Fatal(err)
 	}
 	got := gqlCall(t, h.client, w.id, api, `mutation { createRocket(data: {name: "Saturn V"}) { name createdBy { source } } }`)
@@ -126,8 +126,8 @@ func TestGraphQLSeesAnObjectCreatedElsewhere(t *testing.T) {
 		t.Errorf("rockets (-want +got):\n%s", diff)
 	}
 	// A field added elsewhere to an object already known: the stamp tells the cached schema is old.
-	if _, err := other.Metadata(context.Background(), &recordsv1.MetadataRequest{WorkspaceId: w.id, Kind: "fields", Operation: "create_one",
-		InputJson: []byte(`{"objectMetadataId":"` + objectID(t, h, w.id, "rocket") + `","type":"NUMBER","name":"stages","label":"Stages"}`)}); err != nil {
+	if _, err := callMetadata(other, w.id, "fields", "create_one", "",
+		`{"objectMetadataId":"`+objectID(t, h, w.id, "rocket")+`","type":"NUMBER","name":"stages","label":"Stages"}`); err != nil {
 		t.Fatal(err)
 	}
 	got = gqlCall(t, h.client, w.id, api, `mutation { updateRockets(filter: {name: {eq: "Saturn V"}}, data: {stages: 3}) { stages } }`)

@@ -36,20 +36,21 @@ func newMetaWorkspace(t *testing.T, h *harness) metaWorkspace {
 	return metaWorkspace{t: t, h: h, id: ws, shard: h.shards[res.GetShard()]}
 }
 
-func (w metaWorkspace) call(kind, op, id, input string) (*recordsv1.MetadataResponse, error) {
-	return w.h.client.Metadata(context.Background(), &recordsv1.MetadataRequest{WorkspaceId: w.id, Kind: kind, Operation: op, Id: id, InputJson: []byte(input)})
+// call runs operation op of the metadata RPCs on kind (callMetadata) and answers its JSON.
+func (w metaWorkspace) call(kind, op, id, input string) ([]byte, error) {
+	return callMetadata(w.h.client, w.id, kind, op, id, input)
 }
 
 // must calls the RPC, failing the test on an error, and decodes the result into out.
-func (w metaWorkspace) must(kind, op, id, input string, out any) *recordsv1.MetadataResponse {
+func (w metaWorkspace) must(kind, op, id, input string, out any) []byte {
 	w.t.Helper()
 	res, err := w.call(kind, op, id, input)
 	if err != nil {
 		w.t.Fatalf("%s %s %s %s: %v", kind, op, id, input, err)
 	}
 	if out != nil {
-		if err := json.Unmarshal(res.GetResultJson(), out); err != nil {
-			w.t.Fatalf("%s %s: result %s: %v", kind, op, res.GetResultJson(), err)
+		if err := json.Unmarshal(res, out); err != nil {
+			w.t.Fatalf("%s %s: result %s: %v", kind, op, res, err)
 		}
 	}
 	return res

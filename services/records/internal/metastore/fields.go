@@ -42,7 +42,7 @@ func fieldDTO(f metadata.Field, o storedObject, all []storedObject) metadata.Fie
 }
 
 // listFields answers the fields of all the workspace's objects (the caller pages them).
-func listFields(_ context.Context, st *metaState, _ Request) (Result, error) {
+func listFields(st *metaState) ([]metadata.FieldDTO, error) {
 	out := []metadata.FieldDTO{}
 	all := objectsOf(st.objects) // once for the list, not once per field
 	for _, o := range st.objects {
@@ -50,20 +50,20 @@ func listFields(_ context.Context, st *metaState, _ Request) (Result, error) {
 			out = append(out, metadata.NewFieldDTO(f, o.Object, o.info(), all))
 		}
 	}
-	return Result{Value: out}, nil
+	return out, nil
 }
 
 // getField answers one field.
-func getField(_ context.Context, st *metaState, req Request) (Result, error) {
-	id, err := metadataID(req.ID)
+func getField(st *metaState, id string) (metadata.FieldDTO, error) {
+	id, err := metadataID(id)
 	if err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	i, j := st.field(id)
 	if i < 0 {
-		return Result{}, missing("Field metadata with id %s not found", id)
+		return metadata.FieldDTO{}, missing("Field metadata with id %s not found", id)
 	}
-	return Result{Value: fieldDTO(st.objects[i].Fields[j], st.objects[i], st.objects)}, nil
+	return fieldDTO(st.objects[i].Fields[j], st.objects[i], st.objects), nil
 }
 
 // nameAvailable checks that a field of o other than except may be named name: no field has the
@@ -131,14 +131,14 @@ func (st *metaState) columnExists(ctx context.Context, o metadata.Object, f meta
 // the target object (relationCreationPayload), and a MORPH_RELATION is one field per target object
 // with the inverse of each (morphRelationsCreationPayload). The columns are added in one shard
 // batch, then the objects' metadata written in one control batch.
-func (s *Store) createField(ctx context.Context, st *metaState, req Request) (Result, error) {
-	in, err := metadata.ParseCreateFieldInput(req.Input)
+func (s *Store) createField(ctx context.Context, st *metaState, input []byte) (metadata.FieldDTO, error) {
+	in, err := metadata.ParseCreateFieldInput(input)
 	if err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	oi := st.object(in.ObjectMetadataID)
 	if oi < 0 {
-		return Result{}, invalid("Object metadata not found")
+		return metadata.FieldDTO{}, invalid("Object metadata not found")
 	}
 	f := metadata.Field{
 		ID: ids.NewUUID(), ObjectMetadataID: in.ObjectMetadataID, Type: in.Type, Name: in.Name, Label: in.Label,
@@ -150,11 +150,11 @@ func (s *Store) createField(ctx context.Context, st *metaState, req Request) (Re
 	case in.Relation != nil:
 		ti := st.object(in.Relation.TargetObjectMetadataID)
 		if ti < 0 {
-			return Result{}, invalid("Object metadata relation target not found for relation creation payload")
+			return metadata.FieldDTO{}, invalid("Object metadata relation target not found for relation creation payload")
 		}
 		pair, err := st.relationPair(oi, ti, f, *in.Relation, in.IsLabelSyncedWithName)
 		if err != nil {
-			return Result{}, err
+			return metadata.FieldDTO{}, err
 		}
 		adds = pair
 	case in.Type == metadata.TypeMorphRelation:
@@ -164,13 +164,13 @@ func (s *Store) createField(ctx context.Context, st *metaState, req Request) (Re
 		for _, rp := range in.MorphRelations {
 			ti := st.object(rp.TargetObjectMetadataID)
 			if ti < 0 {
-				return Result{}, invalid("Morph relation input transpilation failed")
+				return metadata.FieldDTO{}, invalid("Morph relation input transpilation failed")
 			}
 			g := f
 			g.ID, g.Name = ids.NewUUID(), metadata.MorphFieldName(in.Name, rp.Type, st.objects[ti].Object)
 			pair, err := st.relationPair(oi, ti, g, rp, in.IsLabelSyncedWithName)
 			if err != nil {
-				return Result{}, err
+				return metadata.FieldDTO{}, err
 			}
 			// The targets are distinct objects, whose names differ even ignoring case
 			// (metadata.ValidateSchema), so the fields' names differ too.
@@ -179,7 +179,7 @@ func (s *Store) createField(ctx context.Context, st *metaState, req Request) (Re
 		}
 	default:
 		if err := nameAvailable(st.objects[oi].Object, in.Name, ""); err != nil {
-			return Result{}, err
+			return metadata.FieldDTO{}, err
 		}
 		adds = []addedField{{oi, f, in.IsLabelSyncedWithName}}
 	}
@@ -192,16 +192,16 @@ func (s *Store) createField(ctx context.Context, st *metaState, req Request) (Re
 		before := after[a.obj].Object
 		add, err := ddl.AddField(st.workspaceID, before, a.field)
 		if err != nil {
-			return Result{}, err
+			return metadata.FieldDTO{}, err
 		}
 		after[a.obj].Fields = append(after[a.obj].Fields, a.field)
 		after[a.obj].setFieldInfo(a.field.ID, a.synced, now, true)
 		drop, err := ddl.DropField(st.workspaceID, after[a.obj].Object, a.field)
 		if err != nil {
-			return Result{}, err
+			return metadata.FieldDTO{}, err
 		}
 		if left, err := st.columnExists(ctx, before, a.field); err != nil {
-			return Result{}, err
+			return metadata.FieldDTO{}, err
 		} else if left { // left by a create whose metadata and undo failed: drop it first
 			stmts = append(stmts, drop...)
 		}
@@ -214,13 +214,13 @@ func (s *Store) createField(ctx context.Context, st *metaState, req Request) (Re
 		}
 	}
 	if err := metadata.ValidateSchema(objectsOf(after)); err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: put}); err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	st.objects = after
-	return Result{Value: fieldDTO(adds[0].field, after[oi], after)}, nil
+	return fieldDTO(adds[0].field, after[oi], after), nil
 }
 
 // addedField is a field createField adds to the object at index obj of the workspace's objects.
@@ -268,19 +268,19 @@ func (st *metaState) relationPair(oi, ti int, f metadata.Field, rp metadata.Rela
 // rewrites the columns that change). A relation field only takes the first four, as in Twenty.
 // A standard field keeps its name, nullability, uniqueness and settings, which the records engine
 // relies on.
-func (s *Store) updateField(ctx context.Context, st *metaState, req Request) (Result, error) {
-	id, err := metadataID(req.ID)
+func (s *Store) updateField(ctx context.Context, st *metaState, id string, input []byte) (metadata.FieldDTO, error) {
+	id, err := metadataID(id)
 	if err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	oi, fi := st.field(id)
 	if oi < 0 {
 		// Twenty answers 400 here, unlike reads and deletes (field-metadata.integration-spec.ts).
-		return Result{}, invalid("Field metadata to update not found")
+		return metadata.FieldDTO{}, invalid("Field metadata to update not found")
 	}
-	in, err := metadata.ParseUpdateFieldInput(req.Input)
+	in, err := metadata.ParseUpdateFieldInput(input)
 	if err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	o := st.objects[oi].clone()
 	from := o.Fields[fi]
@@ -306,9 +306,9 @@ func (s *Store) updateField(ctx context.Context, st *metaState, req Request) (Re
 	}
 	switch {
 	case from.Type.IsRelation() && len(changed) > 0:
-		return Result{}, invalid("Forbidden updated properties for relation field metadata: %s", strings.Join(changed, ", "))
+		return metadata.FieldDTO{}, invalid("Forbidden updated properties for relation field metadata: %s", strings.Join(changed, ", "))
 	case !from.IsCustom && len(structural) > 0:
-		return Result{}, invalid("Forbidden updated properties for standard field metadata: %s", strings.Join(structural, ", "))
+		return metadata.FieldDTO{}, invalid("Forbidden updated properties for standard field metadata: %s", strings.Join(structural, ", "))
 	}
 
 	to := from
@@ -341,15 +341,15 @@ func (s *Store) updateField(ctx context.Context, st *metaState, req Request) (Re
 	}
 	if to.Name != from.Name {
 		if err := nameAvailable(o.Object, to.Name, from.ID); err != nil {
-			return Result{}, err
+			return metadata.FieldDTO{}, err
 		}
 	}
 	if err := metadata.CheckEnumField(to); err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	stmts, err := ddl.UpdateField(st.workspaceID, st.objects[oi].Object, old, to)
 	if err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	o.Fields[fi] = to
 	synced := o.info().Fields[id].IsLabelSyncedWithName
@@ -360,39 +360,39 @@ func (s *Store) updateField(ctx context.Context, st *metaState, req Request) (Re
 	after := slices.Clone(st.objects)
 	after[oi] = o
 	if err := metadata.ValidateSchema(objectsOf(after)); err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	var undo []d1.Stmt
 	if len(stmts) > 0 {
 		if undo, err = ddl.UpdateField(st.workspaceID, o.Object, to, old); err != nil {
-			return Result{}, err
+			return metadata.FieldDTO{}, err
 		}
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: []storedObject{o}}); err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	st.objects = after
-	return Result{Value: fieldDTO(to, o, after)}, nil
+	return fieldDTO(to, o, after), nil
 }
 
 // deleteField deletes a custom field and, for a relation, its inverse (for a MORPH_RELATION, the
 // fields of all its targets and their inverses): their columns, then their metadata. Twenty deletes active custom fields too (field-metadata.integration-spec.ts); the
 // field naming the object's records must be replaced first.
-func (s *Store) deleteField(ctx context.Context, st *metaState, req Request) (Result, error) {
-	id, err := metadataID(req.ID)
+func (s *Store) deleteField(ctx context.Context, st *metaState, id string) (metadata.FieldDTO, error) {
+	id, err := metadataID(id)
 	if err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	oi, fi := st.field(id)
 	if oi < 0 {
-		return Result{}, missing("Field to delete not found")
+		return metadata.FieldDTO{}, missing("Field to delete not found")
 	}
 	f := st.objects[oi].Fields[fi]
 	switch {
 	case !f.IsCustom:
-		return Result{}, invalid("Deleting standard fields is not allowed")
+		return metadata.FieldDTO{}, invalid("Deleting standard fields is not allowed")
 	case st.objects[oi].LabelIdentifier() == f.ID:
-		return Result{}, invalid("Cannot delete, please update the label identifier field first")
+		return metadata.FieldDTO{}, invalid("Cannot delete, please update the label identifier field first")
 	}
 	// A relation goes with its inverse; a MORPH_RELATION with the fields of its other targets
 	// (those sharing its morphId) and their inverses.
@@ -422,12 +422,12 @@ func (s *Store) deleteField(ctx context.Context, st *metaState, req Request) (Re
 		before := after[i].Object
 		exists, err := st.columnExists(ctx, before, r.field)
 		if err != nil {
-			return Result{}, err
+			return metadata.FieldDTO{}, err
 		}
 		if exists { // else a delete whose metadata failed dropped it already
 			drop, err := ddl.DropField(st.workspaceID, before, r.field)
 			if err != nil {
-				return Result{}, err
+				return metadata.FieldDTO{}, err
 			}
 			stmts = append(stmts, drop...)
 		}
@@ -439,7 +439,7 @@ func (s *Store) deleteField(ctx context.Context, st *metaState, req Request) (Re
 		if exists {
 			add, err := ddl.AddField(st.workspaceID, after[i].Object, r.field)
 			if err != nil {
-				return Result{}, err
+				return metadata.FieldDTO{}, err
 			}
 			undo = append(add, undo...)
 		}
@@ -447,12 +447,12 @@ func (s *Store) deleteField(ctx context.Context, st *metaState, req Request) (Re
 		put = append(put, after[i])
 	}
 	if err := metadata.ValidateSchema(objectsOf(after)); err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: put}); err != nil {
-		return Result{}, err
+		return metadata.FieldDTO{}, err
 	}
 	res := fieldDTO(f, st.objects[oi], st.objects)
 	st.objects = after
-	return Result{Value: res}, nil
+	return res, nil
 }

@@ -1,8 +1,8 @@
 // Package metastore is Twenty's metadata API on objects and fields: it reads a workspace's
 // definitions from the control database and changes them, with the DDL on the workspace's shard
-// and a new metadata version, as store.go tells. The records Worker's Metadata RPC translates its
-// requests to Do and its errors to Connect codes; REST /rest/metadata and GraphQL /metadata share
-// it.
+// and a new metadata version, as store.go tells. api.go is its API: one method per operation of
+// the records Worker's metadata RPCs, which translate their messages to it and its errors to
+// Connect codes; REST /rest/metadata and GraphQL /metadata share them.
 package metastore
 
 import (
@@ -24,25 +24,6 @@ type Store struct {
 	// Changed, when set, is told after a change to a workspace's metadata was attempted (its
 	// cached schema may be stale).
 	Changed func(ctx context.Context, workspaceID string)
-}
-
-// Request is one operation of the metadata API.
-type Request struct {
-	WorkspaceID string
-	// Kind is "objects" or "fields"; Operation find_many, find_one, create_one, update_one or
-	// delete_one.
-	Kind, Operation string
-	// ID is the object or field of find_one, update_one and delete_one, as the path gave it.
-	ID string
-	// Input is the create input or the update, as Twenty's metadata API takes them (JSON).
-	Input []byte
-}
-
-// Result is an operation's answer: Value is the object or field (metadata.ObjectDTO,
-// metadata.FieldDTO) or, for find_many, all of them: the gateway pages and filters lists, for
-// REST and GraphQL alike.
-type Result struct {
-	Value any
 }
 
 // Kind tells what a refused operation means to the caller.

@@ -36,21 +36,21 @@ func (st *metaState) findObject(id string) (int, error) {
 }
 
 // listObjects answers the workspace's objects, each with its fields (the caller pages them).
-func listObjects(_ context.Context, st *metaState, _ Request) (Result, error) {
+func listObjects(st *metaState) ([]metadata.ObjectDTO, error) {
 	out := make([]metadata.ObjectDTO, len(st.objects))
 	for i, o := range st.objects {
 		out[i] = st.objectDTO(o, true)
 	}
-	return Result{Value: out}, nil
+	return out, nil
 }
 
 // getObject answers one object with its fields.
-func getObject(_ context.Context, st *metaState, req Request) (Result, error) {
-	i, err := st.findObject(req.ID)
+func getObject(st *metaState, id string) (metadata.ObjectDTO, error) {
+	i, err := st.findObject(id)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
-	return Result{Value: st.objectDTO(st.objects[i], true)}, nil
+	return st.objectDTO(st.objects[i], true), nil
 }
 
 // nameTaken reports whether an object other than except uses one of the names, singular or
@@ -73,13 +73,13 @@ func (st *metaState) nameTaken(except string, names ...string) bool {
 // createObject creates a custom object with Twenty's default fields, and the fields linking
 // timelineActivity, favorite, attachment, noteTarget and taskTarget to it: its table and the link
 // columns in one shard batch, then its metadata and the linked objects' in one control batch.
-func (s *Store) createObject(ctx context.Context, st *metaState, req Request) (Result, error) {
-	in, err := metadata.ParseCreateObjectInput(req.Input)
+func (s *Store) createObject(ctx context.Context, st *metaState, input []byte) (metadata.ObjectDTO, error) {
+	in, err := metadata.ParseCreateObjectInput(input)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	if st.nameTaken("", in.NameSingular, in.NamePlural) {
-		return Result{}, invalid("Object already exists")
+		return metadata.ObjectDTO{}, invalid("Object already exists")
 	}
 	now := nowStamp()
 	o := storedObject{Object: metadata.CustomObject(in.NameSingular, in.NamePlural, in.LabelSingular, in.LabelPlural), createdAt: now, updatedAt: now}
@@ -108,7 +108,7 @@ func (s *Store) createObject(ctx context.Context, st *metaState, req Request) (R
 	for _, l := range metadata.CustomObjectLinks(o.Object) {
 		j := slices.IndexFunc(after, func(p storedObject) bool { return p.NameSingular == l.Object })
 		if j < 0 {
-			return Result{}, fmt.Errorf("workspace %s has no %s object to link %s to", st.workspaceID, l.Object, o.NameSingular)
+			return metadata.ObjectDTO{}, fmt.Errorf("workspace %s has no %s object to link %s to", st.workspaceID, l.Object, o.NameSingular)
 		}
 		f := l.Field
 		f.ID, f.ObjectMetadataID = ids.NewUUID(), after[j].ID
@@ -119,39 +119,39 @@ func (s *Store) createObject(ctx context.Context, st *metaState, req Request) (R
 	}
 	all := append(objectsOf(after), o.Object)
 	if err := metadata.ValidateSchema(all); err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 
 	stmts, err := ddl.CreateObject(st.workspaceID, o.Object, all)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	for _, l := range links {
 		s, err := ddl.AddField(st.workspaceID, l.before, l.field)
 		if err != nil {
-			return Result{}, err
+			return metadata.ObjectDTO{}, err
 		}
 		stmts = append(stmts, s...)
 	}
 	undo, err := ddl.DropObject(st.workspaceID, o.Object, all)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	table, err := ddl.TableName(st.workspaceID, o.NameSingular)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	if _, exists, err := tableColumns(ctx, st.shard, table); err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	} else if exists {
 		// Left by a create whose metadata failed and whose undo failed too: drop it first.
 		stmts = append(slices.Clone(undo), stmts...)
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: append([]storedObject{o}, put...), touched: []string{o.ID}}); err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	st.objects = append(after, o)
-	return Result{Value: st.objectDTO(o, true)}, nil
+	return st.objectDTO(o, true), nil
 }
 
 // objectsOf returns the objects of stored ones.
@@ -168,18 +168,18 @@ func objectsOf(stored []storedObject) []metadata.Object {
 // renamed, as Twenty does: by new names, or by new labels when its names follow them. Renaming
 // moves its table and the link fields named after it (renameObject); a standard object's names
 // cannot change.
-func (s *Store) updateObject(ctx context.Context, st *metaState, req Request) (Result, error) {
-	i, err := st.findObject(req.ID)
+func (s *Store) updateObject(ctx context.Context, st *metaState, id string, input []byte) (metadata.ObjectDTO, error) {
+	i, err := st.findObject(id)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
-	in, err := metadata.ParseUpdateObjectInput(req.Input)
+	in, err := metadata.ParseUpdateObjectInput(input)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	o := st.objects[i].clone()
 	if !o.IsCustom && (in.NameSingular != nil && *in.NameSingular != o.NameSingular || in.NamePlural != nil && *in.NamePlural != o.NamePlural) {
-		return Result{}, invalid("Cannot edit standard object metadata properties: %s", strings.Join(namesIn(in), ", "))
+		return metadata.ObjectDTO{}, invalid("Cannot edit standard object metadata properties: %s", strings.Join(namesIn(in), ", "))
 	}
 	for _, m := range []struct {
 		from *string
@@ -210,7 +210,7 @@ func (s *Store) updateObject(ctx context.Context, st *metaState, req Request) (R
 			continue
 		}
 		if !slices.ContainsFunc(o.Fields, func(f metadata.Field) bool { return f.ID == *m.id }) {
-			return Result{}, invalid("%s must be the id of one of the object's fields", m.key)
+			return metadata.ObjectDTO{}, invalid("%s must be the id of one of the object's fields", m.key)
 		}
 		*m.to = *m.id
 	}
@@ -228,18 +228,18 @@ func (s *Store) updateObject(ctx context.Context, st *metaState, req Request) (R
 	rename := singular != o.NameSingular || plural != o.NamePlural
 	// Names that do not change are not checked against the labels: they may predate them.
 	if err := metadata.CheckObjectNamesAndLabels(singular, plural, o.LabelSingular, o.LabelPlural, rename && synced); err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	if !rename {
 		if err := s.apply(ctx, st, nil, nil, change{put: []storedObject{o}, touched: []string{o.ID}}); err != nil {
-			return Result{}, err
+			return metadata.ObjectDTO{}, err
 		}
 		o.updatedAt = nowStamp()
 		st.objects[i] = o
-		return Result{Value: st.objectDTO(o, true)}, nil
+		return st.objectDTO(o, true), nil
 	}
 	if st.nameTaken(o.ID, singular, plural) {
-		return Result{}, invalid("Object already exists")
+		return metadata.ObjectDTO{}, invalid("Object already exists")
 	}
 	return s.renameObject(ctx, st, i, o, singular, plural)
 }
@@ -263,23 +263,23 @@ func namesIn(in metadata.UpdateObjectInput) []string {
 // links of other records to them, stay as they are. If the metadata cannot be written, the
 // statements are undone in reverse; should that fail too, the shard has the new names and the
 // metadata the old ones until a rename back.
-func (s *Store) renameObject(ctx context.Context, st *metaState, i int, o storedObject, singular, plural string) (Result, error) {
+func (s *Store) renameObject(ctx context.Context, st *metaState, i int, o storedObject, singular, plural string) (metadata.ObjectDTO, error) {
 	from := st.objects[i].Object
 	all, links, err := metadata.RenameObject(objectsOf(st.objects), from.NameSingular, singular, plural, o.LabelSingular)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	if err := metadata.ValidateSchema(all); err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	o.NameSingular, o.NamePlural, o.Fields = singular, plural, all[i].Fields
 	stmts, err := ddl.RenameObject(st.workspaceID, from, o.Object)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	undo, err := ddl.RenameObject(st.workspaceID, o.Object, from)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	for _, l := range links {
 		k := slices.IndexFunc(all, func(p metadata.Object) bool { return p.NameSingular == l.Object })
@@ -288,11 +288,11 @@ func (s *Store) renameObject(ctx context.Context, st *metaState, i int, o stored
 		before.Fields[slices.IndexFunc(before.Fields, func(f metadata.Field) bool { return f.ID == l.To.ID })] = l.From
 		forward, err := ddl.UpdateField(st.workspaceID, before, l.From, l.To)
 		if err != nil {
-			return Result{}, err
+			return metadata.ObjectDTO{}, err
 		}
 		back, err := ddl.UpdateField(st.workspaceID, all[k], l.To, l.From)
 		if err != nil {
-			return Result{}, err
+			return metadata.ObjectDTO{}, err
 		}
 		stmts, undo = append(stmts, forward...), append(back, undo...)
 	}
@@ -318,12 +318,12 @@ func (s *Store) renameObject(ctx context.Context, st *metaState, i int, o stored
 		}
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: put, touched: []string{o.ID}}); err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	o.updatedAt = now
 	after[i] = o
 	st.objects = after
-	return Result{Value: st.objectDTO(o, true)}, nil
+	return st.objectDTO(o, true), nil
 }
 
 // fieldsChanged reports whether a rename changed one of the fields: its name, label or relation.
@@ -340,17 +340,17 @@ func fieldsChanged(before, after []metadata.Field) bool {
 // deleteObject deletes a deactivated custom object: its table, the join columns of the other
 // objects' relations to it, and their fields. The DDL runs first; if the metadata cannot be
 // written, the table and columns are re-created empty.
-func (s *Store) deleteObject(ctx context.Context, st *metaState, req Request) (Result, error) {
-	i, err := st.findObject(req.ID)
+func (s *Store) deleteObject(ctx context.Context, st *metaState, id string) (metadata.ObjectDTO, error) {
+	i, err := st.findObject(id)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	o := st.objects[i]
 	switch {
 	case !o.IsCustom:
-		return Result{}, invalid("Standard Objects can't be deleted")
+		return metadata.ObjectDTO{}, invalid("Standard Objects can't be deleted")
 	case o.IsActive:
-		return Result{}, invalid("Active objects can't be deleted")
+		return metadata.ObjectDTO{}, invalid("Active objects can't be deleted")
 	}
 	before := st.schema()
 	var put []storedObject
@@ -370,7 +370,7 @@ func (s *Store) deleteObject(ctx context.Context, st *metaState, req Request) (R
 			if f.IsManyToOne() && f.Relation.TargetObjectNameSingular == o.NameSingular {
 				s, err := ddl.AddField(st.workspaceID, q.Object, f)
 				if err != nil {
-					return Result{}, err
+					return metadata.ObjectDTO{}, err
 				}
 				relink = append(relink, s...)
 			}
@@ -384,22 +384,22 @@ func (s *Store) deleteObject(ctx context.Context, st *metaState, req Request) (R
 	}
 	table, err := ddl.TableName(st.workspaceID, o.NameSingular)
 	if err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
 	var stmts, undo []d1.Stmt
 	if _, exists, err := tableColumns(ctx, st.shard, table); err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	} else if exists { // else a delete whose metadata failed dropped it (and the join columns) already
 		if stmts, err = ddl.DropObject(st.workspaceID, o.Object, before); err != nil {
-			return Result{}, err
+			return metadata.ObjectDTO{}, err
 		}
 		if undo, err = ddl.CreateObject(st.workspaceID, o.Object, before); err != nil {
-			return Result{}, err
+			return metadata.ObjectDTO{}, err
 		}
 		undo = append(undo, relink...)
 	}
 	if err := s.apply(ctx, st, stmts, undo, change{put: put, deleted: []string{o.ID}}); err != nil {
-		return Result{}, err
+		return metadata.ObjectDTO{}, err
 	}
-	return Result{Value: st.objectDTO(o, false)}, nil
+	return st.objectDTO(o, false), nil
 }

@@ -255,45 +255,6 @@ func metadataID(id string) (string, error) {
 	return strings.ToLower(id), nil
 }
 
-// Do runs one operation: find_many, find_one, create_one, update_one or delete_one on the
-// objects or fields of req.WorkspaceID (which the caller took from a verified token).
-func (s *Store) Do(ctx context.Context, req Request) (Result, error) {
-	var op func(context.Context, *metaState, Request) (Result, error)
-	switch req.Kind + "." + req.Operation {
-	case "objects.find_many":
-		op = listObjects
-	case "objects.find_one":
-		op = getObject
-	case "objects.create_one":
-		op = s.createObject
-	case "objects.update_one":
-		op = s.updateObject
-	case "objects.delete_one":
-		op = s.deleteObject
-	case "fields.find_many":
-		op = listFields
-	case "fields.find_one":
-		op = getField
-	case "fields.create_one":
-		op = s.createField
-	case "fields.update_one":
-		op = s.updateField
-	case "fields.delete_one":
-		op = s.deleteField
-	default:
-		return Result{}, invalid("unknown metadata operation %q on %q", req.Operation, req.Kind)
-	}
-	st, err := s.load(ctx, req.WorkspaceID)
-	if err != nil {
-		return Result{}, err
-	}
-	res, err := op(ctx, st, req)
-	if err != nil {
-		return Result{}, classify(err)
-	}
-	return res, nil
-}
-
 // withIDs gives every object and field of a new workspace's schema a fresh id, and ties each field
 // to its object.
 func withIDs(objects []metadata.Object) []metadata.Object {

@@ -47,14 +47,14 @@ func newFixture(t *testing.T) fixture {
 	return fixture{t: t, store: store, ws: ws, shard: shard}
 }
 
-// do runs an operation of the fixture's workspace, failing the test on an error.
-func (f fixture) do(kind, op, id, input string) Result {
+// createObject creates an object of the fixture's workspace, failing the test on an error.
+func (f fixture) createObject(input string) metadata.ObjectDTO {
 	f.t.Helper()
-	res, err := f.store.Do(context.Background(), Request{WorkspaceID: f.ws, Kind: kind, Operation: op, ID: id, Input: []byte(input)})
+	o, err := f.store.CreateObject(context.Background(), f.ws, []byte(input))
 	if err != nil {
-		f.t.Fatalf("%s %s %s: %v", kind, op, input, err)
+		f.t.Fatalf("create object %s: %v", input, err)
 	}
-	return res
+	return o
 }
 
 // stale returns the workspace's metadata as it reads it, then moves the metadata version on: a
@@ -115,7 +115,7 @@ func TestFailedCommitIsUndoneOrRepaired(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	st := f.stale()
-	_, err := f.store.createObject(ctx, st, Request{WorkspaceID: f.ws, Input: []byte(petInput)})
+	_, err := f.store.createObject(ctx, st, []byte(petInput))
 	wantStale(t, "a stale change", err)
 	table, _ := ddl.TableName(f.ws, "pet")
 	noteTargets, _ := ddl.TableName(f.ws, "noteTarget")
@@ -140,7 +140,7 @@ func TestFailedCommitIsUndoneOrRepaired(t *testing.T) {
 	if _, err := f.shard.Batch(ctx, stmts...); err != nil {
 		t.Fatal(err)
 	}
-	f.do("objects", "create_one", "", petInput)
+	f.createObject(petInput)
 	if n := f.count(`SELECT count(*) FROM pragma_table_info(?) WHERE name = 'petId'`, noteTargets); n != 1 {
 		t.Errorf("noteTarget has %d petId columns, want 1", n)
 	}
@@ -150,10 +150,10 @@ func TestFailedCommitIsUndoneOrRepaired(t *testing.T) {
 // table, its indexes and the link columns are back under the old names, byte for byte.
 func TestFailedRenameIsUndone(t *testing.T) {
 	f := newFixture(t)
-	o := f.do("objects", "create_one", "", `{"nameSingular":"rocket","namePlural":"rockets","labelSingular":"Rocket","labelPlural":"Rockets","isLabelSyncedWithName":false}`).Value.(metadata.ObjectDTO)
+	o := f.createObject(`{"nameSingular":"rocket","namePlural":"rockets","labelSingular":"Rocket","labelPlural":"Rockets","isLabelSyncedWithName":false}`)
 	before := f.shardSchema()
 	st := f.stale()
-	_, err := f.store.updateObject(context.Background(), st, Request{WorkspaceID: f.ws, ID: o.ID, Input: []byte(`{"nameSingular":"spaceship","namePlural":"spaceships"}`)})
+	_, err := f.store.updateObject(context.Background(), st, o.ID, []byte(`{"nameSingular":"spaceship","namePlural":"spaceships"}`))
 	wantStale(t, "a stale rename", err)
 	if diff := cmp.Diff(before, f.shardSchema()); diff != "" {
 		t.Errorf("shard schema after an undone rename (-want +got):\n%s", diff)

@@ -1287,131 +1287,6 @@ func (x *GroupByResponse) GetGroupsJson() []byte {
 	return nil
 }
 
-// MetadataRequest is one operation of the metadata API on objects or fields: find_many,
-// find_one, create_one, update_one or delete_one.
-type MetadataRequest struct {
-	state       protoimpl.MessageState `protogen:"open.v1"`
-	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
-	// kind is "objects" or "fields".
-	Kind      string `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
-	Operation string `protobuf:"bytes,3,opt,name=operation,proto3" json:"operation,omitempty"`
-	Id        string `protobuf:"bytes,4,opt,name=id,proto3" json:"id,omitempty"`
-	// input_json is the create input or the update, as Twenty's metadata API takes them.
-	InputJson     []byte `protobuf:"bytes,5,opt,name=input_json,json=inputJson,proto3" json:"input_json,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *MetadataRequest) Reset() {
-	*x = MetadataRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[17]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *MetadataRequest) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*MetadataRequest) ProtoMessage() {}
-
-func (x *MetadataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[17]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use MetadataRequest.ProtoReflect.Descriptor instead.
-func (*MetadataRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{17}
-}
-
-func (x *MetadataRequest) GetWorkspaceId() string {
-	if x != nil {
-		return x.WorkspaceId
-	}
-	return ""
-}
-
-func (x *MetadataRequest) GetKind() string {
-	if x != nil {
-		return x.Kind
-	}
-	return ""
-}
-
-func (x *MetadataRequest) GetOperation() string {
-	if x != nil {
-		return x.Operation
-	}
-	return ""
-}
-
-func (x *MetadataRequest) GetId() string {
-	if x != nil {
-		return x.Id
-	}
-	return ""
-}
-
-func (x *MetadataRequest) GetInputJson() []byte {
-	if x != nil {
-		return x.InputJson
-	}
-	return nil
-}
-
-type MetadataResponse struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// result_json is the object or field, or for find_many the JSON array of all of them.
-	ResultJson    []byte `protobuf:"bytes,1,opt,name=result_json,json=resultJson,proto3" json:"result_json,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *MetadataResponse) Reset() {
-	*x = MetadataResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[18]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *MetadataResponse) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*MetadataResponse) ProtoMessage() {}
-
-func (x *MetadataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[18]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use MetadataResponse.ProtoReflect.Descriptor instead.
-func (*MetadataResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{18}
-}
-
-func (x *MetadataResponse) GetResultJson() []byte {
-	if x != nil {
-		return x.ResultJson
-	}
-	return nil
-}
-
 type OpenAPIRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// workspace_id is empty for the base document (no valid token).
@@ -1426,7 +1301,7 @@ type OpenAPIRequest struct {
 
 func (x *OpenAPIRequest) Reset() {
 	*x = OpenAPIRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[19]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1438,7 +1313,7 @@ func (x *OpenAPIRequest) String() string {
 func (*OpenAPIRequest) ProtoMessage() {}
 
 func (x *OpenAPIRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[19]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1451,7 +1326,7 @@ func (x *OpenAPIRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenAPIRequest.ProtoReflect.Descriptor instead.
 func (*OpenAPIRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{19}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *OpenAPIRequest) GetWorkspaceId() string {
@@ -1484,7 +1359,7 @@ type OpenAPIResponse struct {
 
 func (x *OpenAPIResponse) Reset() {
 	*x = OpenAPIResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[20]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1496,7 +1371,7 @@ func (x *OpenAPIResponse) String() string {
 func (*OpenAPIResponse) ProtoMessage() {}
 
 func (x *OpenAPIResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[20]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1509,7 +1384,7 @@ func (x *OpenAPIResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenAPIResponse.ProtoReflect.Descriptor instead.
 func (*OpenAPIResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{20}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *OpenAPIResponse) GetDocumentJson() []byte {
@@ -1536,7 +1411,7 @@ type Actor struct {
 
 func (x *Actor) Reset() {
 	*x = Actor{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[21]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1548,7 +1423,7 @@ func (x *Actor) String() string {
 func (*Actor) ProtoMessage() {}
 
 func (x *Actor) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[21]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1561,7 +1436,7 @@ func (x *Actor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Actor.ProtoReflect.Descriptor instead.
 func (*Actor) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{21}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Actor) GetSource() string {
@@ -1615,7 +1490,7 @@ type CreateManyRequest struct {
 
 func (x *CreateManyRequest) Reset() {
 	*x = CreateManyRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[22]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1627,7 +1502,7 @@ func (x *CreateManyRequest) String() string {
 func (*CreateManyRequest) ProtoMessage() {}
 
 func (x *CreateManyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[22]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1640,7 +1515,7 @@ func (x *CreateManyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateManyRequest.ProtoReflect.Descriptor instead.
 func (*CreateManyRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{22}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateManyRequest) GetWorkspaceId() string {
@@ -1697,7 +1572,7 @@ type CreateManyResponse struct {
 
 func (x *CreateManyResponse) Reset() {
 	*x = CreateManyResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[23]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1709,7 +1584,7 @@ func (x *CreateManyResponse) String() string {
 func (*CreateManyResponse) ProtoMessage() {}
 
 func (x *CreateManyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[23]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1722,7 +1597,7 @@ func (x *CreateManyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateManyResponse.ProtoReflect.Descriptor instead.
 func (*CreateManyResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{23}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CreateManyResponse) GetRecordsJson() []byte {
@@ -1766,7 +1641,7 @@ type Query struct {
 
 func (x *Query) Reset() {
 	*x = Query{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[24]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1778,7 +1653,7 @@ func (x *Query) String() string {
 func (*Query) ProtoMessage() {}
 
 func (x *Query) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[24]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1791,7 +1666,7 @@ func (x *Query) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Query.ProtoReflect.Descriptor instead.
 func (*Query) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{24}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Query) GetFilter() *Filter {
@@ -1866,7 +1741,7 @@ type Filter struct {
 
 func (x *Filter) Reset() {
 	*x = Filter{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[25]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1878,7 +1753,7 @@ func (x *Filter) String() string {
 func (*Filter) ProtoMessage() {}
 
 func (x *Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[25]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1891,7 +1766,7 @@ func (x *Filter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Filter.ProtoReflect.Descriptor instead.
 func (*Filter) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{25}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Filter) GetNode() isFilter_Node {
@@ -1974,7 +1849,7 @@ type FilterList struct {
 
 func (x *FilterList) Reset() {
 	*x = FilterList{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[26]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1986,7 +1861,7 @@ func (x *FilterList) String() string {
 func (*FilterList) ProtoMessage() {}
 
 func (x *FilterList) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[26]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1999,7 +1874,7 @@ func (x *FilterList) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilterList.ProtoReflect.Descriptor instead.
 func (*FilterList) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{26}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *FilterList) GetFilters() []*Filter {
@@ -2022,7 +1897,7 @@ type Condition struct {
 
 func (x *Condition) Reset() {
 	*x = Condition{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[27]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2034,7 +1909,7 @@ func (x *Condition) String() string {
 func (*Condition) ProtoMessage() {}
 
 func (x *Condition) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[27]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2047,7 +1922,7 @@ func (x *Condition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Condition.ProtoReflect.Descriptor instead.
 func (*Condition) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{27}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Condition) GetField() string {
@@ -2085,7 +1960,7 @@ type Value struct {
 
 func (x *Value) Reset() {
 	*x = Value{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[28]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2097,7 +1972,7 @@ func (x *Value) String() string {
 func (*Value) ProtoMessage() {}
 
 func (x *Value) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[28]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2110,7 +1985,7 @@ func (x *Value) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Value.ProtoReflect.Descriptor instead.
 func (*Value) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{28}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Value) GetRaw() string {
@@ -2159,7 +2034,7 @@ type Order struct {
 
 func (x *Order) Reset() {
 	*x = Order{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[29]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2171,7 +2046,7 @@ func (x *Order) String() string {
 func (*Order) ProtoMessage() {}
 
 func (x *Order) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[29]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2184,7 +2059,7 @@ func (x *Order) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Order.ProtoReflect.Descriptor instead.
 func (*Order) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{29}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Order) GetField() string {
@@ -2213,7 +2088,7 @@ type FindManyRequest struct {
 
 func (x *FindManyRequest) Reset() {
 	*x = FindManyRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[30]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2225,7 +2100,7 @@ func (x *FindManyRequest) String() string {
 func (*FindManyRequest) ProtoMessage() {}
 
 func (x *FindManyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[30]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2238,7 +2113,7 @@ func (x *FindManyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindManyRequest.ProtoReflect.Descriptor instead.
 func (*FindManyRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{30}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *FindManyRequest) GetWorkspaceId() string {
@@ -2277,7 +2152,7 @@ type FindManyResponse struct {
 
 func (x *FindManyResponse) Reset() {
 	*x = FindManyResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2289,7 +2164,7 @@ func (x *FindManyResponse) String() string {
 func (*FindManyResponse) ProtoMessage() {}
 
 func (x *FindManyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2302,7 +2177,7 @@ func (x *FindManyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindManyResponse.ProtoReflect.Descriptor instead.
 func (*FindManyResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{31}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *FindManyResponse) GetRecordsJson() []byte {
@@ -2352,7 +2227,7 @@ type PageInfo struct {
 
 func (x *PageInfo) Reset() {
 	*x = PageInfo{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2364,7 +2239,7 @@ func (x *PageInfo) String() string {
 func (*PageInfo) ProtoMessage() {}
 
 func (x *PageInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2377,7 +2252,7 @@ func (x *PageInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PageInfo.ProtoReflect.Descriptor instead.
 func (*PageInfo) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{32}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *PageInfo) GetHasNextPage() bool {
@@ -2423,7 +2298,7 @@ type InitWorkspaceRequest struct {
 
 func (x *InitWorkspaceRequest) Reset() {
 	*x = InitWorkspaceRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2435,7 +2310,7 @@ func (x *InitWorkspaceRequest) String() string {
 func (*InitWorkspaceRequest) ProtoMessage() {}
 
 func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2448,7 +2323,7 @@ func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceRequest.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{33}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *InitWorkspaceRequest) GetWorkspaceId() string {
@@ -2503,7 +2378,7 @@ type InitWorkspaceResponse struct {
 
 func (x *InitWorkspaceResponse) Reset() {
 	*x = InitWorkspaceResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2515,7 +2390,7 @@ func (x *InitWorkspaceResponse) String() string {
 func (*InitWorkspaceResponse) ProtoMessage() {}
 
 func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2528,7 +2403,7 @@ func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceResponse.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{34}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *InitWorkspaceResponse) GetShard() string {
@@ -2550,7 +2425,7 @@ type GraphQLRequest struct {
 
 func (x *GraphQLRequest) Reset() {
 	*x = GraphQLRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[35]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2562,7 +2437,7 @@ func (x *GraphQLRequest) String() string {
 func (*GraphQLRequest) ProtoMessage() {}
 
 func (x *GraphQLRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[35]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2575,7 +2450,7 @@ func (x *GraphQLRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GraphQLRequest.ProtoReflect.Descriptor instead.
 func (*GraphQLRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{35}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *GraphQLRequest) GetWorkspaceId() string {
@@ -2610,7 +2485,7 @@ type GraphQLResponse struct {
 
 func (x *GraphQLResponse) Reset() {
 	*x = GraphQLResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[36]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2622,7 +2497,7 @@ func (x *GraphQLResponse) String() string {
 func (*GraphQLResponse) ProtoMessage() {}
 
 func (x *GraphQLResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[36]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2635,7 +2510,7 @@ func (x *GraphQLResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GraphQLResponse.ProtoReflect.Descriptor instead.
 func (*GraphQLResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{36}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *GraphQLResponse) GetBodyJson() []byte {
@@ -2649,7 +2524,7 @@ var File_twenty_records_v1_records_proto protoreflect.FileDescriptor
 
 const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\n" +
-	"\x1ftwenty/records/v1/records.proto\x12\x11twenty.records.v1\x1a\x1dtwenty/common/v1/health.proto\"X\n" +
+	"\x1ftwenty/records/v1/records.proto\x12\x11twenty.records.v1\x1a\x1dtwenty/common/v1/health.proto\x1a twenty/records/v1/metadata.proto\"X\n" +
 	"\tSelection\x12\x10\n" +
 	"\x02id\x18\x01 \x01(\tH\x00R\x02id\x123\n" +
 	"\x06filter\x18\x02 \x01(\v2\x19.twenty.records.v1.FilterH\x00R\x06filterB\x04\n" +
@@ -2747,17 +2622,7 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\x0eweek_start_day\x18\x03 \x01(\tR\fweekStartDay\"2\n" +
 	"\x0fGroupByResponse\x12\x1f\n" +
 	"\vgroups_json\x18\x01 \x01(\fR\n" +
-	"groupsJson\"\xcd\x01\n" +
-	"\x0fMetadataRequest\x12!\n" +
-	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x12\n" +
-	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x1c\n" +
-	"\toperation\x18\x03 \x01(\tR\toperation\x12\x0e\n" +
-	"\x02id\x18\x04 \x01(\tR\x02id\x12\x1d\n" +
-	"\n" +
-	"input_json\x18\x05 \x01(\fR\tinputJsonJ\x04\b\x06\x10\aJ\x04\b\a\x10\bJ\x04\b\b\x10\tR\x05limitR\x0estarting_afterR\rending_before\"W\n" +
-	"\x10MetadataResponse\x12\x1f\n" +
-	"\vresult_json\x18\x01 \x01(\fR\n" +
-	"resultJsonJ\x04\b\x02\x10\x03J\x04\b\x03\x10\x04R\vtotal_countR\tpage_info\"f\n" +
+	"groupsJson\"f\n" +
 	"\x0eOpenAPIRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x1d\n" +
@@ -2845,8 +2710,7 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\x05actor\x18\x02 \x01(\v2\x18.twenty.records.v1.ActorR\x05actor\x12\x1b\n" +
 	"\tbody_json\x18\x03 \x01(\fR\bbodyJson\".\n" +
 	"\x0fGraphQLResponse\x12\x1b\n" +
-	"\tbody_json\x18\x01 \x01(\fR\bbodyJson2\x8b\n" +
-	"\n" +
+	"\tbody_json\x18\x01 \x01(\fR\bbodyJson2\x91\x11\n" +
 	"\x0eRecordsService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12g\n" +
 	"\rInitWorkspace\x12'.twenty.records.v1.InitWorkspaceRequest\x1a(.twenty.records.v1.InitWorkspaceResponse\"\x03\x90\x02\x02\x12X\n" +
@@ -2861,8 +2725,19 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\vRestoreMany\x12%.twenty.records.v1.RestoreManyRequest\x1a#.twenty.records.v1.MutationResponse\"\x00\x12X\n" +
 	"\tMergeMany\x12#.twenty.records.v1.MergeManyRequest\x1a$.twenty.records.v1.MergeManyResponse\"\x00\x12j\n" +
 	"\x0eFindDuplicates\x12(.twenty.records.v1.FindDuplicatesRequest\x1a).twenty.records.v1.FindDuplicatesResponse\"\x03\x90\x02\x01\x12U\n" +
-	"\aGroupBy\x12!.twenty.records.v1.GroupByRequest\x1a\".twenty.records.v1.GroupByResponse\"\x03\x90\x02\x01\x12U\n" +
-	"\bMetadata\x12\".twenty.records.v1.MetadataRequest\x1a#.twenty.records.v1.MetadataResponse\"\x00\x12R\n" +
+	"\aGroupBy\x12!.twenty.records.v1.GroupByRequest\x1a\".twenty.records.v1.GroupByResponse\"\x03\x90\x02\x01\x12a\n" +
+	"\vFindObjects\x12%.twenty.records.v1.FindObjectsRequest\x1a&.twenty.records.v1.FindObjectsResponse\"\x03\x90\x02\x01\x12b\n" +
+	"\n" +
+	"FindObject\x12$.twenty.records.v1.FindObjectRequest\x1a).twenty.records.v1.ObjectMetadataResponse\"\x03\x90\x02\x01\x12c\n" +
+	"\fCreateObject\x12&.twenty.records.v1.CreateObjectRequest\x1a).twenty.records.v1.ObjectMetadataResponse\"\x00\x12c\n" +
+	"\fUpdateObject\x12&.twenty.records.v1.UpdateObjectRequest\x1a).twenty.records.v1.ObjectMetadataResponse\"\x00\x12c\n" +
+	"\fDeleteObject\x12&.twenty.records.v1.DeleteObjectRequest\x1a).twenty.records.v1.ObjectMetadataResponse\"\x00\x12^\n" +
+	"\n" +
+	"FindFields\x12$.twenty.records.v1.FindFieldsRequest\x1a%.twenty.records.v1.FindFieldsResponse\"\x03\x90\x02\x01\x12_\n" +
+	"\tFindField\x12#.twenty.records.v1.FindFieldRequest\x1a(.twenty.records.v1.FieldMetadataResponse\"\x03\x90\x02\x01\x12`\n" +
+	"\vCreateField\x12%.twenty.records.v1.CreateFieldRequest\x1a(.twenty.records.v1.FieldMetadataResponse\"\x00\x12`\n" +
+	"\vUpdateField\x12%.twenty.records.v1.UpdateFieldRequest\x1a(.twenty.records.v1.FieldMetadataResponse\"\x00\x12`\n" +
+	"\vDeleteField\x12%.twenty.records.v1.DeleteFieldRequest\x1a(.twenty.records.v1.FieldMetadataResponse\"\x00\x12R\n" +
 	"\aGraphQL\x12!.twenty.records.v1.GraphQLRequest\x1a\".twenty.records.v1.GraphQLResponse\"\x00\x12U\n" +
 	"\aOpenAPI\x12!.twenty.records.v1.OpenAPIRequest\x1a\".twenty.records.v1.OpenAPIResponse\"\x03\x90\x02\x01B\xd3\x01\n" +
 	"\x15com.twenty.records.v1B\fRecordsProtoP\x01ZFgithub.com/twentyworkers/twenty/shared/gen/twenty/records/v1;recordsv1\xa2\x02\x03TRX\xaa\x02\x11Twenty.Records.V1\xca\x02\x11Twenty\\Records\\V1\xe2\x02\x1dTwenty\\Records\\V1\\GPBMetadata\xea\x02\x13Twenty::Records::V1b\x06proto3"
@@ -2879,7 +2754,7 @@ func file_twenty_records_v1_records_proto_rawDescGZIP() []byte {
 	return file_twenty_records_v1_records_proto_rawDescData
 }
 
-var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
 var file_twenty_records_v1_records_proto_goTypes = []any{
 	(*Selection)(nil),              // 0: twenty.records.v1.Selection
 	(*Shape)(nil),                  // 1: twenty.records.v1.Shape
@@ -2898,68 +2773,80 @@ var file_twenty_records_v1_records_proto_goTypes = []any{
 	(*GroupByDimension)(nil),       // 14: twenty.records.v1.GroupByDimension
 	(*DateGrouping)(nil),           // 15: twenty.records.v1.DateGrouping
 	(*GroupByResponse)(nil),        // 16: twenty.records.v1.GroupByResponse
-	(*MetadataRequest)(nil),        // 17: twenty.records.v1.MetadataRequest
-	(*MetadataResponse)(nil),       // 18: twenty.records.v1.MetadataResponse
-	(*OpenAPIRequest)(nil),         // 19: twenty.records.v1.OpenAPIRequest
-	(*OpenAPIResponse)(nil),        // 20: twenty.records.v1.OpenAPIResponse
-	(*Actor)(nil),                  // 21: twenty.records.v1.Actor
-	(*CreateManyRequest)(nil),      // 22: twenty.records.v1.CreateManyRequest
-	(*CreateManyResponse)(nil),     // 23: twenty.records.v1.CreateManyResponse
-	(*Query)(nil),                  // 24: twenty.records.v1.Query
-	(*Filter)(nil),                 // 25: twenty.records.v1.Filter
-	(*FilterList)(nil),             // 26: twenty.records.v1.FilterList
-	(*Condition)(nil),              // 27: twenty.records.v1.Condition
-	(*Value)(nil),                  // 28: twenty.records.v1.Value
-	(*Order)(nil),                  // 29: twenty.records.v1.Order
-	(*FindManyRequest)(nil),        // 30: twenty.records.v1.FindManyRequest
-	(*FindManyResponse)(nil),       // 31: twenty.records.v1.FindManyResponse
-	(*PageInfo)(nil),               // 32: twenty.records.v1.PageInfo
-	(*InitWorkspaceRequest)(nil),   // 33: twenty.records.v1.InitWorkspaceRequest
-	(*InitWorkspaceResponse)(nil),  // 34: twenty.records.v1.InitWorkspaceResponse
-	(*GraphQLRequest)(nil),         // 35: twenty.records.v1.GraphQLRequest
-	(*GraphQLResponse)(nil),        // 36: twenty.records.v1.GraphQLResponse
-	(*v1.HealthRequest)(nil),       // 37: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil),      // 38: twenty.common.v1.HealthResponse
+	(*OpenAPIRequest)(nil),         // 17: twenty.records.v1.OpenAPIRequest
+	(*OpenAPIResponse)(nil),        // 18: twenty.records.v1.OpenAPIResponse
+	(*Actor)(nil),                  // 19: twenty.records.v1.Actor
+	(*CreateManyRequest)(nil),      // 20: twenty.records.v1.CreateManyRequest
+	(*CreateManyResponse)(nil),     // 21: twenty.records.v1.CreateManyResponse
+	(*Query)(nil),                  // 22: twenty.records.v1.Query
+	(*Filter)(nil),                 // 23: twenty.records.v1.Filter
+	(*FilterList)(nil),             // 24: twenty.records.v1.FilterList
+	(*Condition)(nil),              // 25: twenty.records.v1.Condition
+	(*Value)(nil),                  // 26: twenty.records.v1.Value
+	(*Order)(nil),                  // 27: twenty.records.v1.Order
+	(*FindManyRequest)(nil),        // 28: twenty.records.v1.FindManyRequest
+	(*FindManyResponse)(nil),       // 29: twenty.records.v1.FindManyResponse
+	(*PageInfo)(nil),               // 30: twenty.records.v1.PageInfo
+	(*InitWorkspaceRequest)(nil),   // 31: twenty.records.v1.InitWorkspaceRequest
+	(*InitWorkspaceResponse)(nil),  // 32: twenty.records.v1.InitWorkspaceResponse
+	(*GraphQLRequest)(nil),         // 33: twenty.records.v1.GraphQLRequest
+	(*GraphQLResponse)(nil),        // 34: twenty.records.v1.GraphQLResponse
+	(*v1.HealthRequest)(nil),       // 35: twenty.common.v1.HealthRequest
+	(*FindObjectsRequest)(nil),     // 36: twenty.records.v1.FindObjectsRequest
+	(*FindObjectRequest)(nil),      // 37: twenty.records.v1.FindObjectRequest
+	(*CreateObjectRequest)(nil),    // 38: twenty.records.v1.CreateObjectRequest
+	(*UpdateObjectRequest)(nil),    // 39: twenty.records.v1.UpdateObjectRequest
+	(*DeleteObjectRequest)(nil),    // 40: twenty.records.v1.DeleteObjectRequest
+	(*FindFieldsRequest)(nil),      // 41: twenty.records.v1.FindFieldsRequest
+	(*FindFieldRequest)(nil),       // 42: twenty.records.v1.FindFieldRequest
+	(*CreateFieldRequest)(nil),     // 43: twenty.records.v1.CreateFieldRequest
+	(*UpdateFieldRequest)(nil),     // 44: twenty.records.v1.UpdateFieldRequest
+	(*DeleteFieldRequest)(nil),     // 45: twenty.records.v1.DeleteFieldRequest
+	(*v1.HealthResponse)(nil),      // 46: twenty.common.v1.HealthResponse
+	(*FindObjectsResponse)(nil),    // 47: twenty.records.v1.FindObjectsResponse
+	(*ObjectMetadataResponse)(nil), // 48: twenty.records.v1.ObjectMetadataResponse
+	(*FindFieldsResponse)(nil),     // 49: twenty.records.v1.FindFieldsResponse
+	(*FieldMetadataResponse)(nil),  // 50: twenty.records.v1.FieldMetadataResponse
 }
 var file_twenty_records_v1_records_proto_depIdxs = []int32{
-	25, // 0: twenty.records.v1.Selection.filter:type_name -> twenty.records.v1.Filter
+	23, // 0: twenty.records.v1.Selection.filter:type_name -> twenty.records.v1.Filter
 	1,  // 1: twenty.records.v1.FindOneRequest.shape:type_name -> twenty.records.v1.Shape
 	0,  // 2: twenty.records.v1.UpdateManyRequest.selection:type_name -> twenty.records.v1.Selection
-	21, // 3: twenty.records.v1.UpdateManyRequest.actor:type_name -> twenty.records.v1.Actor
+	19, // 3: twenty.records.v1.UpdateManyRequest.actor:type_name -> twenty.records.v1.Actor
 	1,  // 4: twenty.records.v1.UpdateManyRequest.shape:type_name -> twenty.records.v1.Shape
 	0,  // 5: twenty.records.v1.DeleteManyRequest.selection:type_name -> twenty.records.v1.Selection
-	21, // 6: twenty.records.v1.DeleteManyRequest.actor:type_name -> twenty.records.v1.Actor
+	19, // 6: twenty.records.v1.DeleteManyRequest.actor:type_name -> twenty.records.v1.Actor
 	1,  // 7: twenty.records.v1.DeleteManyRequest.shape:type_name -> twenty.records.v1.Shape
 	0,  // 8: twenty.records.v1.RestoreManyRequest.selection:type_name -> twenty.records.v1.Selection
-	21, // 9: twenty.records.v1.RestoreManyRequest.actor:type_name -> twenty.records.v1.Actor
+	19, // 9: twenty.records.v1.RestoreManyRequest.actor:type_name -> twenty.records.v1.Actor
 	1,  // 10: twenty.records.v1.RestoreManyRequest.shape:type_name -> twenty.records.v1.Shape
-	21, // 11: twenty.records.v1.MergeManyRequest.actor:type_name -> twenty.records.v1.Actor
+	19, // 11: twenty.records.v1.MergeManyRequest.actor:type_name -> twenty.records.v1.Actor
 	1,  // 12: twenty.records.v1.MergeManyRequest.shape:type_name -> twenty.records.v1.Shape
 	1,  // 13: twenty.records.v1.FindDuplicatesRequest.shape:type_name -> twenty.records.v1.Shape
-	32, // 14: twenty.records.v1.Duplicates.page_info:type_name -> twenty.records.v1.PageInfo
+	30, // 14: twenty.records.v1.Duplicates.page_info:type_name -> twenty.records.v1.PageInfo
 	11, // 15: twenty.records.v1.FindDuplicatesResponse.results:type_name -> twenty.records.v1.Duplicates
 	14, // 16: twenty.records.v1.GroupByRequest.group_by:type_name -> twenty.records.v1.GroupByDimension
-	25, // 17: twenty.records.v1.GroupByRequest.filter:type_name -> twenty.records.v1.Filter
-	29, // 18: twenty.records.v1.GroupByRequest.order_by_for_records:type_name -> twenty.records.v1.Order
+	23, // 17: twenty.records.v1.GroupByRequest.filter:type_name -> twenty.records.v1.Filter
+	27, // 18: twenty.records.v1.GroupByRequest.order_by_for_records:type_name -> twenty.records.v1.Order
 	15, // 19: twenty.records.v1.GroupByDimension.date:type_name -> twenty.records.v1.DateGrouping
-	21, // 20: twenty.records.v1.CreateManyRequest.actor:type_name -> twenty.records.v1.Actor
+	19, // 20: twenty.records.v1.CreateManyRequest.actor:type_name -> twenty.records.v1.Actor
 	1,  // 21: twenty.records.v1.CreateManyRequest.shape:type_name -> twenty.records.v1.Shape
-	25, // 22: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
-	29, // 23: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
-	26, // 24: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
-	26, // 25: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
-	25, // 26: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
-	27, // 27: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
-	25, // 28: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
-	28, // 29: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
-	28, // 30: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
-	24, // 31: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
-	32, // 32: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
-	21, // 33: twenty.records.v1.GraphQLRequest.actor:type_name -> twenty.records.v1.Actor
-	37, // 34: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
-	33, // 35: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
-	30, // 36: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
-	22, // 37: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
+	23, // 22: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
+	27, // 23: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
+	24, // 24: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
+	24, // 25: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
+	23, // 26: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
+	25, // 27: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
+	23, // 28: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
+	26, // 29: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
+	26, // 30: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
+	22, // 31: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
+	30, // 32: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
+	19, // 33: twenty.records.v1.GraphQLRequest.actor:type_name -> twenty.records.v1.Actor
+	35, // 34: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
+	31, // 35: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
+	28, // 36: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
+	20, // 37: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
 	2,  // 38: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
 	4,  // 39: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
 	5,  // 40: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
@@ -2967,25 +2854,43 @@ var file_twenty_records_v1_records_proto_depIdxs = []int32{
 	8,  // 42: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
 	10, // 43: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
 	13, // 44: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
-	17, // 45: twenty.records.v1.RecordsService.Metadata:input_type -> twenty.records.v1.MetadataRequest
-	35, // 46: twenty.records.v1.RecordsService.GraphQL:input_type -> twenty.records.v1.GraphQLRequest
-	19, // 47: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
-	38, // 48: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
-	34, // 49: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
-	31, // 50: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
-	23, // 51: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
-	3,  // 52: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
-	7,  // 53: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 54: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 55: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
-	9,  // 56: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
-	12, // 57: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
-	16, // 58: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
-	18, // 59: twenty.records.v1.RecordsService.Metadata:output_type -> twenty.records.v1.MetadataResponse
-	36, // 60: twenty.records.v1.RecordsService.GraphQL:output_type -> twenty.records.v1.GraphQLResponse
-	20, // 61: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
-	48, // [48:62] is the sub-list for method output_type
-	34, // [34:48] is the sub-list for method input_type
+	36, // 45: twenty.records.v1.RecordsService.FindObjects:input_type -> twenty.records.v1.FindObjectsRequest
+	37, // 46: twenty.records.v1.RecordsService.FindObject:input_type -> twenty.records.v1.FindObjectRequest
+	38, // 47: twenty.records.v1.RecordsService.CreateObject:input_type -> twenty.records.v1.CreateObjectRequest
+	39, // 48: twenty.records.v1.RecordsService.UpdateObject:input_type -> twenty.records.v1.UpdateObjectRequest
+	40, // 49: twenty.records.v1.RecordsService.DeleteObject:input_type -> twenty.records.v1.DeleteObjectRequest
+	41, // 50: twenty.records.v1.RecordsService.FindFields:input_type -> twenty.records.v1.FindFieldsRequest
+	42, // 51: twenty.records.v1.RecordsService.FindField:input_type -> twenty.records.v1.FindFieldRequest
+	43, // 52: twenty.records.v1.RecordsService.CreateField:input_type -> twenty.records.v1.CreateFieldRequest
+	44, // 53: twenty.records.v1.RecordsService.UpdateField:input_type -> twenty.records.v1.UpdateFieldRequest
+	45, // 54: twenty.records.v1.RecordsService.DeleteField:input_type -> twenty.records.v1.DeleteFieldRequest
+	33, // 55: twenty.records.v1.RecordsService.GraphQL:input_type -> twenty.records.v1.GraphQLRequest
+	17, // 56: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
+	46, // 57: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
+	32, // 58: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
+	29, // 59: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
+	21, // 60: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
+	3,  // 61: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
+	7,  // 62: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 63: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 64: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
+	9,  // 65: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
+	12, // 66: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
+	16, // 67: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
+	47, // 68: twenty.records.v1.RecordsService.FindObjects:output_type -> twenty.records.v1.FindObjectsResponse
+	48, // 69: twenty.records.v1.RecordsService.FindObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	48, // 70: twenty.records.v1.RecordsService.CreateObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	48, // 71: twenty.records.v1.RecordsService.UpdateObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	48, // 72: twenty.records.v1.RecordsService.DeleteObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	49, // 73: twenty.records.v1.RecordsService.FindFields:output_type -> twenty.records.v1.FindFieldsResponse
+	50, // 74: twenty.records.v1.RecordsService.FindField:output_type -> twenty.records.v1.FieldMetadataResponse
+	50, // 75: twenty.records.v1.RecordsService.CreateField:output_type -> twenty.records.v1.FieldMetadataResponse
+	50, // 76: twenty.records.v1.RecordsService.UpdateField:output_type -> twenty.records.v1.FieldMetadataResponse
+	50, // 77: twenty.records.v1.RecordsService.DeleteField:output_type -> twenty.records.v1.FieldMetadataResponse
+	34, // 78: twenty.records.v1.RecordsService.GraphQL:output_type -> twenty.records.v1.GraphQLResponse
+	18, // 79: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
+	57, // [57:80] is the sub-list for method output_type
+	34, // [34:57] is the sub-list for method input_type
 	34, // [34:34] is the sub-list for extension type_name
 	34, // [34:34] is the sub-list for extension extendee
 	0,  // [0:34] is the sub-list for field type_name
@@ -2996,6 +2901,7 @@ func file_twenty_records_v1_records_proto_init() {
 	if File_twenty_records_v1_records_proto != nil {
 		return
 	}
+	file_twenty_records_v1_metadata_proto_init()
 	file_twenty_records_v1_records_proto_msgTypes[0].OneofWrappers = []any{
 		(*Selection_Id)(nil),
 		(*Selection_Filter)(nil),
@@ -3004,7 +2910,7 @@ func file_twenty_records_v1_records_proto_init() {
 		(*GroupByDimension_SubField)(nil),
 		(*GroupByDimension_Date)(nil),
 	}
-	file_twenty_records_v1_records_proto_msgTypes[25].OneofWrappers = []any{
+	file_twenty_records_v1_records_proto_msgTypes[23].OneofWrappers = []any{
 		(*Filter_And)(nil),
 		(*Filter_Or)(nil),
 		(*Filter_Not)(nil),
@@ -3016,7 +2922,7 @@ func file_twenty_records_v1_records_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_records_v1_records_proto_rawDesc), len(file_twenty_records_v1_records_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   37,
+			NumMessages:   35,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -63,8 +63,36 @@ const (
 	RecordsServiceFindDuplicatesProcedure = "/twenty.records.v1.RecordsService/FindDuplicates"
 	// RecordsServiceGroupByProcedure is the fully-qualified name of the RecordsService's GroupBy RPC.
 	RecordsServiceGroupByProcedure = "/twenty.records.v1.RecordsService/GroupBy"
-	// RecordsServiceMetadataProcedure is the fully-qualified name of the RecordsService's Metadata RPC.
-	RecordsServiceMetadataProcedure = "/twenty.records.v1.RecordsService/Metadata"
+	// RecordsServiceFindObjectsProcedure is the fully-qualified name of the RecordsService's
+	// FindObjects RPC.
+	RecordsServiceFindObjectsProcedure = "/twenty.records.v1.RecordsService/FindObjects"
+	// RecordsServiceFindObjectProcedure is the fully-qualified name of the RecordsService's FindObject
+	// RPC.
+	RecordsServiceFindObjectProcedure = "/twenty.records.v1.RecordsService/FindObject"
+	// RecordsServiceCreateObjectProcedure is the fully-qualified name of the RecordsService's
+	// CreateObject RPC.
+	RecordsServiceCreateObjectProcedure = "/twenty.records.v1.RecordsService/CreateObject"
+	// RecordsServiceUpdateObjectProcedure is the fully-qualified name of the RecordsService's
+	// UpdateObject RPC.
+	RecordsServiceUpdateObjectProcedure = "/twenty.records.v1.RecordsService/UpdateObject"
+	// RecordsServiceDeleteObjectProcedure is the fully-qualified name of the RecordsService's
+	// DeleteObject RPC.
+	RecordsServiceDeleteObjectProcedure = "/twenty.records.v1.RecordsService/DeleteObject"
+	// RecordsServiceFindFieldsProcedure is the fully-qualified name of the RecordsService's FindFields
+	// RPC.
+	RecordsServiceFindFieldsProcedure = "/twenty.records.v1.RecordsService/FindFields"
+	// RecordsServiceFindFieldProcedure is the fully-qualified name of the RecordsService's FindField
+	// RPC.
+	RecordsServiceFindFieldProcedure = "/twenty.records.v1.RecordsService/FindField"
+	// RecordsServiceCreateFieldProcedure is the fully-qualified name of the RecordsService's
+	// CreateField RPC.
+	RecordsServiceCreateFieldProcedure = "/twenty.records.v1.RecordsService/CreateField"
+	// RecordsServiceUpdateFieldProcedure is the fully-qualified name of the RecordsService's
+	// UpdateField RPC.
+	RecordsServiceUpdateFieldProcedure = "/twenty.records.v1.RecordsService/UpdateField"
+	// RecordsServiceDeleteFieldProcedure is the fully-qualified name of the RecordsService's
+	// DeleteField RPC.
+	RecordsServiceDeleteFieldProcedure = "/twenty.records.v1.RecordsService/DeleteField"
 	// RecordsServiceGraphQLProcedure is the fully-qualified name of the RecordsService's GraphQL RPC.
 	RecordsServiceGraphQLProcedure = "/twenty.records.v1.RecordsService/GraphQL"
 	// RecordsServiceOpenAPIProcedure is the fully-qualified name of the RecordsService's OpenAPI RPC.
@@ -106,10 +134,32 @@ type RecordsServiceClient interface {
 	// GroupBy answers the groups of records by dimensions with aggregates and, optionally, a
 	// sample of records per group.
 	GroupBy(context.Context, *v11.GroupByRequest) (*v11.GroupByResponse, error)
-	// Metadata answers and changes the workspace's objects and fields: Twenty's metadata API
-	// (REST /rest/metadata/... and GraphQL /metadata share it). Changes are DDL on the
-	// workspace's shard and a new metadata version.
-	Metadata(context.Context, *v11.MetadataRequest) (*v11.MetadataResponse, error)
+	// FindObjects answers the workspace's objects, each with its fields.
+	FindObjects(context.Context, *v11.FindObjectsRequest) (*v11.FindObjectsResponse, error)
+	// FindObject answers one object with its fields.
+	FindObject(context.Context, *v11.FindObjectRequest) (*v11.ObjectMetadataResponse, error)
+	// CreateObject creates a custom object with Twenty's default fields, and the fields linking
+	// timelineActivity, favorite, attachment, noteTarget and taskTarget to it.
+	CreateObject(context.Context, *v11.CreateObjectRequest) (*v11.ObjectMetadataResponse, error)
+	// UpdateObject changes an object's labels, description, icon, shortcut, activity and
+	// identifier fields; a custom object's names too (a rename).
+	UpdateObject(context.Context, *v11.UpdateObjectRequest) (*v11.ObjectMetadataResponse, error)
+	// DeleteObject deletes a deactivated custom object and answers it as it was, without its
+	// fields.
+	DeleteObject(context.Context, *v11.DeleteObjectRequest) (*v11.ObjectMetadataResponse, error)
+	// FindFields answers the fields of all the workspace's objects.
+	FindFields(context.Context, *v11.FindFieldsRequest) (*v11.FindFieldsResponse, error)
+	// FindField answers one field.
+	FindField(context.Context, *v11.FindFieldRequest) (*v11.FieldMetadataResponse, error)
+	// CreateField adds a field to an object: a RELATION also gets its inverse on the target
+	// object, a MORPH_RELATION is one field (and one inverse) per target object. It answers the
+	// field created on the object named (the first, for a MORPH_RELATION).
+	CreateField(context.Context, *v11.CreateFieldRequest) (*v11.FieldMetadataResponse, error)
+	// UpdateField changes a field: labels, description, icon and activity of any field; name,
+	// nullability, uniqueness, default, options and settings of a custom one.
+	UpdateField(context.Context, *v11.UpdateFieldRequest) (*v11.FieldMetadataResponse, error)
+	// DeleteField deletes a custom field (a relation with its inverse) and answers it as it was.
+	DeleteField(context.Context, *v11.DeleteFieldRequest) (*v11.FieldMetadataResponse, error)
 	// GraphQL executes one request of Twenty's workspace GraphQL API (/graphql: the queries and
 	// mutations generated from the workspace's metadata) on the records engine.
 	GraphQL(context.Context, *v11.GraphQLRequest) (*v11.GraphQLResponse, error)
@@ -200,10 +250,68 @@ func NewRecordsServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
-		metadata: connect.NewClient[v11.MetadataRequest, v11.MetadataResponse](
+		findObjects: connect.NewClient[v11.FindObjectsRequest, v11.FindObjectsResponse](
 			httpClient,
-			baseURL+RecordsServiceMetadataProcedure,
-			connect.WithSchema(recordsServiceMethods.ByName("Metadata")),
+			baseURL+RecordsServiceFindObjectsProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("FindObjects")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		findObject: connect.NewClient[v11.FindObjectRequest, v11.ObjectMetadataResponse](
+			httpClient,
+			baseURL+RecordsServiceFindObjectProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("FindObject")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		createObject: connect.NewClient[v11.CreateObjectRequest, v11.ObjectMetadataResponse](
+			httpClient,
+			baseURL+RecordsServiceCreateObjectProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("CreateObject")),
+			connect.WithClientOptions(opts...),
+		),
+		updateObject: connect.NewClient[v11.UpdateObjectRequest, v11.ObjectMetadataResponse](
+			httpClient,
+			baseURL+RecordsServiceUpdateObjectProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("UpdateObject")),
+			connect.WithClientOptions(opts...),
+		),
+		deleteObject: connect.NewClient[v11.DeleteObjectRequest, v11.ObjectMetadataResponse](
+			httpClient,
+			baseURL+RecordsServiceDeleteObjectProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("DeleteObject")),
+			connect.WithClientOptions(opts...),
+		),
+		findFields: connect.NewClient[v11.FindFieldsRequest, v11.FindFieldsResponse](
+			httpClient,
+			baseURL+RecordsServiceFindFieldsProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("FindFields")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		findField: connect.NewClient[v11.FindFieldRequest, v11.FieldMetadataResponse](
+			httpClient,
+			baseURL+RecordsServiceFindFieldProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("FindField")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		createField: connect.NewClient[v11.CreateFieldRequest, v11.FieldMetadataResponse](
+			httpClient,
+			baseURL+RecordsServiceCreateFieldProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("CreateField")),
+			connect.WithClientOptions(opts...),
+		),
+		updateField: connect.NewClient[v11.UpdateFieldRequest, v11.FieldMetadataResponse](
+			httpClient,
+			baseURL+RecordsServiceUpdateFieldProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("UpdateField")),
+			connect.WithClientOptions(opts...),
+		),
+		deleteField: connect.NewClient[v11.DeleteFieldRequest, v11.FieldMetadataResponse](
+			httpClient,
+			baseURL+RecordsServiceDeleteFieldProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("DeleteField")),
 			connect.WithClientOptions(opts...),
 		),
 		graphQL: connect.NewClient[v11.GraphQLRequest, v11.GraphQLResponse](
@@ -235,7 +343,16 @@ type recordsServiceClient struct {
 	mergeMany      *connect.Client[v11.MergeManyRequest, v11.MergeManyResponse]
 	findDuplicates *connect.Client[v11.FindDuplicatesRequest, v11.FindDuplicatesResponse]
 	groupBy        *connect.Client[v11.GroupByRequest, v11.GroupByResponse]
-	metadata       *connect.Client[v11.MetadataRequest, v11.MetadataResponse]
+	findObjects    *connect.Client[v11.FindObjectsRequest, v11.FindObjectsResponse]
+	findObject     *connect.Client[v11.FindObjectRequest, v11.ObjectMetadataResponse]
+	createObject   *connect.Client[v11.CreateObjectRequest, v11.ObjectMetadataResponse]
+	updateObject   *connect.Client[v11.UpdateObjectRequest, v11.ObjectMetadataResponse]
+	deleteObject   *connect.Client[v11.DeleteObjectRequest, v11.ObjectMetadataResponse]
+	findFields     *connect.Client[v11.FindFieldsRequest, v11.FindFieldsResponse]
+	findField      *connect.Client[v11.FindFieldRequest, v11.FieldMetadataResponse]
+	createField    *connect.Client[v11.CreateFieldRequest, v11.FieldMetadataResponse]
+	updateField    *connect.Client[v11.UpdateFieldRequest, v11.FieldMetadataResponse]
+	deleteField    *connect.Client[v11.DeleteFieldRequest, v11.FieldMetadataResponse]
 	graphQL        *connect.Client[v11.GraphQLRequest, v11.GraphQLResponse]
 	openAPI        *connect.Client[v11.OpenAPIRequest, v11.OpenAPIResponse]
 }
@@ -339,9 +456,90 @@ func (c *recordsServiceClient) GroupBy(ctx context.Context, req *v11.GroupByRequ
 	return nil, err
 }
 
-// Metadata calls twenty.records.v1.RecordsService.Metadata.
-func (c *recordsServiceClient) Metadata(ctx context.Context, req *v11.MetadataRequest) (*v11.MetadataResponse, error) {
-	response, err := c.metadata.CallUnary(ctx, connect.NewRequest(req))
+// FindObjects calls twenty.records.v1.RecordsService.FindObjects.
+func (c *recordsServiceClient) FindObjects(ctx context.Context, req *v11.FindObjectsRequest) (*v11.FindObjectsResponse, error) {
+	response, err := c.findObjects.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// FindObject calls twenty.records.v1.RecordsService.FindObject.
+func (c *recordsServiceClient) FindObject(ctx context.Context, req *v11.FindObjectRequest) (*v11.ObjectMetadataResponse, error) {
+	response, err := c.findObject.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// CreateObject calls twenty.records.v1.RecordsService.CreateObject.
+func (c *recordsServiceClient) CreateObject(ctx context.Context, req *v11.CreateObjectRequest) (*v11.ObjectMetadataResponse, error) {
+	response, err := c.createObject.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// UpdateObject calls twenty.records.v1.RecordsService.UpdateObject.
+func (c *recordsServiceClient) UpdateObject(ctx context.Context, req *v11.UpdateObjectRequest) (*v11.ObjectMetadataResponse, error) {
+	response, err := c.updateObject.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// DeleteObject calls twenty.records.v1.RecordsService.DeleteObject.
+func (c *recordsServiceClient) DeleteObject(ctx context.Context, req *v11.DeleteObjectRequest) (*v11.ObjectMetadataResponse, error) {
+	response, err := c.deleteObject.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// FindFields calls twenty.records.v1.RecordsService.FindFields.
+func (c *recordsServiceClient) FindFields(ctx context.Context, req *v11.FindFieldsRequest) (*v11.FindFieldsResponse, error) {
+	response, err := c.findFields.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// FindField calls twenty.records.v1.RecordsService.FindField.
+func (c *recordsServiceClient) FindField(ctx context.Context, req *v11.FindFieldRequest) (*v11.FieldMetadataResponse, error) {
+	response, err := c.findField.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// CreateField calls twenty.records.v1.RecordsService.CreateField.
+func (c *recordsServiceClient) CreateField(ctx context.Context, req *v11.CreateFieldRequest) (*v11.FieldMetadataResponse, error) {
+	response, err := c.createField.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// UpdateField calls twenty.records.v1.RecordsService.UpdateField.
+func (c *recordsServiceClient) UpdateField(ctx context.Context, req *v11.UpdateFieldRequest) (*v11.FieldMetadataResponse, error) {
+	response, err := c.updateField.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// DeleteField calls twenty.records.v1.RecordsService.DeleteField.
+func (c *recordsServiceClient) DeleteField(ctx context.Context, req *v11.DeleteFieldRequest) (*v11.FieldMetadataResponse, error) {
+	response, err := c.deleteField.CallUnary(ctx, connect.NewRequest(req))
 	if response != nil {
 		return response.Msg, err
 	}
@@ -401,10 +599,32 @@ type RecordsServiceHandler interface {
 	// GroupBy answers the groups of records by dimensions with aggregates and, optionally, a
 	// sample of records per group.
 	GroupBy(context.Context, *v11.GroupByRequest) (*v11.GroupByResponse, error)
-	// Metadata answers and changes the workspace's objects and fields: Twenty's metadata API
-	// (REST /rest/metadata/... and GraphQL /metadata share it). Changes are DDL on the
-	// workspace's shard and a new metadata version.
-	Metadata(context.Context, *v11.MetadataRequest) (*v11.MetadataResponse, error)
+	// FindObjects answers the workspace's objects, each with its fields.
+	FindObjects(context.Context, *v11.FindObjectsRequest) (*v11.FindObjectsResponse, error)
+	// FindObject answers one object with its fields.
+	FindObject(context.Context, *v11.FindObjectRequest) (*v11.ObjectMetadataResponse, error)
+	// CreateObject creates a custom object with Twenty's default fields, and the fields linking
+	// timelineActivity, favorite, attachment, noteTarget and taskTarget to it.
+	CreateObject(context.Context, *v11.CreateObjectRequest) (*v11.ObjectMetadataResponse, error)
+	// UpdateObject changes an object's labels, description, icon, shortcut, activity and
+	// identifier fields; a custom object's names too (a rename).
+	UpdateObject(context.Context, *v11.UpdateObjectRequest) (*v11.ObjectMetadataResponse, error)
+	// DeleteObject deletes a deactivated custom object and answers it as it was, without its
+	// fields.
+	DeleteObject(context.Context, *v11.DeleteObjectRequest) (*v11.ObjectMetadataResponse, error)
+	// FindFields answers the fields of all the workspace's objects.
+	FindFields(context.Context, *v11.FindFieldsRequest) (*v11.FindFieldsResponse, error)
+	// FindField answers one field.
+	FindField(context.Context, *v11.FindFieldRequest) (*v11.FieldMetadataResponse, error)
+	// CreateField adds a field to an object: a RELATION also gets its inverse on the target
+	// object, a MORPH_RELATION is one field (and one inverse) per target object. It answers the
+	// field created on the object named (the first, for a MORPH_RELATION).
+	CreateField(context.Context, *v11.CreateFieldRequest) (*v11.FieldMetadataResponse, error)
+	// UpdateField changes a field: labels, description, icon and activity of any field; name,
+	// nullability, uniqueness, default, options and settings of a custom one.
+	UpdateField(context.Context, *v11.UpdateFieldRequest) (*v11.FieldMetadataResponse, error)
+	// DeleteField deletes a custom field (a relation with its inverse) and answers it as it was.
+	DeleteField(context.Context, *v11.DeleteFieldRequest) (*v11.FieldMetadataResponse, error)
 	// GraphQL executes one request of Twenty's workspace GraphQL API (/graphql: the queries and
 	// mutations generated from the workspace's metadata) on the records engine.
 	GraphQL(context.Context, *v11.GraphQLRequest) (*v11.GraphQLResponse, error)
@@ -491,10 +711,68 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
-	recordsServiceMetadataHandler := connect.NewUnaryHandlerSimple(
-		RecordsServiceMetadataProcedure,
-		svc.Metadata,
-		connect.WithSchema(recordsServiceMethods.ByName("Metadata")),
+	recordsServiceFindObjectsHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceFindObjectsProcedure,
+		svc.FindObjects,
+		connect.WithSchema(recordsServiceMethods.ByName("FindObjects")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceFindObjectHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceFindObjectProcedure,
+		svc.FindObject,
+		connect.WithSchema(recordsServiceMethods.ByName("FindObject")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceCreateObjectHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceCreateObjectProcedure,
+		svc.CreateObject,
+		connect.WithSchema(recordsServiceMethods.ByName("CreateObject")),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceUpdateObjectHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceUpdateObjectProcedure,
+		svc.UpdateObject,
+		connect.WithSchema(recordsServiceMethods.ByName("UpdateObject")),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceDeleteObjectHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceDeleteObjectProcedure,
+		svc.DeleteObject,
+		connect.WithSchema(recordsServiceMethods.ByName("DeleteObject")),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceFindFieldsHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceFindFieldsProcedure,
+		svc.FindFields,
+		connect.WithSchema(recordsServiceMethods.ByName("FindFields")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceFindFieldHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceFindFieldProcedure,
+		svc.FindField,
+		connect.WithSchema(recordsServiceMethods.ByName("FindField")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceCreateFieldHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceCreateFieldProcedure,
+		svc.CreateField,
+		connect.WithSchema(recordsServiceMethods.ByName("CreateField")),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceUpdateFieldHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceUpdateFieldProcedure,
+		svc.UpdateField,
+		connect.WithSchema(recordsServiceMethods.ByName("UpdateField")),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceDeleteFieldHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceDeleteFieldProcedure,
+		svc.DeleteField,
+		connect.WithSchema(recordsServiceMethods.ByName("DeleteField")),
 		connect.WithHandlerOptions(opts...),
 	)
 	recordsServiceGraphQLHandler := connect.NewUnaryHandlerSimple(
@@ -534,8 +812,26 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 			recordsServiceFindDuplicatesHandler.ServeHTTP(w, r)
 		case RecordsServiceGroupByProcedure:
 			recordsServiceGroupByHandler.ServeHTTP(w, r)
-		case RecordsServiceMetadataProcedure:
-			recordsServiceMetadataHandler.ServeHTTP(w, r)
+		case RecordsServiceFindObjectsProcedure:
+			recordsServiceFindObjectsHandler.ServeHTTP(w, r)
+		case RecordsServiceFindObjectProcedure:
+			recordsServiceFindObjectHandler.ServeHTTP(w, r)
+		case RecordsServiceCreateObjectProcedure:
+			recordsServiceCreateObjectHandler.ServeHTTP(w, r)
+		case RecordsServiceUpdateObjectProcedure:
+			recordsServiceUpdateObjectHandler.ServeHTTP(w, r)
+		case RecordsServiceDeleteObjectProcedure:
+			recordsServiceDeleteObjectHandler.ServeHTTP(w, r)
+		case RecordsServiceFindFieldsProcedure:
+			recordsServiceFindFieldsHandler.ServeHTTP(w, r)
+		case RecordsServiceFindFieldProcedure:
+			recordsServiceFindFieldHandler.ServeHTTP(w, r)
+		case RecordsServiceCreateFieldProcedure:
+			recordsServiceCreateFieldHandler.ServeHTTP(w, r)
+		case RecordsServiceUpdateFieldProcedure:
+			recordsServiceUpdateFieldHandler.ServeHTTP(w, r)
+		case RecordsServiceDeleteFieldProcedure:
+			recordsServiceDeleteFieldHandler.ServeHTTP(w, r)
 		case RecordsServiceGraphQLProcedure:
 			recordsServiceGraphQLHandler.ServeHTTP(w, r)
 		case RecordsServiceOpenAPIProcedure:
@@ -593,8 +889,44 @@ func (UnimplementedRecordsServiceHandler) GroupBy(context.Context, *v11.GroupByR
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.GroupBy is not implemented"))
 }
 
-func (UnimplementedRecordsServiceHandler) Metadata(context.Context, *v11.MetadataRequest) (*v11.MetadataResponse, error) {
-	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.Metadata is not implemented"))
+func (UnimplementedRecordsServiceHandler) FindObjects(context.Context, *v11.FindObjectsRequest) (*v11.FindObjectsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.FindObjects is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) FindObject(context.Context, *v11.FindObjectRequest) (*v11.ObjectMetadataResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.FindObject is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) CreateObject(context.Context, *v11.CreateObjectRequest) (*v11.ObjectMetadataResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.CreateObject is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) UpdateObject(context.Context, *v11.UpdateObjectRequest) (*v11.ObjectMetadataResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.UpdateObject is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) DeleteObject(context.Context, *v11.DeleteObjectRequest) (*v11.ObjectMetadataResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.DeleteObject is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) FindFields(context.Context, *v11.FindFieldsRequest) (*v11.FindFieldsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.FindFields is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) FindField(context.Context, *v11.FindFieldRequest) (*v11.FieldMetadataResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.FindField is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) CreateField(context.Context, *v11.CreateFieldRequest) (*v11.FieldMetadataResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.CreateField is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) UpdateField(context.Context, *v11.UpdateFieldRequest) (*v11.FieldMetadataResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.UpdateField is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) DeleteField(context.Context, *v11.DeleteFieldRequest) (*v11.FieldMetadataResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.DeleteField is not implemented"))
 }
 
 func (UnimplementedRecordsServiceHandler) GraphQL(context.Context, *v11.GraphQLRequest) (*v11.GraphQLResponse, error) {
