@@ -142,7 +142,8 @@ FUZZ_TARGETS := \
 	shared/d1:FuzzDecodeBatch \
 	shared/recordquery:FuzzEncodeCursorFields \
 	services/records/internal/engine:FuzzFindMany \
-	services/records/internal/engine:FuzzDecodeChunk
+	services/records/internal/engine:FuzzDecodeChunk \
+	services/records/internal/metastore:FuzzInputsSurviveTheirTypes
 FUZZTIME ?= 60s
 TEST_FUZZTIME ?= 500x
 # One fuzzing worker, so that a fuzz run leaves the machine's other core to everything else.
