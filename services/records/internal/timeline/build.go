@@ -71,22 +71,23 @@ func (p *Plan) Build(l Lookups) Writes {
 	return out
 }
 
-// recentFor returns the index of the activity a goes into: the latest one of the same name by the
-// same member on the same record (and linked record) created in the merge window before a's event,
-// or -1. Activities created after the event are not candidates: a batch delivered late must not
-// fold an older change over a newer one.
+// recentFor returns the index of the activity a goes into: its own row when the event was handled
+// already, else the latest one of the same name by the same member on the same record (and linked
+// record) created in the merge window before a's event, or -1. Activities created after the event
+// are not candidates: a batch delivered late must not fold an older change over a newer one. An
+// event without a member (an API key's) goes into none, as Twenty's lookup of a null member
+// (workspaceMemberId IN (NULL)) finds none.
 func (p *Plan) recentFor(recent []Activity, a Activity) int {
 	from := windowStart(p.date)
 	best := -1
 	for i, r := range recent {
-		if r.Name != a.Name || r.TargetColumn != a.TargetColumn || r.RecordID != a.RecordID ||
+		if r.ID == a.ID {
+			return i
+		}
+		if a.WorkspaceMemberID == "" || r.Name != a.Name || r.TargetColumn != a.TargetColumn || r.RecordID != a.RecordID ||
 			r.WorkspaceMemberID != a.WorkspaceMemberID || (a.LinkedRecordID != "" && r.LinkedRecordID != a.LinkedRecordID) ||
 			r.CreatedAt < from || r.CreatedAt > p.date {
 			continue
-		}
-		// The activity's own row wins: it is the proof the event was handled.
-		if r.ID == a.ID {
-			return i
 		}
 		if best < 0 || r.CreatedAt > recent[best].CreatedAt {
 			best = i

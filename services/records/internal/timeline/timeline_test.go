@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
+	"google.golang.org/protobuf/proto"
 )
 
 const (
@@ -204,9 +205,10 @@ func TestBuildMerges(t *testing.T) {
 		return r
 	}
 	tests := []struct {
-		name   string
-		recent []Activity
-		want   Writes
+		name      string
+		anonymous bool // an event without a member
+		recent    []Activity
+		want      Writes
 	}{{
 		name:   "the same member's update of five minutes ago takes the change",
 		recent: []Activity{recent("r1", 5, member, cityA)},
@@ -228,6 +230,15 @@ func TestBuildMerges(t *testing.T) {
 		recent: []Activity{recent("r1", 5, other, cityA)},
 		want:   Writes{Insert: []Activity{mine}},
 	}, {
+		name:      "an event without a member goes into none",
+		anonymous: true,
+		recent:    []Activity{recent("r1", 5, "", cityA)},
+		want: Writes{Insert: []Activity{func() Activity {
+			a := mine
+			a.WorkspaceMemberID = ""
+			return a
+		}()}},
+	}, {
 		name:   "the event's own row: written already",
 		recent: []Activity{mine},
 	}, {
@@ -244,7 +255,11 @@ func TestBuildMerges(t *testing.T) {
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := NewPlan(update, standard(), time.Now())
+			b := proto.Clone(update).(*jobsv1.DatabaseEventBatch)
+			if tc.anonymous {
+				b.Events[0].WorkspaceMemberId = ""
+			}
+			p, err := NewPlan(b, standard(), time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -271,5 +286,31 @@ func TestMergeDiffs(t *testing.T) {
 		if diff := cmp.Diff(tc.want, mergeDiffs(tc.old, tc.recent)); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
+	}
+}
+
+// TestBuildCustomObject: a custom object's records have a timeline in the target<Name>Id column its
+// creation added to timelineActivity.
+func TestBuildCustomObject(t *testing.T) {
+	objs := standard()
+	pet := metadata.CustomObject("pet", "pets", "Pet", "Pets")
+	pet.ID = "id-pet"
+	for _, l := range metadata.CustomObjectLinks(pet) {
+		for i := range objs {
+			if objs[i].NameSingular == l.Object {
+				objs[i].Fields = append(objs[i].Fields, l.Field)
+			}
+		}
+	}
+	objs = append(objs, pet)
+	p, err := NewPlan(batch("pet", "created", ev(person, nil, rec("id", person, "name", "Rex"))), objs, time.Now())
+	if err != nil || p == nil {
+		t.Fatalf("NewPlan = %v, %v", p, err)
+	}
+	got := p.Build(Lookups{}).Insert
+	want := []Activity{{ID: activityID(evID, "pet.created", "pet", person), Name: "pet.created", HappensAt: at, CreatedAt: at, UpdatedAt: at,
+		WorkspaceMemberID: member, TargetColumn: "targetPetId", TargetObject: "pet", RecordID: person}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Build (-want +got):\n%s", diff)
 	}
 }
