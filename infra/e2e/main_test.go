@@ -35,7 +35,11 @@ func TestMain(m *testing.M) {
 		MigrateConfig:  "services/auth/wrangler.jsonc",
 		MigrateBinding: "CONTROL",
 		// APP_SECRET lets the gateway accept an imported Twenty installation's HS256 tokens.
-		Vars:      map[string]string{"DEV_ROUTES": "true", "APP_SECRET": legacyAppSecret},
+		Vars: map[string]string{"DEV_ROUTES": "true", "APP_SECRET": legacyAppSecret},
+		// --var reaches only the primary Worker. The jobs Worker reads WEBHOOK_ALLOW_LOOPBACK
+		// (webhook targets on 127.0.0.1, the tests' receivers) from wrangler's process
+		// environment, which wrangler passes to every Worker of the stack when asked to.
+		Env:       map[string]string{"CLOUDFLARE_INCLUDE_PROCESS_ENV": "true", "WEBHOOK_ALLOW_LOOPBACK": "true"},
 		ReadyPath: "/healthz",
 		Log:       &log,
 	}, func(s *devstack.Stack) { stack = s }))
