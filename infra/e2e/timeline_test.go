@@ -31,6 +31,7 @@ func TestTimelineOfAPerson(t *testing.T) {
 	note := created(send(http.MethodPost, "/rest/notes", `{"title":"Call notes"}`), "POST /rest/notes", "createNote")
 	created(send(http.MethodPost, "/rest/noteTargets", `{"noteId":"`+note+`","personId":"`+person+`"}`), "POST /rest/noteTargets", "createNoteTarget")
 	expect(send(http.MethodDelete, "/rest/people/"+person+"?soft_delete=true", ""), http.StatusOK, "soft DELETE the person")
+	deleted := time.Now()
 
 	type activity struct {
 		Name                   string
@@ -58,6 +59,7 @@ func TestTimelineOfAPerson(t *testing.T) {
 		}](t, r).Data.TimelineActivities
 		return len(got) >= len(want)
 	})
+	t.Logf("the timeline was complete %s after the last mutation answered", time.Since(deleted).Round(time.Millisecond))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("the person's timeline (-want +got):\n%s", diff)
 	}
