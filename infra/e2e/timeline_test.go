@@ -23,7 +23,9 @@ func TestTimelineOfAPerson(t *testing.T) {
 	created := func(r reply, what, key string) string {
 		t.Helper()
 		expect(r, http.StatusCreated, what)
-		return decode[struct{ Data map[string]struct{ ID string } }](t, r).Data[key].ID
+		return decode[struct {
+			Data map[string]struct{ ID string }
+		}](t, r).Data[key].ID
 	}
 	person := created(send(http.MethodPost, "/rest/people", `{"city":"Lisbon"}`), "POST /rest/people", "createPerson")
 	expect(send(http.MethodPatch, "/rest/people/"+person, `{"city":"Oslo"}`), http.StatusOK, "PATCH city Oslo")
