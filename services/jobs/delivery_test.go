@@ -313,3 +313,26 @@ func TestDeliveryIsIdempotentAndSelective(t *testing.T) {
 		t.Errorf("person.updated to person.* and *.updated: %d POSTs in all, want 4", n)
 	}
 }
+
+func TestParseDeliveryConfig(t *testing.T) {
+	tests := []struct {
+		vars        map[string]string
+		wantMax     int
+		wantBackoff []time.Duration // before attempts 2, 3, …
+	}{
+		{nil, 5, []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute}},
+		{map[string]string{"WEBHOOK_MAX_ATTEMPTS": "3", "WEBHOOK_RETRY_BASE_SECONDS": "1"}, 3, []time.Duration{time.Second, 2 * time.Second}},
+		{map[string]string{"WEBHOOK_MAX_ATTEMPTS": "0", "WEBHOOK_RETRY_BASE_SECONDS": "x"}, 5, []time.Duration{30 * time.Second}},
+		{map[string]string{"WEBHOOK_MAX_ATTEMPTS": "12", "WEBHOOK_RETRY_BASE_SECONDS": "900"}, 12, []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour, time.Hour}},
+	}
+	for _, tt := range tests {
+		c := parseDeliveryConfig(func(k string) string { return tt.vars[k] })
+		var got []time.Duration
+		for i := range tt.wantBackoff {
+			got = append(got, c.backoff(i+1))
+		}
+		if c.maxAttempts != tt.wantMax || c.timeout != 5*time.Second || !cmp.Equal(got, tt.wantBackoff) {
+			t.Errorf("parseDeliveryConfig(%v) = %d attempts, timeout %s, backoff %v; want %d, 5s, %v", tt.vars, c.maxAttempts, c.timeout, got, tt.wantMax, tt.wantBackoff)
+		}
+	}
+}
