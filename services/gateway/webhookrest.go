@@ -58,7 +58,7 @@ func (g *gateway) restWebhooks(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, webhookDTO(res.GetWebhook()))
 	case method == http.MethodPost && id == "":
-		in, ok := webhookBody(w, r)
+		in, ok := webhookBody(w, r, true)
 		if !ok {
 			return
 		}
@@ -69,7 +69,7 @@ func (g *gateway) restWebhooks(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusCreated, webhookDTO(res.GetWebhook()))
 	case (method == http.MethodPatch || method == http.MethodPut) && id != "":
-		in, ok := webhookBody(w, r)
+		in, ok := webhookBody(w, r, false)
 		if !ok {
 			return
 		}
@@ -90,8 +90,11 @@ func (g *gateway) restWebhooks(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// webhookBody reads a JSON object body (restInput has checked it is well-formed JSON).
-func webhookBody(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+// webhookBody reads a JSON object body (restInput has checked it is well-formed JSON) and holds
+// its members to the types of CreateWebhookInput (create) or UpdateWebhookInputUpdates, as
+// GraphQL's coercion holds the /metadata inputs: strings, an array of strings, null for an
+// optional member; a creation needs operations.
+func webhookBody(w http.ResponseWriter, r *http.Request, create bool) (map[string]any, bool) {
 	body, ok := objectBody(w, r)
 	if !ok {
 		return nil, false
@@ -99,6 +102,28 @@ func webhookBody(w http.ResponseWriter, r *http.Request) (map[string]any, bool) 
 	var in map[string]any
 	if err := json.Unmarshal(body, &in); err != nil {
 		writeError(w, http.StatusBadRequest, "", "Request body must be an object")
+		return nil, false
+	}
+	var msgs []string
+	for _, k := range []string{"id", "targetUrl", "description", "secret"} {
+		if v, present := in[k]; present && v != nil {
+			if _, ok := v.(string); !ok {
+				msgs = append(msgs, k+" must be a string")
+			}
+		}
+	}
+	ops, present := in["operations"]
+	list, isList := ops.([]any)
+	for _, op := range list {
+		if _, ok := op.(string); !ok {
+			isList = false
+		}
+	}
+	if (present && ops != nil || create) && !isList {
+		msgs = append(msgs, "operations must be an array of strings")
+	}
+	if len(msgs) > 0 {
+		writeError(w, http.StatusBadRequest, "", msgs...)
 		return nil, false
 	}
 	return in, true
