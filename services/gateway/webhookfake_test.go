@@ -20,7 +20,7 @@ import (
 
 // fakeWebhooks is a jobs Worker's WebhookService over a map, keyed by workspace then id, with the
 // refusals of the real one: "invalid-url" is an INVALID_TARGET_URL, an id the workspace does not
-// have is WEBHOOK_NOT_FOUND, "boom" a storage failure. Ids are numbered from 1 in creation order.
+// have is WEBHOOK_NOT_FOUND, webhook 666 a storage failure. Ids are numbered from 1 in creation order.
 type fakeWebhooks struct {
 	jobsv1connect.UnimplementedWebhookServiceHandler
 	mu   sync.Mutex
@@ -65,7 +65,7 @@ var (
 
 func (f *fakeWebhooks) find(ws, id string) (int, error) {
 	f.seen = append(f.seen, ws)
-	if id == "boom" {
+	if id == fakeWebhookID(666) {
 		return 0, errors.New("the control database is on fire")
 	}
 	for i, w := range f.byWS[ws] {

@@ -83,7 +83,8 @@ func TestWebhookGraphQLErrors(t *testing.T) {
 		{"no token", "", `{ webhooks { id } }`, "Missing authentication token",
 			map[string]any{"code": "UNAUTHENTICATED", "subCode": "UNAUTHENTICATED", "userFriendlyMessage": "You must be authenticated to perform this action."}},
 		{"workspace-agnostic token", agnostic, `{ webhooks { id } }`, "Forbidden resource", map[string]any{"code": "FORBIDDEN"}},
-		{"storage failure", token, `{ webhook(id: "boom") { id } }`, "", nil}, // not a UUID: null, no call
+		{"not a uuid", token, `{ webhook(id: "boom") { id } }`, "", nil}, // null, without a call
+		{"storage failure", token, `{ webhook(id: "` + fakeWebhookID(666) + `") { id } }`, "Internal server error", map[string]any{"code": "INTERNAL_SERVER_ERROR"}},
 	}
 	for _, tt := range tests {
 		got := s.gqlPost(t, tt.token, tt.query, nil)
