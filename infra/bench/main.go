@@ -74,6 +74,7 @@ type config struct {
 	base, token, method, body, compare string
 	headers, vars                      listFlag
 	n, c, warmup, logins, records      int
+	events, eventsC                    int
 	timeout                            time.Duration
 	sizes, floor                       bool
 	root                               string
@@ -92,6 +93,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.base, "base", "", "base URL of the server; empty starts the local stack")
 	fs.StringVar(&cfg.token, "token", "", "sent as `Authorization: Bearer <token>` when set")
 	fs.IntVar(&cfg.records, "records", -1, "records figures: requests of each kind (list 20 people, get one, filtered list, create one; default n on the local stack, 0 elsewhere); with -base and -token they run in the token's workspace, e.g. a Twenty server's")
+	fs.IntVar(&cfg.events, "events", -1, "events figures: person creates whose person.created webhooks a receiver here times through the whole pipeline (default 1000 on the local stack, 0 elsewhere; with -base, the server must reach 127.0.0.1)")
+	fs.IntVar(&cfg.eventsC, "events-c", 10, "events figures: concurrent creates of the burst")
 	fs.BoolVar(&cfg.floor, "floor", true, "local stack: also time the platform floor (infra/bench/floor: plain JS Workers doing a records list on a second stack)")
 	fs.IntVar(&cfg.logins, "auth", -1, "password logins to time after signing up through GraphQL, with the token verification cost (needs the dev routes; default 20 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.n, "n", 500, "measured requests per path")
@@ -277,6 +280,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if cfg.events < 0 && stack != nil {
+		cfg.events = 1000
+	}
+	if cfg.events > 0 {
+		burst := *tg
+		burst.client = newClient(cfg.eventsC, cfg.timeout)
+		if err := eventFigures(ctx, stdout, stderr, &burst, cfg.events, cfg.eventsC, 2*time.Minute); err != nil {
+			return err
+		}
+	}
 	if cfg.floor && stack != nil && cfg.records > 0 {
 		stack.Stop() // one stack at a time: they share the machine's cores
 		if err := floorFigures(ctx, stdout, stderr, root, cfg.records, cfg.warmup); err != nil {
@@ -324,8 +337,11 @@ func startStack(ctx context.Context, cfg *config, root string, stderr io.Writer)
 		MigrateConfig:  cfg.migrateConfig,
 		MigrateBinding: cfg.migrateBind,
 		Vars:           map[string]string{"DEV_ROUTES": "true"},
-		ReadyPath:      cfg.readyPath,
-		Timeout:        cfg.startTimeout,
+		// The events figures' webhook receiver is on 127.0.0.1, which only a local stack admits
+		// (WEBHOOK_ALLOW_LOOPBACK, read by the jobs Worker from wrangler's environment).
+		Env:       map[string]string{"CLOUDFLARE_INCLUDE_PROCESS_ENV": "true", "WEBHOOK_ALLOW_LOOPBACK": "true"},
+		ReadyPath: cfg.readyPath,
+		Timeout:   cfg.startTimeout,
 	}
 	for _, c := range strings.Split(cfg.configs, ",") {
 		if c = strings.TrimSpace(c); c != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/twentyworkers/twenty/shared/cfworker"
@@ -51,14 +52,20 @@ const maxRetryDelay = 5 * time.Minute
 func isDeadLetterQueue(name string) bool { return strings.HasSuffix(name, "-dlq") }
 
 // handleBatch implements cfworker.Handlers.Queue: every message is acked or retried on its own.
+// The messages of a batch run concurrently: a job spends its time waiting on D1, service
+// bindings and webhook receivers, so one message's wait no longer delays the others.
 func (c *consumer) handleBatch(ctx context.Context, b *cfworker.Batch) {
+	var wg sync.WaitGroup
 	for _, m := range b.Messages {
-		if isDeadLetterQueue(b.Queue) {
-			c.bury(ctx, b.Queue, m)
-		} else {
-			c.run(ctx, m)
-		}
+		wg.Go(func() {
+			if isDeadLetterQueue(b.Queue) {
+				c.bury(ctx, b.Queue, m)
+			} else {
+				c.run(ctx, m)
+			}
+		})
 	}
+	wg.Wait()
 }
 
 // run executes one job and records its outcome.

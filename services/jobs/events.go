@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	"google.golang.org/protobuf/proto"
@@ -21,8 +22,9 @@ type eventSubscriber interface {
 	handleEvents(ctx context.Context, b *jobsv1.DatabaseEventBatch) error
 }
 
-// eventFanout hands each record event batch to every subscriber. They all run, each on its own;
-// the job is retried when any failed, and the ones that succeeded skip what they already did.
+// eventFanout hands each record event batch to every subscriber. They all run, concurrently and
+// each on its own; the job is retried when any failed, and the ones that succeeded skip what they
+// already did.
 type eventFanout struct {
 	subscribers map[string]eventSubscriber // by name, for logs
 }
@@ -38,11 +40,18 @@ func (f *eventFanout) handle(ctx context.Context, job *jobsv1.Job) error {
 		return fmt.Errorf("database event %q of workspace %q in a job of workspace %q", b.GetName(), b.GetWorkspaceId(), job.GetWorkspaceId())
 	}
 	slog.DebugContext(ctx, "database event", "event", b.GetName(), "workspace_id", b.GetWorkspaceId(), "records", len(b.GetEvents()))
-	var errs []error
+	errs := make([]error, 0, len(f.subscribers))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
 	for name, s := range f.subscribers {
-		if err := s.handleEvents(ctx, b); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
-		}
+		wg.Go(func() {
+			if err := s.handleEvents(ctx, b); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+				mu.Unlock()
+			}
+		})
 	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
