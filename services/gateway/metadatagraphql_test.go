@@ -27,7 +27,7 @@ const (
 
 func fieldID(object string, n int) string { return object[:len(object)-1] + string(rune('0'+n)) }
 
-// metadataWorkspaceJSON is the fake workspace's objects as the Metadata RPC answers them.
+// metadataWorkspaceJSON is the fake workspace's objects as Twenty shows them (FindObjects's, rendered).
 var metadataWorkspaceJSON = `[
 {"id":"` + objP + `","nameSingular":"person","namePlural":"people","labelSingular":"Person","labelPlural":"People","icon":"IconUser",
  "isCustom":false,"isRemote":false,"isActive":true,"isSystem":false,"isSearchable":true,"isLabelSyncedWithName":false,
@@ -68,7 +68,7 @@ var metadataWorkspaceJSON = `[
    "objectMetadataId":"` + objX + `","isLabelSyncedWithName":false,"createdAt":"2026-02-02T00:00:00.000Z","updatedAt":"2026-02-03T00:00:00.000Z"}]}
 ]`
 
-// fakeMetadataStore is a records Worker answering the Metadata RPC over a fixed workspace and
+// fakeMetadataStore is a records Worker answering the metadata RPCs over a fixed workspace and
 // recording every call.
 type fakeMetadataStore struct {
 	mu    sync.Mutex

@@ -18,7 +18,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/recordquery"
 )
 
-// metaWorkspace is an initialised workspace of a harness, with helpers calling the Metadata RPC.
+// metaWorkspace is an initialised workspace of a harness, with helpers calling the metadata RPCs.
 type metaWorkspace struct {
 	t     *testing.T
 	h     *harness
