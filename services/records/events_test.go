@@ -3,14 +3,22 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/twentyworkers/twenty/shared/cfworker"
+	"github.com/twentyworkers/twenty/shared/d1"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/ids"
 	"github.com/twentyworkers/twenty/shared/jobqueue"
+	"github.com/twentyworkers/twenty/shared/kv/kvmem"
+	"github.com/twentyworkers/twenty/shared/queue/queuemem"
+	"github.com/twentyworkers/twenty/shared/sqltest"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -141,5 +149,47 @@ func TestLargeEventBatchesAreSplitToFitAQueueMessage(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("created events, in order (-want +got):\n%s", diff)
+	}
+}
+
+// TestCronSweepsWhatNoRelaySent: with the relay gone after the write (paused), a create's event
+// waits in the outbox; the cron leaves it while a relay could still be on it, and a sweep of
+// older rows relays it once.
+func TestCronSweepsWhatNoRelaySent(t *testing.T) {
+	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t)}, jobs: queuemem.New(), cache: kvmem.New()}
+	s := newServer(h.control, h.shards, h.cache, h.jobs, nil)
+	srv := httptest.NewServer(s.handler(nil))
+	t.Cleanup(srv.Close)
+	h.client = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	ctx := context.Background()
+	ws := h.workspace(t)
+	if _, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws}); err != nil {
+		t.Fatal(err)
+	}
+	s.relayPaused.Store(true)
+	p := ids.NewUUID()
+	if _, err := h.client.CreateMany(ctx, &recordsv1.CreateManyRequest{WorkspaceId: ws, ObjectNamePlural: "people",
+		RecordsJson: []byte(`[{"id":"` + p + `"}]`), Actor: &recordsv1.Actor{Source: "API", Name: "key"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(h.sentEvents(t)); got != 0 {
+		t.Fatalf("%d event batches sent with the relay paused, want 0", got)
+	}
+	if err := s.sweepOnCron(ctx, cfworker.ScheduledEvent{Cron: "* * * * *", Time: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(h.sentEvents(t)); got != 0 {
+		t.Fatalf("the cron sent %d batches of rows younger than %s, want 0", got, sweepAge)
+	}
+	st, err := s.sweepEvents(ctx, 0)
+	if err != nil || st.Sent != 1 || st.Events != 1 {
+		t.Fatalf("sweep = %+v, %v; want 1 row with 1 event sent", st, err)
+	}
+	events := h.sentEvents(t)
+	if len(events) != 1 || events[0].GetName() != "person.created" || events[0].GetEvents()[0].GetRecordId() != p || events[0].GetEvents()[0].GetId() == "" {
+		t.Fatalf("sent %v, want person.created of %s with an event id", events, p)
+	}
+	if st, _ := s.sweepEvents(ctx, 0); st.Rows != 0 || len(h.sentEvents(t)) != 1 {
+		t.Errorf("a second sweep read %d rows; want 0 and still 1 batch sent", st.Rows)
 	}
 }

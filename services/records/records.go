@@ -116,12 +116,12 @@ func newServer(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs jo
 }
 
 // handler serves the records contract; dev adds the Worker's /__dev/ routes (nil: none).
-func (srv *server) handler(dev *http.ServeMux) http.Handler {
+func (s *server) handler(dev *http.ServeMux) http.Handler {
 	if dev != nil {
 		dev.HandleFunc("GET /__dev/instance", cfworker.ServeInstance)
-		outboxDevRoutes(dev, srv)
+		outboxDevRoutes(dev, s)
 		dev.HandleFunc("GET /__dev/workspaces/{id}/objects", func(w http.ResponseWriter, r *http.Request) {
-			out, err := srv.objectCounts(r.Context(), r.PathValue("id"))
+			out, err := s.objectCounts(r.Context(), r.PathValue("id"))
 			if err != nil {
 				http.Error(w, err.Error(), http.StatusNotFound)
 				return
@@ -135,7 +135,7 @@ func (srv *server) handler(dev *http.ServeMux) http.Handler {
 		devHandler = dev
 	}
 	mux := rpc.ServiceMux(devHandler)
-	mux.Handle(recordsv1connect.NewRecordsServiceHandler(srv, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
-	mux.Handle(recordsv1connect.NewTimelineServiceHandler(srv, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
+	mux.Handle(recordsv1connect.NewRecordsServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
+	mux.Handle(recordsv1connect.NewTimelineServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
 	return rpc.Middleware(mux)
 }

@@ -45,7 +45,7 @@ func (l *imageLog) logged(t *testing.T, n int) []Change {
 	t.Helper()
 	e := l.events[n]
 	images := map[string]map[string]map[string]any{}
-	rows, err := l.DB.Query(`SELECT "kind", "images" FROM "images" WHERE "n" = ?`, n)
+	rows, err := l.Query(`SELECT "kind", "images" FROM "images" WHERE "n" = ?`, n)
 	if err != nil {
 		t.Fatal(err)
 	}
