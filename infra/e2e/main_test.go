@@ -39,7 +39,10 @@ func TestMain(m *testing.M) {
 		// --var reaches only the primary Worker. The jobs Worker reads WEBHOOK_ALLOW_LOOPBACK
 		// (webhook targets on 127.0.0.1, the tests' receivers) from wrangler's process
 		// environment, which wrangler passes to every Worker of the stack when asked to.
-		Env:       map[string]string{"CLOUDFLARE_INCLUDE_PROCESS_ENV": "true", "WEBHOOK_ALLOW_LOOPBACK": "true"},
+		// WEBHOOK_MAX_ATTEMPTS and WEBHOOK_RETRY_BASE_SECONDS shorten webhook retries (1 s, 2 s,
+		// then dead) so that a delivery dies within the tests' patience.
+		Env: map[string]string{"CLOUDFLARE_INCLUDE_PROCESS_ENV": "true", "WEBHOOK_ALLOW_LOOPBACK": "true",
+			"WEBHOOK_MAX_ATTEMPTS": "3", "WEBHOOK_RETRY_BASE_SECONDS": "1"},
 		ReadyPath: "/healthz",
 		Log:       &log,
 	}, func(s *devstack.Stack) { stack = s }))
