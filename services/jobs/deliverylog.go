@@ -23,7 +23,7 @@ import (
 
 // Refusals of the delivery log; deliveryConnectError maps them to Connect codes.
 var (
-	errNoSuchWebhook  = errors.New("webhook not found")
+	errNoSuchWebhook    = errors.New("webhook not found")
 	errDeliveryNotFound = errors.New("webhook delivery not found")
 	errDeliveryInput    = errors.New("invalid webhook delivery request")
 )

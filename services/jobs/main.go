@@ -49,5 +49,5 @@ func main() {
 	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {
 		return map[string][]conformance.Check{"queue": queuetest.Checks(q)}
 	}))
-	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount, webhooks.mount), Queue: c.handleBatch, Scheduled: c.prune})
+	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount, webhooks.mount), Queue: c.handleBatch, Scheduled: withDeliverySweep(c.prune, deliveries)})
 }
