@@ -76,7 +76,7 @@ type config struct {
 	n, c, warmup, logins, records      int
 	events, eventsC                    int
 	timeout                            time.Duration
-	sizes, floor                       bool
+	sizes, floor, pauseRelay           bool
 	root                               string
 	configs                            string
 	migrateConfig, migrateBind         string
@@ -94,6 +94,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.token, "token", "", "sent as `Authorization: Bearer <token>` when set")
 	fs.IntVar(&cfg.records, "records", -1, "records figures: requests of each kind (list 20 people, get one, filtered list, create one; default n on the local stack, 0 elsewhere); with -base and -token they run in the token's workspace, e.g. a Twenty server's")
 	fs.IntVar(&cfg.events, "events", -1, "events figures: person creates whose person.created webhooks a receiver here times through the whole pipeline (default 1000 on the local stack, 0 elsewhere; with -base, the server must reach 127.0.0.1)")
+	fs.BoolVar(&cfg.pauseRelay, "pause-relay", false, "local stack: pause the records Worker's event relay during the record figures (what writes cost without the event pipeline behind them; the cron sweep relays later)")
 	fs.IntVar(&cfg.eventsC, "events-c", 10, "events figures: concurrent creates of the burst")
 	fs.BoolVar(&cfg.floor, "floor", true, "local stack: also time the platform floor (infra/bench/floor: plain JS Workers doing a records list on a second stack)")
 	fs.IntVar(&cfg.logins, "auth", -1, "password logins to time after signing up through GraphQL, with the token verification cost (needs the dev routes; default 20 on the local stack, 0 elsewhere)")
@@ -276,6 +277,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cfg.records = cfg.n
 	}
 	if cfg.records > 0 {
+		if cfg.pauseRelay {
+			if s := tg.do(ctx, http.MethodPost, "/__dev/svc/records/outbox/relay?paused=true", nil); s.status != http.StatusOK {
+				return fmt.Errorf("pause the relay: status %d %v", s.status, s.err)
+			}
+			fmt.Fprintln(stdout, "\nrecord figures with the event relay paused")
+		}
 		if err := localRecordFigures(ctx, stdout, stderr, tg, stack, cfg.records, cfg.token == ""); err != nil {
 			return err
 		}

@@ -23,6 +23,8 @@ type recordOp struct {
 	method string
 	path   func(ws *benchWorkspace) string
 	body   []byte
+	// bodyOf, when set, makes the body for the workspace (a mutation naming its person).
+	bodyOf func(ws *benchWorkspace) []byte
 	want   int
 }
 
@@ -55,6 +57,14 @@ func recordOps() []recordOp {
 		{name: "POST /graphql createPerson", method: http.MethodPost, want: http.StatusOK,
 			path: func(*benchWorkspace) string { return "/graphql" },
 			body: []byte(`{"query":"mutation { createPerson(data: {name: {firstName: \"Bench\", lastName: \"GraphQL\"}, city: \"Lyon\"}) { id city createdAt } }"}`)},
+		{name: "PATCH /rest/people/{id}", method: http.MethodPatch, want: http.StatusOK,
+			path:   func(ws *benchWorkspace) string { return "/rest/people/" + ws.personID },
+			bodyOf: func(ws *benchWorkspace) []byte { return []byte(fmt.Sprintf(`{"city":"Nice %d"}`, ws.used)) }},
+		{name: "POST /graphql updatePerson", method: http.MethodPost, want: http.StatusOK,
+			path: func(*benchWorkspace) string { return "/graphql" },
+			bodyOf: func(ws *benchWorkspace) []byte {
+				return []byte(fmt.Sprintf(`{"query":"mutation { updatePerson(id: \"%s\", data: {city: \"Nice %d\"}) { id city updatedAt } }"}`, ws.personID, ws.used))
+			}},
 	}
 }
 
@@ -173,11 +183,15 @@ func (r *recordRunner) round(ctx context.Context) error {
 	ws := r.ws
 	for i, op := range r.ops {
 		c := *ws.tg
-		if op.body != nil {
+		body := op.body
+		if op.bodyOf != nil {
+			body = op.bodyOf(ws)
+		}
+		if body != nil {
 			c.header = ws.tg.header.Clone()
 			c.header.Set("Content-Type", "application/json")
 		}
-		s := c.do(ctx, op.method, op.path(ws), op.body)
+		s := c.do(ctx, op.method, op.path(ws), body)
 		if s.status == http.StatusOK && op.path(ws) == "/graphql" && s.graphqlErrors {
 			s.status = http.StatusUnprocessableEntity // counted as an error
 		}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
-	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/services/records/internal/outbox"
 	"github.com/twentyworkers/twenty/shared/cfworker"
@@ -27,29 +25,22 @@ const eventJobType = outbox.EventJobType
 // still running after its call.
 const sweepAge = 30 * time.Second
 
-// eventShard is a call's shard as the engine sees it: its batches (the schema-stamped shard)
-// record their events with the call's outbox writer.
-type eventShard struct {
-	engine.Batcher
-	*outbox.Writer
-}
-
 // recordingEvents returns t, its write batches recording their events by actor, and the writer
 // whose rows relayEvents sends after the call.
 func (s *server) recordingEvents(t target, workspaceID string, actor *recordsv1.Actor) (target, *outbox.Writer) {
 	actorJSON, _ := json.Marshal(actorObject(actor)) // strings and maps always encode
 	w := outbox.NewWriter(workspaceID, outbox.Actor{UserID: actor.GetUserId(), WorkspaceMemberID: actor.GetWorkspaceMemberId(), JSON: actorJSON},
-		time.Now(), s.outboxReady(t.shard))
-	t.db = eventShard{Batcher: t.db, Writer: w}
+		time.Now(), s.outboxState(t.shard))
+	t.db = outbox.Batcher{Inner: t.db, Writer: w}
 	return t, w
 }
 
-// outboxReady is the flag telling that shard is known to have the outbox table.
-func (s *server) outboxReady(shard *d1.DB) *atomic.Bool {
-	if r, ok := s.outboxTables[shard]; ok {
-		return r
+// outboxState is what this isolate knows of shard's outbox.
+func (s *server) outboxState(shard *d1.DB) *outbox.ShardState {
+	if st, ok := s.outboxTables[shard]; ok {
+		return st
 	}
-	return new(atomic.Bool) // a shard outside the map (none in practice): always create
+	return &outbox.ShardState{} // a shard outside the map (none in practice): nothing known
 }
 
 // relayEvents relays the events w recorded once the response is on its way, whatever the call
@@ -64,9 +55,14 @@ func (s *server) relayEvents(ctx context.Context, shard *d1.DB, w *outbox.Writer
 		return
 	}
 	afterResponse(ctx, func(ctx context.Context) {
-		st, err := s.relay.Send(ctx, outbox.Shard{DB: shard, Ready: s.outboxReady(shard)}, rows, s.objectsOf)
+		sh := outbox.Shard{DB: shard, State: s.outboxState(shard)}
+		st, err := s.relay.Send(ctx, sh, rows, s.objectsOf)
 		if err != nil {
 			slog.WarnContext(ctx, "record events left in the outbox for the sweep", "rows", st.Left, "error", err.Error())
+		}
+		time.Sleep(flushDelay)
+		if err := s.relay.Flush(ctx, sh); err != nil {
+			slog.WarnContext(ctx, "relayed record events not deleted yet", "error", err.Error())
 		}
 	})
 }
@@ -76,7 +72,7 @@ func (s *server) sweepEvents(ctx context.Context, olderThan time.Duration) (outb
 	var total outbox.Stats
 	for _, name := range s.names {
 		shard := s.shards[name]
-		st, err := s.relay.Sweep(ctx, outbox.Shard{DB: shard, Ready: s.outboxReady(shard)}, olderThan, 100, s.objectsOf)
+		st, err := s.relay.Sweep(ctx, outbox.Shard{DB: shard, State: s.outboxState(shard)}, olderThan, 100, s.objectsOf)
 		total.Rows, total.Events, total.Sent, total.Left = total.Rows+st.Rows, total.Events+st.Events, total.Sent+st.Sent, total.Left+st.Left
 		if err != nil {
 			slog.ErrorContext(ctx, "outbox sweep", "shard", name, "left", st.Left, "error", err.Error())

@@ -35,10 +35,10 @@ type server struct {
 	schemas schemaCache
 	gql     graphQLCache
 	// jobs receives the record events (nil: none are sent), through the relay of the shards'
-	// outboxes; outboxTables flags, per shard, that its outbox table is known to exist.
+	// outboxes; outboxTables is what this isolate knows of each shard's outbox.
 	jobs         jobqueue.Producer
 	relay        *outbox.Relay
-	outboxTables map[*d1.DB]*atomic.Bool
+	outboxTables map[*d1.DB]*outbox.ShardState
 	// relayPaused stops relaying after calls (a dev route sets it, to stand for a relay that
 	// died between the write and the send): the events wait in the outbox for the sweep.
 	relayPaused atomic.Bool
@@ -108,9 +108,9 @@ func newHandler(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs j
 // newServer returns the records Worker's server on its bindings.
 func newServer(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs jobqueue.Producer, probes []health.Probe) *server {
 	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards, names: slices.Sorted(maps.Keys(shards)), cache: cache, jobs: jobs}
-	srv.relay, srv.outboxTables = &outbox.Relay{Queue: jobs}, map[*d1.DB]*atomic.Bool{}
+	srv.relay, srv.outboxTables = &outbox.Relay{Queue: jobs}, map[*d1.DB]*outbox.ShardState{}
 	for _, db := range shards {
-		srv.outboxTables[db] = new(atomic.Bool)
+		srv.outboxTables[db] = &outbox.ShardState{}
 	}
 	return srv
 }

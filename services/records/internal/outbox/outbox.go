@@ -8,6 +8,7 @@
 package outbox
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -55,40 +56,95 @@ type Actor struct {
 	JSON []byte
 }
 
+// ShardState is what an isolate knows of one shard's outbox: whether its table exists, and the
+// rows it relayed and has not deleted yet. Deleting is deferred so that it costs no round trip of
+// its own: the next write batch on the shard deletes them, or a flush shortly after the relay.
+type ShardState struct {
+	Ready atomic.Bool
+
+	mu      sync.Mutex
+	relayed []string
+}
+
+// addRelayed notes rows relayed and not yet deleted.
+func (st *ShardState) addRelayed(ids []string) {
+	st.mu.Lock()
+	st.relayed = append(st.relayed, ids...)
+	st.mu.Unlock()
+}
+
+// takeRelayed answers the rows relayed and not yet deleted, which the caller now deletes (or
+// gives back with addRelayed).
+func (st *ShardState) takeRelayed() []string {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	ids := st.relayed
+	st.relayed = nil
+	return ids
+}
+
+// deleteRows is the statement deleting outbox rows by id.
+func deleteRows(ids []string) (d1.Stmt, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return d1.Stmt{}, fmt.Errorf("outbox: row ids: %w", err)
+	}
+	return d1.Stmt{SQL: `DELETE FROM "` + Table + `" WHERE "id" IN (SELECT value FROM json_each(?))`, Args: []any{string(list)}}, nil
+}
+
 // Writer records the events of one call's writes in the shard's outbox. It is an engine.EventLog
-// for the Batcher the call's engine operations run on, and keeps the ids of the rows it wrote for
-// the relay. One GraphQL request runs its mutations concurrently, so it is safe for concurrent use.
+// for the Batcher the call's engine operations run on (see Batcher): its statements answer the
+// rows they write (RETURNING), so the relay sends them without reading them back. It also puts
+// the deletion of rows relayed earlier into the call's first write batch. One GraphQL request
+// runs its mutations concurrently, so it is safe for concurrent use.
 type Writer struct {
 	workspaceID string
 	actor       Actor
 	date        string
-	// ready tells that the shard is known to have the outbox table.
-	ready *atomic.Bool
+	shard       *ShardState
 
-	mu   sync.Mutex
-	rows []string
+	mu      sync.Mutex
+	rows    map[string]*Row // by id, as the write batches answered them
+	order   []string        // row ids in the order the batches wrote them
+	pending map[string]Row  // rows logged, by id, until their batch answers
+	taken   []string        // relayed rows whose DELETE is in a batch not yet answered
 }
 
-// NewWriter returns the writer of a call of the workspace by actor at now, on a shard whose
-// table is known to exist when ready is set.
-func NewWriter(workspaceID string, actor Actor, now time.Time, ready *atomic.Bool) *Writer {
-	return &Writer{workspaceID: workspaceID, actor: actor, date: now.UTC().Format(DateLayout), ready: ready}
+// NewWriter returns the writer of a call of the workspace by actor at now, on a shard.
+func NewWriter(workspaceID string, actor Actor, now time.Time, shard *ShardState) *Writer {
+	return &Writer{workspaceID: workspaceID, actor: actor, date: now.UTC().Format(DateLayout), shard: shard,
+		rows: map[string]*Row{}, pending: map[string]Row{}}
 }
 
-// Rows answers the ids of the rows the writer's statements write (some may belong to a batch that
-// failed, and then do not exist).
-func (w *Writer) Rows() []string {
+// Rows answers the rows the call's write batches wrote, in order, as they wrote them.
+func (w *Writer) Rows() []Row {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return append([]string(nil), w.rows...)
+	out := make([]Row, 0, len(w.order))
+	for _, id := range w.order {
+		out = append(out, *w.rows[id])
+	}
+	return out
 }
 
 // LogEvents implements engine.EventLog: per MaxRecordsPerRow records, an INSERT of the row with
 // the records' images before the writes, and an UPDATE adding them after; or, for created
-// records, one INSERT with the images after.
+// records, one INSERT with the images after. The first of a call's batches also deletes the
+// rows relayed since the shard's last delete.
 func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error) {
-	if !w.ready.Load() {
+	if !w.shard.Ready.Load() {
 		before = append(before, createTable)
+	}
+	if relayed := w.shard.takeRelayed(); len(relayed) > 0 {
+		del, err := deleteRows(relayed)
+		if err != nil {
+			w.shard.addRelayed(relayed)
+			return nil, nil, err
+		}
+		before = append(before, del)
+		w.mu.Lock()
+		w.taken = append(w.taken, relayed...)
+		w.mu.Unlock()
 	}
 	actorJSON := string(w.actor.JSON)
 	if actorJSON == "" {
@@ -104,7 +160,7 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 		insert := func(imagesColumn string) d1.Stmt {
 			return d1.Stmt{
 				SQL: `INSERT INTO "` + Table + `" ("id", "workspace_id", "object_metadata_id", "object_name_singular", "action", "event_date",
-  "user_id", "workspace_member_id", "actor", "record_ids", "` + imagesColumn + `") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + e.Images + `)`,
+  "user_id", "workspace_member_id", "actor", "record_ids", "` + imagesColumn + `") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + e.Images + `)` + returning,
 				Args: []any{id, w.workspaceID, e.Object.ID, e.Object.NameSingular, e.Action, w.date,
 					w.actor.UserID, w.actor.WorkspaceMemberID, actorJSON, string(list), string(list)},
 			}
@@ -114,7 +170,7 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 			before = append(before, insert("before_images"))
 			if e.After {
 				after = append(after, d1.Stmt{
-					SQL:  `UPDATE "` + Table + `" SET "after_images" = ` + e.Images + ` WHERE "id" = ?`,
+					SQL:  `UPDATE "` + Table + `" SET "after_images" = ` + e.Images + ` WHERE "id" = ?` + returning,
 					Args: []any{string(list), id},
 				})
 			}
@@ -124,10 +180,73 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 			continue
 		}
 		w.mu.Lock()
-		w.rows = append(w.rows, id)
+		w.pending[id] = Row{ID: id, WorkspaceID: w.workspaceID, ObjectMetadataID: e.Object.ID, ObjectNameSingular: e.Object.NameSingular,
+			Action: e.Action, EventDate: w.date, UserID: w.actor.UserID, WorkspaceMemberID: w.actor.WorkspaceMemberID,
+			Actor: actorJSON, RecordIDs: string(list)}
 		w.mu.Unlock()
 	}
 	return before, after, nil
 }
+
+// returning makes the writer's statements answer the row's id and images as written.
+const returning = ` RETURNING "id", COALESCE("before_images", ''), COALESCE("after_images", '')`
+
+// observe takes what a batch holding the writer's statements answered: the rows it wrote. A
+// batch that failed wrote nothing: the deletes it carried are given back to the shard.
+func (w *Writer) observe(stmts []d1.Stmt, res []d1.Result, batchErr error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if batchErr != nil {
+		if len(w.taken) > 0 {
+			w.shard.addRelayed(w.taken)
+			w.taken = nil
+		}
+		return
+	}
+	w.taken = nil
+	for i := range stmts {
+		if i >= len(res) || len(res[i].Rows) != 1 || len(res[i].Rows[0]) != 3 {
+			continue
+		}
+		v := res[i].Rows[0]
+		id, _ := v[0].(string)
+		p, ok := w.pending[id]
+		if !ok {
+			continue
+		}
+		r := w.rows[id]
+		if r == nil {
+			r = &p
+			w.rows[id] = r
+			w.order = append(w.order, id)
+		}
+		if before, _ := v[1].(string); before != "" {
+			r.BeforeImages = before
+		}
+		if after, _ := v[2].(string); after != "" {
+			r.AfterImages = after
+		}
+		w.shard.Ready.Store(true) // the batch wrote to the table
+	}
+}
+
+// Batcher is a call's shard as the engine sees it: inner's batches, recording their events with
+// the Writer.
+type Batcher struct {
+	Inner interface {
+		Batch(ctx context.Context, stmts ...d1.Stmt) ([]d1.Result, error)
+	}
+	*Writer
+}
+
+// Batch implements engine.Batcher: inner's batch, whose answers to the writer's statements the
+// writer keeps.
+func (b Batcher) Batch(ctx context.Context, stmts ...d1.Stmt) ([]d1.Result, error) {
+	res, err := b.Inner.Batch(ctx, stmts...)
+	b.observe(stmts, res, err)
+	return res, err
+}
+
+var _ engine.Batcher = Batcher{}
 
 var _ engine.EventLog = (*Writer)(nil)

@@ -40,7 +40,7 @@ func newFixture(t *testing.T) *fixture {
 	if _, err := db.Batch(t.Context(), stmts...); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{shard: Shard{DB: db, Ready: new(atomic.Bool)}, objects: metadata.StandardObjects()}
+	f := &fixture{shard: Shard{DB: db, State: &ShardState{}}, objects: metadata.StandardObjects()}
 	for i := range f.objects {
 		f.objects[i].ID = "obj-" + f.objects[i].NameSingular
 		if f.objects[i].NameSingular == "person" {
@@ -57,20 +57,14 @@ func (f *fixture) objectsOf(_ context.Context, workspaceID string) ([]metadata.O
 	return f.objects, nil
 }
 
-// logging is the batcher of one call: the shard's batches, recording events with w.
-type logging struct {
-	*d1.DB
-	*Writer
-}
-
 var actor = Actor{UserID: "user-1", WorkspaceMemberID: "member-1", JSON: []byte(`{"source":"MANUAL","name":"Tim"}`)}
 
 // create creates people through the engine with a writer, as one call does, and answers the writer.
 func (f *fixture) create(t *testing.T, people ...map[string]any) *Writer {
 	t.Helper()
-	w := NewWriter(ws, actor, time.Now(), f.shard.Ready)
+	w := NewWriter(ws, actor, time.Now(), f.shard.State)
 	var e engine.Engine
-	if _, err := e.CreateMany(t.Context(), logging{f.shard.DB, w}, ws, f.person, f.objects, engine.Actor{Source: "MANUAL", Name: "Tim"}, people); err != nil {
+	if _, err := e.CreateMany(t.Context(), Batcher{Inner: f.shard.DB, Writer: w}, ws, f.person, f.objects, engine.Actor{Source: "MANUAL", Name: "Tim"}, people); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -123,7 +117,7 @@ func TestWriteThenRelay(t *testing.T) {
 	if diff := cmp.Diff(Stats{Rows: 1, Events: 2, Sent: 1}, st); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
-	row := w.Rows()[0]
+	row := w.Rows()[0].ID
 	want := []string{
 		"person.created 00000000-0000-4000-8000-000000000001 " + EventID(row, "00000000-0000-4000-8000-000000000001"),
 		"person.created 00000000-0000-4000-8000-000000000002 " + EventID(row, "00000000-0000-4000-8000-000000000002"),
@@ -131,8 +125,14 @@ func TestWriteThenRelay(t *testing.T) {
 	if diff := cmp.Diff(want, sent(t, q)); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
+	if got := f.pending(t); got != 1 {
+		t.Errorf("outbox rows after the relay, before a flush = %d, want 1", got)
+	}
+	if err := r.Flush(t.Context(), f.shard); err != nil {
+		t.Fatal(err)
+	}
 	if got := f.pending(t); got != 0 {
-		t.Errorf("outbox rows after the relay = %d, want 0", got)
+		t.Errorf("outbox rows after the flush = %d, want 0", got)
 	}
 	// The event carries the record after the write, as the API shows it.
 	job, _ := jobqueue.Decode(q.Sent()[0])
@@ -171,6 +171,9 @@ func TestQueueDownThenSweep(t *testing.T) {
 	if got := f.pending(t); got != 1 {
 		t.Fatalf("outbox rows = %d, want 1", got)
 	}
+	if err := (&Relay{}).Flush(t.Context(), f.shard); err != nil || f.pending(t) != 1 {
+		t.Fatalf("a flush after a failed relay: %v, %d rows; want the row kept", err, f.pending(t))
+	}
 	up := queuemem.New()
 	r := &Relay{Queue: up}
 	// A sweep leaves rows younger than its age alone: a relay may still be on them.
@@ -189,33 +192,68 @@ func TestQueueDownThenSweep(t *testing.T) {
 	}
 }
 
-// TestRelayTwiceSameEventIDs: a row relayed twice (its delete lost) gives the same event ids, by
-// which consumers skip the second.
-func TestRelayTwiceSameEventIDs(t *testing.T) {
+// TestAnsweredRowsAreTheStoredRows: the rows a write batch answers, which the relay sends, are
+// the rows the outbox holds, which a sweep would send: the same events, ids included, so a
+// consumer skips the second of them.
+func TestAnsweredRowsAreTheStoredRows(t *testing.T) {
 	f := newFixture(t)
-	w := f.create(t, map[string]any{"id": "00000000-0000-4000-8000-000000000001"})
-	rows, err := readRows(t.Context(), f.shard, d1.Stmt{SQL: selectRows})
-	if err != nil || len(rows) != 1 {
-		t.Fatalf("rows = %v, %v", rows, err)
+	w := f.create(t, map[string]any{"id": "00000000-0000-4000-8000-000000000001", "city": "Oslo"})
+	var e engine.Engine
+	if _, err := e.UpdateMany(t.Context(), Batcher{Inner: f.shard.DB, Writer: w}, ws, f.person, f.objects, engine.Actor{Source: "MANUAL", Name: "Tim"},
+		engine.Selection{ID: "00000000-0000-4000-8000-000000000001"}, map[string]any{"city": "Bergen"}, engine.Shape{}); err != nil {
+		t.Fatal(err)
 	}
-	first, err := rows[0].Batches(&f.person)
+	stored, err := readRows(t.Context(), f.shard, d1.Stmt{SQL: selectRows + " ORDER BY rowid"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := queuemem.New()
-	if _, err := (&Relay{Queue: q}).Send(t.Context(), f.shard, w.Rows(), f.objectsOf); err != nil {
+	answered := w.Rows()
+	if diff := cmp.Diff(stored, answered); diff != "" {
+		t.Fatalf("answered rows (-stored +answered):\n%s", diff)
+	}
+	for i := range stored {
+		a, _ := stored[i].Batches(&f.person)
+		b, _ := answered[i].Batches(&f.person)
+		if len(a) != 1 || len(b) != 1 || !proto.Equal(a[0], b[0]) {
+			t.Errorf("row %d: stored %v, answered %v: want the same events", i, a, b)
+		}
+	}
+	if got := answered[1].Action; got != "updated" || len(mustBatches(t, answered[1], &f.person)[0].GetEvents()[0].GetUpdatedFields()) == 0 {
+		t.Errorf("second row %s, want an update with its updated fields", got)
+	}
+}
+
+func mustBatches(t *testing.T, r Row, obj *metadata.Object) []*jobsv1.DatabaseEventBatch {
+	t.Helper()
+	b, err := r.Batches(obj)
+	if err != nil || len(b) == 0 {
+		t.Fatalf("Batches = %v, %v", b, err)
+	}
+	return b
+}
+
+// TestNextWriteDeletesRelayedRows: rows relayed are deleted by the shard's next write batch, at
+// no round trip of their own.
+func TestNextWriteDeletesRelayedRows(t *testing.T) {
+	f := newFixture(t)
+	w := f.create(t, map[string]any{"city": "Oslo"})
+	if _, err := (&Relay{Queue: queuemem.New()}).Send(t.Context(), f.shard, w.Rows(), f.objectsOf); err != nil {
 		t.Fatal(err)
 	}
-	got := sent(t, q)
-	if len(got) != 1 || got[0] != "person.created "+first[0].GetEvents()[0].GetRecordId()+" "+first[0].GetEvents()[0].GetId() {
-		t.Errorf("relayed %v, rendered %v: want the same event id", got, first[0].GetEvents())
+	f.create(t, map[string]any{"city": "Rome"})
+	var left string
+	if err := f.shard.DB.QueryRow(`SELECT "id" FROM "` + Table + `"`).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left == w.Rows()[0].ID || f.pending(t) != 1 {
+		t.Errorf("after the next write: %d rows, the relayed one still there: %v", f.pending(t), left == w.Rows()[0].ID)
 	}
 }
 
 // TestSweepCreatesTheTable: a shard that never had an event is swept without error.
 func TestSweepCreatesTheTable(t *testing.T) {
 	db := sqltest.OpenEmpty(t)
-	st, err := (&Relay{Queue: queuemem.New()}).Sweep(t.Context(), Shard{DB: db, Ready: new(atomic.Bool)}, 0, 10, nil)
+	st, err := (&Relay{Queue: queuemem.New()}).Sweep(t.Context(), Shard{DB: db, State: &ShardState{}}, 0, 10, nil)
 	if err != nil || st != (Stats{}) {
 		t.Errorf("sweep of an empty shard = %+v, %v", st, err)
 	}

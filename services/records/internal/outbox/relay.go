@@ -2,11 +2,9 @@ package outbox
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
@@ -30,10 +28,10 @@ type Relay struct {
 	Backoff time.Duration
 }
 
-// Shard is one shard's database and whether it is known to have the outbox table.
+// Shard is one shard's database and what this isolate knows of its outbox.
 type Shard struct {
 	DB    *d1.DB
-	Ready *atomic.Bool
+	State *ShardState
 }
 
 // ObjectsFunc answers a workspace's objects (its current metadata).
@@ -50,21 +48,36 @@ const selectRows = `SELECT "id", "workspace_id", "object_metadata_id", "object_n
   "user_id", "workspace_member_id", "actor", "record_ids", COALESCE("before_images", ''), COALESCE("after_images", '')
 FROM "` + Table + `"`
 
-// Send relays the rows whose ids are rowIDs (those that exist: a failed batch wrote none), in
-// the order they were written: what a call's writer wrote, right after the call.
-func (r *Relay) Send(ctx context.Context, shard Shard, rowIDs []string, objects ObjectsFunc) (Stats, error) {
-	if len(rowIDs) == 0 {
+// Send relays rows a call's writer wrote, as its write batches answered them, right after the
+// call, without reading them back. The rows it sent are deleted later (Flush, or the shard's next
+// write batch); until then a sweep from another isolate may send them again, which consumers
+// skip by event id.
+func (r *Relay) Send(ctx context.Context, shard Shard, rows []Row, objects ObjectsFunc) (Stats, error) {
+	if len(rows) == 0 {
 		return Stats{}, nil
 	}
-	list, err := json.Marshal(rowIDs)
-	if err != nil {
-		return Stats{}, fmt.Errorf("outbox: row ids: %w", err)
+	st, sent, err := r.relay(ctx, rows, objects)
+	shard.State.addRelayed(sent)
+	st.Sent = len(sent)
+	return st, err
+}
+
+// Flush deletes the rows relayed and not yet deleted on the shard. A failed delete gives them
+// back for the next flush or write.
+func (r *Relay) Flush(ctx context.Context, shard Shard) error {
+	ids := shard.State.takeRelayed()
+	if len(ids) == 0 {
+		return nil
 	}
-	rows, err := readRows(ctx, shard, d1.Stmt{SQL: selectRows + ` WHERE "id" IN (SELECT value FROM json_each(?)) ORDER BY rowid`, Args: []any{string(list)}})
-	if err != nil {
-		return Stats{}, err
+	del, err := deleteRows(ids)
+	if err == nil {
+		_, err = shard.DB.Batch(ctx, del)
 	}
-	return r.relay(ctx, shard, rows, objects)
+	if err != nil {
+		shard.State.addRelayed(ids)
+		return fmt.Errorf("outbox: delete relayed rows: %w", err)
+	}
+	return nil
 }
 
 // Sweep relays the rows written before olderThan ago, oldest first, at most limit per round, round
@@ -80,7 +93,16 @@ func (r *Relay) Sweep(ctx context.Context, shard Shard, olderThan time.Duration,
 		if err != nil {
 			return total, err
 		}
-		st, err := r.relay(ctx, shard, rows, objects)
+		st, sent, err := r.relay(ctx, rows, objects)
+		if len(sent) > 0 {
+			shard.State.addRelayed(sent)
+			if ferr := r.Flush(ctx, shard); ferr != nil {
+				err = errors.Join(err, ferr)
+				st.Left += len(sent)
+			} else {
+				st.Sent = len(sent)
+			}
+		}
 		total.Rows, total.Events, total.Sent, total.Left = total.Rows+st.Rows, total.Events+st.Events, total.Sent+st.Sent, total.Left+st.Left
 		if err != nil || len(rows) < limit || st.Sent == 0 || ctx.Err() != nil {
 			return total, err
@@ -89,17 +111,27 @@ func (r *Relay) Sweep(ctx context.Context, shard Shard, olderThan time.Duration,
 }
 
 // readRows runs a select of outbox rows, creating the table first on a shard not known to have
-// it.
+// it, and deleting first the rows this isolate relayed: a sweep does not send them again.
 func readRows(ctx context.Context, shard Shard, sel d1.Stmt) ([]Row, error) {
 	stmts := []d1.Stmt{sel}
-	if !shard.Ready.Load() {
+	if !shard.State.Ready.Load() {
 		stmts = []d1.Stmt{createTable, sel}
+	}
+	relayed := shard.State.takeRelayed()
+	if len(relayed) > 0 {
+		del, err := deleteRows(relayed)
+		if err != nil {
+			shard.State.addRelayed(relayed)
+			return nil, err
+		}
+		stmts = append([]d1.Stmt{del}, stmts...)
 	}
 	res, err := shard.DB.Batch(ctx, stmts...)
 	if err != nil {
+		shard.State.addRelayed(relayed)
 		return nil, fmt.Errorf("outbox: read: %w", err)
 	}
-	shard.Ready.Store(true)
+	shard.State.Ready.Store(true)
 	out := make([]Row, 0, len(res[len(res)-1].Rows))
 	for _, v := range res[len(res)-1].Rows {
 		s := make([]string, len(v))
@@ -112,9 +144,9 @@ func readRows(ctx context.Context, shard Shard, sel d1.Stmt) ([]Row, error) {
 	return out, nil
 }
 
-// relay sends each row's batches and deletes the rows whose batches all went. A row that cannot
+// relay sends each row's batches and answers the rows whose batches all went. A row that cannot
 // be sent now stays; nothing is dropped.
-func (r *Relay) relay(ctx context.Context, shard Shard, rows []Row, objects ObjectsFunc) (Stats, error) {
+func (r *Relay) relay(ctx context.Context, rows []Row, objects ObjectsFunc) (Stats, []string, error) {
 	st := Stats{Rows: len(rows)}
 	schemas := map[string][]metadata.Object{}
 	var sent []string
@@ -146,21 +178,7 @@ func (r *Relay) relay(ctx context.Context, shard Shard, rows []Row, objects Obje
 		}
 		sent = append(sent, row.ID)
 	}
-	if len(sent) > 0 {
-		list, err := json.Marshal(sent)
-		if err == nil {
-			_, err = shard.DB.Batch(ctx, d1.Stmt{SQL: `DELETE FROM "` + Table + `" WHERE "id" IN (SELECT value FROM json_each(?))`, Args: []any{string(list)}})
-		}
-		if err != nil {
-			// Sent and not deleted: the sweep sends them again, and consumers skip the events they
-			// have by id.
-			errs = append(errs, fmt.Errorf("outbox: delete relayed rows: %w", err))
-			st.Left += len(sent)
-		} else {
-			st.Sent = len(sent)
-		}
-	}
-	return st, errors.Join(errs...)
+	return st, sent, errors.Join(errs...)
 }
 
 // send offers one batch to the queue, up to r.Attempts times with a doubling backoff.
