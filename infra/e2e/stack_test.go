@@ -56,7 +56,7 @@ func TestHealthzThroughEveryBinding(t *testing.T) {
 		"auth":     {"CONTROL": "d1 up", "CACHE": "kv up", "AUTH_KEY_SECRET": "secret up"},
 		"records":  {"CONTROL": "d1 up", "DB_0": "d1 up", "CACHE": "kv up", "JOBS_QUEUE": "queue up"},
 		"files":    {"CONTROL": "d1 up", "FILES_BUCKET": "r2 up"},
-		"jobs":     {"CONTROL": "d1 up", "JOBS_QUEUE": "queue up", "RECORDS": "service up"},
+		"jobs":     {"CONTROL": "d1 up", "JOBS_QUEUE": "queue up"},
 		"realtime": {"ROOMS": "durable_object up"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -11,7 +11,6 @@ import (
 	"github.com/twentyworkers/twenty/shared/conformance"
 	"github.com/twentyworkers/twenty/shared/d1"
 	"github.com/twentyworkers/twenty/shared/health"
-	"github.com/twentyworkers/twenty/shared/jsfetch"
 	"github.com/twentyworkers/twenty/shared/logging"
 	"github.com/twentyworkers/twenty/shared/queue/cfqueue"
 	"github.com/twentyworkers/twenty/shared/queue/queuetest"
@@ -28,12 +27,9 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
+	// The timeline is not among the subscribers: the records Worker's relay writes it as it sends
+	// the events, next to the records it describes.
 	events := &eventFanout{subscribers: map[string]eventSubscriber{}}
-	records, err := jsfetch.Binding("RECORDS")
-	if err != nil {
-		panic(err)
-	}
-	events.subscribers["timeline"] = newTimelineWriter(records)
 	deliveries, err := openDeliverer(control, "JOBS_QUEUE")
 	if err != nil {
 		panic(err)
@@ -43,7 +39,7 @@ func main() {
 	webhooks := &webhookServer{db: control, targets: webhookurl.Policy{AllowLoopback: cfworker.Var("WEBHOOK_ALLOW_LOOPBACK") == "true"}, now: time.Now}
 	c := &consumer{db: control, handlers: builtinHandlers(events), retryBase: time.Second}
 	c.handlers[deliveryJobType] = deliveries.handleJob
-	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q), recordsProbe(records)}
+	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
 	dev := http.NewServeMux()
 	devRoutes(dev, c, q)
 	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {

@@ -69,7 +69,12 @@ func TestMergeManyRPC(t *testing.T) {
 	}
 	events := h.sentEvents(t)[before:]
 	var got []string
+	movedHistory := 0
 	for _, b := range events {
+		if b.GetName() == "timelineActivity.updated" {
+			movedHistory += len(b.GetEvents()) // the merged-away record's timeline, now the kept one's
+			continue
+		}
 		for _, e := range b.GetEvents() {
 			got = append(got, b.GetName()+" "+e.GetRecordId())
 			if b.GetName() == "opportunity.updated" {
@@ -81,6 +86,9 @@ func TestMergeManyRPC(t *testing.T) {
 	want := []string{"person.updated " + p1, "person.destroyed " + p2, "opportunity.updated " + deal, "  updated fields: pointOfContactId"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if movedHistory == 0 {
+		t.Errorf("no timelineActivity.updated event: the merged-away record's timeline did not move to the kept one")
 	}
 	if _, err := h.client.FindOne(ctx, &recordsv1.FindOneRequest{WorkspaceId: ws, ObjectNamePlural: "people", Id: p2}); connect.CodeOf(err) != connect.CodeNotFound {
 		t.Errorf("FindOne of the merged-away record = %v, want NotFound", err)

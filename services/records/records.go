@@ -17,6 +17,7 @@ import (
 	"github.com/twentyworkers/twenty/services/records/internal/outbox"
 	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/d1"
+	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/health"
@@ -109,6 +110,10 @@ func newHandler(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs j
 func newServer(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs jobqueue.Producer, probes []health.Probe) *server {
 	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards, names: slices.Sorted(maps.Keys(shards)), cache: cache, jobs: jobs}
 	srv.relay, srv.outboxTables = &outbox.Relay{Queue: jobs}, map[*d1.DB]*outbox.ShardState{}
+	srv.relay.Local = func(ctx context.Context, b *jobsv1.DatabaseEventBatch) error {
+		_, err := srv.writeTimeline(ctx, b)
+		return err
+	}
 	for _, db := range shards {
 		srv.outboxTables[db] = &outbox.ShardState{}
 	}

@@ -7,22 +7,31 @@ import (
 	"time"
 
 	"github.com/twentyworkers/twenty/services/records/internal/timeline"
+	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 )
 
-// WriteTimelineActivities implements recordsv1connect.TimelineServiceHandler: the jobs Worker's
-// timeline subscriber hands it every record event batch. It reads what the activities need (the
-// records a renamed note is attached to, a junction row's note, the users' members, the recent
-// activities to merge into) in one batch on the workspace's shard, which also checks the schema
-// stamp, and writes them in a second one, atomically. Inserts skip activities already written
-// (their ids derive from the events'), so a redelivered batch changes nothing. The rows go in
-// directly, not through the engine's create path: they are not record events of their own, and
-// an insert that meets its own earlier row must skip it rather than fail.
+// WriteTimelineActivities implements recordsv1connect.TimelineServiceHandler: it writes the
+// timeline activities of a record event batch another Worker hands over. The batches this Worker
+// relays get theirs from the relay itself (writeTimeline), next to the data they describe.
 func (s *server) WriteTimelineActivities(ctx context.Context, req *recordsv1.WriteTimelineActivitiesRequest) (*recordsv1.WriteTimelineActivitiesResponse, error) {
 	b := req.GetBatch()
 	if b == nil {
 		return nil, invalid("batch is required")
 	}
+	return s.writeTimeline(ctx, b)
+}
+
+// writeTimeline writes the timeline activities of a record event batch: what the relay does for
+// every batch it sends (outbox.Relay.Local), and the TimelineService for a batch handed over. It
+// reads what the activities need (the records a renamed note is attached to, a junction row's
+// note, the users' members, the recent activities to merge into) in one batch on the workspace's
+// shard, which also checks the schema stamp, and writes them in a second one, atomically. Inserts
+// skip activities already written (their ids derive from the events'), so a batch relayed again
+// changes nothing. The rows go in directly, not through the engine's create path: they are not
+// record events of their own, and an insert that meets its own earlier row must skip it rather
+// than fail.
+func (s *server) writeTimeline(ctx context.Context, b *jobsv1.DatabaseEventBatch) (*recordsv1.WriteTimelineActivitiesResponse, error) {
 	ws := b.GetWorkspaceId()
 	out := &recordsv1.WriteTimelineActivitiesResponse{}
 	err := s.withSchema(ctx, ws, func(sc *schema) (bool, error) {

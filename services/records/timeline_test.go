@@ -96,11 +96,9 @@ func TestTimelineOfAPerson(t *testing.T) {
 		}
 		return inserted, merged
 	}
-	// person.created, person.updated (the second update merged in), note.created, linked-note.created,
-	// person.deleted; noteTarget itself has no timeline.
-	if ins, mer := write(); ins != 5 || mer != 1 {
-		t.Errorf("first delivery inserted %d, merged %d; want 5 and 1", ins, mer)
-	}
+	// The relay wrote the activities as it sent the events: person.created, person.updated (the
+	// second update merged in), note.created, linked-note.created, person.deleted; noteTarget
+	// itself has no timeline. The same batches handed over again insert nothing.
 	if ins, _ := write(); ins != 0 {
 		t.Errorf("a redelivery inserted %d; want 0", ins)
 	}

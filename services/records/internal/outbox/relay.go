@@ -26,6 +26,10 @@ type Relay struct {
 	// Backoff is the wait before the second attempt, doubled before each later one (50 ms when
 	// zero).
 	Backoff time.Duration
+	// Local, when set, consumes each batch in this Worker once the queue has it: the consumers
+	// of what the Worker owns itself (the timeline), spared a round trip through the queue and
+	// back. It must be idempotent by event id; an error leaves the row for the sweep.
+	Local func(ctx context.Context, b *jobsv1.DatabaseEventBatch) error
 }
 
 // Shard is one shard's database and what this isolate knows of its outbox.
@@ -169,6 +173,14 @@ func (r *Relay) relay(ctx context.Context, rows []Row, objects ObjectsFunc) (Sta
 				if err = r.send(ctx, b); err != nil {
 					break
 				}
+			}
+		}
+		for _, b := range batches {
+			if err != nil || r.Local == nil {
+				break
+			}
+			if err = r.Local(ctx, b); err != nil {
+				err = fmt.Errorf("outbox: row %s: %w", row.ID, err)
 			}
 		}
 		if err != nil {
