@@ -6,13 +6,14 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -186,11 +187,10 @@ func TestWebhookDeliveryEndToEnd(t *testing.T) {
 			t.Fatalf("body %s: %v", p.body, err)
 		}
 		byEvent[b.EventName] = b
-		// Twenty's order; userId only when the actor's user is known (the gateway's records
-		// actor carries no user id yet, so the records Worker's events have none).
+		// Twenty's order; the mutations were a user's, so userId is that user's id.
 		want := []string{"targetUrl", "eventName", "objectMetadata", "workspaceId", "webhookId", "eventDate", "userId", "workspaceMemberId", "record"}
-		if b.UserID == "" {
-			want = slices.DeleteFunc(want, func(k string) bool { return k == "userId" })
+		if b.UserID != tokenClaim(t, a.access, "userId") || b.WorkspaceMemberID == "" {
+			t.Errorf("%s: userId %q, workspaceMemberId %q; want the acting user's and member's", b.EventName, b.UserID, b.WorkspaceMemberID)
 		}
 		if b.EventName == "person.updated" {
 			want = append(want, "updatedFields")
@@ -281,4 +281,23 @@ func TestWebhookDeliveryEndToEnd(t *testing.T) {
 	if last := done[0].AttemptLog[len(done[0].AttemptLog)-1]; last.StatusCode == nil || *last.StatusCode != 200 || last.Error != nil {
 		t.Errorf("the replayed attempt %+v, want a 200", last)
 	}
+}
+
+// tokenClaim reads a string claim of a JWT's payload (not verified: the test's own token).
+func tokenClaim(t *testing.T, token, claim string) string {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", token)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatalf("JWT payload: %v", err)
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(raw, &claims); err != nil {
+		t.Fatalf("JWT payload: %v", err)
+	}
+	v, _ := claims[claim].(string)
+	return v
 }

@@ -9,12 +9,13 @@ import (
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 )
 
-// actorOf is Twenty's createdBy for the caller: API for an API key, MANUAL for a user.
+// actorOf is Twenty's createdBy for the caller: API for an API key, MANUAL for a user, whose
+// user id the record events carry (a webhook's userId).
 func actorOf(c *authtoken.Claims) *recordsv1.Actor {
 	if c.Type == authtoken.TypeAPIKey {
 		return &recordsv1.Actor{Source: "API"}
 	}
-	return &recordsv1.Actor{Source: "MANUAL", WorkspaceMemberId: c.WorkspaceMemberID}
+	return &recordsv1.Actor{Source: "MANUAL", WorkspaceMemberId: c.WorkspaceMemberID, UserId: c.UserID}
 }
 
 // capitalized is s with its first letter upper-cased (createPerson, createPeople).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -12,7 +13,9 @@ import (
 //
 //	POST /__dev/outbox/relay?paused=true|false  stop or resume relaying after calls, standing for
 //	                                            a relay that dies between the write and the send
-//	POST /__dev/outbox/sweep?olderThan=0s       run the cron's sweep now → its Stats
+//	POST /__dev/outbox/sweep?olderThan=0s       run the cron's sweep now → its Stats; with
+//	                                            keep=true the rows are sent and kept, as by a
+//	                                            relay whose delete was lost
 //	GET  /__dev/outbox                          how many rows wait, per workspace
 func outboxDevRoutes(mux *http.ServeMux, s *server) {
 	mux.HandleFunc("POST /__dev/outbox/relay", func(w http.ResponseWriter, r *http.Request) {
@@ -29,7 +32,18 @@ func outboxDevRoutes(mux *http.ServeMux, s *server) {
 			}
 			age = d
 		}
-		st, err := s.sweepEvents(r.Context(), age)
+		var st outbox.Stats
+		var err error
+		if r.URL.Query().Get("keep") == "true" {
+			for _, name := range s.names {
+				shard := s.shards[name]
+				one, e := s.relay.Resend(r.Context(), outbox.Shard{DB: shard, State: s.outboxState(shard)}, age, 100, s.objectsOf)
+				st.Rows, st.Events, st.Sent, st.Left = st.Rows+one.Rows, st.Events+one.Events, st.Sent+one.Sent, st.Left+one.Left
+				err = errors.Join(err, e)
+			}
+		} else {
+			st, err = s.sweepEvents(r.Context(), age)
+		}
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

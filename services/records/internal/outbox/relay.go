@@ -114,6 +114,21 @@ func (r *Relay) Sweep(ctx context.Context, shard Shard, olderThan time.Duration,
 	}
 }
 
+// Resend sends the rows written before olderThan ago again, without deleting them: what a relay
+// whose delete was lost did. The dev routes use it to show that consumers skip what they have.
+func (r *Relay) Resend(ctx context.Context, shard Shard, olderThan time.Duration, limit int, objects ObjectsFunc) (Stats, error) {
+	rows, err := readRows(ctx, shard, d1.Stmt{
+		SQL:  selectRows + ` WHERE "event_date" <= ? ORDER BY "event_date", rowid LIMIT ?`,
+		Args: []any{time.Now().Add(-olderThan).UTC().Format(DateLayout), int64(limit)},
+	})
+	if err != nil {
+		return Stats{}, err
+	}
+	st, sent, err := r.relay(ctx, rows, objects)
+	st.Sent = len(sent)
+	return st, err
+}
+
 // readRows runs a select of outbox rows, creating the table first on a shard not known to have
 // it, and deleting first the rows this isolate relayed: a sweep does not send them again.
 func readRows(ctx context.Context, shard Shard, sel d1.Stmt) ([]Row, error) {
