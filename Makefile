@@ -91,7 +91,11 @@ migrate: tools ## Apply D1 migrations to the local state folder
 	CI=true wrangler d1 migrations apply CONTROL --local --persist-to $(STATE) -c services/auth/wrangler.jsonc
 
 .PHONY: dev
+# The local stack admits webhook receivers on 127.0.0.1 (WEBHOOK_ALLOW_LOOPBACK, which the jobs
+# Worker reads from wrangler's environment: --var reaches the primary Worker only). That
+# environment is handed to every local Worker, so it holds nothing but what wrangler needs.
 dev: tools build secrets migrate ## Build and serve the whole stack on http://127.0.0.1:$(PORT)
+	env -i PATH="$$PATH" HOME="$$HOME" TMPDIR="$${TMPDIR:-/tmp}" CLOUDFLARE_INCLUDE_PROCESS_ENV=true WEBHOOK_ALLOW_LOOPBACK=true \
 	wrangler dev $(addprefix -c ,$(CONFIGS)) --ip 127.0.0.1 --port $(PORT) \
 		--inspector-port $(INSPECTOR_PORT) --persist-to $(STATE) --var DEV_ROUTES:true \
 		--show-interactive-dev-session=false
