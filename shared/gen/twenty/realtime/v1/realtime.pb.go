@@ -7,7 +7,8 @@
 package realtimev1
 
 import (
-	v1 "github.com/twentyworkers/twenty/shared/gen/twenty/common/v1"
+	v11 "github.com/twentyworkers/twenty/shared/gen/twenty/common/v1"
+	v1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -121,19 +122,549 @@ func (x *PublishResponse) GetDelivered() uint32 {
 	return 0
 }
 
+type PublishRecordEventsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Batch         *v1.DatabaseEventBatch `protobuf:"bytes,1,opt,name=batch,proto3" json:"batch,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PublishRecordEventsRequest) Reset() {
+	*x = PublishRecordEventsRequest{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublishRecordEventsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublishRecordEventsRequest) ProtoMessage() {}
+
+func (x *PublishRecordEventsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublishRecordEventsRequest.ProtoReflect.Descriptor instead.
+func (*PublishRecordEventsRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *PublishRecordEventsRequest) GetBatch() *v1.DatabaseEventBatch {
+	if x != nil {
+		return x.Batch
+	}
+	return nil
+}
+
+type PublishRecordEventsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// delivered counts the stream messages written (one per stream with a match).
+	Delivered     uint32 `protobuf:"varint,1,opt,name=delivered,proto3" json:"delivered,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PublishRecordEventsResponse) Reset() {
+	*x = PublishRecordEventsResponse{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublishRecordEventsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublishRecordEventsResponse) ProtoMessage() {}
+
+func (x *PublishRecordEventsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublishRecordEventsResponse.ProtoReflect.Descriptor instead.
+func (*PublishRecordEventsResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *PublishRecordEventsResponse) GetDelivered() uint32 {
+	if x != nil {
+		return x.Delivered
+	}
+	return 0
+}
+
+// MetadataEvent is Twenty's MetadataEvent: a change to an object or field definition.
+type MetadataEvent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// id identifies the event, for the room's dedupe.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// type is CREATED, UPDATED or DELETED.
+	Type string `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`
+	// metadata_name is objectMetadata or fieldMetadata.
+	MetadataName  string   `protobuf:"bytes,3,opt,name=metadata_name,json=metadataName,proto3" json:"metadata_name,omitempty"`
+	RecordId      string   `protobuf:"bytes,4,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	BeforeJson    []byte   `protobuf:"bytes,5,opt,name=before_json,json=beforeJson,proto3" json:"before_json,omitempty"`
+	AfterJson     []byte   `protobuf:"bytes,6,opt,name=after_json,json=afterJson,proto3" json:"after_json,omitempty"`
+	UpdatedFields []string `protobuf:"bytes,7,rep,name=updated_fields,json=updatedFields,proto3" json:"updated_fields,omitempty"`
+	// event_date is RFC 3339 with milliseconds in UTC.
+	EventDate     string `protobuf:"bytes,8,opt,name=event_date,json=eventDate,proto3" json:"event_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MetadataEvent) Reset() {
+	*x = MetadataEvent{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MetadataEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MetadataEvent) ProtoMessage() {}
+
+func (x *MetadataEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MetadataEvent.ProtoReflect.Descriptor instead.
+func (*MetadataEvent) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *MetadataEvent) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *MetadataEvent) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *MetadataEvent) GetMetadataName() string {
+	if x != nil {
+		return x.MetadataName
+	}
+	return ""
+}
+
+func (x *MetadataEvent) GetRecordId() string {
+	if x != nil {
+		return x.RecordId
+	}
+	return ""
+}
+
+func (x *MetadataEvent) GetBeforeJson() []byte {
+	if x != nil {
+		return x.BeforeJson
+	}
+	return nil
+}
+
+func (x *MetadataEvent) GetAfterJson() []byte {
+	if x != nil {
+		return x.AfterJson
+	}
+	return nil
+}
+
+func (x *MetadataEvent) GetUpdatedFields() []string {
+	if x != nil {
+		return x.UpdatedFields
+	}
+	return nil
+}
+
+func (x *MetadataEvent) GetEventDate() string {
+	if x != nil {
+		return x.EventDate
+	}
+	return ""
+}
+
+type PublishMetadataEventsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId   string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	Events        []*MetadataEvent       `protobuf:"bytes,2,rep,name=events,proto3" json:"events,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PublishMetadataEventsRequest) Reset() {
+	*x = PublishMetadataEventsRequest{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublishMetadataEventsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublishMetadataEventsRequest) ProtoMessage() {}
+
+func (x *PublishMetadataEventsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublishMetadataEventsRequest.ProtoReflect.Descriptor instead.
+func (*PublishMetadataEventsRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *PublishMetadataEventsRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *PublishMetadataEventsRequest) GetEvents() []*MetadataEvent {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+// Caller is who registers or removes a query: the stream's owner must be the same.
+type Caller struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	UserWorkspaceId string                 `protobuf:"bytes,1,opt,name=user_workspace_id,json=userWorkspaceId,proto3" json:"user_workspace_id,omitempty"`
+	ApiKeyId        string                 `protobuf:"bytes,2,opt,name=api_key_id,json=apiKeyId,proto3" json:"api_key_id,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *Caller) Reset() {
+	*x = Caller{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Caller) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Caller) ProtoMessage() {}
+
+func (x *Caller) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Caller.ProtoReflect.Descriptor instead.
+func (*Caller) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *Caller) GetUserWorkspaceId() string {
+	if x != nil {
+		return x.UserWorkspaceId
+	}
+	return ""
+}
+
+func (x *Caller) GetApiKeyId() string {
+	if x != nil {
+		return x.ApiKeyId
+	}
+	return ""
+}
+
+type AddQueryRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId   string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	EventStreamId string                 `protobuf:"bytes,2,opt,name=event_stream_id,json=eventStreamId,proto3" json:"event_stream_id,omitempty"`
+	QueryId       string                 `protobuf:"bytes,3,opt,name=query_id,json=queryId,proto3" json:"query_id,omitempty"`
+	// operation_signature_json is the client's RecordGqlOperationSignature
+	// ({objectNameSingular, variables: {filter, …}, fields}).
+	OperationSignatureJson []byte  `protobuf:"bytes,4,opt,name=operation_signature_json,json=operationSignatureJson,proto3" json:"operation_signature_json,omitempty"`
+	Caller                 *Caller `protobuf:"bytes,5,opt,name=caller,proto3" json:"caller,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *AddQueryRequest) Reset() {
+	*x = AddQueryRequest{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddQueryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddQueryRequest) ProtoMessage() {}
+
+func (x *AddQueryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddQueryRequest.ProtoReflect.Descriptor instead.
+func (*AddQueryRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *AddQueryRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *AddQueryRequest) GetEventStreamId() string {
+	if x != nil {
+		return x.EventStreamId
+	}
+	return ""
+}
+
+func (x *AddQueryRequest) GetQueryId() string {
+	if x != nil {
+		return x.QueryId
+	}
+	return ""
+}
+
+func (x *AddQueryRequest) GetOperationSignatureJson() []byte {
+	if x != nil {
+		return x.OperationSignatureJson
+	}
+	return nil
+}
+
+func (x *AddQueryRequest) GetCaller() *Caller {
+	if x != nil {
+		return x.Caller
+	}
+	return nil
+}
+
+type RemoveQueryRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId   string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	EventStreamId string                 `protobuf:"bytes,2,opt,name=event_stream_id,json=eventStreamId,proto3" json:"event_stream_id,omitempty"`
+	QueryId       string                 `protobuf:"bytes,3,opt,name=query_id,json=queryId,proto3" json:"query_id,omitempty"`
+	Caller        *Caller                `protobuf:"bytes,4,opt,name=caller,proto3" json:"caller,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveQueryRequest) Reset() {
+	*x = RemoveQueryRequest{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveQueryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveQueryRequest) ProtoMessage() {}
+
+func (x *RemoveQueryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveQueryRequest.ProtoReflect.Descriptor instead.
+func (*RemoveQueryRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *RemoveQueryRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *RemoveQueryRequest) GetEventStreamId() string {
+	if x != nil {
+		return x.EventStreamId
+	}
+	return ""
+}
+
+func (x *RemoveQueryRequest) GetQueryId() string {
+	if x != nil {
+		return x.QueryId
+	}
+	return ""
+}
+
+func (x *RemoveQueryRequest) GetCaller() *Caller {
+	if x != nil {
+		return x.Caller
+	}
+	return nil
+}
+
+type AddQueryResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// ok is false when the workspace has no such stream (Twenty answers false too).
+	Ok            bool `protobuf:"varint,1,opt,name=ok,proto3" json:"ok,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddQueryResponse) Reset() {
+	*x = AddQueryResponse{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddQueryResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddQueryResponse) ProtoMessage() {}
+
+func (x *AddQueryResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddQueryResponse.ProtoReflect.Descriptor instead.
+func (*AddQueryResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *AddQueryResponse) GetOk() bool {
+	if x != nil {
+		return x.Ok
+	}
+	return false
+}
+
 var File_twenty_realtime_v1_realtime_proto protoreflect.FileDescriptor
 
 const file_twenty_realtime_v1_realtime_proto_rawDesc = "" +
 	"\n" +
-	"!twenty/realtime/v1/realtime.proto\x12\x12twenty.realtime.v1\x1a\x1dtwenty/common/v1/health.proto\":\n" +
+	"!twenty/realtime/v1/realtime.proto\x12\x12twenty.realtime.v1\x1a\x1dtwenty/common/v1/health.proto\x1a\x1btwenty/jobs/v1/events.proto\":\n" +
 	"\x0ePublishRequest\x12\x12\n" +
 	"\x04room\x18\x01 \x01(\tR\x04room\x12\x14\n" +
 	"\x05event\x18\x02 \x01(\tR\x05event\"/\n" +
 	"\x0fPublishResponse\x12\x1c\n" +
-	"\tdelivered\x18\x01 \x01(\rR\tdelivered2\xb9\x01\n" +
+	"\tdelivered\x18\x01 \x01(\rR\tdelivered\"V\n" +
+	"\x1aPublishRecordEventsRequest\x128\n" +
+	"\x05batch\x18\x01 \x01(\v2\".twenty.jobs.v1.DatabaseEventBatchR\x05batch\";\n" +
+	"\x1bPublishRecordEventsResponse\x12\x1c\n" +
+	"\tdelivered\x18\x01 \x01(\rR\tdelivered\"\xfb\x01\n" +
+	"\rMetadataEvent\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04type\x18\x02 \x01(\tR\x04type\x12#\n" +
+	"\rmetadata_name\x18\x03 \x01(\tR\fmetadataName\x12\x1b\n" +
+	"\trecord_id\x18\x04 \x01(\tR\brecordId\x12\x1f\n" +
+	"\vbefore_json\x18\x05 \x01(\fR\n" +
+	"beforeJson\x12\x1d\n" +
+	"\n" +
+	"after_json\x18\x06 \x01(\fR\tafterJson\x12%\n" +
+	"\x0eupdated_fields\x18\a \x03(\tR\rupdatedFields\x12\x1d\n" +
+	"\n" +
+	"event_date\x18\b \x01(\tR\teventDate\"|\n" +
+	"\x1cPublishMetadataEventsRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x129\n" +
+	"\x06events\x18\x02 \x03(\v2!.twenty.realtime.v1.MetadataEventR\x06events\"R\n" +
+	"\x06Caller\x12*\n" +
+	"\x11user_workspace_id\x18\x01 \x01(\tR\x0fuserWorkspaceId\x12\x1c\n" +
+	"\n" +
+	"api_key_id\x18\x02 \x01(\tR\bapiKeyId\"\xe5\x01\n" +
+	"\x0fAddQueryRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12&\n" +
+	"\x0fevent_stream_id\x18\x02 \x01(\tR\reventStreamId\x12\x19\n" +
+	"\bquery_id\x18\x03 \x01(\tR\aqueryId\x128\n" +
+	"\x18operation_signature_json\x18\x04 \x01(\fR\x16operationSignatureJson\x122\n" +
+	"\x06caller\x18\x05 \x01(\v2\x1a.twenty.realtime.v1.CallerR\x06caller\"\xae\x01\n" +
+	"\x12RemoveQueryRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12&\n" +
+	"\x0fevent_stream_id\x18\x02 \x01(\tR\reventStreamId\x12\x19\n" +
+	"\bquery_id\x18\x03 \x01(\tR\aqueryId\x122\n" +
+	"\x06caller\x18\x04 \x01(\v2\x1a.twenty.realtime.v1.CallerR\x06caller\"\"\n" +
+	"\x10AddQueryResponse\x12\x0e\n" +
+	"\x02ok\x18\x01 \x01(\bR\x02ok2\xe9\x04\n" +
 	"\x0fRealtimeService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12T\n" +
-	"\aPublish\x12\".twenty.realtime.v1.PublishRequest\x1a#.twenty.realtime.v1.PublishResponse\"\x00B\xdb\x01\n" +
+	"\aPublish\x12\".twenty.realtime.v1.PublishRequest\x1a#.twenty.realtime.v1.PublishResponse\"\x00\x12x\n" +
+	"\x13PublishRecordEvents\x12..twenty.realtime.v1.PublishRecordEventsRequest\x1a/.twenty.realtime.v1.PublishRecordEventsResponse\"\x00\x12|\n" +
+	"\x15PublishMetadataEvents\x120.twenty.realtime.v1.PublishMetadataEventsRequest\x1a/.twenty.realtime.v1.PublishRecordEventsResponse\"\x00\x12W\n" +
+	"\bAddQuery\x12#.twenty.realtime.v1.AddQueryRequest\x1a$.twenty.realtime.v1.AddQueryResponse\"\x00\x12]\n" +
+	"\vRemoveQuery\x12&.twenty.realtime.v1.RemoveQueryRequest\x1a$.twenty.realtime.v1.AddQueryResponse\"\x00B\xdb\x01\n" +
 	"\x16com.twenty.realtime.v1B\rRealtimeProtoP\x01ZHgithub.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1;realtimev1\xa2\x02\x03TRX\xaa\x02\x12Twenty.Realtime.V1\xca\x02\x12Twenty\\Realtime\\V1\xe2\x02\x1eTwenty\\Realtime\\V1\\GPBMetadata\xea\x02\x14Twenty::Realtime::V1b\x06proto3"
 
 var (
@@ -148,23 +679,44 @@ func file_twenty_realtime_v1_realtime_proto_rawDescGZIP() []byte {
 	return file_twenty_realtime_v1_realtime_proto_rawDescData
 }
 
-var file_twenty_realtime_v1_realtime_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_twenty_realtime_v1_realtime_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_twenty_realtime_v1_realtime_proto_goTypes = []any{
-	(*PublishRequest)(nil),    // 0: twenty.realtime.v1.PublishRequest
-	(*PublishResponse)(nil),   // 1: twenty.realtime.v1.PublishResponse
-	(*v1.HealthRequest)(nil),  // 2: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil), // 3: twenty.common.v1.HealthResponse
+	(*PublishRequest)(nil),               // 0: twenty.realtime.v1.PublishRequest
+	(*PublishResponse)(nil),              // 1: twenty.realtime.v1.PublishResponse
+	(*PublishRecordEventsRequest)(nil),   // 2: twenty.realtime.v1.PublishRecordEventsRequest
+	(*PublishRecordEventsResponse)(nil),  // 3: twenty.realtime.v1.PublishRecordEventsResponse
+	(*MetadataEvent)(nil),                // 4: twenty.realtime.v1.MetadataEvent
+	(*PublishMetadataEventsRequest)(nil), // 5: twenty.realtime.v1.PublishMetadataEventsRequest
+	(*Caller)(nil),                       // 6: twenty.realtime.v1.Caller
+	(*AddQueryRequest)(nil),              // 7: twenty.realtime.v1.AddQueryRequest
+	(*RemoveQueryRequest)(nil),           // 8: twenty.realtime.v1.RemoveQueryRequest
+	(*AddQueryResponse)(nil),             // 9: twenty.realtime.v1.AddQueryResponse
+	(*v1.DatabaseEventBatch)(nil),        // 10: twenty.jobs.v1.DatabaseEventBatch
+	(*v11.HealthRequest)(nil),            // 11: twenty.common.v1.HealthRequest
+	(*v11.HealthResponse)(nil),           // 12: twenty.common.v1.HealthResponse
 }
 var file_twenty_realtime_v1_realtime_proto_depIdxs = []int32{
-	2, // 0: twenty.realtime.v1.RealtimeService.Health:input_type -> twenty.common.v1.HealthRequest
-	0, // 1: twenty.realtime.v1.RealtimeService.Publish:input_type -> twenty.realtime.v1.PublishRequest
-	3, // 2: twenty.realtime.v1.RealtimeService.Health:output_type -> twenty.common.v1.HealthResponse
-	1, // 3: twenty.realtime.v1.RealtimeService.Publish:output_type -> twenty.realtime.v1.PublishResponse
-	2, // [2:4] is the sub-list for method output_type
-	0, // [0:2] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	10, // 0: twenty.realtime.v1.PublishRecordEventsRequest.batch:type_name -> twenty.jobs.v1.DatabaseEventBatch
+	4,  // 1: twenty.realtime.v1.PublishMetadataEventsRequest.events:type_name -> twenty.realtime.v1.MetadataEvent
+	6,  // 2: twenty.realtime.v1.AddQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
+	6,  // 3: twenty.realtime.v1.RemoveQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
+	11, // 4: twenty.realtime.v1.RealtimeService.Health:input_type -> twenty.common.v1.HealthRequest
+	0,  // 5: twenty.realtime.v1.RealtimeService.Publish:input_type -> twenty.realtime.v1.PublishRequest
+	2,  // 6: twenty.realtime.v1.RealtimeService.PublishRecordEvents:input_type -> twenty.realtime.v1.PublishRecordEventsRequest
+	5,  // 7: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:input_type -> twenty.realtime.v1.PublishMetadataEventsRequest
+	7,  // 8: twenty.realtime.v1.RealtimeService.AddQuery:input_type -> twenty.realtime.v1.AddQueryRequest
+	8,  // 9: twenty.realtime.v1.RealtimeService.RemoveQuery:input_type -> twenty.realtime.v1.RemoveQueryRequest
+	12, // 10: twenty.realtime.v1.RealtimeService.Health:output_type -> twenty.common.v1.HealthResponse
+	1,  // 11: twenty.realtime.v1.RealtimeService.Publish:output_type -> twenty.realtime.v1.PublishResponse
+	3,  // 12: twenty.realtime.v1.RealtimeService.PublishRecordEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
+	3,  // 13: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
+	9,  // 14: twenty.realtime.v1.RealtimeService.AddQuery:output_type -> twenty.realtime.v1.AddQueryResponse
+	9,  // 15: twenty.realtime.v1.RealtimeService.RemoveQuery:output_type -> twenty.realtime.v1.AddQueryResponse
+	10, // [10:16] is the sub-list for method output_type
+	4,  // [4:10] is the sub-list for method input_type
+	4,  // [4:4] is the sub-list for extension type_name
+	4,  // [4:4] is the sub-list for extension extendee
+	0,  // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_twenty_realtime_v1_realtime_proto_init() }
@@ -178,7 +730,7 @@ func file_twenty_realtime_v1_realtime_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_realtime_v1_realtime_proto_rawDesc), len(file_twenty_realtime_v1_realtime_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

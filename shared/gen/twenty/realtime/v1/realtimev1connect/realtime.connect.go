@@ -38,6 +38,18 @@ const (
 	RealtimeServiceHealthProcedure = "/twenty.realtime.v1.RealtimeService/Health"
 	// RealtimeServicePublishProcedure is the fully-qualified name of the RealtimeService's Publish RPC.
 	RealtimeServicePublishProcedure = "/twenty.realtime.v1.RealtimeService/Publish"
+	// RealtimeServicePublishRecordEventsProcedure is the fully-qualified name of the RealtimeService's
+	// PublishRecordEvents RPC.
+	RealtimeServicePublishRecordEventsProcedure = "/twenty.realtime.v1.RealtimeService/PublishRecordEvents"
+	// RealtimeServicePublishMetadataEventsProcedure is the fully-qualified name of the
+	// RealtimeService's PublishMetadataEvents RPC.
+	RealtimeServicePublishMetadataEventsProcedure = "/twenty.realtime.v1.RealtimeService/PublishMetadataEvents"
+	// RealtimeServiceAddQueryProcedure is the fully-qualified name of the RealtimeService's AddQuery
+	// RPC.
+	RealtimeServiceAddQueryProcedure = "/twenty.realtime.v1.RealtimeService/AddQuery"
+	// RealtimeServiceRemoveQueryProcedure is the fully-qualified name of the RealtimeService's
+	// RemoveQuery RPC.
+	RealtimeServiceRemoveQueryProcedure = "/twenty.realtime.v1.RealtimeService/RemoveQuery"
 )
 
 // RealtimeServiceClient is a client for the twenty.realtime.v1.RealtimeService service.
@@ -46,6 +58,17 @@ type RealtimeServiceClient interface {
 	Health(context.Context, *v1.HealthRequest) (*v1.HealthResponse, error)
 	// Publish fans an event out to every client connected to a room (one room per workspace).
 	Publish(context.Context, *v11.PublishRequest) (*v11.PublishResponse, error)
+	// PublishRecordEvents hands a batch of record events to its workspace's event streams: each
+	// event reaches the streams with a registered query it matches, tagged with those query ids.
+	// Safe to repeat: the workspace's room delivers an event id once.
+	PublishRecordEvents(context.Context, *v11.PublishRecordEventsRequest) (*v11.PublishRecordEventsResponse, error)
+	// PublishMetadataEvents hands metadata changes (objects, fields) to every event stream of the
+	// workspace.
+	PublishMetadataEvents(context.Context, *v11.PublishMetadataEventsRequest) (*v11.PublishRecordEventsResponse, error)
+	// AddQuery registers a client's query on one of its event streams (Twenty's addQueryToEventStream).
+	AddQuery(context.Context, *v11.AddQueryRequest) (*v11.AddQueryResponse, error)
+	// RemoveQuery unregisters a query (Twenty's removeQueryFromEventStream).
+	RemoveQuery(context.Context, *v11.RemoveQueryRequest) (*v11.AddQueryResponse, error)
 }
 
 // NewRealtimeServiceClient constructs a client for the twenty.realtime.v1.RealtimeService service.
@@ -72,13 +95,41 @@ func NewRealtimeServiceClient(httpClient connect.HTTPClient, baseURL string, opt
 			connect.WithSchema(realtimeServiceMethods.ByName("Publish")),
 			connect.WithClientOptions(opts...),
 		),
+		publishRecordEvents: connect.NewClient[v11.PublishRecordEventsRequest, v11.PublishRecordEventsResponse](
+			httpClient,
+			baseURL+RealtimeServicePublishRecordEventsProcedure,
+			connect.WithSchema(realtimeServiceMethods.ByName("PublishRecordEvents")),
+			connect.WithClientOptions(opts...),
+		),
+		publishMetadataEvents: connect.NewClient[v11.PublishMetadataEventsRequest, v11.PublishRecordEventsResponse](
+			httpClient,
+			baseURL+RealtimeServicePublishMetadataEventsProcedure,
+			connect.WithSchema(realtimeServiceMethods.ByName("PublishMetadataEvents")),
+			connect.WithClientOptions(opts...),
+		),
+		addQuery: connect.NewClient[v11.AddQueryRequest, v11.AddQueryResponse](
+			httpClient,
+			baseURL+RealtimeServiceAddQueryProcedure,
+			connect.WithSchema(realtimeServiceMethods.ByName("AddQuery")),
+			connect.WithClientOptions(opts...),
+		),
+		removeQuery: connect.NewClient[v11.RemoveQueryRequest, v11.AddQueryResponse](
+			httpClient,
+			baseURL+RealtimeServiceRemoveQueryProcedure,
+			connect.WithSchema(realtimeServiceMethods.ByName("RemoveQuery")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // realtimeServiceClient implements RealtimeServiceClient.
 type realtimeServiceClient struct {
-	health  *connect.Client[v1.HealthRequest, v1.HealthResponse]
-	publish *connect.Client[v11.PublishRequest, v11.PublishResponse]
+	health                *connect.Client[v1.HealthRequest, v1.HealthResponse]
+	publish               *connect.Client[v11.PublishRequest, v11.PublishResponse]
+	publishRecordEvents   *connect.Client[v11.PublishRecordEventsRequest, v11.PublishRecordEventsResponse]
+	publishMetadataEvents *connect.Client[v11.PublishMetadataEventsRequest, v11.PublishRecordEventsResponse]
+	addQuery              *connect.Client[v11.AddQueryRequest, v11.AddQueryResponse]
+	removeQuery           *connect.Client[v11.RemoveQueryRequest, v11.AddQueryResponse]
 }
 
 // Health calls twenty.realtime.v1.RealtimeService.Health.
@@ -99,12 +150,59 @@ func (c *realtimeServiceClient) Publish(ctx context.Context, req *v11.PublishReq
 	return nil, err
 }
 
+// PublishRecordEvents calls twenty.realtime.v1.RealtimeService.PublishRecordEvents.
+func (c *realtimeServiceClient) PublishRecordEvents(ctx context.Context, req *v11.PublishRecordEventsRequest) (*v11.PublishRecordEventsResponse, error) {
+	response, err := c.publishRecordEvents.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// PublishMetadataEvents calls twenty.realtime.v1.RealtimeService.PublishMetadataEvents.
+func (c *realtimeServiceClient) PublishMetadataEvents(ctx context.Context, req *v11.PublishMetadataEventsRequest) (*v11.PublishRecordEventsResponse, error) {
+	response, err := c.publishMetadataEvents.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// AddQuery calls twenty.realtime.v1.RealtimeService.AddQuery.
+func (c *realtimeServiceClient) AddQuery(ctx context.Context, req *v11.AddQueryRequest) (*v11.AddQueryResponse, error) {
+	response, err := c.addQuery.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RemoveQuery calls twenty.realtime.v1.RealtimeService.RemoveQuery.
+func (c *realtimeServiceClient) RemoveQuery(ctx context.Context, req *v11.RemoveQueryRequest) (*v11.AddQueryResponse, error) {
+	response, err := c.removeQuery.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // RealtimeServiceHandler is an implementation of the twenty.realtime.v1.RealtimeService service.
 type RealtimeServiceHandler interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
 	Health(context.Context, *v1.HealthRequest) (*v1.HealthResponse, error)
 	// Publish fans an event out to every client connected to a room (one room per workspace).
 	Publish(context.Context, *v11.PublishRequest) (*v11.PublishResponse, error)
+	// PublishRecordEvents hands a batch of record events to its workspace's event streams: each
+	// event reaches the streams with a registered query it matches, tagged with those query ids.
+	// Safe to repeat: the workspace's room delivers an event id once.
+	PublishRecordEvents(context.Context, *v11.PublishRecordEventsRequest) (*v11.PublishRecordEventsResponse, error)
+	// PublishMetadataEvents hands metadata changes (objects, fields) to every event stream of the
+	// workspace.
+	PublishMetadataEvents(context.Context, *v11.PublishMetadataEventsRequest) (*v11.PublishRecordEventsResponse, error)
+	// AddQuery registers a client's query on one of its event streams (Twenty's addQueryToEventStream).
+	AddQuery(context.Context, *v11.AddQueryRequest) (*v11.AddQueryResponse, error)
+	// RemoveQuery unregisters a query (Twenty's removeQueryFromEventStream).
+	RemoveQuery(context.Context, *v11.RemoveQueryRequest) (*v11.AddQueryResponse, error)
 }
 
 // NewRealtimeServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -127,12 +225,44 @@ func NewRealtimeServiceHandler(svc RealtimeServiceHandler, opts ...connect.Handl
 		connect.WithSchema(realtimeServiceMethods.ByName("Publish")),
 		connect.WithHandlerOptions(opts...),
 	)
+	realtimeServicePublishRecordEventsHandler := connect.NewUnaryHandlerSimple(
+		RealtimeServicePublishRecordEventsProcedure,
+		svc.PublishRecordEvents,
+		connect.WithSchema(realtimeServiceMethods.ByName("PublishRecordEvents")),
+		connect.WithHandlerOptions(opts...),
+	)
+	realtimeServicePublishMetadataEventsHandler := connect.NewUnaryHandlerSimple(
+		RealtimeServicePublishMetadataEventsProcedure,
+		svc.PublishMetadataEvents,
+		connect.WithSchema(realtimeServiceMethods.ByName("PublishMetadataEvents")),
+		connect.WithHandlerOptions(opts...),
+	)
+	realtimeServiceAddQueryHandler := connect.NewUnaryHandlerSimple(
+		RealtimeServiceAddQueryProcedure,
+		svc.AddQuery,
+		connect.WithSchema(realtimeServiceMethods.ByName("AddQuery")),
+		connect.WithHandlerOptions(opts...),
+	)
+	realtimeServiceRemoveQueryHandler := connect.NewUnaryHandlerSimple(
+		RealtimeServiceRemoveQueryProcedure,
+		svc.RemoveQuery,
+		connect.WithSchema(realtimeServiceMethods.ByName("RemoveQuery")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.realtime.v1.RealtimeService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case RealtimeServiceHealthProcedure:
 			realtimeServiceHealthHandler.ServeHTTP(w, r)
 		case RealtimeServicePublishProcedure:
 			realtimeServicePublishHandler.ServeHTTP(w, r)
+		case RealtimeServicePublishRecordEventsProcedure:
+			realtimeServicePublishRecordEventsHandler.ServeHTTP(w, r)
+		case RealtimeServicePublishMetadataEventsProcedure:
+			realtimeServicePublishMetadataEventsHandler.ServeHTTP(w, r)
+		case RealtimeServiceAddQueryProcedure:
+			realtimeServiceAddQueryHandler.ServeHTTP(w, r)
+		case RealtimeServiceRemoveQueryProcedure:
+			realtimeServiceRemoveQueryHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -148,4 +278,20 @@ func (UnimplementedRealtimeServiceHandler) Health(context.Context, *v1.HealthReq
 
 func (UnimplementedRealtimeServiceHandler) Publish(context.Context, *v11.PublishRequest) (*v11.PublishResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.realtime.v1.RealtimeService.Publish is not implemented"))
+}
+
+func (UnimplementedRealtimeServiceHandler) PublishRecordEvents(context.Context, *v11.PublishRecordEventsRequest) (*v11.PublishRecordEventsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.realtime.v1.RealtimeService.PublishRecordEvents is not implemented"))
+}
+
+func (UnimplementedRealtimeServiceHandler) PublishMetadataEvents(context.Context, *v11.PublishMetadataEventsRequest) (*v11.PublishRecordEventsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.realtime.v1.RealtimeService.PublishMetadataEvents is not implemented"))
+}
+
+func (UnimplementedRealtimeServiceHandler) AddQuery(context.Context, *v11.AddQueryRequest) (*v11.AddQueryResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.realtime.v1.RealtimeService.AddQuery is not implemented"))
+}
+
+func (UnimplementedRealtimeServiceHandler) RemoveQuery(context.Context, *v11.RemoveQueryRequest) (*v11.AddQueryResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.realtime.v1.RealtimeService.RemoveQuery is not implemented"))
 }
