@@ -22,7 +22,8 @@ import (
 // rooms publishes to rooms through their Durable Objects. stub returns the HTTP client of one
 // room's object (a Durable Object stub on workerd, a test server natively).
 type rooms struct {
-	stub func(room string) (connect.HTTPClient, error)
+	stub    func(room string) (connect.HTTPClient, error)
+	queries queryCache // the event streams' queries, by room (eventstreams.go)
 }
 
 var _ fanout.Publisher = (*rooms)(nil)
@@ -85,6 +86,7 @@ func (r *rooms) call(ctx context.Context, room, method, path string, body []byte
 type server struct {
 	*health.Checker
 	publisher fanout.Publisher
+	rooms     *rooms
 }
 
 // Publish implements realtimev1connect.RealtimeServiceHandler.
@@ -105,6 +107,6 @@ func (s *server) Publish(ctx context.Context, req *realtimev1.PublishRequest) (*
 func newHandler(r *rooms, dev http.Handler) http.Handler {
 	checker := &health.Checker{Service: "realtime", Probes: []health.Probe{{Name: "ROOMS", Kind: "durable_object", Check: r.ping}}}
 	mux := rpc.ServiceMux(dev)
-	mux.Handle(realtimev1connect.NewRealtimeServiceHandler(&server{Checker: checker, publisher: r}, rpc.HandlerOptions()...))
+	mux.Handle(realtimev1connect.NewRealtimeServiceHandler(&server{Checker: checker, publisher: r, rooms: r}, rpc.HandlerOptions()...))
 	return rpc.Middleware(mux)
 }

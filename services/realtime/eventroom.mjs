@@ -1,0 +1,230 @@
+// A workspace's event streams, as the RealtimeRoom Durable Object (room.mjs) holds them: Twenty's
+// onEventSubscription over graphql-sse. Plain JS with no Workers API beyond streams, so that node
+// tests it (eventroom.test.mjs).
+//
+// The gateway authenticates the subscription and forwards it here with the stream's identity in
+// the x-twenty-stream header; the realtime Worker's Go registers queries (/queries) and sends
+// events already matched against them (/events, stamped with the version of the queries it
+// matched, which must be the room's current one). The room delivers each event once (by id) and
+// never an event older than one it already delivered for the same record, so the queue's
+// redeliveries and concurrent batches reach clients as one ordered stream.
+
+const encoder = new TextEncoder();
+
+// Twenty's limits have no counterpart: these bound what one workspace's object holds.
+export const DEFAULT_LIMITS = {
+  streamsPerWorkspace: 5000, // open streams in one workspace
+  streamsPerOwner: 100, // open streams of one user (membership) or API key
+  queriesPerStream: 200, // registered queries of one stream
+  queuedMessages: 256, // messages a client has not read yet before it is dropped as too slow
+  pingMs: 15000, // an SSE comment this often keeps proxies from closing an idle stream
+};
+
+// How many event ids and record dates a room remembers to dedupe and order.
+const REMEMBERED = 10000;
+
+function sseMessage(event, data) {
+  return encoder.encode(`event: ${event}\ndata: ${data}\n\n`);
+}
+
+// graphqlError is a GraphQL error as Twenty's event stream exception filter answers it.
+function graphqlError(message, code) {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}
+
+export class EventStreams {
+  constructor(limits = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.streams = new Map(); // eventStreamId -> stream
+    this.version = 0; // bumped whenever a registered query changes
+    this.seen = new Map(); // event id -> true, oldest first
+    this.lastDate = new Map(); // record id -> date of the newest event delivered
+    this.pinger = null;
+  }
+
+  ownerCount(owner) {
+    let n = 0;
+    for (const s of this.streams.values()) if (s.owner === owner) n++;
+    return n;
+  }
+
+  // open answers a subscription the gateway forwarded: an SSE response that stays open.
+  open(info) {
+    const owner = ownerOf(info);
+    const old = this.streams.get(info.eventStreamId);
+    if (old && old.owner !== owner) return errorStream("Event stream already exists", "FORBIDDEN");
+    if (old) this.close(old, true); // Twenty's reconnect: the stream starts again, empty
+    if (this.streams.size >= this.limits.streamsPerWorkspace) {
+      return errorStream(`This workspace has ${this.limits.streamsPerWorkspace} open event streams, the most it may have`, "TOO_MANY_REQUESTS");
+    }
+    if (this.ownerCount(owner) >= this.limits.streamsPerOwner) {
+      return errorStream(`You have ${this.limits.streamsPerOwner} open event streams, the most one user or API key may have`, "TOO_MANY_REQUESTS");
+    }
+    const { readable, writable } = new TransformStream();
+    const writer = writable.getWriter();
+    const stream = {
+      id: info.eventStreamId,
+      owner,
+      key: info.responseKey || "onEventSubscription",
+      queries: new Map(),
+      writer,
+      closed: false,
+    };
+    this.streams.set(stream.id, stream);
+    writer.closed.catch(() => this.close(stream, false));
+    // Twenty's first payload: the stream is ready for queries.
+    this.write(stream, this.payload(stream, [], []));
+    this.startPing();
+    return new Response(readable, {
+      status: 200,
+      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
+    });
+  }
+
+  payload(stream, records, metadata) {
+    return `{"data":{${JSON.stringify(stream.key)}:{"eventStreamId":${JSON.stringify(stream.id)},"objectRecordEventsWithQueryIds":[${records.join(",")}],"metadataEvents":[${metadata.join(",")}],"queueJobEvents":[]}}}`;
+  }
+
+  // write queues one message; a client with too many unread is dropped (it reconnects), so that
+  // it holds neither memory nor the others.
+  write(stream, data) {
+    if (stream.closed) return false;
+    if (stream.writer.desiredSize !== null && stream.writer.desiredSize < -this.limits.queuedMessages) {
+      this.close(stream, false, true);
+      return false;
+    }
+    stream.writer.write(sseMessage("next", data)).catch(() => this.close(stream, false));
+    return true;
+  }
+
+  close(stream, complete, abort = false) {
+    if (stream.closed) return;
+    stream.closed = true;
+    if (this.streams.get(stream.id) === stream) {
+      this.streams.delete(stream.id);
+      if (stream.queries.size > 0) this.version++;
+    }
+    if (abort) {
+      stream.writer.abort(new Error("client too slow")).catch(() => {});
+    } else if (complete) {
+      stream.writer.write(sseMessage("complete", "")).catch(() => {});
+      stream.writer.close().catch(() => {});
+    }
+    if (this.streams.size === 0 && this.pinger !== null) {
+      clearInterval(this.pinger);
+      this.pinger = null;
+    }
+  }
+
+  startPing() {
+    if (this.pinger !== null || !(this.limits.pingMs > 0)) return;
+    const ping = encoder.encode(":\n\n");
+    this.pinger = setInterval(() => {
+      for (const s of this.streams.values()) s.writer.write(ping).catch(() => this.close(s, false));
+    }, this.limits.pingMs);
+  }
+
+  // query serves /queries: {op: "add"|"remove", eventStreamId, queryId, signature, caller}.
+  query(body) {
+    const stream = this.streams.get(body.eventStreamId);
+    if (!stream) return Response.json({ ok: false });
+    if (stream.owner !== ownerOf(body.caller || {})) {
+      const verb = body.op === "add" ? "add a query to" : "remove a query from";
+      return Response.json({ message: `You are not authorized to ${verb} this event stream` }, { status: 403 });
+    }
+    if (body.op === "add") {
+      if (!stream.queries.has(body.queryId) && stream.queries.size >= this.limits.queriesPerStream) {
+        return Response.json({ message: `An event stream may hold ${this.limits.queriesPerStream} queries` }, { status: 429 });
+      }
+      stream.queries.set(body.queryId, body.signature);
+    } else if (body.op === "remove") {
+      if (!stream.queries.delete(body.queryId)) return Response.json({ ok: true });
+    } else {
+      return Response.json({ message: "op must be add or remove" }, { status: 400 });
+    }
+    this.version++;
+    return Response.json({ ok: true });
+  }
+
+  state() {
+    const streams = {};
+    for (const s of this.streams.values()) {
+      if (s.queries.size > 0) streams[s.id] = Object.fromEntries(s.queries);
+    }
+    return { version: this.version, streams };
+  }
+
+  // fresh reports whether an event is new: not delivered before, and not older than the newest
+  // event delivered for its record. It remembers it.
+  fresh(e) {
+    if (this.seen.has(e.id)) return false;
+    const last = this.lastDate.get(e.recordId);
+    if (last !== undefined && e.date < last) return false;
+    remember(this.seen, e.id, true);
+    if (last === undefined || e.date > last) remember(this.lastDate, e.recordId, e.date);
+    return true;
+  }
+
+  // deliver serves /events: {version, events: [{id, recordId, date, matches, event}],
+  // metadataEvents: [{id, recordId, date, event}]}.
+  deliver(body) {
+    const events = body.events || [];
+    const metadata = body.metadataEvents || [];
+    if (this.streams.size === 0) return Response.json({ delivered: 0 });
+    if (events.length > 0 && body.version !== this.version) return Response.json(this.state(), { status: 409 });
+    const perStream = new Map();
+    for (const e of events) {
+      if (!this.fresh(e)) continue;
+      const json = JSON.stringify(e.event);
+      for (const [sid, queryIds] of Object.entries(e.matches || {})) {
+        if (!this.streams.has(sid)) continue;
+        let p = perStream.get(sid);
+        if (!p) perStream.set(sid, (p = { records: [], metadata: [] }));
+        p.records.push(`{"queryIds":${JSON.stringify(queryIds)},"objectRecordEvent":${json}}`);
+      }
+    }
+    const fresh = metadata.filter((e) => this.fresh(e)).map((e) => JSON.stringify(e.event));
+    if (fresh.length > 0) {
+      for (const sid of this.streams.keys()) {
+        let p = perStream.get(sid);
+        if (!p) perStream.set(sid, (p = { records: [], metadata: [] }));
+        p.metadata.push(...fresh);
+      }
+    }
+    let delivered = 0;
+    for (const [sid, p] of perStream) {
+      const stream = this.streams.get(sid);
+      if (stream && this.write(stream, this.payload(stream, p.records, p.metadata))) delivered++;
+    }
+    return Response.json({ delivered });
+  }
+}
+
+function ownerOf(info) {
+  if (info.userWorkspaceId) return "u:" + info.userWorkspaceId;
+  return "k:" + (info.apiKeyId || "");
+}
+
+function remember(map, key, value) {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > REMEMBERED) map.delete(map.keys().next().value);
+}
+
+// errorStream answers a subscription refused after authentication as graphql-sse clients read a
+// failed operation: one "next" with the errors, then "complete".
+function errorStream(message, code) {
+  const body = new Uint8Array([...sseMessage("next", graphqlError(message, code)), ...sseMessage("complete", "")]);
+  return new Response(body, { status: 200, headers: { "content-type": "text/event-stream; charset=utf-8" } });
+}
+
+// handleEventRequest serves the event streams' routes of a room, or answers undefined.
+export async function handleEventRequest(streams, request) {
+  const info = request.headers.get("x-twenty-stream");
+  if (info) return streams.open(JSON.parse(info));
+  const url = new URL(request.url);
+  if (request.method !== "POST") return undefined;
+  if (url.pathname === "/events") return streams.deliver(await request.json());
+  if (url.pathname === "/queries") return streams.query(await request.json());
+  return undefined;
+}

@@ -1,0 +1,120 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { EventStreams, handleEventRequest } from "./eventroom.mjs";
+
+const alice = { userWorkspaceId: "uw-a" };
+const bob = { userWorkspaceId: "uw-b" };
+
+// next reads the reader's next SSE message, across chunks.
+async function next(reader) {
+  reader.buffer ??= "";
+  while (!reader.buffer.includes("\n\n")) {
+    const { value, done } = await reader.read();
+    assert.ok(!done, "stream ended");
+    reader.buffer += new TextDecoder().decode(value);
+  }
+  const end = reader.buffer.indexOf("\n\n") + 2;
+  const text = reader.buffer.slice(0, end);
+  reader.buffer = reader.buffer.slice(end);
+  const m = /^event: (\w+)\ndata: (.*)\n\n$/s.exec(text);
+  assert.ok(m, `not an SSE message: ${JSON.stringify(text)}`);
+  return { event: m[1], data: m[2] ? JSON.parse(m[2]) : null };
+}
+
+function open(rooms, id, who) {
+  const res = rooms.open({ eventStreamId: id, ...who });
+  return res.body.getReader();
+}
+
+function event(id, recordId, date, matches) {
+  return { id, recordId, date, matches, event: { action: "CREATED", objectNameSingular: "person", recordId, properties: {} } };
+}
+
+test("a stream gets Twenty's first payload, then the events matched to its queries, once and in order", async () => {
+  const rooms = new EventStreams({ pingMs: 0 });
+  const r = open(rooms, "s1", alice);
+  const first = await next(r);
+  assert.deepEqual(first.data.data.onEventSubscription, { eventStreamId: "s1", objectRecordEventsWithQueryIds: [], metadataEvents: [], queueJobEvents: [] });
+
+  assert.deepEqual(await rooms.query({ op: "add", eventStreamId: "s1", queryId: "q1", signature: { objectNameSingular: "person" }, caller: alice }).json(), { ok: true });
+  assert.equal(rooms.query({ op: "add", eventStreamId: "s1", queryId: "q2", signature: {}, caller: bob }).status, 403);
+  assert.deepEqual(await rooms.query({ op: "add", eventStreamId: "nope", queryId: "q", signature: {}, caller: alice }).json(), { ok: false });
+
+  const stale = rooms.deliver({ version: 0, events: [event("e1", "r1", "2026-01-01T00:00:00.002Z", { s1: ["q1"] })] });
+  assert.equal(stale.status, 409);
+  assert.deepEqual(await stale.json(), { version: 1, streams: { s1: { q1: { objectNameSingular: "person" } } } });
+
+  const ok = rooms.deliver({ version: 1, events: [event("e1", "r1", "2026-01-01T00:00:00.002Z", { s1: ["q1"] })] });
+  assert.deepEqual(await ok.json(), { delivered: 1 });
+  const got = await next(r);
+  assert.deepEqual(got.data.data.onEventSubscription.objectRecordEventsWithQueryIds.map((e) => [e.queryIds, e.objectRecordEvent.recordId]), [[["q1"], "r1"]]);
+
+  // A redelivery and an older event of the same record are dropped; a newer one passes.
+  const again = rooms.deliver({
+    version: 1,
+    events: [
+      event("e1", "r1", "2026-01-01T00:00:00.002Z", { s1: ["q1"] }),
+      event("e0", "r1", "2026-01-01T00:00:00.001Z", { s1: ["q1"] }),
+      event("e2", "r1", "2026-01-01T00:00:00.003Z", { s1: ["q1"] }),
+    ],
+  });
+  assert.deepEqual(await again.json(), { delivered: 1 });
+  const newer = await next(r);
+  assert.deepEqual(newer.data.data.onEventSubscription.objectRecordEventsWithQueryIds.map((e) => e.objectRecordEvent.recordId), ["r1"]);
+  assert.equal(rooms.seen.has("e0"), false);
+});
+
+test("metadata events reach every stream; a reconnect by the owner starts the stream again; another owner is refused", async () => {
+  const rooms = new EventStreams({ pingMs: 0 });
+  const a = open(rooms, "s1", alice);
+  const b = open(rooms, "s2", bob);
+  await next(a);
+  await next(b);
+  const res = rooms.deliver({ metadataEvents: [{ id: "m1", recordId: "o1", date: "2026-01-01T00:00:00.000Z", event: { type: "CREATED", metadataName: "objectMetadata", recordId: "o1", properties: {} } }] });
+  assert.deepEqual(await res.json(), { delivered: 2 });
+  assert.equal((await next(a)).data.data.onEventSubscription.metadataEvents[0].metadataName, "objectMetadata");
+  assert.equal((await next(b)).data.data.onEventSubscription.metadataEvents[0].recordId, "o1");
+
+  const refused = open(rooms, "s1", bob);
+  const err = await next(refused);
+  assert.equal(err.data.errors[0].message, "Event stream already exists");
+  assert.equal((await next(refused)).event, "complete");
+
+  const again = open(rooms, "s1", alice);
+  assert.equal((await next(again)).event, "next");
+  assert.equal((await next(a)).event, "complete");
+});
+
+test("streams are bounded per workspace and per owner, with a clear error", async () => {
+  const rooms = new EventStreams({ pingMs: 0, streamsPerWorkspace: 3, streamsPerOwner: 2 });
+  await next(open(rooms, "s1", alice));
+  await next(open(rooms, "s2", alice));
+  const third = await next(open(rooms, "s3", alice));
+  assert.equal(third.data.errors[0].extensions.code, "TOO_MANY_REQUESTS");
+  await next(open(rooms, "s4", bob));
+  const full = await next(open(rooms, "s5", { apiKeyId: "k1" }));
+  assert.match(full.data.errors[0].message, /workspace has 3 open event streams/);
+});
+
+test("a client that does not read is dropped and does not hold the others", async () => {
+  const rooms = new EventStreams({ pingMs: 0, queuedMessages: 3 });
+  open(rooms, "slow", alice); // never read
+  const fast = open(rooms, "fast", bob);
+  await next(fast);
+  for (const id of ["slow", "fast"]) rooms.query({ op: "add", eventStreamId: id, queryId: "q", signature: {}, caller: id === "slow" ? alice : bob });
+  for (let i = 0; i < 10; i++) {
+    rooms.deliver({ version: rooms.version, events: [event(`e${i}`, `r${i}`, "2026-01-01T00:00:00.000Z", { slow: ["q"], fast: ["q"] })] });
+    await next(fast);
+  }
+  assert.equal(rooms.streams.has("slow"), false);
+  assert.equal(rooms.streams.has("fast"), true);
+});
+
+test("handleEventRequest routes the gateway's subscription and the Worker's calls", async () => {
+  const rooms = new EventStreams({ pingMs: 0 });
+  const sub = await handleEventRequest(rooms, new Request("http://x/metadata", { method: "POST", headers: { "x-twenty-stream": JSON.stringify({ eventStreamId: "s", ...alice }) }, body: "{}" }));
+  assert.equal(sub.headers.get("content-type"), "text/event-stream; charset=utf-8");
+  const q = await handleEventRequest(rooms, new Request("http://room/queries", { method: "POST", body: JSON.stringify({ op: "add", eventStreamId: "s", queryId: "q", signature: {}, caller: alice }) }));
+  assert.deepEqual(await q.json(), { ok: true });
+  assert.equal(await handleEventRequest(rooms, new Request("http://room/health")), undefined);
+});
