@@ -134,8 +134,8 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		now:      d.now,
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
-	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL,
-		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"])))
+	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL,
+		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers()))
 	if err != nil {
 		panic(fmt.Sprintf("metadata GraphQL schema: %v", err)) // a programming error, caught by every test
 	}
@@ -155,7 +155,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	rest := restInput(g.recordAPIAuth(g.rateLimit(http.HandlerFunc(g.restRoutes))))
 	mux.Handle("/rest/", rest)
 	mux.Handle("/rest", rest) // Twenty's invalid-path 400, not ServeMux's redirect to /rest/
-	mux.Handle("/metadata", g.graphqlAuth(g.rateLimit(g.metadata)))
+	mux.Handle("/metadata", g.eventStream(g.graphqlAuth(g.rateLimit(g.metadata)))) // eventstream.go: subscriptions over SSE
 	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(g.dataGraphQL(g.metadata))))
 	if cfg.DevRoutes {
 		g.devRoutes(mux)
