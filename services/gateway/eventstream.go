@@ -9,9 +9,9 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/twentyworkers/twenty/shared/ids"
 	"github.com/twentyworkers/twenty/shared/authtoken"
 	"github.com/twentyworkers/twenty/shared/graphql"
+	"github.com/twentyworkers/twenty/shared/ids"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator"

@@ -155,7 +155,8 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	rest := restInput(g.recordAPIAuth(g.rateLimit(http.HandlerFunc(g.restRoutes))))
 	mux.Handle("/rest/", rest)
 	mux.Handle("/rest", rest) // Twenty's invalid-path 400, not ServeMux's redirect to /rest/
-	mux.Handle("/metadata", g.eventStream(g.graphqlAuth(g.rateLimit(g.metadata)))) // eventstream.go: subscriptions over SSE
+	// eventstream.go serves subscriptions over SSE (Accept: text/event-stream); the rest is GraphQL.
+	mux.Handle("/metadata", g.eventStream(g.graphqlAuth(g.rateLimit(g.metadata))))
 	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(g.dataGraphQL(g.metadata))))
 	if cfg.DevRoutes {
 		g.devRoutes(mux)
