@@ -10,10 +10,13 @@ import (
 	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/conformance"
 	"github.com/twentyworkers/twenty/shared/d1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1/realtimev1connect"
 	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/jsfetch"
 	"github.com/twentyworkers/twenty/shared/logging"
 	"github.com/twentyworkers/twenty/shared/queue/cfqueue"
 	"github.com/twentyworkers/twenty/shared/queue/queuetest"
+	"github.com/twentyworkers/twenty/shared/rpc"
 	"github.com/twentyworkers/twenty/shared/webhookurl"
 )
 
@@ -35,6 +38,11 @@ func main() {
 		panic(err)
 	}
 	events.subscribers["webhooks"] = deliveries
+	realtimeBinding, err := jsfetch.Binding("REALTIME")
+	if err != nil {
+		panic(err)
+	}
+	events.subscribers["realtime"] = &realtimePublisher{client: realtimev1connect.NewRealtimeServiceClient(realtimeBinding, "http://internal", rpc.ClientOptions()...)}
 	// WEBHOOK_ALLOW_LOOPBACK=true only in the local stack and tests, whose receivers are on 127.0.0.1.
 	webhooks := &webhookServer{db: control, targets: webhookurl.Policy{AllowLoopback: cfworker.Var("WEBHOOK_ALLOW_LOOPBACK") == "true"}, now: time.Now}
 	c := &consumer{db: control, handlers: builtinHandlers(events), retryBase: time.Second}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
+	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
+	"google.golang.org/protobuf/testing/protocmp"
+)
+
+type fakeRealtime struct {
+	got  []*jobsv1.DatabaseEventBatch
+	fail bool
+}
+
+func (f *fakeRealtime) PublishRecordEvents(_ context.Context, req *realtimev1.PublishRecordEventsRequest) (*realtimev1.PublishRecordEventsResponse, error) {
+	if f.fail {
+		return nil, errors.New("room unreachable")
+	}
+	f.got = append(f.got, req.GetBatch())
+	return &realtimev1.PublishRecordEventsResponse{Delivered: 1}, nil
+}
+
+func TestRealtimePublisherHandsBatchesOver(t *testing.T) {
+	fake := &fakeRealtime{}
+	f := &eventFanout{subscribers: map[string]eventSubscriber{"realtime": &realtimePublisher{client: fake}}}
+	b := &jobsv1.DatabaseEventBatch{Name: "person.created", WorkspaceId: "ws-1", ObjectNameSingular: "person", Events: []*jobsv1.DatabaseEvent{{Id: "e1", RecordId: "p1"}}}
+	if err := f.subscribers["realtime"].handleEvents(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]*jobsv1.DatabaseEventBatch{b}, fake.got, protocmp.Transform()); diff != "" {
+		t.Errorf("published (-want +got):\n%s", diff)
+	}
+	fake.fail = true
+	if err := f.subscribers["realtime"].handleEvents(context.Background(), b); err == nil {
+		t.Error("a failing realtime Worker was not reported, so the batch would not be retried")
+	}
+}
