@@ -67,13 +67,15 @@ export class EventStreams {
       owner,
       key: info.responseKey || "onEventSubscription",
       queries: new Map(),
+      // db is the legacy onDbEvent's input: the stream gets each record event it names, alone.
+      db: info.dbEvent || null,
       writer,
       closed: false,
     };
     this.streams.set(stream.id, stream);
     writer.closed.catch(() => this.close(stream, false));
     // Twenty's first payload: the stream is ready for queries.
-    this.write(stream, this.payload(stream, [], []));
+    if (!stream.db) this.write(stream, this.payload(stream, [], []));
     this.startPing();
     return new Response(readable, {
       status: 200,
@@ -83,6 +85,19 @@ export class EventStreams {
 
   payload(stream, records, metadata) {
     return `{"data":{${JSON.stringify(stream.key)}:{"eventStreamId":${JSON.stringify(stream.id)},"objectRecordEventsWithQueryIds":[${records.join(",")}],"metadataEvents":[${metadata.join(",")}],"queueJobEvents":[]}}}`;
+  }
+
+  // dbPayload is Twenty's legacy OnDbEvent: the record (after, else before) and its update.
+  dbPayload(stream, e) {
+    const p = e.event.properties || {};
+    const out = {
+      action: e.event.action,
+      objectNameSingular: e.event.objectNameSingular,
+      eventDate: e.date,
+      record: p.after ?? p.before ?? null,
+      updatedFields: p.updatedFields ?? null,
+    };
+    return `{"data":{${JSON.stringify(stream.key)}:${JSON.stringify(out)}}}`;
   }
 
   // write queues one message; a client with too many unread is dropped (it reconnects), so that
@@ -173,8 +188,10 @@ export class EventStreams {
     if (this.streams.size === 0) return Response.json({ delivered: 0 });
     if (events.length > 0 && body.version !== this.version) return Response.json(this.state(), { status: 409 });
     const perStream = new Map();
+    const freshEvents = [];
     for (const e of events) {
       if (!this.fresh(e)) continue;
+      freshEvents.push(e);
       const json = JSON.stringify(e.event);
       for (const [sid, queryIds] of Object.entries(e.matches || {})) {
         if (!this.streams.has(sid)) continue;
@@ -183,21 +200,36 @@ export class EventStreams {
         p.records.push(`{"queryIds":${JSON.stringify(queryIds)},"objectRecordEvent":${json}}`);
       }
     }
+    let delivered = 0;
+    for (const e of freshEvents) {
+      for (const stream of this.streams.values()) {
+        if (stream.db && dbEventMatches(stream.db, e.event) && this.write(stream, this.dbPayload(stream, e))) delivered++;
+      }
+    }
     const fresh = metadata.filter((e) => this.fresh(e)).map((e) => JSON.stringify(e.event));
     if (fresh.length > 0) {
-      for (const sid of this.streams.keys()) {
+      for (const [sid, stream] of this.streams) {
+        if (stream.db) continue;
         let p = perStream.get(sid);
         if (!p) perStream.set(sid, (p = { records: [], metadata: [] }));
         p.metadata.push(...fresh);
       }
     }
-    let delivered = 0;
     for (const [sid, p] of perStream) {
       const stream = this.streams.get(sid);
       if (stream && this.write(stream, this.payload(stream, p.records, p.metadata))) delivered++;
     }
     return Response.json({ delivered });
   }
+}
+
+// dbEventMatches applies onDbEvent's input: each given field must equal the event's.
+function dbEventMatches(input, event) {
+  return (
+    (!input.action || input.action === event.action) &&
+    (!input.objectNameSingular || input.objectNameSingular === event.objectNameSingular) &&
+    (!input.recordId || input.recordId === event.recordId)
+  );
 }
 
 function ownerOf(info) {

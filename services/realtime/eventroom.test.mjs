@@ -118,3 +118,13 @@ test("handleEventRequest routes the gateway's subscription and the Worker's call
   assert.deepEqual(await q.json(), { ok: true });
   assert.equal(await handleEventRequest(rooms, new Request("http://room/health")), undefined);
 });
+
+test("the legacy onDbEvent stream gets each record event its input names, as OnDbEvent", async () => {
+  const rooms = new EventStreams({ pingMs: 0 });
+  const r = rooms.open({ eventStreamId: "db-1", responseKey: "onDbEvent", dbEvent: { objectNameSingular: "person", action: "UPDATED" }, ...alice }).body.getReader();
+  const upd = { id: "u1", recordId: "r1", date: "2026-01-01T00:00:00.000Z", matches: {}, event: { action: "UPDATED", objectNameSingular: "person", recordId: "r1", properties: { before: { a: 1 }, after: { a: 2 }, updatedFields: ["a"] } } };
+  const created = { ...event("c1", "r2", "2026-01-01T00:00:00.000Z", {}) };
+  assert.deepEqual(await rooms.deliver({ version: 0, events: [created, upd] }).json(), { delivered: 1 });
+  const got = await next(r);
+  assert.deepEqual(got.data.data.onDbEvent, { action: "UPDATED", objectNameSingular: "person", eventDate: "2026-01-01T00:00:00.000Z", record: { a: 2 }, updatedFields: ["a"] });
+});
