@@ -83,8 +83,12 @@ build: shared/js/build/wasm_exec.js ## Build every Worker to services/*/build/ap
 services/auth/.dev.vars:
 	printf 'AUTH_KEY_SECRET=%s\n' "$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > $@
 
+# A local FILE_TOKEN_SECRET (the files Worker signs file links with it), made once.
+services/files/.dev.vars:
+	printf 'FILE_TOKEN_SECRET=%s\n' "$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > $@
+
 .PHONY: secrets
-secrets: services/auth/.dev.vars
+secrets: services/auth/.dev.vars services/files/.dev.vars
 
 .PHONY: migrate
 migrate: tools ## Apply D1 migrations to the local state folder

@@ -9,15 +9,16 @@ import (
 
 	"github.com/twentyworkers/twenty/shared/blob"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
-	"github.com/twentyworkers/twenty/shared/health"
 	"github.com/twentyworkers/twenty/shared/rpc"
 )
 
-// newHandler serves the files contract; dev adds the Worker's /__dev/ routes (nil: none).
-func newHandler(probes []health.Probe, dev http.Handler) http.Handler {
+// newHandler serves the files contract and the public file routes the gateway passes on; dev
+// adds the Worker's /__dev/ routes (nil: none).
+func newHandler(srv *server, cors corsPolicy, dev http.Handler) http.Handler {
 	mux := rpc.ServiceMux(dev)
-	mux.Handle(filesv1connect.NewFilesServiceHandler(&health.Checker{Service: "files", Probes: probes}, rpc.HandlerOptions()...))
-	return rpc.Middleware(mux)
+	mux.Handle(filesv1connect.NewFilesServiceHandler(srv, rpc.HandlerOptions()...))
+	srv.fileRoutes(mux, cors)
+	return rpc.Middleware(cleanPaths(mux))
 }
 
 // maxDevObject bounds what the dev object route buffers in memory (the isolate has 128 MB).

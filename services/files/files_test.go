@@ -19,7 +19,7 @@ func TestObjectRoutes(t *testing.T) {
 	store := blobmem.New()
 	dev := http.NewServeMux()
 	objectRoutes(dev, store)
-	h := newHandler([]health.Probe{health.Blob("FILES_BUCKET", store)}, dev)
+	h := newHandler(newTestServer(t, nil), parseCORS(""), dev)
 	do := func(method, path string, body []byte, contentType string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(method, path, bytes.NewReader(body))
 		req.Header.Set(rpc.DevHeader, "1")
@@ -55,7 +55,9 @@ func TestObjectRoutes(t *testing.T) {
 }
 
 func TestHealthProbesTheBucket(t *testing.T) {
-	srv := httptest.NewServer(newHandler([]health.Probe{health.Blob("FILES_BUCKET", blobmem.New())}, nil))
+	fs := newTestServer(t, nil)
+	fs.Checker = &health.Checker{Service: "files", Probes: []health.Probe{health.Blob("FILES_BUCKET", blobmem.New())}}
+	srv := httptest.NewServer(newHandler(fs, parseCORS(""), nil))
 	defer srv.Close()
 	res, err := filesv1connect.NewFilesServiceClient(srv.Client(), srv.URL).Health(context.Background(), &commonv1.HealthRequest{Deep: true})
 	if err != nil || !res.GetHealth().GetOk() || res.GetHealth().GetBindings()[0].GetKind() != "r2" {

@@ -11,6 +11,7 @@ import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
+	sync "sync"
 	unsafe "unsafe"
 )
 
@@ -21,28 +22,1083 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Uploader is who uploads: the user and workspace member of an access token, none for an API key.
+type Uploader struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	UserId            string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	WorkspaceMemberId string                 `protobuf:"bytes,2,opt,name=workspace_member_id,json=workspaceMemberId,proto3" json:"workspace_member_id,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *Uploader) Reset() {
+	*x = Uploader{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Uploader) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Uploader) ProtoMessage() {}
+
+func (x *Uploader) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Uploader.ProtoReflect.Descriptor instead.
+func (*Uploader) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *Uploader) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *Uploader) GetWorkspaceMemberId() string {
+	if x != nil {
+		return x.WorkspaceMemberId
+	}
+	return ""
+}
+
+// File is a stored file as Twenty's FileWithSignedUrl shows it, with the MIME type.
+type File struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// path is Twenty's path, "<folder>/<id><.ext>", an attachment's fullPath.
+	Path string `protobuf:"bytes,2,opt,name=path,proto3" json:"path,omitempty"`
+	Size int64  `protobuf:"varint,3,opt,name=size,proto3" json:"size,omitempty"`
+	// created_at is RFC 3339 with milliseconds, UTC.
+	CreatedAt string `protobuf:"bytes,4,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// url is the signed download URL, /file/{folder}/{id}?token=<FILE token>.
+	Url      string `protobuf:"bytes,5,opt,name=url,proto3" json:"url,omitempty"`
+	MimeType string `protobuf:"bytes,6,opt,name=mime_type,json=mimeType,proto3" json:"mime_type,omitempty"`
+	// token is the FILE token in url (Twenty's SignedFile.token).
+	Token  string `protobuf:"bytes,7,opt,name=token,proto3" json:"token,omitempty"`
+	Folder string `protobuf:"bytes,8,opt,name=folder,proto3" json:"folder,omitempty"`
+	// name is the sanitised name the file was uploaded with.
+	Name          string `protobuf:"bytes,9,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *File) Reset() {
+	*x = File{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *File) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*File) ProtoMessage() {}
+
+func (x *File) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use File.ProtoReflect.Descriptor instead.
+func (*File) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *File) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *File) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *File) GetSize() int64 {
+	if x != nil {
+		return x.Size
+	}
+	return 0
+}
+
+func (x *File) GetCreatedAt() string {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return ""
+}
+
+func (x *File) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *File) GetMimeType() string {
+	if x != nil {
+		return x.MimeType
+	}
+	return ""
+}
+
+func (x *File) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *File) GetFolder() string {
+	if x != nil {
+		return x.Folder
+	}
+	return ""
+}
+
+func (x *File) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+type CreateFileUploadRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	Filename    string                 `protobuf:"bytes,2,opt,name=filename,proto3" json:"filename,omitempty"`
+	Size        int64                  `protobuf:"varint,3,opt,name=size,proto3" json:"size,omitempty"`
+	// file_folder is a FileFolder enum value ("FilesField", "CorePicture", ...).
+	FileFolder                       string    `protobuf:"bytes,4,opt,name=file_folder,json=fileFolder,proto3" json:"file_folder,omitempty"`
+	FieldMetadataId                  string    `protobuf:"bytes,5,opt,name=field_metadata_id,json=fieldMetadataId,proto3" json:"field_metadata_id,omitempty"`
+	FieldMetadataUniversalIdentifier string    `protobuf:"bytes,6,opt,name=field_metadata_universal_identifier,json=fieldMetadataUniversalIdentifier,proto3" json:"field_metadata_universal_identifier,omitempty"`
+	Uploader                         *Uploader `protobuf:"bytes,7,opt,name=uploader,proto3" json:"uploader,omitempty"`
+	// server_url is the public origin of the gateway, the base of upload and download URLs.
+	ServerUrl     string `protobuf:"bytes,8,opt,name=server_url,json=serverUrl,proto3" json:"server_url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateFileUploadRequest) Reset() {
+	*x = CreateFileUploadRequest{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateFileUploadRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateFileUploadRequest) ProtoMessage() {}
+
+func (x *CreateFileUploadRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateFileUploadRequest.ProtoReflect.Descriptor instead.
+func (*CreateFileUploadRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CreateFileUploadRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *CreateFileUploadRequest) GetFilename() string {
+	if x != nil {
+		return x.Filename
+	}
+	return ""
+}
+
+func (x *CreateFileUploadRequest) GetSize() int64 {
+	if x != nil {
+		return x.Size
+	}
+	return 0
+}
+
+func (x *CreateFileUploadRequest) GetFileFolder() string {
+	if x != nil {
+		return x.FileFolder
+	}
+	return ""
+}
+
+func (x *CreateFileUploadRequest) GetFieldMetadataId() string {
+	if x != nil {
+		return x.FieldMetadataId
+	}
+	return ""
+}
+
+func (x *CreateFileUploadRequest) GetFieldMetadataUniversalIdentifier() string {
+	if x != nil {
+		return x.FieldMetadataUniversalIdentifier
+	}
+	return ""
+}
+
+func (x *CreateFileUploadRequest) GetUploader() *Uploader {
+	if x != nil {
+		return x.Uploader
+	}
+	return nil
+}
+
+func (x *CreateFileUploadRequest) GetServerUrl() string {
+	if x != nil {
+		return x.ServerUrl
+	}
+	return ""
+}
+
+type CreateFileUploadResponse struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	FileId      string                 `protobuf:"bytes,1,opt,name=file_id,json=fileId,proto3" json:"file_id,omitempty"`
+	UploadUrl   string                 `protobuf:"bytes,2,opt,name=upload_url,json=uploadUrl,proto3" json:"upload_url,omitempty"`
+	ContentType string                 `protobuf:"bytes,3,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// expires_at is RFC 3339 with milliseconds, UTC.
+	ExpiresAt     string `protobuf:"bytes,4,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateFileUploadResponse) Reset() {
+	*x = CreateFileUploadResponse{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateFileUploadResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateFileUploadResponse) ProtoMessage() {}
+
+func (x *CreateFileUploadResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateFileUploadResponse.ProtoReflect.Descriptor instead.
+func (*CreateFileUploadResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *CreateFileUploadResponse) GetFileId() string {
+	if x != nil {
+		return x.FileId
+	}
+	return ""
+}
+
+func (x *CreateFileUploadResponse) GetUploadUrl() string {
+	if x != nil {
+		return x.UploadUrl
+	}
+	return ""
+}
+
+func (x *CreateFileUploadResponse) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *CreateFileUploadResponse) GetExpiresAt() string {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return ""
+}
+
+type CompleteFileUploadRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	FileId      string                 `protobuf:"bytes,2,opt,name=file_id,json=fileId,proto3" json:"file_id,omitempty"`
+	ServerUrl   string                 `protobuf:"bytes,3,opt,name=server_url,json=serverUrl,proto3" json:"server_url,omitempty"`
+	// file_folder, when set, is the folder the file must be in (CorePicture for a logo).
+	FileFolder    string `protobuf:"bytes,4,opt,name=file_folder,json=fileFolder,proto3" json:"file_folder,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteFileUploadRequest) Reset() {
+	*x = CompleteFileUploadRequest{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteFileUploadRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteFileUploadRequest) ProtoMessage() {}
+
+func (x *CompleteFileUploadRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteFileUploadRequest.ProtoReflect.Descriptor instead.
+func (*CompleteFileUploadRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *CompleteFileUploadRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *CompleteFileUploadRequest) GetFileId() string {
+	if x != nil {
+		return x.FileId
+	}
+	return ""
+}
+
+func (x *CompleteFileUploadRequest) GetServerUrl() string {
+	if x != nil {
+		return x.ServerUrl
+	}
+	return ""
+}
+
+func (x *CompleteFileUploadRequest) GetFileFolder() string {
+	if x != nil {
+		return x.FileFolder
+	}
+	return ""
+}
+
+type CompleteFileUploadResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	File          *File                  `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteFileUploadResponse) Reset() {
+	*x = CompleteFileUploadResponse{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteFileUploadResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteFileUploadResponse) ProtoMessage() {}
+
+func (x *CompleteFileUploadResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteFileUploadResponse.ProtoReflect.Descriptor instead.
+func (*CompleteFileUploadResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *CompleteFileUploadResponse) GetFile() *File {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
+type UploadFileRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	Filename    string                 `protobuf:"bytes,2,opt,name=filename,proto3" json:"filename,omitempty"`
+	// content_type is what the client declared; the stored type is derived from the name.
+	ContentType     string    `protobuf:"bytes,3,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	FileFolder      string    `protobuf:"bytes,4,opt,name=file_folder,json=fileFolder,proto3" json:"file_folder,omitempty"`
+	Body            []byte    `protobuf:"bytes,5,opt,name=body,proto3" json:"body,omitempty"`
+	Uploader        *Uploader `protobuf:"bytes,6,opt,name=uploader,proto3" json:"uploader,omitempty"`
+	ServerUrl       string    `protobuf:"bytes,7,opt,name=server_url,json=serverUrl,proto3" json:"server_url,omitempty"`
+	FieldMetadataId string    `protobuf:"bytes,8,opt,name=field_metadata_id,json=fieldMetadataId,proto3" json:"field_metadata_id,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *UploadFileRequest) Reset() {
+	*x = UploadFileRequest{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UploadFileRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UploadFileRequest) ProtoMessage() {}
+
+func (x *UploadFileRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UploadFileRequest.ProtoReflect.Descriptor instead.
+func (*UploadFileRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *UploadFileRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *UploadFileRequest) GetFilename() string {
+	if x != nil {
+		return x.Filename
+	}
+	return ""
+}
+
+func (x *UploadFileRequest) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *UploadFileRequest) GetFileFolder() string {
+	if x != nil {
+		return x.FileFolder
+	}
+	return ""
+}
+
+func (x *UploadFileRequest) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+func (x *UploadFileRequest) GetUploader() *Uploader {
+	if x != nil {
+		return x.Uploader
+	}
+	return nil
+}
+
+func (x *UploadFileRequest) GetServerUrl() string {
+	if x != nil {
+		return x.ServerUrl
+	}
+	return ""
+}
+
+func (x *UploadFileRequest) GetFieldMetadataId() string {
+	if x != nil {
+		return x.FieldMetadataId
+	}
+	return ""
+}
+
+type UploadFileResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	File          *File                  `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UploadFileResponse) Reset() {
+	*x = UploadFileResponse{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UploadFileResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UploadFileResponse) ProtoMessage() {}
+
+func (x *UploadFileResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UploadFileResponse.ProtoReflect.Descriptor instead.
+func (*UploadFileResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *UploadFileResponse) GetFile() *File {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
+type SignFilesRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	// paths are Twenty paths ("attachment/x.png") or file ids; unknown ones are left out.
+	Paths         []string `protobuf:"bytes,2,rep,name=paths,proto3" json:"paths,omitempty"`
+	ServerUrl     string   `protobuf:"bytes,3,opt,name=server_url,json=serverUrl,proto3" json:"server_url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignFilesRequest) Reset() {
+	*x = SignFilesRequest{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignFilesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignFilesRequest) ProtoMessage() {}
+
+func (x *SignFilesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignFilesRequest.ProtoReflect.Descriptor instead.
+func (*SignFilesRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *SignFilesRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *SignFilesRequest) GetPaths() []string {
+	if x != nil {
+		return x.Paths
+	}
+	return nil
+}
+
+func (x *SignFilesRequest) GetServerUrl() string {
+	if x != nil {
+		return x.ServerUrl
+	}
+	return ""
+}
+
+type SignFilesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// files maps each known path (or id) asked for to its file.
+	Files         map[string]*File `protobuf:"bytes,1,rep,name=files,proto3" json:"files,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignFilesResponse) Reset() {
+	*x = SignFilesResponse{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignFilesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignFilesResponse) ProtoMessage() {}
+
+func (x *SignFilesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignFilesResponse.ProtoReflect.Descriptor instead.
+func (*SignFilesResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *SignFilesResponse) GetFiles() map[string]*File {
+	if x != nil {
+		return x.Files
+	}
+	return nil
+}
+
+type DeleteFilesRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	Paths       []string               `protobuf:"bytes,2,rep,name=paths,proto3" json:"paths,omitempty"`
+	// all deletes every file of the workspace (the workspace is being deleted).
+	All           bool `protobuf:"varint,3,opt,name=all,proto3" json:"all,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteFilesRequest) Reset() {
+	*x = DeleteFilesRequest{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteFilesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteFilesRequest) ProtoMessage() {}
+
+func (x *DeleteFilesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteFilesRequest.ProtoReflect.Descriptor instead.
+func (*DeleteFilesRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *DeleteFilesRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *DeleteFilesRequest) GetPaths() []string {
+	if x != nil {
+		return x.Paths
+	}
+	return nil
+}
+
+func (x *DeleteFilesRequest) GetAll() bool {
+	if x != nil {
+		return x.All
+	}
+	return false
+}
+
+type DeleteFilesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// deleted is how many files were marked deleted.
+	Deleted int64 `protobuf:"varint,1,opt,name=deleted,proto3" json:"deleted,omitempty"`
+	// removed is how many objects were removed from R2 in this call.
+	Removed       int64 `protobuf:"varint,2,opt,name=removed,proto3" json:"removed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteFilesResponse) Reset() {
+	*x = DeleteFilesResponse{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteFilesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteFilesResponse) ProtoMessage() {}
+
+func (x *DeleteFilesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteFilesResponse.ProtoReflect.Descriptor instead.
+func (*DeleteFilesResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *DeleteFilesResponse) GetDeleted() int64 {
+	if x != nil {
+		return x.Deleted
+	}
+	return 0
+}
+
+func (x *DeleteFilesResponse) GetRemoved() int64 {
+	if x != nil {
+		return x.Removed
+	}
+	return 0
+}
+
+type SweepFilesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// pending_older_than_seconds: pending uploads created longer ago are removed (default 86400).
+	PendingOlderThanSeconds int64 `protobuf:"varint,1,opt,name=pending_older_than_seconds,json=pendingOlderThanSeconds,proto3" json:"pending_older_than_seconds,omitempty"`
+	// limit bounds the files handled in one call (default 500).
+	Limit         int64 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SweepFilesRequest) Reset() {
+	*x = SweepFilesRequest{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SweepFilesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SweepFilesRequest) ProtoMessage() {}
+
+func (x *SweepFilesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SweepFilesRequest.ProtoReflect.Descriptor instead.
+func (*SweepFilesRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *SweepFilesRequest) GetPendingOlderThanSeconds() int64 {
+	if x != nil {
+		return x.PendingOlderThanSeconds
+	}
+	return 0
+}
+
+func (x *SweepFilesRequest) GetLimit() int64 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+type SweepFilesResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	ExpiredPending int64                  `protobuf:"varint,1,opt,name=expired_pending,json=expiredPending,proto3" json:"expired_pending,omitempty"`
+	Removed        int64                  `protobuf:"varint,2,opt,name=removed,proto3" json:"removed,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *SweepFilesResponse) Reset() {
+	*x = SweepFilesResponse{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SweepFilesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SweepFilesResponse) ProtoMessage() {}
+
+func (x *SweepFilesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SweepFilesResponse.ProtoReflect.Descriptor instead.
+func (*SweepFilesResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *SweepFilesResponse) GetExpiredPending() int64 {
+	if x != nil {
+		return x.ExpiredPending
+	}
+	return 0
+}
+
+func (x *SweepFilesResponse) GetRemoved() int64 {
+	if x != nil {
+		return x.Removed
+	}
+	return 0
+}
+
 var File_twenty_files_v1_files_proto protoreflect.FileDescriptor
 
 const file_twenty_files_v1_files_proto_rawDesc = "" +
 	"\n" +
-	"\x1btwenty/files/v1/files.proto\x12\x0ftwenty.files.v1\x1a\x1dtwenty/common/v1/health.proto2`\n" +
+	"\x1btwenty/files/v1/files.proto\x12\x0ftwenty.files.v1\x1a\x1dtwenty/common/v1/health.proto\"S\n" +
+	"\bUploader\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12.\n" +
+	"\x13workspace_member_id\x18\x02 \x01(\tR\x11workspaceMemberId\"\xce\x01\n" +
+	"\x04File\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04path\x18\x02 \x01(\tR\x04path\x12\x12\n" +
+	"\x04size\x18\x03 \x01(\x03R\x04size\x12\x1d\n" +
+	"\n" +
+	"created_at\x18\x04 \x01(\tR\tcreatedAt\x12\x10\n" +
+	"\x03url\x18\x05 \x01(\tR\x03url\x12\x1b\n" +
+	"\tmime_type\x18\x06 \x01(\tR\bmimeType\x12\x14\n" +
+	"\x05token\x18\a \x01(\tR\x05token\x12\x16\n" +
+	"\x06folder\x18\b \x01(\tR\x06folder\x12\x12\n" +
+	"\x04name\x18\t \x01(\tR\x04name\"\xde\x02\n" +
+	"\x17CreateFileUploadRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1a\n" +
+	"\bfilename\x18\x02 \x01(\tR\bfilename\x12\x12\n" +
+	"\x04size\x18\x03 \x01(\x03R\x04size\x12\x1f\n" +
+	"\vfile_folder\x18\x04 \x01(\tR\n" +
+	"fileFolder\x12*\n" +
+	"\x11field_metadata_id\x18\x05 \x01(\tR\x0ffieldMetadataId\x12M\n" +
+	"#field_metadata_universal_identifier\x18\x06 \x01(\tR fieldMetadataUniversalIdentifier\x125\n" +
+	"\buploader\x18\a \x01(\v2\x19.twenty.files.v1.UploaderR\buploader\x12\x1d\n" +
+	"\n" +
+	"server_url\x18\b \x01(\tR\tserverUrl\"\x94\x01\n" +
+	"\x18CreateFileUploadResponse\x12\x17\n" +
+	"\afile_id\x18\x01 \x01(\tR\x06fileId\x12\x1d\n" +
+	"\n" +
+	"upload_url\x18\x02 \x01(\tR\tuploadUrl\x12!\n" +
+	"\fcontent_type\x18\x03 \x01(\tR\vcontentType\x12\x1d\n" +
+	"\n" +
+	"expires_at\x18\x04 \x01(\tR\texpiresAt\"\x97\x01\n" +
+	"\x19CompleteFileUploadRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
+	"\afile_id\x18\x02 \x01(\tR\x06fileId\x12\x1d\n" +
+	"\n" +
+	"server_url\x18\x03 \x01(\tR\tserverUrl\x12\x1f\n" +
+	"\vfile_folder\x18\x04 \x01(\tR\n" +
+	"fileFolder\"G\n" +
+	"\x1aCompleteFileUploadResponse\x12)\n" +
+	"\x04file\x18\x01 \x01(\v2\x15.twenty.files.v1.FileR\x04file\"\xac\x02\n" +
+	"\x11UploadFileRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1a\n" +
+	"\bfilename\x18\x02 \x01(\tR\bfilename\x12!\n" +
+	"\fcontent_type\x18\x03 \x01(\tR\vcontentType\x12\x1f\n" +
+	"\vfile_folder\x18\x04 \x01(\tR\n" +
+	"fileFolder\x12\x12\n" +
+	"\x04body\x18\x05 \x01(\fR\x04body\x125\n" +
+	"\buploader\x18\x06 \x01(\v2\x19.twenty.files.v1.UploaderR\buploader\x12\x1d\n" +
+	"\n" +
+	"server_url\x18\a \x01(\tR\tserverUrl\x12*\n" +
+	"\x11field_metadata_id\x18\b \x01(\tR\x0ffieldMetadataId\"?\n" +
+	"\x12UploadFileResponse\x12)\n" +
+	"\x04file\x18\x01 \x01(\v2\x15.twenty.files.v1.FileR\x04file\"j\n" +
+	"\x10SignFilesRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x14\n" +
+	"\x05paths\x18\x02 \x03(\tR\x05paths\x12\x1d\n" +
+	"\n" +
+	"server_url\x18\x03 \x01(\tR\tserverUrl\"\xa9\x01\n" +
+	"\x11SignFilesResponse\x12C\n" +
+	"\x05files\x18\x01 \x03(\v2-.twenty.files.v1.SignFilesResponse.FilesEntryR\x05files\x1aO\n" +
+	"\n" +
+	"FilesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12+\n" +
+	"\x05value\x18\x02 \x01(\v2\x15.twenty.files.v1.FileR\x05value:\x028\x01\"_\n" +
+	"\x12DeleteFilesRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x14\n" +
+	"\x05paths\x18\x02 \x03(\tR\x05paths\x12\x10\n" +
+	"\x03all\x18\x03 \x01(\bR\x03all\"I\n" +
+	"\x13DeleteFilesResponse\x12\x18\n" +
+	"\adeleted\x18\x01 \x01(\x03R\adeleted\x12\x18\n" +
+	"\aremoved\x18\x02 \x01(\x03R\aremoved\"f\n" +
+	"\x11SweepFilesRequest\x12;\n" +
+	"\x1apending_older_than_seconds\x18\x01 \x01(\x03R\x17pendingOlderThanSeconds\x12\x14\n" +
+	"\x05limit\x18\x02 \x01(\x03R\x05limit\"W\n" +
+	"\x12SweepFilesResponse\x12'\n" +
+	"\x0fexpired_pending\x18\x01 \x01(\x03R\x0eexpiredPending\x12\x18\n" +
+	"\aremoved\x18\x02 \x01(\x03R\aremoved2\xa6\x05\n" +
 	"\fFilesService\x12P\n" +
-	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01B\xc3\x01\n" +
+	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12i\n" +
+	"\x10CreateFileUpload\x12(.twenty.files.v1.CreateFileUploadRequest\x1a).twenty.files.v1.CreateFileUploadResponse\"\x00\x12o\n" +
+	"\x12CompleteFileUpload\x12*.twenty.files.v1.CompleteFileUploadRequest\x1a+.twenty.files.v1.CompleteFileUploadResponse\"\x00\x12W\n" +
+	"\n" +
+	"UploadFile\x12\".twenty.files.v1.UploadFileRequest\x1a#.twenty.files.v1.UploadFileResponse\"\x00\x12W\n" +
+	"\tSignFiles\x12!.twenty.files.v1.SignFilesRequest\x1a\".twenty.files.v1.SignFilesResponse\"\x03\x90\x02\x01\x12]\n" +
+	"\vDeleteFiles\x12#.twenty.files.v1.DeleteFilesRequest\x1a$.twenty.files.v1.DeleteFilesResponse\"\x03\x90\x02\x02\x12W\n" +
+	"\n" +
+	"SweepFiles\x12\".twenty.files.v1.SweepFilesRequest\x1a#.twenty.files.v1.SweepFilesResponse\"\x00B\xc3\x01\n" +
 	"\x13com.twenty.files.v1B\n" +
 	"FilesProtoP\x01ZBgithub.com/twentyworkers/twenty/shared/gen/twenty/files/v1;filesv1\xa2\x02\x03TFX\xaa\x02\x0fTwenty.Files.V1\xca\x02\x0fTwenty\\Files\\V1\xe2\x02\x1bTwenty\\Files\\V1\\GPBMetadata\xea\x02\x11Twenty::Files::V1b\x06proto3"
 
+var (
+	file_twenty_files_v1_files_proto_rawDescOnce sync.Once
+	file_twenty_files_v1_files_proto_rawDescData []byte
+)
+
+func file_twenty_files_v1_files_proto_rawDescGZIP() []byte {
+	file_twenty_files_v1_files_proto_rawDescOnce.Do(func() {
+		file_twenty_files_v1_files_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_twenty_files_v1_files_proto_rawDesc), len(file_twenty_files_v1_files_proto_rawDesc)))
+	})
+	return file_twenty_files_v1_files_proto_rawDescData
+}
+
+var file_twenty_files_v1_files_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_twenty_files_v1_files_proto_goTypes = []any{
-	(*v1.HealthRequest)(nil),  // 0: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil), // 1: twenty.common.v1.HealthResponse
+	(*Uploader)(nil),                   // 0: twenty.files.v1.Uploader
+	(*File)(nil),                       // 1: twenty.files.v1.File
+	(*CreateFileUploadRequest)(nil),    // 2: twenty.files.v1.CreateFileUploadRequest
+	(*CreateFileUploadResponse)(nil),   // 3: twenty.files.v1.CreateFileUploadResponse
+	(*CompleteFileUploadRequest)(nil),  // 4: twenty.files.v1.CompleteFileUploadRequest
+	(*CompleteFileUploadResponse)(nil), // 5: twenty.files.v1.CompleteFileUploadResponse
+	(*UploadFileRequest)(nil),          // 6: twenty.files.v1.UploadFileRequest
+	(*UploadFileResponse)(nil),         // 7: twenty.files.v1.UploadFileResponse
+	(*SignFilesRequest)(nil),           // 8: twenty.files.v1.SignFilesRequest
+	(*SignFilesResponse)(nil),          // 9: twenty.files.v1.SignFilesResponse
+	(*DeleteFilesRequest)(nil),         // 10: twenty.files.v1.DeleteFilesRequest
+	(*DeleteFilesResponse)(nil),        // 11: twenty.files.v1.DeleteFilesResponse
+	(*SweepFilesRequest)(nil),          // 12: twenty.files.v1.SweepFilesRequest
+	(*SweepFilesResponse)(nil),         // 13: twenty.files.v1.SweepFilesResponse
+	nil,                                // 14: twenty.files.v1.SignFilesResponse.FilesEntry
+	(*v1.HealthRequest)(nil),           // 15: twenty.common.v1.HealthRequest
+	(*v1.HealthResponse)(nil),          // 16: twenty.common.v1.HealthResponse
 }
 var file_twenty_files_v1_files_proto_depIdxs = []int32{
-	0, // 0: twenty.files.v1.FilesService.Health:input_type -> twenty.common.v1.HealthRequest
-	1, // 1: twenty.files.v1.FilesService.Health:output_type -> twenty.common.v1.HealthResponse
-	1, // [1:2] is the sub-list for method output_type
-	0, // [0:1] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	0,  // 0: twenty.files.v1.CreateFileUploadRequest.uploader:type_name -> twenty.files.v1.Uploader
+	1,  // 1: twenty.files.v1.CompleteFileUploadResponse.file:type_name -> twenty.files.v1.File
+	0,  // 2: twenty.files.v1.UploadFileRequest.uploader:type_name -> twenty.files.v1.Uploader
+	1,  // 3: twenty.files.v1.UploadFileResponse.file:type_name -> twenty.files.v1.File
+	14, // 4: twenty.files.v1.SignFilesResponse.files:type_name -> twenty.files.v1.SignFilesResponse.FilesEntry
+	1,  // 5: twenty.files.v1.SignFilesResponse.FilesEntry.value:type_name -> twenty.files.v1.File
+	15, // 6: twenty.files.v1.FilesService.Health:input_type -> twenty.common.v1.HealthRequest
+	2,  // 7: twenty.files.v1.FilesService.CreateFileUpload:input_type -> twenty.files.v1.CreateFileUploadRequest
+	4,  // 8: twenty.files.v1.FilesService.CompleteFileUpload:input_type -> twenty.files.v1.CompleteFileUploadRequest
+	6,  // 9: twenty.files.v1.FilesService.UploadFile:input_type -> twenty.files.v1.UploadFileRequest
+	8,  // 10: twenty.files.v1.FilesService.SignFiles:input_type -> twenty.files.v1.SignFilesRequest
+	10, // 11: twenty.files.v1.FilesService.DeleteFiles:input_type -> twenty.files.v1.DeleteFilesRequest
+	12, // 12: twenty.files.v1.FilesService.SweepFiles:input_type -> twenty.files.v1.SweepFilesRequest
+	16, // 13: twenty.files.v1.FilesService.Health:output_type -> twenty.common.v1.HealthResponse
+	3,  // 14: twenty.files.v1.FilesService.CreateFileUpload:output_type -> twenty.files.v1.CreateFileUploadResponse
+	5,  // 15: twenty.files.v1.FilesService.CompleteFileUpload:output_type -> twenty.files.v1.CompleteFileUploadResponse
+	7,  // 16: twenty.files.v1.FilesService.UploadFile:output_type -> twenty.files.v1.UploadFileResponse
+	9,  // 17: twenty.files.v1.FilesService.SignFiles:output_type -> twenty.files.v1.SignFilesResponse
+	11, // 18: twenty.files.v1.FilesService.DeleteFiles:output_type -> twenty.files.v1.DeleteFilesResponse
+	13, // 19: twenty.files.v1.FilesService.SweepFiles:output_type -> twenty.files.v1.SweepFilesResponse
+	13, // [13:20] is the sub-list for method output_type
+	6,  // [6:13] is the sub-list for method input_type
+	6,  // [6:6] is the sub-list for extension type_name
+	6,  // [6:6] is the sub-list for extension extendee
+	0,  // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_twenty_files_v1_files_proto_init() }
@@ -56,12 +1112,13 @@ func file_twenty_files_v1_files_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_files_v1_files_proto_rawDesc), len(file_twenty_files_v1_files_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   0,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_twenty_files_v1_files_proto_goTypes,
 		DependencyIndexes: file_twenty_files_v1_files_proto_depIdxs,
+		MessageInfos:      file_twenty_files_v1_files_proto_msgTypes,
 	}.Build()
 	File_twenty_files_v1_files_proto = out.File
 	file_twenty_files_v1_files_proto_goTypes = nil

@@ -36,12 +36,44 @@ const (
 const (
 	// FilesServiceHealthProcedure is the fully-qualified name of the FilesService's Health RPC.
 	FilesServiceHealthProcedure = "/twenty.files.v1.FilesService/Health"
+	// FilesServiceCreateFileUploadProcedure is the fully-qualified name of the FilesService's
+	// CreateFileUpload RPC.
+	FilesServiceCreateFileUploadProcedure = "/twenty.files.v1.FilesService/CreateFileUpload"
+	// FilesServiceCompleteFileUploadProcedure is the fully-qualified name of the FilesService's
+	// CompleteFileUpload RPC.
+	FilesServiceCompleteFileUploadProcedure = "/twenty.files.v1.FilesService/CompleteFileUpload"
+	// FilesServiceUploadFileProcedure is the fully-qualified name of the FilesService's UploadFile RPC.
+	FilesServiceUploadFileProcedure = "/twenty.files.v1.FilesService/UploadFile"
+	// FilesServiceSignFilesProcedure is the fully-qualified name of the FilesService's SignFiles RPC.
+	FilesServiceSignFilesProcedure = "/twenty.files.v1.FilesService/SignFiles"
+	// FilesServiceDeleteFilesProcedure is the fully-qualified name of the FilesService's DeleteFiles
+	// RPC.
+	FilesServiceDeleteFilesProcedure = "/twenty.files.v1.FilesService/DeleteFiles"
+	// FilesServiceSweepFilesProcedure is the fully-qualified name of the FilesService's SweepFiles RPC.
+	FilesServiceSweepFilesProcedure = "/twenty.files.v1.FilesService/SweepFiles"
 )
 
 // FilesServiceClient is a client for the twenty.files.v1.FilesService service.
 type FilesServiceClient interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
 	Health(context.Context, *v1.HealthRequest) (*v1.HealthResponse, error)
+	// CreateFileUpload announces a direct upload (Twenty's createFileUpload): a PENDING file and the
+	// URL to PUT its bytes to, a presigned R2 S3 URL when S3 credentials are configured, else the
+	// gateway's /file-upload/{id} with a short-lived upload token.
+	CreateFileUpload(context.Context, *v11.CreateFileUploadRequest) (*v11.CreateFileUploadResponse, error)
+	// CompleteFileUpload checks that the announced bytes arrived and marks the file UPLOADED.
+	CompleteFileUpload(context.Context, *v11.CompleteFileUploadRequest) (*v11.CompleteFileUploadResponse, error)
+	// UploadFile stores a file sent whole (Twenty's multipart uploads: uploadFile, uploadImage,
+	// uploadWorkspaceLogo, ...), at most 100 MB.
+	UploadFile(context.Context, *v11.UploadFileRequest) (*v11.UploadFileResponse, error)
+	// SignFiles answers signed download URLs of a workspace's files, by path or id.
+	SignFiles(context.Context, *v11.SignFilesRequest) (*v11.SignFilesResponse, error)
+	// DeleteFiles removes files by path (an attachment's fullPath) or id: the rows are marked
+	// deleted at once and the objects removed, the sweep finishing what a failure left.
+	DeleteFiles(context.Context, *v11.DeleteFilesRequest) (*v11.DeleteFilesResponse, error)
+	// SweepFiles removes expired pending uploads and objects of deleted files; the jobs Worker's
+	// cron calls it.
+	SweepFiles(context.Context, *v11.SweepFilesRequest) (*v11.SweepFilesResponse, error)
 }
 
 // NewFilesServiceClient constructs a client for the twenty.files.v1.FilesService service. By
@@ -62,12 +94,56 @@ func NewFilesServiceClient(httpClient connect.HTTPClient, baseURL string, opts .
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		createFileUpload: connect.NewClient[v11.CreateFileUploadRequest, v11.CreateFileUploadResponse](
+			httpClient,
+			baseURL+FilesServiceCreateFileUploadProcedure,
+			connect.WithSchema(filesServiceMethods.ByName("CreateFileUpload")),
+			connect.WithClientOptions(opts...),
+		),
+		completeFileUpload: connect.NewClient[v11.CompleteFileUploadRequest, v11.CompleteFileUploadResponse](
+			httpClient,
+			baseURL+FilesServiceCompleteFileUploadProcedure,
+			connect.WithSchema(filesServiceMethods.ByName("CompleteFileUpload")),
+			connect.WithClientOptions(opts...),
+		),
+		uploadFile: connect.NewClient[v11.UploadFileRequest, v11.UploadFileResponse](
+			httpClient,
+			baseURL+FilesServiceUploadFileProcedure,
+			connect.WithSchema(filesServiceMethods.ByName("UploadFile")),
+			connect.WithClientOptions(opts...),
+		),
+		signFiles: connect.NewClient[v11.SignFilesRequest, v11.SignFilesResponse](
+			httpClient,
+			baseURL+FilesServiceSignFilesProcedure,
+			connect.WithSchema(filesServiceMethods.ByName("SignFiles")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		deleteFiles: connect.NewClient[v11.DeleteFilesRequest, v11.DeleteFilesResponse](
+			httpClient,
+			baseURL+FilesServiceDeleteFilesProcedure,
+			connect.WithSchema(filesServiceMethods.ByName("DeleteFiles")),
+			connect.WithIdempotency(connect.IdempotencyIdempotent),
+			connect.WithClientOptions(opts...),
+		),
+		sweepFiles: connect.NewClient[v11.SweepFilesRequest, v11.SweepFilesResponse](
+			httpClient,
+			baseURL+FilesServiceSweepFilesProcedure,
+			connect.WithSchema(filesServiceMethods.ByName("SweepFiles")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // filesServiceClient implements FilesServiceClient.
 type filesServiceClient struct {
-	health *connect.Client[v1.HealthRequest, v1.HealthResponse]
+	health             *connect.Client[v1.HealthRequest, v1.HealthResponse]
+	createFileUpload   *connect.Client[v11.CreateFileUploadRequest, v11.CreateFileUploadResponse]
+	completeFileUpload *connect.Client[v11.CompleteFileUploadRequest, v11.CompleteFileUploadResponse]
+	uploadFile         *connect.Client[v11.UploadFileRequest, v11.UploadFileResponse]
+	signFiles          *connect.Client[v11.SignFilesRequest, v11.SignFilesResponse]
+	deleteFiles        *connect.Client[v11.DeleteFilesRequest, v11.DeleteFilesResponse]
+	sweepFiles         *connect.Client[v11.SweepFilesRequest, v11.SweepFilesResponse]
 }
 
 // Health calls twenty.files.v1.FilesService.Health.
@@ -79,10 +155,81 @@ func (c *filesServiceClient) Health(ctx context.Context, req *v1.HealthRequest) 
 	return nil, err
 }
 
+// CreateFileUpload calls twenty.files.v1.FilesService.CreateFileUpload.
+func (c *filesServiceClient) CreateFileUpload(ctx context.Context, req *v11.CreateFileUploadRequest) (*v11.CreateFileUploadResponse, error) {
+	response, err := c.createFileUpload.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// CompleteFileUpload calls twenty.files.v1.FilesService.CompleteFileUpload.
+func (c *filesServiceClient) CompleteFileUpload(ctx context.Context, req *v11.CompleteFileUploadRequest) (*v11.CompleteFileUploadResponse, error) {
+	response, err := c.completeFileUpload.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// UploadFile calls twenty.files.v1.FilesService.UploadFile.
+func (c *filesServiceClient) UploadFile(ctx context.Context, req *v11.UploadFileRequest) (*v11.UploadFileResponse, error) {
+	response, err := c.uploadFile.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SignFiles calls twenty.files.v1.FilesService.SignFiles.
+func (c *filesServiceClient) SignFiles(ctx context.Context, req *v11.SignFilesRequest) (*v11.SignFilesResponse, error) {
+	response, err := c.signFiles.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// DeleteFiles calls twenty.files.v1.FilesService.DeleteFiles.
+func (c *filesServiceClient) DeleteFiles(ctx context.Context, req *v11.DeleteFilesRequest) (*v11.DeleteFilesResponse, error) {
+	response, err := c.deleteFiles.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SweepFiles calls twenty.files.v1.FilesService.SweepFiles.
+func (c *filesServiceClient) SweepFiles(ctx context.Context, req *v11.SweepFilesRequest) (*v11.SweepFilesResponse, error) {
+	response, err := c.sweepFiles.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // FilesServiceHandler is an implementation of the twenty.files.v1.FilesService service.
 type FilesServiceHandler interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
 	Health(context.Context, *v1.HealthRequest) (*v1.HealthResponse, error)
+	// CreateFileUpload announces a direct upload (Twenty's createFileUpload): a PENDING file and the
+	// URL to PUT its bytes to, a presigned R2 S3 URL when S3 credentials are configured, else the
+	// gateway's /file-upload/{id} with a short-lived upload token.
+	CreateFileUpload(context.Context, *v11.CreateFileUploadRequest) (*v11.CreateFileUploadResponse, error)
+	// CompleteFileUpload checks that the announced bytes arrived and marks the file UPLOADED.
+	CompleteFileUpload(context.Context, *v11.CompleteFileUploadRequest) (*v11.CompleteFileUploadResponse, error)
+	// UploadFile stores a file sent whole (Twenty's multipart uploads: uploadFile, uploadImage,
+	// uploadWorkspaceLogo, ...), at most 100 MB.
+	UploadFile(context.Context, *v11.UploadFileRequest) (*v11.UploadFileResponse, error)
+	// SignFiles answers signed download URLs of a workspace's files, by path or id.
+	SignFiles(context.Context, *v11.SignFilesRequest) (*v11.SignFilesResponse, error)
+	// DeleteFiles removes files by path (an attachment's fullPath) or id: the rows are marked
+	// deleted at once and the objects removed, the sweep finishing what a failure left.
+	DeleteFiles(context.Context, *v11.DeleteFilesRequest) (*v11.DeleteFilesResponse, error)
+	// SweepFiles removes expired pending uploads and objects of deleted files; the jobs Worker's
+	// cron calls it.
+	SweepFiles(context.Context, *v11.SweepFilesRequest) (*v11.SweepFilesResponse, error)
 }
 
 // NewFilesServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -99,10 +246,60 @@ func NewFilesServiceHandler(svc FilesServiceHandler, opts ...connect.HandlerOpti
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	filesServiceCreateFileUploadHandler := connect.NewUnaryHandlerSimple(
+		FilesServiceCreateFileUploadProcedure,
+		svc.CreateFileUpload,
+		connect.WithSchema(filesServiceMethods.ByName("CreateFileUpload")),
+		connect.WithHandlerOptions(opts...),
+	)
+	filesServiceCompleteFileUploadHandler := connect.NewUnaryHandlerSimple(
+		FilesServiceCompleteFileUploadProcedure,
+		svc.CompleteFileUpload,
+		connect.WithSchema(filesServiceMethods.ByName("CompleteFileUpload")),
+		connect.WithHandlerOptions(opts...),
+	)
+	filesServiceUploadFileHandler := connect.NewUnaryHandlerSimple(
+		FilesServiceUploadFileProcedure,
+		svc.UploadFile,
+		connect.WithSchema(filesServiceMethods.ByName("UploadFile")),
+		connect.WithHandlerOptions(opts...),
+	)
+	filesServiceSignFilesHandler := connect.NewUnaryHandlerSimple(
+		FilesServiceSignFilesProcedure,
+		svc.SignFiles,
+		connect.WithSchema(filesServiceMethods.ByName("SignFiles")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	filesServiceDeleteFilesHandler := connect.NewUnaryHandlerSimple(
+		FilesServiceDeleteFilesProcedure,
+		svc.DeleteFiles,
+		connect.WithSchema(filesServiceMethods.ByName("DeleteFiles")),
+		connect.WithIdempotency(connect.IdempotencyIdempotent),
+		connect.WithHandlerOptions(opts...),
+	)
+	filesServiceSweepFilesHandler := connect.NewUnaryHandlerSimple(
+		FilesServiceSweepFilesProcedure,
+		svc.SweepFiles,
+		connect.WithSchema(filesServiceMethods.ByName("SweepFiles")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.files.v1.FilesService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case FilesServiceHealthProcedure:
 			filesServiceHealthHandler.ServeHTTP(w, r)
+		case FilesServiceCreateFileUploadProcedure:
+			filesServiceCreateFileUploadHandler.ServeHTTP(w, r)
+		case FilesServiceCompleteFileUploadProcedure:
+			filesServiceCompleteFileUploadHandler.ServeHTTP(w, r)
+		case FilesServiceUploadFileProcedure:
+			filesServiceUploadFileHandler.ServeHTTP(w, r)
+		case FilesServiceSignFilesProcedure:
+			filesServiceSignFilesHandler.ServeHTTP(w, r)
+		case FilesServiceDeleteFilesProcedure:
+			filesServiceDeleteFilesHandler.ServeHTTP(w, r)
+		case FilesServiceSweepFilesProcedure:
+			filesServiceSweepFilesHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -114,4 +311,28 @@ type UnimplementedFilesServiceHandler struct{}
 
 func (UnimplementedFilesServiceHandler) Health(context.Context, *v1.HealthRequest) (*v1.HealthResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.files.v1.FilesService.Health is not implemented"))
+}
+
+func (UnimplementedFilesServiceHandler) CreateFileUpload(context.Context, *v11.CreateFileUploadRequest) (*v11.CreateFileUploadResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.files.v1.FilesService.CreateFileUpload is not implemented"))
+}
+
+func (UnimplementedFilesServiceHandler) CompleteFileUpload(context.Context, *v11.CompleteFileUploadRequest) (*v11.CompleteFileUploadResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.files.v1.FilesService.CompleteFileUpload is not implemented"))
+}
+
+func (UnimplementedFilesServiceHandler) UploadFile(context.Context, *v11.UploadFileRequest) (*v11.UploadFileResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.files.v1.FilesService.UploadFile is not implemented"))
+}
+
+func (UnimplementedFilesServiceHandler) SignFiles(context.Context, *v11.SignFilesRequest) (*v11.SignFilesResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.files.v1.FilesService.SignFiles is not implemented"))
+}
+
+func (UnimplementedFilesServiceHandler) DeleteFiles(context.Context, *v11.DeleteFilesRequest) (*v11.DeleteFilesResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.files.v1.FilesService.DeleteFiles is not implemented"))
+}
+
+func (UnimplementedFilesServiceHandler) SweepFiles(context.Context, *v11.SweepFilesRequest) (*v11.SweepFilesResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.files.v1.FilesService.SweepFiles is not implemented"))
 }
