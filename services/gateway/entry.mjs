@@ -2,6 +2,9 @@
 import mod from "./build/app.wasm";
 import { createWorker } from "../../shared/js/glue.mjs";
 
+const FILE_ROUTES = /^\/(file|files|file-upload)\//;
+const FILE_METHODS = new Set(["GET", "HEAD", "PUT"]);
+
 export default createWorker(mod, {
   // A request Go has not answered in 30 s gets a 503 in Twenty's envelope (shared/js/glue.mjs).
   deadlineMs: 30_000,
@@ -10,6 +13,11 @@ export default createWorker(mod, {
   beforeGo(request, env) {
     if (env.DEV_ROUTES === "true" && request.url.endsWith("/__dev/baseline")) {
       return Response.json({ ok: true });
+    }
+    // File downloads and direct uploads stream straight to the files Worker, bodies unread (a
+    // 1 GB PUT or a 500 MB GET never sits in an isolate); it checks their tokens (services/files).
+    if (FILE_METHODS.has(request.method) && FILE_ROUTES.test(new URL(request.url).pathname)) {
+      return env.FILES.fetch(request);
     }
     return undefined;
   },

@@ -134,8 +134,8 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		now:      d.now,
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
-	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL,
-		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers()))
+	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL,
+		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"])))
 	if err != nil {
 		panic(fmt.Sprintf("metadata GraphQL schema: %v", err)) // a programming error, caught by every test
 	}
@@ -156,8 +156,8 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	mux.Handle("/rest/", rest)
 	mux.Handle("/rest", rest) // Twenty's invalid-path 400, not ServeMux's redirect to /rest/
 	// eventstream.go serves subscriptions over SSE (Accept: text/event-stream); the rest is GraphQL.
-	mux.Handle("/metadata", g.eventStream(g.graphqlAuth(g.rateLimit(g.metadata))))
-	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(g.dataGraphQL(g.metadata))))
+	mux.Handle("/metadata", g.eventStream(g.graphqlAuth(g.rateLimit(fileRequests(g.metadata, g.metadata)))))
+	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(fileRequests(g.metadata, g.dataGraphQL(g.metadata)))))
 	if cfg.DevRoutes {
 		g.devRoutes(mux)
 	}

@@ -162,8 +162,10 @@ func newStack(t testing.TB, cfg config, down, gone string) *stack {
 		"records": func() (string, http.Handler) {
 			return recordsv1connect.NewRecordsServiceHandler(fakeRecords{checker: checker("records")}, opts...)
 		},
-		"files": func() (string, http.Handler) { return filesv1connect.NewFilesServiceHandler(checker("files"), opts...) },
-		"jobs":  func() (string, http.Handler) { return jobsv1connect.NewJobsServiceHandler(checker("jobs"), opts...) },
+		"files": func() (string, http.Handler) {
+			return filesv1connect.NewFilesServiceHandler(newFakeFiles(checker("files")), opts...)
+		},
+		"jobs": func() (string, http.Handler) { return jobsv1connect.NewJobsServiceHandler(checker("jobs"), opts...) },
 		"realtime": func() (string, http.Handler) {
 			return realtimev1connect.NewRealtimeServiceHandler(fakeRealtime{checker("realtime"), s.hub}, opts...)
 		},

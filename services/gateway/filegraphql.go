@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"connectrpc.com/connect"
+	filesv1 "github.com/twentyworkers/twenty/shared/gen/twenty/files/v1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
+	"github.com/twentyworkers/twenty/shared/graphql"
+	"github.com/twentyworkers/twenty/shared/rpc"
+)
+
+// This file serves Twenty's file operations of the metadata API through the files Worker's
+// FilesService: direct uploads as current Twenty does them (createFileUpload, then a PUT of the
+// bytes to the upload URL, then completeFileUpload and its logo / profile picture variants;
+// file-upload.resolver.ts, file-core-picture.resolver.ts), and the multipart operations older
+// clients still send (uploadFile, uploadImage, uploadWorkspaceLogo, ...; filemultipart.go).
+// Names, arguments and result types are twenty-client-sdk 2.43.0's: FileUploadTarget,
+// FileWithSignedUrl, FileFolder; older Twenty's SignedFile for uploadFile and uploadImage.
+
+// fileSDL extends authSDL's Query and Mutation and uses its UUID and DateTime scalars.
+const fileSDL = `
+scalar Upload
+
+enum FileFolder {
+  CorePicture
+  FilesField
+  Workflow
+  RecordExport
+  AgentChat
+  BuiltLogicFunction
+  BuiltFrontComponent
+  PublicAsset
+  Source
+  Dependencies
+  EmailAttachment
+  EmailImage
+  AppTarball
+  GeneratedSdkClient
+  Dpa
+  Attachment
+  ProfilePicture
+  WorkspaceLogo
+  PersonPicture
+  File
+  ServerlessFunction
+}
+
+type FileUploadTarget {
+  fileId: UUID!
+  uploadUrl: String!
+  contentType: String!
+  expiresAt: DateTime!
+}
+
+type FileWithSignedUrl {
+  id: UUID!
+  path: String!
+  size: Float!
+  createdAt: DateTime!
+  url: String!
+}
+
+type SignedFile {
+  path: String!
+  token: String!
+}
+
+extend type Mutation {
+  createFileUpload(filename: String!, size: Float!, fileFolder: FileFolder!, fieldMetadataId: String, fieldMetadataUniversalIdentifier: String): FileUploadTarget!
+  completeFileUpload(fileId: String!): FileWithSignedUrl!
+  completeWorkspaceLogoUpload(fileId: String!): FileWithSignedUrl!
+  completeWorkspaceMemberProfilePictureUpload(fileId: String!): FileWithSignedUrl!
+  createNewWorkspaceLogoUpload(workspaceId: String!, filename: String!, size: Float!): FileUploadTarget!
+  completeNewWorkspaceLogoUpload(workspaceId: String!, fileId: String!): FileWithSignedUrl!
+  uploadFile(file: Upload!, fileFolder: FileFolder): SignedFile!
+  uploadImage(file: Upload!, fileFolder: FileFolder): SignedFile!
+  uploadWorkspaceLogo(file: Upload!): FileWithSignedUrl!
+  uploadWorkspaceMemberProfilePicture(file: Upload!): FileWithSignedUrl!
+  uploadNewWorkspaceLogo(workspaceId: String!, file: Upload!): FileWithSignedUrl!
+  uploadFilesFieldFileByUniversalIdentifier(file: Upload!, fieldMetadataUniversalIdentifier: String!): FileWithSignedUrl!
+}
+`
+
+// serverURLKey carries the public origin of the request (the base of upload and download URLs).
+type serverURLKey struct{}
+
+func serverURL(ctx context.Context) string {
+	s, _ := ctx.Value(serverURLKey{}).(string)
+	return s
+}
+
+// fileResolvers resolve the operations of fileSDL over the files Worker.
+func fileResolvers(client connect.HTTPClient) map[string]graphql.Resolver {
+	files := filesv1connect.NewFilesServiceClient(client, baseURL, rpc.ClientOptions()...)
+	uploader := func(ctx context.Context) *filesv1.Uploader {
+		c := principalFrom(ctx)
+		return &filesv1.Uploader{UserId: c.UserID, WorkspaceMemberId: c.WorkspaceMemberID}
+	}
+	create := func(ctx context.Context, ws, filename string, size float64, folder string, args map[string]any) (any, error) {
+		if size != float64(int64(size)) {
+			return nil, graphql.NewError(graphql.CodeBadUserInput, "The file size must be a whole number of bytes.")
+		}
+		res, err := files.CreateFileUpload(ctx, &filesv1.CreateFileUploadRequest{
+			WorkspaceId: ws, Filename: filename, Size: int64(size), FileFolder: folder,
+			FieldMetadataId: str(args, "fieldMetadataId"), FieldMetadataUniversalIdentifier: str(args, "fieldMetadataUniversalIdentifier"),
+			Uploader: uploader(ctx), ServerUrl: serverURL(ctx),
+		})
+		if err != nil {
+			return nil, fileGQLError(err)
+		}
+		return map[string]any{"fileId": res.GetFileId(), "uploadUrl": res.GetUploadUrl(), "contentType": res.GetContentType(), "expiresAt": res.GetExpiresAt()}, nil
+	}
+	complete := func(ctx context.Context, ws, fileID, folder string) (any, error) {
+		res, err := files.CompleteFileUpload(ctx, &filesv1.CompleteFileUploadRequest{WorkspaceId: ws, FileId: fileID, ServerUrl: serverURL(ctx), FileFolder: folder})
+		if err != nil {
+			return nil, fileGQLError(err)
+		}
+		return fileWithSignedURL(res.GetFile()), nil
+	}
+	// workspaceArg is a workspaceId argument, which must be the caller's own workspace.
+	workspaceArg := func(ctx context.Context, args map[string]any) (string, error) {
+		ws, err := metadataWorkspace(ctx)
+		if err != nil {
+			return "", err
+		}
+		if str(args, "workspaceId") != ws {
+			return "", graphql.NewError(graphql.CodeForbidden, "You cannot upload to another workspace.")
+		}
+		return ws, nil
+	}
+	r := map[string]graphql.Resolver{
+		"Mutation.createFileUpload": func(ctx context.Context, args map[string]any) (any, error) {
+			ws, err := metadataWorkspace(ctx)
+			if err != nil {
+				return nil, err
+			}
+			size, _ := args["size"].(float64)
+			return create(ctx, ws, str(args, "filename"), size, str(args, "fileFolder"), args)
+		},
+		"Mutation.createNewWorkspaceLogoUpload": func(ctx context.Context, args map[string]any) (any, error) {
+			ws, err := workspaceArg(ctx, args)
+			if err != nil {
+				return nil, err
+			}
+			size, _ := args["size"].(float64)
+			return create(ctx, ws, str(args, "filename"), size, "CorePicture", nil)
+		},
+		"Mutation.completeNewWorkspaceLogoUpload": func(ctx context.Context, args map[string]any) (any, error) {
+			ws, err := workspaceArg(ctx, args)
+			if err != nil {
+				return nil, err
+			}
+			return complete(ctx, ws, str(args, "fileId"), "CorePicture")
+		},
+	}
+	for field, folder := range map[string]string{
+		"completeFileUpload": "", "completeWorkspaceLogoUpload": "CorePicture", "completeWorkspaceMemberProfilePictureUpload": "CorePicture",
+	} {
+		r["Mutation."+field] = func(ctx context.Context, args map[string]any) (any, error) {
+			ws, err := metadataWorkspace(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return complete(ctx, ws, str(args, "fileId"), folder)
+		}
+	}
+	for field, folder := range map[string]string{
+		"uploadWorkspaceLogo": "CorePicture", "uploadWorkspaceMemberProfilePicture": "CorePicture", "uploadNewWorkspaceLogo": "CorePicture",
+		"uploadFilesFieldFileByUniversalIdentifier": "FilesField", "uploadFile": "", "uploadImage": "",
+	} {
+		r["Mutation."+field] = func(ctx context.Context, args map[string]any) (any, error) {
+			ws, err := metadataWorkspace(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if _, given := args["workspaceId"]; given && str(args, "workspaceId") != ws {
+				return nil, graphql.NewError(graphql.CodeForbidden, "You cannot upload to another workspace.")
+			}
+			up, ok := args["file"].(*upload)
+			if !ok {
+				return nil, graphql.NewError(graphql.CodeBadUserInput, "The file must be sent as a multipart upload (GraphQL multipart request spec).")
+			}
+			f := folder
+			if f == "" {
+				if f = str(args, "fileFolder"); f == "" {
+					f = "Attachment" // Twenty's default folder for uploadFile
+				}
+			}
+			res, err := files.UploadFile(ctx, &filesv1.UploadFileRequest{
+				WorkspaceId: ws, Filename: up.name, ContentType: up.contentType, FileFolder: f, Body: up.body,
+				Uploader: uploader(ctx), ServerUrl: serverURL(ctx),
+			})
+			if err != nil {
+				return nil, fileGQLError(err)
+			}
+			if field == "uploadFile" || field == "uploadImage" {
+				return map[string]any{"path": res.GetFile().GetPath(), "token": res.GetFile().GetToken()}, nil
+			}
+			return fileWithSignedURL(res.GetFile()), nil
+		}
+	}
+	return r
+}
+
+// fileWithSignedURL is Twenty's FileWithSignedUrl of a file.
+func fileWithSignedURL(f *filesv1.File) map[string]any {
+	return map[string]any{"id": f.GetId(), "path": f.GetPath(), "size": float64(f.GetSize()), "createdAt": f.GetCreatedAt(), "url": f.GetUrl()}
+}
+
+// fileGQLError maps the files Worker's errors to Twenty's GraphQL codes (FileUploadException's
+// filter: a bad request, a missing upload or a size mismatch are the user's to fix).
+func fileGQLError(err error) error {
+	var ce *connect.Error
+	if !errors.As(err, &ce) {
+		return fmt.Errorf("files: %w", err)
+	}
+	msg := ce.Message()
+	switch ce.Code() {
+	case connect.CodeInvalidArgument, connect.CodeFailedPrecondition, connect.CodeResourceExhausted:
+		return graphql.NewError(graphql.CodeBadUserInput, msg).WithExtension("userFriendlyMessage", msg)
+	case connect.CodeNotFound:
+		return graphql.NewError(graphql.CodeNotFound, "File not found")
+	case connect.CodePermissionDenied:
+		return graphql.NewError(graphql.CodeForbidden, msg)
+	}
+	return gqlError(err)
+}
+
+// withServerURL puts the request's public origin in its context for the file resolvers.
+func withServerURL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), serverURLKey{}, requestOrigin(r))))
+	})
+}

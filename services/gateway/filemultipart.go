@@ -1,0 +1,161 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/twentyworkers/twenty/shared/graphql"
+)
+
+// The GraphQL multipart request spec (github.com/jaydenseric/graphql-multipart-request-spec), as
+// apollo-upload-client sends it and Twenty's graphql-upload reads it: a multipart/form-data POST
+// whose "operations" part is the GraphQL request with null where files go, whose "map" part says
+// which variable each file part fills ({"0": ["variables.file"]}), then the file parts.
+
+const (
+	// maxMultipartFile is Twenty's settings.storage.maxFileSize for a file sent whole.
+	maxMultipartFile = 100 << 20
+	// maxOperationsPart bounds the operations and map parts.
+	maxOperationsPart = 1 << 20
+)
+
+// upload is a file part, the value an Upload variable resolves to.
+type upload struct {
+	name, contentType string
+	body              []byte
+}
+
+// fileRequests puts the request's origin in its context and serves GraphQL multipart requests
+// on schema; any other request goes to next.
+func fileRequests(schema *graphql.Schema, next http.Handler) http.Handler {
+	return withServerURL(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if r.Method != http.MethodPost || err != nil || mt != "multipart/form-data" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.ContentLength > maxMultipartFile+maxOperationsPart {
+			multipartError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("File truncated as it exceeds the %d byte size limit.", maxMultipartFile))
+			return
+		}
+		req, status, err := readMultipart(multipart.NewReader(r.Body, params["boundary"]))
+		if err != nil {
+			multipartError(w, status, err.Error())
+			return
+		}
+		graphql.WriteResponse(w, http.StatusOK, schema.Execute(r.Context(), req))
+	}))
+}
+
+func multipartError(w http.ResponseWriter, status int, message string) {
+	graphql.WriteResponse(w, status, &graphql.Response{Errors: []*graphql.Error{graphql.NewError(graphql.CodeBadRequest, message)}})
+}
+
+// readMultipart reads a multipart request into a GraphQL request with its files in place. It
+// answers the HTTP status of a failure: 413 for a file over the limit, else 400.
+func readMultipart(mr *multipart.Reader) (graphql.Request, int, error) {
+	var req graphql.Request
+	var fileMap map[string][]string
+	seen := 0
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return req, http.StatusBadRequest, errors.New("Invalid multipart request body.")
+		}
+		switch name := part.FormName(); {
+		case name == "operations" && seen == 0:
+			b, err := io.ReadAll(io.LimitReader(part, maxOperationsPart+1))
+			if err != nil || len(b) > maxOperationsPart {
+				return req, http.StatusBadRequest, errors.New("Invalid multipart request: the operations part is unreadable or too large.")
+			}
+			if e := graphql.CheckJSON(b); e != nil {
+				return req, http.StatusBadRequest, e
+			}
+			if err := json.Unmarshal(b, &req); err != nil {
+				return req, http.StatusBadRequest, errors.New("Invalid multipart request: operations must be one GraphQL request in JSON (batches are not supported).")
+			}
+			seen = 1
+		case name == "map" && seen == 1:
+			b, err := io.ReadAll(io.LimitReader(part, maxOperationsPart+1))
+			if err != nil || len(b) > maxOperationsPart || json.Unmarshal(b, &fileMap) != nil {
+				return req, http.StatusBadRequest, errors.New("Invalid multipart request: map must be a JSON object of arrays of paths.")
+			}
+			seen = 2
+		case seen == 2:
+			paths, ok := fileMap[name]
+			if !ok {
+				continue // a part the map does not name is ignored, as graphql-upload does
+			}
+			body, err := io.ReadAll(io.LimitReader(part, maxMultipartFile+1))
+			if err != nil {
+				return req, http.StatusBadRequest, errors.New("Invalid multipart request: a file part is unreadable.")
+			}
+			if len(body) > maxMultipartFile {
+				return req, http.StatusRequestEntityTooLarge, fmt.Errorf("File truncated as it exceeds the %d byte size limit.", maxMultipartFile)
+			}
+			up := &upload{name: part.FileName(), contentType: part.Header.Get("Content-Type"), body: body}
+			for _, p := range paths {
+				if err := place(&req, p, up); err != nil {
+					return req, http.StatusBadRequest, err
+				}
+			}
+			delete(fileMap, name)
+		default:
+			return req, http.StatusBadRequest, errors.New("Invalid multipart request: the operations and map parts must come first.")
+		}
+	}
+	if seen < 2 {
+		return req, http.StatusBadRequest, errors.New("Invalid multipart request: operations and map parts are required.")
+	}
+	if len(fileMap) > 0 {
+		return req, http.StatusBadRequest, errors.New("Invalid multipart request: a file named in the map is missing.")
+	}
+	return req, 0, nil
+}
+
+// place puts a file at an object path of the operations ("variables.file",
+// "variables.files.0", "variables.input.file"); only variables hold files.
+func place(req *graphql.Request, path string, up *upload) error {
+	bad := fmt.Errorf("Invalid multipart request: the map path %q does not name a variable.", path)
+	keys := strings.Split(path, ".")
+	if len(keys) < 2 || keys[0] != "variables" {
+		return bad
+	}
+	if req.Variables == nil {
+		req.Variables = map[string]any{}
+	}
+	var parent any = req.Variables
+	for i, k := range keys[1:] {
+		last := i == len(keys)-2
+		switch p := parent.(type) {
+		case map[string]any:
+			if last {
+				p[k] = up
+				return nil
+			}
+			parent = p[k]
+		case []any:
+			n, err := strconv.Atoi(k)
+			if err != nil || n < 0 || n >= len(p) {
+				return bad
+			}
+			if last {
+				p[n] = up
+				return nil
+			}
+			parent = p[n]
+		default:
+			return bad
+		}
+	}
+	return bad
+}
