@@ -10,11 +10,8 @@ import (
 	"strings"
 
 	"github.com/twentyworkers/twenty/shared/authtoken"
+	"github.com/twentyworkers/twenty/shared/eventsub"
 	"github.com/twentyworkers/twenty/shared/graphql"
-	"github.com/twentyworkers/twenty/shared/ids"
-	"github.com/vektah/gqlparser/v2"
-	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/validator"
 )
 
 // Twenty's web app keeps its lists live through a GraphQL subscription on /metadata over
@@ -31,28 +28,15 @@ const streamHeader = "X-Twenty-Stream"
 // maxSubscriptionBody bounds a subscription request's body.
 const maxSubscriptionBody = 64 << 10
 
-// streamInfo is what the room knows of a stream.
+// streamInfo is what the room knows of a stream: the subscription and its owner.
 type streamInfo struct {
-	EventStreamID   string `json:"eventStreamId"`
+	eventsub.Subscription
 	UserWorkspaceID string `json:"userWorkspaceId,omitempty"`
 	APIKeyID        string `json:"apiKeyId,omitempty"`
 	UserID          string `json:"userId,omitempty"`
-	// ResponseKey is the subscription field's response key (its alias, else its name).
-	ResponseKey string `json:"responseKey"`
-	// DBEvent is the legacy onDbEvent's input (action, objectNameSingular, recordId), set for
-	// that subscription only.
-	DBEvent map[string]any `json:"dbEvent,omitempty"`
+	// Protocol is "graphql-transport-ws" for a WebSocket, empty for graphql-sse.
+	Protocol string `json:"protocol,omitempty"`
 }
-
-// subscriptionSchema validates subscription documents: the realtime types on the scalars they
-// use. Query and Mutation are placeholders; only subscriptions are served here.
-var subscriptionSchema = gqlparser.MustLoadSchema(&ast.Source{Name: "subscriptions", Input: `
-scalar JSON
-scalar DateTime
-scalar UUID
-type Query { ok: Boolean }
-type Mutation { ok: Boolean }
-` + realtimeSDL})
 
 // wantsEventStream reports whether r asks for an SSE response (graphql-sse sends
 // Accept: text/event-stream).
@@ -68,6 +52,10 @@ func wantsEventStream(r *http.Request) bool {
 // eventStream serves subscriptions on /metadata; every other request goes to next.
 func (g *gateway) eventStream(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			g.graphqlWebSocket(w, r)
+			return
+		}
 		if !wantsEventStream(r) {
 			next.ServeHTTP(w, r)
 			return
@@ -89,9 +77,49 @@ func (g *gateway) eventStream(next http.Handler) http.Handler {
 	})
 }
 
-// subscription authenticates r and reads its subscription operation, answering the stream's
-// identity and the workspace (its room).
-func (g *gateway) subscription(r *http.Request) (*streamInfo, string, *graphql.Error) {
+// wsProtocol is graphql-ws's subprotocol; Twenty has no WebSocket API, this one is ours.
+const wsProtocol = "graphql-transport-ws"
+
+// graphqlWebSocket hands a graphql-ws WebSocket on /metadata to the workspace's room. The caller
+// authenticates on the upgrade (Authorization: Bearer, as on every call); the room serves the
+// protocol and has the realtime Worker read each subscription (eventsub.Parse).
+func (g *gateway) graphqlWebSocket(w http.ResponseWriter, r *http.Request) {
+	offered := false
+	for _, p := range strings.Split(r.Header.Get("Sec-WebSocket-Protocol"), ",") {
+		offered = offered || strings.TrimSpace(p) == wsProtocol
+	}
+	if !offered {
+		writeError(w, http.StatusBadRequest, "", "Expected the graphql-transport-ws WebSocket subprotocol")
+		return
+	}
+	c, ws, gerr := g.streamCaller(r)
+	if gerr != nil {
+		status := http.StatusUnauthorized
+		if gerr.Code() == graphql.CodeForbidden {
+			status = http.StatusForbidden
+		}
+		writeError(w, status, "", gerr.Message)
+		return
+	}
+	info := &streamInfo{UserID: c.UserID, Protocol: wsProtocol}
+	if c.Type == authtoken.TypeAPIKey {
+		info.APIKeyID = c.ID
+	} else {
+		info.UserWorkspaceID = c.UserWorkspaceID
+	}
+	b, err := json.Marshal(info)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", "Internal server error")
+		return
+	}
+	w.Header().Set(forwardHeader, "REALTIME")
+	w.Header().Set(roomHeader, ws)
+	w.Header().Set(streamHeader, string(b))
+	w.WriteHeader(http.StatusOK)
+}
+
+// streamCaller authenticates an event stream's caller: a member's access token or an API key.
+func (g *gateway) streamCaller(r *http.Request) (*authtoken.Claims, string, *graphql.Error) {
 	token, ok := bearer(r)
 	if !ok {
 		return nil, "", errMetadataNoToken
@@ -110,61 +138,31 @@ func (g *gateway) subscription(r *http.Request) (*streamInfo, string, *graphql.E
 	case c.Type != authtoken.TypeAccess && c.Type != authtoken.TypeAPIKey:
 		return nil, "", errMetadataNotAPIToken
 	}
+	return c, c.WorkspaceID, nil
+}
+
+// subscription authenticates r and reads its subscription operation, answering the stream's
+// identity and the workspace (its room).
+func (g *gateway) subscription(r *http.Request) (*streamInfo, string, *graphql.Error) {
+	c, ws, gerr := g.streamCaller(r)
+	if gerr != nil {
+		return nil, "", gerr
+	}
 	req, gerr := readSubscriptionRequest(r)
 	if gerr != nil {
 		return nil, "", gerr
 	}
-	doc, errs := gqlparser.LoadQuery(subscriptionSchema, req.Query)
-	if len(errs) > 0 {
-		return nil, "", graphql.NewError(graphql.CodeValidationFailed, errs[0].Message)
+	sub, gerr := eventsub.Parse(req)
+	if gerr != nil {
+		return nil, "", gerr
 	}
-	var op *ast.OperationDefinition
-	if req.OperationName != "" {
-		op = doc.Operations.ForName(req.OperationName)
-	} else if len(doc.Operations) == 1 {
-		op = doc.Operations[0]
-	}
-	if op == nil {
-		return nil, "", graphql.NewError(graphql.CodeOperationResolutionFailure, "Must provide operation name if query contains multiple operations.")
-	}
-	if op.Operation != ast.Subscription {
-		return nil, "", graphql.NewError(graphql.CodeBadRequest, "Only subscriptions are served as an event stream; send queries and mutations as JSON.")
-	}
-	vars, verr := validator.VariableValues(subscriptionSchema, op, req.Variables)
-	if verr != nil {
-		return nil, "", graphql.NewError(graphql.CodeBadUserInput, verr.Error())
-	}
-	field, ok := op.SelectionSet[0].(*ast.Field)
-	if !ok || len(op.SelectionSet) != 1 {
-		return nil, "", graphql.NewError(graphql.CodeValidationFailed, "A subscription selects exactly one field.")
-	}
-	args := field.ArgumentMap(vars)
-	info := &streamInfo{ResponseKey: field.Alias, UserID: c.UserID}
+	info := &streamInfo{Subscription: *sub, UserID: c.UserID}
 	if c.Type == authtoken.TypeAPIKey {
 		info.APIKeyID = c.ID
 	} else {
 		info.UserWorkspaceID = c.UserWorkspaceID
 	}
-	switch field.Name {
-	case "onEventSubscription":
-		id, _ := args["eventStreamId"].(string)
-		if id == "" || len(id) > 128 {
-			return nil, "", graphql.NewError(graphql.CodeBadUserInput, "eventStreamId must be a non-empty string of at most 128 characters")
-		}
-		info.EventStreamID = id
-	case "onDbEvent":
-		in, _ := args["input"].(map[string]any)
-		info.DBEvent = map[string]any{}
-		for _, k := range []string{"action", "objectNameSingular", "recordId"} {
-			if v, ok := in[k].(string); ok {
-				info.DBEvent[k] = v
-			}
-		}
-		info.EventStreamID = "db-" + ids.NewUUID() // one stream per connection
-	default:
-		return nil, "", graphql.NewError(graphql.CodeValidationFailed, fmt.Sprintf("Unknown subscription %q.", field.Name))
-	}
-	return info, c.WorkspaceID, nil
+	return info, ws, nil
 }
 
 // readSubscriptionRequest reads a graphql-sse request: a JSON body on POST, URL parameters on
@@ -193,9 +191,6 @@ func readSubscriptionRequest(r *http.Request) (graphql.Request, *graphql.Error) 
 		}
 	default:
 		return req, graphql.NewError(graphql.CodeMethodNotAllowed, "Event streams are served over GET and POST only.")
-	}
-	if req.Query == "" {
-		return req, graphql.NewError(graphql.CodeBadRequest, "GraphQL operations must contain a non-empty `query`.")
 	}
 	return req, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/shared/authtoken"
+	"github.com/twentyworkers/twenty/shared/eventsub"
 	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
 	"github.com/twentyworkers/twenty/shared/graphql"
 )
@@ -18,97 +19,7 @@ import (
 // and the Subscription type, whose operations eventstream.go serves over graphql-sse.
 
 // realtimeSDL extends authSDL's Mutation and uses metadataSDL's JSON scalar.
-const realtimeSDL = `
-"Database Event Action"
-enum DatabaseEventAction { CREATED UPDATED DELETED DESTROYED RESTORED UPSERTED }
-
-"Metadata Event Action"
-enum MetadataEventAction { CREATED UPDATED DELETED }
-
-"Job state in the queue"
-enum JobState { COMPLETED FAILED ACTIVE WAITING DELAYED PRIORITIZED WAITING_CHILDREN }
-
-type ObjectRecordEventProperties {
-  updatedFields: [String!]
-  before: JSON
-  after: JSON
-  diff: JSON
-}
-
-type ObjectRecordEvent {
-  action: DatabaseEventAction!
-  objectNameSingular: String!
-  recordId: String!
-  userId: String
-  workspaceMemberId: String
-  properties: ObjectRecordEventProperties!
-}
-
-type ObjectRecordEventWithQueryIds {
-  queryIds: [String!]!
-  objectRecordEvent: ObjectRecordEvent!
-}
-
-type MetadataEvent {
-  type: MetadataEventAction!
-  metadataName: String!
-  recordId: String!
-  properties: ObjectRecordEventProperties!
-  updatedCollectionHash: String
-}
-
-type JobStatus {
-  jobId: String!
-  state: JobState!
-  attemptsMade: Int!
-  failedReason: String
-  enqueuedAt: Float!
-  startedAt: Float
-  finishedAt: Float
-}
-
-type EventSubscription {
-  eventStreamId: String!
-  objectRecordEventsWithQueryIds: [ObjectRecordEventWithQueryIds!]!
-  metadataEvents: [MetadataEvent!]!
-  queueJobEvents: [JobStatus!]!
-}
-
-input AddQuerySubscriptionInput {
-  eventStreamId: String!
-  queryId: String!
-  operationSignature: JSON!
-}
-
-input RemoveQueryFromEventStreamInput {
-  eventStreamId: String!
-  queryId: String!
-}
-
-type OnDbEvent {
-  action: DatabaseEventAction!
-  objectNameSingular: String!
-  eventDate: DateTime!
-  record: JSON!
-  updatedFields: [String!]
-}
-
-input OnDbEventInput {
-  action: DatabaseEventAction
-  objectNameSingular: String
-  recordId: UUID
-}
-
-extend type Mutation {
-  addQueryToEventStream(input: AddQuerySubscriptionInput!): Boolean!
-  removeQueryFromEventStream(input: RemoveQueryFromEventStreamInput!): Boolean!
-}
-
-type Subscription {
-  onEventSubscription(eventStreamId: String!): EventSubscription
-  onDbEvent(input: OnDbEventInput!): OnDbEvent!
-}
-`
+const realtimeSDL = eventsub.SDL
 
 // streamCaller is who acts on an event stream: a member's access token (its membership) or an
 // API key, as Twenty's EventStreamService.isAuthorized compares them.

@@ -12,6 +12,7 @@ import (
 	"connectrpc.com/connect"
 	"github.com/google/go-cmp/cmp"
 	"github.com/twentyworkers/twenty/shared/authtoken"
+	"github.com/twentyworkers/twenty/shared/eventsub"
 	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
 )
 
@@ -103,11 +104,11 @@ func TestEventStreamSubscriptionIsForwardedToTheRoom(t *testing.T) {
 		errCode           string
 	}{
 		{"user", user, body(sub, map[string]any{"eventStreamId": "s1"}), "ws-1",
-			&streamInfo{EventStreamID: "s1", UserWorkspaceID: "uw-1", UserID: "u-1", ResponseKey: "onEventSubscription"}, ""},
+			&streamInfo{Subscription: eventsub.Subscription{EventStreamID: "s1", ResponseKey: "onEventSubscription"}, UserWorkspaceID: "uw-1", UserID: "u-1"}, ""},
 		{"api key, aliased", key, body(`subscription { live: onEventSubscription(eventStreamId: "s2") { eventStreamId } }`, nil), "ws-2",
-			&streamInfo{EventStreamID: "s2", APIKeyID: "k-1", ResponseKey: "live"}, ""},
+			&streamInfo{Subscription: eventsub.Subscription{EventStreamID: "s2", ResponseKey: "live"}, APIKeyID: "k-1"}, ""},
 		{"legacy onDbEvent", user, body(`subscription { onDbEvent(input: {objectNameSingular: "person", action: CREATED}) { action record } }`, nil), "ws-1",
-			&streamInfo{UserWorkspaceID: "uw-1", UserID: "u-1", ResponseKey: "onDbEvent", DBEvent: map[string]any{"objectNameSingular": "person", "action": "CREATED"}}, ""},
+			&streamInfo{Subscription: eventsub.Subscription{ResponseKey: "onDbEvent", DBEvent: map[string]any{"objectNameSingular": "person", "action": "CREATED"}}, UserWorkspaceID: "uw-1", UserID: "u-1"}, ""},
 		{"no token", "", body(sub, map[string]any{"eventStreamId": "s1"}), "", nil, "UNAUTHENTICATED"},
 		{"bad token", "nope", body(sub, map[string]any{"eventStreamId": "s1"}), "", nil, "UNAUTHENTICATED"},
 		{"missing variable", user, body(sub, nil), "", nil, "BAD_USER_INPUT"},
@@ -155,5 +156,35 @@ func TestEventStreamSubscriptionIsForwardedToTheRoom(t *testing.T) {
 	rec := s.do(t, http.MethodPost, "/metadata", body(sub, map[string]any{"eventStreamId": "s1"}), "Content-Type", "application/json", "Authorization", "Bearer "+user)
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Subscriptions are not supported") {
 		t.Errorf("plain POST of a subscription = %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestGraphQLWebSocketIsForwardedToTheRoom(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	user := sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
+	upgrade := []string{"Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Protocol", "graphql-transport-ws"}
+	rec := s.do(t, http.MethodGet, "/metadata", "", append(upgrade, "Authorization", "Bearer "+user)...)
+	if rec.Header().Get(forwardHeader) != "REALTIME" || rec.Header().Get(roomHeader) != "ws-1" {
+		t.Fatalf("upgrade = %d %q %q, want forwarded to ws-1's room", rec.Code, rec.Header().Get(forwardHeader), rec.Header().Get(roomHeader))
+	}
+	var got streamInfo
+	if err := json.Unmarshal([]byte(rec.Header().Get(streamHeader)), &got); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(streamInfo{UserWorkspaceID: "uw-1", UserID: "u-1", Protocol: "graphql-transport-ws"}, got); diff != "" {
+		t.Errorf("stream (-want +got):\n%s", diff)
+	}
+	for _, tc := range []struct {
+		name    string
+		headers []string
+		status  int
+	}{
+		{"no token", upgrade, http.StatusUnauthorized},
+		{"another subprotocol", []string{"Upgrade", "websocket", "Sec-WebSocket-Protocol", "graphql-ws", "Authorization", "Bearer " + user}, http.StatusBadRequest},
+	} {
+		rec := s.do(t, http.MethodGet, "/metadata", "", tc.headers...)
+		if rec.Code != tc.status || rec.Header().Get(forwardHeader) != "" {
+			t.Errorf("%s: %d forwarded %q, want %d not forwarded", tc.name, rec.Code, rec.Header().Get(forwardHeader), tc.status)
+		}
 	}
 }
