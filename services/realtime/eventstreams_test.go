@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -125,5 +126,25 @@ func TestRecordEventJSON(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("objectRecordEvent (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseSubscription(t *testing.T) {
+	srv := httptest.NewServer(newHandler(&rooms{stub: (&fakeEventRoom{}).stub}, nil))
+	defer srv.Close()
+	client := realtimev1connect.NewRealtimeServiceClient(srv.Client(), srv.URL)
+	res, err := client.ParseSubscription(context.Background(), &realtimev1.ParseSubscriptionRequest{
+		Query:         `subscription S($id: String!) { onEventSubscription(eventStreamId: $id) { eventStreamId } }`,
+		VariablesJson: `{"id":"s1"}`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(`{"eventStreamId":"s1","responseKey":"onEventSubscription"}`, res.GetSubscriptionJson()); diff != "" {
+		t.Errorf("subscription (-want +got):\n%s", diff)
+	}
+	res, err = client.ParseSubscription(context.Background(), &realtimev1.ParseSubscriptionRequest{Query: `{ nope }`})
+	if err != nil || !strings.Contains(res.GetErrorJson(), "GRAPHQL_VALIDATION_FAILED") {
+		t.Errorf("ParseSubscription of a query = %v, %v; want a validation error", res, err)
 	}
 }

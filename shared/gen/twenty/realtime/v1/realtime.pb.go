@@ -23,6 +23,122 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+type ParseSubscriptionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Query         string                 `protobuf:"bytes,1,opt,name=query,proto3" json:"query,omitempty"`
+	OperationName string                 `protobuf:"bytes,2,opt,name=operation_name,json=operationName,proto3" json:"operation_name,omitempty"`
+	// variables_json is the operation's variables, a JSON object.
+	VariablesJson string `protobuf:"bytes,3,opt,name=variables_json,json=variablesJson,proto3" json:"variables_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ParseSubscriptionRequest) Reset() {
+	*x = ParseSubscriptionRequest{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ParseSubscriptionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ParseSubscriptionRequest) ProtoMessage() {}
+
+func (x *ParseSubscriptionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ParseSubscriptionRequest.ProtoReflect.Descriptor instead.
+func (*ParseSubscriptionRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *ParseSubscriptionRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
+}
+
+func (x *ParseSubscriptionRequest) GetOperationName() string {
+	if x != nil {
+		return x.OperationName
+	}
+	return ""
+}
+
+func (x *ParseSubscriptionRequest) GetVariablesJson() string {
+	if x != nil {
+		return x.VariablesJson
+	}
+	return ""
+}
+
+type ParseSubscriptionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// subscription_json is the subscription as a room opens it (eventsub.Subscription), when the
+	// operation is valid.
+	SubscriptionJson string `protobuf:"bytes,1,opt,name=subscription_json,json=subscriptionJson,proto3" json:"subscription_json,omitempty"`
+	// error_json is Twenty's GraphQL error for an invalid one.
+	ErrorJson     string `protobuf:"bytes,2,opt,name=error_json,json=errorJson,proto3" json:"error_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ParseSubscriptionResponse) Reset() {
+	*x = ParseSubscriptionResponse{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ParseSubscriptionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ParseSubscriptionResponse) ProtoMessage() {}
+
+func (x *ParseSubscriptionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ParseSubscriptionResponse.ProtoReflect.Descriptor instead.
+func (*ParseSubscriptionResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ParseSubscriptionResponse) GetSubscriptionJson() string {
+	if x != nil {
+		return x.SubscriptionJson
+	}
+	return ""
+}
+
+func (x *ParseSubscriptionResponse) GetErrorJson() string {
+	if x != nil {
+		return x.ErrorJson
+	}
+	return ""
+}
+
 type PublishRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// room is the fan-out group, normally a workspace id.
@@ -35,7 +151,7 @@ type PublishRequest struct {
 
 func (x *PublishRequest) Reset() {
 	*x = PublishRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -47,7 +163,7 @@ func (x *PublishRequest) String() string {
 func (*PublishRequest) ProtoMessage() {}
 
 func (x *PublishRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -60,7 +176,7 @@ func (x *PublishRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRequest.ProtoReflect.Descriptor instead.
 func (*PublishRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{0}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *PublishRequest) GetRoom() string {
@@ -87,7 +203,7 @@ type PublishResponse struct {
 
 func (x *PublishResponse) Reset() {
 	*x = PublishResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -99,7 +215,7 @@ func (x *PublishResponse) String() string {
 func (*PublishResponse) ProtoMessage() {}
 
 func (x *PublishResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -112,7 +228,7 @@ func (x *PublishResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishResponse.ProtoReflect.Descriptor instead.
 func (*PublishResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{1}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *PublishResponse) GetDelivered() uint32 {
@@ -131,7 +247,7 @@ type PublishRecordEventsRequest struct {
 
 func (x *PublishRecordEventsRequest) Reset() {
 	*x = PublishRecordEventsRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -143,7 +259,7 @@ func (x *PublishRecordEventsRequest) String() string {
 func (*PublishRecordEventsRequest) ProtoMessage() {}
 
 func (x *PublishRecordEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -156,7 +272,7 @@ func (x *PublishRecordEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRecordEventsRequest.ProtoReflect.Descriptor instead.
 func (*PublishRecordEventsRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{2}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *PublishRecordEventsRequest) GetBatch() *v1.DatabaseEventBatch {
@@ -176,7 +292,7 @@ type PublishRecordEventsResponse struct {
 
 func (x *PublishRecordEventsResponse) Reset() {
 	*x = PublishRecordEventsResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -188,7 +304,7 @@ func (x *PublishRecordEventsResponse) String() string {
 func (*PublishRecordEventsResponse) ProtoMessage() {}
 
 func (x *PublishRecordEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -201,7 +317,7 @@ func (x *PublishRecordEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRecordEventsResponse.ProtoReflect.Descriptor instead.
 func (*PublishRecordEventsResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{3}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *PublishRecordEventsResponse) GetDelivered() uint32 {
@@ -232,7 +348,7 @@ type MetadataEvent struct {
 
 func (x *MetadataEvent) Reset() {
 	*x = MetadataEvent{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -244,7 +360,7 @@ func (x *MetadataEvent) String() string {
 func (*MetadataEvent) ProtoMessage() {}
 
 func (x *MetadataEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -257,7 +373,7 @@ func (x *MetadataEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetadataEvent.ProtoReflect.Descriptor instead.
 func (*MetadataEvent) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{4}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *MetadataEvent) GetId() string {
@@ -326,7 +442,7 @@ type PublishMetadataEventsRequest struct {
 
 func (x *PublishMetadataEventsRequest) Reset() {
 	*x = PublishMetadataEventsRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -338,7 +454,7 @@ func (x *PublishMetadataEventsRequest) String() string {
 func (*PublishMetadataEventsRequest) ProtoMessage() {}
 
 func (x *PublishMetadataEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -351,7 +467,7 @@ func (x *PublishMetadataEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishMetadataEventsRequest.ProtoReflect.Descriptor instead.
 func (*PublishMetadataEventsRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{5}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *PublishMetadataEventsRequest) GetWorkspaceId() string {
@@ -379,7 +495,7 @@ type Caller struct {
 
 func (x *Caller) Reset() {
 	*x = Caller{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -391,7 +507,7 @@ func (x *Caller) String() string {
 func (*Caller) ProtoMessage() {}
 
 func (x *Caller) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -404,7 +520,7 @@ func (x *Caller) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Caller.ProtoReflect.Descriptor instead.
 func (*Caller) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{6}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Caller) GetUserWorkspaceId() string {
@@ -436,7 +552,7 @@ type AddQueryRequest struct {
 
 func (x *AddQueryRequest) Reset() {
 	*x = AddQueryRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -448,7 +564,7 @@ func (x *AddQueryRequest) String() string {
 func (*AddQueryRequest) ProtoMessage() {}
 
 func (x *AddQueryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -461,7 +577,7 @@ func (x *AddQueryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddQueryRequest.ProtoReflect.Descriptor instead.
 func (*AddQueryRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{7}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *AddQueryRequest) GetWorkspaceId() string {
@@ -511,7 +627,7 @@ type RemoveQueryRequest struct {
 
 func (x *RemoveQueryRequest) Reset() {
 	*x = RemoveQueryRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -523,7 +639,7 @@ func (x *RemoveQueryRequest) String() string {
 func (*RemoveQueryRequest) ProtoMessage() {}
 
 func (x *RemoveQueryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -536,7 +652,7 @@ func (x *RemoveQueryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveQueryRequest.ProtoReflect.Descriptor instead.
 func (*RemoveQueryRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{8}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RemoveQueryRequest) GetWorkspaceId() string {
@@ -577,7 +693,7 @@ type AddQueryResponse struct {
 
 func (x *AddQueryResponse) Reset() {
 	*x = AddQueryResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -589,7 +705,7 @@ func (x *AddQueryResponse) String() string {
 func (*AddQueryResponse) ProtoMessage() {}
 
 func (x *AddQueryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -602,7 +718,7 @@ func (x *AddQueryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddQueryResponse.ProtoReflect.Descriptor instead.
 func (*AddQueryResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{9}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *AddQueryResponse) GetOk() bool {
@@ -616,7 +732,15 @@ var File_twenty_realtime_v1_realtime_proto protoreflect.FileDescriptor
 
 const file_twenty_realtime_v1_realtime_proto_rawDesc = "" +
 	"\n" +
-	"!twenty/realtime/v1/realtime.proto\x12\x12twenty.realtime.v1\x1a\x1dtwenty/common/v1/health.proto\x1a\x1btwenty/jobs/v1/events.proto\":\n" +
+	"!twenty/realtime/v1/realtime.proto\x12\x12twenty.realtime.v1\x1a\x1dtwenty/common/v1/health.proto\x1a\x1btwenty/jobs/v1/events.proto\"~\n" +
+	"\x18ParseSubscriptionRequest\x12\x14\n" +
+	"\x05query\x18\x01 \x01(\tR\x05query\x12%\n" +
+	"\x0eoperation_name\x18\x02 \x01(\tR\roperationName\x12%\n" +
+	"\x0evariables_json\x18\x03 \x01(\tR\rvariablesJson\"g\n" +
+	"\x19ParseSubscriptionResponse\x12+\n" +
+	"\x11subscription_json\x18\x01 \x01(\tR\x10subscriptionJson\x12\x1d\n" +
+	"\n" +
+	"error_json\x18\x02 \x01(\tR\terrorJson\":\n" +
 	"\x0ePublishRequest\x12\x12\n" +
 	"\x04room\x18\x01 \x01(\tR\x04room\x12\x14\n" +
 	"\x05event\x18\x02 \x01(\tR\x05event\"/\n" +
@@ -657,14 +781,15 @@ const file_twenty_realtime_v1_realtime_proto_rawDesc = "" +
 	"\bquery_id\x18\x03 \x01(\tR\aqueryId\x122\n" +
 	"\x06caller\x18\x04 \x01(\v2\x1a.twenty.realtime.v1.CallerR\x06caller\"\"\n" +
 	"\x10AddQueryResponse\x12\x0e\n" +
-	"\x02ok\x18\x01 \x01(\bR\x02ok2\xe9\x04\n" +
+	"\x02ok\x18\x01 \x01(\bR\x02ok2\xe0\x05\n" +
 	"\x0fRealtimeService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12T\n" +
 	"\aPublish\x12\".twenty.realtime.v1.PublishRequest\x1a#.twenty.realtime.v1.PublishResponse\"\x00\x12x\n" +
 	"\x13PublishRecordEvents\x12..twenty.realtime.v1.PublishRecordEventsRequest\x1a/.twenty.realtime.v1.PublishRecordEventsResponse\"\x00\x12|\n" +
 	"\x15PublishMetadataEvents\x120.twenty.realtime.v1.PublishMetadataEventsRequest\x1a/.twenty.realtime.v1.PublishRecordEventsResponse\"\x00\x12W\n" +
 	"\bAddQuery\x12#.twenty.realtime.v1.AddQueryRequest\x1a$.twenty.realtime.v1.AddQueryResponse\"\x00\x12]\n" +
-	"\vRemoveQuery\x12&.twenty.realtime.v1.RemoveQueryRequest\x1a$.twenty.realtime.v1.AddQueryResponse\"\x00B\xdb\x01\n" +
+	"\vRemoveQuery\x12&.twenty.realtime.v1.RemoveQueryRequest\x1a$.twenty.realtime.v1.AddQueryResponse\"\x00\x12u\n" +
+	"\x11ParseSubscription\x12,.twenty.realtime.v1.ParseSubscriptionRequest\x1a-.twenty.realtime.v1.ParseSubscriptionResponse\"\x03\x90\x02\x01B\xdb\x01\n" +
 	"\x16com.twenty.realtime.v1B\rRealtimeProtoP\x01ZHgithub.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1;realtimev1\xa2\x02\x03TRX\xaa\x02\x12Twenty.Realtime.V1\xca\x02\x12Twenty\\Realtime\\V1\xe2\x02\x1eTwenty\\Realtime\\V1\\GPBMetadata\xea\x02\x14Twenty::Realtime::V1b\x06proto3"
 
 var (
@@ -679,41 +804,45 @@ func file_twenty_realtime_v1_realtime_proto_rawDescGZIP() []byte {
 	return file_twenty_realtime_v1_realtime_proto_rawDescData
 }
 
-var file_twenty_realtime_v1_realtime_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_twenty_realtime_v1_realtime_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_twenty_realtime_v1_realtime_proto_goTypes = []any{
-	(*PublishRequest)(nil),               // 0: twenty.realtime.v1.PublishRequest
-	(*PublishResponse)(nil),              // 1: twenty.realtime.v1.PublishResponse
-	(*PublishRecordEventsRequest)(nil),   // 2: twenty.realtime.v1.PublishRecordEventsRequest
-	(*PublishRecordEventsResponse)(nil),  // 3: twenty.realtime.v1.PublishRecordEventsResponse
-	(*MetadataEvent)(nil),                // 4: twenty.realtime.v1.MetadataEvent
-	(*PublishMetadataEventsRequest)(nil), // 5: twenty.realtime.v1.PublishMetadataEventsRequest
-	(*Caller)(nil),                       // 6: twenty.realtime.v1.Caller
-	(*AddQueryRequest)(nil),              // 7: twenty.realtime.v1.AddQueryRequest
-	(*RemoveQueryRequest)(nil),           // 8: twenty.realtime.v1.RemoveQueryRequest
-	(*AddQueryResponse)(nil),             // 9: twenty.realtime.v1.AddQueryResponse
-	(*v1.DatabaseEventBatch)(nil),        // 10: twenty.jobs.v1.DatabaseEventBatch
-	(*v11.HealthRequest)(nil),            // 11: twenty.common.v1.HealthRequest
-	(*v11.HealthResponse)(nil),           // 12: twenty.common.v1.HealthResponse
+	(*ParseSubscriptionRequest)(nil),     // 0: twenty.realtime.v1.ParseSubscriptionRequest
+	(*ParseSubscriptionResponse)(nil),    // 1: twenty.realtime.v1.ParseSubscriptionResponse
+	(*PublishRequest)(nil),               // 2: twenty.realtime.v1.PublishRequest
+	(*PublishResponse)(nil),              // 3: twenty.realtime.v1.PublishResponse
+	(*PublishRecordEventsRequest)(nil),   // 4: twenty.realtime.v1.PublishRecordEventsRequest
+	(*PublishRecordEventsResponse)(nil),  // 5: twenty.realtime.v1.PublishRecordEventsResponse
+	(*MetadataEvent)(nil),                // 6: twenty.realtime.v1.MetadataEvent
+	(*PublishMetadataEventsRequest)(nil), // 7: twenty.realtime.v1.PublishMetadataEventsRequest
+	(*Caller)(nil),                       // 8: twenty.realtime.v1.Caller
+	(*AddQueryRequest)(nil),              // 9: twenty.realtime.v1.AddQueryRequest
+	(*RemoveQueryRequest)(nil),           // 10: twenty.realtime.v1.RemoveQueryRequest
+	(*AddQueryResponse)(nil),             // 11: twenty.realtime.v1.AddQueryResponse
+	(*v1.DatabaseEventBatch)(nil),        // 12: twenty.jobs.v1.DatabaseEventBatch
+	(*v11.HealthRequest)(nil),            // 13: twenty.common.v1.HealthRequest
+	(*v11.HealthResponse)(nil),           // 14: twenty.common.v1.HealthResponse
 }
 var file_twenty_realtime_v1_realtime_proto_depIdxs = []int32{
-	10, // 0: twenty.realtime.v1.PublishRecordEventsRequest.batch:type_name -> twenty.jobs.v1.DatabaseEventBatch
-	4,  // 1: twenty.realtime.v1.PublishMetadataEventsRequest.events:type_name -> twenty.realtime.v1.MetadataEvent
-	6,  // 2: twenty.realtime.v1.AddQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
-	6,  // 3: twenty.realtime.v1.RemoveQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
-	11, // 4: twenty.realtime.v1.RealtimeService.Health:input_type -> twenty.common.v1.HealthRequest
-	0,  // 5: twenty.realtime.v1.RealtimeService.Publish:input_type -> twenty.realtime.v1.PublishRequest
-	2,  // 6: twenty.realtime.v1.RealtimeService.PublishRecordEvents:input_type -> twenty.realtime.v1.PublishRecordEventsRequest
-	5,  // 7: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:input_type -> twenty.realtime.v1.PublishMetadataEventsRequest
-	7,  // 8: twenty.realtime.v1.RealtimeService.AddQuery:input_type -> twenty.realtime.v1.AddQueryRequest
-	8,  // 9: twenty.realtime.v1.RealtimeService.RemoveQuery:input_type -> twenty.realtime.v1.RemoveQueryRequest
-	12, // 10: twenty.realtime.v1.RealtimeService.Health:output_type -> twenty.common.v1.HealthResponse
-	1,  // 11: twenty.realtime.v1.RealtimeService.Publish:output_type -> twenty.realtime.v1.PublishResponse
-	3,  // 12: twenty.realtime.v1.RealtimeService.PublishRecordEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
-	3,  // 13: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
-	9,  // 14: twenty.realtime.v1.RealtimeService.AddQuery:output_type -> twenty.realtime.v1.AddQueryResponse
-	9,  // 15: twenty.realtime.v1.RealtimeService.RemoveQuery:output_type -> twenty.realtime.v1.AddQueryResponse
-	10, // [10:16] is the sub-list for method output_type
-	4,  // [4:10] is the sub-list for method input_type
+	12, // 0: twenty.realtime.v1.PublishRecordEventsRequest.batch:type_name -> twenty.jobs.v1.DatabaseEventBatch
+	6,  // 1: twenty.realtime.v1.PublishMetadataEventsRequest.events:type_name -> twenty.realtime.v1.MetadataEvent
+	8,  // 2: twenty.realtime.v1.AddQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
+	8,  // 3: twenty.realtime.v1.RemoveQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
+	13, // 4: twenty.realtime.v1.RealtimeService.Health:input_type -> twenty.common.v1.HealthRequest
+	2,  // 5: twenty.realtime.v1.RealtimeService.Publish:input_type -> twenty.realtime.v1.PublishRequest
+	4,  // 6: twenty.realtime.v1.RealtimeService.PublishRecordEvents:input_type -> twenty.realtime.v1.PublishRecordEventsRequest
+	7,  // 7: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:input_type -> twenty.realtime.v1.PublishMetadataEventsRequest
+	9,  // 8: twenty.realtime.v1.RealtimeService.AddQuery:input_type -> twenty.realtime.v1.AddQueryRequest
+	10, // 9: twenty.realtime.v1.RealtimeService.RemoveQuery:input_type -> twenty.realtime.v1.RemoveQueryRequest
+	0,  // 10: twenty.realtime.v1.RealtimeService.ParseSubscription:input_type -> twenty.realtime.v1.ParseSubscriptionRequest
+	14, // 11: twenty.realtime.v1.RealtimeService.Health:output_type -> twenty.common.v1.HealthResponse
+	3,  // 12: twenty.realtime.v1.RealtimeService.Publish:output_type -> twenty.realtime.v1.PublishResponse
+	5,  // 13: twenty.realtime.v1.RealtimeService.PublishRecordEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
+	5,  // 14: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
+	11, // 15: twenty.realtime.v1.RealtimeService.AddQuery:output_type -> twenty.realtime.v1.AddQueryResponse
+	11, // 16: twenty.realtime.v1.RealtimeService.RemoveQuery:output_type -> twenty.realtime.v1.AddQueryResponse
+	1,  // 17: twenty.realtime.v1.RealtimeService.ParseSubscription:output_type -> twenty.realtime.v1.ParseSubscriptionResponse
+	11, // [11:18] is the sub-list for method output_type
+	4,  // [4:11] is the sub-list for method input_type
 	4,  // [4:4] is the sub-list for extension type_name
 	4,  // [4:4] is the sub-list for extension extendee
 	0,  // [0:4] is the sub-list for field type_name
@@ -730,7 +859,7 @@ func file_twenty_realtime_v1_realtime_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_realtime_v1_realtime_proto_rawDesc), len(file_twenty_realtime_v1_realtime_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

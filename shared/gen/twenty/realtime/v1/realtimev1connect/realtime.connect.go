@@ -50,6 +50,9 @@ const (
 	// RealtimeServiceRemoveQueryProcedure is the fully-qualified name of the RealtimeService's
 	// RemoveQuery RPC.
 	RealtimeServiceRemoveQueryProcedure = "/twenty.realtime.v1.RealtimeService/RemoveQuery"
+	// RealtimeServiceParseSubscriptionProcedure is the fully-qualified name of the RealtimeService's
+	// ParseSubscription RPC.
+	RealtimeServiceParseSubscriptionProcedure = "/twenty.realtime.v1.RealtimeService/ParseSubscription"
 )
 
 // RealtimeServiceClient is a client for the twenty.realtime.v1.RealtimeService service.
@@ -69,6 +72,9 @@ type RealtimeServiceClient interface {
 	AddQuery(context.Context, *v11.AddQueryRequest) (*v11.AddQueryResponse, error)
 	// RemoveQuery unregisters a query (Twenty's removeQueryFromEventStream).
 	RemoveQuery(context.Context, *v11.RemoveQueryRequest) (*v11.AddQueryResponse, error)
+	// ParseSubscription reads a graphql-ws subscribe message's operation for a room, as the
+	// gateway reads graphql-sse ones. Called by the realtime Worker's own rooms (Connect JSON).
+	ParseSubscription(context.Context, *v11.ParseSubscriptionRequest) (*v11.ParseSubscriptionResponse, error)
 }
 
 // NewRealtimeServiceClient constructs a client for the twenty.realtime.v1.RealtimeService service.
@@ -119,6 +125,13 @@ func NewRealtimeServiceClient(httpClient connect.HTTPClient, baseURL string, opt
 			connect.WithSchema(realtimeServiceMethods.ByName("RemoveQuery")),
 			connect.WithClientOptions(opts...),
 		),
+		parseSubscription: connect.NewClient[v11.ParseSubscriptionRequest, v11.ParseSubscriptionResponse](
+			httpClient,
+			baseURL+RealtimeServiceParseSubscriptionProcedure,
+			connect.WithSchema(realtimeServiceMethods.ByName("ParseSubscription")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -130,6 +143,7 @@ type realtimeServiceClient struct {
 	publishMetadataEvents *connect.Client[v11.PublishMetadataEventsRequest, v11.PublishRecordEventsResponse]
 	addQuery              *connect.Client[v11.AddQueryRequest, v11.AddQueryResponse]
 	removeQuery           *connect.Client[v11.RemoveQueryRequest, v11.AddQueryResponse]
+	parseSubscription     *connect.Client[v11.ParseSubscriptionRequest, v11.ParseSubscriptionResponse]
 }
 
 // Health calls twenty.realtime.v1.RealtimeService.Health.
@@ -186,6 +200,15 @@ func (c *realtimeServiceClient) RemoveQuery(ctx context.Context, req *v11.Remove
 	return nil, err
 }
 
+// ParseSubscription calls twenty.realtime.v1.RealtimeService.ParseSubscription.
+func (c *realtimeServiceClient) ParseSubscription(ctx context.Context, req *v11.ParseSubscriptionRequest) (*v11.ParseSubscriptionResponse, error) {
+	response, err := c.parseSubscription.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // RealtimeServiceHandler is an implementation of the twenty.realtime.v1.RealtimeService service.
 type RealtimeServiceHandler interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
@@ -203,6 +226,9 @@ type RealtimeServiceHandler interface {
 	AddQuery(context.Context, *v11.AddQueryRequest) (*v11.AddQueryResponse, error)
 	// RemoveQuery unregisters a query (Twenty's removeQueryFromEventStream).
 	RemoveQuery(context.Context, *v11.RemoveQueryRequest) (*v11.AddQueryResponse, error)
+	// ParseSubscription reads a graphql-ws subscribe message's operation for a room, as the
+	// gateway reads graphql-sse ones. Called by the realtime Worker's own rooms (Connect JSON).
+	ParseSubscription(context.Context, *v11.ParseSubscriptionRequest) (*v11.ParseSubscriptionResponse, error)
 }
 
 // NewRealtimeServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -249,6 +275,13 @@ func NewRealtimeServiceHandler(svc RealtimeServiceHandler, opts ...connect.Handl
 		connect.WithSchema(realtimeServiceMethods.ByName("RemoveQuery")),
 		connect.WithHandlerOptions(opts...),
 	)
+	realtimeServiceParseSubscriptionHandler := connect.NewUnaryHandlerSimple(
+		RealtimeServiceParseSubscriptionProcedure,
+		svc.ParseSubscription,
+		connect.WithSchema(realtimeServiceMethods.ByName("ParseSubscription")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.realtime.v1.RealtimeService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case RealtimeServiceHealthProcedure:
@@ -263,6 +296,8 @@ func NewRealtimeServiceHandler(svc RealtimeServiceHandler, opts ...connect.Handl
 			realtimeServiceAddQueryHandler.ServeHTTP(w, r)
 		case RealtimeServiceRemoveQueryProcedure:
 			realtimeServiceRemoveQueryHandler.ServeHTTP(w, r)
+		case RealtimeServiceParseSubscriptionProcedure:
+			realtimeServiceParseSubscriptionHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -294,4 +329,8 @@ func (UnimplementedRealtimeServiceHandler) AddQuery(context.Context, *v11.AddQue
 
 func (UnimplementedRealtimeServiceHandler) RemoveQuery(context.Context, *v11.RemoveQueryRequest) (*v11.AddQueryResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.realtime.v1.RealtimeService.RemoveQuery is not implemented"))
+}
+
+func (UnimplementedRealtimeServiceHandler) ParseSubscription(context.Context, *v11.ParseSubscriptionRequest) (*v11.ParseSubscriptionResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.realtime.v1.RealtimeService.ParseSubscription is not implemented"))
 }
