@@ -1,0 +1,248 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fileUploadTarget and fileWithSignedURL are Twenty's FileUploadTarget and FileWithSignedUrl.
+type fileUploadTarget struct{ FileID, UploadURL, ContentType, ExpiresAt string }
+type fileWithSignedURL struct {
+	ID, Path, CreatedAt, URL string
+	Size                     float64
+}
+
+const uploadTargetFields = `fileId uploadUrl contentType expiresAt`
+const signedFileFields = `id path size createdAt url`
+
+// requestURI is a URL the stack answered, as a path for call (which adds the stack's base URL);
+// the URL must be on the stack.
+func requestURI(t *testing.T, raw string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme+"://"+u.Host != need(t).BaseURL {
+		t.Fatalf("URL %q is not on the stack (%s)", raw, need(t).BaseURL)
+	}
+	return u.RequestURI()
+}
+
+// directUpload runs createFileUpload, the PUT of body to the upload URL and completeFileUpload.
+func directUpload(t *testing.T, token, name string, body []byte) fileWithSignedURL {
+	t.Helper()
+	target := data[struct{ CreateFileUpload fileUploadTarget }](t, gql(t, "/metadata", token,
+		`mutation($n: String!, $s: Float!) { createFileUpload(filename: $n, size: $s, fileFolder: FilesField) { `+uploadTargetFields+` } }`,
+		map[string]any{"n": name, "s": len(body)})).CreateFileUpload
+	if target.ContentType != "application/octet-stream" || len(target.FileID) != 36 {
+		t.Fatalf("createFileUpload = %+v", target)
+	}
+	start := time.Now()
+	if r := call(t, http.MethodPut, requestURI(t, target.UploadURL), bytes.NewReader(body), "Content-Type", target.ContentType); r.status != http.StatusNoContent {
+		t.Fatalf("PUT %d bytes = %d %s", len(body), r.status, r.body)
+	}
+	t.Logf("PUT of %d bytes took %s", len(body), time.Since(start).Round(time.Millisecond))
+	return data[struct{ CompleteFileUpload fileWithSignedURL }](t, gql(t, "/metadata", token,
+		`mutation($id: String!) { completeFileUpload(fileId: $id) { `+signedFileFields+` } }`, map[string]any{"id": target.FileID})).CompleteFileUpload
+}
+
+func randomBytes(t *testing.T, n int) []byte {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestFilesDirectUploadAttachmentAndDownload is issue #16's first scenario on the real stack: a
+// 20 MB file uploaded as current Twenty does it (createFileUpload, PUT, completeFileUpload), an
+// attachment created with it on a company, the company's attachments read back, and the file
+// downloaded byte for byte, whole and by range.
+func TestFilesDirectUploadAttachmentAndDownload(t *testing.T) {
+	a := onboard(t, "/metadata")
+	body := randomBytes(t, 20<<20)
+	f := directUpload(t, a.access, "Quarterly report.pdf", body)
+	if f.Size != float64(len(body)) || !strings.HasPrefix(f.Path, "files-field/"+f.ID) || !strings.HasSuffix(f.Path, ".pdf") || !strings.Contains(f.URL, "/file/files-field/"+f.ID+"?token=") {
+		t.Fatalf("completeFileUpload = %+v", f)
+	}
+
+	auth := []string{"Authorization", "Bearer " + a.access, "Content-Type", "application/json"}
+	company := decode[struct {
+		Data struct{ CreateCompany struct{ ID string } }
+	}](t, post(t, "/rest/companies", `{"name":"Files Inc"}`, auth...)).Data.CreateCompany.ID
+	att := post(t, "/rest/attachments", `{"name":"Quarterly report.pdf","fullPath":"`+f.Path+`","fileCategory":"TEXT_DOCUMENT","companyId":"`+company+`"}`, auth...)
+	if att.status != http.StatusCreated {
+		t.Fatalf("create attachment = %d %s", att.status, att.body)
+	}
+	list := decode[struct {
+		Data struct {
+			Attachments []struct{ ID, Name, FullPath, CompanyID string }
+		}
+	}](t, get(t, "/rest/attachments?filter=companyId[eq]:"+company, auth...)).Data.Attachments
+	if len(list) != 1 || !strings.HasPrefix(list[0].FullPath, f.Path) {
+		t.Fatalf("the company's attachments = %+v", list)
+	}
+	t.Logf("attachment fullPath as read: %s", list[0].FullPath)
+
+	start := time.Now()
+	r := get(t, requestURI(t, f.URL))
+	t.Logf("GET of %d bytes took %s", len(body), time.Since(start).Round(time.Millisecond))
+	if r.status != http.StatusOK || !bytes.Equal(r.body, body) {
+		t.Fatalf("download = %d, %d bytes, equal %v", r.status, len(r.body), bytes.Equal(r.body, body))
+	}
+	got := map[string]string{}
+	for _, k := range []string{"Content-Type", "Content-Disposition", "Content-Length", "Accept-Ranges", "Cache-Control", "X-Content-Type-Options"} {
+		got[k] = r.header.Get(k)
+	}
+	want := map[string]string{"Content-Type": "application/pdf", "Content-Disposition": `inline; filename="Quarterly report.pdf"`,
+		"Content-Length": strconv.Itoa(len(body)), "Accept-Ranges": "bytes", "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("download header %s = %q, want %q", k, got[k], v)
+		}
+	}
+	etag := r.header.Get("ETag")
+	if etag != `"`+f.ID+`"` || r.header.Get("X-Twenty-R2-Get") != "" {
+		t.Errorf("ETag = %q, internal headers %v", etag, r.header)
+	}
+	rg := get(t, requestURI(t, f.URL), "Range", "bytes=1048576-1048675")
+	if rg.status != http.StatusPartialContent || !bytes.Equal(rg.body, body[1048576:1048676]) || rg.header.Get("Content-Range") != "bytes 1048576-1048675/"+strconv.Itoa(len(body)) {
+		t.Errorf("range = %d %q, %d bytes", rg.status, rg.header.Get("Content-Range"), len(rg.body))
+	}
+	if nm := get(t, requestURI(t, f.URL), "If-None-Match", etag); nm.status != http.StatusNotModified || len(nm.body) != 0 {
+		t.Errorf("If-None-Match = %d, %d bytes", nm.status, len(nm.body))
+	}
+	if past := get(t, requestURI(t, f.URL), "Range", "bytes=999999999-"); past.status != http.StatusRequestedRangeNotSatisfiable {
+		t.Errorf("range past the end = %d %s", past.status, past.body)
+	}
+	if c := get(t, requestURI(t, f.URL), "Origin", "https://app.example"); c.header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("download CORS = %v", c.header)
+	}
+}
+
+// TestFilesMultipartUpload sends a file the way apollo-upload-client does (the GraphQL multipart
+// request spec): uploadFile answers Twenty's SignedFile, and the legacy /files/{path}?token=
+// route serves it.
+func TestFilesMultipartUpload(t *testing.T) {
+	a := onboard(t, "/metadata")
+	body := randomBytes(t, 2<<20)
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("operations", `{"query":"mutation($file: Upload!) { uploadFile(file: $file, fileFolder: Attachment) { path token } }","variables":{"file":null}}`)
+	w.WriteField("map", `{"0":["variables.file"]}`)
+	fw, _ := w.CreateFormFile("0", "photo.png")
+	fw.Write(body)
+	w.Close()
+	r := post(t, "/metadata", buf.String(), "Content-Type", w.FormDataContentType(), "Authorization", "Bearer "+a.access)
+	if r.status != http.StatusOK {
+		t.Fatalf("multipart uploadFile = %d %s", r.status, r.body)
+	}
+	signed := data[struct{ UploadFile struct{ Path, Token string } }](t, decode[gqlReply](t, r)).UploadFile
+	if !strings.HasPrefix(signed.Path, "attachment/") || !strings.HasSuffix(signed.Path, ".png") || signed.Token == "" {
+		t.Fatalf("uploadFile = %+v", signed)
+	}
+	d := get(t, "/files/"+signed.Path+"?token="+url.QueryEscape(signed.Token))
+	if d.status != http.StatusOK || !bytes.Equal(d.body, body) || d.header.Get("Content-Type") != "image/png" {
+		t.Errorf("GET /files/%s = %d %q, %d bytes", signed.Path, d.status, d.header.Get("Content-Type"), len(d.body))
+	}
+
+	var pic bytes.Buffer
+	w = multipart.NewWriter(&pic)
+	w.WriteField("operations", `{"query":"mutation($file: Upload!) { uploadWorkspaceMemberProfilePicture(file: $file) { `+signedFileFields+` } }","variables":{"file":null}}`)
+	w.WriteField("map", `{"0":["variables.file"]}`)
+	fw, _ = w.CreateFormFile("0", "me.jpg")
+	fw.Write(body[:1000])
+	w.Close()
+	r = post(t, "/metadata", pic.String(), "Content-Type", w.FormDataContentType(), "Authorization", "Bearer "+a.access)
+	p := data[struct{ UploadWorkspaceMemberProfilePicture fileWithSignedURL }](t, decode[gqlReply](t, r)).UploadWorkspaceMemberProfilePicture
+	if got := get(t, requestURI(t, p.URL)); got.status != 200 || !bytes.Equal(got.body, body[:1000]) || !strings.Contains(p.URL, "/file/core-picture/") {
+		t.Errorf("profile picture %+v downloads %d, %d bytes", p, got.status, len(got.body))
+	}
+}
+
+// TestFilesRefusals is issue #16's item 6 on the stack: sizes refused before any byte is stored,
+// unknown folders, traversing names, tokens that are missing, tampered, another file's or another
+// workspace's, and nothing listable.
+func TestFilesRefusals(t *testing.T) {
+	a, b := onboard(t, "/metadata"), onboard(t, "/metadata")
+	fa := directUpload(t, a.access, "a.txt", []byte("workspace A's secret"))
+	fb := directUpload(t, b.access, "b.txt", []byte("workspace B's file"))
+	ua, _ := url.Parse(fa.URL)
+	tokenA, tokenB := ua.Query().Get("token"), mustQuery(t, fb.URL, "token")
+
+	refusedGQL := func(name, query string, vars map[string]any, code string) {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+		r := decode[gqlReply](t, post(t, "/metadata", string(body), "Content-Type", "application/json", "Authorization", "Bearer "+a.access))
+		if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != code {
+			t.Errorf("%s: %s %+v, want %s", name, r.Data, r.Errors, code)
+		}
+	}
+	create := `mutation($n: String!, $s: Float!, $f: FileFolder!) { createFileUpload(filename: $n, size: $s, fileFolder: $f) { fileId } }`
+	refusedGQL("over 1 GB", create, map[string]any{"n": "big.bin", "s": float64(1<<30 + 1), "f": "FilesField"}, "BAD_USER_INPUT")
+	refusedGQL("unknown folder", create, map[string]any{"n": "a.txt", "s": 1, "f": "Secrets"}, "BAD_USER_INPUT")
+	refusedGQL("a name of dots", create, map[string]any{"n": "../..", "s": 1, "f": "FilesField"}, "BAD_USER_INPUT")
+	refusedGQL("another workspace completes", `mutation($id: String!) { completeFileUpload(fileId: $id) { id } }`, map[string]any{"id": fb.ID}, "NOT_FOUND")
+
+	target := data[struct{ CreateFileUpload fileUploadTarget }](t, gql(t, "/metadata", a.access, strings.Replace(create, "{ fileId }", "{ "+uploadTargetFields+" }", 1),
+		map[string]any{"n": "../../etc/passwd", "s": 5, "f": "FilesField"})).CreateFileUpload
+	if r := call(t, http.MethodPut, requestURI(t, target.UploadURL), strings.NewReader("123456")); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("PUT of 6 bytes for 5 declared = %d %s", r.status, r.body)
+	}
+	if r := call(t, http.MethodPut, "/file-upload/"+target.FileID+"?token="+tokenA, strings.NewReader("12345")); r.status != http.StatusForbidden {
+		t.Errorf("PUT with a download token = %d %s", r.status, r.body)
+	}
+	refusedGQL("complete before the bytes", `mutation($id: String!) { completeFileUpload(fileId: $id) { id } }`, map[string]any{"id": target.FileID}, "BAD_USER_INPUT")
+	if r := call(t, http.MethodPut, requestURI(t, target.UploadURL), strings.NewReader("12345")); r.status != http.StatusNoContent {
+		t.Errorf("PUT = %d %s", r.status, r.body)
+	}
+	done := data[struct{ CompleteFileUpload fileWithSignedURL }](t, gql(t, "/metadata", a.access,
+		`mutation($id: String!) { completeFileUpload(fileId: $id) { path } }`, map[string]any{"id": target.FileID})).CompleteFileUpload
+	if !strings.HasPrefix(done.Path, "files-field/") || strings.Contains(done.Path, "..") || strings.Contains(done.Path, "passwd") {
+		t.Errorf("a traversing name was stored at %q", done.Path)
+	}
+
+	// "../" and "%2e%2e/" in a URL are resolved by the URL parser before any Worker sees the path
+	// (and the files Worker refuses an unclean one, services/files/download.go): a traversal can
+	// only land on another route, where the token is checked again, never on a key.
+	parts := strings.Split(tokenA, ".")
+	tampered := parts[0] + "." + parts[1] + "x." + parts[2]
+	for _, tc := range []struct {
+		name, path string
+		status     int
+	}{
+		{"no token", "/file/files-field/" + fa.ID, 403},
+		{"tampered token", "/file/files-field/" + fa.ID + "?token=" + tampered, 403},
+		{"B's token for A's file", "/file/files-field/" + fa.ID + "?token=" + tokenB, 403},
+		{"unknown folder", "/file/secrets/" + fa.ID + "?token=" + tokenA, 403},
+		{"legacy route with B's token", "/files/" + fa.Path + "?token=" + tokenB, 404},
+		{"folder listing", "/files/files-field/?token=" + tokenA, 404},
+		{"the bucket", "/files/?token=" + tokenA, 404},
+	} {
+		r := get(t, tc.path)
+		if r.status != tc.status || strings.Contains(string(r.body), "secret") {
+			t.Errorf("%s: GET %s = %d %s, want %d", tc.name, tc.path, r.status, r.body, tc.status)
+		}
+		if !json.Valid(r.body) {
+			t.Errorf("%s: body %q is not Twenty's JSON envelope", tc.name, r.body)
+		}
+	}
+}
+
+func mustQuery(t *testing.T, raw, key string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query().Get(key)
+}
