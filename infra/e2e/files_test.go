@@ -9,10 +9,14 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/twentyworkers/twenty/infra/devstack"
 )
 
 // fileUploadTarget and fileWithSignedURL are Twenty's FileUploadTarget and FileWithSignedUrl.
@@ -245,4 +249,50 @@ func mustQuery(t *testing.T, raw, key string) string {
 		t.Fatal(err)
 	}
 	return u.Query().Get(key)
+}
+
+// TestFilesWithTwentyClientSDK has Twenty's own client (twenty-client-sdk 2.43.0's
+// MetadataApiClient) upload and complete files against the stack: its uploadFile helper and its
+// typed createFileUpload / completeFileUpload, the signed URLs downloaded byte for byte.
+func TestFilesWithTwentyClientSDK(t *testing.T) {
+	s := need(t)
+	a := onboard(t, "/metadata")
+	root, err := devstack.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(root, "node_modules", ".bin", "node"), filepath.Join(root, "infra", "e2e", "sdk", "files.mjs"), s.BaseURL, a.access)
+	cmd.Dir = root
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node files.mjs: %v\n%s", err, stderr.String())
+	}
+	type download struct {
+		Status      int
+		ContentType string
+		Same        bool
+		Length      int
+	}
+	var got struct {
+		Helper                        fileWithSignedURL
+		Target                        fileUploadTarget
+		PutStatus                     int
+		Completed                     fileWithSignedURL
+		HelperDownload, TypedDownload download
+		Refused                       *struct{ Message, Code string }
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("node files.mjs printed %q: %v", out, err)
+	}
+	if got.Helper.Size != 3<<20 || !strings.HasPrefix(got.Helper.Path, "files-field/") || got.HelperDownload != (download{200, "application/octet-stream", true, 3 << 20}) {
+		t.Errorf("uploadFile helper = %+v, download %+v", got.Helper, got.HelperDownload)
+	}
+	if got.PutStatus != 204 || got.Completed.ID != got.Target.FileID || got.Completed.Size != 1<<20 || got.TypedDownload != (download{200, "application/pdf", true, 1 << 20}) {
+		t.Errorf("typed upload: target %+v, PUT %d, completed %+v, download %+v", got.Target, got.PutStatus, got.Completed, got.TypedDownload)
+	}
+	if got.Refused == nil || got.Refused.Code != "NOT_FOUND" {
+		t.Errorf("completing an unknown file through the SDK = %+v, want NOT_FOUND", got.Refused)
+	}
 }
