@@ -46,7 +46,7 @@ type streamReport struct {
 // through REST and GraphQL; A's client receives exactly the four matching events with the right
 // queryIds and properties, B's client none, and B cannot register a query on A's stream.
 func TestRealtimeEventStreams(t *testing.T) {
-	for _, mode := range []string{"sse"} {
+	for _, mode := range []string{"sse", "ws"} {
 		t.Run(mode, func(t *testing.T) { testRealtime(t, mode) })
 	}
 }

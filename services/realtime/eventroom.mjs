@@ -36,7 +36,9 @@ export class EventStreams {
   constructor(limits = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
     this.streams = new Map(); // eventStreamId -> stream
-    this.version = 0; // bumped whenever a registered query changes
+    // Bumped whenever a registered query changes; it starts from the clock so that a room evicted
+    // and started again never reuses a version the Worker cached.
+    this.version = Date.now();
     this.seen = new Map(); // event id -> true, oldest first
     this.lastDate = new Map(); // record id -> date of the newest event delivered
     this.pinger = null;
@@ -48,33 +50,71 @@ export class EventStreams {
     return n;
   }
 
-  // open answers a subscription the gateway forwarded: an SSE response that stays open.
-  open(info) {
+  // admit checks that info's owner may open a stream now, answering a refusal [message, code]
+  // or null; the owner's own stream of the same id is closed first (Twenty's reconnect: the
+  // stream starts again, empty).
+  admit(info) {
     const owner = ownerOf(info);
     const old = this.streams.get(info.eventStreamId);
-    if (old && old.owner !== owner) return errorStream("Event stream already exists", "FORBIDDEN");
-    if (old) this.close(old, true); // Twenty's reconnect: the stream starts again, empty
+    if (old && old.owner !== owner) return ["Event stream already exists", "FORBIDDEN"];
+    if (old) this.close(old, true);
     if (this.streams.size >= this.limits.streamsPerWorkspace) {
-      return errorStream(`This workspace has ${this.limits.streamsPerWorkspace} open event streams, the most it may have`, "TOO_MANY_REQUESTS");
+      return [`This workspace has ${this.limits.streamsPerWorkspace} open event streams, the most it may have`, "TOO_MANY_REQUESTS"];
     }
     if (this.ownerCount(owner) >= this.limits.streamsPerOwner) {
-      return errorStream(`You have ${this.limits.streamsPerOwner} open event streams, the most one user or API key may have`, "TOO_MANY_REQUESTS");
+      return [`You have ${this.limits.streamsPerOwner} open event streams, the most one user or API key may have`, "TOO_MANY_REQUESTS"];
     }
-    const { readable, writable } = new TransformStream();
-    const writer = writable.getWriter();
+    return null;
+  }
+
+  // add registers a stream whose transport is sink ({send(data) -> bool, end(complete, abort)})
+  // and sends Twenty's first payload: the stream is ready for queries.
+  add(info, sink, queries = new Map()) {
     const stream = {
       id: info.eventStreamId,
-      owner,
+      owner: ownerOf(info),
       key: info.responseKey || "onEventSubscription",
-      queries: new Map(),
+      queries,
       // db is the legacy onDbEvent's input: the stream gets each record event it names, alone.
       db: info.dbEvent || null,
-      writer,
+      sink,
       closed: false,
     };
     this.streams.set(stream.id, stream);
+    return stream;
+  }
+
+  // open answers a subscription the gateway forwarded: an SSE response that stays open.
+  open(info) {
+    const refused = this.admit(info);
+    if (refused) return errorStream(...refused);
+    const { readable, writable } = new TransformStream();
+    const writer = writable.getWriter();
+    const limits = this.limits;
+    let stream;
+    const sink = {
+      // A client with too many unread messages is dropped (it reconnects), so that it holds
+      // neither memory nor the others.
+      send: (data) => {
+        if (writer.desiredSize !== null && writer.desiredSize < -limits.queuedMessages) {
+          this.close(stream, false, true);
+          return false;
+        }
+        writer.write(sseMessage("next", data)).catch(() => this.close(stream, false));
+        return true;
+      },
+      ping: (bytes) => writer.write(bytes).catch(() => this.close(stream, false)),
+      end: (complete, abort) => {
+        if (abort) {
+          writer.abort(new Error("client too slow")).catch(() => {});
+        } else if (complete) {
+          writer.write(sseMessage("complete", "")).catch(() => {});
+          writer.close().catch(() => {});
+        }
+      },
+    };
+    stream = this.add(info, sink);
     writer.closed.catch(() => this.close(stream, false));
-    // Twenty's first payload: the stream is ready for queries.
     if (!stream.db) this.write(stream, this.payload(stream, [], []));
     this.startPing();
     return new Response(readable, {
@@ -100,32 +140,23 @@ export class EventStreams {
     return `{"data":{${JSON.stringify(stream.key)}:${JSON.stringify(out)}}}`;
   }
 
-  // write queues one message; a client with too many unread is dropped (it reconnects), so that
-  // it holds neither memory nor the others.
+  // write sends one message to a stream.
   write(stream, data) {
     if (stream.closed) return false;
-    if (stream.writer.desiredSize !== null && stream.writer.desiredSize < -this.limits.queuedMessages) {
-      this.close(stream, false, true);
-      return false;
-    }
-    stream.writer.write(sseMessage("next", data)).catch(() => this.close(stream, false));
-    return true;
+    return stream.sink.send(data);
   }
 
+  // close ends a stream: with a last "complete" when complete, at once when abort.
   close(stream, complete, abort = false) {
     if (stream.closed) return;
     stream.closed = true;
     if (this.streams.get(stream.id) === stream) {
       this.streams.delete(stream.id);
       if (stream.queries.size > 0) this.version++;
+      this.onQueries?.(stream, null);
     }
-    if (abort) {
-      stream.writer.abort(new Error("client too slow")).catch(() => {});
-    } else if (complete) {
-      stream.writer.write(sseMessage("complete", "")).catch(() => {});
-      stream.writer.close().catch(() => {});
-    }
-    if (this.streams.size === 0 && this.pinger !== null) {
+    stream.sink.end(complete, abort);
+    if (this.pinger !== null && ![...this.streams.values()].some((s) => s.sink.ping)) {
       clearInterval(this.pinger);
       this.pinger = null;
     }
@@ -135,7 +166,7 @@ export class EventStreams {
     if (this.pinger !== null || !(this.limits.pingMs > 0)) return;
     const ping = encoder.encode(":\n\n");
     this.pinger = setInterval(() => {
-      for (const s of this.streams.values()) s.writer.write(ping).catch(() => this.close(s, false));
+      for (const s of this.streams.values()) s.sink.ping?.(ping);
     }, this.limits.pingMs);
   }
 
@@ -158,6 +189,7 @@ export class EventStreams {
       return Response.json({ message: "op must be add or remove" }, { status: 400 });
     }
     this.version++;
+    this.onQueries?.(stream, stream.queries);
     return Response.json({ ok: true });
   }
 
@@ -259,4 +291,112 @@ export async function handleEventRequest(streams, request) {
   if (url.pathname === "/events") return streams.deliver(await request.json());
   if (url.pathname === "/queries") return streams.query(await request.json());
   return undefined;
+}
+
+// graphql-ws (the graphql-transport-ws protocol) over a hibernatable WebSocket: beyond Twenty,
+// which has no WebSocket API. The socket's attachment keeps who it is and its subscriptions, so
+// that a room woken from hibernation rebuilds them (restoreSocket); their queries are kept by the
+// room's storage (EventStreams.onQueries).
+
+// wsSink is the transport of one subscription of a socket.
+function wsSink(ws, opId) {
+  return {
+    ws,
+    opId,
+    send: (data) => {
+      try {
+        ws.send(`{"id":${JSON.stringify(opId)},"type":"next","payload":${data}}`);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    end: (complete) => {
+      if (!complete) return;
+      try {
+        ws.send(JSON.stringify({ id: opId, type: "complete" }));
+      } catch {
+        // the socket is gone
+      }
+    },
+  };
+}
+
+// acceptSocket sets up a socket the gateway authenticated (info: its owner).
+export function acceptSocket(ws, info) {
+  ws.serializeAttachment({ gql: true, info, acked: false, subs: {} });
+}
+
+// restoreSocket re-registers a woken socket's subscriptions; queriesOf(eventStreamId) answers a
+// stream's stored queries (an object of query id to signature) or undefined.
+export async function restoreSocket(streams, ws, queriesOf) {
+  const att = ws.deserializeAttachment();
+  if (!att?.gql) return;
+  for (const [opId, sub] of Object.entries(att.subs)) {
+    if (streams.streams.has(sub.eventStreamId)) continue;
+    const stored = await queriesOf(sub.eventStreamId);
+    streams.add({ ...att.info, ...sub }, wsSink(ws, opId), new Map(Object.entries(stored || {})));
+  }
+}
+
+// closeSocket ends a socket's subscriptions.
+export function closeSocket(streams, ws) {
+  const att = ws.deserializeAttachment();
+  if (!att?.gql) return;
+  for (const sub of Object.values(att.subs)) {
+    const s = streams.streams.get(sub.eventStreamId);
+    if (s && s.sink.ws === ws) streams.close(s, false);
+  }
+}
+
+// handleSocketMessage serves one graphql-transport-ws message. parse(payload) reads a subscribe
+// message's operation (the realtime Worker's ParseSubscription) and answers {sub} or {error}.
+export async function handleSocketMessage(streams, ws, message, parse) {
+  const att = ws.deserializeAttachment();
+  if (!att?.gql) return;
+  let msg;
+  try {
+    msg = JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message));
+  } catch {
+    msg = null;
+  }
+  const send = (m) => ws.send(JSON.stringify(m));
+  switch (msg?.type) {
+    case "connection_init":
+      if (att.acked) return ws.close(4429, "Too many initialisation requests");
+      att.acked = true;
+      ws.serializeAttachment(att);
+      return send({ type: "connection_ack" });
+    case "ping":
+      return send({ type: "pong" });
+    case "pong":
+      return;
+    case "subscribe": {
+      if (!att.acked) return ws.close(4401, "Unauthorized");
+      const id = msg.id;
+      if (typeof id !== "string" || !id || typeof msg.payload?.query !== "string") return ws.close(4400, "Invalid message received");
+      if (att.subs[id]) return ws.close(4409, `Subscriber for ${id} already exists`);
+      const parsed = await parse(msg.payload);
+      if (parsed.error) return send({ id, type: "error", payload: [parsed.error] });
+      const info = { ...att.info, ...parsed.sub };
+      const refused = streams.admit(info);
+      if (refused) return send({ id, type: "error", payload: [{ message: refused[0], extensions: { code: refused[1] } }] });
+      const current = ws.deserializeAttachment(); // another message may have changed it meanwhile
+      current.subs[id] = parsed.sub;
+      ws.serializeAttachment(current);
+      const stream = streams.add(info, wsSink(ws, id));
+      if (!stream.db) streams.write(stream, streams.payload(stream, [], []));
+      return;
+    }
+    case "complete": {
+      const sub = att.subs[msg.id];
+      if (!sub) return;
+      delete att.subs[msg.id];
+      ws.serializeAttachment(att);
+      const s = streams.streams.get(sub.eventStreamId);
+      if (s && s.sink.ws === ws) streams.close(s, false);
+      return;
+    }
+  }
+  ws.close(4400, "Invalid message received");
 }

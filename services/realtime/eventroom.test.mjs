@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EventStreams, handleEventRequest } from "./eventroom.mjs";
+import { EventStreams, acceptSocket, closeSocket, handleEventRequest, handleSocketMessage, restoreSocket } from "./eventroom.mjs";
 
 const alice = { userWorkspaceId: "uw-a" };
 const bob = { userWorkspaceId: "uw-b" };
@@ -42,16 +42,16 @@ test("a stream gets Twenty's first payload, then the events matched to its queri
 
   const stale = rooms.deliver({ version: 0, events: [event("e1", "r1", "2026-01-01T00:00:00.002Z", { s1: ["q1"] })] });
   assert.equal(stale.status, 409);
-  assert.deepEqual(await stale.json(), { version: 1, streams: { s1: { q1: { objectNameSingular: "person" } } } });
+  assert.deepEqual(await stale.json(), { version: rooms.version, streams: { s1: { q1: { objectNameSingular: "person" } } } });
 
-  const ok = rooms.deliver({ version: 1, events: [event("e1", "r1", "2026-01-01T00:00:00.002Z", { s1: ["q1"] })] });
+  const ok = rooms.deliver({ version: rooms.version, events: [event("e1", "r1", "2026-01-01T00:00:00.002Z", { s1: ["q1"] })] });
   assert.deepEqual(await ok.json(), { delivered: 1 });
   const got = await next(r);
   assert.deepEqual(got.data.data.onEventSubscription.objectRecordEventsWithQueryIds.map((e) => [e.queryIds, e.objectRecordEvent.recordId]), [[["q1"], "r1"]]);
 
   // A redelivery and an older event of the same record are dropped; a newer one passes.
   const again = rooms.deliver({
-    version: 1,
+    version: rooms.version,
     events: [
       event("e1", "r1", "2026-01-01T00:00:00.002Z", { s1: ["q1"] }),
       event("e0", "r1", "2026-01-01T00:00:00.001Z", { s1: ["q1"] }),
@@ -124,7 +124,60 @@ test("the legacy onDbEvent stream gets each record event its input names, as OnD
   const r = rooms.open({ eventStreamId: "db-1", responseKey: "onDbEvent", dbEvent: { objectNameSingular: "person", action: "UPDATED" }, ...alice }).body.getReader();
   const upd = { id: "u1", recordId: "r1", date: "2026-01-01T00:00:00.000Z", matches: {}, event: { action: "UPDATED", objectNameSingular: "person", recordId: "r1", properties: { before: { a: 1 }, after: { a: 2 }, updatedFields: ["a"] } } };
   const created = { ...event("c1", "r2", "2026-01-01T00:00:00.000Z", {}) };
-  assert.deepEqual(await rooms.deliver({ version: 0, events: [created, upd] }).json(), { delivered: 1 });
+  assert.deepEqual(await rooms.deliver({ version: rooms.version, events: [created, upd] }).json(), { delivered: 1 });
   const got = await next(r);
   assert.deepEqual(got.data.data.onDbEvent, { action: "UPDATED", objectNameSingular: "person", eventDate: "2026-01-01T00:00:00.000Z", record: { a: 2 }, updatedFields: ["a"] });
+});
+
+// fakeSocket is a hibernatable WebSocket as the room sees it.
+function fakeSocket() {
+  return {
+    sent: [],
+    closed: null,
+    attachment: null,
+    send(m) { this.sent.push(JSON.parse(m)); },
+    close(code, reason) { this.closed = [code, reason]; },
+    serializeAttachment(v) { this.attachment = structuredClone(v); },
+    deserializeAttachment() { return structuredClone(this.attachment); },
+  };
+}
+
+const parse = async (payload) =>
+  payload.query.includes("onEventSubscription")
+    ? { sub: { eventStreamId: payload.variables.id, responseKey: "onEventSubscription" } }
+    : { error: { message: "Unknown subscription", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } } };
+
+test("graphql-transport-ws: ack, subscribe, events, complete; a woken room rebuilds the socket's subscriptions", async () => {
+  const rooms = new EventStreams({ pingMs: 0 });
+  const ws = fakeSocket();
+  acceptSocket(ws, alice);
+  await handleSocketMessage(rooms, ws, JSON.stringify({ type: "subscribe", id: "1", payload: { query: "subscription { onEventSubscription }" } }), parse);
+  assert.deepEqual(ws.closed, [4401, "Unauthorized"]);
+
+  const sock = fakeSocket();
+  acceptSocket(sock, alice);
+  await handleSocketMessage(rooms, sock, '{"type":"connection_init","payload":{}}', parse);
+  await handleSocketMessage(rooms, sock, '{"type":"ping"}', parse);
+  await handleSocketMessage(rooms, sock, JSON.stringify({ type: "subscribe", id: "op1", payload: { query: "subscription { onEventSubscription }", variables: { id: "s1" } } }), parse);
+  await handleSocketMessage(rooms, sock, JSON.stringify({ type: "subscribe", id: "op2", payload: { query: "subscription { nope }" } }), parse);
+  assert.deepEqual(sock.sent.map((m) => m.type), ["connection_ack", "pong", "next", "error"]);
+  assert.equal(sock.sent[2].id, "op1");
+  assert.equal(sock.sent[2].payload.data.onEventSubscription.eventStreamId, "s1");
+
+  rooms.query({ op: "add", eventStreamId: "s1", queryId: "q", signature: {}, caller: alice });
+  await rooms.deliver({ version: rooms.version, events: [event("e1", "r1", "2026-01-01T00:00:00.000Z", { s1: ["q"] })] }).json();
+  const next = sock.sent.at(-1);
+  assert.equal(next.type, "next");
+  assert.deepEqual(next.payload.data.onEventSubscription.objectRecordEventsWithQueryIds[0].queryIds, ["q"]);
+
+  // Hibernation: a new room object rebuilds the subscription from the attachment and storage.
+  const woken = new EventStreams({ pingMs: 0 });
+  await restoreSocket(woken, sock, async (id) => (id === "s1" ? { q: {} } : undefined));
+  assert.deepEqual(woken.state().streams, { s1: { q: {} } });
+
+  await handleSocketMessage(rooms, sock, '{"type":"complete","id":"op1"}', parse);
+  assert.equal(rooms.streams.has("s1"), false);
+  await handleSocketMessage(rooms, sock, "not json", parse);
+  assert.deepEqual(sock.closed, [4400, "Invalid message received"]);
+  closeSocket(woken, sock);
 });

@@ -46,8 +46,14 @@ function client(token) {
   if (mode === 'sse') {
     return createSSEClient({ url: `${baseURL}/metadata`, headers: { Authorization: `Bearer ${token}` }, retryAttempts: 0 });
   }
+  // The token goes on the upgrade request, as on every call (node's WebSocket takes headers).
+  class AuthorizedWebSocket extends WebSocket {
+    constructor(url, protocols) {
+      super(url, { protocols, headers: { Authorization: `Bearer ${token}` } });
+    }
+  }
   const url = `${baseURL.replace(/^http/, 'ws')}/metadata`;
-  return createWSClient({ url, connectionParams: { Authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+  return createWSClient({ url, webSocketImpl: AuthorizedWebSocket, retryAttempts: 0, lazy: true });
 }
 
 // open subscribes with token and registers queries once the stream's first payload arrived.
