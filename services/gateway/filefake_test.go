@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"connectrpc.com/connect"
@@ -64,4 +65,18 @@ func (f *fakeFiles) UploadFile(_ context.Context, req *filesv1.UploadFileRequest
 	f.uploads = append(f.uploads, req)
 	return &filesv1.UploadFileResponse{File: &filesv1.File{Id: "00000000-0000-4000-8000-0000000000ff", Path: "attachment/x.png",
 		Size: int64(len(req.GetBody())), CreatedAt: "2026-12-06T12:00:00.000Z", Url: "u", Token: "tok"}}, nil
+}
+
+// SignFiles signs paths under attachment/ and core-picture/, of workspace ws-1 only.
+func (f *fakeFiles) SignFiles(_ context.Context, req *filesv1.SignFilesRequest) (*filesv1.SignFilesResponse, error) {
+	out := &filesv1.SignFilesResponse{Files: map[string]*filesv1.File{}}
+	if req.GetWorkspaceId() != "ws-1" {
+		return out, nil
+	}
+	for _, p := range req.GetPaths() {
+		if strings.HasPrefix(p, "attachment/") || strings.HasPrefix(p, "core-picture/") {
+			out.Files[p] = &filesv1.File{Path: p, Token: "tok." + strings.ReplaceAll(p, "/", "-")}
+		}
+	}
+	return out, nil
 }

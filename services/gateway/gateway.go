@@ -152,12 +152,12 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	// route's URL is held to one in the outer chain (checkURL).
 	mux.Handle("/rest/open-api/{kind}", restInput(only(http.MethodGet, g.openAPI)))
 	mux.HandleFunc("/open-api/{kind}", only(http.MethodGet, g.openAPI)) // Twenty serves both
-	rest := restInput(g.recordAPIAuth(g.rateLimit(http.HandlerFunc(g.restRoutes))))
+	rest := restInput(g.recordAPIAuth(g.rateLimit(signFileURLs(clients["files"], http.HandlerFunc(g.restRoutes)))))
 	mux.Handle("/rest/", rest)
 	mux.Handle("/rest", rest) // Twenty's invalid-path 400, not ServeMux's redirect to /rest/
 	// eventstream.go serves subscriptions over SSE (Accept: text/event-stream); the rest is GraphQL.
 	mux.Handle("/metadata", g.eventStream(g.graphqlAuth(g.rateLimit(fileRequests(g.metadata, g.metadata)))))
-	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(fileRequests(g.metadata, g.dataGraphQL(g.metadata)))))
+	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(fileRequests(g.metadata, signFileURLs(clients["files"], g.dataGraphQL(g.metadata))))))
 	if cfg.DevRoutes {
 		g.devRoutes(mux)
 	}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/twentyworkers/twenty/shared/authtoken"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
+	"github.com/twentyworkers/twenty/shared/rpc"
+)
+
+func TestSignFileURLs(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle(filesv1connect.NewFilesServiceHandler(newFakeFiles(nil), rpc.HandlerOptions()...))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	client := rewriteHost{srv.URL, srv.Client()}
+	tests := []struct {
+		name, workspace, body, want string
+	}{
+		{"attachments", "ws-1",
+			`{"data":{"attachments":[{"id":"1","fullPath":"attachment/a.png","name":"a"},{"fullPath":"attachment/a.png"},{"fullPath":"attachment/b.pdf"}]}}`,
+			`{"data":{"attachments":[{"id":"1","fullPath":"attachment/a.png?token=tok.attachment-a.png","name":"a"},{"fullPath":"attachment/a.png?token=tok.attachment-a.png"},{"fullPath":"attachment/b.pdf?token=tok.attachment-b.pdf"}]}}`},
+		{"avatar", "ws-1", `{"data":{"person":{"avatarUrl":"core-picture/x.jpg"}}}`, `{"data":{"person":{"avatarUrl":"core-picture/x.jpg?token=tok.core-picture-x.jpg"}}}`},
+		{"external avatar and signed path stay", "ws-1",
+			`{"avatarUrl":"https://img.example/a.png","fullPath":"attachment/a.png?token=old","x":"attachment/a.png"}`,
+			`{"avatarUrl":"https://img.example/a.png","fullPath":"attachment/a.png?token=old","x":"attachment/a.png"}`},
+		{"unknown file stays bare", "ws-1", `{"fullPath":"files-field/none.txt"}`, `{"fullPath":"files-field/none.txt"}`},
+		{"another workspace's path stays bare", "ws-2", `{"fullPath":"attachment/a.png"}`, `{"fullPath":"attachment/a.png"}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := signFileURLs(client, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusOK)
+				w.Write([]byte(tc.body))
+			}))
+			c := authtoken.AccessClaims("u", tc.workspace, "m", "uw", "password", time.Now(), 0)
+			req := httptest.NewRequest(http.MethodGet, "/rest/attachments", nil)
+			req = req.WithContext(context.WithValue(req.Context(), principalKey{}, &c))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if diff := cmp.Diff(tc.want, rec.Body.String()); diff != "" || rec.Code != 200 {
+				t.Errorf("%d (-want +got):\n%s", rec.Code, diff)
+			}
+		})
+	}
+}
