@@ -92,10 +92,13 @@ func TestFilesDirectUploadAttachmentAndDownload(t *testing.T) {
 			Attachments []struct{ ID, Name, FullPath, CompanyID string }
 		}
 	}](t, get(t, "/rest/attachments?filter=companyId[eq]:"+company, auth...)).Data.Attachments
-	if len(list) != 1 || !strings.HasPrefix(list[0].FullPath, f.Path) {
-		t.Fatalf("the company's attachments = %+v", list)
+	if len(list) != 1 || !strings.HasPrefix(list[0].FullPath, f.Path+"?token=") {
+		t.Fatalf("the company's attachments = %+v, want fullPath signed", list)
 	}
-	t.Logf("attachment fullPath as read: %s", list[0].FullPath)
+	// The attachment's signed path downloads through Twenty's /files/ route.
+	if r := get(t, "/files/"+list[0].FullPath); r.status != http.StatusOK || !bytes.Equal(r.body, body) {
+		t.Fatalf("GET /files/<signed fullPath> = %d, %d bytes", r.status, len(r.body))
+	}
 
 	start := time.Now()
 	r := get(t, requestURI(t, f.URL))
@@ -130,6 +133,25 @@ func TestFilesDirectUploadAttachmentAndDownload(t *testing.T) {
 	}
 	if c := get(t, requestURI(t, f.URL), "Origin", "https://app.example"); c.header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("download CORS = %v", c.header)
+	}
+
+	// Destroying the attachment removes its file: the attachment.destroyed event reaches the jobs
+	// Worker's file cleanup through the outbox and the queue, which has the files Worker delete it.
+	object := "/__dev/svc/files/objects/" + a.workspaceID + "/" + f.Path
+	if r := get(t, object); r.status != http.StatusOK {
+		t.Fatalf("the object in R2 before the destroy: %d", r.status)
+	}
+	attID := decode[struct {
+		Data struct{ CreateAttachment struct{ ID string } }
+	}](t, att).Data.CreateAttachment.ID
+	if r := call(t, http.MethodDelete, "/rest/attachments/"+attID, nil, auth...); r.status != http.StatusOK {
+		t.Fatalf("destroy the attachment = %d %s", r.status, r.body)
+	}
+	destroyed := time.Now()
+	eventually(t, 30*time.Second, "the destroyed attachment's object leaves R2", func() bool { return get(t, object).status == http.StatusNotFound })
+	t.Logf("object removed %s after the destroy", time.Since(destroyed).Round(time.Millisecond))
+	if r := get(t, requestURI(t, f.URL)); r.status != http.StatusNotFound {
+		t.Errorf("download after the destroy = %d, want 404", r.status)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/conformance"
 	"github.com/twentyworkers/twenty/shared/d1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1/realtimev1connect"
 	"github.com/twentyworkers/twenty/shared/health"
 	"github.com/twentyworkers/twenty/shared/jsfetch"
@@ -43,6 +44,12 @@ func main() {
 		panic(err)
 	}
 	events.subscribers["realtime"] = &realtimePublisher{client: realtimev1connect.NewRealtimeServiceClient(realtimeBinding, "http://internal", rpc.ClientOptions()...)}
+	filesBinding, err := jsfetch.Binding("FILES")
+	if err != nil {
+		panic(err)
+	}
+	files := filesv1connect.NewFilesServiceClient(filesBinding, "http://internal", rpc.ClientOptions()...)
+	events.subscribers["files"] = &fileCleanup{files: files}
 	// WEBHOOK_ALLOW_LOOPBACK=true only in the local stack and tests, whose receivers are on 127.0.0.1.
 	webhooks := &webhookServer{db: control, targets: webhookurl.Policy{AllowLoopback: cfworker.Var("WEBHOOK_ALLOW_LOOPBACK") == "true"}, now: time.Now}
 	c := &consumer{db: control, handlers: builtinHandlers(events), retryBase: time.Second}
@@ -53,5 +60,5 @@ func main() {
 	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {
 		return map[string][]conformance.Check{"queue": queuetest.Checks(q)}
 	}))
-	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount, webhooks.mount), Queue: c.handleBatch, Scheduled: withDeliverySweep(c.prune, deliveries)})
+	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount, webhooks.mount), Queue: c.handleBatch, Scheduled: withFileSweep(files, withDeliverySweep(c.prune, deliveries))})
 }
