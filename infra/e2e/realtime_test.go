@@ -30,9 +30,10 @@ type streamEvent struct {
 
 type streamReport struct {
 	A, B struct {
-		Events   []streamEvent
-		Payloads int
-		Errors   []map[string]any
+		Events         []streamEvent
+		MetadataEvents []struct{ Type, MetadataName string }
+		Payloads       int
+		Errors         []map[string]any
 	}
 	Adds     []bool
 	Foreign  any
@@ -44,7 +45,8 @@ type streamReport struct {
 // subscribes and registers two filtered person queries, a member of workspace B subscribes with
 // an unfiltered one; A's member creates, updates and deletes matching and non-matching people
 // through REST and GraphQL; A's client receives exactly the four matching events with the right
-// queryIds and properties, B's client none, and B cannot register a query on A's stream.
+// queryIds and properties, and the metadata event of an object A's member creates; B's client
+// none, and B cannot register a query on A's stream.
 func TestRealtimeEventStreams(t *testing.T) {
 	for _, mode := range []string{"sse", "ws"} {
 		t.Run(mode, func(t *testing.T) { testRealtime(t, mode) })
@@ -59,7 +61,7 @@ func testRealtime(t *testing.T, mode string) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(filepath.Join(root, "node_modules", ".bin", "node"), filepath.Join(root, "infra", "e2e", "sdk", "realtime.mjs"),
-		s.BaseURL, mode, "4", a.access, b.access)
+		s.BaseURL, mode, "4:1", a.access, b.access)
 	cmd.Dir = root
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -101,6 +103,10 @@ func testRealtime(t *testing.T, mode string) {
 	gqlData(fmt.Sprintf(`mutation { updatePerson(id: %q, data: {jobTitle: "Mathematician"}) { id } }`, alan))
 	expect(send(http.MethodDelete, "/rest/people/"+grace+"?soft_delete=true", ""), http.StatusOK, "soft DELETE Grace")
 	gqlData(fmt.Sprintf(`mutation { deletePerson(id: %q) { id } }`, alan))
+	// A metadata change reaches every stream of the workspace as a metadata event.
+	data[map[string]any](t, gql(t, "/metadata", a.access, `mutation($input: CreateOneObjectInput!) { createOneObject(input: $input) { id } }`,
+		map[string]any{"input": map[string]any{"object": map[string]any{
+			"nameSingular": "rocket" + mode, "namePlural": "rockets" + mode, "labelSingular": "Rocket", "labelPlural": "Rockets"}}}))
 	if _, err := fmt.Fprintln(stdin, "done"); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +117,7 @@ func testRealtime(t *testing.T, mode string) {
 	if err := json.Unmarshal(lines.Bytes(), &got); err != nil {
 		t.Fatalf("realtime.mjs printed %q: %v", lines.Text(), err)
 	}
-	t.Logf("%s: A's 4 events complete %d ms after the last mutation was answered (%v after the first)", mode, got.WaitedMs, time.Since(mutated).Round(time.Millisecond))
+	t.Logf("%s: A's events complete %d ms after the last mutation was answered (%v after the first)", mode, got.WaitedMs, time.Since(mutated).Round(time.Millisecond))
 
 	str := func(s string) *string { return &s }
 	want := []streamEvent{
@@ -138,8 +144,11 @@ func testRealtime(t *testing.T, mode string) {
 	if diff := cmp.Diff(want, events); diff != "" {
 		t.Errorf("A's events (-want +got):\n%s", diff)
 	}
-	if len(got.B.Events) != 0 || len(got.A.Errors)+len(got.B.Errors) != 0 {
-		t.Errorf("B received %+v; errors A %v B %v", got.B.Events, got.A.Errors, got.B.Errors)
+	if len(got.A.MetadataEvents) != 1 || got.A.MetadataEvents[0].Type != "CREATED" || got.A.MetadataEvents[0].MetadataName != "objectMetadata" {
+		t.Errorf("A's metadata events = %+v, want the object's CREATED objectMetadata", got.A.MetadataEvents)
+	}
+	if len(got.B.Events)+len(got.B.MetadataEvents) != 0 || len(got.A.Errors)+len(got.B.Errors) != 0 {
+		t.Errorf("B received %+v %+v; errors A %v B %v", got.B.Events, got.B.MetadataEvents, got.A.Errors, got.B.Errors)
 	}
 	if !slices.Equal(got.Adds, []bool{true, true, true}) || got.Foreign != false {
 		t.Errorf("addQueryToEventStream answered %v, and B on A's stream %v; want true ×3 and false", got.Adds, got.Foreign)

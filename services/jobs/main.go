@@ -43,7 +43,8 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	events.subscribers["realtime"] = &realtimePublisher{client: realtimev1connect.NewRealtimeServiceClient(realtimeBinding, "http://internal", rpc.ClientOptions()...)}
+	rt := &realtimePublisher{client: realtimev1connect.NewRealtimeServiceClient(realtimeBinding, "http://internal", rpc.ClientOptions()...)}
+	events.subscribers["realtime"] = rt
 	filesBinding, err := jsfetch.Binding("FILES")
 	if err != nil {
 		panic(err)
@@ -54,6 +55,7 @@ func main() {
 	webhooks := &webhookServer{db: control, targets: webhookurl.Policy{AllowLoopback: cfworker.Var("WEBHOOK_ALLOW_LOOPBACK") == "true"}, now: time.Now}
 	c := &consumer{db: control, handlers: builtinHandlers(events), retryBase: time.Second}
 	c.handlers[deliveryJobType] = deliveries.handleJob
+	c.handlers[metadataEventJobType] = rt.handleMetadataJob
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
 	dev := http.NewServeMux()
 	devRoutes(dev, c, q)

@@ -6,6 +6,7 @@ import (
 
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
+	"google.golang.org/protobuf/proto"
 )
 
 // realtimePublisher is the event subscriber that keeps Twenty's event streams live: it hands each
@@ -17,9 +18,30 @@ type realtimePublisher struct {
 	client recordEventPublisher
 }
 
-// recordEventPublisher is the realtime Worker's call this subscriber makes.
+// recordEventPublisher is the realtime Worker's calls this subscriber makes.
 type recordEventPublisher interface {
 	PublishRecordEvents(context.Context, *realtimev1.PublishRecordEventsRequest) (*realtimev1.PublishRecordEventsResponse, error)
+	PublishMetadataEvents(context.Context, *realtimev1.PublishMetadataEventsRequest) (*realtimev1.PublishRecordEventsResponse, error)
+}
+
+// metadataEventJobType is the job the records Worker queues after a metadata mutation; its
+// payload is a twenty.realtime.v1.PublishMetadataEventsRequest.
+const metadataEventJobType = "metadata.event"
+
+// handleMetadataJob hands a metadata mutation's events to the workspace's event streams. A job
+// whose events are of another workspace is an error, so it ends as a dead letter.
+func (p *realtimePublisher) handleMetadataJob(ctx context.Context, job *jobsv1.Job) error {
+	req := &realtimev1.PublishMetadataEventsRequest{}
+	if err := proto.Unmarshal(job.GetPayload(), req); err != nil {
+		return fmt.Errorf("decode metadata events: %w", err)
+	}
+	if req.GetWorkspaceId() != job.GetWorkspaceId() {
+		return fmt.Errorf("metadata events of workspace %q in a job of workspace %q", req.GetWorkspaceId(), job.GetWorkspaceId())
+	}
+	if _, err := p.client.PublishMetadataEvents(ctx, req); err != nil {
+		return fmt.Errorf("publish metadata events to realtime: %w", err)
+	}
+	return nil
 }
 
 func (p *realtimePublisher) handleEvents(ctx context.Context, b *jobsv1.DatabaseEventBatch) error {

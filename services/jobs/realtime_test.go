@@ -8,12 +8,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 )
 
 type fakeRealtime struct {
-	got  []*jobsv1.DatabaseEventBatch
-	fail bool
+	got      []*jobsv1.DatabaseEventBatch
+	metadata []*realtimev1.PublishMetadataEventsRequest
+	fail     bool
+}
+
+func (f *fakeRealtime) PublishMetadataEvents(_ context.Context, req *realtimev1.PublishMetadataEventsRequest) (*realtimev1.PublishRecordEventsResponse, error) {
+	f.metadata = append(f.metadata, req)
+	return &realtimev1.PublishRecordEventsResponse{}, nil
 }
 
 func (f *fakeRealtime) PublishRecordEvents(_ context.Context, req *realtimev1.PublishRecordEventsRequest) (*realtimev1.PublishRecordEventsResponse, error) {
@@ -37,5 +44,24 @@ func TestRealtimePublisherHandsBatchesOver(t *testing.T) {
 	fake.fail = true
 	if err := f.subscribers["realtime"].handleEvents(context.Background(), b); err == nil {
 		t.Error("a failing realtime Worker was not reported, so the batch would not be retried")
+	}
+}
+
+func TestRealtimeMetadataJob(t *testing.T) {
+	fake := &fakeRealtime{}
+	p := &realtimePublisher{client: fake}
+	req := &realtimev1.PublishMetadataEventsRequest{WorkspaceId: "ws-1", Events: []*realtimev1.MetadataEvent{{Id: "m1", Type: "CREATED", MetadataName: "objectMetadata"}}}
+	payload, err := proto.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.handleMetadataJob(context.Background(), &jobsv1.Job{Type: metadataEventJobType, WorkspaceId: "ws-1", Payload: payload}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]*realtimev1.PublishMetadataEventsRequest{req}, fake.metadata, protocmp.Transform()); diff != "" {
+		t.Errorf("published (-want +got):\n%s", diff)
+	}
+	if err := p.handleMetadataJob(context.Background(), &jobsv1.Job{Type: metadataEventJobType, WorkspaceId: "ws-2", Payload: payload}); err == nil {
+		t.Error("a job carrying another workspace's events was accepted")
 	}
 }

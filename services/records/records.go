@@ -140,7 +140,7 @@ func (s *server) handler(dev *http.ServeMux) http.Handler {
 		devHandler = dev
 	}
 	mux := rpc.ServiceMux(devHandler)
-	mux.Handle(recordsv1connect.NewRecordsServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
+	mux.Handle(recordsv1connect.NewRecordsServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors, s.metadataEvents()))...))
 	mux.Handle(recordsv1connect.NewTimelineServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
 	return rpc.Middleware(mux)
 }

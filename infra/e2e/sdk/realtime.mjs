@@ -2,11 +2,11 @@
 // uses: graphql-sse (SSEClientEffect.tsx's createClient on /metadata) or, beyond Twenty,
 // graphql-ws on the same subscription. Run by infra/e2e/realtime_test.go:
 //
-//	node infra/e2e/sdk/realtime.mjs <base URL> <sse|ws> <expected events for A> <token A> <token B>
+//	node infra/e2e/sdk/realtime.mjs <base URL> <sse|ws> <A's record:metadata events> <token A> <token B>
 //
 // Each token's client opens a stream, waits for its first payload and registers its queries (A:
 // Paris people and people named Grace; B: every person), then prints {"ready":true}. After a
-// "done" line on stdin it waits for A's expected events (at most 20 s), a moment more for any
+// "done" line on stdin it waits for A's expected record and metadata events (at most 20 s), a moment more for any
 // extra, and prints what each client received as one JSON line.
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -18,7 +18,8 @@ if (!baseURL || !['sse', 'ws'].includes(mode) || !tokenA || !tokenB) {
   console.error('usage: realtime.mjs <base URL> <sse|ws> <expected> <token A> <token B>');
   process.exit(2);
 }
-const expected = Number(expectedText);
+// expected is "<record events>:<metadata events>" for A.
+const [expected, expectedMetadata] = expectedText.split(':').map(Number);
 
 const SUBSCRIPTION = `subscription OnEventSubscription($eventStreamId: String!) {
   onEventSubscription(eventStreamId: $eventStreamId) {
@@ -124,7 +125,7 @@ console.log(JSON.stringify({ ready: true }));
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) if (line.trim() === 'done') break;
 const started = Date.now();
-while (a.received.events.length < expected && Date.now() - started < 20000) await new Promise((r) => setTimeout(r, 50));
+while ((a.received.events.length < expected || a.received.metadataEvents.length < expectedMetadata) && Date.now() - started < 20000) await new Promise((r) => setTimeout(r, 50));
 const waitedMs = Date.now() - started;
 await new Promise((r) => setTimeout(r, 1500)); // anything extra arrives now
 a.c.dispose();
