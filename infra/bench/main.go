@@ -75,6 +75,8 @@ type config struct {
 	headers, vars                      listFlag
 	n, c, warmup, logins, records      int
 	events, eventsC                    int
+	realtime, realtimeSubscribers      int
+	files, filesMB                     int
 	timeout                            time.Duration
 	sizes, floor, pauseRelay           bool
 	root                               string
@@ -96,6 +98,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&cfg.events, "events", -1, "events figures: person creates whose person.created webhooks a receiver here times through the whole pipeline (default 1000 on the local stack, 0 elsewhere; with -base, the server must reach 127.0.0.1)")
 	fs.BoolVar(&cfg.pauseRelay, "pause-relay", false, "local stack: pause the records Worker's event relay during the record figures (what writes cost without the event pipeline behind them; the cron sweep relays later)")
 	fs.IntVar(&cfg.eventsC, "events-c", 10, "events figures: concurrent creates of the burst")
+	fs.IntVar(&cfg.realtime, "realtime", -1, "realtime figures: person creates timed to one event-stream subscriber, then a fan-out to -realtime-subscribers (default 50 on the local stack, 0 elsewhere)")
+	fs.IntVar(&cfg.realtimeSubscribers, "realtime-subscribers", realtimeDefaults.subscribers, "realtime figures: subscribers of one workspace timed in the fan-out (0: none)")
+	fs.IntVar(&cfg.files, "files", -1, "files figures: 100 KB files uploaded (createFileUpload, PUT, completeFileUpload) and downloaded, after a large file's MB/s up and down (default 100 on the local stack, 0 elsewhere)")
+	fs.IntVar(&cfg.filesMB, "files-mb", 100, "files figures: size in MB of the large file timed for throughput")
 	fs.BoolVar(&cfg.floor, "floor", true, "local stack: also time the platform floor (infra/bench/floor: plain JS Workers doing a records list on a second stack)")
 	fs.IntVar(&cfg.logins, "auth", -1, "password logins to time after signing up through GraphQL, with the token verification cost (needs the dev routes; default 20 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.n, "n", 500, "measured requests per path")
@@ -294,6 +300,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		burst := *tg
 		burst.client = newClient(cfg.eventsC, cfg.timeout)
 		if err := eventFigures(ctx, stdout, stderr, &burst, cfg.events, cfg.eventsC, 2*time.Minute); err != nil {
+			return err
+		}
+	}
+	if cfg.realtime < 0 && stack != nil {
+		cfg.realtime = realtimeDefaults.creates
+	}
+	if cfg.realtime > 0 {
+		if err := realtimeFigures(ctx, stdout, stderr, tg, cfg.realtime, cfg.realtimeSubscribers, realtimeDefaults.rounds); err != nil {
+			return err
+		}
+	}
+	if cfg.files < 0 && stack != nil {
+		cfg.files = 100
+	}
+	if cfg.files > 0 {
+		if err := fileFigures(ctx, stdout, stderr, tg, cfg.files, cfg.filesMB); err != nil {
 			return err
 		}
 	}
