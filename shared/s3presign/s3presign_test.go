@@ -103,3 +103,27 @@ func TestPresignKeys(t *testing.T) {
 		t.Error("an 8-day expiry was accepted")
 	}
 }
+
+// TestBotocoreOracle compares presigned URLs with those of botocore's S3SigV4QueryAuth (the AWS
+// SDK for Python), made by testdata/botocore_presign.py, for keys with spaces, UTF-8, '+', '%'
+// and '~'.
+func TestBotocoreOracle(t *testing.T) {
+	data, err := os.ReadFile("testdata/botocore-presign.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct{ Method, Key, URL string }
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	p, err := New("https://acct.r2.cloudflarestorage.com", "twenty-files", "auto", Credentials{"AKIDR2EXAMPLE", "r2-secret/EXAMPLE+KEY"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range cases {
+		got, err := p.Presign(tc.Method, tc.Key, 15*time.Minute, time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC))
+		if err != nil || got != tc.URL {
+			t.Errorf("Presign(%s, %q) =\n%s, %v\nbotocore:\n%s", tc.Method, tc.Key, got, err, tc.URL)
+		}
+	}
+}
