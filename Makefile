@@ -140,6 +140,8 @@ FUZZ_TARGETS := \
 	shared/graphql:FuzzVariables \
 	services/records/internal/gqlapi:FuzzExecute \
 	services/gateway:FuzzRESTEntry \
+	services/gateway:FuzzReadMultipart \
+	services/files:FuzzParseRange \
 	shared/restquery:FuzzParseFilter \
 	shared/restquery:FuzzParseOrderBy \
 	shared/restquery:FuzzNumericParams \
