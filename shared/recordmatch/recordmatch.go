@@ -17,8 +17,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/twentyworkers/twenty/shared/ids"
 	"github.com/twentyworkers/twenty/shared/recordquery"
 )
 
@@ -34,15 +36,17 @@ func Matches(f *recordquery.Filter, record map[string]any, includeDeleted bool) 
 		return true
 	}
 	r := eval(f, record)
-	return r != no
+	return r == yes || r == unknown
 }
 
-// result is a three-valued truth: a condition on data the record does not carry is unknown.
+// result is SQL's three-valued truth (yes, no, null: a comparison with NULL) plus unknown, a
+// condition on data the record does not carry, which may be true.
 type result int8
 
 const (
 	no result = iota
 	yes
+	null
 	unknown
 )
 
@@ -62,15 +66,17 @@ func eval(f *recordquery.Filter, record map[string]any) result {
 		case no:
 			return yes
 		default:
-			return r
+			return r // NOT NULL is NULL; not knowing stays not knowing
 		}
 	case f.And != nil:
 		out := yes
 		for _, c := range f.And {
-			switch eval(c, record) {
-			case no:
+			switch r := eval(c, record); {
+			case r == no:
 				return no
-			case unknown:
+			case r == null:
+				out = null
+			case r == unknown && out == yes:
 				out = unknown
 			}
 		}
@@ -81,11 +87,13 @@ func eval(f *recordquery.Filter, record map[string]any) result {
 		}
 		out := no
 		for _, c := range f.Or {
-			switch eval(c, record) {
-			case yes:
+			switch r := eval(c, record); {
+			case r == yes:
 				return yes
-			case unknown:
+			case r == unknown:
 				out = unknown
+			case r == null && out == no:
+				out = null
 			}
 		}
 		return out
@@ -130,25 +138,33 @@ func lookup(record map[string]any, f *recordquery.Filter) (any, recordquery.Op, 
 	return sv, op, true
 }
 
+// condition evaluates one comparator as the engine's SQL does. A NULL value (see isNull) makes
+// most comparisons NULL; the engine's exceptions for an empty text operand are kept.
 func condition(v any, op recordquery.Op, operand recordquery.Value) result {
-	switch op {
-	case recordquery.Is:
+	if op == recordquery.Is {
 		switch {
 		case operand.Null:
 			return truth(isNull(v))
 		case operand.NotNull:
-			return truth(v != nil)
+			return truth(!isNull(v))
 		}
 		return no
-	case recordquery.Eq, recordquery.Neq, recordquery.Gt, recordquery.Gte, recordquery.Lt, recordquery.Lte:
-		if v == nil {
-			// SQL: a comparison with NULL is not true, except that an empty text operand
-			// stands for NULL too.
-			if s, ok := operandText(operand); ok && s == "" {
-				return truth(op == recordquery.Eq)
+	}
+	if isNull(v) {
+		switch op {
+		case recordquery.Eq, recordquery.Like, recordquery.ILike:
+			if operand.List == nil && operand.Raw == "" {
+				return yes // the engine widens an empty text to "OR IS NULL"
 			}
-			return no
+		case recordquery.StartsWith, recordquery.EndsWith:
+			if operand.Raw == "" {
+				return no // IS NOT NULL
+			}
 		}
+		return null
+	}
+	switch op {
+	case recordquery.Eq, recordquery.Neq, recordquery.Gt, recordquery.Gte, recordquery.Lt, recordquery.Lte:
 		c, ok := compare(v, operand.Raw)
 		if !ok {
 			return unknown
@@ -167,9 +183,6 @@ func condition(v any, op recordquery.Op, operand recordquery.Value) result {
 		}
 		return truth(c <= 0)
 	case recordquery.In:
-		if v == nil {
-			return no
-		}
 		for _, item := range operand.List {
 			if c, ok := compare(v, item.Raw); ok && c == 0 {
 				return yes
@@ -195,9 +208,6 @@ func condition(v any, op recordquery.Op, operand recordquery.Value) result {
 		return no
 	case recordquery.Like, recordquery.ILike:
 		s, ok := v.(string)
-		if v == nil || (ok && s == "") {
-			return truth(operand.Raw == "")
-		}
 		if !ok {
 			s = jsonText(v)
 		}
@@ -207,9 +217,6 @@ func condition(v any, op recordquery.Op, operand recordquery.Value) result {
 		return truth(like(s, operand.Raw))
 	case recordquery.StartsWith, recordquery.EndsWith:
 		s, ok := v.(string)
-		if v == nil {
-			return no
-		}
 		if !ok {
 			s = jsonText(v)
 		}
@@ -221,13 +228,20 @@ func condition(v any, op recordquery.Op, operand recordquery.Value) result {
 	return unknown
 }
 
-// isNull reports whether v is NULL to the engine: JSON null, absent, or an empty text.
+// isNull reports whether v is NULL to the engine, as the API shows a NULL column: JSON null, an
+// empty text (a NULL text column reads as "") or an empty list (a NULL array or multi-select
+// reads as []).
 func isNull(v any) bool {
-	s, ok := v.(string)
-	return v == nil || (ok && s == "")
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	}
+	return false
 }
-
-func operandText(v recordquery.Value) (string, bool) { return v.Raw, v.List == nil }
 
 // compare orders the record's value v against an operand's text typed as v is: a number
 // numerically, a boolean as true or false, text as text. ok is false when the operand does not
@@ -265,9 +279,35 @@ func compare(v any, raw string) (int, bool) {
 		}
 		return 1, true
 	case string:
+		// Dates and ids are typed by the engine: instants compare as instants whatever their
+		// spelling, ids whatever their case.
+		if a, ok := instant(x); ok {
+			if b, ok := instant(raw); ok {
+				return a.Compare(b), true
+			}
+		}
+		if ids.IsUUID(x) && ids.IsUUID(raw) {
+			return strings.Compare(strings.ToLower(x), strings.ToLower(raw)), true
+		}
 		return strings.Compare(x, raw), true
 	}
 	return 0, false
+}
+
+// instantLayouts are the spellings of a date or date-time an operand may use (the engine's
+// typedValue accepts these too); a date alone is midnight UTC.
+var instantLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02", "01/02/2006"}
+
+func instant(s string) (time.Time, bool) {
+	if len(s) < len("2006-01-02") || s[0] < '0' || s[0] > '9' {
+		return time.Time{}, false
+	}
+	for _, layout := range instantLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 func jsonText(v any) string {
