@@ -54,6 +54,12 @@ CI=true wrangler d1 migrations apply CONTROL --remote -c "$out/auth.wrangler.jso
 if ! wrangler secret list -c "$out/auth.wrangler.jsonc" 2>/dev/null | grep -q AUTH_KEY_SECRET; then
   head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | wrangler secret put AUTH_KEY_SECRET -c "$out/auth.wrangler.jsonc"
 fi
+# FILE_TOKEN_SECRET signs file links (set to an imported Twenty's APP_SECRET to keep its links).
+if ! wrangler secret list -c "$out/files.wrangler.jsonc" 2>/dev/null | grep -q FILE_TOKEN_SECRET; then
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | wrangler secret put FILE_TOKEN_SECRET -c "$out/files.wrangler.jsonc"
+fi
+# Browsers PUT presigned uploads straight to the bucket (when R2 S3 credentials are set).
+wrangler r2 bucket cors set twenty-files --file services/files/r2-cors.json --force
 for s in "${services[@]}"; do
   wrangler deploy -c "$out/$s.wrangler.jsonc"
 done
