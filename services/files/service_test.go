@@ -361,3 +361,7 @@ func TestTokens(t *testing.T) {
 		t.Errorf("FILE token as FILE_UPLOAD = %v", err)
 	}
 }
+
+func newCreateRequest(ws, name string, size int64) *filesv1.CreateFileUploadRequest {
+	return &filesv1.CreateFileUploadRequest{WorkspaceId: ws, Filename: name, Size: size, FileFolder: "FilesField", ServerUrl: "https://api.test"}
+}

@@ -45,9 +45,9 @@ func fileRequests(schema *graphql.Schema, next http.Handler) http.Handler {
 			multipartError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("File truncated as it exceeds the %d byte size limit.", maxMultipartFile))
 			return
 		}
-		req, status, err := readMultipart(multipart.NewReader(r.Body, params["boundary"]))
-		if err != nil {
-			multipartError(w, status, err.Error())
+		req, refused := readMultipart(multipart.NewReader(r.Body, params["boundary"]))
+		if refused != nil {
+			multipartError(w, refused.status, refused.message)
 			return
 		}
 		graphql.WriteResponse(w, http.StatusOK, schema.Execute(r.Context(), req))
@@ -58,9 +58,17 @@ func multipartError(w http.ResponseWriter, status int, message string) {
 	graphql.WriteResponse(w, status, &graphql.Response{Errors: []*graphql.Error{graphql.NewError(graphql.CodeBadRequest, message)}})
 }
 
-// readMultipart reads a multipart request into a GraphQL request with its files in place. It
-// answers the HTTP status of a failure: 413 for a file over the limit, else 400.
-func readMultipart(mr *multipart.Reader) (graphql.Request, int, error) {
+// refusal is why a multipart request is refused: a status (413 for a file over the limit, else
+// 400) and the message the client reads.
+type refusal struct {
+	status  int
+	message string
+}
+
+func badMultipart(message string) *refusal { return &refusal{http.StatusBadRequest, message} }
+
+// readMultipart reads a multipart request into a GraphQL request with its files in place.
+func readMultipart(mr *multipart.Reader) (graphql.Request, *refusal) {
 	var req graphql.Request
 	var fileMap map[string][]string
 	seen := 0
@@ -69,25 +77,25 @@ func readMultipart(mr *multipart.Reader) (graphql.Request, int, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			return req, http.StatusBadRequest, errors.New("Invalid multipart request body.")
+			return req, badMultipart("Invalid multipart request body.")
 		}
 		switch name := part.FormName(); {
 		case name == "operations" && seen == 0:
 			b, err := io.ReadAll(io.LimitReader(part, maxOperationsPart+1))
 			if err != nil || len(b) > maxOperationsPart {
-				return req, http.StatusBadRequest, errors.New("Invalid multipart request: the operations part is unreadable or too large.")
+				return req, badMultipart("Invalid multipart request: the operations part is unreadable or too large.")
 			}
 			if e := graphql.CheckJSON(b); e != nil {
-				return req, http.StatusBadRequest, e
+				return req, badMultipart(e.Message)
 			}
 			if err := json.Unmarshal(b, &req); err != nil {
-				return req, http.StatusBadRequest, errors.New("Invalid multipart request: operations must be one GraphQL request in JSON (batches are not supported).")
+				return req, badMultipart("Invalid multipart request: operations must be one GraphQL request in JSON (batches are not supported).")
 			}
 			seen = 1
 		case name == "map" && seen == 1:
 			b, err := io.ReadAll(io.LimitReader(part, maxOperationsPart+1))
 			if err != nil || len(b) > maxOperationsPart || json.Unmarshal(b, &fileMap) != nil {
-				return req, http.StatusBadRequest, errors.New("Invalid multipart request: map must be a JSON object of arrays of paths.")
+				return req, badMultipart("Invalid multipart request: map must be a JSON object of arrays of paths.")
 			}
 			seen = 2
 		case seen == 2:
@@ -97,38 +105,38 @@ func readMultipart(mr *multipart.Reader) (graphql.Request, int, error) {
 			}
 			body, err := io.ReadAll(io.LimitReader(part, maxMultipartFile+1))
 			if err != nil {
-				return req, http.StatusBadRequest, errors.New("Invalid multipart request: a file part is unreadable.")
+				return req, badMultipart("Invalid multipart request: a file part is unreadable.")
 			}
 			if len(body) > maxMultipartFile {
-				return req, http.StatusRequestEntityTooLarge, fmt.Errorf("File truncated as it exceeds the %d byte size limit.", maxMultipartFile)
+				return req, &refusal{http.StatusRequestEntityTooLarge, fmt.Sprintf("File truncated as it exceeds the %d byte size limit.", maxMultipartFile)}
 			}
 			up := &upload{name: part.FileName(), contentType: part.Header.Get("Content-Type"), body: body}
 			for _, p := range paths {
-				if err := place(&req, p, up); err != nil {
-					return req, http.StatusBadRequest, err
+				if !place(&req, p, up) {
+					return req, badMultipart(fmt.Sprintf("Invalid multipart request: the map path %q does not name a variable.", p))
 				}
 			}
 			delete(fileMap, name)
 		default:
-			return req, http.StatusBadRequest, errors.New("Invalid multipart request: the operations and map parts must come first.")
+			return req, badMultipart("Invalid multipart request: the operations and map parts must come first.")
 		}
 	}
 	if seen < 2 {
-		return req, http.StatusBadRequest, errors.New("Invalid multipart request: operations and map parts are required.")
+		return req, badMultipart("Invalid multipart request: operations and map parts are required.")
 	}
 	if len(fileMap) > 0 {
-		return req, http.StatusBadRequest, errors.New("Invalid multipart request: a file named in the map is missing.")
+		return req, badMultipart("Invalid multipart request: a file named in the map is missing.")
 	}
-	return req, 0, nil
+	return req, nil
 }
 
 // place puts a file at an object path of the operations ("variables.file",
-// "variables.files.0", "variables.input.file"); only variables hold files.
-func place(req *graphql.Request, path string, up *upload) error {
-	bad := fmt.Errorf("Invalid multipart request: the map path %q does not name a variable.", path)
+// "variables.files.0", "variables.input.file"); only variables hold files. It reports whether the
+// path names a place.
+func place(req *graphql.Request, path string, up *upload) bool {
 	keys := strings.Split(path, ".")
 	if len(keys) < 2 || keys[0] != "variables" {
-		return bad
+		return false
 	}
 	if req.Variables == nil {
 		req.Variables = map[string]any{}
@@ -140,22 +148,22 @@ func place(req *graphql.Request, path string, up *upload) error {
 		case map[string]any:
 			if last {
 				p[k] = up
-				return nil
+				return true
 			}
 			parent = p[k]
 		case []any:
 			n, err := strconv.Atoi(k)
 			if err != nil || n < 0 || n >= len(p) {
-				return bad
+				return false
 			}
 			if last {
 				p[n] = up
-				return nil
+				return true
 			}
 			parent = p[n]
 		default:
-			return bad
+			return false
 		}
 	}
-	return bad
+	return false
 }

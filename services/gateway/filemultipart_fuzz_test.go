@@ -14,9 +14,9 @@ func FuzzReadMultipart(f *testing.F) {
 	f.Add("--b\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{}\r\n--b--\r\n")
 	f.Add("--b\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{\"query\":\"q\",\"variables\":{\"f\":[null,{\"g\":null}]}}\r\n--b\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{\"0\":[\"variables.f.1.g\",\"variables.f.0\",\"variables.f.9\"]}\r\n--b--\r\n")
 	f.Fuzz(func(t *testing.T, body string) {
-		_, status, err := readMultipart(multipart.NewReader(strings.NewReader(body), "b"))
-		if err != nil && (status != http.StatusBadRequest && status != http.StatusRequestEntityTooLarge || err.Error() == "") {
-			t.Errorf("readMultipart refused with status %d and %q", status, err)
+		_, refused := readMultipart(multipart.NewReader(strings.NewReader(body), "b"))
+		if refused != nil && (refused.status != http.StatusBadRequest && refused.status != http.StatusRequestEntityTooLarge || refused.message == "") {
+			t.Errorf("readMultipart refused with status %d and %q", refused.status, refused.message)
 		}
 	})
 }
