@@ -74,7 +74,7 @@ func (s *server) fileByID(w http.ResponseWriter, r *http.Request) {
 		forbidden(w)
 		return
 	}
-	row, err := s.store.get(r.Context(), c.WorkspaceID, id)
+	row, err := s.lookup(r.Context(), c.WorkspaceID, id, false)
 	if errors.Is(err, errNotFound) || (err == nil && (row.Folder != f.segment || row.Status != statusUploaded)) {
 		writeError(w, http.StatusNotFound, "File not found")
 		return
@@ -100,7 +100,7 @@ func (s *server) fileByPath(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "File not found")
 		return
 	}
-	row, err := s.store.byPath(r.Context(), c.WorkspaceID, p)
+	row, err := s.lookup(r.Context(), c.WorkspaceID, p, true)
 	if errors.Is(err, errNotFound) || (err == nil && row.Status != statusUploaded) || (err == nil && c.FileID != "" && c.FileID != row.ID) {
 		writeError(w, http.StatusNotFound, "File not found")
 		return

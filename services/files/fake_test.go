@@ -11,6 +11,7 @@ import (
 
 	"github.com/twentyworkers/twenty/shared/blob"
 	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/kv/kvmem"
 	"github.com/twentyworkers/twenty/shared/sqltest"
 )
 
@@ -76,7 +77,7 @@ func newTestServer(t *testing.T, obj *memObjects) *server {
 	now := func() time.Time { return testNow }
 	return &server{
 		Checker: &health.Checker{Service: "files"},
-		store:   &store{db: sqltest.Open(t)}, objects: obj,
+		store:   &store{db: sqltest.Open(t)}, objects: obj, cache: kvmem.New(),
 		tokens: tokens{secret: "test-secret-0123456789", now: now}, now: now,
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/conformance"
 	"github.com/twentyworkers/twenty/shared/d1"
 	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/kv/cfkv"
 	"github.com/twentyworkers/twenty/shared/logging"
 )
 
@@ -41,6 +42,9 @@ func main() {
 	}
 	if presign != nil {
 		srv.presign = presign
+	}
+	if srv.cache, err = cfkv.Open("CACHE"); err != nil {
+		panic(err)
 	}
 	dev := http.NewServeMux()
 	objectRoutes(dev, bucket)

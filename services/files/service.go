@@ -17,6 +17,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
 	"github.com/twentyworkers/twenty/shared/health"
 	"github.com/twentyworkers/twenty/shared/ids"
+	"github.com/twentyworkers/twenty/shared/kv"
 )
 
 // objectInfo is what R2 says of a stored object.
@@ -58,6 +59,7 @@ type server struct {
 	objects objects
 	tokens  tokens
 	presign presigner // nil: uploads go through the gateway's /file-upload/{id}
+	cache   kv.Store  // uploaded files' metadata (cache.go); nil: none
 	now     func() time.Time
 }
 
@@ -150,6 +152,8 @@ func (s *server) CompleteFileUpload(ctx context.Context, req *filesv1.CompleteFi
 			return nil, err
 		}
 		f.Checksum = info.ETag
+		f.Status = statusUploaded
+		s.remember(ctx, f)
 	}
 	out, err := s.signed(f, req.GetServerUrl())
 	if err != nil {
@@ -178,6 +182,7 @@ func (s *server) UploadFile(ctx context.Context, req *filesv1.UploadFileRequest)
 		slog.ErrorContext(ctx, "file row not written after its object", "key", f.ObjectKey, "error", err.Error())
 		return nil, err
 	}
+	s.remember(ctx, f)
 	out, err := s.signed(f, req.GetServerUrl())
 	if err != nil {
 		return nil, err
@@ -206,13 +211,7 @@ func (s *server) SignFiles(ctx context.Context, req *filesv1.SignFilesRequest) (
 			continue
 		}
 		p = strings.TrimPrefix(p, "/")
-		var f *fileRow
-		var err error
-		if ids.IsUUID(p) {
-			f, err = s.store.get(ctx, req.GetWorkspaceId(), p)
-		} else {
-			f, err = s.store.byPath(ctx, req.GetWorkspaceId(), p)
-		}
+		f, err := s.lookup(ctx, req.GetWorkspaceId(), p, !ids.IsUUID(p))
 		if errors.Is(err, errNotFound) {
 			continue
 		} else if err != nil {
@@ -244,6 +243,7 @@ func (s *server) DeleteFiles(ctx context.Context, req *filesv1.DeleteFilesReques
 // remove deletes files' objects, then the rows of those whose object is gone. A failure stops
 // it; what remains is marked deleted for the sweep.
 func (s *server) remove(ctx context.Context, files []deletedFile) (int64, error) {
+	s.forgetCached(ctx, files)
 	done := make([]string, 0, len(files))
 	var failed error
 	for _, f := range files {

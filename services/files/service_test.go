@@ -365,3 +365,30 @@ func TestTokens(t *testing.T) {
 func newCreateRequest(ws, name string, size int64) *filesv1.CreateFileUploadRequest {
 	return &filesv1.CreateFileUploadRequest{WorkspaceId: ws, Filename: name, Size: size, FileFolder: "FilesField", ServerUrl: "https://api.test"}
 }
+
+// TestMetadataCache: a download finds an uploaded file's row in KV (here after the row left D1
+// behind its back), and a deleted file's cached row goes with it.
+func TestMetadataCache(t *testing.T) {
+	obj := newMemObjects()
+	s := newTestServer(t, obj)
+	f := upload(t, s, obj, wsA, "a.txt", []byte("abc"))
+	byID := "/file/files-field/" + f.GetId() + "?token=" + url.QueryEscape(f.GetToken())
+	byPath := "/files/" + f.GetPath() + "?token=" + url.QueryEscape(f.GetToken())
+	if _, err := s.store.db.ExecContext(context.Background(), `UPDATE files SET name = 'changed.txt' WHERE id = ?`, f.GetId()); err != nil {
+		t.Fatal(err)
+	}
+	if rec := do(t, s, http.MethodGet, byID, nil); rec.Code != 200 || !strings.Contains(rec.Header().Get("Content-Disposition"), "filename=a.txt") {
+		t.Errorf("cached download by id = %d %v", rec.Code, rec.Header())
+	}
+	if rec := do(t, s, http.MethodGet, byPath, nil); rec.Code != 200 || !strings.Contains(rec.Header().Get("Content-Disposition"), "filename=a.txt") {
+		t.Errorf("cached download by path = %d %v", rec.Code, rec.Header())
+	}
+	if _, err := s.DeleteFiles(context.Background(), &filesv1.DeleteFilesRequest{WorkspaceId: wsA, Paths: []string{f.GetPath()}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{byID, byPath} {
+		if rec := do(t, s, http.MethodGet, target, nil); rec.Code != 404 {
+			t.Errorf("GET %s after delete = %d, want 404", target[:20], rec.Code)
+		}
+	}
+}

@@ -122,7 +122,7 @@ func (s *store) markDeleted(ctx context.Context, workspaceID string, paths []str
 			}
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, `UPDATE files SET deleted_at = ? WHERE `+where+` RETURNING id, object_key`, args...)
+	rows, err := s.db.QueryContext(ctx, `UPDATE files SET deleted_at = ? WHERE `+where+` RETURNING id, object_key, workspace_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("mark deleted: %w", err)
 	}
@@ -130,14 +130,14 @@ func (s *store) markDeleted(ctx context.Context, workspaceID string, paths []str
 }
 
 // deletedFile is a file whose object is to be removed.
-type deletedFile struct{ ID, ObjectKey string }
+type deletedFile struct{ ID, ObjectKey, WorkspaceID string }
 
 func scanDeleted(rows *sql.Rows) ([]deletedFile, error) {
 	defer rows.Close()
 	var out []deletedFile
 	for rows.Next() {
 		var d deletedFile
-		if err := rows.Scan(&d.ID, &d.ObjectKey); err != nil {
+		if err := rows.Scan(&d.ID, &d.ObjectKey, &d.WorkspaceID); err != nil {
 			return nil, fmt.Errorf("scan deleted: %w", err)
 		}
 		out = append(out, d)
@@ -180,7 +180,7 @@ func (s *store) expire(ctx context.Context, before, now time.Time, limit int64) 
 
 // deleted answers files marked deleted, oldest first, at most limit.
 func (s *store) deleted(ctx context.Context, limit int64) ([]deletedFile, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, object_key FROM files WHERE deleted_at IS NOT NULL
+	rows, err := s.db.QueryContext(ctx, `SELECT id, object_key, workspace_id FROM files WHERE deleted_at IS NOT NULL
 ORDER BY deleted_at LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list deleted: %w", err)
