@@ -98,7 +98,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&cfg.events, "events", -1, "events figures: person creates whose person.created webhooks a receiver here times through the whole pipeline (default 1000 on the local stack, 0 elsewhere; with -base, the server must reach 127.0.0.1)")
 	fs.BoolVar(&cfg.pauseRelay, "pause-relay", false, "local stack: pause the records Worker's event relay during the record figures (what writes cost without the event pipeline behind them; the cron sweep relays later)")
 	fs.IntVar(&cfg.eventsC, "events-c", 10, "events figures: concurrent creates of the burst")
-	fs.IntVar(&cfg.realtime, "realtime", -1, "realtime figures: person creates timed to one event-stream subscriber, then a fan-out to -realtime-subscribers (default 50 on the local stack, 0 elsewhere)")
+	fs.IntVar(&cfg.realtime, "realtime", -1, "realtime figures: person creates timed to one event-stream subscriber, then a fan-out to -realtime-subscribers (default 80 on the local stack, within a workspace's 100 API calls a minute; 0 elsewhere)")
 	fs.IntVar(&cfg.realtimeSubscribers, "realtime-subscribers", realtimeDefaults.subscribers, "realtime figures: subscribers of one workspace timed in the fan-out (0: none)")
 	fs.IntVar(&cfg.files, "files", -1, "files figures: 100 KB files uploaded (createFileUpload, PUT, completeFileUpload) and downloaded, after a large file's MB/s up and down (default 100 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.filesMB, "files-mb", 100, "files figures: size in MB of the large file timed for throughput")

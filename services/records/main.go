@@ -9,12 +9,15 @@ import (
 	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/conformance"
 	"github.com/twentyworkers/twenty/shared/d1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1/realtimev1connect"
 	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/jsfetch"
 	"github.com/twentyworkers/twenty/shared/kv/cfkv"
 	"github.com/twentyworkers/twenty/shared/kv/kvtest"
 	"github.com/twentyworkers/twenty/shared/logging"
 	"github.com/twentyworkers/twenty/shared/queue/cfqueue"
 	"github.com/twentyworkers/twenty/shared/queue/queuetest"
+	"github.com/twentyworkers/twenty/shared/rpc"
 )
 
 func main() {
@@ -47,5 +50,8 @@ func main() {
 		}
 	}))
 	srv := newServer(control, map[string]*d1.DB{"DB_0": shard}, cache, jobs, probes)
+	if rt, err := jsfetch.Binding("REALTIME"); err == nil { // realtimepublish.go
+		srv.relay.Local = withRealtime(srv.relay.Local, realtimev1connect.NewRealtimeServiceClient(rt, "http://internal", rpc.ClientOptions()...))
+	}
 	cfworker.Serve(cfworker.Handlers{Fetch: srv.handler(dev), Scheduled: srv.sweepOnCron})
 }
