@@ -134,6 +134,9 @@ func TestFilesDirectUploadAttachmentAndDownload(t *testing.T) {
 	if c := get(t, requestURI(t, f.URL), "Origin", "https://app.example"); c.header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("download CORS = %v", c.header)
 	}
+	if h := call(t, http.MethodHead, requestURI(t, f.URL), nil); h.status != http.StatusOK || len(h.body) != 0 || h.header.Get("ETag") != etag {
+		t.Errorf("HEAD = %d, %d bytes, %v", h.status, len(h.body), h.header)
+	}
 
 	// Destroying the attachment removes its file: the attachment.destroyed event reaches the jobs
 	// Worker's file cleanup through the outbox and the queue, which has the files Worker delete it.
@@ -228,8 +231,14 @@ func TestFilesRefusals(t *testing.T) {
 		t.Errorf("PUT with a download token = %d %s", r.status, r.body)
 	}
 	refusedGQL("complete before the bytes", `mutation($id: String!) { completeFileUpload(fileId: $id) { id } }`, map[string]any{"id": target.FileID}, "BAD_USER_INPUT")
-	if r := call(t, http.MethodPut, requestURI(t, target.UploadURL), strings.NewReader("12345")); r.status != http.StatusNoContent {
-		t.Errorf("PUT = %d %s", r.status, r.body)
+	// A browser's upload: the preflight, then the PUT, both answered for its origin.
+	pre := call(t, http.MethodOptions, requestURI(t, target.UploadURL), nil, "Origin", "https://app.example",
+		"Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type")
+	if pre.status != http.StatusNoContent || pre.header.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(pre.header.Get("Access-Control-Allow-Methods"), "PUT") {
+		t.Errorf("upload preflight = %d %v", pre.status, pre.header)
+	}
+	if r := call(t, http.MethodPut, requestURI(t, target.UploadURL), strings.NewReader("12345"), "Origin", "https://app.example", "Content-Type", "application/octet-stream"); r.status != http.StatusNoContent || r.header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("PUT = %d %s %v", r.status, r.body, r.header)
 	}
 	done := data[struct{ CompleteFileUpload fileWithSignedURL }](t, gql(t, "/metadata", a.access,
 		`mutation($id: String!) { completeFileUpload(fileId: $id) { path } }`, map[string]any{"id": target.FileID})).CompleteFileUpload
