@@ -188,3 +188,7 @@ func TestGraphQLWebSocketIsForwardedToTheRoom(t *testing.T) {
 		}
 	}
 }
+
+func (fakeRealtime) ParseSubscription(context.Context, *realtimev1.ParseSubscriptionRequest) (*realtimev1.ParseSubscriptionResponse, error) {
+	return &realtimev1.ParseSubscriptionResponse{}, nil
+}
