@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -17,8 +18,9 @@ import (
 
 // memObjects is objects in memory: what R2 holds, by key.
 type memObjects struct {
-	mu   sync.Mutex
-	data map[string][]byte
+	mu       sync.Mutex
+	data     map[string][]byte
+	uploaded map[string]time.Time
 	// failDelete makes Delete fail for keys in it.
 	failDelete map[string]bool
 }
@@ -26,7 +28,7 @@ type memObjects struct {
 var _ objects = (*memObjects)(nil)
 
 func newMemObjects() *memObjects {
-	return &memObjects{data: map[string][]byte{}, failDelete: map[string]bool{}}
+	return &memObjects{data: map[string][]byte{}, uploaded: map[string]time.Time{}, failDelete: map[string]bool{}}
 }
 
 func (m *memObjects) Stat(_ context.Context, key string) (objectInfo, error) {
@@ -44,7 +46,37 @@ func (m *memObjects) Put(_ context.Context, key string, body []byte, _ string) e
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.data[key] = append([]byte(nil), body...)
+	m.uploaded[key] = testNow
 	return nil
+}
+
+// putAt stores an object as uploaded at a time.
+func (m *memObjects) putAt(key string, body []byte, at time.Time) {
+	_ = m.Put(context.Background(), key, body, "")
+	m.mu.Lock()
+	m.uploaded[key] = at
+	m.mu.Unlock()
+}
+
+func (m *memObjects) List(_ context.Context, cursor string, limit int) (objectPage, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keys := make([]string, 0, len(m.data))
+	for k := range m.data {
+		if k > cursor {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var page objectPage
+	for i, k := range keys {
+		if i == limit {
+			page.Cursor = keys[i-1]
+			break
+		}
+		page.Objects = append(page.Objects, listedObject{Key: k, Uploaded: m.uploaded[k]})
+	}
+	return page, nil
 }
 
 func (m *memObjects) Delete(_ context.Context, key string) error {

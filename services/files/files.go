@@ -3,11 +3,13 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 
 	"github.com/twentyworkers/twenty/shared/blob"
+	filesv1 "github.com/twentyworkers/twenty/shared/gen/twenty/files/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
 	"github.com/twentyworkers/twenty/shared/rpc"
 )
@@ -19,6 +21,20 @@ func newHandler(srv *server, cors corsPolicy, dev http.Handler) http.Handler {
 	mux.Handle(filesv1connect.NewFilesServiceHandler(srv, rpc.HandlerOptions()...))
 	srv.fileRoutes(mux, cors)
 	return rpc.Middleware(cleanPaths(mux))
+}
+
+// sweepRoute is a dev route running the sweep now, with orphans of any age over a second:
+// POST /__dev/sweep.
+func sweepRoute(mux *http.ServeMux, s *server) {
+	mux.HandleFunc("POST /__dev/sweep", func(w http.ResponseWriter, r *http.Request) {
+		res, err := s.SweepFiles(r.Context(), &filesv1.SweepFilesRequest{OrphansOlderThanSeconds: 1})
+		if err != nil {
+			http.Error(w, "sweep failed: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]int64{"expiredPending": res.GetExpiredPending(), "removed": res.GetRemoved(), "orphansRemoved": res.GetOrphansRemoved()})
+	})
 }
 
 // maxDevObject bounds what the dev object route buffers in memory (the isolate has 128 MB).

@@ -48,6 +48,7 @@ func main() {
 	}
 	dev := http.NewServeMux()
 	objectRoutes(dev, bucket)
+	sweepRoute(dev, srv)
 	// A fixed prefix: R2 keeps objects forever, so each run overwrites the last run's.
 	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {
 		return map[string][]conformance.Check{"blob": blobtest.Checks(bucket, "conformance/files/")}

@@ -35,6 +35,8 @@ type objects interface {
 	Put(ctx context.Context, key string, body []byte, contentType string) error
 	// Delete removes an object; a missing one is not an error.
 	Delete(ctx context.Context, key string) error
+	// List answers up to limit objects in key order after cursor ("" for the first page).
+	List(ctx context.Context, cursor string, limit int) (objectPage, error)
 }
 
 // presigner signs S3 URLs for R2's S3 endpoint; nil when no S3 credentials are configured.
@@ -281,7 +283,15 @@ func (s *server) SweepFiles(ctx context.Context, req *filesv1.SweepFilesRequest)
 	if err != nil {
 		return nil, err
 	}
-	return &filesv1.SweepFilesResponse{ExpiredPending: expired, Removed: removed}, nil
+	orphanAge := orphanAge
+	if n := req.GetOrphansOlderThanSeconds(); n > 0 {
+		orphanAge = time.Duration(n) * time.Second
+	}
+	orphans, err := s.sweepOrphans(ctx, orphanAge)
+	if err != nil {
+		return nil, err
+	}
+	return &filesv1.SweepFilesResponse{ExpiredPending: expired, Removed: removed, OrphansRemoved: orphans}, nil
 }
 
 // rpcError maps the domain's errors to Connect codes, in one place; others pass on (masked by

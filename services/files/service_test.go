@@ -392,3 +392,31 @@ func TestMetadataCache(t *testing.T) {
 		}
 	}
 }
+
+// TestOrphanSweep: objects no row names, a day old, go; young ones, named ones and keys that are
+// not the files Worker's stay; the sweep pages through the bucket with a cursor kept in KV.
+func TestOrphanSweep(t *testing.T) {
+	ctx := context.Background()
+	obj := newMemObjects()
+	s := newTestServer(t, obj)
+	kept := upload(t, s, obj, wsA, "kept.txt", []byte("k"))
+	old := testNow.Add(-48 * time.Hour)
+	obj.putAt(wsA+"/attachment/orphan-1.png", []byte("o"), old)
+	obj.putAt(wsB+"/files-field/orphan-2.pdf", []byte("o"), old)
+	obj.putAt(wsA+"/files-field/young.pdf", []byte("y"), testNow.Add(-time.Hour))
+	obj.putAt("conformance/files/x", []byte("c"), old)
+	obj.putAt(wsA+"/"+kept.GetPath(), []byte("k"), old) // the named object, as if old
+	var removed int64
+	for range 3 { // one page per call; every page of a 5-object bucket fits in one
+		res, err := s.SweepFiles(ctx, &filesv1.SweepFilesRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		removed += res.GetOrphansRemoved()
+	}
+	got := []bool{obj.has(wsA + "/attachment/orphan-1.png"), obj.has(wsB + "/files-field/orphan-2.pdf"), obj.has(wsA + "/files-field/young.pdf"),
+		obj.has("conformance/files/x"), obj.has(wsA + "/" + kept.GetPath())}
+	if diff := cmp.Diff([]bool{false, false, true, true, true}, got); diff != "" || removed != 2 {
+		t.Errorf("after the sweep (orphan-1, orphan-2, young, conformance, kept), %d removed (-want +got):\n%s", removed, diff)
+	}
+}

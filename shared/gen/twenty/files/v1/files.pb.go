@@ -844,9 +844,12 @@ type SweepFilesRequest struct {
 	// pending_older_than_seconds: pending uploads created longer ago are removed (default 86400).
 	PendingOlderThanSeconds int64 `protobuf:"varint,1,opt,name=pending_older_than_seconds,json=pendingOlderThanSeconds,proto3" json:"pending_older_than_seconds,omitempty"`
 	// limit bounds the files handled in one call (default 500).
-	Limit         int64 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Limit int64 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+	// orphans_older_than_seconds: objects no row names that were uploaded longer ago are removed
+	// (default 86400).
+	OrphansOlderThanSeconds int64 `protobuf:"varint,3,opt,name=orphans_older_than_seconds,json=orphansOlderThanSeconds,proto3" json:"orphans_older_than_seconds,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
 }
 
 func (x *SweepFilesRequest) Reset() {
@@ -893,10 +896,20 @@ func (x *SweepFilesRequest) GetLimit() int64 {
 	return 0
 }
 
+func (x *SweepFilesRequest) GetOrphansOlderThanSeconds() int64 {
+	if x != nil {
+		return x.OrphansOlderThanSeconds
+	}
+	return 0
+}
+
 type SweepFilesResponse struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	ExpiredPending int64                  `protobuf:"varint,1,opt,name=expired_pending,json=expiredPending,proto3" json:"expired_pending,omitempty"`
 	Removed        int64                  `protobuf:"varint,2,opt,name=removed,proto3" json:"removed,omitempty"`
+	// orphans_removed is how many objects no file row names were removed from R2 (one page of the
+	// bucket per call, resumed where the last call stopped).
+	OrphansRemoved int64 `protobuf:"varint,3,opt,name=orphans_removed,json=orphansRemoved,proto3" json:"orphans_removed,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
@@ -941,6 +954,13 @@ func (x *SweepFilesResponse) GetExpiredPending() int64 {
 func (x *SweepFilesResponse) GetRemoved() int64 {
 	if x != nil {
 		return x.Removed
+	}
+	return 0
+}
+
+func (x *SweepFilesResponse) GetOrphansRemoved() int64 {
+	if x != nil {
+		return x.OrphansRemoved
 	}
 	return 0
 }
@@ -1021,13 +1041,15 @@ const file_twenty_files_v1_files_proto_rawDesc = "" +
 	"\x03all\x18\x03 \x01(\bR\x03all\"I\n" +
 	"\x13DeleteFilesResponse\x12\x18\n" +
 	"\adeleted\x18\x01 \x01(\x03R\adeleted\x12\x18\n" +
-	"\aremoved\x18\x02 \x01(\x03R\aremoved\"f\n" +
+	"\aremoved\x18\x02 \x01(\x03R\aremoved\"\xa3\x01\n" +
 	"\x11SweepFilesRequest\x12;\n" +
 	"\x1apending_older_than_seconds\x18\x01 \x01(\x03R\x17pendingOlderThanSeconds\x12\x14\n" +
-	"\x05limit\x18\x02 \x01(\x03R\x05limit\"W\n" +
+	"\x05limit\x18\x02 \x01(\x03R\x05limit\x12;\n" +
+	"\x1aorphans_older_than_seconds\x18\x03 \x01(\x03R\x17orphansOlderThanSeconds\"\x80\x01\n" +
 	"\x12SweepFilesResponse\x12'\n" +
 	"\x0fexpired_pending\x18\x01 \x01(\x03R\x0eexpiredPending\x12\x18\n" +
-	"\aremoved\x18\x02 \x01(\x03R\aremoved2\xa6\x05\n" +
+	"\aremoved\x18\x02 \x01(\x03R\aremoved\x12'\n" +
+	"\x0forphans_removed\x18\x03 \x01(\x03R\x0eorphansRemoved2\xa6\x05\n" +
 	"\fFilesService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12i\n" +
 	"\x10CreateFileUpload\x12(.twenty.files.v1.CreateFileUploadRequest\x1a).twenty.files.v1.CreateFileUploadResponse\"\x00\x12o\n" +

@@ -71,8 +71,8 @@ type FilesServiceClient interface {
 	// DeleteFiles removes files by path (an attachment's fullPath) or id: the rows are marked
 	// deleted at once and the objects removed, the sweep finishing what a failure left.
 	DeleteFiles(context.Context, *v11.DeleteFilesRequest) (*v11.DeleteFilesResponse, error)
-	// SweepFiles removes expired pending uploads and objects of deleted files; the jobs Worker's
-	// cron calls it.
+	// SweepFiles removes expired pending uploads, objects of deleted files and objects no file row
+	// names (orphans, a day old); the jobs Worker's cron calls it.
 	SweepFiles(context.Context, *v11.SweepFilesRequest) (*v11.SweepFilesResponse, error)
 }
 
@@ -227,8 +227,8 @@ type FilesServiceHandler interface {
 	// DeleteFiles removes files by path (an attachment's fullPath) or id: the rows are marked
 	// deleted at once and the objects removed, the sweep finishing what a failure left.
 	DeleteFiles(context.Context, *v11.DeleteFilesRequest) (*v11.DeleteFilesResponse, error)
-	// SweepFiles removes expired pending uploads and objects of deleted files; the jobs Worker's
-	// cron calls it.
+	// SweepFiles removes expired pending uploads, objects of deleted files and objects no file row
+	// names (orphans, a day old); the jobs Worker's cron calls it.
 	SweepFiles(context.Context, *v11.SweepFilesRequest) (*v11.SweepFilesResponse, error)
 }
 
