@@ -139,11 +139,11 @@ func realtimeFigures(ctx context.Context, w, stderr io.Writer, tg *target, n, su
 			}
 			var p struct {
 				OnEventSubscription struct {
-					ObjectRecordEventsWithQueryIds []struct{ ObjectRecordEvent struct{ RecordID string } }
+					Events []struct{ ObjectRecordEvent struct{ RecordID string } } `json:"objectRecordEventsWithQueryIds"`
 				}
 			}
 			if json.Unmarshal(data, &p) == nil {
-				for _, e := range p.OnEventSubscription.ObjectRecordEventsWithQueryIds {
+				for _, e := range p.OnEventSubscription.Events {
 					arrived <- e.ObjectRecordEvent.RecordID
 				}
 			}
@@ -209,17 +209,21 @@ func fanOutFigures(ctx context.Context, w, stderr io.Writer, tg *target, streams
 	const perOwner = 100 // the room's default bound on one owner's streams
 	var tokens []string
 	for i := 0; i < (subscribers+perOwner-1)/perOwner; i++ {
-		var key struct{ CreateApiKey struct{ ID string } }
+		var key struct {
+			Created struct{ ID string } `json:"createApiKey"`
+		}
 		if _, err := gqlCall(ctx, tg, access, `mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { id } }`,
 			map[string]any{"in": map[string]any{"name": fmt.Sprintf("bench %d", i), "expiresAt": "2099-01-01T00:00:00.000Z"}}, &key); err != nil {
 			return fmt.Errorf("fan-out figures: createApiKey: %w", err)
 		}
-		var tok struct{ GenerateApiKeyToken struct{ Token string } }
+		var tok struct {
+			Generated struct{ Token string } `json:"generateApiKeyToken"`
+		}
 		if _, err := gqlCall(ctx, tg, access, `mutation($id: UUID!) { generateApiKeyToken(apiKeyId: $id, expiresAt: "2099-01-01T00:00:00.000Z") { token } }`,
-			map[string]any{"id": key.CreateApiKey.ID}, &tok); err != nil {
+			map[string]any{"id": key.Created.ID}, &tok); err != nil {
 			return fmt.Errorf("fan-out figures: generateApiKeyToken: %w", err)
 		}
-		tokens = append(tokens, tok.GenerateApiKeyToken.Token)
+		tokens = append(tokens, tok.Generated.Token)
 	}
 	fmt.Fprintf(stderr, "bench: realtime: opening %d subscribers\n", subscribers)
 	type arrival struct {

@@ -76,7 +76,7 @@ func testRealtime(t *testing.T, mode string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Process.Kill()
+	defer func() { _ = cmd.Process.Kill() }()
 	lines := bufio.NewScanner(stdout)
 	lines.Buffer(make([]byte, 1<<20), 1<<20)
 	if !lines.Scan() || lines.Text() != `{"ready":true}` {

@@ -139,8 +139,14 @@ func Parse(req graphql.Request) (*Subscription, *graphql.Error) {
 	if req.Query == "" {
 		return nil, graphql.NewError(graphql.CodeBadRequest, "GraphQL operations must contain a non-empty `query`.")
 	}
-	doc, errs := gqlparser.LoadQuery(schema, req.Query)
-	if len(errs) > 0 {
+	if len(req.Query) > graphql.DefaultMaxDocumentBytes {
+		return nil, graphql.NewError(graphql.CodeValidationFailed, fmt.Sprintf("The document is %d bytes long, more than the maximum of %d.", len(req.Query), graphql.DefaultMaxDocumentBytes))
+	}
+	doc, perr := graphql.ParseQuery(req.Query, graphql.DefaultMaxTokens)
+	if perr != nil {
+		return nil, perr
+	}
+	if errs := validator.ValidateWithRules(schema, doc, nil); len(errs) > 0 {
 		return nil, graphql.NewError(graphql.CodeValidationFailed, errs[0].Message)
 	}
 	var op *ast.OperationDefinition
