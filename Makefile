@@ -141,6 +141,7 @@ FUZZ_TARGETS := \
 	services/records/internal/gqlapi:FuzzExecute \
 	services/gateway:FuzzRESTEntry \
 	services/gateway:FuzzReadMultipart \
+	services/gateway:FuzzAddFileURLs \
 	services/files:FuzzParseRange \
 	shared/restquery:FuzzParseFilter \
 	shared/restquery:FuzzParseOrderBy \

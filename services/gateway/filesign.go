@@ -17,7 +17,8 @@ import (
 // (commonResultGettersService): an attachment's fullPath and a person's or workspace member's
 // avatarUrl come back as "<path>?token=<FILE token>", which the /files/ route serves. The records
 // Worker stores and answers the bare path; signFileURLs signs them on the way out, for REST and
-// GraphQL alike, with one call to the files Worker per response that carries any.
+// GraphQL alike, with one call to the files Worker per response that carries any. FILES fields'
+// items get their signed "url" the same way (filesfield.go).
 
 // filePathValue finds the file paths such values hold: a folder segment, then the rest of a path,
 // no query and no scheme (an external avatar URL is left alone).
@@ -33,9 +34,13 @@ func signFileURLs(client connect.HTTPClient, next http.Handler) http.Handler {
 		buf := &bufferedResponse{header: w.Header()}
 		next.ServeHTTP(buf, r)
 		body := buf.body.Bytes()
-		if c := principalFrom(r.Context()); c != nil && c.WorkspaceID != "" && buf.status() < 300 &&
-			(bytes.Contains(body, []byte(`"fullPath":"`)) || bytes.Contains(body, []byte(`"avatarUrl":"`))) {
-			body = signPaths(r, files, c.WorkspaceID, body)
+		if c := principalFrom(r.Context()); c != nil && c.WorkspaceID != "" && buf.status() < 300 {
+			if bytes.Contains(body, []byte(`"fullPath":"`)) || bytes.Contains(body, []byte(`"avatarUrl":"`)) {
+				body = signPaths(r, files, c.WorkspaceID, body)
+			}
+			if bytes.Contains(body, []byte(`"fileId"`)) {
+				body = signFilesFields(r, files, c.WorkspaceID, body)
+			}
 		}
 		if buf.header.Get("Content-Length") != "" {
 			buf.header.Set("Content-Length", strconv.Itoa(len(body)))
@@ -69,6 +74,38 @@ func signPaths(r *http.Request, files filesv1connect.FilesServiceClient, workspa
 		body = bytes.ReplaceAll(body, []byte(`":"`+p+`"`), []byte(`":"`+p+"?token="+f.GetToken()+`"`))
 	}
 	return body
+}
+
+// signFilesFields adds each FILES item's signed url. A failure leaves the items as they are.
+func signFilesFields(r *http.Request, files filesv1connect.FilesServiceClient, workspaceID string, body []byte) []byte {
+	seen := map[string]bool{}
+	var fileIDs []string
+	for _, m := range filesFieldID.FindAllSubmatch(body, -1) {
+		if id := string(m[1]); !seen[id] && len(fileIDs) < maxSignedPerResponse {
+			seen[id] = true
+			fileIDs = append(fileIDs, id)
+		}
+	}
+	if len(fileIDs) == 0 {
+		return body
+	}
+	res, err := files.SignFiles(r.Context(), &filesv1.SignFilesRequest{WorkspaceId: workspaceID, Paths: fileIDs, ServerUrl: requestOrigin(r)})
+	if err != nil || len(res.GetFiles()) == 0 {
+		if err != nil {
+			slog.WarnContext(r.Context(), "files fields left unsigned", "error", err.Error())
+		}
+		return body
+	}
+	urls := make(map[string]string, len(res.GetFiles()))
+	for id, f := range res.GetFiles() {
+		urls[id] = f.GetUrl()
+	}
+	signed, err := addFileURLs(body, urls)
+	if err != nil {
+		slog.WarnContext(r.Context(), "files fields left unsigned", "error", err.Error())
+		return body
+	}
+	return signed
 }
 
 // bufferedResponse holds a response until its file paths are signed.

@@ -31,6 +31,10 @@ func TestSignFileURLs(t *testing.T) {
 			`{"avatarUrl":"https://img.example/a.png","fullPath":"attachment/a.png?token=old","x":"attachment/a.png"}`},
 		{"unknown file stays bare", "ws-1", `{"fullPath":"files-field/none.txt"}`, `{"fullPath":"files-field/none.txt"}`},
 		{"another workspace's path stays bare", "ws-2", `{"fullPath":"attachment/a.png"}`, `{"fullPath":"attachment/a.png"}`},
+		{"files field", "ws-1",
+			`{"data":{"companies":{"edges":[{"node":{"id":"c","docs":[{"fileId":"f0000000-0000-4000-8000-000000000001","label":"<a>.pdf","extension":"pdf"},{"label":"b","fileId":"f0000000-0000-4000-8000-000000000002","url":"stale"}],"n":1.50}}]}}}`,
+			`{"data":{"companies":{"edges":[{"node":{"id":"c","docs":[{"fileId":"f0000000-0000-4000-8000-000000000001","label":"<a>.pdf","extension":"pdf","url":"http://example.com/file/files-field/f0000000-0000-4000-8000-000000000001?token=t"},{"label":"b","fileId":"f0000000-0000-4000-8000-000000000002","url":"http://example.com/file/files-field/f0000000-0000-4000-8000-000000000002?token=t"}],"n":1.50}}]}}}`},
+		{"unknown file id stays", "ws-1", `{"docs":[{"fileId":"00000000-0000-4000-8000-000000000009","label":"x"}]}`, `{"docs":[{"fileId":"00000000-0000-4000-8000-000000000009","label":"x"}]}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
