@@ -157,7 +157,8 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	mux.Handle("/rest", rest) // Twenty's invalid-path 400, not ServeMux's redirect to /rest/
 	// eventstream.go serves subscriptions over SSE (Accept: text/event-stream); the rest is GraphQL.
 	mux.Handle("/metadata", g.eventStream(g.graphqlAuth(g.rateLimit(fileRequests(g.metadata, g.metadata)))))
-	mux.Handle("/graphql", g.graphqlAuth(g.rateLimit(fileRequests(g.metadata, signFileURLs(clients["files"], g.dataGraphQL(g.metadata))))))
+	// eventstream.go also serves Twenty's onDbEvent here, where Twenty has it.
+	mux.Handle("/graphql", g.eventStream(g.graphqlAuth(g.rateLimit(fileRequests(g.metadata, signFileURLs(clients["files"], g.dataGraphQL(g.metadata)))))))
 	if cfg.DevRoutes {
 		g.devRoutes(mux)
 	}

@@ -152,8 +152,14 @@ func TestEventStreamSubscriptionIsForwardedToTheRoom(t *testing.T) {
 			t.Errorf("%s: stream (-want +got):\n%s", tc.name, diff)
 		}
 	}
+	// Twenty serves onDbEvent on /graphql: so do we, and both subscriptions.
+	rec := s.do(t, http.MethodPost, "/graphql", body(`subscription { onDbEvent(input: {}) { action } }`, nil),
+		"Content-Type", "application/json", "Accept", "text/event-stream", "Authorization", "Bearer "+user)
+	if rec.Header().Get(forwardHeader) != "REALTIME" || rec.Header().Get(roomHeader) != "ws-1" {
+		t.Errorf("onDbEvent on /graphql = %d %s, want forwarded to ws-1's room", rec.Code, rec.Body)
+	}
 	// Without Accept: text/event-stream, /metadata is plain GraphQL, which runs no subscription.
-	rec := s.do(t, http.MethodPost, "/metadata", body(sub, map[string]any{"eventStreamId": "s1"}), "Content-Type", "application/json", "Authorization", "Bearer "+user)
+	rec = s.do(t, http.MethodPost, "/metadata", body(sub, map[string]any{"eventStreamId": "s1"}), "Content-Type", "application/json", "Authorization", "Bearer "+user)
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Subscriptions are not supported") {
 		t.Errorf("plain POST of a subscription = %d %s", rec.Code, rec.Body)
 	}
