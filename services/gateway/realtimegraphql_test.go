@@ -104,11 +104,15 @@ func TestEventStreamSubscriptionIsForwardedToTheRoom(t *testing.T) {
 		errCode           string
 	}{
 		{"user", user, body(sub, map[string]any{"eventStreamId": "s1"}), "ws-1",
-			&streamInfo{Subscription: eventsub.Subscription{EventStreamID: "s1", ResponseKey: "onEventSubscription"}, UserWorkspaceID: "uw-1", UserID: "u-1"}, ""},
+			&streamInfo{Subscription: eventsub.Subscription{EventStreamID: "s1", ResponseKey: "onEventSubscription", Selection: eventsub.Selection{
+				"eventStreamId":                  {Name: "eventStreamId"},
+				"objectRecordEventsWithQueryIds": {Name: "objectRecordEventsWithQueryIds", Sub: eventsub.Selection{"queryIds": {Name: "queryIds"}}},
+			}}, UserWorkspaceID: "uw-1", UserID: "u-1"}, ""},
 		{"api key, aliased", key, body(`subscription { live: onEventSubscription(eventStreamId: "s2") { eventStreamId } }`, nil), "ws-2",
-			&streamInfo{Subscription: eventsub.Subscription{EventStreamID: "s2", ResponseKey: "live"}, APIKeyID: "k-1"}, ""},
+			&streamInfo{Subscription: eventsub.Subscription{EventStreamID: "s2", ResponseKey: "live", Selection: eventsub.Selection{"eventStreamId": {Name: "eventStreamId"}}}, APIKeyID: "k-1"}, ""},
 		{"legacy onDbEvent", user, body(`subscription { onDbEvent(input: {objectNameSingular: "person", action: CREATED}) { action record } }`, nil), "ws-1",
-			&streamInfo{Subscription: eventsub.Subscription{ResponseKey: "onDbEvent", DBEvent: map[string]any{"objectNameSingular": "person", "action": "CREATED"}}, UserWorkspaceID: "uw-1", UserID: "u-1"}, ""},
+			&streamInfo{Subscription: eventsub.Subscription{ResponseKey: "onDbEvent", DBEvent: map[string]any{"objectNameSingular": "person", "action": "CREATED"},
+				Selection: eventsub.Selection{"action": {Name: "action"}, "record": {Name: "record"}}}, UserWorkspaceID: "uw-1", UserID: "u-1"}, ""},
 		{"no token", "", body(sub, map[string]any{"eventStreamId": "s1"}), "", nil, "UNAUTHENTICATED"},
 		{"bad token", "nope", body(sub, map[string]any{"eventStreamId": "s1"}), "", nil, "UNAUTHENTICATED"},
 		{"missing variable", user, body(sub, nil), "", nil, "BAD_USER_INPUT"},

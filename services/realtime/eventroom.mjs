@@ -77,6 +77,8 @@ export class EventStreams {
       queries,
       // db is the legacy onDbEvent's input: the stream gets each record event it names, alone.
       db: info.dbEvent || null,
+      // selection is the subscription's selection set (eventsub.Selection), which payloads follow.
+      selection: info.selection || null,
       sink,
       closed: false,
     };
@@ -123,8 +125,11 @@ export class EventStreams {
     });
   }
 
+  // payload is one message of a stream: records are [{queryIds, objectRecordEvent}], metadata
+  // Twenty's MetadataEvents, as the stream's selection asks for them.
   payload(stream, records, metadata) {
-    return `{"data":{${JSON.stringify(stream.key)}:{"eventStreamId":${JSON.stringify(stream.id)},"objectRecordEventsWithQueryIds":[${records.join(",")}],"metadataEvents":[${metadata.join(",")}],"queueJobEvents":[]}}}`;
+    const value = { eventStreamId: stream.id, objectRecordEventsWithQueryIds: records, metadataEvents: metadata, queueJobEvents: [] };
+    return `{"data":{${JSON.stringify(stream.key)}:${JSON.stringify(project(value, stream.selection))}}}`;
   }
 
   // dbPayload is Twenty's legacy OnDbEvent: the record (after, else before) and its update.
@@ -137,7 +142,7 @@ export class EventStreams {
       record: p.after ?? p.before ?? null,
       updatedFields: p.updatedFields ?? null,
     };
-    return `{"data":{${JSON.stringify(stream.key)}:${JSON.stringify(out)}}}`;
+    return `{"data":{${JSON.stringify(stream.key)}:${JSON.stringify(project(out, stream.selection))}}}`;
   }
 
   // write sends one message to a stream.
@@ -224,12 +229,11 @@ export class EventStreams {
     for (const e of events) {
       if (!this.fresh(e)) continue;
       freshEvents.push(e);
-      const json = JSON.stringify(e.event);
       for (const [sid, queryIds] of Object.entries(e.matches || {})) {
         if (!this.streams.has(sid)) continue;
         let p = perStream.get(sid);
         if (!p) perStream.set(sid, (p = { records: [], metadata: [] }));
-        p.records.push(`{"queryIds":${JSON.stringify(queryIds)},"objectRecordEvent":${json}}`);
+        p.records.push({ queryIds, objectRecordEvent: e.event });
       }
     }
     let delivered = 0;
@@ -238,7 +242,7 @@ export class EventStreams {
         if (stream.db && dbEventMatches(stream.db, e.event) && this.write(stream, this.dbPayload(stream, e))) delivered++;
       }
     }
-    const fresh = metadata.filter((e) => this.fresh(e)).map((e) => JSON.stringify(e.event));
+    const fresh = metadata.filter((e) => this.fresh(e)).map((e) => e.event);
     if (fresh.length > 0) {
       for (const [sid, stream] of this.streams) {
         if (stream.db) continue;
@@ -253,6 +257,19 @@ export class EventStreams {
     }
     return Response.json({ delivered });
   }
+}
+
+// project answers value as selection (eventsub.Selection: {responseKey: [field, selection]})
+// selects it; a null selection keeps everything.
+export function project(value, selection) {
+  if (selection === null || selection === undefined || value === null || value === undefined) return value ?? null;
+  if (Array.isArray(value)) return value.map((v) => project(v, selection));
+  if (typeof value !== "object") return value;
+  const out = {};
+  for (const [key, [name, sub]] of Object.entries(selection)) {
+    out[key] = name.startsWith("__typename:") ? name.slice("__typename:".length) : sub ? project(value[name], sub) : (value[name] ?? null);
+  }
+  return out;
 }
 
 // dbEventMatches applies onDbEvent's input: each given field must equal the event's.

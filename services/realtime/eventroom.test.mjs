@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EventStreams, acceptSocket, closeSocket, handleEventRequest, handleSocketMessage, restoreSocket } from "./eventroom.mjs";
+import { EventStreams, acceptSocket, closeSocket, handleEventRequest, handleSocketMessage, project, restoreSocket } from "./eventroom.mjs";
 
 const alice = { userWorkspaceId: "uw-a" };
 const bob = { userWorkspaceId: "uw-b" };
@@ -180,4 +180,19 @@ test("graphql-transport-ws: ack, subscribe, events, complete; a woken room rebui
   await handleSocketMessage(rooms, sock, "not json", parse);
   assert.deepEqual(sock.closed, [4400, "Invalid message received"]);
   closeSocket(woken, sock);
+});
+
+test("payloads follow the subscription's selection: aliases, subsets, __typename", async () => {
+  const rooms = new EventStreams({ pingMs: 0 });
+  const selection = {
+    id: ["eventStreamId", null],
+    events: ["objectRecordEventsWithQueryIds", { q: ["queryIds", null], objectRecordEvent: ["objectRecordEvent", { recordId: ["recordId", null], __typename: ["__typename:ObjectRecordEvent", null] }] }],
+  };
+  const r = rooms.open({ eventStreamId: "s1", responseKey: "live", selection, ...alice }).body.getReader();
+  assert.deepEqual((await next(r)).data.data, { live: { id: "s1", events: [] } });
+  rooms.query({ op: "add", eventStreamId: "s1", queryId: "q1", signature: {}, caller: alice });
+  await rooms.deliver({ version: rooms.version, events: [event("e1", "r1", "2026-01-01T00:00:00.000Z", { s1: ["q1"] })] }).json();
+  assert.deepEqual((await next(r)).data.data, { live: { id: "s1", events: [{ q: ["q1"], objectRecordEvent: { recordId: "r1", __typename: "ObjectRecordEvent" } }] } });
+  assert.deepEqual(project({ a: 1, b: { c: 2, d: 3 } }, null), { a: 1, b: { c: 2, d: 3 } });
+  assert.deepEqual(project({ a: null }, { x: ["a", { y: ["y", null] }], z: ["missing", null] }), { x: null, z: null });
 });

@@ -140,7 +140,7 @@ func TestParseSubscription(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(`{"eventStreamId":"s1","responseKey":"onEventSubscription"}`, res.GetSubscriptionJson()); diff != "" {
+	if diff := cmp.Diff(`{"eventStreamId":"s1","responseKey":"onEventSubscription","selection":{"eventStreamId":["eventStreamId",null]}}`, res.GetSubscriptionJson()); diff != "" {
 		t.Errorf("subscription (-want +got):\n%s", diff)
 	}
 	res, err = client.ParseSubscription(context.Background(), &realtimev1.ParseSubscriptionRequest{Query: `{ nope }`})

@@ -6,6 +6,7 @@
 package eventsub
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/twentyworkers/twenty/shared/graphql"
@@ -129,6 +130,76 @@ type Subscription struct {
 	// DBEvent is the legacy onDbEvent's input (action, objectNameSingular, recordId), set for
 	// that subscription only.
 	DBEvent map[string]any `json:"dbEvent,omitempty"`
+	// Selection is the field's selection set as a room projects its payloads (see Selection).
+	Selection Selection `json:"selection"`
+}
+
+// Selection is a selection set resolved for projection: each response key maps to the field it
+// reads and that field's own selection (nil for a leaf). A "__typename" field reads as
+// "__typename:<Type>", the name it answers. Fragments are flattened: every type here is an object
+// type, so every fragment applies.
+type Selection map[string]SelectedField
+
+// SelectedField is one entry of a Selection, encoded as [name, selection].
+type SelectedField struct {
+	Name string
+	Sub  Selection
+}
+
+// MarshalJSON encodes f as [name, selection or null].
+func (f SelectedField) MarshalJSON() ([]byte, error) {
+	return json.Marshal([]any{f.Name, f.Sub})
+}
+
+// UnmarshalJSON decodes [name, selection or null].
+func (f *SelectedField) UnmarshalJSON(b []byte) error {
+	var pair []json.RawMessage
+	if err := json.Unmarshal(b, &pair); err != nil || len(pair) != 2 {
+		return fmt.Errorf("eventsub: a selected field is [name, selection]: %s", b)
+	}
+	if err := json.Unmarshal(pair[0], &f.Name); err != nil {
+		return err
+	}
+	return json.Unmarshal(pair[1], &f.Sub)
+}
+
+// selectionOf resolves set, the selection of a field of type typ.
+func selectionOf(set ast.SelectionSet, typ string) Selection {
+	if len(set) == 0 {
+		return nil
+	}
+	out := Selection{}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				if s.Name == "__typename" {
+					out[s.Alias] = SelectedField{Name: "__typename:" + typ}
+					continue
+				}
+				var sub Selection
+				if s.Definition != nil && len(s.SelectionSet) > 0 {
+					sub = selectionOf(s.SelectionSet, s.Definition.Type.Name())
+				}
+				if prev, ok := out[s.Alias]; ok && prev.Sub != nil && sub != nil {
+					for k, v := range sub { // the same key selected twice merges its selections
+						prev.Sub[k] = v
+					}
+					continue
+				}
+				out[s.Alias] = SelectedField{Name: s.Name, Sub: sub}
+			case *ast.InlineFragment:
+				walk(s.SelectionSet)
+			case *ast.FragmentSpread:
+				if s.Definition != nil {
+					walk(s.Definition.SelectionSet)
+				}
+			}
+		}
+	}
+	walk(set)
+	return out
 }
 
 // MaxStreamIDLength bounds an eventStreamId.
@@ -171,6 +242,9 @@ func Parse(req graphql.Request) (*Subscription, *graphql.Error) {
 	}
 	args := field.ArgumentMap(vars)
 	sub := &Subscription{ResponseKey: field.Alias}
+	if field.Definition != nil {
+		sub.Selection = selectionOf(field.SelectionSet, field.Definition.Type.Name())
+	}
 	switch field.Name {
 	case "onEventSubscription":
 		id, _ := args["eventStreamId"].(string)

@@ -1,6 +1,7 @@
 package eventsub
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -16,10 +17,23 @@ func TestParse(t *testing.T) {
 		want *Subscription
 		code string
 	}{
-		{"Twenty's front end", graphql.Request{Query: sub, Variables: map[string]any{"eventStreamId": "s1"}}, &Subscription{EventStreamID: "s1", ResponseKey: "onEventSubscription"}, ""},
-		{"alias and literal", graphql.Request{Query: `subscription { live: onEventSubscription(eventStreamId: "s2") { metadataEvents { type } } }`}, &Subscription{EventStreamID: "s2", ResponseKey: "live"}, ""},
-		{"named among several", graphql.Request{Query: sub + ` subscription B { onEventSubscription(eventStreamId: "b") { eventStreamId } }`, OperationName: "B"}, &Subscription{EventStreamID: "b", ResponseKey: "onEventSubscription"}, ""},
-		{"legacy", graphql.Request{Query: `subscription { onDbEvent(input: {action: UPDATED, recordId: "00000000-0000-4000-8000-000000000001"}) { record } }`}, &Subscription{ResponseKey: "onDbEvent", DBEvent: map[string]any{"action": "UPDATED", "recordId": "00000000-0000-4000-8000-000000000001"}}, ""},
+		{"Twenty's front end", graphql.Request{Query: sub, Variables: map[string]any{"eventStreamId": "s1"}}, &Subscription{EventStreamID: "s1", ResponseKey: "onEventSubscription", Selection: Selection{"eventStreamId": {Name: "eventStreamId"}}}, ""},
+		{"alias and literal", graphql.Request{Query: `subscription { live: onEventSubscription(eventStreamId: "s2") { metadataEvents { type } } }`}, &Subscription{EventStreamID: "s2", ResponseKey: "live",
+			Selection: Selection{"metadataEvents": {Name: "metadataEvents", Sub: Selection{"type": {Name: "type"}}}}}, ""},
+		{"aliases, fragments and __typename", graphql.Request{Query: `subscription { onEventSubscription(eventStreamId: "s3") { id: eventStreamId ...F
+			objectRecordEventsWithQueryIds { ... on ObjectRecordEventWithQueryIds { q: queryIds } __typename } } }
+			fragment F on EventSubscription { objectRecordEventsWithQueryIds { objectRecordEvent { recordId } } }`}, &Subscription{EventStreamID: "s3", ResponseKey: "onEventSubscription",
+			Selection: Selection{
+				"id": {Name: "eventStreamId"},
+				"objectRecordEventsWithQueryIds": {Name: "objectRecordEventsWithQueryIds", Sub: Selection{
+					"objectRecordEvent": {Name: "objectRecordEvent", Sub: Selection{"recordId": {Name: "recordId"}}},
+					"q":                 {Name: "queryIds"},
+					"__typename":        {Name: "__typename:ObjectRecordEventWithQueryIds"},
+				}},
+			}}, ""},
+		{"named among several", graphql.Request{Query: sub + ` subscription B { onEventSubscription(eventStreamId: "b") { eventStreamId } }`, OperationName: "B"}, &Subscription{EventStreamID: "b", ResponseKey: "onEventSubscription", Selection: Selection{"eventStreamId": {Name: "eventStreamId"}}}, ""},
+		{"legacy", graphql.Request{Query: `subscription { onDbEvent(input: {action: UPDATED, recordId: "00000000-0000-4000-8000-000000000001"}) { record } }`}, &Subscription{ResponseKey: "onDbEvent", DBEvent: map[string]any{"action": "UPDATED", "recordId": "00000000-0000-4000-8000-000000000001"},
+			Selection: Selection{"record": {Name: "record"}}}, ""},
 		{"empty", graphql.Request{}, nil, graphql.CodeBadRequest},
 		{"missing variable", graphql.Request{Query: sub}, nil, graphql.CodeBadUserInput},
 		{"empty stream id", graphql.Request{Query: sub, Variables: map[string]any{"eventStreamId": ""}}, nil, graphql.CodeBadUserInput},
@@ -51,5 +65,23 @@ func TestParse(t *testing.T) {
 				t.Errorf("Parse (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestSelectionJSON(t *testing.T) {
+	sel := Selection{"id": {Name: "eventStreamId"}, "events": {Name: "objectRecordEventsWithQueryIds", Sub: Selection{"queryIds": {Name: "queryIds"}}}}
+	b, err := json.Marshal(sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"events":["objectRecordEventsWithQueryIds",{"queryIds":["queryIds",null]}],"id":["eventStreamId",null]}`; string(b) != want {
+		t.Errorf("json.Marshal(selection) = %s, want %s", b, want)
+	}
+	var back Selection
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sel, back); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 }
