@@ -420,3 +420,16 @@ func TestOrphanSweep(t *testing.T) {
 		t.Errorf("after the sweep (orphan-1, orphan-2, young, conformance, kept), %d removed (-want +got):\n%s", removed, diff)
 	}
 }
+
+func TestSweepRoute(t *testing.T) {
+	obj := newMemObjects()
+	s := newTestServer(t, obj)
+	obj.putAt(wsA+"/attachment/lost.png", []byte("x"), testNow.Add(-time.Minute))
+	dev := http.NewServeMux()
+	sweepRoute(dev, s)
+	rec := httptest.NewRecorder()
+	dev.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/__dev/sweep", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"orphansRemoved":1`) || obj.has(wsA+"/attachment/lost.png") {
+		t.Errorf("POST /__dev/sweep = %d %s", rec.Code, rec.Body)
+	}
+}

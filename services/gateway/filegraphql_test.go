@@ -114,7 +114,9 @@ func multipartBody(t *testing.T, operations, fileMap string, file []byte) (strin
 		if err != nil {
 			t.Fatal(err)
 		}
-		fw.Write(file)
+		if _, err := fw.Write(file); err != nil {
+			t.Fatal(err)
+		}
 	}
 	w.Close()
 	return buf.String(), w.FormDataContentType()
