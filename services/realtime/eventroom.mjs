@@ -79,6 +79,8 @@ export class EventStreams {
       db: info.dbEvent || null,
       // selection is the subscription's selection set (eventsub.Selection), which payloads follow.
       selection: info.selection || null,
+      // selectionKey names the selection, for streams that share it to share payloads.
+      selectionKey: info.selection ? JSON.stringify(info.selection) : "",
       sink,
       closed: false,
     };
@@ -238,8 +240,13 @@ export class EventStreams {
     }
     let delivered = 0;
     for (const e of freshEvents) {
+      const shared = new Map(); // one payload per response key and selection
       for (const stream of this.streams.values()) {
-        if (stream.db && dbEventMatches(stream.db, e.event) && this.write(stream, this.dbPayload(stream, e))) delivered++;
+        if (!stream.db || !dbEventMatches(stream.db, e.event)) continue;
+        const key = stream.key + "\n" + stream.selectionKey;
+        let data = shared.get(key);
+        if (data === undefined) shared.set(key, (data = this.dbPayload(stream, e)));
+        if (this.write(stream, data)) delivered++;
       }
     }
     const fresh = metadata.filter((e) => this.fresh(e)).map((e) => e.event);
