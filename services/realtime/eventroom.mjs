@@ -17,7 +17,10 @@ export const DEFAULT_LIMITS = {
   streamsPerOwner: 100, // open streams of one user (membership) or API key
   queriesPerStream: 200, // registered queries of one stream
   queuedMessages: 256, // messages a client has not read yet before it is dropped as too slow
-  pingMs: 15000, // an SSE comment this often keeps proxies from closing an idle stream
+  // An idle SSE stream gets a keepalive this often: Twenty's payload with nothing in it on an
+  // event stream (Twenty's web app drops a stream that sent no payload for 90 s,
+  // SSE_LIVENESS_TIMEOUT_IN_MS), a comment on onDbEvent's; either keeps proxies from closing it.
+  pingMs: 30000,
 };
 
 // How many event ids and record dates a room remembers to dedupe and order.
@@ -173,7 +176,11 @@ export class EventStreams {
     if (this.pinger !== null || !(this.limits.pingMs > 0)) return;
     const ping = encoder.encode(":\n\n");
     this.pinger = setInterval(() => {
-      for (const s of this.streams.values()) s.sink.ping?.(ping);
+      for (const s of this.streams.values()) {
+        if (!s.sink.ping) continue; // a socket: graphql-ws has its own pings, and it hibernates
+        if (s.db) s.sink.ping(ping);
+        else this.write(s, this.payload(s, [], []));
+      }
     }, this.limits.pingMs);
   }
 

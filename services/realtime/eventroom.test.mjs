@@ -196,3 +196,13 @@ test("payloads follow the subscription's selection: aliases, subsets, __typename
   assert.deepEqual(project({ a: 1, b: { c: 2, d: 3 } }, null), { a: 1, b: { c: 2, d: 3 } });
   assert.deepEqual(project({ a: null }, { x: ["a", { y: ["y", null] }], z: ["missing", null] }), { x: null, z: null });
 });
+
+test("an idle event stream gets Twenty's empty payload as a keepalive", async () => {
+  const rooms = new EventStreams({ pingMs: 20 });
+  const r = rooms.open({ eventStreamId: "s1", ...alice }).body.getReader();
+  await next(r); // the first payload
+  const keepalive = await next(r);
+  assert.deepEqual(keepalive.data.data.onEventSubscription.objectRecordEventsWithQueryIds, []);
+  rooms.close(rooms.streams.get("s1"), true);
+  assert.equal(rooms.pinger, null);
+});
