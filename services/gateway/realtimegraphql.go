@@ -78,7 +78,9 @@ func realtimeGQLError(err error) error {
 	}
 	switch ce.Code() {
 	case connect.CodePermissionDenied:
-		return graphql.NewError(graphql.CodeForbidden, ce.Message())
+		return graphql.NewError(graphql.CodeForbidden, ce.Message()).
+			WithExtension("subCode", "NOT_AUTHORIZED").
+			WithExtension("userFriendlyMessage", "You are not authorized to perform this action.")
 	case connect.CodeInvalidArgument:
 		return graphql.NewError(graphql.CodeBadUserInput, ce.Message())
 	case connect.CodeResourceExhausted:

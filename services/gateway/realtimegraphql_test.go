@@ -82,6 +82,9 @@ func TestEventStreamMutations(t *testing.T) {
 		if code != tc.code {
 			t.Errorf("%s: error code %q (%+v), want %q", tc.name, code, got.Errors, tc.code)
 		}
+		if code == "FORBIDDEN" && got.Errors[0].Extensions["subCode"] != "NOT_AUTHORIZED" {
+			t.Errorf("%s: extensions %v, want Twenty's subCode NOT_AUTHORIZED", tc.name, got.Errors[0].Extensions)
+		}
 		if diff := cmp.Diff(jsonOf(t, tc.data), jsonOf(t, string(got.Data))); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}

@@ -30,9 +30,16 @@ function sseMessage(event, data) {
   return encoder.encode(`event: ${event}\ndata: ${data}\n\n`);
 }
 
-// graphqlError is a GraphQL error as Twenty's event stream exception filter answers it.
-function graphqlError(message, code) {
-  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+// extensionsOf are a refusal's GraphQL error extensions; Twenty's event stream exception filter
+// adds a subCode and a userFriendlyMessage to its FORBIDDEN errors, which its web app reads.
+function extensionsOf(code, subCode) {
+  if (subCode === "EVENT_STREAM_ALREADY_EXISTS") return { code, subCode, userFriendlyMessage: "Failed to receive real time updates." };
+  return { code };
+}
+
+// graphqlError is a GraphQL error as Twenty answers it.
+function graphqlError(message, code, subCode) {
+  return JSON.stringify({ errors: [{ message, extensions: extensionsOf(code, subCode) }] });
 }
 
 export class EventStreams {
@@ -59,7 +66,7 @@ export class EventStreams {
   admit(info) {
     const owner = ownerOf(info);
     const old = this.streams.get(info.eventStreamId);
-    if (old && old.owner !== owner) return ["Event stream already exists", "FORBIDDEN"];
+    if (old && old.owner !== owner) return ["Event stream already exists", "FORBIDDEN", "EVENT_STREAM_ALREADY_EXISTS"];
     if (old) this.close(old, true);
     if (this.streams.size >= this.limits.streamsPerWorkspace) {
       return [`This workspace has ${this.limits.streamsPerWorkspace} open event streams, the most it may have`, "TOO_MANY_REQUESTS"];
@@ -308,8 +315,8 @@ function remember(map, key, value) {
 
 // errorStream answers a subscription refused after authentication as graphql-sse clients read a
 // failed operation: one "next" with the errors, then "complete".
-function errorStream(message, code) {
-  const body = new Uint8Array([...sseMessage("next", graphqlError(message, code)), ...sseMessage("complete", "")]);
+function errorStream(message, code, subCode) {
+  const body = new Uint8Array([...sseMessage("next", graphqlError(message, code, subCode)), ...sseMessage("complete", "")]);
   return new Response(body, { status: 200, headers: { "content-type": "text/event-stream; charset=utf-8" } });
 }
 
@@ -411,7 +418,7 @@ export async function handleSocketMessage(streams, ws, message, parse) {
       if (parsed.error) return send({ id, type: "error", payload: [parsed.error] });
       const info = { ...att.info, ...parsed.sub };
       const refused = streams.admit(info);
-      if (refused) return send({ id, type: "error", payload: [{ message: refused[0], extensions: { code: refused[1] } }] });
+      if (refused) return send({ id, type: "error", payload: [{ message: refused[0], extensions: extensionsOf(refused[1], refused[2]) }] });
       const current = ws.deserializeAttachment(); // another message may have changed it meanwhile
       current.subs[id] = parsed.sub;
       ws.serializeAttachment(current);

@@ -78,6 +78,7 @@ test("metadata events reach every stream; a reconnect by the owner starts the st
   const refused = open(rooms, "s1", bob);
   const err = await next(refused);
   assert.equal(err.data.errors[0].message, "Event stream already exists");
+  assert.deepEqual(err.data.errors[0].extensions, { code: "FORBIDDEN", subCode: "EVENT_STREAM_ALREADY_EXISTS", userFriendlyMessage: "Failed to receive real time updates." });
   assert.equal((await next(refused)).event, "complete");
 
   const again = open(rooms, "s1", alice);
