@@ -31,11 +31,16 @@ type roomQueries struct {
 	streams map[string]map[string]recordmatch.Query
 }
 
+// maxCachedRooms bounds the rooms whose queries an isolate keeps; past it, the oldest entry goes
+// (a room it meets again answers its queries once more).
+const maxCachedRooms = 1024
+
 // queryCache holds the last known queries of the rooms this isolate published to. The lock is
 // never held across a call to a room.
 type queryCache struct {
 	mu    sync.Mutex
 	rooms map[string]*roomQueries
+	order []string // rooms in the order they entered, for eviction
 }
 
 func (c *queryCache) get(room string) *roomQueries {
@@ -53,7 +58,15 @@ func (c *queryCache) put(room string, q *roomQueries) {
 	if c.rooms == nil {
 		c.rooms = map[string]*roomQueries{}
 	}
-	if old, ok := c.rooms[room]; !ok || old.version < q.version {
+	old, ok := c.rooms[room]
+	if !ok {
+		for len(c.order) >= maxCachedRooms {
+			delete(c.rooms, c.order[0])
+			c.order = c.order[1:]
+		}
+		c.order = append(c.order, room)
+	}
+	if !ok || old.version < q.version {
 		c.rooms[room] = q
 	}
 }

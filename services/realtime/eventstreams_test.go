@@ -148,3 +148,18 @@ func TestParseSubscription(t *testing.T) {
 		t.Errorf("ParseSubscription of a query = %v, %v; want a validation error", res, err)
 	}
 }
+
+func TestQueryCacheIsBounded(t *testing.T) {
+	var c queryCache
+	for i := range maxCachedRooms + 10 {
+		c.put(strings.Repeat("r", 1)+string(rune('a'+i%26))+strings.Repeat("x", i/26), &roomQueries{version: 1})
+	}
+	if len(c.rooms) != maxCachedRooms || len(c.order) != maxCachedRooms {
+		t.Errorf("cache holds %d rooms (%d in order), want %d", len(c.rooms), len(c.order), maxCachedRooms)
+	}
+	c.put("fresh", &roomQueries{version: 2})
+	c.put("fresh", &roomQueries{version: 1})
+	if got := c.get("fresh").version; got != 2 {
+		t.Errorf("an older version replaced a newer one: %d", got)
+	}
+}

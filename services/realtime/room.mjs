@@ -35,6 +35,12 @@ export class RealtimeRoom extends DurableObject {
       for (const ws of ctx.getWebSockets()) {
         await restoreSocket(this.streams, ws, (id) => ctx.storage.get("q:" + id));
       }
+      // Queries of sockets that closed while no close reached the object are dropped now.
+      const stale = [];
+      for (const key of (await ctx.storage.list({ prefix: "q:" })).keys()) {
+        if (!this.streams.streams.has(key.slice(2))) stale.push(key);
+      }
+      for (let i = 0; i < stale.length; i += 128) await ctx.storage.delete(stale.slice(i, i + 128));
     });
     // Answered by the runtime without waking the object (the development fan-out's keepalive).
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
