@@ -165,14 +165,8 @@ func TestFilesDirectUploadAttachmentAndDownload(t *testing.T) {
 func TestFilesMultipartUpload(t *testing.T) {
 	a := onboard(t, "/metadata")
 	body := randomBytes(t, 2<<20)
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	w.WriteField("operations", `{"query":"mutation($file: Upload!) { uploadFile(file: $file, fileFolder: Attachment) { path token } }","variables":{"file":null}}`)
-	w.WriteField("map", `{"0":["variables.file"]}`)
-	fw, _ := w.CreateFormFile("0", "photo.png")
-	fw.Write(body)
-	w.Close()
-	r := post(t, "/metadata", buf.String(), "Content-Type", w.FormDataContentType(), "Authorization", "Bearer "+a.access)
+	form, contentType := multipartUpload(t, `{"query":"mutation($file: Upload!) { uploadFile(file: $file, fileFolder: Attachment) { path token } }","variables":{"file":null}}`, "photo.png", body)
+	r := post(t, "/metadata", form, "Content-Type", contentType, "Authorization", "Bearer "+a.access)
 	if r.status != http.StatusOK {
 		t.Fatalf("multipart uploadFile = %d %s", r.status, r.body)
 	}
@@ -185,14 +179,8 @@ func TestFilesMultipartUpload(t *testing.T) {
 		t.Errorf("GET /files/%s = %d %q, %d bytes", signed.Path, d.status, d.header.Get("Content-Type"), len(d.body))
 	}
 
-	var pic bytes.Buffer
-	w = multipart.NewWriter(&pic)
-	w.WriteField("operations", `{"query":"mutation($file: Upload!) { uploadWorkspaceMemberProfilePicture(file: $file) { `+signedFileFields+` } }","variables":{"file":null}}`)
-	w.WriteField("map", `{"0":["variables.file"]}`)
-	fw, _ = w.CreateFormFile("0", "me.jpg")
-	fw.Write(body[:1000])
-	w.Close()
-	r = post(t, "/metadata", pic.String(), "Content-Type", w.FormDataContentType(), "Authorization", "Bearer "+a.access)
+	form, contentType = multipartUpload(t, `{"query":"mutation($file: Upload!) { uploadWorkspaceMemberProfilePicture(file: $file) { `+signedFileFields+` } }","variables":{"file":null}}`, "me.jpg", body[:1000])
+	r = post(t, "/metadata", form, "Content-Type", contentType, "Authorization", "Bearer "+a.access)
 	p := data[struct{ UploadWorkspaceMemberProfilePicture fileWithSignedURL }](t, decode[gqlReply](t, r)).UploadWorkspaceMemberProfilePicture
 	if got := get(t, requestURI(t, p.URL)); got.status != 200 || !bytes.Equal(got.body, body[:1000]) || !strings.Contains(p.URL, "/file/core-picture/") {
 		t.Errorf("profile picture %+v downloads %d, %d bytes", p, got.status, len(got.body))
@@ -357,4 +345,29 @@ func newUUID(t *testing.T) string {
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// multipartUpload builds a GraphQL multipart request (the spec apollo-upload-client speaks) with
+// one file, mapped to variables.file, and answers the body and its content type.
+func multipartUpload(t *testing.T, operations, filename string, content []byte) (string, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	if err := w.WriteField("operations", operations); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteField("map", `{"0":["variables.file"]}`); err != nil {
+		t.Fatal(err)
+	}
+	fw, err := w.CreateFormFile("0", filename)
+	if err == nil {
+		_, err = fw.Write(content)
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.String(), w.FormDataContentType()
 }
