@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/twentyworkers/twenty/services/records/internal/timeline"
+	"github.com/twentyworkers/twenty/shared/d1"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 )
@@ -26,7 +27,9 @@ func (s *server) WriteTimelineActivities(ctx context.Context, req *recordsv1.Wri
 // every batch it sends (outbox.Relay.Local), and the TimelineService for a batch handed over. It
 // reads what the activities need (the records a renamed note is attached to, a junction row's
 // note, the users' members, the recent activities to merge into) in one batch on the workspace's
-// shard, which also checks the schema stamp, and writes them in a second one, atomically. Inserts
+// shard, which also checks the schema stamp, and writes them in a second one, atomically. A batch
+// with nothing to read (records created) is written in one: the stamp check then rides with the
+// writes, and a stale schema either fails them or runs them again harmlessly. Inserts
 // skip activities already written (their ids derive from the events'), so a batch relayed again
 // changes nothing. The rows go in directly, not through the engine's create path: they are not
 // record events of their own, and an insert that meets its own earlier row must skip it rather
@@ -52,9 +55,11 @@ func (s *server) writeTimeline(ctx context.Context, b *jobsv1.DatabaseEventBatch
 		if err != nil {
 			return false, err
 		}
-		res, err := t.db.Batch(ctx, reads...)
-		if err != nil {
-			return true, err
+		var res []d1.Result
+		if len(reads) > 0 {
+			if res, err = t.db.Batch(ctx, reads...); err != nil {
+				return true, err
+			}
 		}
 		lookups, err := plan.Lookups(res)
 		if err != nil {
@@ -67,7 +72,7 @@ func (s *server) writeTimeline(ctx context.Context, b *jobsv1.DatabaseEventBatch
 		}
 		res, err = t.db.Batch(ctx, stmts...)
 		if err != nil {
-			return false, err
+			return errors.Is(err, errStaleSchema), err // a stale schema found by the writes' own stamp check
 		}
 		for i, r := range res {
 			if i < len(w.Insert) {

@@ -92,6 +92,9 @@ func (p *Plan) reads() ([]read, error) {
 			}})
 		}
 	}
+	if !p.mayMerge() {
+		return out, nil
+	}
 	table, err := ddl.TableName(p.workspaceID, Object)
 	if err != nil {
 		return nil, err
@@ -116,6 +119,15 @@ func (p *Plan) reads() ([]read, error) {
 	return out, nil
 }
 
+// mayMerge reports whether an activity of the batch may go into a recent one, which must then be
+// read: not when the batch only creates records of an object that is neither a note (task) nor
+// its junction, whose activities can meet only their own earlier rows, which the inserts skip.
+func (p *Plan) mayMerge() bool {
+	_, isJunction := activityJunctions[p.object.NameSingular]
+	_, isActivity := junctionOf(p.object.NameSingular)
+	return isJunction || isActivity || slices.ContainsFunc(p.events, func(e event) bool { return e.action != actionCreated })
+}
+
 // renamesActivity reports whether a note (task) event of the batch changed its title, the only
 // case its linked activities need the records it is attached to.
 func (p *Plan) renamesActivity() bool {
@@ -133,8 +145,8 @@ func (p *Plan) keys() (ids, linked, names, users []string) {
 	for _, e := range p.events {
 		ids = append(ids, e.recordID)
 		names = append(names, p.object.NameSingular+"."+e.action)
-		if e.userID != "" {
-			users = append(users, e.userID)
+		if e.userID != "" && e.memberID == "" {
+			users = append(users, e.userID) // an event that names its member needs no lookup
 		}
 		switch {
 		case isJunction:
