@@ -174,3 +174,35 @@ func TestReadsOfALargeBatch(t *testing.T) {
 		t.Fatalf("reads of 150 events: %v", err)
 	}
 }
+
+// TestReadsOnlyWhatAMergeNeeds: a batch creating records of a plain object reads nothing (one
+// round trip: the writes); updates, deletes and notes' junctions read the recent activities.
+func TestReadsOnlyWhatAMergeNeeds(t *testing.T) {
+	after := rec("id", person, "city", "Oslo")
+	moved := rec("id", person, "city", "Rome")
+	tests := []struct {
+		name  string
+		batch *jobsv1.DatabaseEventBatch
+		reads int
+	}{
+		{"person created", batch("person", "created", ev(person, nil, after)), 0},
+		{"person updated", batch("person", "updated", ev(person, after, moved)), 1},
+		{"person deleted", batch("person", "deleted", ev(person, after, after)), 1},
+		{"noteTarget created", batch("noteTarget", "created", ev(person, nil, rec("id", person, "noteId", note, "personId", person))), 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := NewPlan(tt.batch, standard(), time.Now())
+			if err != nil || p == nil {
+				t.Fatalf("NewPlan = %v, %v", p, err)
+			}
+			reads, err := p.Reads()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(reads) != tt.reads {
+				t.Errorf("%d reads, want %d", len(reads), tt.reads)
+			}
+		})
+	}
+}
