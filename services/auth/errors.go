@@ -43,6 +43,8 @@ var (
 	errExpiryRequired     = &authError{connect.CodeInvalidArgument, "expiresAt must be a date in the future"}
 	errRoleNotFound       = &authError{connect.CodeNotFound, "Role not found"}
 	errAdminOnly          = &authError{connect.CodePermissionDenied, "Only workspace admins can manage API keys"}
+	errSettingsOnly       = &authError{connect.CodePermissionDenied, "User does not have permission"}
+	errLogoFileRequired   = &authError{connect.CodeInvalidArgument, "A logo file id is required"}
 )
 
 // toConnect turns an auth failure into the Connect error callers see; any other error is returned

@@ -119,7 +119,7 @@ func (s *server) SignUpInNewWorkspace(ctx context.Context, req *authv1.SignUpInN
 }
 
 func workspaceProto(ws workspace) *authv1.Workspace {
-	return &authv1.Workspace{Id: ws.ID, DisplayName: ws.DisplayName, ActivationStatus: ws.ActivationStatus, Subdomain: ws.Subdomain}
+	return &authv1.Workspace{Id: ws.ID, DisplayName: ws.DisplayName, ActivationStatus: ws.ActivationStatus, Subdomain: ws.Subdomain, LogoFileId: ws.LogoFileID}
 }
 
 func (s *server) loginToken(ctx context.Context, email, workspaceID string) (*authv1.Token, error) {

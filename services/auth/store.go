@@ -33,6 +33,7 @@ type user struct {
 
 type workspace struct {
 	ID, DisplayName, ActivationStatus, Subdomain string
+	LogoFileID                                   string
 }
 
 // membership is a user's userWorkspace in one workspace, with its role.
@@ -100,17 +101,17 @@ VALUES (?, ?, 'admin', 'Admin', 'Admin role', 0, 1), (?, ?, 'member', 'Member', 
 
 func (s *store) workspace(ctx context.Context, id string) (workspace, error) {
 	var ws workspace
-	var sub sql.NullString
+	var sub, logo sql.NullString
 	err := s.db.QueryRowContext(ctx,
-		`SELECT id, display_name, activation_status, subdomain FROM workspaces WHERE id = ? AND deleted_at IS NULL`, id).
-		Scan(&ws.ID, &ws.DisplayName, &ws.ActivationStatus, &sub)
+		`SELECT id, display_name, activation_status, subdomain, logo_file_id FROM workspaces WHERE id = ? AND deleted_at IS NULL`, id).
+		Scan(&ws.ID, &ws.DisplayName, &ws.ActivationStatus, &sub, &logo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return workspace{}, errWorkspaceNotFound
 	}
 	if err != nil {
 		return workspace{}, fmt.Errorf("read workspace: %w", err)
 	}
-	ws.Subdomain = sub.String
+	ws.Subdomain, ws.LogoFileID = sub.String, logo.String
 	return ws, nil
 }
 

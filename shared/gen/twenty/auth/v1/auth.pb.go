@@ -633,7 +633,9 @@ type Workspace struct {
 	// activation_status is PENDING_CREATION, ONGOING_CREATION, ACTIVE, INACTIVE or SUSPENDED.
 	ActivationStatus string `protobuf:"bytes,3,opt,name=activation_status,json=activationStatus,proto3" json:"activation_status,omitempty"`
 	// subdomain names the workspace in its URL, https://{subdomain}.{base domain}.
-	Subdomain     string `protobuf:"bytes,4,opt,name=subdomain,proto3" json:"subdomain,omitempty"`
+	Subdomain string `protobuf:"bytes,4,opt,name=subdomain,proto3" json:"subdomain,omitempty"`
+	// logo_file_id is the id of the workspace's logo in the files Worker, empty when it has none.
+	LogoFileId    string `protobuf:"bytes,5,opt,name=logo_file_id,json=logoFileId,proto3" json:"logo_file_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -692,6 +694,13 @@ func (x *Workspace) GetActivationStatus() string {
 func (x *Workspace) GetSubdomain() string {
 	if x != nil {
 		return x.Subdomain
+	}
+	return ""
+}
+
+func (x *Workspace) GetLogoFileId() string {
+	if x != nil {
+		return x.LogoFileId
 	}
 	return ""
 }
@@ -2195,6 +2204,104 @@ func (x *GetApiKeyResponse) GetApiKey() *ApiKey {
 	return nil
 }
 
+type SetWorkspaceLogoRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// logo_file_id is the uploaded file (folder CorePicture) the logo becomes.
+	LogoFileId    string `protobuf:"bytes,1,opt,name=logo_file_id,json=logoFileId,proto3" json:"logo_file_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetWorkspaceLogoRequest) Reset() {
+	*x = SetWorkspaceLogoRequest{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetWorkspaceLogoRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetWorkspaceLogoRequest) ProtoMessage() {}
+
+func (x *SetWorkspaceLogoRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetWorkspaceLogoRequest.ProtoReflect.Descriptor instead.
+func (*SetWorkspaceLogoRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *SetWorkspaceLogoRequest) GetLogoFileId() string {
+	if x != nil {
+		return x.LogoFileId
+	}
+	return ""
+}
+
+type SetWorkspaceLogoResponse struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Workspace *Workspace             `protobuf:"bytes,1,opt,name=workspace,proto3" json:"workspace,omitempty"`
+	// replaced_logo_file_id is the logo it replaced, which the caller deletes ("" when none or the same).
+	ReplacedLogoFileId string `protobuf:"bytes,2,opt,name=replaced_logo_file_id,json=replacedLogoFileId,proto3" json:"replaced_logo_file_id,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *SetWorkspaceLogoResponse) Reset() {
+	*x = SetWorkspaceLogoResponse{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetWorkspaceLogoResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetWorkspaceLogoResponse) ProtoMessage() {}
+
+func (x *SetWorkspaceLogoResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetWorkspaceLogoResponse.ProtoReflect.Descriptor instead.
+func (*SetWorkspaceLogoResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *SetWorkspaceLogoResponse) GetWorkspace() *Workspace {
+	if x != nil {
+		return x.Workspace
+	}
+	return nil
+}
+
+func (x *SetWorkspaceLogoResponse) GetReplacedLogoFileId() string {
+	if x != nil {
+		return x.ReplacedLogoFileId
+	}
+	return ""
+}
+
 var File_twenty_auth_v1_auth_proto protoreflect.FileDescriptor
 
 const file_twenty_auth_v1_auth_proto_rawDesc = "" +
@@ -2235,12 +2342,14 @@ const file_twenty_auth_v1_auth_proto_rawDesc = "" +
 	"\x1cSignUpInNewWorkspaceResponse\x126\n" +
 	"\vlogin_token\x18\x01 \x01(\v2\x15.twenty.auth.v1.TokenR\n" +
 	"loginToken\x127\n" +
-	"\tworkspace\x18\x02 \x01(\v2\x19.twenty.auth.v1.WorkspaceR\tworkspace\"\x89\x01\n" +
+	"\tworkspace\x18\x02 \x01(\v2\x19.twenty.auth.v1.WorkspaceR\tworkspace\"\xab\x01\n" +
 	"\tWorkspace\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12+\n" +
 	"\x11activation_status\x18\x03 \x01(\tR\x10activationStatus\x12\x1c\n" +
-	"\tsubdomain\x18\x04 \x01(\tR\tsubdomain\"=\n" +
+	"\tsubdomain\x18\x04 \x01(\tR\tsubdomain\x12 \n" +
+	"\flogo_file_id\x18\x05 \x01(\tR\n" +
+	"logoFileId\"=\n" +
 	"\x18ActivateWorkspaceRequest\x12!\n" +
 	"\fdisplay_name\x18\x01 \x01(\tR\vdisplayName\"T\n" +
 	"\x19ActivateWorkspaceResponse\x127\n" +
@@ -2335,7 +2444,13 @@ const file_twenty_auth_v1_auth_proto_rawDesc = "" +
 	"\x10GetApiKeyRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"D\n" +
 	"\x11GetApiKeyResponse\x12/\n" +
-	"\aapi_key\x18\x01 \x01(\v2\x16.twenty.auth.v1.ApiKeyR\x06apiKey2\x9e\x0e\n" +
+	"\aapi_key\x18\x01 \x01(\v2\x16.twenty.auth.v1.ApiKeyR\x06apiKey\";\n" +
+	"\x17SetWorkspaceLogoRequest\x12 \n" +
+	"\flogo_file_id\x18\x01 \x01(\tR\n" +
+	"logoFileId\"\x86\x01\n" +
+	"\x18SetWorkspaceLogoResponse\x127\n" +
+	"\tworkspace\x18\x01 \x01(\v2\x19.twenty.auth.v1.WorkspaceR\tworkspace\x121\n" +
+	"\x15replaced_logo_file_id\x18\x02 \x01(\tR\x12replacedLogoFileId2\x8a\x0f\n" +
 	"\vAuthService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12d\n" +
 	"\x0eIdentifyCaller\x12%.twenty.auth.v1.IdentifyCallerRequest\x1a&.twenty.auth.v1.IdentifyCallerResponse\"\x03\x90\x02\x01\x12s\n" +
@@ -2355,7 +2470,8 @@ const file_twenty_auth_v1_auth_proto_rawDesc = "" +
 	"\x13GenerateApiKeyToken\x12*.twenty.auth.v1.GenerateApiKeyTokenRequest\x1a+.twenty.auth.v1.GenerateApiKeyTokenResponse\"\x00\x12[\n" +
 	"\fRevokeApiKey\x12#.twenty.auth.v1.RevokeApiKeyRequest\x1a$.twenty.auth.v1.RevokeApiKeyResponse\"\x00\x12[\n" +
 	"\vListApiKeys\x12\".twenty.auth.v1.ListApiKeysRequest\x1a#.twenty.auth.v1.ListApiKeysResponse\"\x03\x90\x02\x01\x12U\n" +
-	"\tGetApiKey\x12 .twenty.auth.v1.GetApiKeyRequest\x1a!.twenty.auth.v1.GetApiKeyResponse\"\x03\x90\x02\x01B\xbb\x01\n" +
+	"\tGetApiKey\x12 .twenty.auth.v1.GetApiKeyRequest\x1a!.twenty.auth.v1.GetApiKeyResponse\"\x03\x90\x02\x01\x12j\n" +
+	"\x10SetWorkspaceLogo\x12'.twenty.auth.v1.SetWorkspaceLogoRequest\x1a(.twenty.auth.v1.SetWorkspaceLogoResponse\"\x03\x90\x02\x02B\xbb\x01\n" +
 	"\x12com.twenty.auth.v1B\tAuthProtoP\x01Z@github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1;authv1\xa2\x02\x03TAX\xaa\x02\x0eTwenty.Auth.V1\xca\x02\x0eTwenty\\Auth\\V1\xe2\x02\x1aTwenty\\Auth\\V1\\GPBMetadata\xea\x02\x10Twenty::Auth::V1b\x06proto3"
 
 var (
@@ -2370,7 +2486,7 @@ func file_twenty_auth_v1_auth_proto_rawDescGZIP() []byte {
 	return file_twenty_auth_v1_auth_proto_rawDescData
 }
 
-var file_twenty_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
+var file_twenty_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
 var file_twenty_auth_v1_auth_proto_goTypes = []any{
 	(*IdentifyCallerRequest)(nil),                // 0: twenty.auth.v1.IdentifyCallerRequest
 	(*IdentifyCallerResponse)(nil),               // 1: twenty.auth.v1.IdentifyCallerResponse
@@ -2415,13 +2531,15 @@ var file_twenty_auth_v1_auth_proto_goTypes = []any{
 	(*ListApiKeysResponse)(nil),                  // 40: twenty.auth.v1.ListApiKeysResponse
 	(*GetApiKeyRequest)(nil),                     // 41: twenty.auth.v1.GetApiKeyRequest
 	(*GetApiKeyResponse)(nil),                    // 42: twenty.auth.v1.GetApiKeyResponse
-	(*timestamppb.Timestamp)(nil),                // 43: google.protobuf.Timestamp
-	(*v1.HealthRequest)(nil),                     // 44: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil),                    // 45: twenty.common.v1.HealthResponse
+	(*SetWorkspaceLogoRequest)(nil),              // 43: twenty.auth.v1.SetWorkspaceLogoRequest
+	(*SetWorkspaceLogoResponse)(nil),             // 44: twenty.auth.v1.SetWorkspaceLogoResponse
+	(*timestamppb.Timestamp)(nil),                // 45: google.protobuf.Timestamp
+	(*v1.HealthRequest)(nil),                     // 46: twenty.common.v1.HealthRequest
+	(*v1.HealthResponse)(nil),                    // 47: twenty.common.v1.HealthResponse
 }
 var file_twenty_auth_v1_auth_proto_depIdxs = []int32{
 	4,  // 0: twenty.auth.v1.GetVerificationKeysResponse.keys:type_name -> twenty.auth.v1.VerificationKey
-	43, // 1: twenty.auth.v1.Token.expires_at:type_name -> google.protobuf.Timestamp
+	45, // 1: twenty.auth.v1.Token.expires_at:type_name -> google.protobuf.Timestamp
 	5,  // 2: twenty.auth.v1.TokenPair.access_or_workspace_agnostic_token:type_name -> twenty.auth.v1.Token
 	5,  // 3: twenty.auth.v1.TokenPair.refresh_token:type_name -> twenty.auth.v1.Token
 	6,  // 4: twenty.auth.v1.SignUpResponse.tokens:type_name -> twenty.auth.v1.TokenPair
@@ -2436,57 +2554,60 @@ var file_twenty_auth_v1_auth_proto_depIdxs = []int32{
 	12, // 13: twenty.auth.v1.User.current_workspace:type_name -> twenty.auth.v1.Workspace
 	28, // 14: twenty.auth.v1.User.workspace_member:type_name -> twenty.auth.v1.WorkspaceMember
 	31, // 15: twenty.auth.v1.GetRolesResponse.roles:type_name -> twenty.auth.v1.Role
-	43, // 16: twenty.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
-	43, // 17: twenty.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
-	43, // 18: twenty.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
-	43, // 19: twenty.auth.v1.ApiKey.updated_at:type_name -> google.protobuf.Timestamp
-	43, // 20: twenty.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
+	45, // 16: twenty.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
+	45, // 17: twenty.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
+	45, // 18: twenty.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
+	45, // 19: twenty.auth.v1.ApiKey.updated_at:type_name -> google.protobuf.Timestamp
+	45, // 20: twenty.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
 	32, // 21: twenty.auth.v1.CreateApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
-	43, // 22: twenty.auth.v1.GenerateApiKeyTokenRequest.expires_at:type_name -> google.protobuf.Timestamp
+	45, // 22: twenty.auth.v1.GenerateApiKeyTokenRequest.expires_at:type_name -> google.protobuf.Timestamp
 	32, // 23: twenty.auth.v1.RevokeApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
 	32, // 24: twenty.auth.v1.ListApiKeysResponse.api_keys:type_name -> twenty.auth.v1.ApiKey
 	32, // 25: twenty.auth.v1.GetApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
-	44, // 26: twenty.auth.v1.AuthService.Health:input_type -> twenty.common.v1.HealthRequest
-	0,  // 27: twenty.auth.v1.AuthService.IdentifyCaller:input_type -> twenty.auth.v1.IdentifyCallerRequest
-	2,  // 28: twenty.auth.v1.AuthService.GetVerificationKeys:input_type -> twenty.auth.v1.GetVerificationKeysRequest
-	8,  // 29: twenty.auth.v1.AuthService.SignUp:input_type -> twenty.auth.v1.SignUpRequest
-	10, // 30: twenty.auth.v1.AuthService.SignUpInNewWorkspace:input_type -> twenty.auth.v1.SignUpInNewWorkspaceRequest
-	13, // 31: twenty.auth.v1.AuthService.ActivateWorkspace:input_type -> twenty.auth.v1.ActivateWorkspaceRequest
-	15, // 32: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:input_type -> twenty.auth.v1.GetLoginTokenFromCredentialsRequest
-	17, // 33: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:input_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenRequest
-	19, // 34: twenty.auth.v1.AuthService.RenewToken:input_type -> twenty.auth.v1.RenewTokenRequest
-	21, // 35: twenty.auth.v1.AuthService.SignOut:input_type -> twenty.auth.v1.SignOutRequest
-	23, // 36: twenty.auth.v1.AuthService.CheckUserExists:input_type -> twenty.auth.v1.CheckUserExistsRequest
-	25, // 37: twenty.auth.v1.AuthService.CurrentUser:input_type -> twenty.auth.v1.CurrentUserRequest
-	29, // 38: twenty.auth.v1.AuthService.GetRoles:input_type -> twenty.auth.v1.GetRolesRequest
-	33, // 39: twenty.auth.v1.AuthService.CreateApiKey:input_type -> twenty.auth.v1.CreateApiKeyRequest
-	35, // 40: twenty.auth.v1.AuthService.GenerateApiKeyToken:input_type -> twenty.auth.v1.GenerateApiKeyTokenRequest
-	37, // 41: twenty.auth.v1.AuthService.RevokeApiKey:input_type -> twenty.auth.v1.RevokeApiKeyRequest
-	39, // 42: twenty.auth.v1.AuthService.ListApiKeys:input_type -> twenty.auth.v1.ListApiKeysRequest
-	41, // 43: twenty.auth.v1.AuthService.GetApiKey:input_type -> twenty.auth.v1.GetApiKeyRequest
-	45, // 44: twenty.auth.v1.AuthService.Health:output_type -> twenty.common.v1.HealthResponse
-	1,  // 45: twenty.auth.v1.AuthService.IdentifyCaller:output_type -> twenty.auth.v1.IdentifyCallerResponse
-	3,  // 46: twenty.auth.v1.AuthService.GetVerificationKeys:output_type -> twenty.auth.v1.GetVerificationKeysResponse
-	9,  // 47: twenty.auth.v1.AuthService.SignUp:output_type -> twenty.auth.v1.SignUpResponse
-	11, // 48: twenty.auth.v1.AuthService.SignUpInNewWorkspace:output_type -> twenty.auth.v1.SignUpInNewWorkspaceResponse
-	14, // 49: twenty.auth.v1.AuthService.ActivateWorkspace:output_type -> twenty.auth.v1.ActivateWorkspaceResponse
-	16, // 50: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:output_type -> twenty.auth.v1.GetLoginTokenFromCredentialsResponse
-	18, // 51: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:output_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenResponse
-	20, // 52: twenty.auth.v1.AuthService.RenewToken:output_type -> twenty.auth.v1.RenewTokenResponse
-	22, // 53: twenty.auth.v1.AuthService.SignOut:output_type -> twenty.auth.v1.SignOutResponse
-	24, // 54: twenty.auth.v1.AuthService.CheckUserExists:output_type -> twenty.auth.v1.CheckUserExistsResponse
-	26, // 55: twenty.auth.v1.AuthService.CurrentUser:output_type -> twenty.auth.v1.CurrentUserResponse
-	30, // 56: twenty.auth.v1.AuthService.GetRoles:output_type -> twenty.auth.v1.GetRolesResponse
-	34, // 57: twenty.auth.v1.AuthService.CreateApiKey:output_type -> twenty.auth.v1.CreateApiKeyResponse
-	36, // 58: twenty.auth.v1.AuthService.GenerateApiKeyToken:output_type -> twenty.auth.v1.GenerateApiKeyTokenResponse
-	38, // 59: twenty.auth.v1.AuthService.RevokeApiKey:output_type -> twenty.auth.v1.RevokeApiKeyResponse
-	40, // 60: twenty.auth.v1.AuthService.ListApiKeys:output_type -> twenty.auth.v1.ListApiKeysResponse
-	42, // 61: twenty.auth.v1.AuthService.GetApiKey:output_type -> twenty.auth.v1.GetApiKeyResponse
-	44, // [44:62] is the sub-list for method output_type
-	26, // [26:44] is the sub-list for method input_type
-	26, // [26:26] is the sub-list for extension type_name
-	26, // [26:26] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	12, // 26: twenty.auth.v1.SetWorkspaceLogoResponse.workspace:type_name -> twenty.auth.v1.Workspace
+	46, // 27: twenty.auth.v1.AuthService.Health:input_type -> twenty.common.v1.HealthRequest
+	0,  // 28: twenty.auth.v1.AuthService.IdentifyCaller:input_type -> twenty.auth.v1.IdentifyCallerRequest
+	2,  // 29: twenty.auth.v1.AuthService.GetVerificationKeys:input_type -> twenty.auth.v1.GetVerificationKeysRequest
+	8,  // 30: twenty.auth.v1.AuthService.SignUp:input_type -> twenty.auth.v1.SignUpRequest
+	10, // 31: twenty.auth.v1.AuthService.SignUpInNewWorkspace:input_type -> twenty.auth.v1.SignUpInNewWorkspaceRequest
+	13, // 32: twenty.auth.v1.AuthService.ActivateWorkspace:input_type -> twenty.auth.v1.ActivateWorkspaceRequest
+	15, // 33: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:input_type -> twenty.auth.v1.GetLoginTokenFromCredentialsRequest
+	17, // 34: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:input_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenRequest
+	19, // 35: twenty.auth.v1.AuthService.RenewToken:input_type -> twenty.auth.v1.RenewTokenRequest
+	21, // 36: twenty.auth.v1.AuthService.SignOut:input_type -> twenty.auth.v1.SignOutRequest
+	23, // 37: twenty.auth.v1.AuthService.CheckUserExists:input_type -> twenty.auth.v1.CheckUserExistsRequest
+	25, // 38: twenty.auth.v1.AuthService.CurrentUser:input_type -> twenty.auth.v1.CurrentUserRequest
+	29, // 39: twenty.auth.v1.AuthService.GetRoles:input_type -> twenty.auth.v1.GetRolesRequest
+	33, // 40: twenty.auth.v1.AuthService.CreateApiKey:input_type -> twenty.auth.v1.CreateApiKeyRequest
+	35, // 41: twenty.auth.v1.AuthService.GenerateApiKeyToken:input_type -> twenty.auth.v1.GenerateApiKeyTokenRequest
+	37, // 42: twenty.auth.v1.AuthService.RevokeApiKey:input_type -> twenty.auth.v1.RevokeApiKeyRequest
+	39, // 43: twenty.auth.v1.AuthService.ListApiKeys:input_type -> twenty.auth.v1.ListApiKeysRequest
+	41, // 44: twenty.auth.v1.AuthService.GetApiKey:input_type -> twenty.auth.v1.GetApiKeyRequest
+	43, // 45: twenty.auth.v1.AuthService.SetWorkspaceLogo:input_type -> twenty.auth.v1.SetWorkspaceLogoRequest
+	47, // 46: twenty.auth.v1.AuthService.Health:output_type -> twenty.common.v1.HealthResponse
+	1,  // 47: twenty.auth.v1.AuthService.IdentifyCaller:output_type -> twenty.auth.v1.IdentifyCallerResponse
+	3,  // 48: twenty.auth.v1.AuthService.GetVerificationKeys:output_type -> twenty.auth.v1.GetVerificationKeysResponse
+	9,  // 49: twenty.auth.v1.AuthService.SignUp:output_type -> twenty.auth.v1.SignUpResponse
+	11, // 50: twenty.auth.v1.AuthService.SignUpInNewWorkspace:output_type -> twenty.auth.v1.SignUpInNewWorkspaceResponse
+	14, // 51: twenty.auth.v1.AuthService.ActivateWorkspace:output_type -> twenty.auth.v1.ActivateWorkspaceResponse
+	16, // 52: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:output_type -> twenty.auth.v1.GetLoginTokenFromCredentialsResponse
+	18, // 53: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:output_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenResponse
+	20, // 54: twenty.auth.v1.AuthService.RenewToken:output_type -> twenty.auth.v1.RenewTokenResponse
+	22, // 55: twenty.auth.v1.AuthService.SignOut:output_type -> twenty.auth.v1.SignOutResponse
+	24, // 56: twenty.auth.v1.AuthService.CheckUserExists:output_type -> twenty.auth.v1.CheckUserExistsResponse
+	26, // 57: twenty.auth.v1.AuthService.CurrentUser:output_type -> twenty.auth.v1.CurrentUserResponse
+	30, // 58: twenty.auth.v1.AuthService.GetRoles:output_type -> twenty.auth.v1.GetRolesResponse
+	34, // 59: twenty.auth.v1.AuthService.CreateApiKey:output_type -> twenty.auth.v1.CreateApiKeyResponse
+	36, // 60: twenty.auth.v1.AuthService.GenerateApiKeyToken:output_type -> twenty.auth.v1.GenerateApiKeyTokenResponse
+	38, // 61: twenty.auth.v1.AuthService.RevokeApiKey:output_type -> twenty.auth.v1.RevokeApiKeyResponse
+	40, // 62: twenty.auth.v1.AuthService.ListApiKeys:output_type -> twenty.auth.v1.ListApiKeysResponse
+	42, // 63: twenty.auth.v1.AuthService.GetApiKey:output_type -> twenty.auth.v1.GetApiKeyResponse
+	44, // 64: twenty.auth.v1.AuthService.SetWorkspaceLogo:output_type -> twenty.auth.v1.SetWorkspaceLogoResponse
+	46, // [46:65] is the sub-list for method output_type
+	27, // [27:46] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_twenty_auth_v1_auth_proto_init() }
@@ -2500,7 +2621,7 @@ func file_twenty_auth_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_auth_v1_auth_proto_rawDesc), len(file_twenty_auth_v1_auth_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   43,
+			NumMessages:   45,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

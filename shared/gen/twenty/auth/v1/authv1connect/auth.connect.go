@@ -80,6 +80,9 @@ const (
 	AuthServiceListApiKeysProcedure = "/twenty.auth.v1.AuthService/ListApiKeys"
 	// AuthServiceGetApiKeyProcedure is the fully-qualified name of the AuthService's GetApiKey RPC.
 	AuthServiceGetApiKeyProcedure = "/twenty.auth.v1.AuthService/GetApiKey"
+	// AuthServiceSetWorkspaceLogoProcedure is the fully-qualified name of the AuthService's
+	// SetWorkspaceLogo RPC.
+	AuthServiceSetWorkspaceLogoProcedure = "/twenty.auth.v1.AuthService/SetWorkspaceLogo"
 )
 
 // AuthServiceClient is a client for the twenty.auth.v1.AuthService service.
@@ -123,6 +126,10 @@ type AuthServiceClient interface {
 	ListApiKeys(context.Context, *v11.ListApiKeysRequest) (*v11.ListApiKeysResponse, error)
 	// GetApiKey answers one API key of the caller's workspace.
 	GetApiKey(context.Context, *v11.GetApiKeyRequest) (*v11.GetApiKeyResponse, error)
+	// SetWorkspaceLogo makes an uploaded file the caller's workspace logo (Twenty's
+	// workspace.logoFileId, set by completeWorkspaceLogoUpload and uploadWorkspaceLogo). Only a
+	// member whose role may update the workspace's settings may (Twenty's WORKSPACE permission).
+	SetWorkspaceLogo(context.Context, *v11.SetWorkspaceLogoRequest) (*v11.SetWorkspaceLogoResponse, error)
 }
 
 // NewAuthServiceClient constructs a client for the twenty.auth.v1.AuthService service. By default,
@@ -252,6 +259,13 @@ func NewAuthServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		setWorkspaceLogo: connect.NewClient[v11.SetWorkspaceLogoRequest, v11.SetWorkspaceLogoResponse](
+			httpClient,
+			baseURL+AuthServiceSetWorkspaceLogoProcedure,
+			connect.WithSchema(authServiceMethods.ByName("SetWorkspaceLogo")),
+			connect.WithIdempotency(connect.IdempotencyIdempotent),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -275,6 +289,7 @@ type authServiceClient struct {
 	revokeApiKey                 *connect.Client[v11.RevokeApiKeyRequest, v11.RevokeApiKeyResponse]
 	listApiKeys                  *connect.Client[v11.ListApiKeysRequest, v11.ListApiKeysResponse]
 	getApiKey                    *connect.Client[v11.GetApiKeyRequest, v11.GetApiKeyResponse]
+	setWorkspaceLogo             *connect.Client[v11.SetWorkspaceLogoRequest, v11.SetWorkspaceLogoResponse]
 }
 
 // Health calls twenty.auth.v1.AuthService.Health.
@@ -439,6 +454,15 @@ func (c *authServiceClient) GetApiKey(ctx context.Context, req *v11.GetApiKeyReq
 	return nil, err
 }
 
+// SetWorkspaceLogo calls twenty.auth.v1.AuthService.SetWorkspaceLogo.
+func (c *authServiceClient) SetWorkspaceLogo(ctx context.Context, req *v11.SetWorkspaceLogoRequest) (*v11.SetWorkspaceLogoResponse, error) {
+	response, err := c.setWorkspaceLogo.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // AuthServiceHandler is an implementation of the twenty.auth.v1.AuthService service.
 type AuthServiceHandler interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
@@ -480,6 +504,10 @@ type AuthServiceHandler interface {
 	ListApiKeys(context.Context, *v11.ListApiKeysRequest) (*v11.ListApiKeysResponse, error)
 	// GetApiKey answers one API key of the caller's workspace.
 	GetApiKey(context.Context, *v11.GetApiKeyRequest) (*v11.GetApiKeyResponse, error)
+	// SetWorkspaceLogo makes an uploaded file the caller's workspace logo (Twenty's
+	// workspace.logoFileId, set by completeWorkspaceLogoUpload and uploadWorkspaceLogo). Only a
+	// member whose role may update the workspace's settings may (Twenty's WORKSPACE permission).
+	SetWorkspaceLogo(context.Context, *v11.SetWorkspaceLogoRequest) (*v11.SetWorkspaceLogoResponse, error)
 }
 
 // NewAuthServiceHandler builds an HTTP handler from the service implementation. It returns the path
@@ -605,6 +633,13 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	authServiceSetWorkspaceLogoHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceSetWorkspaceLogoProcedure,
+		svc.SetWorkspaceLogo,
+		connect.WithSchema(authServiceMethods.ByName("SetWorkspaceLogo")),
+		connect.WithIdempotency(connect.IdempotencyIdempotent),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.auth.v1.AuthService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case AuthServiceHealthProcedure:
@@ -643,6 +678,8 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 			authServiceListApiKeysHandler.ServeHTTP(w, r)
 		case AuthServiceGetApiKeyProcedure:
 			authServiceGetApiKeyHandler.ServeHTTP(w, r)
+		case AuthServiceSetWorkspaceLogoProcedure:
+			authServiceSetWorkspaceLogoHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -722,4 +759,8 @@ func (UnimplementedAuthServiceHandler) ListApiKeys(context.Context, *v11.ListApi
 
 func (UnimplementedAuthServiceHandler) GetApiKey(context.Context, *v11.GetApiKeyRequest) (*v11.GetApiKeyResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.GetApiKey is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) SetWorkspaceLogo(context.Context, *v11.SetWorkspaceLogoRequest) (*v11.SetWorkspaceLogoResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.AuthService.SetWorkspaceLogo is not implemented"))
 }
