@@ -143,8 +143,8 @@ func TestTwentySignUpFlowOnBothEndpoints(t *testing.T) {
 			for _, o := range objects {
 				counts[o.NameSingular] = o.Records
 			}
-			if len(counts) != 11 || counts["workspaceMember"] != 1 || counts["person"] != 0 {
-				t.Errorf("records of the new workspace = %v, want the 11 standard objects and one member", counts)
+			if len(counts) != 15 || counts["workspaceMember"] != 1 || counts["person"] != 0 {
+				t.Errorf("records of the new workspace = %v, want the 15 standard objects and one member", counts)
 			}
 			roles := data[struct{ GetRoles []struct{ Label string } }](t, gql(t, path, a.access, `{ getRoles { id label isEditable canUpdateAllSettings } }`, nil))
 			if len(roles.GetRoles) != 2 || roles.GetRoles[0].Label != "Admin" || roles.GetRoles[1].Label != "Member" {

@@ -79,8 +79,8 @@ func TestMetadataGraphQL(t *testing.T) {
 		t.Errorf("custom objects = %+v, want the new object with its %d fields", custom, obj.Fields.TotalCount)
 	}
 	all := lists.All
-	if all.TotalCount != 12 || len(all.Edges) != 12 || all.PageInfo.HasNextPage || all.PageInfo.StartCursor == nil || *all.PageInfo.StartCursor != all.Edges[0].Cursor {
-		t.Errorf("all objects = %d edges, totalCount %d, pageInfo %+v; want the 11 standard objects and the new one", len(all.Edges), all.TotalCount, all.PageInfo)
+	if all.TotalCount != 16 || len(all.Edges) != 16 || all.PageInfo.HasNextPage || all.PageInfo.StartCursor == nil || *all.PageInfo.StartCursor != all.Edges[0].Cursor {
+		t.Errorf("all objects = %d edges, totalCount %d, pageInfo %+v; want the 15 standard objects and the new one", len(all.Edges), all.TotalCount, all.PageInfo)
 	}
 	// The next page after the first object starts at the second.
 	next := data[struct{ Objects gqlConnection[gqlObject] }](t, q(`query($after: ConnectionCursor) { objects(paging: {first: 1, after: $after}) {

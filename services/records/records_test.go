@@ -77,7 +77,7 @@ func TestInitWorkspace(t *testing.T) {
 		"member":        count(t, shard, `SELECT count(*) FROM "`+member+`" WHERE id = ? AND "nameFirstName" = 'Tim' AND "userEmail" = 'tim@apple.dev'`, req.GetWorkspaceMemberId()),
 		"fields of one": count(t, h.control, `SELECT json_array_length(definition, '$.Fields') FROM object_metadata WHERE workspace_id = ? AND name_singular = 'person'`, ws),
 	}
-	want := map[string]int{"objects": 11, "version": 1, "stamp": 1, "tables": 11, "member": 1, "fields of one": got["fields of one"]}
+	want := map[string]int{"objects": 15, "version": 1, "stamp": 1, "tables": 15, "member": 1, "fields of one": got["fields of one"]}
 	if diff := cmp.Diff(want, got); diff != "" || got["fields of one"] < 10 {
 		t.Errorf("after InitWorkspace (-want +got):\n%s", diff)
 	}
@@ -86,8 +86,8 @@ func TestInitWorkspace(t *testing.T) {
 	if _, err := h.client.InitWorkspace(context.Background(), req); err != nil {
 		t.Fatalf("InitWorkspace again: %v", err)
 	}
-	if n := count(t, h.control, `SELECT count(*) FROM object_metadata WHERE workspace_id = ?`, ws); n != 11 {
-		t.Errorf("objects after a retry = %d, want 11", n)
+	if n := count(t, h.control, `SELECT count(*) FROM object_metadata WHERE workspace_id = ?`, ws); n != 15 {
+		t.Errorf("objects after a retry = %d, want 15", n)
 	}
 	if _, err := shard.Exec(`DELETE FROM "` + member + `"`); err != nil {
 		t.Fatal(err)
@@ -161,7 +161,7 @@ func TestObjectCountsDevRoute(t *testing.T) {
 	for _, o := range objects {
 		counts[o.NameSingular] = o.Records
 	}
-	if len(counts) != 11 || counts["workspaceMember"] != 1 || counts["person"] != 0 {
-		t.Errorf("objects = %v, want 11 with one workspaceMember", counts)
+	if len(counts) != 15 || counts["workspaceMember"] != 1 || counts["person"] != 0 {
+		t.Errorf("objects = %v, want 15 with one workspaceMember", counts)
 	}
 }

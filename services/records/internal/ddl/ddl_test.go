@@ -272,6 +272,7 @@ func TestInitWorkspaceOrdersTablesByDependency(t *testing.T) {
 		"_schema", // the stamp, first
 		"workspaceMember", "company", "person", "opportunity", "note", "task",
 		"noteTarget", "taskTarget", "attachment", "timelineActivity", "favorite",
+		"workflow", "workflowVersion", "workflowRun", "workflowAutomatedTrigger",
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("table order mismatch (-got +want):\n%s", diff)

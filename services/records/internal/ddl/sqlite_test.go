@@ -107,7 +107,7 @@ func TestInitWorkspaceIsolatesWorkspaces(t *testing.T) {
 	for _, ws := range []string{"202020201c254d02bf256aeccf7ea419", "3b8e64585fc14e638563008ccddaa6db"} {
 		want = append(want, "ws_"+ws+"__schema")
 		for _, o := range []string{"attachment", "company", "favorite", "note", "noteTarget", "opportunity", "person",
-			"task", "taskTarget", "timelineActivity", "workspaceMember"} {
+			"task", "taskTarget", "timelineActivity", "workflow", "workflowAutomatedTrigger", "workflowRun", "workflowVersion", "workspaceMember"} {
 			want = append(want, "ws_"+ws+"_"+o)
 		}
 	}

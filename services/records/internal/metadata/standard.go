@@ -116,6 +116,7 @@ func StandardObjects() []Object {
 	return []Object{
 		workspaceMember(), company(), person(), opportunity(), note(), task(),
 		noteTarget(), taskTarget(), attachment(), timelineActivity(), favorite(),
+		workflow(), workflowVersion(), workflowRun(), workflowAutomatedTrigger(),
 	}
 }
 

@@ -31,6 +31,8 @@ func TestStandardObjects(t *testing.T) {
 		{"opportunity", "opportunities"}, {"note", "notes"}, {"task", "tasks"},
 		{"noteTarget", "noteTargets"}, {"taskTarget", "taskTargets"}, {"attachment", "attachments"},
 		{"timelineActivity", "timelineActivities"}, {"favorite", "favorites"},
+		{"workflow", "workflows"}, {"workflowVersion", "workflowVersions"}, {"workflowRun", "workflowRuns"},
+		{"workflowAutomatedTrigger", "workflowAutomatedTriggers"},
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("standard objects mismatch (-got +want):\n%s", diff)
@@ -97,6 +99,8 @@ func TestStandardRelations(t *testing.T) {
 		"timelineActivity.targetNote": Cascade, "timelineActivity.targetTask": Cascade,
 		"favorite.forWorkspaceMember": Cascade, "favorite.person": Cascade, "favorite.company": Cascade,
 		"favorite.opportunity": Cascade, "favorite.task": Cascade, "favorite.note": Cascade,
+		"workflowVersion.workflow": Cascade, "workflowRun.workflow": Cascade, "workflowRun.workflowVersion": SetNull,
+		"workflowAutomatedTrigger.workflow": Cascade,
 	}
 	got := map[string]OnDeleteAction{}
 	for _, o := range StandardObjects() {

@@ -226,7 +226,8 @@ func TestCoreDocumentHasEveryObjectsPathsSchemasAndWebhooks(t *testing.T) {
 	}
 	// Ordered as Twenty's localeCompare orders them: notes before noteTargets.
 	want := []string{"General", "attachments", "companies", "favorites", "notes", "noteTargets", "opportunities",
-		"people", "tasks", "taskTargets", "timelineActivities", "workspaceMembers"}
+		"people", "tasks", "taskTargets", "timelineActivities", "workflowAutomatedTriggers", "workflowRuns", "workflows",
+		"workflowVersions", "workspaceMembers"}
 	if diff := cmp.Diff(want, tagNames); diff != "" {
 		t.Errorf("tags (-want +got):\n%s", diff)
 	}

@@ -375,3 +375,99 @@ CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_favorite__taskId_idx" ON "ws_3
 
 CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_favorite__noteId_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_favorite" ("noteId");
 
+CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_workflow" (
+  "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
+  "name" TEXT DEFAULT '',
+  "lastPublishedVersionId" TEXT DEFAULT '',
+  "statuses" TEXT CHECK (CASE WHEN json_valid("statuses") THEN json_type("statuses") = 'array' ELSE "statuses" IS NULL END),
+  "position" REAL NOT NULL DEFAULT 0,
+  "createdBySource" TEXT NOT NULL DEFAULT 'MANUAL' CHECK ("createdBySource" IN ('EMAIL', 'CALENDAR', 'WORKFLOW', 'AGENT', 'API', 'IMPORT', 'MANUAL', 'SYSTEM', 'WEBHOOK', 'APPLICATION')),
+  "createdByWorkspaceMemberId" TEXT,
+  "createdByName" TEXT NOT NULL DEFAULT 'System',
+  "createdByContext" TEXT CHECK (json_valid("createdByContext")),
+  "updatedBySource" TEXT NOT NULL DEFAULT 'MANUAL' CHECK ("updatedBySource" IN ('EMAIL', 'CALENDAR', 'WORKFLOW', 'AGENT', 'API', 'IMPORT', 'MANUAL', 'SYSTEM', 'WEBHOOK', 'APPLICATION')),
+  "updatedByWorkspaceMemberId" TEXT,
+  "updatedByName" TEXT NOT NULL DEFAULT 'System',
+  "updatedByContext" TEXT CHECK (json_valid("updatedByContext"))
+) STRICT;
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflow__createdAt_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflow" ("createdAt");
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflow__deletedAt_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflow" ("deletedAt");
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflow__position_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflow" ("position");
+
+CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_workflowVersion" (
+  "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
+  "name" TEXT DEFAULT '',
+  "trigger" TEXT CHECK (json_valid("trigger")),
+  "steps" TEXT CHECK (json_valid("steps")),
+  "status" TEXT NOT NULL DEFAULT 'DRAFT' CHECK ("status" IN ('DRAFT', 'ACTIVE', 'DEACTIVATED', 'ARCHIVED')),
+  "position" REAL NOT NULL DEFAULT 0,
+  "workflowId" TEXT REFERENCES "ws_3b8e64585fc14e638563008ccddaa6db_workflow" ("id") ON DELETE CASCADE
+) STRICT;
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowVersion__createdAt_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowVersion" ("createdAt");
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowVersion__deletedAt_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowVersion" ("deletedAt");
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowVersion__position_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowVersion" ("position");
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowVersion__workflowId_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowVersion" ("workflowId");
+
+CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_workflowRun" (
+  "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
+  "name" TEXT DEFAULT '',
+  "enqueuedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "enqueuedAt") IS "enqueuedAt"),
+  "startedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "startedAt") IS "startedAt"),
+  "endedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "endedAt") IS "endedAt"),
+  "status" TEXT NOT NULL DEFAULT 'NOT_STARTED' CHECK ("status" IN ('NOT_STARTED', 'ENQUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'STOPPING', 'STOPPED')),
+  "createdBySource" TEXT NOT NULL DEFAULT 'MANUAL' CHECK ("createdBySource" IN ('EMAIL', 'CALENDAR', 'WORKFLOW', 'AGENT', 'API', 'IMPORT', 'MANUAL', 'SYSTEM', 'WEBHOOK', 'APPLICATION')),
+  "createdByWorkspaceMemberId" TEXT,
+  "createdByName" TEXT NOT NULL DEFAULT 'System',
+  "createdByContext" TEXT CHECK (json_valid("createdByContext")),
+  "updatedBySource" TEXT NOT NULL DEFAULT 'MANUAL' CHECK ("updatedBySource" IN ('EMAIL', 'CALENDAR', 'WORKFLOW', 'AGENT', 'API', 'IMPORT', 'MANUAL', 'SYSTEM', 'WEBHOOK', 'APPLICATION')),
+  "updatedByWorkspaceMemberId" TEXT,
+  "updatedByName" TEXT NOT NULL DEFAULT 'System',
+  "updatedByContext" TEXT CHECK (json_valid("updatedByContext")),
+  "state" TEXT CHECK (json_valid("state")),
+  "position" REAL NOT NULL DEFAULT 0,
+  "workflowVersionId" TEXT REFERENCES "ws_3b8e64585fc14e638563008ccddaa6db_workflowVersion" ("id") ON DELETE SET NULL,
+  "workflowId" TEXT REFERENCES "ws_3b8e64585fc14e638563008ccddaa6db_workflow" ("id") ON DELETE CASCADE
+) STRICT;
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowRun__createdAt_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowRun" ("createdAt");
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowRun__deletedAt_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowRun" ("deletedAt");
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowRun__position_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowRun" ("position");
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowRun__workflowVersionId_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowRun" ("workflowVersionId");
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowRun__workflowId_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowRun" ("workflowId");
+
+CREATE TABLE "ws_3b8e64585fc14e638563008ccddaa6db_workflowAutomatedTrigger" (
+  "id" TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
+  "createdAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "createdAt") IS "createdAt"),
+  "updatedAt" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "updatedAt") IS "updatedAt"),
+  "deletedAt" TEXT CHECK (strftime('%Y-%m-%dT%H:%M:%fZ', "deletedAt") IS "deletedAt"),
+  "type" TEXT NOT NULL CHECK ("type" IN ('DATABASE_EVENT', 'CRON')),
+  "settings" TEXT NOT NULL CHECK (json_valid("settings")),
+  "workflowId" TEXT REFERENCES "ws_3b8e64585fc14e638563008ccddaa6db_workflow" ("id") ON DELETE CASCADE
+) STRICT;
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowAutomatedTrigger__createdAt_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowAutomatedTrigger" ("createdAt");
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowAutomatedTrigger__deletedAt_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowAutomatedTrigger" ("deletedAt");
+
+CREATE INDEX "ws_3b8e64585fc14e638563008ccddaa6db_workflowAutomatedTrigger__workflowId_idx" ON "ws_3b8e64585fc14e638563008ccddaa6db_workflowAutomatedTrigger" ("workflowId");
+
