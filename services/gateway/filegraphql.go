@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 
 	"connectrpc.com/connect"
+	authv1 "github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1"
 	filesv1 "github.com/twentyworkers/twenty/shared/gen/twenty/files/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
 	"github.com/twentyworkers/twenty/shared/graphql"
@@ -93,9 +95,40 @@ func serverURL(ctx context.Context) string {
 	return s
 }
 
-// fileResolvers resolve the operations of fileSDL over the files Worker.
-func fileResolvers(client connect.HTTPClient) map[string]graphql.Resolver {
+// logoSetter is the part of the auth contract the logo operations need: the workspace is auth's.
+type logoSetter interface {
+	SetWorkspaceLogo(context.Context, *authv1.SetWorkspaceLogoRequest) (*authv1.SetWorkspaceLogoResponse, error)
+}
+
+// logoOperations are the operations whose file becomes the workspace's logo, as Twenty's
+// FileCorePictureService binds it (workspace.logoFileId) once the file is uploaded.
+var logoOperations = map[string]bool{
+	"completeWorkspaceLogoUpload": true, "completeNewWorkspaceLogoUpload": true,
+	"uploadWorkspaceLogo": true, "uploadNewWorkspaceLogo": true,
+}
+
+// fileResolvers resolve the operations of fileSDL over the files Worker (and auth, for the logo).
+func fileResolvers(client connect.HTTPClient, auth logoSetter) map[string]graphql.Resolver {
 	files := filesv1connect.NewFilesServiceClient(client, baseURL, rpc.ClientOptions()...)
+	// setLogo makes an uploaded file the workspace's logo (auth checks the caller's role) and
+	// deletes the logo it replaced, as Twenty does; that deletion is best effort (the sweep
+	// would otherwise keep an unused picture, which costs storage and nothing else).
+	setLogo := func(ctx context.Context, ws string, f *filesv1.File) error {
+		res, err := auth.SetWorkspaceLogo(ctx, &authv1.SetWorkspaceLogoRequest{LogoFileId: f.GetId()})
+		if err != nil {
+			// A caller who may not change the logo keeps no picture behind.
+			if _, derr := files.DeleteFiles(ctx, &filesv1.DeleteFilesRequest{WorkspaceId: ws, Paths: []string{f.GetId()}}); derr != nil {
+				slog.WarnContext(ctx, "refused workspace logo left in place", "fileId", f.GetId(), "error", derr.Error())
+			}
+			return gqlError(err)
+		}
+		if old := res.GetReplacedLogoFileId(); old != "" {
+			if _, err := files.DeleteFiles(ctx, &filesv1.DeleteFilesRequest{WorkspaceId: ws, Paths: []string{old}}); err != nil {
+				slog.WarnContext(ctx, "replaced workspace logo left in place", "fileId", old, "error", err.Error())
+			}
+		}
+		return nil
+	}
 	uploader := func(ctx context.Context) *filesv1.Uploader {
 		c := principalFrom(ctx)
 		return &filesv1.Uploader{UserId: c.UserID, WorkspaceMemberId: c.WorkspaceMemberID}
@@ -114,10 +147,15 @@ func fileResolvers(client connect.HTTPClient) map[string]graphql.Resolver {
 		}
 		return map[string]any{"fileId": res.GetFileId(), "uploadUrl": res.GetUploadUrl(), "contentType": res.GetContentType(), "expiresAt": res.GetExpiresAt()}, nil
 	}
-	complete := func(ctx context.Context, ws, fileID, folder string) (any, error) {
+	complete := func(ctx context.Context, ws, fileID, folder string, logo bool) (any, error) {
 		res, err := files.CompleteFileUpload(ctx, &filesv1.CompleteFileUploadRequest{WorkspaceId: ws, FileId: fileID, ServerUrl: serverURL(ctx), FileFolder: folder})
 		if err != nil {
 			return nil, fileGQLError(err)
+		}
+		if logo {
+			if err := setLogo(ctx, ws, res.GetFile()); err != nil {
+				return nil, err
+			}
 		}
 		return fileWithSignedURL(res.GetFile()), nil
 	}
@@ -154,7 +192,7 @@ func fileResolvers(client connect.HTTPClient) map[string]graphql.Resolver {
 			if err != nil {
 				return nil, err
 			}
-			return complete(ctx, ws, str(args, "fileId"), "CorePicture")
+			return complete(ctx, ws, str(args, "fileId"), "CorePicture", true)
 		},
 	}
 	for field, folder := range map[string]string{
@@ -165,7 +203,7 @@ func fileResolvers(client connect.HTTPClient) map[string]graphql.Resolver {
 			if err != nil {
 				return nil, err
 			}
-			return complete(ctx, ws, str(args, "fileId"), folder)
+			return complete(ctx, ws, str(args, "fileId"), folder, logoOperations[field])
 		}
 	}
 	for field, folder := range map[string]string{
@@ -196,6 +234,11 @@ func fileResolvers(client connect.HTTPClient) map[string]graphql.Resolver {
 			})
 			if err != nil {
 				return nil, fileGQLError(err)
+			}
+			if logoOperations[field] {
+				if err := setLogo(ctx, ws, res.GetFile()); err != nil {
+					return nil, err
+				}
 			}
 			if field == "uploadFile" || field == "uploadImage" {
 				return map[string]any{"path": res.GetFile().GetPath(), "token": res.GetFile().GetToken()}, nil

@@ -90,6 +90,7 @@ type gateway struct {
 	self     *health.Checker
 	services []service
 	auth     authv1connect.AuthServiceClient
+	files    filesv1connect.FilesServiceClient
 	realtime realtimev1connect.RealtimeServiceClient
 	records  recordsv1connect.RecordsServiceClient
 	webhooks jobsv1connect.WebhookServiceClient
@@ -126,6 +127,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		cfg:      cfg,
 		self:     &health.Checker{Service: "gateway"},
 		auth:     authv1connect.NewAuthServiceClient(clients["auth"], baseURL, opts...),
+		files:    filesv1connect.NewFilesServiceClient(clients["files"], baseURL, opts...),
 		realtime: realtimev1connect.NewRealtimeServiceClient(clients["realtime"], baseURL, opts...),
 		records:  recordsv1connect.NewRecordsServiceClient(clients["records"], baseURL, opts...),
 		webhooks: jobsv1connect.NewWebhookServiceClient(clients["jobs"], baseURL, opts...),
@@ -135,7 +137,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
 	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL,
-		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"])))
+		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth)))
 	if err != nil {
 		panic(fmt.Sprintf("metadata GraphQL schema: %v", err)) // a programming error, caught by every test
 	}
