@@ -16,7 +16,7 @@ export const DEFAULT_LIMITS = {
   streamsPerWorkspace: 5000, // open streams in one workspace
   streamsPerOwner: 100, // open streams of one user (membership) or API key
   queriesPerStream: 200, // registered queries of one stream
-  queuedMessages: 256, // messages a client has not read yet before it is dropped as too slow
+  queuedMessages: 256, // messages a client has not read yet before it is dropped as too slow (SSE and graphql-ws)
   // An idle SSE stream gets a keepalive this often: Twenty's payload with nothing in it on an
   // event stream (Twenty's web app drops a stream that sent no payload for 90 s,
   // SSE_LIVENESS_TIMEOUT_IN_MS), a comment on onDbEvent's; either keeps proxies from closing it.
@@ -336,14 +336,56 @@ export async function handleEventRequest(streams, request) {
 // that a room woken from hibernation rebuilds them (restoreSocket); their queries are kept by the
 // room's storage (EventStreams.onQueries).
 
+// A slow socket is bounded as a slow SSE client is: a Durable Object's WebSocket does not say how
+// much of what it was given it has not sent, so the room counts what the client has read. Every
+// PING_EVERY messages it sends graphql-ws's ping, which the protocol requires a client to answer
+// with a pong as soon as it reads it (graphql-ws's client does); the messages sent after the last
+// answered ping are unread. A socket with queuedMessages unread is closed with SLOW_CLOSE (which
+// graphql-ws's client retries, then subscribes again) and its subscriptions end, so that it holds
+// neither memory nor the others. Counts live in memory: a woken room starts each socket at zero.
+export const PING_EVERY = 32;
+export const SLOW_CLOSE = [4013, "Too slow: too many messages left unread"];
+const backlogs = new WeakMap(); // ws -> {sent, read, pings: [messages sent at each ping]}
+
+function backlogOf(ws) {
+  let b = backlogs.get(ws);
+  if (!b) backlogs.set(ws, (b = { sent: 0, read: 0, pings: [] }));
+  return b;
+}
+
+// pongReceived marks the messages sent before the oldest unanswered ping as read.
+function pongReceived(ws) {
+  const b = backlogs.get(ws);
+  if (b && b.pings.length > 0) b.read = b.pings.shift();
+}
+
+function dropSlowSocket(streams, ws) {
+  try {
+    ws.close(...SLOW_CLOSE);
+  } catch {
+    // already closed
+  }
+  closeSocket(streams, ws);
+}
+
 // wsSink is the transport of one subscription of a socket.
-function wsSink(ws, opId) {
+function wsSink(streams, ws, opId) {
   return {
     ws,
     opId,
     send: (data) => {
+      const b = backlogOf(ws);
+      if (b.sent - b.read >= streams.limits.queuedMessages) {
+        dropSlowSocket(streams, ws);
+        return false;
+      }
       try {
         ws.send(`{"id":${JSON.stringify(opId)},"type":"next","payload":${data}}`);
+        // A ping at least four times per allowance, so that a client that reads keeps up.
+        if (++b.sent % Math.max(1, Math.min(PING_EVERY, Math.floor(streams.limits.queuedMessages / 4))) === 0) {
+          ws.send('{"type":"ping"}');
+          b.pings.push(b.sent);
+        }
         return true;
       } catch {
         return false;
@@ -373,7 +415,7 @@ export async function restoreSocket(streams, ws, queriesOf) {
   for (const [opId, sub] of Object.entries(att.subs)) {
     if (streams.streams.has(sub.eventStreamId)) continue;
     const stored = await queriesOf(sub.eventStreamId);
-    streams.add({ ...att.info, ...sub }, wsSink(ws, opId), new Map(Object.entries(stored || {})));
+    streams.add({ ...att.info, ...sub }, wsSink(streams, ws, opId), new Map(Object.entries(stored || {})));
   }
 }
 
@@ -408,7 +450,7 @@ export async function handleSocketMessage(streams, ws, message, parse) {
     case "ping":
       return send({ type: "pong" });
     case "pong":
-      return;
+      return pongReceived(ws);
     case "subscribe": {
       if (!att.acked) return ws.close(4401, "Unauthorized");
       const id = msg.id;
@@ -422,7 +464,7 @@ export async function handleSocketMessage(streams, ws, message, parse) {
       const current = ws.deserializeAttachment(); // another message may have changed it meanwhile
       current.subs[id] = parsed.sub;
       ws.serializeAttachment(current);
-      const stream = streams.add(info, wsSink(ws, id));
+      const stream = streams.add(info, wsSink(streams, ws, id));
       if (!stream.db) streams.write(stream, streams.payload(stream, [], []));
       return;
     }

@@ -136,7 +136,11 @@ function fakeSocket() {
     sent: [],
     closed: null,
     attachment: null,
-    send(m) { this.sent.push(JSON.parse(m)); },
+    send(m) {
+      if (this.closed) throw new Error("send on a closed WebSocket");
+      this.sent.push(JSON.parse(m));
+    },
+    take() { const out = this.sent; this.sent = []; return out; },
     close(code, reason) { this.closed = [code, reason]; },
     serializeAttachment(v) { this.attachment = structuredClone(v); },
     deserializeAttachment() { return structuredClone(this.attachment); },
@@ -206,4 +210,39 @@ test("an idle event stream gets Twenty's empty payload as a keepalive", async ()
   assert.deepEqual(keepalive.data.data.onEventSubscription.objectRecordEventsWithQueryIds, []);
   rooms.close(rooms.streams.get("s1"), true);
   assert.equal(rooms.pinger, null);
+});
+
+test("graphql-transport-ws: a socket that leaves its messages unread is closed and does not hold the others", async () => {
+  const rooms = new EventStreams({ pingMs: 0, queuedMessages: 8 });
+  const subscribe = async (ws, who, ids) => {
+    acceptSocket(ws, who);
+    await handleSocketMessage(rooms, ws, '{"type":"connection_init"}', parse);
+    for (const id of ids) {
+      await handleSocketMessage(rooms, ws, JSON.stringify({ type: "subscribe", id, payload: { query: "subscription { onEventSubscription }", variables: { id } } }), parse);
+      rooms.query({ op: "add", eventStreamId: id, queryId: "q", signature: {}, caller: who });
+    }
+  };
+  const slow = fakeSocket(); // two subscriptions, never answers a ping
+  const fast = fakeSocket(); // answers each ping as it reads it
+  await subscribe(slow, alice, ["slow-1", "slow-2"]);
+  await subscribe(fast, bob, ["fast"]);
+  let pongs = 0;
+  for (let i = 0; i < 40; i++) {
+    await rooms.deliver({ version: rooms.version, events: [event(`e${i}`, `r${i}`, "2026-01-01T00:00:00.000Z", { "slow-1": ["q"], "slow-2": ["q"], fast: ["q"] })] }).json();
+    for (const m of fast.take()) {
+      if (m.type === "ping") {
+        pongs++;
+        await handleSocketMessage(rooms, fast, '{"type":"pong"}', parse);
+      }
+    }
+  }
+  assert.deepEqual(slow.closed, [4013, "Too slow: too many messages left unread"]);
+  assert.equal(slow.sent.filter((m) => m.type === "next").length, 8, "the slow socket got its allowance, then nothing");
+  assert.equal(rooms.streams.has("slow-1") || rooms.streams.has("slow-2"), false);
+  assert.equal(fast.closed, null);
+  assert.equal(rooms.streams.has("fast"), true);
+  assert.ok(pongs >= 20, `the fast socket was pinged ${pongs} times`);
+  // The room's close callback after the socket closed finds nothing left to end.
+  closeSocket(rooms, slow);
+  assert.equal(rooms.streams.size, 1);
 });
