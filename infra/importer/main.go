@@ -1,0 +1,56 @@
+// Command importer moves a running Twenty installation's PostgreSQL onto the local stack's D1
+// databases and verifies it: make import PG=postgres://… [STATE=.state]. See the README's Import
+// section. Stop the local stack first (make dev holds the database files).
+//
+//	importer -pg URL -state DIR [-dry-run] [-verify-only]
+//	importer -seed-fixture -pg ADMIN_URL -fixture-db NAME   (a seeded Twenty database to try it on)
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+
+	"github.com/twentyworkers/twenty/infra/importer/pgfixture"
+	"github.com/twentyworkers/twenty/infra/importer/twentyimport"
+)
+
+func main() {
+	pg := flag.String("pg", os.Getenv("PG"), "the Twenty PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/twenty")
+	state := flag.String("state", ".state", "the local stack's state folder (make dev's STATE)")
+	target := flag.String("target", "local", "where to import: local (a deployed environment is not supported yet)")
+	dry := flag.Bool("dry-run", false, "report what would be imported and what cannot be, write nothing")
+	verifyOnly := flag.Bool("verify-only", false, "only verify an earlier import")
+	seed := flag.Bool("seed-fixture", false, "create a seeded Twenty database named -fixture-db on the server of -pg, then exit")
+	fixtureDB := flag.String("fixture-db", "twenty_fixture", "the database -seed-fixture creates")
+	people := flag.Int("fixture-people", 10000, "people in the seeded workspace")
+	flag.Parse()
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *pg == "" {
+		fmt.Fprintln(os.Stderr, "usage: importer -pg postgres://… [-state DIR] [-dry-run] [-verify-only]")
+		os.Exit(2)
+	}
+	if *seed {
+		url, f, err := pgfixture.Build(ctx, *pg, *fixtureDB, pgfixture.Sizes{People: *people, Companies: *people / 5, Opportunities: *people / 10, Notes: *people / 20, Rockets: 50})
+		if err != nil {
+			logger.Error("seed fixture", "err", err)
+			os.Exit(1)
+		}
+		fmt.Printf("seeded %s: workspace %s, user %s / %s\n", url, f.WorkspaceID, f.Email, f.Password)
+		return
+	}
+	if *target != "local" {
+		logger.Error("unsupported target", "target", *target, "supported", "local")
+		os.Exit(2)
+	}
+	_, err := twentyimport.Run(ctx, twentyimport.Options{PG: *pg, State: *state, DryRun: *dry, VerifyOnly: *verifyOnly, Out: os.Stdout})
+	if err != nil {
+		logger.Error("import", "err", err)
+		os.Exit(1)
+	}
+}

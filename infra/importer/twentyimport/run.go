@@ -1,0 +1,212 @@
+package twentyimport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/twentyworkers/twenty/services/records/importschema"
+)
+
+// MaxDatabaseBytes is the most a D1 database holds (10 GB); a workspace whose schema is larger
+// in PostgreSQL cannot go onto one shard.
+const MaxDatabaseBytes = 10 << 30
+
+// Options configure a run.
+type Options struct {
+	// PG is the Twenty database's URL.
+	PG string
+	// State is the local stack's state folder (make dev's STATE).
+	State string
+	// DryRun reports what would be imported, and what cannot be, and writes nothing.
+	DryRun bool
+	// VerifyOnly skips the copy and only verifies.
+	VerifyOnly bool
+	// Out receives the report and the progress lines.
+	Out io.Writer
+	// stop interrupts the copy when it answers true (tests).
+	stop func() bool
+}
+
+// WorkspacePlan is what the import does with one workspace.
+type WorkspacePlan struct {
+	Workspace Workspace
+	Objects   []importschema.Object
+	Tables    []TablePlan
+	Skipped   []Skipped
+	Bytes     int64
+}
+
+// Plan reads the source and answers, per workspace, what the import would do.
+func Plan(ctx context.Context, src *Source) (Core, []WorkspacePlan, error) {
+	core, err := src.ReadCore(ctx)
+	if err != nil {
+		return core, nil, err
+	}
+	var plans []WorkspacePlan
+	for _, w := range core.Workspaces {
+		objects, tables, skipped, err := src.ReadMetadata(ctx, w.ID)
+		if err != nil {
+			return core, nil, err
+		}
+		wp := WorkspacePlan{Workspace: w, Objects: objects, Skipped: skipped}
+		if err := src.conn.QueryRow(ctx, `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind = 'r'`, w.Schema).Scan(&wp.Bytes); err != nil {
+			return core, nil, fmt.Errorf("size of %s: %w", w.Schema, err)
+		}
+		if wp.Bytes > MaxDatabaseBytes {
+			return core, nil, fmt.Errorf("workspace %s (%s) holds %d bytes in PostgreSQL, more than one D1 database's %d: it does not fit one shard", w.ID, w.DisplayName, wp.Bytes, int64(MaxDatabaseBytes))
+		}
+		for _, o := range objects {
+			p, err := src.planTable(ctx, w.ID, w.Schema, tables[o.NameSingular], o)
+			if err != nil {
+				return core, nil, err
+			}
+			wp.Tables = append(wp.Tables, p)
+		}
+		plans = append(plans, wp)
+	}
+	return core, plans, nil
+}
+
+// Report prints the plan: what would be imported and what cannot be, with reasons.
+func Report(out io.Writer, core Core, plans []WorkspacePlan) {
+	fmt.Fprintf(out, "core: %d workspaces, %d users, %d user-workspaces, %d roles, %d API keys\n",
+		len(core.Workspaces), len(core.Users), len(core.Memberships), len(core.Roles), len(core.APIKeys))
+	for _, wp := range plans {
+		fmt.Fprintf(out, "workspace %s %q (schema %s, %d MB): %d objects\n", wp.Workspace.ID, wp.Workspace.DisplayName, wp.Workspace.Schema, wp.Bytes>>20, len(wp.Objects))
+		for _, t := range wp.Tables {
+			switch {
+			case t.Absent:
+				fmt.Fprintf(out, "  %-20s no table %s: nothing to copy\n", t.Object, t.Source.Sanitize())
+			default:
+				fmt.Fprintf(out, "  %-20s %8d rows, %d columns\n", t.Object, t.SourceRows, len(t.Columns))
+			}
+			if len(t.ExtraCols) > 0 {
+				fmt.Fprintf(out, "  %-20s not imported: columns %v (no field describes them)\n", "", t.ExtraCols)
+			}
+			if len(t.MissingCols) > 0 && !t.Absent {
+				fmt.Fprintf(out, "  %-20s defaulted: columns %v (absent from the source)\n", "", t.MissingCols)
+			}
+		}
+		for _, s := range wp.Skipped {
+			fmt.Fprintf(out, "  not imported: %s: %s\n", s.What, s.Reason)
+		}
+	}
+}
+
+// Run imports (or, with DryRun, only plans) the Twenty database into the local stack, then verifies.
+func Run(ctx context.Context, o Options) (Results, error) {
+	src, err := Connect(ctx, o.PG)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close(ctx)
+	core, plans, err := Plan(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	Report(o.Out, core, plans)
+	if o.DryRun {
+		fmt.Fprintln(o.Out, "dry run: nothing written")
+		return nil, nil
+	}
+	tgt, err := OpenLocal(o.State)
+	if err != nil {
+		return nil, err
+	}
+	defer tgt.Close()
+	if !o.VerifyOnly {
+		if err := write(ctx, src, tgt, core, plans, o); err != nil {
+			return nil, err
+		}
+	}
+	res, err := Verify(ctx, src, tgt, plans)
+	if err != nil {
+		return nil, err
+	}
+	res.Print(o.Out)
+	if n := res.Failures(); n > 0 {
+		return res, fmt.Errorf("verification failed: %d mismatches", n)
+	}
+	return res, nil
+}
+
+// write creates each workspace's tables (once: the schema stamp tells), writes its control rows
+// and copies its tables with a progress line per table.
+func write(ctx context.Context, src *Source, tgt *Target, core Core, plans []WorkspacePlan, o Options) error {
+	if err := ensureCheckpoints(ctx, tgt.Shard); err != nil {
+		return err
+	}
+	for _, wp := range plans {
+		w := wp.Workspace
+		stamp, err := importschema.StampTable(w.ID)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tgt.Shard.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, stamp).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			ddl, err := importschema.CreateTables(w.ID, 1, wp.Objects)
+			if err != nil {
+				return err
+			}
+			stmts := make([]stmt, len(ddl))
+			for i, s := range ddl {
+				stmts[i] = stmt{s.SQL, s.Args}
+			}
+			if err := execTx(ctx, tgt.Shard, stmts); err != nil {
+				return fmt.Errorf("create the tables of %s: %w", w.ID, err)
+			}
+		}
+		control, skipped, err := controlStatements(ctx, src, core, w, wp.Objects)
+		if err != nil {
+			return err
+		}
+		for _, s := range skipped {
+			fmt.Fprintf(o.Out, "  not imported: %s: %s\n", s.What, s.Reason)
+		}
+		if err := execTx(ctx, tgt.Control, control); err != nil {
+			return fmt.Errorf("write the control rows of %s: %w", w.ID, err)
+		}
+		for _, t := range wp.Tables {
+			if t.Absent {
+				continue
+			}
+			start := time.Now()
+			last := start
+			var first int64 = -1
+			report := func(done int64, final bool) {
+				if first < 0 {
+					first = done
+					if done == 0 {
+						return // nothing to say before the first batch of a fresh copy
+					}
+				}
+				if !final && time.Since(last) < time.Second {
+					return
+				}
+				last = time.Now()
+				el := time.Since(start).Seconds()
+				rate := float64(done-first) / max(el, 1e-3)
+				eta := "-"
+				if rate > 0 && done < t.SourceRows {
+					eta = (time.Duration(float64(t.SourceRows-done)/rate) * time.Second).Round(time.Second).String()
+				}
+				fmt.Fprintf(o.Out, "  copy %-20s %8d/%-8d rows %9.0f rows/s  ETA %s\n", t.Object, done, t.SourceRows, rate, eta)
+			}
+			total, err := copyTable(ctx, src, tgt.Shard, t, func(done int64) { report(done, false) }, o.stop)
+			if err != nil {
+				return err
+			}
+			report(total, true)
+		}
+	}
+	return nil
+}
+
+var errMismatch = errors.New("mismatch")

@@ -1,0 +1,132 @@
+package twentyimport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/twentyworkers/twenty/infra/importer/pgfixture"
+	"github.com/twentyworkers/twenty/migrations"
+)
+
+// pgURL is the PostgreSQL server the tests build their Twenty database on (TWENTY_IMPORT_PG,
+// else the local server with trust authentication); tests skip when it is unreachable.
+func pgURL(t *testing.T) string {
+	url := os.Getenv("TWENTY_IMPORT_PG")
+	if url == "" {
+		url = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	conn, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Skipf("no PostgreSQL at %s: %v", url, err)
+	}
+	conn.Close(t.Context())
+	return url
+}
+
+// migratedState makes a state folder whose local control database has the migrations applied,
+// as make migrate leaves it.
+func migratedState(t *testing.T) string {
+	dir := t.TempDir()
+	db, err := openSQLite(LocalD1File(dir, ControlDatabaseID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	names, _ := fs.Glob(migrations.FS, "*.sql")
+	slices.Sort(names)
+	for _, n := range names {
+		b, _ := fs.ReadFile(migrations.FS, n)
+		if _, err := db.Exec(string(b)); err != nil {
+			t.Fatalf("migration %s: %v", n, err)
+		}
+	}
+	return dir
+}
+
+func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
+	admin := pgURL(t)
+	url, f, err := pgfixture.Build(t.Context(), admin, "twenty_import_unit", pgfixture.Sizes{People: 4500, Companies: 300, Opportunities: 100, Notes: 80, Rockets: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := migratedState(t)
+
+	var dry bytes.Buffer
+	if _, err := Run(t.Context(), Options{PG: url, State: state, DryRun: true, Out: &dry}); err != nil {
+		t.Fatalf("dry run: %v\n%s", err, dry.String())
+	}
+	for _, want := range []string{"person", "4500 rows", "rocket", "no table"} {
+		if !strings.Contains(dry.String(), want) {
+			t.Errorf("dry run report lacks %q:\n%s", want, dry.String())
+		}
+	}
+	if _, err := os.Stat(LocalD1File(state, ShardDatabaseID)); err == nil {
+		t.Error("the dry run wrote the shard")
+	}
+
+	// Interrupted after two batches: person (4,500 rows, three batches) is copied in part.
+	batches := 0
+	var out bytes.Buffer
+	_, err = Run(t.Context(), Options{PG: url, State: state, Out: &out, stop: func() bool { batches++; return batches > 2 }})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted run: %v, want ErrInterrupted\n%s", err, out.String())
+	}
+	out.Reset()
+	res, err := Run(t.Context(), Options{PG: url, State: state, Out: &out})
+	if err != nil {
+		t.Fatalf("resumed run: %v\n%s", err, out.String())
+	}
+	t.Log(out.String())
+	got := map[string]int64{}
+	for _, r := range res {
+		got[r.Table] = r.TargetRows
+	}
+	if got["person"] != 4500 || got["company"] != 300 || got["rocket"] != 20 || got["core.user"] != 1 || got["core.apiKey"] != 1 {
+		t.Errorf("rows = %v", got)
+	}
+
+	tgt, err := OpenLocal(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tgt.Close()
+	var hash, member string
+	if err := tgt.Control.QueryRow(`SELECT u.password_hash, uw.workspace_member_id FROM users u JOIN user_workspaces uw ON uw.user_id = u.id WHERE u.email = ?`, f.Email).Scan(&hash, &member); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$2") || member != f.MemberID {
+		t.Errorf("user: hash %q member %q", hash, member)
+	}
+	var deleted int
+	if err := tgt.Shard.QueryRow(`SELECT count(*) FROM "ws_` + strings.ReplaceAll(f.WorkspaceID, "-", "") + `_person" WHERE "deletedAt" IS NOT NULL`).Scan(&deleted); err != nil {
+		t.Fatal(err)
+	}
+	if deleted == 0 {
+		t.Error("no soft-deleted person arrived")
+	}
+	// A third run writes nothing twice and still verifies.
+	out.Reset()
+	if _, err := Run(context.Background(), Options{PG: url, State: state, Out: &out}); err != nil {
+		t.Fatalf("third run: %v\n%s", err, out.String())
+	}
+}
+
+func TestConnectRefusesWhatIsNotTwenty(t *testing.T) {
+	admin := pgURL(t)
+	_, err := Connect(t.Context(), admin)
+	if !errors.Is(err, ErrUnsupportedVersion) {
+		t.Errorf("Connect(postgres db) = %v, want ErrUnsupportedVersion", err)
+	}
+	_, err = Connect(t.Context(), "postgres://postgres@127.0.0.1:1/none?connect_timeout=2")
+	if err == nil || !strings.Contains(err.Error(), "cannot reach") {
+		t.Errorf("Connect(unreachable) = %v", err)
+	}
+}
