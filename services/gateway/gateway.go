@@ -136,8 +136,9 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		now:      d.now,
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
-	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL,
-		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth)))
+	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL,
+		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth),
+			workflowResolvers(jobsv1connect.NewWorkflowServiceClient(clients["jobs"], baseURL, opts...))))
 	if err != nil {
 		panic(fmt.Sprintf("metadata GraphQL schema: %v", err)) // a programming error, caught by every test
 	}

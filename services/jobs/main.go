@@ -12,6 +12,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/d1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1/realtimev1connect"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/health"
 	"github.com/twentyworkers/twenty/shared/jsfetch"
 	"github.com/twentyworkers/twenty/shared/logging"
@@ -51,16 +52,26 @@ func main() {
 	}
 	files := filesv1connect.NewFilesServiceClient(filesBinding, "http://internal", rpc.ClientOptions()...)
 	events.subscribers["files"] = &fileCleanup{files: files}
+	recordsBinding, err := jsfetch.Binding("RECORDS")
+	if err != nil {
+		panic(err)
+	}
+	// Workflows read and write records through the records Worker; their steps are delayed jobs
+	// on the queue and their HTTP requests go out as webhooks do (workflow.go).
+	workflows := &workflowEngine{records: recordsv1connect.NewRecordsServiceClient(recordsBinding, "http://internal", rpc.ClientOptions()...),
+		queue: deliveries.queue, http: deliveries.client, targets: deliveries.targets, now: time.Now}
+	events.subscribers["workflows"] = workflows
 	// WEBHOOK_ALLOW_LOOPBACK=true only in the local stack and tests, whose receivers are on 127.0.0.1.
 	webhooks := &webhookServer{db: control, targets: webhookurl.Policy{AllowLoopback: cfworker.Var("WEBHOOK_ALLOW_LOOPBACK") == "true"}, now: time.Now}
 	c := &consumer{db: control, handlers: builtinHandlers(events), retryBase: time.Second}
 	c.handlers[deliveryJobType] = deliveries.handleJob
 	c.handlers[metadataEventJobType] = rt.handleMetadataJob
+	c.handlers[workflowStepJobType] = workflows.handleStep
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
 	dev := http.NewServeMux()
 	devRoutes(dev, c, q)
 	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {
 		return map[string][]conformance.Check{"queue": queuetest.Checks(q)}
 	}))
-	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount, webhooks.mount), Queue: c.handleBatch, Scheduled: withFileSweep(files, withDeliverySweep(c.prune, deliveries))})
+	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount, webhooks.mount, workflows.mount), Queue: c.handleBatch, Scheduled: withFileSweep(files, withDeliverySweep(c.prune, deliveries))})
 }

@@ -1,0 +1,318 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/google/go-cmp/cmp"
+	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
+	"github.com/twentyworkers/twenty/shared/ids"
+	"github.com/twentyworkers/twenty/shared/webhookurl"
+)
+
+const (
+	wfWorkspace = "20202020-1c25-4d02-bf25-6aeccf7ea419"
+	wfID        = "0b7e1a6c-3f59-4d2e-9a51-6c8f1d2e3a40"
+	wfVersionID = "1c8f2b7d-4a6a-4e3f-8b62-7d9a2e3f4b51"
+)
+
+func newTestEngine(t *testing.T) (*workflowEngine, *fakeRecords, *fakeQueue) {
+	t.Helper()
+	recs, q := newFakeRecords(), &fakeQueue{}
+	return &workflowEngine{records: recs, queue: q, http: http.DefaultClient, targets: webhookurl.Policy{AllowLoopback: true},
+		now: func() time.Time { return testNow }}, recs, q
+}
+
+// putWorkflow stores a workflow and its draft version with trigger and steps (JSON).
+func putWorkflow(recs *fakeRecords, trigger, steps string) {
+	recs.put("workflows", map[string]any{"id": wfID, "name": "Follow up", "statuses": []string{"DRAFT"}})
+	recs.put("workflowVersions", map[string]any{"id": wfVersionID, "name": "v1", "status": "DRAFT", "workflowId": wfID,
+		"trigger": json.RawMessage(trigger), "steps": json.RawMessage(steps)})
+}
+
+// drain runs the queued step jobs until none is left and answers the delay each step's job was
+// queued with.
+func drain(t *testing.T, e *workflowEngine, q *fakeQueue) map[string]time.Duration {
+	t.Helper()
+	delays := map[string]time.Duration{}
+	for range 20 {
+		jobs := q.take()
+		if len(jobs) == 0 {
+			return delays
+		}
+		for _, j := range jobs {
+			var sj stepJob
+			_ = json.Unmarshal(j.job.GetPayload(), &sj)
+			delays[sj.StepID] = j.delay
+			if err := e.handleStep(context.Background(), j.job); err != nil {
+				t.Fatalf("step job %s: %v", j.job.GetId(), err)
+			}
+		}
+	}
+	t.Fatal("the run did not end")
+	return nil
+}
+
+const personCreatedTrigger = `{"type":"DATABASE_EVENT","name":"When a person is created","settings":{"eventName":"person.created","outputSchema":{}},"nextStepIds":["s1"]}`
+
+func followUpSteps(receiverURL string) string {
+	return `[
+ {"id":"s1","name":"Create task","type":"CREATE_RECORD","valid":true,"settings":{"input":{"objectName":"task","objectRecord":{"title":"Call {{trigger.name.firstName}}"}}},"nextStepIds":["s2"]},
+ {"id":"s2","name":"Link task","type":"CREATE_RECORD","valid":true,"settings":{"input":{"objectName":"taskTarget","objectRecord":{"taskId":"{{s1.id}}","personId":"{{trigger.id}}"}}},"nextStepIds":["s3"]},
+ {"id":"s3","name":"Wait","type":"DELAY","valid":true,"settings":{"input":{"delayType":"DURATION","duration":{"seconds":2}}},"nextStepIds":["s4"]},
+ {"id":"s4","name":"Notify","type":"HTTP_REQUEST","valid":true,"settings":{"input":{"url":"` + receiverURL + `","method":"POST","headers":{"X-Test":"1"},"body":{"name":"{{trigger.name.firstName}} {{trigger.name.lastName}}","task":"{{s1.title}}"}}},"nextStepIds":[]}
+]`
+}
+
+func personCreated(eventID, personID, first, last string) *jobsv1.DatabaseEventBatch {
+	after, _ := json.Marshal(map[string]any{"id": personID, "name": map[string]any{"firstName": first, "lastName": last}})
+	return &jobsv1.DatabaseEventBatch{Name: "person.created", WorkspaceId: wfWorkspace, ObjectNameSingular: "person",
+		Events: []*jobsv1.DatabaseEvent{{Id: eventID, RecordId: personID, AfterJson: after}}}
+}
+
+func activate(t *testing.T, e *workflowEngine) {
+	t.Helper()
+	if _, err := e.ActivateVersion(context.Background(), &jobsv1.ActivateVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID}); err != nil {
+		t.Fatalf("ActivateVersion: %v", err)
+	}
+}
+
+func runOf(t *testing.T, recs *fakeRecords) map[string]any {
+	t.Helper()
+	runs := recs.all("workflowRuns")
+	if len(runs) != 1 {
+		t.Fatalf("workflow runs = %d, want 1", len(runs))
+	}
+	return runs[0]
+}
+
+func stepStatuses(run map[string]any) map[string]string {
+	out := map[string]string{}
+	for id, info := range run["state"].(map[string]any)["stepInfos"].(map[string]any) {
+		out[id] = info.(map[string]any)["status"].(string)
+	}
+	return out
+}
+
+func TestWorkflowRunsOnDatabaseEvent(t *testing.T) {
+	e, recs, q := newTestEngine(t)
+	rc := newReceiver(t)
+	putWorkflow(recs, personCreatedTrigger, followUpSteps(rc.URL))
+	activate(t, e)
+	if got := recs.get("workflowVersions", wfVersionID)["status"]; got != "ACTIVE" {
+		t.Errorf("version status = %v, want ACTIVE", got)
+	}
+	if wf := recs.get("workflows", wfID); wf["lastPublishedVersionId"] != wfVersionID {
+		t.Errorf("workflow = %v, want its version published", wf)
+	}
+	if n := len(recs.all("workflowAutomatedTriggers")); n != 1 {
+		t.Fatalf("automated triggers = %d, want 1", n)
+	}
+
+	const personID = "5f0e5c0a-6f2b-4c8e-9d3a-2b1c0d9e8f70"
+	batch := personCreated("ev-1", personID, "Ada", "Lovelace")
+	for range 2 { // the batch delivered twice starts one run (its first step queued twice is harmless)
+		if err := e.handleEvents(context.Background(), batch); err != nil {
+			t.Fatalf("handleEvents: %v", err)
+		}
+	}
+	delays := drain(t, e, q)
+	if diff := cmp.Diff(map[string]time.Duration{"s1": 0, "s2": 0, "s3": 0, "s4": 2 * time.Second}, delays); diff != "" {
+		t.Errorf("step job delays (-want +got):\n%s", diff)
+	}
+	run := runOf(t, recs)
+	if run["status"] != "COMPLETED" || run["endedAt"] == nil || run["startedAt"] == nil || run["name"] != "#1" {
+		t.Errorf("run = %v, want #1 COMPLETED with startedAt and endedAt", run)
+	}
+	want := map[string]string{"trigger": "SUCCESS", "s1": "SUCCESS", "s2": "SUCCESS", "s3": "SUCCESS", "s4": "SUCCESS"}
+	if diff := cmp.Diff(want, stepStatuses(run)); diff != "" {
+		t.Errorf("step statuses (-want +got):\n%s", diff)
+	}
+	taskID := ids.NameUUID(run["id"].(string), "s1")
+	if task := recs.get("tasks", taskID); task == nil || task["title"] != "Call Ada" || task["createdBy"].(map[string]any)["source"] != "WORKFLOW" {
+		t.Errorf("task %s = %v, want Call Ada created by the workflow", taskID, task)
+	}
+	targets := recs.all("taskTargets")
+	if len(targets) != 1 || targets[0]["taskId"] != taskID || targets[0]["personId"] != personID {
+		t.Errorf("task targets = %v, want the task linked to the person", targets)
+	}
+	got := rc.got()
+	if len(got) != 1 || got[0].body != `{"name":"Ada Lovelace","task":"Call Ada"}` || got[0].header.Get("X-Test") != "1" {
+		t.Errorf("receiver got %+v", got)
+	}
+	s1 := run["state"].(map[string]any)["stepInfos"].(map[string]any)["s1"].(map[string]any)["result"].(map[string]any)
+	if s1["id"] != taskID {
+		t.Errorf("s1 output = %v, want the task", s1)
+	}
+}
+
+func TestWorkflowStepRunsTwiceCreatesOnce(t *testing.T) {
+	e, recs, q := newTestEngine(t)
+	rc := newReceiver(t)
+	putWorkflow(recs, personCreatedTrigger, followUpSteps(rc.URL))
+	activate(t, e)
+	if err := e.handleEvents(context.Background(), personCreated("ev-2", "6a1f6d1b-7a3c-4d9f-8e4b-3c2d1e0f9a81", "Alan", "Turing")); err != nil {
+		t.Fatal(err)
+	}
+	// The first step creates its task, then the run's save is lost (the isolate died): the job
+	// runs again and the task is written once.
+	recs.failRunUpdates = 1
+	first := q.take()
+	if err := e.handleStep(context.Background(), first[0].job); err == nil {
+		t.Fatal("a lost save should ask for the job again")
+	}
+	if err := e.handleStep(context.Background(), first[0].job); err != nil {
+		t.Fatal(err)
+	}
+	// The same job delivered once more after it succeeded runs nothing again.
+	if err := e.handleStep(context.Background(), first[0].job); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, e, q)
+	if n := recs.creates["tasks"]; n != 1 {
+		t.Errorf("tasks created = %d, want 1", n)
+	}
+	if n := len(rc.got()); n != 1 {
+		t.Errorf("receiver got %d requests, want 1", n)
+	}
+	if run := runOf(t, recs); run["status"] != "COMPLETED" {
+		t.Errorf("run status = %v, want COMPLETED", run["status"])
+	}
+}
+
+func TestWorkflowRunFails(t *testing.T) {
+	tests := []struct {
+		name, step, wantErr string
+		policy              webhookurl.Policy
+	}{
+		{"receiver answers 500", `{"id":"s1","type":"HTTP_REQUEST","settings":{"input":{"url":"RECEIVER","method":"POST","body":{"a":1}}}}`,
+			"HTTP request failed with status 500", webhookurl.Policy{AllowLoopback: true}},
+		{"private target", `{"id":"s1","type":"HTTP_REQUEST","settings":{"input":{"url":"http://169.254.169.254/latest","method":"GET"}}}`,
+			"Invalid URL", webhookurl.Policy{}},
+		{"send email", `{"id":"s1","type":"SEND_EMAIL","settings":{"input":{"email":"a@b.c"}}}`, "SEND_EMAIL steps are not supported here", webhookurl.Policy{}},
+		{"code", `{"id":"s1","type":"CODE","settings":{"input":{}}}`, "CODE steps are not supported here", webhookurl.Policy{}},
+		{"unknown object", `{"id":"s1","type":"CREATE_RECORD","settings":{"input":{"objectName":"rocket","objectRecord":{}}}}`, "Object rocket not found", webhookurl.Policy{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, recs, q := newTestEngine(t)
+			e.targets = tt.policy
+			rc := newReceiver(t)
+			rc.answer(http.StatusInternalServerError)
+			putWorkflow(recs, `{"type":"MANUAL","settings":{}}`, "["+strings.ReplaceAll(tt.step, "RECEIVER", rc.URL)+"]")
+			res, err := e.RunVersion(context.Background(), &jobsv1.RunVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			drain(t, e, q)
+			run := recs.get("workflowRuns", res.GetWorkflowRunId())
+			state := run["state"].(map[string]any)
+			s1 := state["stepInfos"].(map[string]any)["s1"].(map[string]any)
+			if run["status"] != "FAILED" || s1["status"] != "FAILED" || !strings.Contains(s1["error"].(string), tt.wantErr) ||
+				state["workflowRunError"] != s1["error"] || run["endedAt"] == nil {
+				t.Errorf("run = %v, want FAILED with %q", run, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestWorkflowActivationIsValidated(t *testing.T) {
+	tests := []struct {
+		name, trigger, steps, status string
+		want                         connect.Code
+		wantMsg                      string
+	}{
+		{"no trigger", `null`, `[{"id":"s1","type":"DELAY"}]`, "DRAFT", connect.CodeInvalidArgument, "No trigger type provided"},
+		{"no steps", personCreatedTrigger, `[]`, "DRAFT", connect.CodeInvalidArgument, "No steps provided in workflow version"},
+		{"no event name", `{"type":"DATABASE_EVENT","settings":{}}`, `[{"id":"s1","type":"DELAY"}]`, "DRAFT", connect.CodeInvalidArgument, "No event name provided in database event trigger"},
+		{"already active", personCreatedTrigger, `[{"id":"s1","type":"DELAY"}]`, "ACTIVE", connect.CodeInvalidArgument, "Cannot activate non-draft or non-last-published version"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, recs, _ := newTestEngine(t)
+			putWorkflow(recs, tt.trigger, tt.steps)
+			v := recs.get("workflowVersions", wfVersionID)
+			v["status"] = tt.status
+			recs.put("workflowVersions", v)
+			_, err := e.ActivateVersion(context.Background(), &jobsv1.ActivateVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID})
+			if connect.CodeOf(err) != tt.want || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("ActivateVersion = %v, want %v %q", err, tt.want, tt.wantMsg)
+			}
+		})
+	}
+	e, _, _ := newTestEngine(t)
+	_, err := e.ActivateVersion(context.Background(), &jobsv1.ActivateVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: ids.NewUUID()})
+	if connect.CodeOf(err) != connect.CodeNotFound {
+		t.Errorf("activating a missing version = %v, want NotFound", err)
+	}
+}
+
+func TestWorkflowDeactivationStopsTriggering(t *testing.T) {
+	e, recs, q := newTestEngine(t)
+	putWorkflow(recs, personCreatedTrigger, `[{"id":"s1","type":"DELAY","settings":{"input":{"delayType":"DURATION","duration":{"seconds":0}}}}]`)
+	activate(t, e)
+	if _, err := e.DeactivateVersion(context.Background(), &jobsv1.DeactivateVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.handleEvents(context.Background(), personCreated("ev-3", ids.NewUUID(), "Grace", "Hopper")); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(q.take()); n != 0 || len(recs.all("workflowRuns")) != 0 || len(recs.all("workflowAutomatedTriggers")) != 0 {
+		t.Errorf("after deactivation: %d jobs, runs %v", n, recs.all("workflowRuns"))
+	}
+	if got := recs.get("workflowVersions", wfVersionID)["status"]; got != "DEACTIVATED" {
+		t.Errorf("version status = %v, want DEACTIVATED", got)
+	}
+}
+
+func TestResolveVariables(t *testing.T) {
+	vars := map[string]any{
+		"trigger": map[string]any{"id": "p1", "name": map[string]any{"firstName": "Ada"}, "tags": []any{"a", "b"}, "n": 3.0},
+		"s1":      map[string]any{"id": "t1"},
+	}
+	tests := []struct {
+		in, want any
+	}{
+		{"{{trigger.name.firstName}}", "Ada"},
+		{"Hello {{ trigger.name.firstName }}!", "Hello Ada!"},
+		{"{{trigger.name}}", map[string]any{"firstName": "Ada"}},
+		{"x {{trigger.name}}", `x {"firstName":"Ada"}`},
+		{"{{trigger.tags.1}}", "b"},
+		{"{{trigger.n}}", 3.0},
+		{"n={{trigger.n}}", "n=3"},
+		{"{{trigger.missing.deep}}", nil},
+		{"[{{trigger.missing}}]", "[]"},
+		{map[string]any{"a": []any{"{{s1.id}}", 1.0}}, map[string]any{"a": []any{"t1", 1.0}}},
+		{"no variables", "no variables"},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, resolveVariables(tt.in, vars)); diff != "" {
+			t.Errorf("resolveVariables(%v) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestDelayStep(t *testing.T) {
+	tests := []struct {
+		in      map[string]any
+		want    time.Duration
+		wantErr bool
+	}{
+		{map[string]any{"delayType": "DURATION", "duration": map[string]any{"minutes": 1.0, "seconds": 30.0}}, 90 * time.Second, false},
+		{map[string]any{"delayType": "SCHEDULED_DATE", "scheduledDateTime": testNow.Add(time.Hour).Format(time.RFC3339)}, time.Hour, false},
+		{map[string]any{"delayType": "SCHEDULED_DATE", "scheduledDateTime": testNow.Add(-time.Hour).Format(time.RFC3339)}, 0, false},
+		{map[string]any{"delayType": "DURATION", "duration": map[string]any{"days": 2.0}}, 0, true},
+		{map[string]any{"delayType": "SOMETIME"}, 0, true},
+	}
+	for _, tt := range tests {
+		out, err := delayStep(tt.in, testNow)
+		if (err != nil) != tt.wantErr || (err == nil && out.delay != tt.want) {
+			t.Errorf("delayStep(%v) = %v, %v; want %v (error %v)", tt.in, out.delay, err, tt.want, tt.wantErr)
+		}
+	}
+}

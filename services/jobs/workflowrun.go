@@ -1,0 +1,273 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"connectrpc.com/connect"
+	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/requestid"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// workflowStepJobType runs one step of one run; its payload is a stepJob.
+const workflowStepJobType = "workflow.step"
+
+type stepJob struct {
+	RunID  string `json:"runId"`
+	StepID string `json:"stepId"`
+}
+
+// runState is Twenty's WorkflowRunState, the workflowRun's state field: the flow as it was
+// when the run started, and each step's (and the trigger's) status, result and error.
+type runState struct {
+	Flow struct {
+		Trigger json.RawMessage `json:"trigger"`
+		Steps   json.RawMessage `json:"steps"`
+	} `json:"flow"`
+	StepInfos        map[string]*stepInfo `json:"stepInfos"`
+	WorkflowRunError string               `json:"workflowRunError,omitempty"`
+}
+
+type stepInfo struct {
+	Status string `json:"status"`
+	Result any    `json:"result,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// workflowRunRecord is a workflowRun record as the engine reads it.
+type workflowRunRecord struct {
+	ID        string    `json:"id"`
+	Status    string    `json:"status"`
+	StartedAt *string   `json:"startedAt"`
+	State     *runState `json:"state"`
+}
+
+// startRun creates the run (ENQUEUED, its flow and trigger result in its state) and queues its
+// first steps. A run that exists already (the same event delivered twice, a client's retry) is
+// not created again; if it is still ENQUEUED its first steps are queued again, which is harmless.
+func (e *workflowEngine) startRun(ctx context.Context, ws string, v *workflowVersion, runID string, payload map[string]any, actor *recordsv1.Actor) error {
+	var existing workflowRunRecord
+	err := e.findOne(ctx, ws, "workflowRuns", runID, &existing)
+	switch {
+	case err == nil:
+		if existing.Status != runEnqueued {
+			return nil
+		}
+	case connect.CodeOf(err) == connect.CodeNotFound:
+		if err := e.createRun(ctx, ws, v, runID, payload, actor); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("read workflow run %s: %w", runID, err)
+	}
+	for _, id := range firstStepIDs(v.trigger, v.steps) {
+		if err := e.enqueueStep(ctx, ws, runID, id, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *workflowEngine) createRun(ctx context.Context, ws string, v *workflowVersion, runID string, payload map[string]any, actor *recordsv1.Actor) error {
+	count, err := e.findMany(ctx, ws, "workflowRuns", eqFilter([2]string{"workflowId", v.WorkflowID}), 1, nil)
+	if err != nil {
+		return err
+	}
+	state := runState{StepInfos: map[string]*stepInfo{"trigger": {Status: stepSuccess, Result: payload}}}
+	state.Flow.Trigger, state.Flow.Steps = v.TriggerRaw, v.StepsRaw
+	for _, s := range v.steps {
+		state.StepInfos[s.ID] = &stepInfo{Status: stepNotStarted}
+	}
+	body, err := json.Marshal([]map[string]any{{
+		"id": runID, "name": fmt.Sprintf("#%d", count+1), "workflowId": v.WorkflowID, "workflowVersionId": v.ID,
+		"status": runEnqueued, "enqueuedAt": e.now().UTC().Format(time.RFC3339Nano), "state": state,
+	}})
+	if err != nil {
+		return fmt.Errorf("encode workflow run: %w", err)
+	}
+	if _, err := e.records.CreateMany(ctx, &recordsv1.CreateManyRequest{WorkspaceId: ws, ObjectNamePlural: "workflowRuns", RecordsJson: body, Actor: actor}); err != nil {
+		return fmt.Errorf("create workflow run: %w", err)
+	}
+	return nil
+}
+
+// enqueueStep queues the job of one step of a run, to run after delay. Its id names the run and
+// step, so the jobs log keeps one line per step.
+func (e *workflowEngine) enqueueStep(ctx context.Context, ws, runID, stepID string, delay time.Duration) error {
+	payload, _ := json.Marshal(stepJob{RunID: runID, StepID: stepID}) // cannot fail
+	body, err := proto.Marshal(&jobsv1.Job{Id: runID + "." + stepID, Type: workflowStepJobType, WorkspaceId: ws, Payload: payload,
+		EnqueuedAt: timestamppb.New(e.now()), RequestId: requestid.FromContext(ctx)})
+	if err != nil {
+		return fmt.Errorf("encode workflow step job: %w", err)
+	}
+	if err := e.queue.SendDelayed(ctx, body, delay); err != nil {
+		return fmt.Errorf("queue step %s of workflow run %s: %w", stepID, runID, err)
+	}
+	return nil
+}
+
+// handleStep runs one step job. An error asks for the job again (the records Worker or the
+// queue failed); a step that fails (a receiver's 500, a bad setting) fails its run instead.
+func (e *workflowEngine) handleStep(ctx context.Context, job *jobsv1.Job) error {
+	var j stepJob
+	if err := json.Unmarshal(job.GetPayload(), &j); err != nil || j.RunID == "" || j.StepID == "" {
+		return fmt.Errorf("%w: bad workflow.step payload", errJobDead)
+	}
+	ws := job.GetWorkspaceId()
+	var run workflowRunRecord
+	if err := e.findOne(ctx, ws, "workflowRuns", j.RunID, &run); err != nil {
+		if connect.CodeOf(err) == connect.CodeNotFound {
+			slog.WarnContext(ctx, "workflow run gone", "workspace_id", ws, "run_id", j.RunID)
+			return nil
+		}
+		return fmt.Errorf("read workflow run %s: %w", j.RunID, err)
+	}
+	if run.Status == runCompleted || run.Status == runFailed || run.State == nil {
+		return nil
+	}
+	_, steps, err := parseFlow(nil, run.State.Flow.Steps)
+	if err != nil {
+		return e.failRun(ctx, ws, &run, j.StepID, err.Error())
+	}
+	step, ok := stepByID(steps, j.StepID)
+	if !ok {
+		return e.failRun(ctx, ws, &run, j.StepID, "Step "+j.StepID+" not found in the run's flow")
+	}
+	info := run.State.StepInfos[j.StepID]
+	if info != nil && info.Status == stepSuccess {
+		return e.advance(ctx, ws, &run, steps, step, nil, false) // done before the job was lost
+	}
+	out, err := e.execute(ctx, ws, j.RunID, step, runContext(run.State))
+	if failure, ok := errors.AsType[*stepFailure](err); ok {
+		return e.failRun(ctx, ws, &run, j.StepID, failure.msg)
+	}
+	if err != nil {
+		return err
+	}
+	run.State.StepInfos[j.StepID] = &stepInfo{Status: stepSuccess, Result: out.result}
+	return e.advance(ctx, ws, &run, steps, step, &out, true)
+}
+
+// advance saves the run after a step and queues the steps that follow it (the branch an
+// IF_ELSE chose, after a DELAY's delay); a run with nothing left to run is COMPLETED.
+func (e *workflowEngine) advance(ctx context.Context, ws string, run *workflowRunRecord, steps []workflowStep, step workflowStep, out *stepOutput, save bool) error {
+	next := step.NextStepIDs
+	var delay time.Duration
+	if out != nil {
+		if out.next != nil {
+			next = out.next
+		}
+		delay = out.delay
+	} else if r, ok := run.State.StepInfos[step.ID].Result.(map[string]any); ok {
+		if at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(r["resumeAt"])); err == nil && step.Type == "DELAY" {
+			delay = max(at.Sub(e.now()), 0)
+		}
+		if ids, ok := r["nextStepIds"].([]any); ok { // an IF_ELSE's chosen branch, as saved
+			next = next[:0:0]
+			for _, id := range ids {
+				if s, ok := id.(string); ok {
+					next = append(next, s)
+				}
+			}
+		}
+	}
+	data := map[string]any{"state": run.State}
+	if run.StartedAt == nil {
+		data["startedAt"] = e.now().UTC().Format(time.RFC3339Nano)
+	}
+	status := runRunning
+	if len(next) == 0 && !anyPending(run.State, steps) {
+		status = runCompleted
+		data["endedAt"] = e.now().UTC().Format(time.RFC3339Nano)
+	}
+	if save || status != run.Status {
+		data["status"] = status
+		if err := e.update(ctx, ws, "workflowRuns", run.ID, data); err != nil {
+			return err
+		}
+	}
+	for _, id := range next {
+		if err := e.enqueueStep(ctx, ws, run.ID, id, delay); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// anyPending reports whether a step of the run is neither done nor skipped by a branch: only the
+// steps reachable from the trigger count, so an IF_ELSE's other branch does not keep a run open.
+func anyPending(s *runState, steps []workflowStep) bool {
+	var t *workflowTrigger
+	_ = json.Unmarshal(s.Flow.Trigger, &t)
+	seen := map[string]bool{}
+	queue := firstStepIDs(t, steps)
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		info := s.StepInfos[id]
+		if info == nil || info.Status != stepSuccess {
+			return true
+		}
+		step, ok := stepByID(steps, id)
+		if !ok {
+			continue
+		}
+		next := step.NextStepIDs
+		if r, ok := info.Result.(map[string]any); ok && step.Type == "IF_ELSE" {
+			next = nil
+			if ids, ok := r["nextStepIds"].([]any); ok {
+				for _, x := range ids {
+					if s, ok := x.(string); ok {
+						next = append(next, s)
+					}
+				}
+			}
+		}
+		queue = append(queue, next...)
+	}
+	return false
+}
+
+// failRun marks the step and its run FAILED with the step's error.
+func (e *workflowEngine) failRun(ctx context.Context, ws string, run *workflowRunRecord, stepID, msg string) error {
+	slog.InfoContext(ctx, "workflow run failed", "workspace_id", ws, "run_id", run.ID, "step_id", stepID, "error", msg)
+	run.State.StepInfos[stepID] = &stepInfo{Status: stepFailed, Error: msg}
+	run.State.WorkflowRunError = msg
+	data := map[string]any{"status": runFailed, "state": run.State, "endedAt": e.now().UTC().Format(time.RFC3339Nano)}
+	if run.StartedAt == nil {
+		data["startedAt"] = data["endedAt"]
+	}
+	return e.update(ctx, ws, "workflowRuns", run.ID, data)
+}
+
+func stepByID(steps []workflowStep, id string) (workflowStep, bool) {
+	for _, s := range steps {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return workflowStep{}, false
+}
+
+// runContext is what variables resolve against: the trigger's result under "trigger" and each
+// done step's result under its id, as Twenty's workflow run context has them.
+func runContext(s *runState) map[string]any {
+	c := map[string]any{}
+	for id, info := range s.StepInfos {
+		if info.Status == stepSuccess {
+			c[id] = info.Result
+		}
+	}
+	return c
+}
