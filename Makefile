@@ -187,6 +187,12 @@ test-js: tools shared/js/build/wasm_exec.js ## Node tests of the JS glue and the
 test-e2e: tools build secrets ## End-to-end tests on the real local stack (wrangler dev, local D1/KV/R2/Queues/DO)
 	cd infra && go test -tags e2e -count=1 -v ./e2e/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
+# The import's end-to-end test needs a PostgreSQL server (TWENTY_IMPORT_PG, default
+# postgres://postgres@127.0.0.1:5432/postgres with trust authentication; it skips without one).
+.PHONY: test-import
+test-import: tools build ## Import a seeded Twenty PostgreSQL into a real local stack and query it (see README, Import)
+	cd infra && go test -tags importe2e -count=1 -v -run TestImportIntoTheLocalStack ./importer/twentyimport/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
+
 .PHONY: check-deploy
 check-deploy: tools build ## Bundle every Worker as `wrangler deploy` would, without deploying
 	@mkdir -p build
@@ -201,12 +207,17 @@ deploy: tools build ## Deploy everything to Cloudflare (needs CLOUDFLARE_API_TOK
 	infra/deploy.sh
 
 .PHONY: test
-test: tools checkgenerate vet lint test-go test-fuzz build test-js check-deploy test-e2e ## Everything that must stay green
+test: tools checkgenerate vet lint test-go test-fuzz build test-js check-deploy test-e2e test-import ## Everything that must stay green
 	@echo "make test: all green"
 
 .PHONY: bench
 bench: tools build secrets ## Load figures (p50/p90/p99, req/s, ratios) and wasm sizes; BENCH_ARGS="-base … -token …"
 	cd infra && go run ./bench -root .. $(BENCH_ARGS)
+
+.PHONY: import
+import: tools migrate ## Import a Twenty PostgreSQL into the local stack (stop make dev first): PG=postgres://… [STATE=.state] [DRY_RUN=1] [TARGET=local]
+	@test -n "$(PG)" || { echo "usage: make import PG=postgres://… [STATE=…] [DRY_RUN=1] [TARGET=local]"; exit 2; }
+	cd infra && go run ./importer -pg "$(PG)" -state "$(abspath $(STATE))" -target "$(or $(TARGET),local)" $(if $(DRY_RUN),-dry-run)
 
 .PHONY: replay-webhooks
 replay-webhooks: ## Replay a webhook's dead deliveries: WEBHOOK=<id> TWENTY_TOKEN=<API key> [BASE=http://127.0.0.1:$(PORT)] [DELIVERIES=id,id]

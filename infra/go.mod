@@ -13,6 +13,7 @@ require (
 	github.com/google/go-cmp v0.7.0
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/ncruces/go-sqlite3 v0.35.3
+	github.com/twentyworkers/twenty/migrations v0.0.0
 	github.com/twentyworkers/twenty/services/records v0.0.0-00010101000000-000000000000
 	golang.org/x/crypto v0.54.0
 )

@@ -135,9 +135,9 @@ func readCheckpoint(ctx context.Context, shard *sql.DB, target string) (Checkpoi
 // inserts and its checkpoint commit together, and inserts skip ids already there, so an
 // interrupted copy resumes without duplicating a row. progress is called after every batch.
 //
-// stop, when set, is asked before every batch; true interrupts the copy (tests use it to stand
-// for a killed import).
-func copyTable(ctx context.Context, src *Source, shard *sql.DB, p TablePlan, progress func(done int64), stop func() bool) (int64, error) {
+// stop, when set, is asked before every batch with the rows copied so far; true interrupts the
+// copy (tests use it to stand for a killed import).
+func copyTable(ctx context.Context, src *Source, shard *sql.DB, p TablePlan, progress func(done int64), stop func(object string, done int64) bool) (int64, error) {
 	cp, done, err := readCheckpoint(ctx, shard, p.Target)
 	if err != nil || done {
 		return cp.Rows, err
@@ -153,7 +153,7 @@ func copyTable(ctx context.Context, src *Source, shard *sql.DB, p TablePlan, pro
 	total := cp.Rows
 	progress(total)
 	for {
-		if stop != nil && stop() {
+		if stop != nil && stop(p.Object, total) {
 			return total, ErrInterrupted
 		}
 		var rows pgx.Rows

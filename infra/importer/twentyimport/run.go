@@ -27,7 +27,7 @@ type Options struct {
 	// Out receives the report and the progress lines.
 	Out io.Writer
 	// stop interrupts the copy when it answers true (tests).
-	stop func() bool
+	stop func(object string, done int64) bool
 }
 
 // WorkspacePlan is what the import does with one workspace.

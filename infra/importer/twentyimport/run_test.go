@@ -72,10 +72,9 @@ func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
 		t.Error("the dry run wrote the shard")
 	}
 
-	// Interrupted after two batches: person (4,500 rows, three batches) is copied in part.
-	batches := 0
+	// Interrupted in the middle of person (4,500 rows, three batches).
 	var out bytes.Buffer
-	_, err = Run(t.Context(), Options{PG: url, State: state, Out: &out, stop: func() bool { batches++; return batches > 2 }})
+	_, err = Run(t.Context(), Options{PG: url, State: state, Out: &out, stop: func(object string, done int64) bool { return object == "person" && done >= 4000 }})
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("interrupted run: %v, want ErrInterrupted\n%s", err, out.String())
 	}
@@ -116,6 +115,29 @@ func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
 	out.Reset()
 	if _, err := Run(context.Background(), Options{PG: url, State: state, Out: &out}); err != nil {
 		t.Fatalf("third run: %v\n%s", err, out.String())
+	}
+
+	// A changed value and a dangling foreign key fail the verification.
+	ws := strings.ReplaceAll(f.WorkspaceID, "-", "")
+	if _, err := tgt.Shard.Exec(`UPDATE "ws_` + ws + `_person" SET "nameFirstName" = 'Changed' WHERE rowid = 7`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tgt.Shard.Exec(`UPDATE "ws_` + ws + `_noteTarget" SET "personId" = '00000000-0000-4000-8000-000000000000' WHERE rowid = 1`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	res, err = Run(t.Context(), Options{PG: url, State: state, VerifyOnly: true, Out: &out})
+	if err == nil {
+		t.Fatalf("verify after tampering passed:\n%s", out.String())
+	}
+	bad := map[string]Result{}
+	for _, r := range res {
+		if !r.OK() {
+			bad[r.Table] = r
+		}
+	}
+	if len(bad) != 2 || bad["person"].SourceSum == bad["person"].TargetSum || bad["noteTarget"].FKViolations != 1 || !strings.Contains(out.String(), "MISMATCH") {
+		t.Errorf("failures = %+v\n%s", bad, out.String())
 	}
 }
 

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 
 	_ "github.com/ncruces/go-sqlite3/driver" // registers "sqlite3"
-	_ "github.com/ncruces/go-sqlite3/embed"  // the SQLite build
 )
 
 // Local D1 databases are SQLite files that wrangler's local runtime (workerd, through miniflare)
