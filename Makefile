@@ -181,7 +181,7 @@ test-fuzz: ## Run every fuzz target briefly, TEST_FUZZTIME each (default 500 inp
 
 .PHONY: test-js
 test-js: tools shared/js/build/wasm_exec.js ## Node tests of the JS glue and the Durable Object
-	node --test "shared/js/*.test.mjs" "services/realtime/*.test.mjs" # a glob: node >= 21 no longer searches a directory argument
+	node --test "shared/js/*.test.mjs" "services/realtime/*.test.mjs" "services/gateway/*.test.mjs" # a glob: node >= 21 no longer searches a directory argument
 
 .PHONY: test-e2e
 test-e2e: tools build secrets ## End-to-end tests on the real local stack (wrangler dev, local D1/KV/R2/Queues/DO)

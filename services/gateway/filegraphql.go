@@ -108,7 +108,7 @@ var logoOperations = map[string]bool{
 }
 
 // fileResolvers resolve the operations of fileSDL over the files Worker (and auth, for the logo).
-func fileResolvers(client connect.HTTPClient, auth logoSetter) map[string]graphql.Resolver {
+func fileResolvers(client connect.HTTPClient, auth logoSetter, streams uploadStreamer) map[string]graphql.Resolver {
 	files := filesv1connect.NewFilesServiceClient(client, baseURL, rpc.ClientOptions()...)
 	// setLogo makes an uploaded file the workspace's logo (auth checks the caller's role) and
 	// deletes the logo it replaced, as Twenty does; that deletion is best effort (the sweep
@@ -228,22 +228,31 @@ func fileResolvers(client connect.HTTPClient, auth logoSetter) map[string]graphq
 					f = "Attachment" // Twenty's default folder for uploadFile
 				}
 			}
-			res, err := files.UploadFile(ctx, &filesv1.UploadFileRequest{
+			in := &filesv1.UploadFileRequest{
 				WorkspaceId: ws, Filename: up.name, ContentType: up.contentType, FileFolder: f, Body: up.body,
 				Uploader: uploader(ctx), ServerUrl: serverURL(ctx),
-			})
-			if err != nil {
-				return nil, fileGQLError(err)
+			}
+			var file *filesv1.File
+			if up.stream != nil {
+				if file, err = uploadStreamed(ctx, files, streams, up, in); err != nil {
+					return nil, err
+				}
+			} else {
+				res, err := files.UploadFile(ctx, in)
+				if err != nil {
+					return nil, fileGQLError(err)
+				}
+				file = res.GetFile()
 			}
 			if logoOperations[field] {
-				if err := setLogo(ctx, ws, res.GetFile()); err != nil {
+				if err := setLogo(ctx, ws, file); err != nil {
 					return nil, err
 				}
 			}
 			if field == "uploadFile" || field == "uploadImage" {
-				return map[string]any{"path": res.GetFile().GetPath(), "token": res.GetFile().GetToken()}, nil
+				return map[string]any{"path": file.GetPath(), "token": file.GetToken()}, nil
 			}
-			return fileWithSignedURL(res.GetFile()), nil
+			return fileWithSignedURL(file), nil
 		}
 	}
 	return r

@@ -26,16 +26,28 @@ const (
 	maxOperationsPart = 1 << 20
 )
 
-// upload is a file part, the value an Upload variable resolves to.
+// upload is a file part, the value an Upload variable resolves to: its bytes, or the stream the
+// entry holds (filestream.go).
 type upload struct {
 	name, contentType string
 	body              []byte
+	stream            *streamedPart
+	used              bool // a stream was read
 }
 
 // fileRequests puts the request's origin in its context and serves GraphQL multipart requests
 // on schema; any other request goes to next.
 func fileRequests(schema *graphql.Schema, next http.Handler) http.Handler {
 	return withServerURL(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := r.Header.Get(uploadStreamHeader); h != "" && r.Method == http.MethodPost {
+			req, refused := readStreamedRequest(r, h)
+			if refused != nil {
+				multipartError(w, refused.status, refused.message)
+				return
+			}
+			graphql.WriteResponse(w, http.StatusOK, schema.Execute(r.Context(), req))
+			return
+		}
 		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if r.Method != http.MethodPost || err != nil || mt != "multipart/form-data" {
 			next.ServeHTTP(w, r)

@@ -113,7 +113,9 @@ type deps struct {
 	cache kv.Store
 	// workspaceLimiter and anonymousLimiter throttle the APIs; nil disables rate limiting.
 	workspaceLimiter, anonymousLimiter limiter
-	now                                func() time.Time
+	// uploads pipes the file parts the entry streams (filestream.go); nil: none are.
+	uploads uploadStreamer
+	now     func() time.Time
 }
 
 // newGateway builds the gateway's handler.
@@ -137,7 +139,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
 	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL,
-		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth),
+		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth, d.uploads),
 			workflowResolvers(jobsv1connect.NewWorkflowServiceClient(clients["jobs"], baseURL, opts...))))
 	if err != nil {
 		panic(fmt.Sprintf("metadata GraphQL schema: %v", err)) // a programming error, caught by every test
@@ -162,6 +164,10 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	mux.Handle("/metadata", g.eventStream(g.graphqlAuth(g.rateLimit(fileRequests(g.metadata, g.metadata)))))
 	// eventstream.go also serves Twenty's onDbEvent here, where Twenty has it.
 	mux.Handle("/graphql", g.eventStream(g.graphqlAuth(g.rateLimit(fileRequests(g.metadata, signFileURLs(clients["files"], g.dataGraphQL(g.metadata)))))))
+	// filegate.go: the entry's header-only check of a file request before it streams past Go.
+	for _, p := range []string{"/file/", "/files/", "/file-upload/"} {
+		mux.Handle(p, g.fileGate())
+	}
 	if cfg.DevRoutes {
 		g.devRoutes(mux)
 	}

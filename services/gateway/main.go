@@ -36,7 +36,7 @@ func main() {
 	}
 	h, _ := newGateway(deps{
 		cfg: parseConfig(cfworker.Var), clients: clients, cache: cache,
-		workspaceLimiter: workspaceLimiter, anonymousLimiter: anonymousLimiter,
+		workspaceLimiter: workspaceLimiter, anonymousLimiter: anonymousLimiter, uploads: jsUploadStreams{},
 	})
 	cfworker.Serve(cfworker.Handlers{Fetch: h})
 }
