@@ -53,7 +53,7 @@ func TestRESTMetadataExamples(t *testing.T) {
 	p := decode[page](t, r)
 	items := p.Data["objects"]
 	if len(items) != 1 || !p.PageInfo.HasNextPage || p.PageInfo.StartCursor == nil || *p.PageInfo.StartCursor != items[0].ID ||
-		p.PageInfo.EndCursor == nil || *p.PageInfo.EndCursor != items[0].ID || p.TotalCount != 12 || len(items[0].Fields) == 0 {
+		p.PageInfo.EndCursor == nil || *p.PageInfo.EndCursor != items[0].ID || p.TotalCount != 16 || len(items[0].Fields) == 0 {
 		t.Errorf("GET /rest/metadata/objects?limit=1 = %s", r.body)
 	}
 	r = get(t, "/rest/metadata/objects?limit=2&starting_after="+items[0].ID, auth...)
