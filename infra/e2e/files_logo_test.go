@@ -26,7 +26,9 @@ func TestFilesWorkspaceLogo(t *testing.T) {
 		`mutation($id: String!) { completeWorkspaceLogoUpload(fileId: $id) { `+signedFileFields+` } }`, map[string]any{"id": target.FileID})).CompleteWorkspaceLogoUpload
 
 	type current struct {
-		CurrentUser struct{ CurrentWorkspace struct{ Logo, LogoFileID string } }
+		CurrentUser struct {
+			CurrentWorkspace struct{ Logo, LogoFileID string }
+		}
 	}
 	read := func() (string, string) {
 		ws := data[current](t, gql(t, "/metadata", a.access, `{ currentUser { currentWorkspace { logo logoFileId } } }`, nil)).CurrentUser.CurrentWorkspace
