@@ -2,7 +2,7 @@
 // databases and verifies it: make import PG=postgres://… [STATE=.state]. See the README's Import
 // section. Stop the local stack first (make dev holds the database files).
 //
-//	importer -pg URL -state DIR [-dry-run] [-verify-only]
+//	importer -pg URL -state DIR [-storage DIR] [-dry-run] [-verify-only]
 //	importer -seed-fixture -pg ADMIN_URL -fixture-db NAME   (a seeded Twenty database to try it on)
 package main
 
@@ -22,10 +22,13 @@ func main() {
 	pg := flag.String("pg", os.Getenv("PG"), "the Twenty PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/twenty")
 	state := flag.String("state", ".state", "the local stack's state folder (make dev's STATE)")
 	target := flag.String("target", "local", "where to import: local (a deployed environment is not supported yet)")
+	storage := flag.String("storage", "", "Twenty's local storage folder (STORAGE_LOCAL_PATH): its files go into the local R2")
+	root := flag.String("root", "..", "the repository root (wrangler and the Workers' configs, for R2)")
 	dry := flag.Bool("dry-run", false, "report what would be imported and what cannot be, write nothing")
 	verifyOnly := flag.Bool("verify-only", false, "only verify an earlier import")
 	seed := flag.Bool("seed-fixture", false, "create a seeded Twenty database named -fixture-db on the server of -pg, then exit")
 	fixtureDB := flag.String("fixture-db", "twenty_fixture", "the database -seed-fixture creates")
+	fixtureStorage := flag.String("fixture-storage", "", "with -seed-fixture: a local storage folder to write the seeded files into")
 	people := flag.Int("fixture-people", 10000, "people in the seeded workspace")
 	flag.Parse()
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -36,7 +39,8 @@ func main() {
 		os.Exit(2)
 	}
 	if *seed {
-		url, f, err := pgfixture.Build(ctx, *pg, *fixtureDB, pgfixture.Sizes{People: *people, Companies: *people / 5, Opportunities: *people / 10, Notes: *people / 20, Rockets: 50})
+		url, f, err := pgfixture.Build(ctx, *pg, *fixtureDB, pgfixture.Sizes{People: *people, Companies: *people / 5, Opportunities: *people / 10, Notes: *people / 20, Rockets: 50,
+			Storage: *fixtureStorage, Files: 4})
 		if err != nil {
 			logger.Error("seed fixture", "err", err)
 			os.Exit(1)
@@ -48,7 +52,8 @@ func main() {
 		logger.Error("unsupported target", "target", *target, "supported", "local")
 		os.Exit(2)
 	}
-	_, err := twentyimport.Run(ctx, twentyimport.Options{PG: *pg, State: *state, DryRun: *dry, VerifyOnly: *verifyOnly, Out: os.Stdout})
+	_, err := twentyimport.Run(ctx, twentyimport.Options{PG: *pg, State: *state, Storage: *storage, Root: *root,
+		DryRun: *dry, VerifyOnly: *verifyOnly, Out: os.Stdout})
 	if err != nil {
 		logger.Error("import", "err", err)
 		os.Exit(1)

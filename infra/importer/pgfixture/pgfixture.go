@@ -26,6 +26,10 @@ var schemaSQL string
 // Sizes are how many records the workspace gets.
 type Sizes struct {
 	People, Companies, Opportunities, Notes, Rockets int
+	// Storage, when set, is a local storage folder (Twenty's STORAGE_LOCAL_PATH) that gets
+	// Files files, with their core.file rows.
+	Storage string
+	Files   int
 }
 
 // Fixture names what Build created.
@@ -100,6 +104,11 @@ func Build(ctx context.Context, adminURL, db string, sizes Sizes) (string, Fixtu
 		return "", Fixture{}, err
 	}
 	f.SoftDeletedPeople = n
+	if sizes.Storage != "" {
+		if err := seedFiles(ctx, conn, f, sizes.Storage, sizes.Files); err != nil {
+			return "", Fixture{}, err
+		}
+	}
 	return url, f, nil
 }
 

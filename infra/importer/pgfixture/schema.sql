@@ -266,3 +266,23 @@ CREATE TABLE "{{WS}}"."_rocket" (
   "searchVector" tsvector
 );
 ALTER TABLE "{{WS}}"."noteTarget" ADD FOREIGN KEY ("rocketId") REFERENCES "{{WS}}"."_rocket" ("id") ON DELETE CASCADE;
+
+-- core.file (FileEntity): one row per stored file; the bytes are in the storage driver's
+-- <workspaceId>/<application universalIdentifier>/<path>.
+CREATE TYPE core."file_status_enum" AS ENUM ('PENDING', 'UPLOADED');
+CREATE TABLE core."file" (
+  "id" uuid PRIMARY KEY DEFAULT uuid_generate_v4(),
+  "workspaceId" uuid REFERENCES core."workspace" ("id") ON DELETE CASCADE,
+  "applicationId" uuid,
+  "applicationRegistrationId" uuid,
+  "path" character varying NOT NULL,
+  "size" bigint NOT NULL,
+  "isStaticAsset" boolean NOT NULL DEFAULT false,
+  "settings" jsonb,
+  "mimeType" character varying NOT NULL DEFAULT 'application/octet-stream',
+  "status" core."file_status_enum" NOT NULL DEFAULT 'UPLOADED',
+  "createdAt" timestamp with time zone NOT NULL DEFAULT now(),
+  "updatedAt" timestamp with time zone NOT NULL DEFAULT now(),
+  "deletedAt" timestamp with time zone,
+  UNIQUE ("workspaceId", "applicationId", "path")
+);

@@ -2,7 +2,6 @@ package twentyimport
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -24,8 +23,14 @@ type Options struct {
 	DryRun bool
 	// VerifyOnly skips the copy and only verifies.
 	VerifyOnly bool
+	// Storage is Twenty's local storage folder (STORAGE_LOCAL_PATH); empty skips the files.
+	Storage string
+	// Root is the repository root, for wrangler (the files go into R2 through it).
+	Root string
 	// Out receives the report and the progress lines.
 	Out io.Writer
+	// objects replaces wrangler as the R2 writer (tests).
+	objects ObjectWriter
 	// stop interrupts the copy when it answers true (tests).
 	stop func(object string, done int64) bool
 }
@@ -109,6 +114,11 @@ func Run(ctx context.Context, o Options) (Results, error) {
 		return nil, err
 	}
 	Report(o.Out, core, plans)
+	if o.Storage != "" {
+		if err := reportFiles(ctx, src, plans, o.Storage, o.Out); err != nil {
+			return nil, err
+		}
+	}
 	if o.DryRun {
 		fmt.Fprintln(o.Out, "dry run: nothing written")
 		return nil, nil
@@ -123,7 +133,7 @@ func Run(ctx context.Context, o Options) (Results, error) {
 			return nil, err
 		}
 	}
-	res, err := Verify(ctx, src, tgt, plans)
+	res, err := Verify(ctx, src, tgt, plans, o.Storage)
 	if err != nil {
 		return nil, err
 	}
@@ -197,6 +207,10 @@ func write(ctx context.Context, src *Source, tgt *Target, core Core, plans []Wor
 				if rate > 0 && done < t.SourceRows {
 					eta = (time.Duration(float64(t.SourceRows-done)/rate) * time.Second).Round(time.Second).String()
 				}
+				if final && done == first {
+					fmt.Fprintf(o.Out, "  copy %-20s %8d/%-8d rows (copied by an earlier run)\n", t.Object, done, t.SourceRows)
+					return
+				}
 				fmt.Fprintf(o.Out, "  copy %-20s %8d/%-8d rows %9.0f rows/s  ETA %s\n", t.Object, done, t.SourceRows, rate, eta)
 			}
 			total, err := copyTable(ctx, src, tgt.Shard, t, func(done int64) { report(done, false) }, o.stop)
@@ -205,8 +219,46 @@ func write(ctx context.Context, src *Source, tgt *Target, core Core, plans []Wor
 			}
 			report(total, true)
 		}
+		if o.Storage != "" {
+			objects := o.objects
+			if objects == nil {
+				objects = WranglerR2{Root: o.Root, State: o.State}
+			}
+			skipped, err := importFiles(ctx, src, tgt, w, o.Storage, objects, o.Out)
+			if err != nil {
+				return err
+			}
+			for _, s := range skipped {
+				fmt.Fprintf(o.Out, "  not imported: %s: %s\n", s.What, s.Reason)
+			}
+		}
 	}
 	return nil
 }
 
-var errMismatch = errors.New("mismatch")
+// reportFiles says, per workspace, how many files would go into R2 and which cannot, and why.
+func reportFiles(ctx context.Context, src *Source, plans []WorkspacePlan, storage string, out io.Writer) error {
+	for _, wp := range plans {
+		files, ok, err := src.Files(ctx, wp.Workspace.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintf(out, "workspace %s: no core.file table: no files to import\n", wp.Workspace.ID)
+			continue
+		}
+		var n, bytes int64
+		for _, f := range files {
+			switch _, err := locateFile(storage, wp.Workspace.ID, f.Path); {
+			case f.DeletedAt != nil || f.Status != "UPLOADED":
+				fmt.Fprintf(out, "  not imported: file %s: soft-deleted or never uploaded in Twenty\n", f.Path)
+			case err != nil:
+				fmt.Fprintf(out, "  not imported: file %s: %v\n", f.Path, err)
+			default:
+				n, bytes = n+1, bytes+f.Size
+			}
+		}
+		fmt.Fprintf(out, "workspace %s: %d files (%d bytes) into R2 bucket %s\n", wp.Workspace.ID, n, bytes, FilesBucket)
+	}
+	return nil
+}

@@ -53,17 +53,20 @@ func migratedState(t *testing.T) string {
 
 func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
 	admin := pgURL(t)
-	url, f, err := pgfixture.Build(t.Context(), admin, "twenty_import_unit", pgfixture.Sizes{People: 4500, Companies: 300, Opportunities: 100, Notes: 80, Rockets: 20})
+	storage := t.TempDir()
+	url, f, err := pgfixture.Build(t.Context(), admin, "twenty_import_unit", pgfixture.Sizes{People: 4500, Companies: 300, Opportunities: 100, Notes: 80, Rockets: 20,
+		Storage: storage, Files: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
 	state := migratedState(t)
 
 	var dry bytes.Buffer
-	if _, err := Run(t.Context(), Options{PG: url, State: state, DryRun: true, Out: &dry}); err != nil {
+	objects := &fakeObjects{puts: map[string]string{}}
+	if _, err := Run(t.Context(), Options{PG: url, State: state, Storage: storage, DryRun: true, Out: &dry, objects: objects}); err != nil {
 		t.Fatalf("dry run: %v\n%s", err, dry.String())
 	}
-	for _, want := range []string{"person", "4500 rows", "rocket", "no table"} {
+	for _, want := range []string{"person", "4500 rows", "rocket", "no table", "3 files", "not imported: file attachment/"} {
 		if !strings.Contains(dry.String(), want) {
 			t.Errorf("dry run report lacks %q:\n%s", want, dry.String())
 		}
@@ -74,12 +77,12 @@ func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
 
 	// Interrupted in the middle of person (4,500 rows, three batches).
 	var out bytes.Buffer
-	_, err = Run(t.Context(), Options{PG: url, State: state, Out: &out, stop: func(object string, done int64) bool { return object == "person" && done >= 4000 }})
+	_, err = Run(t.Context(), Options{PG: url, State: state, Storage: storage, objects: objects, Out: &out, stop: func(object string, done int64) bool { return object == "person" && done >= 4000 }})
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("interrupted run: %v, want ErrInterrupted\n%s", err, out.String())
 	}
 	out.Reset()
-	res, err := Run(t.Context(), Options{PG: url, State: state, Out: &out})
+	res, err := Run(t.Context(), Options{PG: url, State: state, Storage: storage, objects: objects, Out: &out})
 	if err != nil {
 		t.Fatalf("resumed run: %v\n%s", err, out.String())
 	}
@@ -88,8 +91,16 @@ func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
 	for _, r := range res {
 		got[r.Table] = r.TargetRows
 	}
-	if got["person"] != 4500 || got["company"] != 300 || got["rocket"] != 20 || got["core.user"] != 1 || got["core.apiKey"] != 1 {
+	if got["person"] != 4500 || got["company"] != 300 || got["rocket"] != 20 || got["core.user"] != 1 || got["core.apiKey"] != 1 || got["core.file"] != 3 {
 		t.Errorf("rows = %v", got)
+	}
+	if len(objects.puts) != 3 || objects.n != 3 {
+		t.Errorf("R2 puts: %d objects in %d puts, want 3 in 3", len(objects.puts), objects.n)
+	}
+	for key := range objects.puts {
+		if !strings.HasPrefix(key, f.WorkspaceID+"/attachment/") {
+			t.Errorf("object key %q", key)
+		}
 	}
 
 	tgt, err := OpenLocal(state)
@@ -113,8 +124,11 @@ func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
 	}
 	// A third run writes nothing twice and still verifies.
 	out.Reset()
-	if _, err := Run(context.Background(), Options{PG: url, State: state, Out: &out}); err != nil {
+	if _, err := Run(context.Background(), Options{PG: url, State: state, Storage: storage, objects: objects, Out: &out}); err != nil {
 		t.Fatalf("third run: %v\n%s", err, out.String())
+	}
+	if objects.n != 3 {
+		t.Errorf("the third run put %d objects again", objects.n-3)
 	}
 
 	// A changed value and a dangling foreign key fail the verification.
@@ -151,4 +165,16 @@ func TestConnectRefusesWhatIsNotTwenty(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "cannot reach") {
 		t.Errorf("Connect(unreachable) = %v", err)
 	}
+}
+
+// fakeObjects is an R2 bucket in memory: key → the file put there.
+type fakeObjects struct {
+	puts map[string]string
+	n    int
+}
+
+func (f *fakeObjects) Put(_ context.Context, key, file, _ string) error {
+	f.puts[key] = file
+	f.n++
+	return nil
 }

@@ -43,7 +43,8 @@ func TestImportIntoTheLocalStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sizes := pgfixture.Sizes{People: 10000, Companies: 2000, Opportunities: 1000, Notes: 500, Rockets: 50}
+	storage := t.TempDir()
+	sizes := pgfixture.Sizes{People: 10000, Companies: 2000, Opportunities: 1000, Notes: 500, Rockets: 50, Storage: storage, Files: 4}
 	pgDB, f, err := pgfixture.Build(t.Context(), admin, "twenty_import_e2e", sizes)
 	if err != nil {
 		t.Fatal(err)
@@ -59,12 +60,12 @@ func TestImportIntoTheLocalStack(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	if _, err := Run(t.Context(), Options{PG: pgDB, State: state, Out: &out, stop: func(object string, done int64) bool { return object == "person" && done >= 4000 }}); err == nil {
+	if _, err := Run(t.Context(), Options{PG: pgDB, State: state, Storage: storage, Root: root, Out: &out, stop: func(object string, done int64) bool { return object == "person" && done >= 4000 }}); err == nil {
 		t.Fatal("the interrupted import did not stop")
 	}
 	out.Reset()
 	start := time.Now()
-	res, err := Run(t.Context(), Options{PG: pgDB, State: state, Out: &out})
+	res, err := Run(t.Context(), Options{PG: pgDB, State: state, Storage: storage, Root: root, Out: &out})
 	t.Logf("import (resumed) in %s:\n%s", time.Since(start).Round(time.Millisecond), out.String())
 	if err != nil {
 		t.Fatal(err)
@@ -206,6 +207,26 @@ func TestImportIntoTheLocalStack(t *testing.T) {
 		have := []any{g.ID, g.Name.FirstName, g.Name.LastName, g.Emails.PrimaryEmail, g.Emails.AdditionalEmails, g.JobTitle, deref(g.CompanyID), g.CreatedAt, g.Position}
 		if diff := cmp.Diff(want, have); diff != "" {
 			t.Errorf("person %s (-postgres +stack):\n%s", p.ID, diff)
+		}
+	})
+
+	t.Run("files in R2", func(t *testing.T) {
+		paths := ids(`SELECT path FROM core."file" WHERE "workspaceId" = $1 AND "deletedAt" IS NULL ORDER BY path`, f.WorkspaceID)
+		for _, p := range paths {
+			local, err := locateFile(storage, f.WorkspaceID, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := os.ReadFile(local)
+			resp, err := http.Get(stack.BaseURL + "/__dev/svc/files/objects/" + f.WorkspaceID + "/" + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !bytes.Equal(got, want) {
+				t.Errorf("R2 object %s = %d, %d bytes; want the %d bytes of %s", p, resp.StatusCode, len(got), len(want), local)
+			}
 		}
 	})
 

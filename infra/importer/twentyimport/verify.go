@@ -65,7 +65,9 @@ func short(s string) string {
 // canonicalised values in id order (each value read back from D1 against the value read from
 // PostgreSQL through the same conversion), and SQLite's foreign-key check of the target table;
 // and the control rows (users with their password hashes, API keys, objects).
-func Verify(ctx context.Context, src *Source, tgt *Target, plans []WorkspacePlan) (Results, error) {
+//
+// With storage set, the files too: see verifyFiles.
+func Verify(ctx context.Context, src *Source, tgt *Target, plans []WorkspacePlan, storage string) (Results, error) {
 	var out Results
 	for _, wp := range plans {
 		w := wp.Workspace
@@ -115,6 +117,15 @@ func Verify(ctx context.Context, src *Source, tgt *Target, plans []WorkspacePlan
 			return nil, err
 		}
 		out = append(out, ctl...)
+		if storage != "" {
+			r, ok, err := verifyFiles(ctx, src, tgt, w, storage)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, r)
+			}
+		}
 	}
 	return out, nil
 }
