@@ -316,3 +316,49 @@ func TestDelayStep(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkflowIfElseBranches(t *testing.T) {
+	steps := `[
+ {"id":"check","type":"IF_ELSE","settings":{"input":{
+   "stepFilterGroups":[{"id":"g1","logicalOperator":"AND"},{"id":"g2","logicalOperator":"OR","parentStepFilterGroupId":"g1"}],
+   "stepFilters":[
+     {"id":"f1","type":"NUMBER","operand":"GREATER_THAN_OR_EQUAL","stepOutputKey":"{{trigger.amount}}","value":"1000","stepFilterGroupId":"g1"},
+     {"id":"f2","type":"TEXT","operand":"CONTAINS","stepOutputKey":"{{trigger.name}}","value":"Corp","stepFilterGroupId":"g2"},
+     {"id":"f3","type":"TEXT","operand":"is","stepOutputKey":"{{trigger.name}}","value":"Acme","stepFilterGroupId":"g2"}],
+   "branches":[{"id":"b-big","filterGroupId":"g1","nextStepIds":["big"]},{"id":"b-else","nextStepIds":["small"]}]}}},
+ {"id":"big","type":"CREATE_RECORD","settings":{"input":{"objectName":"task","objectRecord":{"title":"Big: {{trigger.name}}"}}},"nextStepIds":[]},
+ {"id":"small","type":"CREATE_RECORD","settings":{"input":{"objectName":"task","objectRecord":{"title":"Small: {{trigger.name}}"}}},"nextStepIds":[]}
+]`
+	tests := []struct {
+		payload         string
+		branch, title   string
+		ran, notStarted string
+	}{
+		{`{"amount":5000,"name":"Globex Corp"}`, "b-big", "Big: Globex Corp", "big", "small"},
+		{`{"amount":5000,"name":"Acme"}`, "b-big", "Big: Acme", "big", "small"},
+		{`{"amount":5000,"name":"Initech"}`, "b-else", "Small: Initech", "small", "big"},
+		{`{"amount":10,"name":"Acme"}`, "b-else", "Small: Acme", "small", "big"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.payload, func(t *testing.T) {
+			e, recs, q := newTestEngine(t)
+			putWorkflow(recs, `{"type":"MANUAL","settings":{}}`, steps)
+			res, err := e.RunVersion(context.Background(), &jobsv1.RunVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID, PayloadJson: []byte(tt.payload)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			drain(t, e, q)
+			run := recs.get("workflowRuns", res.GetWorkflowRunId())
+			statuses := stepStatuses(run)
+			infos := run["state"].(map[string]any)["stepInfos"].(map[string]any)
+			branch := infos["check"].(map[string]any)["result"].(map[string]any)["matchingBranchId"]
+			if run["status"] != "COMPLETED" || branch != tt.branch || statuses[tt.ran] != "SUCCESS" || statuses[tt.notStarted] != "NOT_STARTED" {
+				t.Errorf("run = %v (branch %v), want COMPLETED through %s", statuses, branch, tt.branch)
+			}
+			tasks := recs.all("tasks")
+			if len(tasks) != 1 || tasks[0]["title"] != tt.title {
+				t.Errorf("tasks = %v, want %q", tasks, tt.title)
+			}
+		})
+	}
+}

@@ -21,11 +21,10 @@ import (
 // the run's state), a *stepFailure when the step itself failed (its run fails with the message),
 // or another error when a dependency failed and the step job should run again.
 
-// stepOutput is what an executed step leaves: its result, and for the engine the steps to run
-// next instead of nextStepIds (IF_ELSE) and a delay before them (DELAY).
+// stepOutput is what an executed step leaves: its result, and for the engine a delay before the
+// steps that follow (DELAY).
 type stepOutput struct {
 	result any
-	next   []string
 	delay  time.Duration
 }
 
@@ -63,7 +62,9 @@ func (e *workflowEngine) execute(ctx context.Context, ws, runID string, step wor
 		return e.httpRequest(ctx, in)
 	case "DELAY":
 		return delayStep(in, e.now())
-	case "SEND_EMAIL", "DRAFT_EMAIL", "CODE", "LOGIC_FUNCTION", "FORM", "AI_AGENT", "UPSERT_RECORD", "FILTER", "ITERATOR", "IF_ELSE", "EMPTY":
+	case "IF_ELSE":
+		return ifElse(step, vars)
+	case "SEND_EMAIL", "DRAFT_EMAIL", "CODE", "LOGIC_FUNCTION", "FORM", "AI_AGENT", "UPSERT_RECORD", "FILTER", "ITERATOR", "EMPTY":
 		return stepOutput{}, failStep("%s steps are not supported here", step.Type)
 	default:
 		return stepOutput{}, failStep("Unknown step type %q", step.Type)

@@ -158,24 +158,13 @@ func (e *workflowEngine) handleStep(ctx context.Context, job *jobsv1.Job) error 
 // advance saves the run after a step and queues the steps that follow it (the branch an
 // IF_ELSE chose, after a DELAY's delay); a run with nothing left to run is COMPLETED.
 func (e *workflowEngine) advance(ctx context.Context, ws string, run *workflowRunRecord, steps []workflowStep, step workflowStep, out *stepOutput, save bool) error {
-	next := step.NextStepIDs
+	next := nextSteps(step, run.State.StepInfos[step.ID].Result)
 	var delay time.Duration
 	if out != nil {
-		if out.next != nil {
-			next = out.next
-		}
 		delay = out.delay
-	} else if r, ok := run.State.StepInfos[step.ID].Result.(map[string]any); ok {
-		if at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(r["resumeAt"])); err == nil && step.Type == "DELAY" {
+	} else if r, ok := run.State.StepInfos[step.ID].Result.(map[string]any); ok && step.Type == "DELAY" {
+		if at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(r["resumeAt"])); err == nil {
 			delay = max(at.Sub(e.now()), 0)
-		}
-		if ids, ok := r["nextStepIds"].([]any); ok { // an IF_ELSE's chosen branch, as saved
-			next = next[:0:0]
-			for _, id := range ids {
-				if s, ok := id.(string); ok {
-					next = append(next, s)
-				}
-			}
 		}
 	}
 	data := map[string]any{"state": run.State}
@@ -223,17 +212,7 @@ func anyPending(s *runState, steps []workflowStep) bool {
 		if !ok {
 			continue
 		}
-		next := step.NextStepIDs
-		if r, ok := info.Result.(map[string]any); ok && step.Type == "IF_ELSE" {
-			next = nil
-			if ids, ok := r["nextStepIds"].([]any); ok {
-				for _, x := range ids {
-					if s, ok := x.(string); ok {
-						next = append(next, s)
-					}
-				}
-			}
-		}
+		next := nextSteps(step, info.Result)
 		queue = append(queue, next...)
 	}
 	return false
@@ -249,6 +228,15 @@ func (e *workflowEngine) failRun(ctx context.Context, ws string, run *workflowRu
 		data["startedAt"] = data["endedAt"]
 	}
 	return e.update(ctx, ws, "workflowRuns", run.ID, data)
+}
+
+// nextSteps are the steps that follow a done step: its nextStepIds, or for an IF_ELSE those of
+// the branch its result names.
+func nextSteps(step workflowStep, result any) []string {
+	if step.Type == "IF_ELSE" {
+		return ifElseNext(step, result)
+	}
+	return step.NextStepIDs
 }
 
 func stepByID(steps []workflowStep, id string) (workflowStep, bool) {
