@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -195,6 +194,9 @@ func convertField(f twentyField, objs map[string]twentyObject, fields map[string
 			Type: importschema.RelationType(rt), TargetObjectNameSingular: target.NameSingular, TargetFieldName: tf.Name,
 			TargetObjectMetadataID: target.ID, TargetFieldMetadataID: tf.ID,
 		}
+		if jc, ok := settings["joinColumnName"].(string); ok && r.Type == importschema.ManyToOne && jc != f.Name+"Id" {
+			return fl, fmt.Errorf("join column %q: the records Worker keeps a relation's join column as %q", jc, f.Name+"Id")
+		}
 		if od, ok := settings["onDelete"].(string); ok && r.Type == importschema.ManyToOne {
 			r.OnDelete = importschema.OnDeleteAction(od)
 		}
@@ -210,9 +212,4 @@ func convertField(f twentyField, objs map[string]twentyObject, fields map[string
 		fl.Settings = settings
 	}
 	return fl, nil
-}
-
-// hasField reports whether o has a field named name.
-func hasField(o importschema.Object, name string) bool {
-	return slices.ContainsFunc(o.Fields, func(f importschema.Field) bool { return f.Name == name })
 }

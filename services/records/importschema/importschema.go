@@ -15,18 +15,28 @@ import (
 	"github.com/twentyworkers/twenty/shared/d1"
 )
 
-// The metadata types, as the records Worker keeps them.
+// The metadata types, as the records Worker keeps them (see package metadata).
 type (
-	Object         = metadata.Object
-	Field          = metadata.Field
-	Column         = metadata.Column
-	Option         = metadata.Option
-	Relation       = metadata.Relation
-	FieldType      = metadata.FieldType
-	RelationType   = metadata.RelationType
+	// Object is an object: Twenty's object metadata.
+	Object = metadata.Object
+	// Field is a field of an object: Twenty's field metadata.
+	Field = metadata.Field
+	// Column is one SQL column of an object's table.
+	Column = metadata.Column
+	// Option is a choice of a SELECT, MULTI_SELECT or RATING field.
+	Option = metadata.Option
+	// Relation is the relation of a RELATION or MORPH_RELATION field.
+	Relation = metadata.Relation
+	// FieldType is a field's type (TEXT, FULL_NAME, RELATION, ...).
+	FieldType = metadata.FieldType
+	// RelationType is a relation's cardinality.
+	RelationType = metadata.RelationType
+	// OnDeleteAction is what a MANY_TO_ONE join column does when its target is destroyed.
 	OnDeleteAction = metadata.OnDeleteAction
-	SQLType        = metadata.SQLType
-	ObjectField    = metadata.ObjectField
+	// SQLType is a column's type in the STRICT table.
+	SQLType = metadata.SQLType
+	// ObjectField is a field of the object named Object.
+	ObjectField = metadata.ObjectField
 )
 
 // The relation cardinalities and the column types the importer converts values to.
