@@ -3,6 +3,7 @@
 // section. Stop the local stack first (make dev holds the database files).
 //
 //	importer -pg URL -state DIR [-storage DIR] [-dry-run] [-verify-only]
+//	importer -pg URL -rest-base http://127.0.0.1:8787 -rest-token TOKEN   (against the running stack)
 //	importer -seed-fixture -pg ADMIN_URL -fixture-db NAME   (a seeded Twenty database to try it on)
 package main
 
@@ -24,6 +25,8 @@ func main() {
 	target := flag.String("target", "local", "where to import: local (a deployed environment is not supported yet)")
 	storage := flag.String("storage", "", "Twenty's local storage folder (STORAGE_LOCAL_PATH): its files go into the local R2")
 	root := flag.String("root", "..", "the repository root (wrangler and the Workers' configs, for R2)")
+	restBase := flag.String("rest-base", "", "compare the REST answers of the stack running here (e.g. http://127.0.0.1:8787) with the source, nothing else")
+	restToken := flag.String("rest-token", os.Getenv("TWENTY_TOKEN"), "with -rest-base: an access token or API key of an imported workspace")
 	dry := flag.Bool("dry-run", false, "report what would be imported and what cannot be, write nothing")
 	verifyOnly := flag.Bool("verify-only", false, "only verify an earlier import")
 	seed := flag.Bool("seed-fixture", false, "create a seeded Twenty database named -fixture-db on the server of -pg, then exit")
@@ -53,7 +56,7 @@ func main() {
 		os.Exit(2)
 	}
 	_, err := twentyimport.Run(ctx, twentyimport.Options{PG: *pg, State: *state, Storage: *storage, Root: *root,
-		DryRun: *dry, VerifyOnly: *verifyOnly, Out: os.Stdout})
+		DryRun: *dry, VerifyOnly: *verifyOnly, RESTBase: *restBase, RESTToken: *restToken, Out: os.Stdout})
 	if err != nil {
 		logger.Error("import", "err", err)
 		os.Exit(1)

@@ -23,6 +23,10 @@ type Options struct {
 	DryRun bool
 	// VerifyOnly skips the copy and only verifies.
 	VerifyOnly bool
+	// RESTBase and RESTToken, when set, make the run compare the REST answers of the stack
+	// running at RESTBase (with a token of an imported workspace) with the source, and nothing
+	// else: the stack holds the D1 files while it runs.
+	RESTBase, RESTToken string
 	// Storage is Twenty's local storage folder (STORAGE_LOCAL_PATH); empty skips the files.
 	Storage string
 	// Root is the repository root, for wrangler (the files go into R2 through it).
@@ -118,6 +122,17 @@ func Run(ctx context.Context, o Options) (Results, error) {
 		if err := reportFiles(ctx, src, plans, o.Storage, o.Out); err != nil {
 			return nil, err
 		}
+	}
+	if o.RESTBase != "" {
+		res, err := VerifyREST(ctx, src, plans, o.RESTBase, o.RESTToken)
+		if err != nil {
+			return nil, err
+		}
+		res.Print(o.Out)
+		if n := res.Failures(); n > 0 {
+			return res, fmt.Errorf("REST verification failed: %d mismatches", n)
+		}
+		return res, nil
 	}
 	if o.DryRun {
 		fmt.Fprintln(o.Out, "dry run: nothing written")

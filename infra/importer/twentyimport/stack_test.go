@@ -210,6 +210,18 @@ func TestImportIntoTheLocalStack(t *testing.T) {
 		}
 	})
 
+	t.Run("the CLI's REST verification", func(t *testing.T) {
+		var b bytes.Buffer
+		res, err := Run(t.Context(), Options{PG: pgDB, RESTBase: stack.BaseURL, RESTToken: key, Out: &b})
+		t.Logf("REST verification:\n%s", b.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := res.Failures(); n != 0 || len(res) < 15 {
+			t.Errorf("%d REST mismatches in %d checks", n, len(res))
+		}
+	})
+
 	t.Run("files in R2", func(t *testing.T) {
 		paths := ids(`SELECT path FROM core."file" WHERE "workspaceId" = $1 AND "deletedAt" IS NULL ORDER BY path`, f.WorkspaceID)
 		for _, p := range paths {

@@ -44,13 +44,13 @@ func (rs Results) Failures() int {
 
 // Print writes the results as a table.
 func (rs Results) Print(out io.Writer) {
-	fmt.Fprintf(out, "%-22s %9s %9s %-14s %-14s %4s %s\n", "table", "source", "target", "source sum", "target sum", "fk", "result")
+	fmt.Fprintf(out, "%-34s %9s %9s %-14s %-14s %4s %s\n", "table", "source", "target", "source sum", "target sum", "fk", "result")
 	for _, r := range rs {
 		status := "ok"
 		if !r.OK() {
 			status = "MISMATCH"
 		}
-		fmt.Fprintf(out, "%-22s %9d %9d %-14s %-14s %4d %s\n", r.Table, r.SourceRows, r.TargetRows, short(r.SourceSum), short(r.TargetSum), r.FKViolations, status)
+		fmt.Fprintf(out, "%-34s %9d %9d %-14s %-14s %4d %s\n", r.Table, r.SourceRows, r.TargetRows, short(r.SourceSum), short(r.TargetSum), r.FKViolations, status)
 	}
 }
 
