@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -62,7 +63,7 @@ func (s *Source) planTable(ctx context.Context, workspaceID, schema, table strin
 				continue
 			}
 			p.Columns = append(p.Columns, c)
-			p.Exprs = append(p.Exprs, valueExpr(c, typ))
+			p.Exprs = append(p.Exprs, withDefault(valueExpr(c, typ), c))
 		}
 	}
 	for name := range src {
@@ -103,6 +104,24 @@ func valueExpr(c importschema.Column, pgType string) string {
 	default:
 		return col + `::text`
 	}
+}
+
+// withDefault fills a NULL read for a NOT NULL column with the column's constant default, as an
+// insert leaving the column out would (Twenty leaves some columns nullable that the records
+// Worker does not, e.g. position in older versions).
+func withDefault(expr string, c importschema.Column) string {
+	if c.Nullable {
+		return expr
+	}
+	switch d := c.Default.(type) {
+	case string:
+		return `coalesce(` + expr + `, '` + strings.ReplaceAll(d, "'", "''") + `')`
+	case int64:
+		return `coalesce(` + expr + `, ` + strconv.FormatInt(d, 10) + `)`
+	case float64:
+		return `coalesce(` + expr + `, ` + strconv.FormatFloat(d, 'g', -1, 64) + `::float8)`
+	}
+	return expr
 }
 
 // Checkpoint is how far the copy of one table got.
