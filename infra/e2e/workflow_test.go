@@ -43,7 +43,9 @@ func awaitRun(t *testing.T, token, filter string) workflowRunNode {
 	var run workflowRunNode
 	eventually(t, 45*time.Second, "the workflow run to end", func() bool {
 		runs := data[struct {
-			WorkflowRuns struct{ Edges []struct{ Node workflowRunNode } }
+			WorkflowRuns struct {
+				Edges []struct{ Node workflowRunNode }
+			}
 		}](t, gql(t, "/graphql", token, `query($filter: WorkflowRunFilterInput) { workflowRuns(filter: $filter) {
 			edges { node { id name status startedAt endedAt state } } } }`, map[string]any{"filter": json.RawMessage(filter)}))
 		for _, e := range runs.WorkflowRuns.Edges {
@@ -116,7 +118,11 @@ func TestWorkflowEndToEnd(t *testing.T) {
 	}
 	// The task is linked to the person, once.
 	targets := data[struct {
-		TaskTargets struct{ Edges []struct{ Node struct{ TaskID, PersonID string } } }
+		TaskTargets struct {
+			Edges []struct {
+				Node struct{ TaskID, PersonID string }
+			}
+		}
 	}](t, gql(t, "/graphql", a.access, `query($f: TaskTargetFilterInput) { taskTargets(filter: $f) { edges { node { taskId personId } } } }`,
 		map[string]any{"f": map[string]any{"personId": map[string]any{"eq": person}}}))
 	if len(targets.TaskTargets.Edges) != 1 || targets.TaskTargets.Edges[0].Node.TaskID != task.ID {
@@ -129,7 +135,9 @@ func TestWorkflowEndToEnd(t *testing.T) {
 	manual := createWorkflowVersion(t, a.access, "Call a failing API", map[string]any{"type": "MANUAL", "settings": map[string]any{}},
 		[]map[string]any{{"id": "call", "name": "Call", "type": "HTTP_REQUEST", "valid": true, "nextStepIds": []string{},
 			"settings": map[string]any{"input": map[string]any{"url": failing.URL + "/hook", "method": "POST", "body": map[string]any{"who": "{{trigger.who}}"}}}}})
-	started := data[struct{ RunWorkflowVersion struct{ WorkflowRunID string } }](t, gql(t, "/graphql", a.access,
+	started := data[struct {
+		RunWorkflowVersion struct{ WorkflowRunID string }
+	}](t, gql(t, "/graphql", a.access,
 		`mutation($input: RunWorkflowVersionInput!) { runWorkflowVersion(input: $input) { workflowRunId } }`,
 		map[string]any{"input": map[string]any{"workflowVersionId": manual, "payload": map[string]any{"who": "Grace"}}})).RunWorkflowVersion
 	failed := awaitRun(t, a.access, `{"id":{"eq":"`+started.WorkflowRunID+`"}}`)

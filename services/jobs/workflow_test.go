@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"connectrpc.com/connect"
 	"github.com/google/go-cmp/cmp"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1/jobsv1connect"
 	"github.com/twentyworkers/twenty/shared/ids"
 	"github.com/twentyworkers/twenty/shared/webhookurl"
 )
@@ -360,5 +362,36 @@ func TestWorkflowIfElseBranches(t *testing.T) {
 				t.Errorf("tasks = %v, want %q", tasks, tt.title)
 			}
 		})
+	}
+}
+
+func TestWorkflowServiceOverConnect(t *testing.T) {
+	e, recs, q := newTestEngine(t)
+	putWorkflow(recs, `{"type":"MANUAL","settings":{}}`, `[{"id":"s1","type":"DELAY","settings":{"input":{"delayType":"DURATION","duration":{"seconds":0}}}}]`)
+	recs.put("workspaceMembers", map[string]any{"id": "7d2c1b0a-9e8f-4a6b-8c5d-4e3f2a1b0c9d", "name": map[string]any{"firstName": "Ada", "lastName": "Lovelace"}})
+	mux := http.NewServeMux()
+	e.mount(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	client := jobsv1connect.NewWorkflowServiceClient(srv.Client(), srv.URL)
+	_, err := client.RunVersion(context.Background(), &jobsv1.RunVersionRequest{WorkspaceId: "other-workspace", WorkflowVersionId: wfVersionID})
+	if connect.CodeOf(err) != connect.CodeNotFound {
+		t.Errorf("running another workspace's version = %v, want NotFound", err)
+	}
+	const runID = "3e4f5a6b-7c8d-4e9f-8a1b-2c3d4e5f6a7b"
+	for range 2 { // a client's retry with the same run id starts one run
+		res, err := client.RunVersion(context.Background(), &jobsv1.RunVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID,
+			WorkflowRunId: runID, PayloadJson: []byte(`{"x":1}`), WorkspaceMemberId: "7d2c1b0a-9e8f-4a6b-8c5d-4e3f2a1b0c9d"})
+		if err != nil || res.GetWorkflowRunId() != runID {
+			t.Fatalf("RunVersion = %v, %v", res, err)
+		}
+	}
+	drain(t, e, q)
+	run := runOf(t, recs)
+	if run["status"] != "COMPLETED" || run["createdBy"].(map[string]any)["name"] != "Ada Lovelace" {
+		t.Errorf("run = %v, want COMPLETED, created by Ada Lovelace", run)
+	}
+	if trigger := run["state"].(map[string]any)["stepInfos"].(map[string]any)["trigger"].(map[string]any); trigger["result"].(map[string]any)["x"] != 1.0 {
+		t.Errorf("trigger info = %v, want the payload as its result", trigger)
 	}
 }

@@ -33,26 +33,32 @@ func newFakeRecords() *fakeRecords {
 	return f
 }
 
-func (f *fakeRecords) put(plural string, r map[string]any) {
+// put, get and all read and write the test workspace's records; the calls use their own
+// workspace's, so a workspace sees only its records, as the records Worker's callers do.
+func (f *fakeRecords) put(plural string, r map[string]any)  { f.putIn(wfWorkspace, plural, r) }
+func (f *fakeRecords) get(plural, id string) map[string]any { return f.getIn(wfWorkspace, plural, id) }
+func (f *fakeRecords) all(plural string) []map[string]any   { return f.allIn(wfWorkspace, plural) }
+
+func (f *fakeRecords) putIn(ws, plural string, r map[string]any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.data[plural] == nil {
-		f.data[plural] = map[string]map[string]any{}
+	if f.data[ws+"/"+plural] == nil {
+		f.data[ws+"/"+plural] = map[string]map[string]any{}
 	}
-	f.data[plural][r["id"].(string)] = roundTrip(r)
+	f.data[ws+"/"+plural][r["id"].(string)] = roundTrip(r)
 }
 
-func (f *fakeRecords) get(plural, id string) map[string]any {
+func (f *fakeRecords) getIn(ws, plural, id string) map[string]any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return roundTrip(f.data[plural][id])
+	return roundTrip(f.data[ws+"/"+plural][id])
 }
 
-func (f *fakeRecords) all(plural string) []map[string]any {
+func (f *fakeRecords) allIn(ws, plural string) []map[string]any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []map[string]any
-	for _, r := range f.data[plural] {
+	for _, r := range f.data[ws+"/"+plural] {
 		out = append(out, roundTrip(r))
 	}
 	return out
@@ -72,7 +78,7 @@ func roundTrip(r any) map[string]any {
 func notFound() error { return connect.NewError(connect.CodeNotFound, errors.New("Record not found")) }
 
 func (f *fakeRecords) FindOne(_ context.Context, req *recordsv1.FindOneRequest) (*recordsv1.FindOneResponse, error) {
-	r := f.get(req.GetObjectNamePlural(), req.GetId())
+	r := f.getIn(req.GetWorkspaceId(), req.GetObjectNamePlural(), req.GetId())
 	if r == nil {
 		return nil, notFound()
 	}
@@ -100,7 +106,7 @@ func matches(r map[string]any, f *recordsv1.Filter) bool {
 func (f *fakeRecords) FindMany(_ context.Context, req *recordsv1.FindManyRequest) (*recordsv1.FindManyResponse, error) {
 	var page []map[string]any
 	total := 0
-	for _, r := range f.all(req.GetObjectNamePlural()) {
+	for _, r := range f.allIn(req.GetWorkspaceId(), req.GetObjectNamePlural()) {
 		if matches(r, req.GetQuery().GetFilter()) {
 			total++
 			if l := req.GetQuery().GetLimit(); l == 0 || len(page) < int(l) {
@@ -120,12 +126,12 @@ func (f *fakeRecords) CreateMany(_ context.Context, req *recordsv1.CreateManyReq
 	if err := json.Unmarshal(req.GetRecordsJson(), &in); err != nil {
 		return nil, connect.NewError(connect.CodeInvalidArgument, err)
 	}
-	plural := req.GetObjectNamePlural()
+	ws, plural := req.GetWorkspaceId(), req.GetObjectNamePlural()
 	for _, r := range in {
 		if r["id"] == nil {
 			r["id"] = ids.NewUUID()
 		}
-		if old := f.get(plural, r["id"].(string)); old != nil {
+		if old := f.getIn(ws, plural, r["id"].(string)); old != nil {
 			if !req.GetUpsert() {
 				return nil, connect.NewError(connect.CodeAlreadyExists, errors.New("duplicate id"))
 			}
@@ -139,7 +145,7 @@ func (f *fakeRecords) CreateMany(_ context.Context, req *recordsv1.CreateManyReq
 			f.creates[plural]++
 			f.mu.Unlock()
 		}
-		f.put(plural, r)
+		f.putIn(ws, plural, r)
 	}
 	b, _ := json.Marshal(in)
 	return &recordsv1.CreateManyResponse{RecordsJson: b}, nil
@@ -154,7 +160,7 @@ func (f *fakeRecords) UpdateMany(_ context.Context, req *recordsv1.UpdateManyReq
 		return nil, connect.NewError(connect.CodeUnavailable, errors.New("records Worker unavailable"))
 	}
 	f.mu.Unlock()
-	r := f.get(plural, req.GetSelection().GetId())
+	r := f.getIn(req.GetWorkspaceId(), plural, req.GetSelection().GetId())
 	if r == nil {
 		return nil, notFound()
 	}
@@ -163,19 +169,19 @@ func (f *fakeRecords) UpdateMany(_ context.Context, req *recordsv1.UpdateManyReq
 	for k, v := range data {
 		r[k] = v
 	}
-	f.put(plural, r)
+	f.putIn(req.GetWorkspaceId(), plural, r)
 	b, _ := json.Marshal([]any{r})
 	return &recordsv1.MutationResponse{RecordsJson: b}, nil
 }
 
 func (f *fakeRecords) DeleteMany(_ context.Context, req *recordsv1.DeleteManyRequest) (*recordsv1.MutationResponse, error) {
-	plural, id := req.GetObjectNamePlural(), req.GetSelection().GetId()
-	r := f.get(plural, id)
+	ws, plural, id := req.GetWorkspaceId(), req.GetObjectNamePlural(), req.GetSelection().GetId()
+	r := f.getIn(ws, plural, id)
 	if r == nil {
 		return nil, notFound()
 	}
 	f.mu.Lock()
-	delete(f.data[plural], id)
+	delete(f.data[ws+"/"+plural], id)
 	f.mu.Unlock()
 	b, _ := json.Marshal([]any{r})
 	return &recordsv1.MutationResponse{RecordsJson: b}, nil
