@@ -252,3 +252,14 @@ func jsonb(v any) any {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// Drop removes database db from the server at adminURL.
+func Drop(ctx context.Context, adminURL, db string) error {
+	admin, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close(ctx)
+	_, err = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{db}.Sanitize()+" WITH (FORCE)")
+	return err
+}

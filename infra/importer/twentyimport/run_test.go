@@ -59,6 +59,7 @@ func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = pgfixture.Drop(context.Background(), admin, "twenty_import_unit") })
 	state := migratedState(t)
 
 	var dry bytes.Buffer

@@ -49,6 +49,7 @@ func TestImportIntoTheLocalStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = pgfixture.Drop(context.Background(), admin, "twenty_import_e2e") })
 	state := t.TempDir()
 	migrate := exec.CommandContext(t.Context(), filepath.Join(root, "node_modules", ".bin", "wrangler"), "d1", "migrations", "apply", "CONTROL",
 		"--local", "--persist-to", state, "-c", "services/auth/wrangler.jsonc")
