@@ -26,13 +26,13 @@ type workflowRunNode struct {
 }
 
 // createWorkflowVersion creates a workflow and its draft version through Twenty's record
-// mutations on /graphql and answers the version's id.
-func createWorkflowVersion(t *testing.T, token, name string, trigger map[string]any, steps []map[string]any) string {
+// mutations on /graphql and answers the workflow's and the version's ids.
+func createWorkflowVersion(t *testing.T, token, name string, trigger map[string]any, steps []map[string]any) (workflowID, versionID string) {
 	t.Helper()
 	wf := data[struct{ CreateWorkflow struct{ ID string } }](t, gql(t, "/graphql", token,
 		`mutation($data: WorkflowCreateInput!) { createWorkflow(data: $data) { id } }`,
 		map[string]any{"data": map[string]any{"name": name, "statuses": []string{"DRAFT"}}})).CreateWorkflow.ID
-	return data[struct{ CreateWorkflowVersion struct{ ID string } }](t, gql(t, "/graphql", token,
+	return wf, data[struct{ CreateWorkflowVersion struct{ ID string } }](t, gql(t, "/graphql", token,
 		`mutation($data: WorkflowVersionCreateInput!) { createWorkflowVersion(data: $data) { id status } }`,
 		map[string]any{"data": map[string]any{"workflowId": wf, "name": "v1", "trigger": trigger, "steps": steps}})).CreateWorkflowVersion.ID
 }
@@ -76,7 +76,7 @@ func TestWorkflowEndToEnd(t *testing.T) {
 			"settings": map[string]any{"input": map[string]any{"url": rc.URL + "/people", "method": "POST",
 				"body": map[string]any{"name": "{{trigger.name.firstName}} {{trigger.name.lastName}}", "taskId": "{{task.id}}"}}}},
 	}
-	version := createWorkflowVersion(t, a.access, "Follow up new people", trigger, steps)
+	_, version := createWorkflowVersion(t, a.access, "Follow up new people", trigger, steps)
 	activated := data[struct{ ActivateWorkflowVersion bool }](t, gql(t, "/graphql", a.access,
 		`mutation($id: UUID!) { activateWorkflowVersion(workflowVersionId: $id) }`, map[string]any{"id": version}))
 	if !activated.ActivateWorkflowVersion {
@@ -132,7 +132,7 @@ func TestWorkflowEndToEnd(t *testing.T) {
 	// A manual run whose receiver answers 500 fails, with the error on the run and its step.
 	failing := newWebhookReceiver(t)
 	failing.answer(http.StatusInternalServerError)
-	manual := createWorkflowVersion(t, a.access, "Call a failing API", map[string]any{"type": "MANUAL", "settings": map[string]any{}},
+	_, manual := createWorkflowVersion(t, a.access, "Call a failing API", map[string]any{"type": "MANUAL", "settings": map[string]any{}},
 		[]map[string]any{{"id": "call", "name": "Call", "type": "HTTP_REQUEST", "valid": true, "nextStepIds": []string{},
 			"settings": map[string]any{"input": map[string]any{"url": failing.URL + "/hook", "method": "POST", "body": map[string]any{"who": "{{trigger.who}}"}}}}})
 	started := data[struct {
@@ -148,6 +148,35 @@ func TestWorkflowEndToEnd(t *testing.T) {
 	if got := failing.received("/hook"); len(got) != 1 || string(got[0].body) != `{"who":"Grace"}` {
 		t.Errorf("failing receiver got %v", got)
 	}
+	// A WEBHOOK trigger: Twenty's public route starts a run with the POST's body, without a token.
+	hookWF, hookVersion := createWorkflowVersion(t, a.access, "Intake form", map[string]any{"type": "WEBHOOK", "settings": map[string]any{"httpMethod": "POST"}},
+		[]map[string]any{{"id": "note", "name": "Create task", "type": "CREATE_RECORD", "valid": true, "nextStepIds": []string{},
+			"settings": map[string]any{"input": map[string]any{"objectName": "task", "objectRecord": map[string]any{"title": "Form: {{trigger.subject}}"}}}}})
+	hookPath := "/webhooks/workflows/" + a.workspaceID + "/" + hookWF
+	r = post(t, hookPath, `{"subject":"Demo request"}`, "Content-Type", "application/json")
+	if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "has not been activated") {
+		t.Errorf("POST %s before activation = %d %s, want Twenty's 400", hookPath, r.status, r.body)
+	}
+	data[struct{ ActivateWorkflowVersion bool }](t, gql(t, "/graphql", a.access,
+		`mutation($id: UUID!) { activateWorkflowVersion(workflowVersionId: $id) }`, map[string]any{"id": hookVersion}))
+	r = post(t, hookPath, `{"subject":"Demo request"}`, "Content-Type", "application/json")
+	hooked := decode[struct {
+		WorkflowName  string
+		Success       bool
+		WorkflowRunID string
+	}](t, r)
+	if r.status != http.StatusCreated || !hooked.Success || hooked.WorkflowName != "Intake form" || hooked.WorkflowRunID == "" {
+		t.Fatalf("POST %s = %d %s, want Twenty's 201 with the run", hookPath, r.status, r.body)
+	}
+	hookRun := awaitRun(t, a.access, `{"id":{"eq":"`+hooked.WorkflowRunID+`"}}`)
+	var hookTask struct{ Title string }
+	if err := json.Unmarshal(hookRun.State.StepInfos["note"].Result, &hookTask); hookRun.Status != "COMPLETED" || err != nil || hookTask.Title != "Form: Demo request" {
+		t.Errorf("webhook run = %+v, want COMPLETED with the task of the body's subject", hookRun)
+	}
+	if r := get(t, "/webhooks/workflows/"+a.workspaceID+"/"+version); r.status != http.StatusNotFound {
+		t.Errorf("GET with a version's id as the workflow = %d %s, want 404", r.status, r.body)
+	}
+
 	// Another workspace does not see the version.
 	b := onboard(t, "/metadata")
 	other := gql(t, "/graphql", b.access, `mutation($id: UUID!) { activateWorkflowVersion(workflowVersionId: $id) }`, map[string]any{"id": version})

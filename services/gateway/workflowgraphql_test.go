@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,5 +87,52 @@ func TestWorkflowMutations(t *testing.T) {
 	}
 	if r := fake.lastRun; r.GetWorkspaceId() != "ws-1" || r.GetWorkspaceMemberId() != "m-1" || r.GetUserId() != "u-1" || string(r.GetPayloadJson()) != `{"a":1}` {
 		t.Errorf("run request = %v, want the caller's workspace, member and payload", r)
+	}
+}
+
+func (f *fakeWorkflows) RunWebhookTrigger(_ context.Context, req *jobsv1.RunWebhookTriggerRequest) (*jobsv1.RunWebhookTriggerResponse, error) {
+	switch req.GetWorkflowId() {
+	case "wf-1":
+		return &jobsv1.RunWebhookTriggerResponse{WorkflowName: "Intake", WorkflowRunId: "r-" + string(req.GetPayloadJson())}, nil
+	case "wf-draft":
+		return nil, connect.NewError(connect.CodeFailedPrecondition, errors.New("[Webhook trigger] Workflow wf-draft has not been activated in workspace ws-1"))
+	}
+	return nil, connect.NewError(connect.CodeNotFound, errors.New("[Webhook trigger] Workflow x not found in workspace ws-1"))
+}
+
+func TestWorkflowWebhookRoute(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle(jobsv1connect.NewWorkflowServiceHandler(&fakeWorkflows{}, rpc.HandlerOptions()...))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	routes := http.NewServeMux()
+	routes.Handle("/webhooks/workflows/{workspaceId}/{workflowId}", workflowWebhook(jobsv1connect.NewWorkflowServiceClient(srv.Client(), srv.URL)))
+	tests := []struct {
+		method, path, body string
+		want               int
+		wantBody           string
+	}{
+		{"POST", "/webhooks/workflows/ws-1/wf-1", `{"a":1}`, 201, `{"workflowName":"Intake","success":true,"workflowRunId":"r-{\"a\":1}"}`},
+		{"GET", "/webhooks/workflows/ws-1/wf-1", "", 200, `{"workflowName":"Intake","success":true,"workflowRunId":"r-"}`},
+		{"POST", "/webhooks/workflows/ws-1/wf-draft", "", 400,
+			`{"statusCode":400,"error":"BadRequestException","messages":["[Webhook trigger] Workflow wf-draft has not been activated in workspace ws-1"]}`},
+		{"GET", "/webhooks/workflows/ws-1/other", "", 404,
+			`{"statusCode":404,"error":"NotFoundException","messages":["[Webhook trigger] Workflow x not found in workspace ws-1"]}`},
+		{"POST", "/webhooks/workflows/ws-1/wf-1", `{"a":`, 400, `{"statusCode":400,"error":"BadRequestException","messages":["Invalid JSON body"]}`},
+		{"PUT", "/webhooks/workflows/ws-1/wf-1", "", 405, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			routes.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, strings.NewReader(tt.body)))
+			if rec.Code != tt.want {
+				t.Fatalf("status = %d (%s), want %d", rec.Code, rec.Body, tt.want)
+			}
+			if tt.wantBody != "" {
+				if diff := cmp.Diff(jsonOf(t, tt.wantBody), jsonOf(t, rec.Body.String())); diff != "" {
+					t.Errorf("body (-want +got):\n%s", diff)
+				}
+			}
+		})
 	}
 }

@@ -395,3 +395,34 @@ func TestWorkflowServiceOverConnect(t *testing.T) {
 		t.Errorf("trigger info = %v, want the payload as its result", trigger)
 	}
 }
+
+func TestWorkflowWebhookTrigger(t *testing.T) {
+	e, recs, q := newTestEngine(t)
+	putWorkflow(recs, `{"type":"WEBHOOK","settings":{"httpMethod":"POST"}}`,
+		`[{"id":"s1","type":"CREATE_RECORD","settings":{"input":{"objectName":"task","objectRecord":{"title":"{{trigger.subject}}"}}}}]`)
+	run := func(ws, workflowID string) (*jobsv1.RunWebhookTriggerResponse, error) {
+		return e.RunWebhookTrigger(context.Background(), &jobsv1.RunWebhookTriggerRequest{WorkspaceId: ws, WorkflowId: workflowID, PayloadJson: []byte(`{"subject":"From a form"}`)})
+	}
+	if _, err := run(wfWorkspace, wfID); connect.CodeOf(err) != connect.CodeFailedPrecondition || !strings.Contains(err.Error(), "has not been activated") {
+		t.Errorf("before activation = %v, want Twenty's not activated", err)
+	}
+	activate(t, e)
+	if _, err := run(wfWorkspace, ids.NewUUID()); connect.CodeOf(err) != connect.CodeNotFound {
+		t.Errorf("an unknown workflow = %v, want NotFound", err)
+	}
+	if _, err := run("not-a-workspace", wfID); connect.CodeOf(err) != connect.CodeNotFound {
+		t.Errorf("a bad workspace id = %v, want NotFound", err)
+	}
+	res, err := run(wfWorkspace, wfID)
+	if err != nil || res.GetWorkflowName() != "Follow up" || !ids.IsUUID(res.GetWorkflowRunId()) {
+		t.Fatalf("RunWebhookTrigger = %v, %v", res, err)
+	}
+	drain(t, e, q)
+	r := recs.get("workflowRuns", res.GetWorkflowRunId())
+	if r["status"] != "COMPLETED" || r["createdBy"].(map[string]any)["source"] != "WEBHOOK" {
+		t.Errorf("run = %v, want COMPLETED, created by the webhook", r)
+	}
+	if tasks := recs.all("tasks"); len(tasks) != 1 || tasks[0]["title"] != "From a form" {
+		t.Errorf("tasks = %v, want the one the request's body named", tasks)
+	}
+}

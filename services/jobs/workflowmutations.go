@@ -92,7 +92,7 @@ func validateForActivation(v *workflowVersion) error {
 		if name, _ := v.trigger.Settings["eventName"].(string); name == "" {
 			return refused(connect.CodeInvalidArgument, "No event name provided in database event trigger")
 		}
-	case "MANUAL":
+	case "MANUAL", "WEBHOOK":
 	default:
 		return refused(connect.CodeInvalidArgument, fmt.Sprintf("%s triggers are not supported here yet", v.trigger.Type))
 	}

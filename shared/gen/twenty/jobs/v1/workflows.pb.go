@@ -352,6 +352,119 @@ func (x *RunVersionResponse) GetWorkflowRunId() string {
 	return ""
 }
 
+type RunWebhookTriggerRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	WorkflowId  string                 `protobuf:"bytes,2,opt,name=workflow_id,json=workflowId,proto3" json:"workflow_id,omitempty"`
+	// payload_json is the request's JSON body (a POST's), the trigger's output; {} when none.
+	PayloadJson   []byte `protobuf:"bytes,3,opt,name=payload_json,json=payloadJson,proto3" json:"payload_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunWebhookTriggerRequest) Reset() {
+	*x = RunWebhookTriggerRequest{}
+	mi := &file_twenty_jobs_v1_workflows_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunWebhookTriggerRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunWebhookTriggerRequest) ProtoMessage() {}
+
+func (x *RunWebhookTriggerRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_jobs_v1_workflows_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunWebhookTriggerRequest.ProtoReflect.Descriptor instead.
+func (*RunWebhookTriggerRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_jobs_v1_workflows_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *RunWebhookTriggerRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *RunWebhookTriggerRequest) GetWorkflowId() string {
+	if x != nil {
+		return x.WorkflowId
+	}
+	return ""
+}
+
+func (x *RunWebhookTriggerRequest) GetPayloadJson() []byte {
+	if x != nil {
+		return x.PayloadJson
+	}
+	return nil
+}
+
+type RunWebhookTriggerResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	WorkflowName  string                 `protobuf:"bytes,1,opt,name=workflow_name,json=workflowName,proto3" json:"workflow_name,omitempty"`
+	WorkflowRunId string                 `protobuf:"bytes,2,opt,name=workflow_run_id,json=workflowRunId,proto3" json:"workflow_run_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunWebhookTriggerResponse) Reset() {
+	*x = RunWebhookTriggerResponse{}
+	mi := &file_twenty_jobs_v1_workflows_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunWebhookTriggerResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunWebhookTriggerResponse) ProtoMessage() {}
+
+func (x *RunWebhookTriggerResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_jobs_v1_workflows_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunWebhookTriggerResponse.ProtoReflect.Descriptor instead.
+func (*RunWebhookTriggerResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_jobs_v1_workflows_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *RunWebhookTriggerResponse) GetWorkflowName() string {
+	if x != nil {
+		return x.WorkflowName
+	}
+	return ""
+}
+
+func (x *RunWebhookTriggerResponse) GetWorkflowRunId() string {
+	if x != nil {
+		return x.WorkflowRunId
+	}
+	return ""
+}
+
 var File_twenty_jobs_v1_workflows_proto protoreflect.FileDescriptor
 
 const file_twenty_jobs_v1_workflows_proto_rawDesc = "" +
@@ -377,12 +490,21 @@ const file_twenty_jobs_v1_workflows_proto_rawDesc = "" +
 	"actor_name\x18\x06 \x01(\tR\tactorName\x12\x17\n" +
 	"\auser_id\x18\a \x01(\tR\x06userId\"<\n" +
 	"\x12RunVersionResponse\x12&\n" +
-	"\x0fworkflow_run_id\x18\x01 \x01(\tR\rworkflowRunId2\xb4\x02\n" +
+	"\x0fworkflow_run_id\x18\x01 \x01(\tR\rworkflowRunId\"\x81\x01\n" +
+	"\x18RunWebhookTriggerRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1f\n" +
+	"\vworkflow_id\x18\x02 \x01(\tR\n" +
+	"workflowId\x12!\n" +
+	"\fpayload_json\x18\x03 \x01(\fR\vpayloadJson\"h\n" +
+	"\x19RunWebhookTriggerResponse\x12#\n" +
+	"\rworkflow_name\x18\x01 \x01(\tR\fworkflowName\x12&\n" +
+	"\x0fworkflow_run_id\x18\x02 \x01(\tR\rworkflowRunId2\x9e\x03\n" +
 	"\x0fWorkflowService\x12b\n" +
 	"\x0fActivateVersion\x12&.twenty.jobs.v1.ActivateVersionRequest\x1a'.twenty.jobs.v1.ActivateVersionResponse\x12h\n" +
 	"\x11DeactivateVersion\x12(.twenty.jobs.v1.DeactivateVersionRequest\x1a).twenty.jobs.v1.DeactivateVersionResponse\x12S\n" +
 	"\n" +
-	"RunVersion\x12!.twenty.jobs.v1.RunVersionRequest\x1a\".twenty.jobs.v1.RunVersionResponseB\xc0\x01\n" +
+	"RunVersion\x12!.twenty.jobs.v1.RunVersionRequest\x1a\".twenty.jobs.v1.RunVersionResponse\x12h\n" +
+	"\x11RunWebhookTrigger\x12(.twenty.jobs.v1.RunWebhookTriggerRequest\x1a).twenty.jobs.v1.RunWebhookTriggerResponseB\xc0\x01\n" +
 	"\x12com.twenty.jobs.v1B\x0eWorkflowsProtoP\x01Z@github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1;jobsv1\xa2\x02\x03TJX\xaa\x02\x0eTwenty.Jobs.V1\xca\x02\x0eTwenty\\Jobs\\V1\xe2\x02\x1aTwenty\\Jobs\\V1\\GPBMetadata\xea\x02\x10Twenty::Jobs::V1b\x06proto3"
 
 var (
@@ -397,7 +519,7 @@ func file_twenty_jobs_v1_workflows_proto_rawDescGZIP() []byte {
 	return file_twenty_jobs_v1_workflows_proto_rawDescData
 }
 
-var file_twenty_jobs_v1_workflows_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_twenty_jobs_v1_workflows_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_twenty_jobs_v1_workflows_proto_goTypes = []any{
 	(*ActivateVersionRequest)(nil),    // 0: twenty.jobs.v1.ActivateVersionRequest
 	(*ActivateVersionResponse)(nil),   // 1: twenty.jobs.v1.ActivateVersionResponse
@@ -405,16 +527,20 @@ var file_twenty_jobs_v1_workflows_proto_goTypes = []any{
 	(*DeactivateVersionResponse)(nil), // 3: twenty.jobs.v1.DeactivateVersionResponse
 	(*RunVersionRequest)(nil),         // 4: twenty.jobs.v1.RunVersionRequest
 	(*RunVersionResponse)(nil),        // 5: twenty.jobs.v1.RunVersionResponse
+	(*RunWebhookTriggerRequest)(nil),  // 6: twenty.jobs.v1.RunWebhookTriggerRequest
+	(*RunWebhookTriggerResponse)(nil), // 7: twenty.jobs.v1.RunWebhookTriggerResponse
 }
 var file_twenty_jobs_v1_workflows_proto_depIdxs = []int32{
 	0, // 0: twenty.jobs.v1.WorkflowService.ActivateVersion:input_type -> twenty.jobs.v1.ActivateVersionRequest
 	2, // 1: twenty.jobs.v1.WorkflowService.DeactivateVersion:input_type -> twenty.jobs.v1.DeactivateVersionRequest
 	4, // 2: twenty.jobs.v1.WorkflowService.RunVersion:input_type -> twenty.jobs.v1.RunVersionRequest
-	1, // 3: twenty.jobs.v1.WorkflowService.ActivateVersion:output_type -> twenty.jobs.v1.ActivateVersionResponse
-	3, // 4: twenty.jobs.v1.WorkflowService.DeactivateVersion:output_type -> twenty.jobs.v1.DeactivateVersionResponse
-	5, // 5: twenty.jobs.v1.WorkflowService.RunVersion:output_type -> twenty.jobs.v1.RunVersionResponse
-	3, // [3:6] is the sub-list for method output_type
-	0, // [0:3] is the sub-list for method input_type
+	6, // 3: twenty.jobs.v1.WorkflowService.RunWebhookTrigger:input_type -> twenty.jobs.v1.RunWebhookTriggerRequest
+	1, // 4: twenty.jobs.v1.WorkflowService.ActivateVersion:output_type -> twenty.jobs.v1.ActivateVersionResponse
+	3, // 5: twenty.jobs.v1.WorkflowService.DeactivateVersion:output_type -> twenty.jobs.v1.DeactivateVersionResponse
+	5, // 6: twenty.jobs.v1.WorkflowService.RunVersion:output_type -> twenty.jobs.v1.RunVersionResponse
+	7, // 7: twenty.jobs.v1.WorkflowService.RunWebhookTrigger:output_type -> twenty.jobs.v1.RunWebhookTriggerResponse
+	4, // [4:8] is the sub-list for method output_type
+	0, // [0:4] is the sub-list for method input_type
 	0, // [0:0] is the sub-list for extension type_name
 	0, // [0:0] is the sub-list for extension extendee
 	0, // [0:0] is the sub-list for field type_name
@@ -431,7 +557,7 @@ func file_twenty_jobs_v1_workflows_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_jobs_v1_workflows_proto_rawDesc), len(file_twenty_jobs_v1_workflows_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -42,6 +42,9 @@ const (
 	// WorkflowServiceRunVersionProcedure is the fully-qualified name of the WorkflowService's
 	// RunVersion RPC.
 	WorkflowServiceRunVersionProcedure = "/twenty.jobs.v1.WorkflowService/RunVersion"
+	// WorkflowServiceRunWebhookTriggerProcedure is the fully-qualified name of the WorkflowService's
+	// RunWebhookTrigger RPC.
+	WorkflowServiceRunWebhookTriggerProcedure = "/twenty.jobs.v1.WorkflowService/RunWebhookTrigger"
 )
 
 // WorkflowServiceClient is a client for the twenty.jobs.v1.WorkflowService service.
@@ -54,6 +57,11 @@ type WorkflowServiceClient interface {
 	DeactivateVersion(context.Context, *v1.DeactivateVersionRequest) (*v1.DeactivateVersionResponse, error)
 	// RunVersion starts a run of a version with a trigger payload (a MANUAL run) and answers its id.
 	RunVersion(context.Context, *v1.RunVersionRequest) (*v1.RunVersionResponse, error)
+	// RunWebhookTrigger starts a run of a workflow whose published version has a WEBHOOK trigger
+	// (Twenty's public GET|POST /webhooks/workflows/{workspaceId}/{workflowId}): NOT_FOUND for a
+	// workflow the workspace does not have, FAILED_PRECONDITION for one not activated, not active
+	// or without a WEBHOOK trigger, with Twenty's messages.
+	RunWebhookTrigger(context.Context, *v1.RunWebhookTriggerRequest) (*v1.RunWebhookTriggerResponse, error)
 }
 
 // NewWorkflowServiceClient constructs a client for the twenty.jobs.v1.WorkflowService service. By
@@ -85,6 +93,12 @@ func NewWorkflowServiceClient(httpClient connect.HTTPClient, baseURL string, opt
 			connect.WithSchema(workflowServiceMethods.ByName("RunVersion")),
 			connect.WithClientOptions(opts...),
 		),
+		runWebhookTrigger: connect.NewClient[v1.RunWebhookTriggerRequest, v1.RunWebhookTriggerResponse](
+			httpClient,
+			baseURL+WorkflowServiceRunWebhookTriggerProcedure,
+			connect.WithSchema(workflowServiceMethods.ByName("RunWebhookTrigger")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -93,6 +107,7 @@ type workflowServiceClient struct {
 	activateVersion   *connect.Client[v1.ActivateVersionRequest, v1.ActivateVersionResponse]
 	deactivateVersion *connect.Client[v1.DeactivateVersionRequest, v1.DeactivateVersionResponse]
 	runVersion        *connect.Client[v1.RunVersionRequest, v1.RunVersionResponse]
+	runWebhookTrigger *connect.Client[v1.RunWebhookTriggerRequest, v1.RunWebhookTriggerResponse]
 }
 
 // ActivateVersion calls twenty.jobs.v1.WorkflowService.ActivateVersion.
@@ -122,6 +137,15 @@ func (c *workflowServiceClient) RunVersion(ctx context.Context, req *v1.RunVersi
 	return nil, err
 }
 
+// RunWebhookTrigger calls twenty.jobs.v1.WorkflowService.RunWebhookTrigger.
+func (c *workflowServiceClient) RunWebhookTrigger(ctx context.Context, req *v1.RunWebhookTriggerRequest) (*v1.RunWebhookTriggerResponse, error) {
+	response, err := c.runWebhookTrigger.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // WorkflowServiceHandler is an implementation of the twenty.jobs.v1.WorkflowService service.
 type WorkflowServiceHandler interface {
 	// ActivateVersion makes a version its workflow's active one: the version becomes ACTIVE, a
@@ -132,6 +156,11 @@ type WorkflowServiceHandler interface {
 	DeactivateVersion(context.Context, *v1.DeactivateVersionRequest) (*v1.DeactivateVersionResponse, error)
 	// RunVersion starts a run of a version with a trigger payload (a MANUAL run) and answers its id.
 	RunVersion(context.Context, *v1.RunVersionRequest) (*v1.RunVersionResponse, error)
+	// RunWebhookTrigger starts a run of a workflow whose published version has a WEBHOOK trigger
+	// (Twenty's public GET|POST /webhooks/workflows/{workspaceId}/{workflowId}): NOT_FOUND for a
+	// workflow the workspace does not have, FAILED_PRECONDITION for one not activated, not active
+	// or without a WEBHOOK trigger, with Twenty's messages.
+	RunWebhookTrigger(context.Context, *v1.RunWebhookTriggerRequest) (*v1.RunWebhookTriggerResponse, error)
 }
 
 // NewWorkflowServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -159,6 +188,12 @@ func NewWorkflowServiceHandler(svc WorkflowServiceHandler, opts ...connect.Handl
 		connect.WithSchema(workflowServiceMethods.ByName("RunVersion")),
 		connect.WithHandlerOptions(opts...),
 	)
+	workflowServiceRunWebhookTriggerHandler := connect.NewUnaryHandlerSimple(
+		WorkflowServiceRunWebhookTriggerProcedure,
+		svc.RunWebhookTrigger,
+		connect.WithSchema(workflowServiceMethods.ByName("RunWebhookTrigger")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.jobs.v1.WorkflowService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case WorkflowServiceActivateVersionProcedure:
@@ -167,6 +202,8 @@ func NewWorkflowServiceHandler(svc WorkflowServiceHandler, opts ...connect.Handl
 			workflowServiceDeactivateVersionHandler.ServeHTTP(w, r)
 		case WorkflowServiceRunVersionProcedure:
 			workflowServiceRunVersionHandler.ServeHTTP(w, r)
+		case WorkflowServiceRunWebhookTriggerProcedure:
+			workflowServiceRunWebhookTriggerHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -186,4 +223,8 @@ func (UnimplementedWorkflowServiceHandler) DeactivateVersion(context.Context, *v
 
 func (UnimplementedWorkflowServiceHandler) RunVersion(context.Context, *v1.RunVersionRequest) (*v1.RunVersionResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.jobs.v1.WorkflowService.RunVersion is not implemented"))
+}
+
+func (UnimplementedWorkflowServiceHandler) RunWebhookTrigger(context.Context, *v1.RunWebhookTriggerRequest) (*v1.RunWebhookTriggerResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.jobs.v1.WorkflowService.RunWebhookTrigger is not implemented"))
 }
