@@ -426,3 +426,50 @@ func TestWorkflowWebhookTrigger(t *testing.T) {
 		t.Errorf("tasks = %v, want the one the request's body named", tasks)
 	}
 }
+
+func TestWorkflowRecordActions(t *testing.T) {
+	e, recs, q := newTestEngine(t)
+	const personID = "8b9c0d1e-2f3a-4b5c-9d6e-7f8a9b0c1d2e"
+	recs.put("people", map[string]any{"id": personID, "city": "London", "jobTitle": "Engineer"})
+	recs.put("people", map[string]any{"id": "9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f", "city": "Paris"})
+	putWorkflow(recs, `{"type":"MANUAL","settings":{}}`, `[
+ {"id":"find","type":"FIND_RECORDS","settings":{"input":{"objectName":"person","limit":5}},"nextStepIds":["update"]},
+ {"id":"update","type":"UPDATE_RECORD","settings":{"input":{"objectName":"person","objectRecordId":"{{trigger.personId}}",
+   "objectRecord":{"city":"{{trigger.city}}","jobTitle":"ignored"},"fieldsToUpdate":["city"]}},"nextStepIds":["delete"]},
+ {"id":"delete","type":"DELETE_RECORD","settings":{"input":{"objectName":"person","objectRecordId":"{{update.id}}"}},"nextStepIds":[]}
+]`)
+	res, err := e.RunVersion(context.Background(), &jobsv1.RunVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID,
+		PayloadJson: []byte(`{"personId":"` + personID + `","city":"Berlin"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, e, q)
+	run := recs.get("workflowRuns", res.GetWorkflowRunId())
+	infos := run["state"].(map[string]any)["stepInfos"].(map[string]any)
+	found := infos["find"].(map[string]any)["result"].(map[string]any)
+	if run["status"] != "COMPLETED" || found["totalCount"] != 2.0 || len(found["all"].([]any)) != 2 || found["first"] == nil {
+		t.Errorf("run %v, FIND_RECORDS output %v; want COMPLETED and both people", run["status"], found)
+	}
+	updated := infos["update"].(map[string]any)["result"].(map[string]any)
+	if updated["city"] != "Berlin" || updated["jobTitle"] != "Engineer" {
+		t.Errorf("UPDATE_RECORD output = %v, want only the city changed", updated)
+	}
+	if recs.get("people", personID) != nil || len(recs.all("people")) != 1 {
+		t.Errorf("people = %v, want the updated person deleted", recs.all("people"))
+	}
+	if deleted := infos["delete"].(map[string]any)["result"].(map[string]any); deleted["id"] != personID {
+		t.Errorf("DELETE_RECORD output = %v, want the person", deleted)
+	}
+	// FIND_RECORDS with record filters is refused, not run unfiltered.
+	e2, recs2, q2 := newTestEngine(t)
+	putWorkflow(recs2, `{"type":"MANUAL","settings":{}}`,
+		`[{"id":"find","type":"FIND_RECORDS","settings":{"input":{"objectName":"person","filter":{"recordFilters":[{"fieldMetadataId":"x"}]}}}}]`)
+	res, err = e2.RunVersion(context.Background(), &jobsv1.RunVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, e2, q2)
+	if r := recs2.get("workflowRuns", res.GetWorkflowRunId()); r["status"] != "FAILED" {
+		t.Errorf("a filtered FIND_RECORDS run = %v, want FAILED", r["status"])
+	}
+}
