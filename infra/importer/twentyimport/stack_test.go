@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -220,6 +221,13 @@ func TestImportIntoTheLocalStack(t *testing.T) {
 		}
 		if n := res.Failures(); n != 0 || len(res) < 15 {
 			t.Errorf("%d REST mismatches in %d checks", n, len(res))
+		}
+	})
+
+	t.Run("refused while the stack runs", func(t *testing.T) {
+		_, err := Run(t.Context(), Options{PG: pgDB, State: state, Out: io.Discard})
+		if !errors.Is(err, ErrStackRunning) {
+			t.Errorf("import into the running stack's state = %v, want ErrStackRunning", err)
 		}
 	})
 

@@ -41,6 +41,9 @@ func LocalD1File(stateDir, databaseID string) string {
 	return filepath.Join(stateDir, "v3", "d1", "miniflare-D1DatabaseObject", hex.EncodeToString(id)+".sqlite")
 }
 
+// ErrStackRunning reports a local stack holding the database files the import would write.
+var ErrStackRunning = errors.New("the local stack is running")
+
 // Target is where the import writes: the control database and the shard, as SQLite.
 type Target struct {
 	Control, Shard *sql.DB
@@ -53,6 +56,11 @@ func OpenLocal(stateDir string) (*Target, error) {
 	control := LocalD1File(stateDir, ControlDatabaseID)
 	if _, err := os.Stat(control); err != nil {
 		return nil, fmt.Errorf("no local control database at %s (run make migrate STATE=%s first): %w", control, stateDir, err)
+	}
+	for _, f := range []string{control, LocalD1File(stateDir, ShardDatabaseID)} {
+		if pid := heldBy(f); pid != 0 {
+			return nil, fmt.Errorf("%s is open in process %d: stop the local stack (make dev) before importing: %w", f, pid, ErrStackRunning)
+		}
 	}
 	c, err := openSQLite(control)
 	if err != nil {
