@@ -45,6 +45,8 @@ type workflowEngine struct {
 	http    httpDoer      // HTTP_REQUEST steps
 	targets targetChecker // HTTP_REQUEST's SSRF policy, the webhooks' one
 	now     func() time.Time
+	// triggers are the workspaces' active DATABASE_EVENT triggers (workflowtrigger.go).
+	triggers triggerCache
 }
 
 // mount serves the WorkflowService on mux.

@@ -473,3 +473,37 @@ func TestWorkflowRecordActions(t *testing.T) {
 		t.Errorf("a filtered FIND_RECORDS run = %v, want FAILED", r["status"])
 	}
 }
+
+func TestWorkflowTriggerCache(t *testing.T) {
+	e, recs, q := newTestEngine(t)
+	now := testNow
+	e.now = func() time.Time { return now }
+	putWorkflow(recs, personCreatedTrigger, `[{"id":"s1","type":"DELAY","settings":{"input":{"delayType":"DURATION","duration":{"seconds":0}}}}]`)
+	created := func(ev string) int {
+		t.Helper()
+		if err := e.handleEvents(context.Background(), personCreated(ev, ids.NewUUID(), "A", "B")); err != nil {
+			t.Fatal(err)
+		}
+		return len(q.take())
+	}
+	if n := created("ev-a"); n != 0 {
+		t.Errorf("before activation: %d step jobs, want none", n)
+	}
+	activate(t, e) // drops this isolate's cached "no triggers" at once
+	if n := created("ev-b"); n != 1 {
+		t.Errorf("right after activation: %d step jobs, want 1", n)
+	}
+	// Another isolate deactivates: this one keeps its triggers for the TTL, then reads them again.
+	for _, tr := range recs.all("workflowAutomatedTriggers") {
+		recs.mu.Lock()
+		delete(recs.data[wfWorkspace+"/workflowAutomatedTriggers"], tr["id"].(string))
+		recs.mu.Unlock()
+	}
+	if n := created("ev-c"); n != 1 {
+		t.Errorf("within the TTL: %d step jobs, want 1", n)
+	}
+	now = now.Add(triggerCacheTTL + time.Second)
+	if n := created("ev-d"); n != 0 {
+		t.Errorf("after the TTL: %d step jobs, want none", n)
+	}
+}

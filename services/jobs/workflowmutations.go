@@ -52,6 +52,7 @@ func (e *workflowEngine) ActivateVersion(ctx context.Context, req *jobsv1.Activa
 	if err := e.replaceTriggers(ctx, ws, v); err != nil {
 		return nil, err
 	}
+	e.triggers.forget(ws)
 	slog.InfoContext(ctx, "workflow version activated", "workspace_id", ws, "workflow_id", v.WorkflowID, "version_id", v.ID, "trigger", v.trigger.Type)
 	return &jobsv1.ActivateVersionResponse{Ok: true}, nil
 }
@@ -73,6 +74,7 @@ func (e *workflowEngine) DeactivateVersion(ctx context.Context, req *jobsv1.Deac
 	if err := e.update(ctx, ws, "workflowVersions", v.ID, map[string]any{"status": versionDeactivated}); err != nil {
 		return nil, err
 	}
+	e.triggers.forget(ws)
 	if err := e.update(ctx, ws, "workflows", v.WorkflowID, map[string]any{"statuses": []string{versionDeactivated}}); err != nil {
 		return nil, err
 	}
