@@ -70,6 +70,7 @@ const (
 	runFailed    = "FAILED"
 
 	stepNotStarted = "NOT_STARTED"
+	stepPending    = "PENDING"
 	stepSuccess    = "SUCCESS"
 	stepFailed     = "FAILED"
 )

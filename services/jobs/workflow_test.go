@@ -308,7 +308,7 @@ func TestDelayStep(t *testing.T) {
 		{map[string]any{"delayType": "DURATION", "duration": map[string]any{"minutes": 1.0, "seconds": 30.0}}, 90 * time.Second, false},
 		{map[string]any{"delayType": "SCHEDULED_DATE", "scheduledDateTime": testNow.Add(time.Hour).Format(time.RFC3339)}, time.Hour, false},
 		{map[string]any{"delayType": "SCHEDULED_DATE", "scheduledDateTime": testNow.Add(-time.Hour).Format(time.RFC3339)}, 0, false},
-		{map[string]any{"delayType": "DURATION", "duration": map[string]any{"days": 2.0}}, 0, true},
+		{map[string]any{"delayType": "DURATION", "duration": map[string]any{"days": 2.0}}, 48 * time.Hour, false},
 		{map[string]any{"delayType": "SOMETIME"}, 0, true},
 	}
 	for _, tt := range tests {
@@ -505,5 +505,55 @@ func TestWorkflowTriggerCache(t *testing.T) {
 	now = now.Add(triggerCacheTTL + time.Second)
 	if n := created("ev-d"); n != 0 {
 		t.Errorf("after the TTL: %d step jobs, want none", n)
+	}
+}
+
+func TestWorkflowLongDelayWaitsPending(t *testing.T) {
+	e, recs, q := newTestEngine(t)
+	now := testNow
+	e.now = func() time.Time { return now }
+	putWorkflow(recs, `{"type":"MANUAL","settings":{}}`, `[
+ {"id":"wait","type":"DELAY","settings":{"input":{"delayType":"DURATION","duration":{"days":1,"hours":6}}},"nextStepIds":["after"]},
+ {"id":"after","type":"CREATE_RECORD","settings":{"input":{"objectName":"task","objectRecord":{"title":"Later"}}},"nextStepIds":[]}
+]`)
+	res, err := e.RunVersion(context.Background(), &jobsv1.RunVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each job of the DELAY comes back after at most 12 hours until 30 hours have passed.
+	var waits []time.Duration
+	var after queuedJob
+	for step := 0; step < 10; step++ {
+		jobs := q.take()
+		if len(jobs) != 1 {
+			t.Fatalf("queued %d jobs, want 1", len(jobs))
+		}
+		var sj stepJob
+		_ = json.Unmarshal(jobs[0].job.GetPayload(), &sj)
+		if sj.StepID == "after" {
+			after = jobs[0]
+			break
+		}
+		now = now.Add(jobs[0].delay)
+		waits = append(waits, jobs[0].delay)
+		if err := e.handleStep(context.Background(), jobs[0].job); err != nil {
+			t.Fatal(err)
+		}
+		if st := stepStatuses(recs.get("workflowRuns", res.GetWorkflowRunId()))["wait"]; len(waits) <= 2 && st != "PENDING" {
+			t.Errorf("after %v the DELAY is %s, want PENDING", now.Sub(testNow), st)
+		}
+	}
+	if diff := cmp.Diff([]time.Duration{0, 12 * time.Hour, 12 * time.Hour}, waits); diff != "" {
+		t.Errorf("the DELAY's jobs waited (-want +got):\n%s", diff)
+	}
+	if after.delay != 6*time.Hour {
+		t.Errorf("the next step waits %v, want the last 6 h", after.delay)
+	}
+	now = now.Add(after.delay)
+	if err := e.handleStep(context.Background(), after.job); err != nil {
+		t.Fatal(err)
+	}
+	if r := recs.get("workflowRuns", res.GetWorkflowRunId()); r["status"] != "COMPLETED" || len(recs.all("tasks")) != 1 {
+		t.Errorf("run = %v, want COMPLETED with its task", r["status"])
 	}
 }

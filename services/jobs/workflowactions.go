@@ -37,7 +37,8 @@ func failStep(format string, args ...any) error {
 	return &stepFailure{msg: fmt.Sprintf(format, args...)}
 }
 
-// maxDelay is the longest DELAY a delayed queue message covers (Queues' 12 hours).
+// maxDelay is the longest a delayed queue message waits (Queues' 12 hours); a longer DELAY
+// waits PENDING, its job queued again every 12 hours until its resume time (workflowrun.go).
 const maxDelay = 12 * time.Hour
 
 // httpStepTimeout bounds an HTTP_REQUEST step's request.
@@ -290,9 +291,6 @@ func delayStep(in map[string]any, now time.Time) (stepOutput, error) {
 		d = time.Duration((num("days")*86400 + num("hours")*3600 + num("minutes")*60 + num("seconds")) * float64(time.Second))
 	default:
 		return stepOutput{}, failStep("Unknown delay type %v", in["delayType"])
-	}
-	if d > maxDelay {
-		return stepOutput{}, failStep("Delays longer than 12 hours are not supported here yet")
 	}
 	// resumeAt lets a redelivered DELAY job queue what follows no earlier than the first did.
 	return stepOutput{result: map[string]any{"success": true, "resumeAt": now.Add(d).UTC().Format(time.RFC3339Nano)}, delay: d}, nil

@@ -144,6 +144,9 @@ func (e *workflowEngine) handleStep(ctx context.Context, job *jobsv1.Job) error 
 	if info != nil && info.Status == stepSuccess {
 		return e.advance(ctx, ws, &run, steps, step, nil, false) // done before the job was lost
 	}
+	if info != nil && info.Status == stepPending && step.Type == "DELAY" {
+		return e.resumeDelay(ctx, ws, &run, steps, step, info)
+	}
 	out, err := e.execute(ctx, ws, j.RunID, step, runContext(run.State))
 	if failure, ok := errors.AsType[*stepFailure](err); ok {
 		return e.failRun(ctx, ws, &run, j.StepID, failure.msg)
@@ -151,8 +154,36 @@ func (e *workflowEngine) handleStep(ctx context.Context, job *jobsv1.Job) error 
 	if err != nil {
 		return err
 	}
+	if out.delay > maxDelay {
+		// Longer than a queue message waits: the DELAY is PENDING and its own job comes back.
+		run.State.StepInfos[j.StepID] = &stepInfo{Status: stepPending, Result: out.result}
+		data := map[string]any{"state": run.State, "status": runRunning}
+		if run.StartedAt == nil {
+			data["startedAt"] = e.now().UTC().Format(time.RFC3339Nano)
+		}
+		if err := e.update(ctx, ws, "workflowRuns", run.ID, data); err != nil {
+			return err
+		}
+		return e.enqueueStep(ctx, ws, run.ID, step.ID, maxDelay)
+	}
 	run.State.StepInfos[j.StepID] = &stepInfo{Status: stepSuccess, Result: out.result}
 	return e.advance(ctx, ws, &run, steps, step, &out, true)
+}
+
+// resumeDelay handles the job of a PENDING DELAY: queued again while its resume time is more than
+// a queue message's wait away, done (and what follows queued for the rest) once it is not.
+func (e *workflowEngine) resumeDelay(ctx context.Context, ws string, run *workflowRunRecord, steps []workflowStep, step workflowStep, info *stepInfo) error {
+	r, _ := info.Result.(map[string]any)
+	at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(r["resumeAt"]))
+	if err != nil {
+		return e.failRun(ctx, ws, run, step.ID, "Invalid resume time of a pending delay")
+	}
+	remaining := max(at.Sub(e.now()), 0)
+	if remaining > maxDelay {
+		return e.enqueueStep(ctx, ws, run.ID, step.ID, maxDelay)
+	}
+	run.State.StepInfos[step.ID] = &stepInfo{Status: stepSuccess, Result: info.Result}
+	return e.advance(ctx, ws, run, steps, step, &stepOutput{result: info.Result, delay: remaining}, true)
 }
 
 // advance saves the run after a step and queues the steps that follow it (the branch an
