@@ -22,7 +22,8 @@ import (
 func main() {
 	pg := flag.String("pg", os.Getenv("PG"), "the Twenty PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/twenty")
 	state := flag.String("state", ".state", "the local stack's state folder (make dev's STATE)")
-	target := flag.String("target", "local", "where to import: local (a deployed environment is not supported yet)")
+	target := flag.String("target", "local", "where to import: local, or remote (staged and verified in -state, then shipped with wrangler --remote: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID)")
+	shipLocal := flag.String("ship-local", "", "stage in -state, then ship as to a deployed environment but into this (migrated) local state folder: to try -target remote")
 	storage := flag.String("storage", "", "Twenty's local storage folder (STORAGE_LOCAL_PATH): its files go into the local R2")
 	root := flag.String("root", "..", "the repository root (wrangler and the Workers' configs, for R2)")
 	restBase := flag.String("rest-base", "", "compare the REST answers of the stack running here (e.g. http://127.0.0.1:8787) with the source, nothing else")
@@ -51,11 +52,23 @@ func main() {
 		fmt.Printf("seeded %s: workspace %s, user %s / %s\n", url, f.WorkspaceID, f.Email, f.Password)
 		return
 	}
-	if *target != "local" {
-		logger.Error("unsupported target", "target", *target, "supported", "local")
+	var ship *twentyimport.Ship
+	switch {
+	case *target == "remote" || *shipLocal != "":
+		dir, err := os.MkdirTemp("", "twenty-import-ship-")
+		if err != nil {
+			logger.Error("ship folder", "err", err)
+			os.Exit(1)
+		}
+		ship = &twentyimport.Ship{Root: *root, Dir: dir, Flags: []string{"--remote"}}
+		if *shipLocal != "" {
+			ship.Flags = []string{"--local", "--persist-to", *shipLocal}
+		}
+	case *target != "local":
+		logger.Error("unsupported target", "target", *target, "supported", "local, remote")
 		os.Exit(2)
 	}
-	_, err := twentyimport.Run(ctx, twentyimport.Options{PG: *pg, State: *state, Storage: *storage, Root: *root,
+	_, err := twentyimport.Run(ctx, twentyimport.Options{PG: *pg, State: *state, Storage: *storage, Root: *root, Ship: ship,
 		DryRun: *dry, VerifyOnly: *verifyOnly, RESTBase: *restBase, RESTToken: *restToken, Out: os.Stdout})
 	if err != nil {
 		logger.Error("import", "err", err)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,12 +80,21 @@ type ObjectWriter interface {
 type WranglerR2 struct {
 	// Root is the repository root (node_modules, services/files/wrangler.jsonc); State the state folder.
 	Root, State string
+	// Flags replace "--local --persist-to <State>", e.g. "--remote" for a deployed environment.
+	Flags []string
 }
 
 // Put implements ObjectWriter.
 func (w WranglerR2) Put(ctx context.Context, key, file, contentType string) error {
-	cmd := exec.CommandContext(ctx, filepath.Join(w.Root, "node_modules", ".bin", "wrangler"), "r2", "object", "put", FilesBucket+"/"+key,
-		"--file", file, "--content-type", contentType, "--local", "--persist-to", w.State, "-c", "services/files/wrangler.jsonc")
+	flags := w.Flags
+	if flags == nil {
+		flags = []string{"--local", "--persist-to", w.State}
+	}
+	args := append([]string{"r2", "object", "put", FilesBucket + "/" + key, "--file", file, "--content-type", contentType}, flags...)
+	if !slices.Contains(flags, "--remote") {
+		args = append(args, "-c", "services/files/wrangler.jsonc")
+	}
+	cmd := exec.CommandContext(ctx, filepath.Join(w.Root, "node_modules", ".bin", "wrangler"), args...)
 	cmd.Dir = w.Root
 	cmd.Env = append(os.Environ(), "PATH="+filepath.Join(w.Root, "node_modules", ".bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"CI=true", "WRANGLER_SEND_METRICS=false", "NO_COLOR=1")

@@ -33,6 +33,9 @@ type Options struct {
 	Root string
 	// Out receives the report and the progress lines.
 	Out io.Writer
+	// Ship, when set, sends the staged, verified import on to another environment (a deployed
+	// one: see ship.go).
+	Ship *Ship
 	// objects replaces wrangler as the R2 writer (tests).
 	objects ObjectWriter
 	// stop interrupts the copy when it answers true (tests).
@@ -155,6 +158,20 @@ func Run(ctx context.Context, o Options) (Results, error) {
 	res.Print(o.Out)
 	if n := res.Failures(); n > 0 {
 		return res, fmt.Errorf("verification failed: %d mismatches", n)
+	}
+	if o.Ship != nil {
+		ids := make([]string, len(plans))
+		for i, wp := range plans {
+			ids[i] = wp.Workspace.ID
+		}
+		objects := o.objects
+		if objects == nil {
+			objects = WranglerR2{Root: o.Root, Flags: o.Ship.Flags}
+		}
+		if err := ShipWorkspaces(ctx, tgt, ids, *o.Ship, o.Storage, objects); err != nil {
+			return res, err
+		}
+		fmt.Fprintf(o.Out, "shipped %d workspaces with wrangler %v (SQL files in %s)\n", len(ids), o.Ship.Flags, o.Ship.Dir)
 	}
 	return res, nil
 }

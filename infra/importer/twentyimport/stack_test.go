@@ -52,14 +52,7 @@ func TestImportIntoTheLocalStack(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = pgfixture.Drop(context.Background(), admin, "twenty_import_e2e") })
 	state := t.TempDir()
-	migrate := exec.CommandContext(t.Context(), filepath.Join(root, "node_modules", ".bin", "wrangler"), "d1", "migrations", "apply", "CONTROL",
-		"--local", "--persist-to", state, "-c", "services/auth/wrangler.jsonc")
-	migrate.Dir = root
-	migrate.Env = append(os.Environ(), "PATH="+filepath.Join(root, "node_modules", ".bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"CI=true", "WRANGLER_SEND_METRICS=false", "NO_COLOR=1")
-	if out, err := migrate.CombinedOutput(); err != nil {
-		t.Fatalf("wrangler d1 migrations apply: %v\n%s", err, out)
-	}
+	migrateState(t, root, state)
 
 	var out bytes.Buffer
 	if _, err := Run(t.Context(), Options{PG: pgDB, State: state, Storage: storage, Root: root, Out: &out, stop: func(object string, done int64) bool { return object == "person" && done >= 4000 }}); err == nil {
@@ -78,6 +71,21 @@ func TestImportIntoTheLocalStack(t *testing.T) {
 	if m := regexp.MustCompile(`copy person\s+10000/10000\s+rows\s+(\d+) rows/s`).FindStringSubmatch(out.String()); m != nil {
 		t.Logf("person rows/s into local D1 (the part copied after the resume): %s", m[1])
 	}
+
+	// The same import shipped as to a deployed environment (SQL files through wrangler d1 execute
+	// --file, objects through wrangler r2 object put), into a second local state folder, twice.
+	shipped := t.TempDir()
+	migrateState(t, root, shipped)
+	for i := range 2 {
+		out.Reset()
+		start := time.Now()
+		ship := &Ship{Root: root, Dir: t.TempDir(), Flags: []string{"--local", "--persist-to", shipped}}
+		if _, err := Run(t.Context(), Options{PG: pgDB, State: state, Storage: storage, Root: root, Ship: ship, Out: &out}); err != nil {
+			t.Fatalf("ship %d: %v\n%s", i+1, err, out.String())
+		}
+		t.Logf("ship %d in %s", i+1, time.Since(start).Round(time.Millisecond))
+	}
+	verifyShipped(t, pgDB, shipped, storage)
 
 	stack := startStack(t, root, state)
 	c := client{t: t, base: stack.BaseURL}
@@ -383,5 +391,46 @@ func (c client) gql(path, token, query string, vars map[string]any, into any) {
 	}
 	if err := json.Unmarshal(r.Data, into); err != nil {
 		c.t.Fatalf("%s: %v: %s", path, err, r.Data)
+	}
+}
+
+// migrateState applies the control database's migrations to a state folder, as make migrate.
+func migrateState(t *testing.T, root, state string) {
+	t.Helper()
+	migrate := exec.CommandContext(t.Context(), filepath.Join(root, "node_modules", ".bin", "wrangler"), "d1", "migrations", "apply", "CONTROL",
+		"--local", "--persist-to", state, "-c", "services/auth/wrangler.jsonc")
+	migrate.Dir = root
+	migrate.Env = append(os.Environ(), "PATH="+filepath.Join(root, "node_modules", ".bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"CI=true", "WRANGLER_SEND_METRICS=false", "NO_COLOR=1")
+	if out, err := migrate.CombinedOutput(); err != nil {
+		t.Fatalf("wrangler d1 migrations apply: %v\n%s", err, out)
+	}
+}
+
+// verifyShipped runs the verification against the shipped state folder.
+func verifyShipped(t *testing.T, pgDB, shipped, storage string) {
+	t.Helper()
+	src, err := Connect(t.Context(), pgDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close(context.Background())
+	_, plans, err := Plan(t.Context(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt, err := OpenLocal(shipped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tgt.Close()
+	res, err := Verify(t.Context(), src, tgt, plans, storage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	res.Print(&b)
+	if n := res.Failures(); n != 0 || len(res) < 10 {
+		t.Errorf("shipped state: %d mismatches in %d checks:\n%s", n, len(res), b.String())
 	}
 }
