@@ -215,8 +215,8 @@ bench: tools build secrets ## Load figures (p50/p90/p99, req/s, ratios) and wasm
 	cd infra && go run ./bench -root .. $(BENCH_ARGS)
 
 .PHONY: import
-import: tools migrate ## Import a Twenty PostgreSQL (and its local storage) into the local stack (stop make dev first): PG=postgres://… [STORAGE=dir] [STATE=.state] [DRY_RUN=1]; REST=http://127.0.0.1:8787 TWENTY_TOKEN=… compares the running stack's REST answers
-	@test -n "$(PG)" || { echo "usage: make import PG=postgres://… [STORAGE=…] [STATE=…] [DRY_RUN=1] [TARGET=local]"; exit 2; }
+import: tools migrate ## Import a Twenty PostgreSQL (and its local storage) into the local stack (stop make dev first): PG=postgres://… [STORAGE=dir] [STATE=.state] [DRY_RUN=1] [TARGET=remote]; REST=http://127.0.0.1:8787 TWENTY_TOKEN=… compares the running stack's REST answers
+	@test -n "$(PG)" || { echo "usage: make import PG=postgres://… [STORAGE=…] [STATE=…] [DRY_RUN=1] [TARGET=local|remote] [REST=… TWENTY_TOKEN=…]"; exit 2; }
 	cd infra && go run ./importer -pg "$(PG)" -state "$(abspath $(STATE))" -root "$(CURDIR)" -target "$(or $(TARGET),local)" \
 		$(if $(STORAGE),-storage "$(abspath $(STORAGE))") $(if $(DRY_RUN),-dry-run) $(if $(REST),-rest-base "$(REST)")
 
