@@ -165,10 +165,14 @@ func TestWorkflowStepRunsTwiceCreatesOnce(t *testing.T) {
 	// runs again and the task is written once.
 	recs.failRunUpdates = 1
 	first := q.take()
-	if err := e.handleStep(context.Background(), first[0].job); err == nil {
-		t.Fatal("a lost save should ask for the job again")
-	}
 	if err := e.handleStep(context.Background(), first[0].job); err != nil {
+		t.Fatal(err)
+	}
+	retry := q.take()
+	if len(retry) != 1 || retry[0].delay != time.Second || !strings.Contains(string(retry[0].job.GetPayload()), `"attempt":1`) {
+		t.Fatalf("after a lost save queued %+v, want the step's job again in 1 s", retry)
+	}
+	if err := e.handleStep(context.Background(), retry[0].job); err != nil {
 		t.Fatal(err)
 	}
 	// The same job delivered once more after it succeeded runs nothing again.
@@ -555,5 +559,40 @@ func TestWorkflowLongDelayWaitsPending(t *testing.T) {
 	}
 	if r := recs.get("workflowRuns", res.GetWorkflowRunId()); r["status"] != "COMPLETED" || len(recs.all("tasks")) != 1 {
 		t.Errorf("run = %v, want COMPLETED with its task", r["status"])
+	}
+}
+
+func TestWorkflowStepFailsAfterItsAttempts(t *testing.T) {
+	e, recs, q := newTestEngine(t)
+	putWorkflow(recs, `{"type":"MANUAL","settings":{}}`,
+		`[{"id":"s1","type":"CREATE_RECORD","settings":{"input":{"objectName":"task","objectRecord":{"title":"x"}}}}]`)
+	res, err := e.RunVersion(context.Background(), &jobsv1.RunVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The run's saves fail for every attempt of the step: the last one fails the run instead of
+	// leaving it RUNNING once the queue gives up.
+	recs.failRunUpdates = maxStepAttempts
+	var delays []time.Duration
+	for range maxStepAttempts + 1 {
+		jobs := q.take()
+		if len(jobs) == 0 {
+			break
+		}
+		delays = append(delays, jobs[0].delay)
+		if err := e.handleStep(context.Background(), jobs[0].job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff([]time.Duration{0, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}, delays); diff != "" {
+		t.Errorf("the step's jobs waited (-want +got):\n%s", diff)
+	}
+	run := recs.get("workflowRuns", res.GetWorkflowRunId())
+	s1 := run["state"].(map[string]any)["stepInfos"].(map[string]any)["s1"].(map[string]any)
+	if run["status"] != "FAILED" || !strings.Contains(s1["error"].(string), "after 5 attempts") {
+		t.Errorf("run = %v, step %v; want FAILED after 5 attempts", run["status"], s1)
+	}
+	if n := recs.creates["tasks"]; n != 1 {
+		t.Errorf("tasks created = %d, want 1", n)
 	}
 }

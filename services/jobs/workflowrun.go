@@ -22,7 +22,14 @@ const workflowStepJobType = "workflow.step"
 type stepJob struct {
 	RunID  string `json:"runId"`
 	StepID string `json:"stepId"`
+	// Attempt counts the step's earlier jobs that failed for want of a dependency (retryStep).
+	Attempt int `json:"attempt,omitempty"`
 }
+
+// maxStepAttempts is how many jobs a step gets when the records Worker or the queue fails under
+// it (1, 2, 4 and 8 s apart) before its run is FAILED: a run never stays RUNNING because its
+// step's job ran out of the queue's own retries.
+const maxStepAttempts = 5
 
 // runState is Twenty's WorkflowRunState, the workflowRun's state field: the flow as it was
 // when the run started, and each step's (and the trigger's) status, result and error.
@@ -101,7 +108,12 @@ func (e *workflowEngine) createRun(ctx context.Context, ws string, v *workflowVe
 // enqueueStep queues the job of one step of a run, to run after delay. Its id names the run and
 // step, so the jobs log keeps one line per step.
 func (e *workflowEngine) enqueueStep(ctx context.Context, ws, runID, stepID string, delay time.Duration) error {
-	payload, _ := json.Marshal(stepJob{RunID: runID, StepID: stepID}) // cannot fail
+	return e.enqueueStepAttempt(ctx, ws, stepJob{RunID: runID, StepID: stepID}, delay)
+}
+
+func (e *workflowEngine) enqueueStepAttempt(ctx context.Context, ws string, j stepJob, delay time.Duration) error {
+	runID, stepID := j.RunID, j.StepID
+	payload, _ := json.Marshal(j) // cannot fail
 	body, err := proto.Marshal(&jobsv1.Job{Id: runID + "." + stepID, Type: workflowStepJobType, WorkspaceId: ws, Payload: payload,
 		EnqueuedAt: timestamppb.New(e.now()), RequestId: requestid.FromContext(ctx)})
 	if err != nil {
@@ -113,8 +125,9 @@ func (e *workflowEngine) enqueueStep(ctx context.Context, ws, runID, stepID stri
 	return nil
 }
 
-// handleStep runs one step job. An error asks for the job again (the records Worker or the
-// queue failed); a step that fails (a receiver's 500, a bad setting) fails its run instead.
+// handleStep runs one step job. A step that fails (a receiver's 500, a bad setting) fails its
+// run; a dependency that fails under it (the records Worker, the queue) queues the job again
+// (retryStep); an error, when not even the run could be read, asks the queue for the job again.
 func (e *workflowEngine) handleStep(ctx context.Context, job *jobsv1.Job) error {
 	var j stepJob
 	if err := json.Unmarshal(job.GetPayload(), &j); err != nil || j.RunID == "" || j.StepID == "" {
@@ -140,23 +153,50 @@ func (e *workflowEngine) handleStep(ctx context.Context, job *jobsv1.Job) error 
 	if !ok {
 		return e.failRun(ctx, ws, &run, j.StepID, "Step "+j.StepID+" not found in the run's flow")
 	}
-	info := run.State.StepInfos[j.StepID]
+	if err := e.runStep(ctx, ws, &run, steps, step); err != nil {
+		return e.retryStep(ctx, ws, &run, j, err)
+	}
+	return nil
+}
+
+// retryStep queues the step's job again after a dependency failed under it, or fails its run
+// after maxStepAttempts; an error (the run could not even be failed) asks the queue to retry.
+func (e *workflowEngine) retryStep(ctx context.Context, ws string, run *workflowRunRecord, j stepJob, cause error) error {
+	slog.WarnContext(ctx, "workflow step failed", "workspace_id", ws, "run_id", j.RunID, "step_id", j.StepID, "attempt", j.Attempt+1, "error", cause.Error())
+	if j.Attempt+1 >= maxStepAttempts {
+		if err := e.failRun(ctx, ws, run, j.StepID, fmt.Sprintf("Step could not run after %d attempts: %v", maxStepAttempts, cause)); err != nil {
+			return errors.Join(cause, err)
+		}
+		return nil
+	}
+	next := j
+	next.Attempt++
+	if err := e.enqueueStepAttempt(ctx, ws, next, time.Second<<j.Attempt); err != nil {
+		return errors.Join(cause, err)
+	}
+	return nil
+}
+
+// runStep executes a step of a loaded run and saves the run; a step that fails fails the run, and
+// an error is a dependency's failure.
+func (e *workflowEngine) runStep(ctx context.Context, ws string, run *workflowRunRecord, steps []workflowStep, step workflowStep) error {
+	info := run.State.StepInfos[step.ID]
 	if info != nil && info.Status == stepSuccess {
-		return e.advance(ctx, ws, &run, steps, step, nil, false) // done before the job was lost
+		return e.advance(ctx, ws, run, steps, step, nil, false) // done before the job was lost
 	}
 	if info != nil && info.Status == stepPending && step.Type == "DELAY" {
-		return e.resumeDelay(ctx, ws, &run, steps, step, info)
+		return e.resumeDelay(ctx, ws, run, steps, step, info)
 	}
-	out, err := e.execute(ctx, ws, j.RunID, step, runContext(run.State))
+	out, err := e.execute(ctx, ws, run.ID, step, runContext(run.State))
 	if failure, ok := errors.AsType[*stepFailure](err); ok {
-		return e.failRun(ctx, ws, &run, j.StepID, failure.msg)
+		return e.failRun(ctx, ws, run, step.ID, failure.msg)
 	}
 	if err != nil {
 		return err
 	}
 	if out.delay > maxDelay {
 		// Longer than a queue message waits: the DELAY is PENDING and its own job comes back.
-		run.State.StepInfos[j.StepID] = &stepInfo{Status: stepPending, Result: out.result}
+		run.State.StepInfos[step.ID] = &stepInfo{Status: stepPending, Result: out.result}
 		data := map[string]any{"state": run.State, "status": runRunning}
 		if run.StartedAt == nil {
 			data["startedAt"] = e.now().UTC().Format(time.RFC3339Nano)
@@ -166,8 +206,8 @@ func (e *workflowEngine) handleStep(ctx context.Context, job *jobsv1.Job) error 
 		}
 		return e.enqueueStep(ctx, ws, run.ID, step.ID, maxDelay)
 	}
-	run.State.StepInfos[j.StepID] = &stepInfo{Status: stepSuccess, Result: out.result}
-	return e.advance(ctx, ws, &run, steps, step, &out, true)
+	run.State.StepInfos[step.ID] = &stepInfo{Status: stepSuccess, Result: out.result}
+	return e.advance(ctx, ws, run, steps, step, &out, true)
 }
 
 // resumeDelay handles the job of a PENDING DELAY: queued again while its resume time is more than
