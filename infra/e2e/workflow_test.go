@@ -148,6 +148,38 @@ func TestWorkflowEndToEnd(t *testing.T) {
 	if got := failing.received("/hook"); len(got) != 1 || string(got[0].body) != `{"who":"Grace"}` {
 		t.Errorf("failing receiver got %v", got)
 	}
+	// IF_ELSE: a manual run takes the branch its payload matches, and REST reads the run too.
+	_, branching := createWorkflowVersion(t, a.access, "Route deals", map[string]any{"type": "MANUAL", "settings": map[string]any{}},
+		[]map[string]any{
+			{"id": "check", "name": "Big?", "type": "IF_ELSE", "valid": true, "nextStepIds": []string{}, "settings": map[string]any{"input": map[string]any{
+				"stepFilterGroups": []any{map[string]any{"id": "g", "logicalOperator": "AND"}},
+				"stepFilters": []any{map[string]any{"id": "f", "type": "NUMBER", "operand": "GREATER_THAN_OR_EQUAL", "stepOutputKey": "{{trigger.amount}}",
+					"value": "1000", "stepFilterGroupId": "g"}},
+				"branches": []any{map[string]any{"id": "big", "filterGroupId": "g", "nextStepIds": []string{"bigTask"}},
+					map[string]any{"id": "else", "nextStepIds": []string{"smallTask"}}}}}},
+			{"id": "bigTask", "name": "Big", "type": "CREATE_RECORD", "valid": true, "nextStepIds": []string{},
+				"settings": map[string]any{"input": map[string]any{"objectName": "task", "objectRecord": map[string]any{"title": "Big deal"}}}},
+			{"id": "smallTask", "name": "Small", "type": "CREATE_RECORD", "valid": true, "nextStepIds": []string{},
+				"settings": map[string]any{"input": map[string]any{"objectName": "task", "objectRecord": map[string]any{"title": "Small deal"}}}},
+		})
+	for amount, branch := range map[int]string{5000: "bigTask", 10: "smallTask"} {
+		runID := data[struct {
+			RunWorkflowVersion struct{ WorkflowRunID string }
+		}](t, gql(t, "/graphql", a.access,
+			`mutation($input: RunWorkflowVersionInput!) { runWorkflowVersion(input: $input) { workflowRunId } }`,
+			map[string]any{"input": map[string]any{"workflowVersionId": branching, "payload": map[string]any{"amount": amount}}})).RunWorkflowVersion.WorkflowRunID
+		awaitRun(t, a.access, `{"id":{"eq":"`+runID+`"}}`)
+		r := get(t, "/rest/workflowRuns/"+runID, "Authorization", "Bearer "+a.access)
+		rest := decode[struct {
+			Data struct{ WorkflowRun workflowRunNode }
+		}](t, r).Data.WorkflowRun
+		other := map[string]string{"bigTask": "smallTask", "smallTask": "bigTask"}[branch]
+		if r.status != http.StatusOK || rest.Status != "COMPLETED" || rest.State.StepInfos[branch].Status != "SUCCESS" ||
+			rest.State.StepInfos[other].Status != "NOT_STARTED" {
+			t.Errorf("amount %d: GET /rest/workflowRuns/%s = %d %+v, want COMPLETED through %s", amount, runID, r.status, rest, branch)
+		}
+	}
+
 	// A WEBHOOK trigger: Twenty's public route starts a run with the POST's body, without a token.
 	hookWF, hookVersion := createWorkflowVersion(t, a.access, "Intake form", map[string]any{"type": "WEBHOOK", "settings": map[string]any{"httpMethod": "POST"}},
 		[]map[string]any{{"id": "note", "name": "Create task", "type": "CREATE_RECORD", "valid": true, "nextStepIds": []string{},
