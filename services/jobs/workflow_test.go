@@ -596,3 +596,40 @@ func TestWorkflowStepFailsAfterItsAttempts(t *testing.T) {
 		t.Errorf("tasks created = %d, want 1", n)
 	}
 }
+
+func TestHTTPRequestStepOutput(t *testing.T) {
+	big := strings.Repeat("x", maxHTTPStepOutput+10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/json":
+			_, _ = w.Write([]byte(`{"ok":true,"method":"` + r.Method + `"}`))
+		case "/text":
+			_, _ = w.Write([]byte("plain"))
+		default:
+			_, _ = w.Write([]byte(big))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	e, _, _ := newTestEngine(t)
+	tests := []struct {
+		in   map[string]any
+		want any
+	}{
+		{map[string]any{"url": srv.URL + "/json", "method": "PUT", "body": map[string]any{"a": 1.0}}, map[string]any{"ok": true, "method": "PUT"}},
+		{map[string]any{"url": srv.URL + "/json"}, map[string]any{"ok": true, "method": "GET"}},
+		{map[string]any{"url": srv.URL + "/text", "method": "POST", "body": "raw"}, "plain"},
+		{map[string]any{"url": srv.URL + "/big"}, big[:maxHTTPStepOutput] + "…"},
+	}
+	for _, tt := range tests {
+		out, err := e.httpRequest(context.Background(), tt.in)
+		if err != nil {
+			t.Fatalf("httpRequest(%v): %v", tt.in, err)
+		}
+		if diff := cmp.Diff(tt.want, out.result); diff != "" {
+			t.Errorf("httpRequest(%v) output mismatch (-want +got):\n%.300s", tt.in, diff)
+		}
+	}
+	if _, err := e.httpRequest(context.Background(), map[string]any{"url": srv.URL, "method": "TRACE"}); err == nil {
+		t.Error("a TRACE request was sent")
+	}
+}

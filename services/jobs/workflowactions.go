@@ -41,6 +41,10 @@ func failStep(format string, args ...any) error {
 // waits PENDING, its job queued again every 12 hours until its resume time (workflowrun.go).
 const maxDelay = 12 * time.Hour
 
+// maxHTTPStepOutput bounds the answer an HTTP_REQUEST step keeps as its output: the run's state
+// is one record, saved after every step.
+const maxHTTPStepOutput = 64 << 10
+
 // httpStepTimeout bounds an HTTP_REQUEST step's request.
 const httpStepTimeout = 10 * time.Second
 
@@ -261,12 +265,14 @@ func (e *workflowEngine) httpRequest(ctx context.Context, in map[string]any) (st
 		return stepOutput{}, failStep("HTTP request failed: %v", err)
 	}
 	defer res.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	raw, _ := io.ReadAll(io.LimitReader(res.Body, maxHTTPStepOutput+1))
 	if res.StatusCode < 200 || res.StatusCode > 299 {
 		return stepOutput{}, failStep("HTTP request failed with status %d: %s", res.StatusCode, truncate(string(raw), 500))
 	}
 	var out any
-	if json.Unmarshal(raw, &out) != nil {
+	if len(raw) > maxHTTPStepOutput {
+		out = truncate(string(raw), maxHTTPStepOutput) // kept as text, marked cut
+	} else if json.Unmarshal(raw, &out) != nil {
 		out = string(raw)
 	}
 	return stepOutput{result: out}, nil
