@@ -403,7 +403,7 @@ func TestCleanupWhenProcessDies(t *testing.T) {
 				t.Fatal("helper did not exit")
 			}
 			<-drained
-			left := waitNoTagged(t, tag, 15*time.Second)
+			left := waitNoTagged(t, tag, 45*time.Second) // generous: make test runs every module's tests at once
 			if len(left) > 0 {
 				t.Fatalf("processes left after the helper died:\n%s", strings.Join(left, "\n"))
 			}
