@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -33,8 +34,8 @@ func newHandler(probes []health.Probe, dev http.Handler, services ...func(*http.
 //	GET  /__dev/runs/{id}          the job's recorded outcome
 //	GET  /__dev/runs?workspace=&type=  how many runs of a workspace and type, by status
 //	GET  /__dev/dead-letters/{id}  the job's dead letter
-//	POST /__dev/cron?cron=…        runs the Cron Trigger handler now
-func devRoutes(mux *http.ServeMux, c *consumer, q jobqueue.Producer) {
+//	POST /__dev/cron?cron=…        runs the Cron Trigger handler (scheduled) now
+func devRoutes(mux *http.ServeMux, c *consumer, q jobqueue.Producer, scheduled func(context.Context, cfworker.ScheduledEvent) error) {
 	mux.HandleFunc("POST /__dev/enqueue", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
 			Type        string          `json:"type"`
@@ -97,7 +98,7 @@ func devRoutes(mux *http.ServeMux, c *consumer, q jobqueue.Producer) {
 		writeRow(w, dead, err)
 	})
 	mux.HandleFunc("POST /__dev/cron", func(w http.ResponseWriter, r *http.Request) {
-		if err := c.prune(r.Context(), cfworker.ScheduledEvent{Cron: r.URL.Query().Get("cron")}); err != nil {
+		if err := scheduled(r.Context(), cfworker.ScheduledEvent{Cron: r.URL.Query().Get("cron")}); err != nil {
 			http.Error(w, "cron task failed", http.StatusInternalServerError)
 			return
 		}

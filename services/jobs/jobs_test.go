@@ -21,7 +21,7 @@ func TestDevRoutesDriveTheQueue(t *testing.T) {
 	c := newConsumer(t)
 	q := queuemem.New()
 	mux := http.NewServeMux()
-	devRoutes(mux, c, q)
+	devRoutes(mux, c, q, c.prune)
 	h := newHandler(nil, mux)
 
 	do := func(method, path, body string) (int, string) {
@@ -61,7 +61,8 @@ func TestDevRoutesDriveTheQueue(t *testing.T) {
 
 func TestDevRoutesNeedTheGatewaysMark(t *testing.T) {
 	mux := http.NewServeMux()
-	devRoutes(mux, newConsumer(t), queuemem.New())
+	c := newConsumer(t)
+	devRoutes(mux, c, queuemem.New(), c.prune)
 	rec := httptest.NewRecorder()
 	newHandler(nil, mux).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/__dev/enqueue", strings.NewReader(`{"type":"diagnostic.ok"}`)))
 	if rec.Code != http.StatusNotFound {

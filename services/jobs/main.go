@@ -67,11 +67,13 @@ func main() {
 	c.handlers[deliveryJobType] = deliveries.handleJob
 	c.handlers[metadataEventJobType] = rt.handleMetadataJob
 	c.handlers[workflowStepJobType] = workflows.handleStep
+	workflows.control = control
+	scheduled := withWorkflowCron(workflows, withFileSweep(files, withDeliverySweep(c.prune, deliveries)))
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
 	dev := http.NewServeMux()
-	devRoutes(dev, c, q)
+	devRoutes(dev, c, q, scheduled)
 	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {
 		return map[string][]conformance.Check{"queue": queuetest.Checks(q)}
 	}))
-	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount, webhooks.mount, workflows.mount), Queue: c.handleBatch, Scheduled: withFileSweep(files, withDeliverySweep(c.prune, deliveries))})
+	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount, webhooks.mount, workflows.mount), Queue: c.handleBatch, Scheduled: scheduled})
 }

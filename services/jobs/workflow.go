@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/shared/d1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1/jobsv1connect"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/rpc"
@@ -47,6 +48,8 @@ type workflowEngine struct {
 	now     func() time.Time
 	// triggers are the workspaces' active DATABASE_EVENT triggers (workflowtrigger.go).
 	triggers triggerCache
+	// control lists the CRON triggers of every workspace (workflowcron.go); nil: none fire.
+	control *d1.DB
 }
 
 // mount serves the WorkflowService on mux.

@@ -94,6 +94,10 @@ func validateForActivation(v *workflowVersion) error {
 		if name, _ := v.trigger.Settings["eventName"].(string); name == "" {
 			return refused(connect.CodeInvalidArgument, "No event name provided in database event trigger")
 		}
+	case "CRON":
+		if _, err := cronPattern(v.trigger.Settings); err != nil {
+			return refused(connect.CodeInvalidArgument, err.Error())
+		}
 	case "MANUAL", "WEBHOOK":
 	default:
 		return refused(connect.CodeInvalidArgument, fmt.Sprintf("%s triggers are not supported here yet", v.trigger.Type))
@@ -101,13 +105,17 @@ func validateForActivation(v *workflowVersion) error {
 	return nil
 }
 
-// replaceTriggers makes the workflow's automated triggers those of v (none for MANUAL).
+// replaceTriggers makes the workflow's automated triggers those of v (none for MANUAL and
+// WEBHOOK); a CRON trigger is also listed in the control database, for the minute cron.
 func (e *workflowEngine) replaceTriggers(ctx context.Context, ws string, v *workflowVersion) error {
 	if err := e.dropTriggers(ctx, ws, v.WorkflowID); err != nil {
 		return err
 	}
-	if v.trigger.Type != "DATABASE_EVENT" {
+	if v.trigger.Type != "DATABASE_EVENT" && v.trigger.Type != "CRON" {
 		return nil
+	}
+	if err := e.saveCronTrigger(ctx, ws, v); err != nil {
+		return err
 	}
 	// The trigger's id is derived from the workflow: one automated trigger per workflow.
 	body, err := json.Marshal([]map[string]any{{
@@ -124,8 +132,11 @@ func (e *workflowEngine) replaceTriggers(ctx context.Context, ws string, v *work
 	return nil
 }
 
-// dropTriggers destroys the workflow's automated triggers.
+// dropTriggers destroys the workflow's automated triggers and its CRON listing.
 func (e *workflowEngine) dropTriggers(ctx context.Context, ws, workflowID string) error {
+	if err := e.dropCronTrigger(ctx, ws, workflowID); err != nil {
+		return err
+	}
 	var triggers []struct {
 		ID string `json:"id"`
 	}
