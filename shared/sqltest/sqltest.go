@@ -3,13 +3,13 @@
 package sqltest
 
 import (
-	"database/sql"
 	"io/fs"
 	"net/url"
 	"slices"
 	"testing"
 
-	_ "github.com/ncruces/go-sqlite3/driver" // registers the "sqlite3" driver
+	"github.com/ncruces/go-sqlite3/driver"
+	"github.com/ncruces/go-sqlite3/ext/fts5"
 	"github.com/ncruces/go-sqlite3/vfs/memdb"
 
 	"github.com/twentyworkers/twenty/migrations"
@@ -49,7 +49,8 @@ func OpenEmpty(tb testing.TB) *d1.DB {
 	dsn := memdb.TestDB(tb, url.Values{
 		"_pragma": {"busy_timeout(10000)", "foreign_keys(1)"},
 	})
-	sqlDB, err := sql.Open("sqlite3", dsn)
+	// With FTS5, as D1 has it (the records Worker's search indexes).
+	sqlDB, err := driver.Open(dsn, fts5.Register)
 	if err != nil {
 		tb.Fatalf("sqltest: open %s: %v", dsn, err)
 	}

@@ -299,7 +299,10 @@ func DropField(workspaceID string, o metadata.Object, f metadata.Field) ([]d1.St
 	if systemFields[f.Name] {
 		return nil, fmt.Errorf("field %s.%s cannot be dropped: %w", o.NameSingular, f.Name, ErrUnsupported)
 	}
-	var stmts []d1.Stmt
+	stmts, err := dropSearchFor(workspaceID, o, f)
+	if err != nil {
+		return nil, err
+	}
 	for _, ix := range fieldIndexes(table, f) {
 		stmts = append(stmts, d1.Stmt{SQL: ix.drop})
 	}
@@ -334,7 +337,11 @@ func DropObject(workspaceID string, o metadata.Object, all []metadata.Object) ([
 			stmts = append(stmts, s...)
 		}
 	}
-	stmts = append(stmts, d1.Stmt{SQL: "DROP TABLE " + quoteIdent(table)})
+	drop, err := DropSearch(workspaceID, o)
+	if err != nil {
+		return nil, err
+	}
+	stmts = append(append(stmts, drop...), d1.Stmt{SQL: "DROP TABLE " + quoteIdent(table)})
 	return checkSizes(stmts)
 }
 

@@ -25,7 +25,10 @@ func RenameObject(workspaceID string, from, to metadata.Object) ([]d1.Stmt, erro
 	if err := metadata.ValidateObject(to); err != nil {
 		return nil, err
 	}
-	var stmts []d1.Stmt
+	stmts, err := DropSearch(workspaceID, from)
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range from.Fields {
 		for _, ix := range fieldIndexes(oldTable, f) {
 			stmts = append(stmts, d1.Stmt{SQL: ix.drop})

@@ -94,6 +94,11 @@ func UpdateField(workspaceID string, o metadata.Object, from, to metadata.Field)
 		return nil, nil
 	}
 	var stmts []d1.Stmt
+	if len(alter) > 0 {
+		if stmts, err = dropSearchFor(workspaceID, o, from); err != nil {
+			return nil, err
+		}
+	}
 	for _, ix := range oldIx {
 		stmts = append(stmts, d1.Stmt{SQL: ix.drop})
 	}
