@@ -90,7 +90,7 @@ func (c *Schemas) New(objects []metadata.Object) (*Schema, error) {
 	if ok {
 		return &Schema{m: m, gql: gql}, nil
 	}
-	resolvers := map[string]graphql.Resolver{}
+	resolvers := map[string]graphql.Resolver{"Query.search": searchResolver}
 	for _, t := range m.types {
 		bind(resolvers, t)
 	}

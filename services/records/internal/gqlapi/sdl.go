@@ -27,7 +27,7 @@ func (m *model) sdl() string {
 	for _, t := range m.types {
 		m.writeObject(&b, t)
 	}
-	b.WriteString("type Query {\n")
+	b.WriteString(searchSDL + "\ntype Query {\n" + searchField)
 	for _, t := range m.types {
 		r := t.roots
 		b.WriteString("  " + r.findMany + findManyArgs(t) + ": " + t.name + "Connection\n")
