@@ -464,17 +464,32 @@ func TestWorkflowRecordActions(t *testing.T) {
 	if deleted := infos["delete"].(map[string]any)["result"].(map[string]any); deleted["id"] != personID {
 		t.Errorf("DELETE_RECORD output = %v, want the person", deleted)
 	}
-	// FIND_RECORDS with record filters is refused, not run unfiltered.
-	e2, recs2, q2 := newTestEngine(t)
-	putWorkflow(recs2, `{"type":"MANUAL","settings":{}}`,
-		`[{"id":"find","type":"FIND_RECORDS","settings":{"input":{"objectName":"person","filter":{"recordFilters":[{"fieldMetadataId":"x"}]}}}}]`)
-	res, err = e2.RunVersion(context.Background(), &jobsv1.RunVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	drain(t, e2, q2)
-	if r := recs2.get("workflowRuns", res.GetWorkflowRunId()); r["status"] != "FAILED" {
-		t.Errorf("a filtered FIND_RECORDS run = %v, want FAILED", r["status"])
+	// FIND_RECORDS reads Twenty's gqlOperationFilter; a filter it cannot read fails the run.
+	for _, tt := range []struct{ filter, status, city string }{
+		{`{"city":{"eq":"Paris"}}`, "COMPLETED", "Paris"},
+		{`{"city":{"nonsense":"Paris"}}`, "FAILED", ""},
+	} {
+		e2, recs2, q2 := newTestEngine(t)
+		recs2.put("people", map[string]any{"id": personID, "city": "London"})
+		recs2.put("people", map[string]any{"id": "9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f", "city": "Paris"})
+		putWorkflow(recs2, `{"type":"MANUAL","settings":{}}`,
+			`[{"id":"find","type":"FIND_RECORDS","settings":{"input":{"objectName":"person","limit":10,"filter":{"recordFilters":[],"gqlOperationFilter":`+tt.filter+`}}}}]`)
+		res, err = e2.RunVersion(context.Background(), &jobsv1.RunVersionRequest{WorkspaceId: wfWorkspace, WorkflowVersionId: wfVersionID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		drain(t, e2, q2)
+		r := recs2.get("workflowRuns", res.GetWorkflowRunId())
+		if r["status"] != tt.status {
+			t.Errorf("FIND_RECORDS filtered by %s: run %v, want %s", tt.filter, r["status"], tt.status)
+			continue
+		}
+		if tt.city != "" {
+			found := r["state"].(map[string]any)["stepInfos"].(map[string]any)["find"].(map[string]any)["result"].(map[string]any)
+			if found["totalCount"] != 1.0 || found["first"].(map[string]any)["city"] != tt.city {
+				t.Errorf("FIND_RECORDS filtered by %s = %v", tt.filter, found)
+			}
+		}
 	}
 }
 

@@ -48,7 +48,8 @@ const maxHTTPStepOutput = 64 << 10
 // httpStepTimeout bounds an HTTP_REQUEST step's request.
 const httpStepTimeout = 10 * time.Second
 
-// execute runs step with its input's variables resolved against vars.
+// execute runs step with its input's variables resolved against vars; runID names the run and,
+// inside loops, the iteration (the ids of the records it creates derive from it).
 func (e *workflowEngine) execute(ctx context.Context, ws, runID string, step workflowStep, vars map[string]any) (stepOutput, error) {
 	in, _ := resolveVariables(step.input(), vars).(map[string]any)
 	if in == nil {
@@ -69,7 +70,13 @@ func (e *workflowEngine) execute(ctx context.Context, ws, runID string, step wor
 		return delayStep(in, e.now())
 	case "IF_ELSE":
 		return ifElse(step, vars)
-	case "SEND_EMAIL", "DRAFT_EMAIL", "CODE", "LOGIC_FUNCTION", "FORM", "AI_AGENT", "UPSERT_RECORD", "FILTER", "ITERATOR", "EMPTY":
+	case "FILTER":
+		return filterStep(step, vars)
+	case "UPSERT_RECORD":
+		return e.upsertRecord(ctx, ws, in)
+	case "EMPTY":
+		return stepOutput{result: map[string]any{}}, nil
+	case "SEND_EMAIL", "DRAFT_EMAIL", "CODE", "LOGIC_FUNCTION", "FORM", "AI_AGENT":
 		return stepOutput{}, failStep("%s steps are not supported here", step.Type)
 	default:
 		return stepOutput{}, failStep("Unknown step type %q", step.Type)
@@ -181,28 +188,37 @@ func (e *workflowEngine) deleteRecord(ctx context.Context, ws string, in map[str
 	return firstRecord(res.GetRecordsJson())
 }
 
-// findRecords is FIND_RECORDS {objectName, limit}: its output is Twenty's {first, all,
-// totalCount}. Record filters are refused rather than ignored: they are not read here yet.
+// findRecords is FIND_RECORDS {objectName, filter: {gqlOperationFilter}, orderBy:
+// {gqlOperationOrderBy}, limit}: its output is Twenty's {first, all, totalCount}, totalCount
+// counting every record the filter selects.
 func (e *workflowEngine) findRecords(ctx context.Context, ws string, in map[string]any) (stepOutput, error) {
 	objectName, _ := in["objectName"].(string)
 	plural, err := e.pluralOf(ctx, ws, objectName)
 	if err != nil {
 		return stepOutput{}, err
 	}
-	if f, ok := in["filter"].(map[string]any); ok {
-		if rf, _ := f["recordFilters"].([]any); len(rf) > 0 {
-			return stepOutput{}, failStep("FIND_RECORDS filters are not supported here yet")
-		}
+	filter, err := findRecordsFilter(in)
+	if err != nil {
+		return stepOutput{}, err
+	}
+	order, err := findRecordsOrder(in)
+	if err != nil {
+		return stepOutput{}, err
 	}
 	limit := int32(1)
 	if l, ok := in["limit"].(float64); ok && l >= 1 {
 		limit = int32(min(l, 200))
 	}
-	var all []any
-	total, err := e.findMany(ctx, ws, plural, nil, limit, &all)
+	res, err := e.records.FindMany(ctx, &recordsv1.FindManyRequest{WorkspaceId: ws, ObjectNamePlural: plural,
+		Query: &recordsv1.Query{Filter: filter, OrderBy: order, Limit: limit}})
 	if err != nil {
 		return stepOutput{}, recordFailure(err)
 	}
+	var all []any
+	if err := json.Unmarshal(res.GetRecordsJson(), &all); err != nil {
+		return stepOutput{}, fmt.Errorf("decode %s: %w", plural, err)
+	}
+	total := res.GetTotalCount()
 	var first any
 	if len(all) > 0 {
 		first = all[0]

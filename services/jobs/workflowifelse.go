@@ -59,55 +59,11 @@ func ifElse(step workflowStep, vars map[string]any) (stepOutput, error) {
 	if len(in.Branches) == 0 {
 		return stepOutput{}, failStep("If-else action must have at least one branch")
 	}
-	var evalGroup func(id string, depth int) (bool, error)
-	evalGroup = func(id string, depth int) (bool, error) {
-		i := slices.IndexFunc(in.StepFilterGroups, func(g filterGroup) bool {
-			return g.ID == id
-		})
-		if i < 0 || depth > 20 {
-			return false, failStep("Filter group with id %s not found", id)
-		}
-		group := in.StepFilterGroups[i]
-		var results []bool
-		for _, f := range in.StepFilters {
-			if f.StepFilterGroupID == id {
-				ok, err := evalFilter(f, vars)
-				if err != nil {
-					return false, err
-				}
-				results = append(results, ok)
-			}
-		}
-		children := slices.Clone(in.StepFilterGroups)
-		children = slices.DeleteFunc(children, func(g filterGroup) bool {
-			return g.ParentStepFilterGroupID != id
-		})
-		slices.SortStableFunc(children, func(a, b filterGroup) int {
-			return cmp.Compare(a.PositionInStepFilterGroup, b.PositionInStepFilterGroup)
-		})
-		for _, c := range children {
-			ok, err := evalGroup(c.ID, depth+1)
-			if err != nil {
-				return false, err
-			}
-			results = append(results, ok)
-		}
-		if len(results) == 0 {
-			return true, nil
-		}
-		switch group.LogicalOperator {
-		case "AND":
-			return !slices.Contains(results, false), nil
-		case "OR":
-			return slices.Contains(results, true), nil
-		}
-		return false, failStep("Unknown logical operator: %s", group.LogicalOperator)
-	}
 	for _, b := range in.Branches {
 		ok := b.FilterGroupID == ""
 		if !ok {
 			var err error
-			if ok, err = evalGroup(b.FilterGroupID, 0); err != nil {
+			if ok, err = evalGroup(in.StepFilterGroups, in.StepFilters, b.FilterGroupID, 0, vars); err != nil {
 				return stepOutput{}, err
 			}
 		}
@@ -116,6 +72,47 @@ func ifElse(step workflowStep, vars map[string]any) (stepOutput, error) {
 		}
 	}
 	return stepOutput{}, failStep("No matching branch found in if-else action")
+}
+
+// evalGroup evaluates the filter group id: its filters and child groups under its AND or OR (a
+// group without any holds).
+func evalGroup(groups []filterGroup, filters []stepFilter, id string, depth int, vars map[string]any) (bool, error) {
+	i := slices.IndexFunc(groups, func(g filterGroup) bool { return g.ID == id })
+	if i < 0 || depth > 20 {
+		return false, failStep("Filter group with id %s not found", id)
+	}
+	group := groups[i]
+	var results []bool
+	for _, f := range filters {
+		if f.StepFilterGroupID == id {
+			ok, err := evalFilter(f, vars)
+			if err != nil {
+				return false, err
+			}
+			results = append(results, ok)
+		}
+	}
+	children := slices.DeleteFunc(slices.Clone(groups), func(g filterGroup) bool { return g.ParentStepFilterGroupID != id })
+	slices.SortStableFunc(children, func(a, b filterGroup) int {
+		return cmp.Compare(a.PositionInStepFilterGroup, b.PositionInStepFilterGroup)
+	})
+	for _, c := range children {
+		ok, err := evalGroup(groups, filters, c.ID, depth+1, vars)
+		if err != nil {
+			return false, err
+		}
+		results = append(results, ok)
+	}
+	if len(results) == 0 {
+		return true, nil
+	}
+	switch group.LogicalOperator {
+	case "AND":
+		return !slices.Contains(results, false), nil
+	case "OR":
+		return slices.Contains(results, true), nil
+	}
+	return false, failStep("Unknown logical operator: %s", group.LogicalOperator)
 }
 
 // ifElseNext answers the next steps of the branch an IF_ELSE's result names.

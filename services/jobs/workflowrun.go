@@ -24,6 +24,8 @@ type stepJob struct {
 	StepID string `json:"stepId"`
 	// Attempt counts the step's earlier jobs that failed for want of a dependency (retryStep).
 	Attempt int `json:"attempt,omitempty"`
+	// Iter holds the run's iterators' indices when the job was queued (workflowiterator.go).
+	Iter map[string]int `json:"iter,omitempty"`
 }
 
 // maxStepAttempts is how many jobs a step gets when the records Worker or the queue fails under
@@ -153,7 +155,16 @@ func (e *workflowEngine) handleStep(ctx context.Context, job *jobsv1.Job) error 
 	if !ok {
 		return e.failRun(ctx, ws, &run, j.StepID, "Step "+j.StepID+" not found in the run's flow")
 	}
-	if err := e.runStep(ctx, ws, &run, steps, step); err != nil {
+	if staleIteration(run.State, j, steps) {
+		slog.InfoContext(ctx, "workflow step job of a past iteration dropped", "workspace_id", ws, "run_id", j.RunID, "step_id", j.StepID)
+		return nil
+	}
+	if step.Type == "ITERATOR" {
+		err = e.runIterator(ctx, ws, &run, steps, step, j)
+	} else {
+		err = e.runStep(ctx, ws, &run, steps, step)
+	}
+	if err != nil {
 		return e.retryStep(ctx, ws, &run, j, err)
 	}
 	return nil
@@ -187,7 +198,7 @@ func (e *workflowEngine) runStep(ctx context.Context, ws string, run *workflowRu
 	if info != nil && info.Status == stepPending && step.Type == "DELAY" {
 		return e.resumeDelay(ctx, ws, run, steps, step, info)
 	}
-	out, err := e.execute(ctx, ws, run.ID, step, runContext(run.State))
+	out, err := e.execute(ctx, ws, run.ID+iterationKey(run.State, step.ID, steps), step, runContext(run.State))
 	if failure, ok := errors.AsType[*stepFailure](err); ok {
 		return e.failRun(ctx, ws, run, step.ID, failure.msg)
 	}
@@ -230,6 +241,22 @@ func (e *workflowEngine) resumeDelay(ctx context.Context, ws string, run *workfl
 // IF_ELSE chose, after a DELAY's delay); a run with nothing left to run is COMPLETED.
 func (e *workflowEngine) advance(ctx context.Context, ws string, run *workflowRunRecord, steps []workflowStep, step workflowStep, out *stepOutput, save bool) error {
 	next := nextSteps(step, run.State.StepInfos[step.ID].Result)
+	if step.Type == "FILTER" && !filterMatched(run.State.StepInfos[step.ID].Result) {
+		// Inside a loop, a filter that does not match goes on with the loop's next item.
+		if its := enclosingIterators(step.ID, steps); len(its) > 0 {
+			next = []string{its[0].ID}
+		}
+	}
+	// Back into an iterator: it is RUNNING again until it has taken its next item.
+	for _, id := range next {
+		if s, ok := stepByID(steps, id); ok && s.Type == "ITERATOR" {
+			if info := run.State.StepInfos[id]; info != nil && info.Status == stepSuccess {
+				info.Status = stepRunning
+				save = true
+			}
+		}
+	}
+	iter := iterationIndices(run.State, steps)
 	var delay time.Duration
 	if out != nil {
 		delay = out.delay
@@ -254,7 +281,7 @@ func (e *workflowEngine) advance(ctx context.Context, ws string, run *workflowRu
 		}
 	}
 	for _, id := range next {
-		if err := e.enqueueStep(ctx, ws, run.ID, id, delay); err != nil {
+		if err := e.enqueueStepAttempt(ctx, ws, stepJob{RunID: run.ID, StepID: id, Iter: iter}, delay); err != nil {
 			return err
 		}
 	}
@@ -304,8 +331,15 @@ func (e *workflowEngine) failRun(ctx context.Context, ws string, run *workflowRu
 // nextSteps are the steps that follow a done step: its nextStepIds, or for an IF_ELSE those of
 // the branch its result names.
 func nextSteps(step workflowStep, result any) []string {
-	if step.Type == "IF_ELSE" {
+	switch step.Type {
+	case "IF_ELSE":
 		return ifElseNext(step, result)
+	case "ITERATOR":
+		return iteratorNext(step, result)
+	case "FILTER":
+		if !filterMatched(result) {
+			return nil
+		}
 	}
 	return step.NextStepIDs
 }
