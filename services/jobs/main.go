@@ -67,6 +67,7 @@ func main() {
 	c.handlers[deliveryJobType] = deliveries.handleJob
 	c.handlers[metadataEventJobType] = rt.handleMetadataJob
 	c.handlers[workflowStepJobType] = workflows.handleStep
+	c.handlers[workflowStartJobType] = workflows.handleStart
 	workflows.control = control
 	scheduled := withWorkflowCron(workflows, withFileSweep(files, withDeliverySweep(c.prune, deliveries)))
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}

@@ -48,8 +48,11 @@ type workflowEngine struct {
 	now     func() time.Time
 	// triggers are the workspaces' active DATABASE_EVENT triggers (workflowtrigger.go).
 	triggers triggerCache
-	// control lists the CRON triggers of every workspace (workflowcron.go); nil: none fire.
+	// control lists the CRON triggers of every workspace (workflowcron.go) and counts the runs
+	// for the throttles (workflowthrottle.go); nil: no CRON triggers fire, no runs are throttled.
 	control *d1.DB
+	// runsPerMinute and runsPerHour override Twenty's throttles (tests); 0: Twenty's.
+	runsPerMinute, runsPerHour int
 }
 
 // mount serves the WorkflowService on mux.

@@ -114,7 +114,7 @@ func (e *workflowEngine) fireCron(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var errs []error
+	errs := []error{e.pruneRunCounts(ctx)}
 	for _, r := range due {
 		v, err := e.loadVersion(ctx, r.workspace, r.version)
 		if err == nil && (v.Status != versionActive || v.trigger == nil || v.trigger.Type != "CRON") {

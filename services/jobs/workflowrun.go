@@ -70,8 +70,18 @@ func (e *workflowEngine) startRun(ctx context.Context, ws string, v *workflowVer
 			return nil
 		}
 	case connect.CodeOf(err) == connect.CodeNotFound:
-		if err := e.createRun(ctx, ws, v, runID, payload, actor); err != nil {
+		decision, err := e.throttle(ctx, ws, actor.GetSource() == "MANUAL")
+		if err != nil {
 			return err
+		}
+		if err := e.createRun(ctx, ws, v, runID, payload, actor, decision); err != nil {
+			return err
+		}
+		switch decision {
+		case runRefused:
+			return nil
+		case runDeferred:
+			return e.enqueueStart(ctx, ws, runID, e.untilNextMinute())
 		}
 	default:
 		return fmt.Errorf("read workflow run %s: %w", runID, err)
@@ -84,7 +94,7 @@ func (e *workflowEngine) startRun(ctx context.Context, ws string, v *workflowVer
 	return nil
 }
 
-func (e *workflowEngine) createRun(ctx context.Context, ws string, v *workflowVersion, runID string, payload map[string]any, actor *recordsv1.Actor) error {
+func (e *workflowEngine) createRun(ctx context.Context, ws string, v *workflowVersion, runID string, payload map[string]any, actor *recordsv1.Actor, decision throttleDecision) error {
 	count, err := e.findMany(ctx, ws, "workflowRuns", eqFilter([2]string{"workflowId", v.WorkflowID}), 1, nil)
 	if err != nil {
 		return err
@@ -94,10 +104,16 @@ func (e *workflowEngine) createRun(ctx context.Context, ws string, v *workflowVe
 	for _, s := range v.steps {
 		state.StepInfos[s.ID] = &stepInfo{Status: stepNotStarted}
 	}
-	body, err := json.Marshal([]map[string]any{{
-		"id": runID, "name": fmt.Sprintf("#%d", count+1), "workflowId": v.WorkflowID, "workflowVersionId": v.ID,
-		"status": runEnqueued, "enqueuedAt": e.now().UTC().Format(time.RFC3339Nano), "state": state,
-	}})
+	run := map[string]any{"id": runID, "name": fmt.Sprintf("#%d", count+1), "workflowId": v.WorkflowID, "workflowVersionId": v.ID,
+		"status": runEnqueued, "enqueuedAt": e.now().UTC().Format(time.RFC3339Nano), "state": &state}
+	switch decision {
+	case runDeferred:
+		run["status"] = runNotStarted
+		delete(run, "enqueuedAt")
+	case runRefused:
+		run["status"], state.WorkflowRunError = runFailed, throttleError
+	}
+	body, err := json.Marshal([]map[string]any{run})
 	if err != nil {
 		return fmt.Errorf("encode workflow run: %w", err)
 	}
