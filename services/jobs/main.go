@@ -69,6 +69,7 @@ func main() {
 	c.handlers[workflowStepJobType] = workflows.handleStep
 	c.handlers[workflowStartJobType] = workflows.handleStart
 	workflows.control = control
+	workflows.email = emailSender{url: cfworker.Var("EMAIL_API_URL"), key: cfworker.Var("EMAIL_API_KEY"), from: cfworker.Var("EMAIL_FROM")}
 	scheduled := withWorkflowCron(workflows, withFileSweep(files, withDeliverySweep(c.prune, deliveries)))
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
 	dev := http.NewServeMux()

@@ -51,6 +51,8 @@ type workflowEngine struct {
 	// control lists the CRON triggers of every workspace (workflowcron.go) and counts the runs
 	// for the throttles (workflowthrottle.go); nil: no CRON triggers fire, no runs are throttled.
 	control *d1.DB
+	// email is SEND_EMAIL's email API (workflowemail.go).
+	email emailSender
 	// runsPerMinute and runsPerHour override Twenty's throttles (tests); 0: Twenty's.
 	runsPerMinute, runsPerHour int
 }

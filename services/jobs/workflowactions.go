@@ -76,7 +76,9 @@ func (e *workflowEngine) execute(ctx context.Context, ws, runID string, step wor
 		return e.upsertRecord(ctx, ws, in)
 	case "EMPTY":
 		return stepOutput{result: map[string]any{}}, nil
-	case "SEND_EMAIL", "DRAFT_EMAIL", "CODE", "LOGIC_FUNCTION", "FORM", "AI_AGENT":
+	case "SEND_EMAIL":
+		return e.sendEmail(ctx, in)
+	case "DRAFT_EMAIL", "CODE", "LOGIC_FUNCTION", "FORM", "AI_AGENT":
 		return stepOutput{}, failStep("%s steps are not supported here", step.Type)
 	default:
 		return stepOutput{}, failStep("Unknown step type %q", step.Type)
