@@ -200,7 +200,7 @@ func TestWorkflowRunFails(t *testing.T) {
 			"HTTP request failed with status 500", webhookurl.Policy{AllowLoopback: true}},
 		{"private target", `{"id":"s1","type":"HTTP_REQUEST","settings":{"input":{"url":"http://169.254.169.254/latest","method":"GET"}}}`,
 			"Invalid URL", webhookurl.Policy{}},
-		{"send email", `{"id":"s1","type":"SEND_EMAIL","settings":{"input":{"email":"a@b.c"}}}`, "SEND_EMAIL steps are not supported here", webhookurl.Policy{}},
+		{"send email unconfigured", `{"id":"s1","type":"SEND_EMAIL","settings":{"input":{"email":"a@b.c"}}}`, "Email sending is not configured", webhookurl.Policy{}},
 		{"code", `{"id":"s1","type":"CODE","settings":{"input":{}}}`, "CODE steps are not supported here", webhookurl.Policy{}},
 		{"unknown object", `{"id":"s1","type":"CREATE_RECORD","settings":{"input":{"objectName":"rocket","objectRecord":{}}}}`, "Object rocket not found", webhookurl.Policy{}},
 	}
