@@ -41,8 +41,9 @@ func TestMain(m *testing.M) {
 		// environment, which wrangler passes to every Worker of the stack when asked to.
 		// WEBHOOK_MAX_ATTEMPTS and WEBHOOK_RETRY_BASE_SECONDS shorten webhook retries (1 s, 2 s,
 		// then dead) so that a delivery dies within the tests' patience.
-		Env: map[string]string{"CLOUDFLARE_INCLUDE_PROCESS_ENV": "true", "WEBHOOK_ALLOW_LOOPBACK": "true",
-			"WEBHOOK_MAX_ATTEMPTS": "3", "WEBHOOK_RETRY_BASE_SECONDS": "1"},
+		// EMAIL_API_* send SEND_EMAIL steps to the tests' local email API (workflow_email_test.go).
+		Env: withEnv(map[string]string{"CLOUDFLARE_INCLUDE_PROCESS_ENV": "true", "WEBHOOK_ALLOW_LOOPBACK": "true",
+			"WEBHOOK_MAX_ATTEMPTS": "3", "WEBHOOK_RETRY_BASE_SECONDS": "1"}, emailProviderEnv()),
 		ReadyPath: "/healthz",
 		Log:       &log,
 	}, func(s *devstack.Stack) { stack = s }))

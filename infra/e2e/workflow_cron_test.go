@@ -55,7 +55,9 @@ func TestWorkflowCronTrigger(t *testing.T) {
 
 	runs := func() int {
 		return len(data[struct {
-			WorkflowRuns struct{ Edges []struct{ Node struct{ ID string } } }
+			WorkflowRuns struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}](t, gql(t, "/graphql", a.access, `query($filter: WorkflowRunFilterInput) { workflowRuns(filter: $filter) { edges { node { id } } } }`,
 			map[string]any{"filter": json.RawMessage(filter)})).WorkflowRuns.Edges)
 	}

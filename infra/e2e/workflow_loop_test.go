@@ -48,7 +48,9 @@ func TestWorkflowFindIterateUpsert(t *testing.T) {
 		t.Errorf("FIND_RECORDS = %s, want the 2 people of Paris", run.State.StepInfos["find"].Result)
 	}
 	tasks := data[struct {
-		Tasks struct{ Edges []struct{ Node struct{ Title string } } }
+		Tasks struct {
+			Edges []struct{ Node struct{ Title string } }
+		}
 	}](t, gql(t, "/graphql", a.access, `{ tasks { edges { node { title } } } }`, nil))
 	var titles []string
 	for _, e := range tasks.Tasks.Edges {
