@@ -14,8 +14,8 @@ import (
 	"github.com/twentyworkers/twenty/shared/d1"
 )
 
-// MaxSearchLimit is the most results one search returns.
-const MaxSearchLimit = 200
+// MaxSearchLimit is the most results one search returns (Twenty: "Limit cannot exceed 100 items").
+const MaxSearchLimit = 100
 
 // SearchOptions are the arguments of Twenty's search query.
 type SearchOptions struct {
@@ -55,12 +55,12 @@ type searchCursor struct {
 }
 
 // Search runs Twenty's search over the workspace's searchable objects (all are its objects):
-// one statement joining each object's FTS5 index to its table, live records only, ranked by
+// one batch of one statement per object joining its FTS5 index to its table, live records only, ranked by
 // bm25 (negated, so that higher is better as with Postgres' ts_rank). An object's index is created
 // and built on first use (ddl.CreateSearch), then kept current by triggers on every write.
 func (e *Engine) Search(ctx context.Context, db Batcher, workspaceID string, all []metadata.Object, opts SearchOptions) (*SearchPage, error) {
 	if opts.Limit < 1 || opts.Limit > MaxSearchLimit {
-		return nil, &QueryError{Code: CodeInvalidQueryInput, Message: fmt.Sprintf("limit must be between 1 and %d", MaxSearchLimit)}
+		return nil, &QueryError{Code: CodeInvalidQueryInput, Message: fmt.Sprintf("Limit must be between 1 and %d", MaxSearchLimit)}
 	}
 	offset := 0
 	if opts.After != "" {
@@ -87,37 +87,46 @@ func (e *Engine) Search(ctx context.Context, db Batcher, workspaceID string, all
 	if len(specs) == 0 {
 		return &SearchPage{}, nil
 	}
-	stmt := searchStmt(specs, matchExpr(opts.Input), opts, offset)
-	res, err := db.Batch(ctx, stmt)
+	stmts := searchStmts(specs, matchExpr(opts.Input), opts, offset)
+	res, err := db.Batch(ctx, stmts...)
 	if err != nil && strings.Contains(err.Error(), "no such table") {
 		if err = ensureSearch(ctx, db, specs); err == nil {
-			res, err = db.Batch(ctx, stmt)
+			res, err = db.Batch(ctx, stmts...)
 		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("engine: search: %w", err)
 	}
-	byName := map[string]ddl.SearchSpec{}
-	for _, s := range specs {
-		byName[s.Object] = s
-	}
-	page := &SearchPage{}
-	rows := res[0].Rows
-	page.HasNextPage = len(rows) > opts.Limit
-	rows = rows[:min(len(rows), opts.Limit)]
-	for i, r := range rows {
-		obj, _ := r[0].(string)
-		id, _ := r[1].(string)
-		label, _ := r[2].(string)
-		image, _ := r[3].(string)
-		if byName[obj].DomainImage {
-			image = logoURL(image)
+	var hits []SearchRecord
+	for i, r := range res {
+		for _, row := range r.Rows {
+			id, _ := row[0].(string)
+			label, _ := row[1].(string)
+			image, _ := row[2].(string)
+			if specs[i].DomainImage {
+				image = logoURL(image)
+			}
+			rank := searchRank(row[3])
+			hits = append(hits, SearchRecord{RecordID: id, ObjectNameSingular: specs[i].Object, Label: label, ImageURL: image, TsRank: rank, TsRankCD: rank})
 		}
-		rank := searchRank(r[4])
-		page.Records = append(page.Records, SearchRecord{
-			RecordID: id, ObjectNameSingular: obj, Label: label, ImageURL: image,
-			TsRank: rank, TsRankCD: rank, Cursor: encodeSearchCursor(offset + i + 1),
-		})
+	}
+	slices.SortFunc(hits, func(a, b SearchRecord) int {
+		if a.TsRank != b.TsRank {
+			if a.TsRank > b.TsRank {
+				return -1
+			}
+			return 1
+		}
+		if c := strings.Compare(a.ObjectNameSingular, b.ObjectNameSingular); c != 0 {
+			return c
+		}
+		return strings.Compare(a.RecordID, b.RecordID)
+	})
+	hits = hits[min(offset, len(hits)):]
+	page := &SearchPage{HasNextPage: len(hits) > opts.Limit}
+	page.Records = hits[:min(len(hits), opts.Limit)]
+	for i := range page.Records {
+		page.Records[i].Cursor = encodeSearchCursor(offset + i + 1)
 	}
 	if n := len(page.Records); n > 0 {
 		page.EndCursor = page.Records[n-1].Cursor
@@ -125,19 +134,20 @@ func (e *Engine) Search(ctx context.Context, db Batcher, workspaceID string, all
 	return page, nil
 }
 
-// searchStmt is the one statement of a search: a UNION ALL of one SELECT per object, ordered by
-// rank then object and id, so that pages are stable. ?1 is the match expression ("" lists every
-// live record, rank 0, as Twenty does for an empty input).
-func searchStmt(specs []ddl.SearchSpec, match string, opts SearchOptions, offset int) d1.Stmt {
+// searchStmts are the statements of a search, one per object: D1 refuses a compound SELECT of
+// more than a few terms, so the objects' best offset+limit+1 records are merged here, by rank
+// then object and id, so that pages are stable. ?1 is the match expression ("" lists every live
+// record, rank 0, as Twenty does for an empty input).
+func searchStmts(specs []ddl.SearchSpec, match string, opts SearchOptions, offset int) []d1.Stmt {
 	var ids any // NULL: no id filter
 	if opts.IDs != nil {
 		raw, _ := json.Marshal(opts.IDs)
 		ids = string(raw)
 	}
 	notIDs, _ := json.Marshal(append([]string{}, opts.NotIDs...))
-	args := []any{match, opts.Limit + 1, offset, ids, string(notIDs)}
-	const idFilter = ` AND (?4 IS NULL OR t."id" IN (SELECT value FROM json_each(?4))) AND t."id" NOT IN (SELECT value FROM json_each(?5))`
-	parts := make([]string, len(specs))
+	args := []any{match, offset + opts.Limit + 1, ids, string(notIDs)}
+	const idFilter = ` AND (?3 IS NULL OR t."id" IN (SELECT value FROM json_each(?3))) AND t."id" NOT IN (SELECT value FROM json_each(?4))`
+	stmts := make([]d1.Stmt, len(specs))
 	for i, s := range specs {
 		label := make([]string, len(s.LabelParts))
 		for k, c := range s.LabelParts {
@@ -147,16 +157,17 @@ func searchStmt(specs []ddl.SearchSpec, match string, opts SearchOptions, offset
 		if s.ImageColumn != "" {
 			image = `coalesce(t."` + s.ImageColumn + `", '')`
 		}
-		sel := fmt.Sprintf(`SELECT '%s' AS objectName, t."id" AS recordId, trim(%s) AS label, %s AS imageUrl, `, s.Object, strings.Join(label, " || ' ' || "), image)
+		sel := fmt.Sprintf(`SELECT t."id" AS recordId, trim(%s) AS label, %s AS imageUrl, `, strings.Join(label, " || ' ' || "), image)
+		var sql string
 		if match == "" {
-			parts[i] = sel + fmt.Sprintf(`0.0 AS rank FROM "%s" t WHERE t."deletedAt" IS NULL`, s.Table) + idFilter
-			continue
+			sql = sel + fmt.Sprintf(`0.0 AS rank FROM "%s" t WHERE ?1 = '' AND t."deletedAt" IS NULL`, s.Table)
+		} else {
+			// FTS5's MATCH and bm25 name the table itself: an alias would not do.
+			sql = sel + fmt.Sprintf(`-bm25("%[1]s") AS rank FROM "%[1]s" JOIN "%[2]s" t ON t.rowid = "%[1]s".rowid WHERE "%[1]s" MATCH ?1 AND t."deletedAt" IS NULL`, s.FTS, s.Table)
 		}
-		// FTS5's MATCH and bm25 name the table itself: an alias would not do.
-		parts[i] = sel + fmt.Sprintf(`-bm25("%[1]s") AS rank FROM "%[1]s" JOIN "%[2]s" t ON t.rowid = "%[1]s".rowid WHERE "%[1]s" MATCH ?1 AND t."deletedAt" IS NULL`, s.FTS, s.Table) + idFilter
+		stmts[i] = d1.Stmt{SQL: sql + idFilter + ` ORDER BY rank DESC, recordId LIMIT ?2`, Args: args}
 	}
-	sql := strings.Join(parts, "\nUNION ALL\n") + "\nORDER BY rank DESC, objectName, recordId LIMIT ?2 OFFSET ?3"
-	return d1.Stmt{SQL: sql, Args: args}
+	return stmts
 }
 
 // matchExpr turns what the user typed into an FTS5 query: each word, letters and digits only, a

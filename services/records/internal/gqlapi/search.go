@@ -3,6 +3,7 @@ package gqlapi
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/shared/graphql"
@@ -75,6 +76,10 @@ func searchResolver(ctx context.Context, args map[string]any) (any, error) {
 	}
 	page, err := x.eng.Search(ctx, x.req.DB, x.req.WorkspaceID, x.m.all, opts)
 	if err != nil {
+		var qe *engine.QueryError
+		if !errors.As(err, &qe) {
+			slog.Error("search failed", "workspace_id", x.req.WorkspaceID, "error", err.Error())
+		}
 		return nil, gqlError(err)
 	}
 	labels := map[string]string{}
