@@ -76,6 +76,7 @@ type config struct {
 	n, c, warmup, logins, records      int
 	events, eventsC                    int
 	workflows                          int
+	searchPeople, searches             int
 	realtime, realtimeSubscribers      int
 	files, filesMB                     int
 	timeout                            time.Duration
@@ -99,6 +100,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&cfg.events, "events", -1, "events figures: person creates whose person.created webhooks a receiver here times through the whole pipeline (default 1000 on the local stack, 0 elsewhere; with -base, the server must reach 127.0.0.1)")
 	fs.BoolVar(&cfg.pauseRelay, "pause-relay", false, "local stack: pause the records Worker's event relay during the record figures (what writes cost without the event pipeline behind them; the cron sweep relays later)")
 	fs.IntVar(&cfg.workflows, "workflows", -1, "workflow figures: person creates each running a one-step workflow (DATABASE_EVENT → HTTP_REQUEST to a receiver here), timed to the step (default 300 on the local stack, 0 elsewhere)")
+	fs.IntVar(&cfg.searchPeople, "search", -1, "search figures: people seeded (createPeople batches of 200) in a workspace whose search is then timed (default 10000 on the local stack, 0 elsewhere)")
+	fs.IntVar(&cfg.searches, "search-n", 200, "search figures: searches timed")
 	fs.IntVar(&cfg.eventsC, "events-c", 10, "events figures: concurrent creates of the burst")
 	fs.IntVar(&cfg.realtime, "realtime", -1, "realtime figures: person creates timed to one event-stream subscriber, then a fan-out to -realtime-subscribers (default 80 on the local stack, within a workspace's 100 API calls a minute; 0 elsewhere)")
 	fs.IntVar(&cfg.realtimeSubscribers, "realtime-subscribers", realtimeDefaults.subscribers, "realtime figures: subscribers of one workspace timed in the fan-out (0: none)")
@@ -312,6 +315,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		burst := *tg
 		burst.client = newClient(cfg.eventsC, cfg.timeout)
 		if err := workflowFigures(ctx, stdout, stderr, &burst, cfg.workflows, cfg.eventsC, 2*time.Minute); err != nil {
+			return err
+		}
+	}
+	if cfg.searchPeople < 0 && stack != nil {
+		cfg.searchPeople = 10_000
+	}
+	if cfg.searchPeople > 0 {
+		if err := searchFigures(ctx, stdout, stderr, tg, cfg.searchPeople, cfg.searches); err != nil {
 			return err
 		}
 	}
