@@ -231,7 +231,13 @@ func (s *Store) updateObject(ctx context.Context, st *metaState, id string, inpu
 		return metadata.ObjectDTO{}, err
 	}
 	if !rename {
-		if err := s.apply(ctx, st, nil, nil, change{put: []storedObject{o}, touched: []string{o.ID}}); err != nil {
+		var dropSearch []d1.Stmt // a new label identifier is searched instead: the next search rebuilds the index
+		if o.LabelIdentifier() != st.objects[i].LabelIdentifier() {
+			if dropSearch, err = ddl.DropSearch(st.workspaceID, st.objects[i].Object); err != nil {
+				return metadata.ObjectDTO{}, err
+			}
+		}
+		if err := s.apply(ctx, st, dropSearch, nil, change{put: []storedObject{o}, touched: []string{o.ID}}); err != nil {
 			return metadata.ObjectDTO{}, err
 		}
 		o.updatedAt = nowStamp()
