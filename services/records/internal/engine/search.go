@@ -73,7 +73,7 @@ func (e *Engine) Search(ctx context.Context, db Batcher, workspaceID string, all
 	}
 	var specs []ddl.SearchSpec
 	for _, o := range all {
-		if !o.IsActive || len(opts.Included) > 0 && !slices.Contains(opts.Included, o.NameSingular) || slices.Contains(opts.Excluded, o.NameSingular) {
+		if !o.IsActive || o.IsRemote || len(opts.Included) > 0 && !slices.Contains(opts.Included, o.NameSingular) || slices.Contains(opts.Excluded, o.NameSingular) {
 			continue
 		}
 		s, ok, err := ddl.Search(workspaceID, o)
