@@ -42,8 +42,16 @@ func (s *server) metadataEvents() connect.UnaryInterceptorFunc {
 			}
 			afterResponse(ctx, func(ctx context.Context) {
 				payload, merr := proto.Marshal(&realtimev1.PublishMetadataEventsRequest{WorkspaceId: ws, Events: []*realtimev1.MetadataEvent{ev}})
-				if merr == nil {
-					_, merr = jobqueue.Enqueue(ctx, s.jobs, &jobsv1.Job{Type: metadataEventJobType, WorkspaceId: ws, Payload: payload})
+				// Bounded retries, as the record events' relay offers its batches; the metadata
+				// change has no outbox yet, so an event the queue refuses three times is lost.
+				for attempt, wait := 1, 50*time.Millisecond; merr == nil && attempt <= 3; attempt, wait = attempt+1, wait*2 {
+					if _, err := jobqueue.Enqueue(ctx, s.jobs, &jobsv1.Job{Type: metadataEventJobType, WorkspaceId: ws, Payload: payload}); err == nil {
+						return
+					} else if attempt == 3 {
+						merr = err
+					} else {
+						time.Sleep(wait)
+					}
 				}
 				if merr != nil {
 					slog.WarnContext(ctx, "metadata event not sent", "workspace_id", ws, "metadata", ev.GetMetadataName(), "error", merr)
