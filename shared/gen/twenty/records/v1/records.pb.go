@@ -986,7 +986,11 @@ type GroupByRequest struct {
 	IncludeRecordsSample bool     `protobuf:"varint,6,opt,name=include_records_sample,json=includeRecordsSample,proto3" json:"include_records_sample,omitempty"`
 	OrderByForRecords    []*Order `protobuf:"bytes,7,rep,name=order_by_for_records,json=orderByForRecords,proto3" json:"order_by_for_records,omitempty"`
 	// limit is the number of groups; 0 for Twenty's default (50).
-	Limit         int32 `protobuf:"varint,8,opt,name=limit,proto3" json:"limit,omitempty"`
+	Limit int32 `protobuf:"varint,8,opt,name=limit,proto3" json:"limit,omitempty"`
+	// view_id, when set, adds the filters of the workspace's view with that id (its filters,
+	// filter groups and any-field filter) to filter, as Twenty's viewId does; a view the workspace
+	// does not have adds none.
+	ViewId        string `protobuf:"bytes,11,opt,name=view_id,json=viewId,proto3" json:"view_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1075,6 +1079,13 @@ func (x *GroupByRequest) GetLimit() int32 {
 		return x.Limit
 	}
 	return 0
+}
+
+func (x *GroupByRequest) GetViewId() string {
+	if x != nil {
+		return x.ViewId
+	}
+	return ""
 }
 
 // GroupByDimension is one dimension of a group-by, an item of Twenty's group_by: a field's
@@ -2598,7 +2609,7 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\x16FindDuplicatesResponse\x127\n" +
 	"\aresults\x18\x01 \x03(\v2\x1d.twenty.records.v1.DuplicatesR\aresults\x120\n" +
 	"\x14object_name_singular\x18\x02 \x01(\tR\x12objectNameSingular\x12,\n" +
-	"\x12object_name_plural\x18\x03 \x01(\tR\x10objectNamePlural\"\xb6\x03\n" +
+	"\x12object_name_plural\x18\x03 \x01(\tR\x10objectNamePlural\"\xcf\x03\n" +
 	"\x0eGroupByRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12,\n" +
 	"\x12object_name_plural\x18\x02 \x01(\tR\x10objectNamePlural\x12>\n" +
@@ -2610,7 +2621,8 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\x06filter\x18\x05 \x01(\v2\x19.twenty.records.v1.FilterR\x06filter\x124\n" +
 	"\x16include_records_sample\x18\x06 \x01(\bR\x14includeRecordsSample\x12I\n" +
 	"\x14order_by_for_records\x18\a \x03(\v2\x18.twenty.records.v1.OrderR\x11orderByForRecords\x12\x14\n" +
-	"\x05limit\x18\b \x01(\x05R\x05limitJ\x04\b\x03\x10\x04J\x04\b\x04\x10\x05R\rgroup_by_jsonR\x0eaggregate_json\"\x84\x01\n" +
+	"\x05limit\x18\b \x01(\x05R\x05limit\x12\x17\n" +
+	"\aview_id\x18\v \x01(\tR\x06viewIdJ\x04\b\x03\x10\x04J\x04\b\x04\x10\x05R\rgroup_by_jsonR\x0eaggregate_json\"\x84\x01\n" +
 	"\x10GroupByDimension\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12\x1d\n" +
 	"\tsub_field\x18\x02 \x01(\tH\x00R\bsubField\x125\n" +
