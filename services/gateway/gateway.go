@@ -138,9 +138,10 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		now:      d.now,
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
-	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL,
+	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL+viewSDL,
 		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth, d.uploads),
-			workflowResolvers(jobsv1connect.NewWorkflowServiceClient(clients["jobs"], baseURL, opts...))))
+			workflowResolvers(jobsv1connect.NewWorkflowServiceClient(clients["jobs"], baseURL, opts...)),
+			viewResolvers(recordsv1connect.NewViewServiceClient(clients["records"], baseURL, opts...))))
 	if err != nil {
 		panic(fmt.Sprintf("metadata GraphQL schema: %v", err)) // a programming error, caught by every test
 	}

@@ -225,5 +225,15 @@ func groupByRequest(query url.Values) (*recordsv1.GroupByRequest, error) {
 		IncludeRecordsSample: query.Get("include_records_sample") == "true",
 		OrderByForRecords:    recordquery.ToProto(&recordquery.Query{OrderBy: recordsOrder}).GetOrderBy(),
 		Limit:                int32(limit),
+		ViewId:               groupByViewID(query),
 	}, nil
+}
+
+// groupByViewID is the view whose filters a group-by adds: Twenty's viewId parameter
+// (parse-view-id-rest-request.util.ts), or view_id in this API's snake_case spelling.
+func groupByViewID(query url.Values) string {
+	if v := query.Get("viewId"); v != "" {
+		return v
+	}
+	return query.Get("view_id")
 }

@@ -101,9 +101,17 @@ func (s *server) GroupBy(ctx context.Context, req *recordsv1.GroupByRequest) (*r
 		Filter: parsed.Filter, IncludeRecords: req.GetIncludeRecordsSample(),
 		OrderByForRecords: parsed.OrderBy, Limit: int(req.GetLimit()),
 	}
+	withView, err := s.groupByViewFilter(ctx, req.GetWorkspaceId(), req.GetViewId()) // views.go
+	if err != nil {
+		return nil, err
+	}
 	var groups []engine.Group
 	err = s.withTarget(ctx, req.GetWorkspaceId(), req.GetObjectNamePlural(), func(t target) error {
+		q := q
 		var err error
+		if q.Filter, err = withView(t.obj, parsed.Filter); err != nil {
+			return err
+		}
 		groups, err = s.engine.GroupBy(ctx, t.db, req.GetWorkspaceId(), t.obj, t.objects, q)
 		return err
 	})

@@ -15,6 +15,7 @@ import (
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/outbox"
+	"github.com/twentyworkers/twenty/services/records/internal/views"
 	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/d1"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
@@ -142,5 +143,6 @@ func (s *server) handler(dev *http.ServeMux) http.Handler {
 	mux := rpc.ServiceMux(devHandler)
 	mux.Handle(recordsv1connect.NewRecordsServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors, s.metadataEvents()))...))
 	mux.Handle(recordsv1connect.NewTimelineServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
+	mux.Handle(recordsv1connect.NewViewServiceHandler(&viewServer{store: &views.Store{Control: s.control}}, append(rpc.HandlerOptions(), viewHandlerOptions()...)...)) // views.go
 	return rpc.Middleware(mux)
 }

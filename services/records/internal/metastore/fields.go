@@ -8,6 +8,7 @@ import (
 
 	"github.com/twentyworkers/twenty/services/records/internal/ddl"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/views"
 	"github.com/twentyworkers/twenty/shared/d1"
 	"github.com/twentyworkers/twenty/shared/ids"
 )
@@ -216,7 +217,11 @@ func (s *Store) createField(ctx context.Context, st *metaState, input []byte) (m
 	if err := metadata.ValidateSchema(objectsOf(after)); err != nil {
 		return metadata.FieldDTO{}, err
 	}
-	if err := s.apply(ctx, st, stmts, undo, change{put: put}); err != nil {
+	var viewStmts []d1.Stmt // the new fields join their objects' INDEX views
+	for _, a := range adds {
+		viewStmts = append(viewStmts, views.FieldAddedStatements(st.workspaceID, after[a.obj].ID, a.field)...)
+	}
+	if err := s.apply(ctx, st, stmts, undo, change{put: put, views: viewStmts}); err != nil {
 		return metadata.FieldDTO{}, err
 	}
 	st.objects = after
@@ -449,7 +454,11 @@ func (s *Store) deleteField(ctx context.Context, st *metaState, id string) (meta
 	if err := metadata.ValidateSchema(objectsOf(after)); err != nil {
 		return metadata.FieldDTO{}, err
 	}
-	if err := s.apply(ctx, st, stmts, undo, change{put: put}); err != nil {
+	var gone []string // their view fields, sorts and filters go with them
+	for _, r := range removed {
+		gone = append(gone, r.field.ID)
+	}
+	if err := s.apply(ctx, st, stmts, undo, change{put: put, views: views.FieldRemovedStatements(st.workspaceID, gone...)}); err != nil {
 		return metadata.FieldDTO{}, err
 	}
 	res := fieldDTO(f, st.objects[oi], st.objects)

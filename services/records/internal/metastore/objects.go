@@ -8,6 +8,7 @@ import (
 
 	"github.com/twentyworkers/twenty/services/records/internal/ddl"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/views"
 	"github.com/twentyworkers/twenty/shared/d1"
 	"github.com/twentyworkers/twenty/shared/ids"
 )
@@ -147,7 +148,8 @@ func (s *Store) createObject(ctx context.Context, st *metaState, input []byte) (
 		// Left by a create whose metadata failed and whose undo failed too: drop it first.
 		stmts = append(slices.Clone(undo), stmts...)
 	}
-	if err := s.apply(ctx, st, stmts, undo, change{put: append([]storedObject{o}, put...), touched: []string{o.ID}}); err != nil {
+	c := change{put: append([]storedObject{o}, put...), touched: []string{o.ID}, views: views.IndexViewStatements(st.workspaceID, []metadata.Object{o.Object})}
+	if err := s.apply(ctx, st, stmts, undo, c); err != nil {
 		return metadata.ObjectDTO{}, err
 	}
 	st.objects = append(after, o)

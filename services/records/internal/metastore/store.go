@@ -13,6 +13,7 @@ import (
 
 	"github.com/twentyworkers/twenty/services/records/internal/ddl"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/views"
 	"github.com/twentyworkers/twenty/shared/d1"
 	"github.com/twentyworkers/twenty/shared/ids"
 )
@@ -161,6 +162,8 @@ type change struct {
 	touched []string
 	// deleted are the ids of the deleted objects.
 	deleted []string
+	// views are the statements on the objects' views (views package) that go with the change.
+	views []d1.Stmt
 }
 
 // commit writes c and bumps the metadata version in one control batch, which fails if the version
@@ -197,6 +200,7 @@ updated_at = CASE WHEN ? THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') ELSE updated
 	for _, id := range c.deleted {
 		stmts = append(stmts, d1.Stmt{SQL: `DELETE FROM object_metadata WHERE id = ? AND workspace_id = ?`, Args: []any{id, st.workspaceID}})
 	}
+	stmts = append(stmts, c.views...)
 	stmts = append(stmts, d1.Stmt{SQL: `UPDATE workspace_metadata SET version = version + 1 WHERE workspace_id = ?`, Args: []any{st.workspaceID}})
 	if _, err := s.Control.Batch(ctx, stmts...); err != nil {
 		now := st.version
@@ -296,6 +300,7 @@ func (s *Store) Init(ctx context.Context, workspaceID string) (int64, error) {
 			Args: []any{o.ID, workspaceID, o.NameSingular, o.NamePlural, string(def)},
 		})
 	}
+	stmts = append(stmts, views.IndexViewStatements(workspaceID, objects)...) // Twenty's "All" views
 	stmts = append(stmts, d1.Stmt{
 		SQL:  `INSERT INTO workspace_metadata (workspace_id, version) VALUES (?, 1) ON CONFLICT (workspace_id) DO UPDATE SET version = version + 1`,
 		Args: []any{workspaceID},

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/views"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/recordquery"
+)
+
+// viewServer serves the ViewService: Twenty's views and their parts (views package), kept in
+// the control database.
+type viewServer struct {
+	store *views.Store
+}
+
+// viewKinds are the view entities by their contract's name.
+var viewKinds = map[recordsv1.ViewPartKind]*views.Kind{
+	recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW:              views.View,
+	recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FIELD:        views.ViewField,
+	recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FILTER:       views.ViewFilter,
+	recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FILTER_GROUP: views.ViewFilterGroup,
+	recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_SORT:         views.ViewSort,
+	recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_GROUP:        views.ViewGroup,
+	recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FIELD_GROUP:  views.ViewFieldGroup,
+}
+
+// viewCall checks a call's workspace and kind.
+func viewCall(ws string, kind recordsv1.ViewPartKind) (*views.Kind, error) {
+	if ws == "" {
+		return nil, invalid("workspace_id is required")
+	}
+	k, ok := viewKinds[kind]
+	if !ok {
+		return nil, invalid("unknown view part kind %v", kind)
+	}
+	return k, nil
+}
+
+// viewError makes the views package's refusals the records contract's.
+func viewError(err error) error {
+	if ve, ok := errors.AsType[*views.Error](err); ok {
+		if ve.NotFound {
+			return notFound("%s", ve.Message)
+		}
+		return invalid("%s", ve.Message)
+	}
+	return err
+}
+
+// partsResponse encodes parts.
+func partsResponse(parts []views.DTO) (*recordsv1.FindViewPartsResponse, error) {
+	out := &recordsv1.FindViewPartsResponse{PartsJson: make([][]byte, len(parts))}
+	for i, p := range parts {
+		b, err := json.Marshal(p)
+		if err != nil {
+			return nil, fmt.Errorf("encode view part: %w", err)
+		}
+		out.PartsJson[i] = b
+	}
+	return out, nil
+}
+
+// FindViewParts implements recordsv1connect.ViewServiceHandler.
+func (v *viewServer) FindViewParts(ctx context.Context, req *recordsv1.FindViewPartsRequest) (*recordsv1.FindViewPartsResponse, error) {
+	k, err := viewCall(req.GetWorkspaceId(), req.GetKind())
+	if err != nil {
+		return nil, err
+	}
+	parts, err := v.store.Find(ctx, req.GetWorkspaceId(), k, views.Query{
+		ID: req.GetId(), ViewID: req.GetViewId(), ObjectMetadataID: req.GetObjectMetadataId(),
+		ViewTypes: req.GetViewTypes(), UserWorkspaceID: req.GetUserWorkspaceId(),
+	})
+	if err != nil {
+		return nil, viewError(err)
+	}
+	return partsResponse(parts)
+}
+
+// CreateViewParts implements recordsv1connect.ViewServiceHandler.
+func (v *viewServer) CreateViewParts(ctx context.Context, req *recordsv1.CreateViewPartsRequest) (*recordsv1.FindViewPartsResponse, error) {
+	k, err := viewCall(req.GetWorkspaceId(), req.GetKind())
+	if err != nil {
+		return nil, err
+	}
+	parts, err := v.store.Create(ctx, req.GetWorkspaceId(), k, req.GetInputsJson(), req.GetUserWorkspaceId())
+	if err != nil {
+		return nil, viewError(err)
+	}
+	return partsResponse(parts)
+}
+
+// UpdateViewPart implements recordsv1connect.ViewServiceHandler.
+func (v *viewServer) UpdateViewPart(ctx context.Context, req *recordsv1.UpdateViewPartRequest) (*recordsv1.FindViewPartsResponse, error) {
+	k, err := viewCall(req.GetWorkspaceId(), req.GetKind())
+	if err != nil {
+		return nil, err
+	}
+	part, err := v.store.Update(ctx, req.GetWorkspaceId(), k, req.GetId(), req.GetUpdateJson())
+	if err != nil {
+		return nil, viewError(err)
+	}
+	return partsResponse([]views.DTO{part})
+}
+
+// DeleteViewPart implements recordsv1connect.ViewServiceHandler.
+func (v *viewServer) DeleteViewPart(ctx context.Context, req *recordsv1.DeleteViewPartRequest) (*recordsv1.FindViewPartsResponse, error) {
+	k, err := viewCall(req.GetWorkspaceId(), req.GetKind())
+	if err != nil {
+		return nil, err
+	}
+	part, err := v.store.Delete(ctx, req.GetWorkspaceId(), k, req.GetId(), req.GetDestroy())
+	if err != nil {
+		return nil, viewError(err)
+	}
+	return partsResponse([]views.DTO{part})
+}
+
+// groupByViewFilter reads what the view viewID adds to a group-by's filter (none when viewID is
+// empty); the returned function makes it the filter on the group-by's object, and-ed with filter.
+func (s *server) groupByViewFilter(ctx context.Context, ws, viewID string) (func(o metadata.Object, filter *recordquery.Filter) (*recordquery.Filter, error), error) {
+	if viewID == "" {
+		return func(_ metadata.Object, f *recordquery.Filter) (*recordquery.Filter, error) { return f, nil }, nil
+	}
+	spec, err := (&views.Store{Control: s.control}).FilterSpec(ctx, ws, viewID)
+	if err != nil {
+		return nil, viewError(err)
+	}
+	now := time.Now()
+	return func(o metadata.Object, f *recordquery.Filter) (*recordquery.Filter, error) {
+		vf, err := views.RecordFilter(o, spec, now)
+		if err != nil {
+			return nil, viewError(err)
+		}
+		switch {
+		case vf == nil:
+			return f, nil
+		case f == nil:
+			return vf, nil
+		}
+		return &recordquery.Filter{And: []*recordquery.Filter{f, vf}}, nil
+	}, nil
+}
+
+// viewHandlerOptions are the ViewService's handler options: the records Worker's, with its error
+// mapping.
+func viewHandlerOptions() []connect.HandlerOption {
+	return []connect.HandlerOption{connect.WithInterceptors(mapErrors)}
+}
