@@ -22,7 +22,13 @@ func (s *server) admin(ctx context.Context) (*authtoken.Claims, error) {
 		return nil, err
 	}
 	if m.RoleStandardID != "admin" {
-		return nil, errAdminOnly
+		ok, err := s.store.roleMaySet(ctx, m.RoleID, "API_KEYS_AND_WEBHOOKS")
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, errAdminOnly
+		}
 	}
 	return c, nil
 }

@@ -87,8 +87,8 @@ func (s *store) createWorkspace(ctx context.Context, ws workspace, adminRoleID, 
 	_, err := s.db.Batch(ctx,
 		d1.Stmt{SQL: `INSERT INTO workspaces (id, display_name, activation_status, subdomain) VALUES (?, ?, 'PENDING_CREATION', ?)`,
 			Args: []any{ws.ID, ws.DisplayName, ws.Subdomain}},
-		d1.Stmt{SQL: `INSERT INTO roles (id, workspace_id, standard_id, label, description, is_editable, can_update_all_settings)
-VALUES (?, ?, 'admin', 'Admin', 'Admin role', 0, 1), (?, ?, 'member', 'Member', 'Member role', 1, 0)`,
+		d1.Stmt{SQL: `INSERT INTO roles (id, workspace_id, standard_id, label, description, icon, is_editable, can_update_all_settings, can_be_assigned_to_api_keys)
+VALUES (?, ?, 'admin', 'Admin', 'Admin role', 'IconUserCog', 0, 1, 1), (?, ?, 'member', 'Member', 'Member role', 'IconUser', 1, 0, 0)`,
 			Args: []any{adminRoleID, ws.ID, memberRoleID, ws.ID}},
 		d1.Stmt{SQL: `INSERT INTO user_workspaces (id, user_id, workspace_id, workspace_member_id, role_id) VALUES (?, ?, ?, ?, ?)`,
 			Args: []any{m.UserWorkspaceID, creatorID, ws.ID, m.WorkspaceMemberID, adminRoleID}},
@@ -151,7 +151,7 @@ JOIN workspaces w ON w.id = uw.workspace_id WHERE uw.user_id = ? AND w.deleted_a
 
 func (s *store) membership(ctx context.Context, userID, workspaceID string) (membership, error) {
 	var m membership
-	err := s.db.QueryRowContext(ctx, `SELECT uw.id, uw.workspace_member_id, uw.role_id, r.standard_id FROM user_workspaces uw
+	err := s.db.QueryRowContext(ctx, `SELECT uw.id, uw.workspace_member_id, uw.role_id, coalesce(r.standard_id, '') FROM user_workspaces uw
 JOIN roles r ON r.id = uw.role_id WHERE uw.user_id = ? AND uw.workspace_id = ?`, userID, workspaceID).
 		Scan(&m.UserWorkspaceID, &m.WorkspaceMemberID, &m.RoleID, &m.RoleStandardID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -186,7 +186,7 @@ type role struct {
 }
 
 func (s *store) roles(ctx context.Context, workspaceID string) ([]role, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, standard_id, label, description, is_editable, can_update_all_settings
+	rows, err := s.db.QueryContext(ctx, `SELECT id, coalesce(standard_id, ''), label, description, is_editable, can_update_all_settings
 FROM roles WHERE workspace_id = ? ORDER BY standard_id`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("list roles: %w", err)

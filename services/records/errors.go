@@ -8,6 +8,7 @@ import (
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metastore"
+	"github.com/twentyworkers/twenty/services/records/internal/permissions"
 )
 
 // refusal is a request the caller must change: invalid input (InvalidArgument, a REST 400) or an
@@ -65,6 +66,11 @@ func connectError(err error) error {
 		}
 		ce := connect.NewError(code, errors.New(qe.Message))
 		ce.Meta().Set("Twenty-Code", string(qe.Code))
+		return ce
+	}
+	if pe, ok := errors.AsType[*permissions.Error](err); ok {
+		ce := connect.NewError(permissionCodes[pe.Code], errors.New(pe.Message))
+		ce.Meta().Set("Twenty-Code", pe.Code)
 		return ce
 	}
 	if me, ok := errors.AsType[*metastore.Error](err); ok {

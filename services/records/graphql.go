@@ -52,7 +52,7 @@ func (s *server) GraphQL(ctx context.Context, req *recordsv1.GraphQLRequest) (*r
 		t, events = s.recordingEvents(target{shard: shard, db: db}, ws, req.GetActor())
 		eventsShard = shard
 		resp = api.Execute(ctx, gqlapi.Request{DB: t.db, WorkspaceID: ws, Actor: actor}, body)
-		return db.isStale() || failedValidation(resp), nil
+		return db.isStale() || failedValidation(resp) || deniedOnCache(resp), nil
 	})
 	s.relayEvents(ctx, eventsShard, events)
 	if err != nil {

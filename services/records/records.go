@@ -141,8 +141,9 @@ func (s *server) handler(dev *http.ServeMux) http.Handler {
 		devHandler = dev
 	}
 	mux := rpc.ServiceMux(devHandler)
-	mux.Handle(recordsv1connect.NewRecordsServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors, s.metadataEvents()))...))
+	mux.Handle(recordsv1connect.NewRecordsServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors, s.metadataEvents(), permissionSlot))...))
 	mux.Handle(recordsv1connect.NewTimelineServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
+	mux.Handle(recordsv1connect.NewRoleServiceHandler(&roleServer{s}, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
 	mux.Handle(recordsv1connect.NewViewServiceHandler(&viewServer{store: &views.Store{Control: s.control}}, append(rpc.HandlerOptions(), viewHandlerOptions()...)...)) // views.go
 	return rpc.Middleware(mux)
 }

@@ -8,6 +8,7 @@ import (
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/permissions"
 	"github.com/twentyworkers/twenty/shared/d1"
 	"github.com/twentyworkers/twenty/shared/ids"
 )
@@ -53,6 +54,19 @@ func (s *server) withSchema(ctx context.Context, workspaceID string, run func(sc
 		sc, cached, err := s.schemaOf(ctx, workspaceID, fresh)
 		if err != nil {
 			return err
+		}
+		// The caller's permissions (permissionscope.go): a principal a cached schema does not
+		// know may be new, so the schema is read fresh once.
+		scope, known, err := scopeIn(ctx, sc)
+		if !known && cached && ctx.Err() == nil {
+			fresh = true
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if !permissions.SetScope(ctx, scope) && scope != nil {
+			return fmt.Errorf("records: a call without a permissions slot acts for a principal")
 		}
 		retry, err := run(sc)
 		if !retry || !cached || ctx.Err() != nil {

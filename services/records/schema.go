@@ -12,6 +12,7 @@ import (
 	"github.com/twentyworkers/twenty/services/records/internal/ddl"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/permissions"
 	"github.com/twentyworkers/twenty/shared/d1"
 )
 
@@ -37,6 +38,11 @@ type schema struct {
 	Version int64             `json:"version"`
 	Shard   string            `json:"shard"`
 	Objects []metadata.Object `json:"objects"`
+	// Permissions are the workspace's roles and who has which (permissionscope.go); nil in a
+	// schema cached before they were.
+	Permissions *permissions.Model `json:"permissions,omitempty"`
+
+	scopes scopeCache // the roles' scopes, computed once per schema
 }
 
 // schemaCache keeps schemas in the isolate.
@@ -113,11 +119,11 @@ func (s *server) schemaFromKV(ctx context.Context, workspaceID string) *schema {
 
 // schemaFromControl reads the workspace's version, shard and objects in one control batch.
 func (s *server) schemaFromControl(ctx context.Context, workspaceID string) (*schema, error) {
-	res, err := s.control.Batch(ctx,
-		d1.Stmt{SQL: `SELECT m.version, s.binding FROM workspace_metadata AS m
+	res, err := s.control.Batch(ctx, append([]d1.Stmt{
+		{SQL: `SELECT m.version, s.binding FROM workspace_metadata AS m
 JOIN shard_map AS s ON s.workspace_id = m.workspace_id WHERE m.workspace_id = ?`, Args: []any{workspaceID}},
-		d1.Stmt{SQL: `SELECT definition FROM object_metadata WHERE workspace_id = ? ORDER BY name_singular`, Args: []any{workspaceID}},
-	)
+		{SQL: `SELECT definition FROM object_metadata WHERE workspace_id = ? ORDER BY name_singular`, Args: []any{workspaceID}},
+	}, permissionReads(workspaceID)...)...) // permissionscope.go
 	if err != nil {
 		return nil, fmt.Errorf("read schema of %s: %w", workspaceID, err)
 	}
@@ -139,6 +145,9 @@ JOIN shard_map AS s ON s.workspace_id = m.workspace_id WHERE m.workspace_id = ?`
 			return nil, fmt.Errorf("decode an object of %s: %w", workspaceID, err)
 		}
 		sc.Objects = append(sc.Objects, o)
+	}
+	if sc.Permissions, err = readPermissions(res[2:]); err != nil {
+		return nil, fmt.Errorf("read the permissions of %s: %w", workspaceID, err)
 	}
 	return sc, nil
 }

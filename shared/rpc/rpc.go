@@ -75,6 +75,7 @@ func (forwardInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 		if id := requestid.FromContext(ctx); id != "" {
 			req.Header().Set(requestid.Header, id)
 		}
+		setPrincipal(ctx, req) // principal.go
 		return next(ctx, req)
 	}
 }

@@ -91,7 +91,7 @@ func (e *Engine) CreateMany(ctx context.Context, db Batcher, workspaceID string,
 // Upsert) and the table's lowest and highest positions. The batch holds the UPDATEs of matched
 // records and the INSERTs, split so that none binds more than d1.MaxParams values, then a SELECT
 // of the written rows.
-func (e *Engine) CreateManyWith(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, inputs []map[string]any, opts CreateOptions) (*Mutation, error) {
+func (e *Engine) createManyWith(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, inputs []map[string]any, opts CreateOptions) (*Mutation, error) {
 	if len(inputs) == 0 {
 		return &Mutation{Records: []map[string]any{}}, nil
 	}

@@ -18,7 +18,7 @@ import (
 // A selection by id that finds no live record is CodeRecordNotFound; an empty filter is refused
 // ("A non-empty filter is required"), and so is a filter selecting more than MaxMutationRecords
 // records. One read, then one atomic batch.
-func (e *Engine) DeleteMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape) (*Mutation, error) {
+func (e *Engine) deleteMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape) (*Mutation, error) {
 	table, err := ddl.TableName(workspaceID, obj.NameSingular)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
@@ -45,7 +45,7 @@ func (e *Engine) DeleteMany(ctx context.Context, db Batcher, workspaceID string,
 //
 // A selection by id that finds no record is CodeRecordNotFound; an empty filter is refused, and
 // so is a filter selecting more than MaxMutationRecords records. The Changes have no After.
-func (e *Engine) DestroyMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape) (*Mutation, error) {
+func (e *Engine) destroyMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape) (*Mutation, error) {
 	table, err := ddl.TableName(workspaceID, obj.NameSingular)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
@@ -71,7 +71,7 @@ func (e *Engine) DestroyMany(ctx context.Context, db Batcher, workspaceID string
 //
 // A selection by id that finds no record is CodeRecordNotFound; an empty filter is refused, and
 // so is a filter selecting more than MaxMutationRecords records.
-func (e *Engine) RestoreMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape) (*Mutation, error) {
+func (e *Engine) restoreMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape) (*Mutation, error) {
 	table, err := ddl.TableName(workspaceID, obj.NameSingular)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)

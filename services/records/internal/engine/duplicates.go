@@ -95,7 +95,7 @@ type duplicateSource struct {
 //
 // Records given by id are read in one round trip; the duplicates of every record are then read,
 // with their counts, in one batch.
-func (e *Engine) FindDuplicates(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q DuplicatesQuery) ([]Duplicates, error) {
+func (e *Engine) findDuplicates(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q DuplicatesQuery) ([]Duplicates, error) {
 	switch {
 	case !q.HasData && !q.HasIDs:
 		return nil, msgDuplicatesNeither()

@@ -51,7 +51,7 @@ func (e *Engine) FindMany(ctx context.Context, db Batcher, workspaceID string, o
 
 // FindManyWith is FindMany with options: the aggregates opts names are computed by the count
 // statement, in the same batch.
-func (e *Engine) FindManyWith(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q *recordquery.Query, opts FindOptions) (*Page, error) {
+func (e *Engine) findManyWith(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q *recordquery.Query, opts FindOptions) (*Page, error) {
 	c := Compiler{Objects: all}
 	p, err := c.compile(workspaceID, obj, q)
 	if err != nil {

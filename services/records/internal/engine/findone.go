@@ -13,7 +13,7 @@ import (
 // A soft-deleted or missing record is CodeRecordNotFound ("Record not found", which REST answers
 // as a 404); an id that is not a UUID, or a shape naming unknown fields, is a *QueryError with
 // Twenty's message.
-func (e *Engine) FindOne(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, id string, shape Shape) (map[string]any, error) {
+func (e *Engine) findOne(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, id string, shape Shape) (map[string]any, error) {
 	c := Compiler{Objects: all}
 	read, err := c.recordSelect(workspaceID, obj, shape)
 	if err != nil {

@@ -123,7 +123,7 @@ func msgUnknownAggregate(name, object string) *QueryError {
 // Twenty rejects is a *QueryError: a dimension the object cannot group by (an unknown field or
 // sub-field, a composite without its sub-field, a one-to-many relation), an unknown aggregate,
 // an invalid granularity or time zone, a bad filter or ordering.
-func (e *Engine) GroupBy(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q GroupByQuery) ([]Group, error) {
+func (e *Engine) groupBy(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q GroupByQuery) ([]Group, error) {
 	table, err := ddl.TableName(workspaceID, obj.NameSingular)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)

@@ -78,7 +78,7 @@ func msgMergeNotFound() *QueryError {
 // Twenty's dry run shows it, and no Changes. Errors are Twenty's: an object without duplicate
 // criteria, fewer than 2 or more than MaxMergeRecords ids, a priority index out of range, an id
 // that is not a UUID, and CodeRecordNotFound when an id names no live record (or repeats).
-func (e *Engine) MergeMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, opts MergeOptions) (*Mutation, error) {
+func (e *Engine) mergeMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, opts MergeOptions) (*Mutation, error) {
 	table, err := ddl.TableName(workspaceID, obj.NameSingular)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)

@@ -58,7 +58,7 @@ type searchCursor struct {
 // one batch of one statement per object joining its FTS5 index to its table, live records only, ranked by
 // bm25 (negated, so that higher is better as with Postgres' ts_rank). An object's index is created
 // and built on first use (ddl.CreateSearch), then kept current by triggers on every write.
-func (e *Engine) Search(ctx context.Context, db Batcher, workspaceID string, all []metadata.Object, opts SearchOptions) (*SearchPage, error) {
+func (e *Engine) search(ctx context.Context, db Batcher, workspaceID string, all []metadata.Object, opts SearchOptions) (*SearchPage, error) {
 	if opts.Limit < 1 || opts.Limit > MaxSearchLimit {
 		return nil, &QueryError{Code: CodeInvalidQueryInput, Message: fmt.Sprintf("Limit must be between 1 and %d", MaxSearchLimit)}
 	}

@@ -26,7 +26,7 @@ import (
 // empty filter is refused ("A non-empty filter is required"), and so is a filter selecting more
 // than MaxMutationRecords records. The Changes carry every record before and after, and the
 // fields whose values changed.
-func (e *Engine) UpdateMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, sel Selection, data map[string]any, shape Shape) (*Mutation, error) {
+func (e *Engine) updateMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, sel Selection, data map[string]any, shape Shape) (*Mutation, error) {
 	table, err := ddl.TableName(workspaceID, obj.NameSingular)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)

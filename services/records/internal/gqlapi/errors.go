@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
+	"github.com/twentyworkers/twenty/services/records/internal/permissions"
 	"github.com/twentyworkers/twenty/shared/graphql"
 )
 
@@ -33,6 +34,9 @@ func queryError(code engine.Code, format string, args ...any) *engine.QueryError
 // userFriendlyMessage. Other errors are returned as they are, for the executor to log and answer
 // "Internal server error".
 func gqlError(err error) error {
+	if pe, ok := errors.AsType[*permissions.Error](err); ok {
+		return permissionError(pe)
+	}
 	var qe *engine.QueryError
 	if !errors.As(err, &qe) {
 		return err
@@ -44,4 +48,12 @@ func gqlError(err error) error {
 	return graphql.NewError(code, qe.Message).
 		WithExtension("subCode", string(qe.Code)).
 		WithExtension("userFriendlyMessage", userFriendlyMessage)
+}
+
+// permissionError is Twenty's permissionGraphqlApiExceptionHandler: PERMISSION_DENIED is a
+// ForbiddenError (FORBIDDEN) with the exception's code as subCode and its userFriendlyMessage.
+func permissionError(pe *permissions.Error) error {
+	return graphql.NewError(graphql.CodeForbidden, pe.Message).
+		WithExtension("subCode", pe.Code).
+		WithExtension("userFriendlyMessage", permissions.UserFriendlyPermissionDenied)
 }
