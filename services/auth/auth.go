@@ -15,6 +15,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1/authv1connect"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/health"
+	"github.com/twentyworkers/twenty/shared/jobqueue"
 	"github.com/twentyworkers/twenty/shared/kv"
 	"github.com/twentyworkers/twenty/shared/requestid"
 	"github.com/twentyworkers/twenty/shared/rpc"
@@ -39,8 +40,11 @@ type deps struct {
 	control      *d1.DB
 	cache        kv.Store
 	records      workspaceInitializer
-	keySecret    []byte // AUTH_KEY_SECRET: seals the private signing keys
-	legacySecret string // APP_SECRET of an imported Twenty installation ("" when none)
+	members      memberRecords     // workspaceMember records of joining and removed members (workspace.go)
+	jobs         jobqueue.Producer // the jobs queue, for invitation emails; nil: not sent
+	frontendURL  string            // FRONTEND_URL, which invitation links point at
+	keySecret    []byte            // AUTH_KEY_SECRET: seals the private signing keys
+	legacySecret string            // APP_SECRET of an imported Twenty installation ("" when none)
 	probes       []health.Probe
 	now          func() time.Time
 }
@@ -77,5 +81,6 @@ func newHandler(d deps, dev http.Handler) http.Handler {
 	}
 	mux := rpc.ServiceMux(dev)
 	mux.Handle(authv1connect.NewAuthServiceHandler(srv, rpc.HandlerOptions()...))
+	mux.Handle(authv1connect.NewWorkspaceServiceHandler(&workspaceServer{server: srv, members: d.members, jobs: d.jobs, frontendURL: d.frontendURL}, rpc.HandlerOptions()...))
 	return rpc.Middleware(mux)
 }

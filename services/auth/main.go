@@ -14,6 +14,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/jsfetch"
 	"github.com/twentyworkers/twenty/shared/kv/cfkv"
 	"github.com/twentyworkers/twenty/shared/logging"
+	"github.com/twentyworkers/twenty/shared/queue/cfqueue"
 	"github.com/twentyworkers/twenty/shared/rpc"
 )
 
@@ -31,9 +32,14 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
+	// Invitation emails go on the jobs queue, which the jobs Worker consumes (email.go there).
+	jobs, err := cfqueue.Open("JOBS_QUEUE")
+	if err != nil {
+		panic(err)
+	}
 	secret := cfworker.Var("AUTH_KEY_SECRET")
 	probes := []health.Probe{
-		health.SQL("CONTROL", control.DB), health.KV("CACHE", cache),
+		health.SQL("CONTROL", control.DB), health.KV("CACHE", cache), health.Bound("JOBS_QUEUE", "queue", jobs),
 		{Name: "AUTH_KEY_SECRET", Kind: "secret", Check: func(context.Context) error {
 			if len(secret) < 32 {
 				return errors.New("AUTH_KEY_SECRET must be set to at least 32 characters")
@@ -41,10 +47,14 @@ func main() {
 			return nil
 		}},
 	}
+	recordsClient := recordsv1connect.NewRecordsServiceClient(records, "http://records", rpc.ClientOptions()...)
 	h := newHandler(deps{
 		control:      control,
 		cache:        cache,
-		records:      recordsv1connect.NewRecordsServiceClient(records, "http://records", rpc.ClientOptions()...),
+		records:      recordsClient,
+		members:      recordsClient,
+		jobs:         jobs,
+		frontendURL:  cfworker.Var("FRONTEND_URL"),
 		keySecret:    []byte(secret),
 		legacySecret: cfworker.Var("APP_SECRET"),
 		probes:       probes,
