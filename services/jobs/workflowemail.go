@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
-	"io"
-	"net/http"
 	"net/mail"
 	"strings"
 )
@@ -72,26 +69,14 @@ func (e *workflowEngine) sendEmail(ctx context.Context, in map[string]any) (step
 			msg[k] = lists[k]
 		}
 	}
-	payload, _ := json.Marshal(msg) // strings only
-	ctx, cancel := context.WithTimeout(ctx, httpStepTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.email.url, bytes.NewReader(payload))
-	if err != nil {
-		return stepOutput{}, failStep("Invalid EMAIL_API_URL: %v", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+e.email.key)
-	res, err := e.http.Do(req)
-	if err != nil {
-		return stepOutput{}, fmt.Errorf("send email: %w", err) // the provider unreachable: the job runs again
-	}
-	defer res.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(res.Body, 2048))
-	switch {
-	case res.StatusCode == http.StatusTooManyRequests || res.StatusCode >= 500:
-		return stepOutput{}, fmt.Errorf("send email: the email API answered %d", res.StatusCode)
-	case res.StatusCode >= 300:
-		return stepOutput{}, failStep("Email not sent: the email API answered %d: %s", res.StatusCode, strings.TrimSpace(string(answer)))
+	var refusal *emailRefusal
+	switch err := e.email.post(ctx, e.http, msg); {
+	case errors.As(err, &refusal) && refusal.status == 0:
+		return stepOutput{}, failStep("Invalid EMAIL_API_URL: %s", refusal.answer)
+	case errors.As(err, &refusal):
+		return stepOutput{}, failStep("Email not sent: the email API answered %d: %s", refusal.status, refusal.answer)
+	case err != nil:
+		return stepOutput{}, err // the provider unreachable or busy: the job runs again
 	}
 	return stepOutput{result: map[string]any{"success": true}}, nil
 }
