@@ -310,7 +310,7 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 			out := map[string]any{"id": u.GetId(), "email": u.GetEmail(), "firstName": u.GetFirstName(), "lastName": u.GetLastName(),
 				"currentWorkspace": nil, "workspaceMember": nil}
 			if ws := u.GetCurrentWorkspace(); ws != nil {
-				out["currentWorkspace"] = g.workspaceObj(ctx, ws)
+				out["currentWorkspace"] = g.withSettings(g.workspaceObj(ctx, ws)) // workspacegraphql.go
 			}
 			if m := u.GetWorkspaceMember(); m != nil {
 				out["workspaceMember"] = map[string]any{"id": m.GetId(), "userEmail": m.GetUserEmail(),

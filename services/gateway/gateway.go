@@ -94,6 +94,7 @@ type gateway struct {
 	realtime realtimev1connect.RealtimeServiceClient
 	records  recordsv1connect.RecordsServiceClient
 	webhooks jobsv1connect.WebhookServiceClient
+	members  authv1connect.WorkspaceServiceClient // the workspace, its members and invitations (workspacegraphql.go)
 	cache    kv.Store
 	tokens   *tokenVerifier
 	limits   rateLimits
@@ -133,13 +134,14 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		realtime: realtimev1connect.NewRealtimeServiceClient(clients["realtime"], baseURL, opts...),
 		records:  recordsv1connect.NewRecordsServiceClient(clients["records"], baseURL, opts...),
 		webhooks: jobsv1connect.NewWebhookServiceClient(clients["jobs"], baseURL, opts...),
+		members:  authv1connect.NewWorkspaceServiceClient(clients["auth"], baseURL, opts...),
 		cache:    d.cache,
 		limits:   rateLimits{workspace: d.workspaceLimiter, anonymous: d.anonymousLimiter, retryAfter: cfg.RateLimitPeriod},
 		now:      d.now,
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
-	schema, err := graphql.NewSchema(authSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL+viewSDL,
-		mergeResolvers(g.authResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth, d.uploads),
+	schema, err := graphql.NewSchema(authSDL+workspaceSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL+viewSDL,
+		mergeResolvers(g.authResolvers(), g.workspaceResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth, d.uploads),
 			workflowResolvers(jobsv1connect.NewWorkflowServiceClient(clients["jobs"], baseURL, opts...)),
 			viewResolvers(recordsv1connect.NewViewServiceClient(clients["records"], baseURL, opts...))))
 	if err != nil {
