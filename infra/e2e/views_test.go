@@ -109,6 +109,17 @@ func TestViews(t *testing.T) {
 			t.Errorf("GET %s = %d %s, want %s", tc.path, r.status, r.body, tc.want)
 		}
 	}
+	// GraphQL's group-by takes the view too.
+	type group struct {
+		GroupByDimensionValues []string
+		TotalCount             int
+	}
+	byView := data[struct{ PeopleGroupBy []group }](t, gql(t, "/graphql", a.access,
+		`query($v: UUID) { peopleGroupBy(groupBy: [{city: true}], viewId: $v) { groupByDimensionValues totalCount } }`,
+		map[string]any{"v": created.ID})).PeopleGroupBy
+	if len(byView) != 1 || byView[0].TotalCount != 2 || byView[0].GroupByDimensionValues[0] != "Paris" {
+		t.Errorf("peopleGroupBy(viewId) = %+v, want the 2 Parisians", byView)
+	}
 	if r := get(t, groupBy+"&viewId=not-a-uuid", auth...); r.status != http.StatusBadRequest {
 		t.Errorf("group-by with a viewId that is no UUID = %d %s, want 400", r.status, r.body)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/services/records/internal/views"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
@@ -146,6 +147,24 @@ func (s *server) groupByViewFilter(ctx context.Context, ws, viewID string) (func
 		}
 		return &recordquery.Filter{And: []*recordquery.Filter{f, vf}}, nil
 	}, nil
+}
+
+// graphQLViewFilter is the filter a GraphQL group-by's viewId adds (gqlapi.Request.ViewFilter):
+// the view's filters on the object, its refusals the engine's invalid input (BAD_USER_INPUT).
+func (s *server) graphQLViewFilter(ws string) func(ctx context.Context, viewID string, o metadata.Object) (*recordquery.Filter, error) {
+	return func(ctx context.Context, viewID string, o metadata.Object) (*recordquery.Filter, error) {
+		spec, err := (&views.Store{Control: s.control}).FilterSpec(ctx, ws, viewID)
+		if err == nil {
+			var f *recordquery.Filter
+			if f, err = views.RecordFilter(o, spec, time.Now()); err == nil {
+				return f, nil
+			}
+		}
+		if ve, ok := errors.AsType[*views.Error](err); ok {
+			return nil, &engine.QueryError{Code: engine.CodeInvalidQueryInput, Message: ve.Message}
+		}
+		return nil, err
+	}
 }
 
 // viewHandlerOptions are the ViewService's handler options: the records Worker's, with its error

@@ -26,8 +26,8 @@ const relationsPerGroupRecord = 5
 // group limit times one plus the relations selected.
 //
 // The groups and their records are two statements of one batch (engine.GroupBy); relations of
-// the records are loaded for all groups at once. viewId is accepted and ignored: this backend
-// keeps no views whose filters it would add.
+// the records are loaded for all groups at once. viewId adds the view's filters to filter
+// (Request.ViewFilter), as Twenty's addFiltersFromView does.
 func (x *execution) groupBy(ctx context.Context, t *objectType, args map[string]any) (any, error) {
 	nodes, aggs := connectionNodes(graphql.SelectedFields(ctx))
 	includeRecords := len(nodes) > 0
@@ -49,6 +49,18 @@ func (x *execution) groupBy(ctx context.Context, t *objectType, args map[string]
 	filter, err := filterArg(t, args["filter"])
 	if err != nil {
 		return nil, err
+	}
+	if id, _ := args["viewId"].(string); id != "" && x.req.ViewFilter != nil {
+		vf, err := x.req.ViewFilter(ctx, id, t.obj)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case filter == nil:
+			filter = vf
+		case vf != nil:
+			filter = &recordquery.Filter{And: []*recordquery.Filter{filter, vf}}
+		}
 	}
 	items, _ := args["orderBy"].([]any)
 	orders, err := groupOrdersOf(t, items)

@@ -9,6 +9,7 @@ import (
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/shared/graphql"
+	"github.com/twentyworkers/twenty/shared/recordquery"
 )
 
 // Action names what a mutation did to records, as record events name it
@@ -38,6 +39,9 @@ type Request struct {
 	// right after it committed. Mutations run one after another, so it is never called
 	// concurrently.
 	OnChange func(obj metadata.Object, action Action, changes []engine.Change)
+	// ViewFilter, when set, is the filter a group-by's viewId adds on obj: the view's filters
+	// (nil for none). Without it viewId is ignored.
+	ViewFilter func(ctx context.Context, viewID string, obj metadata.Object) (*recordquery.Filter, error)
 }
 
 // Schema is a workspace's GraphQL data API at one version of its metadata: immutable and safe
