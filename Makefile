@@ -218,6 +218,10 @@ test: tools checkgenerate vet lint test-go test-fuzz build test-js check-deploy 
 bench: tools build secrets ## Load figures (p50/p90/p99, req/s, ratios) and wasm sizes; BENCH_ARGS="-base … -token …"
 	cd infra && go run ./bench -root .. $(BENCH_ARGS)
 
+.PHONY: load
+load: tools build secrets ## Simulated users on the local stack, open loop: p50/p90/p99/max per action, errors, CPU and memory; LOAD_ARGS="-users 60", "-find", "-costs 25", "-base … -token …"
+	cd infra && go run ./load -root .. $(LOAD_ARGS)
+
 .PHONY: import
 import: tools migrate ## Import a Twenty PostgreSQL (and its local storage) into the local stack (stop make dev first): PG=postgres://… [STORAGE=dir] [STATE=.state] [DRY_RUN=1] [TARGET=remote]; REST=http://127.0.0.1:8787 TWENTY_TOKEN=… compares the running stack's REST answers
 	@test -n "$(PG)" || { echo "usage: make import PG=postgres://… [STORAGE=…] [STATE=…] [DRY_RUN=1] [TARGET=local|remote] [REST=… TWENTY_TOKEN=…]"; exit 2; }
