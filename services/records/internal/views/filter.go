@@ -89,8 +89,8 @@ func RecordFilter(o metadata.Object, sp Spec, now time.Time) (*recordquery.Filte
 			all = append(all, f)
 		}
 	}
-	if any := anyFieldFilter(o, sp.AnyFieldFilterValue); any != nil {
-		all = append(all, any)
+	if search := anyFieldFilter(o, sp.AnyFieldFilterValue); search != nil {
+		all = append(all, search)
 	}
 	switch len(all) {
 	case 0:
@@ -421,22 +421,22 @@ func anyFieldFilter(o metadata.Object, value string) *recordquery.Filter {
 		return nil
 	}
 	pattern := "%" + value + "%"
-	var any []*recordquery.Filter
+	var matches []*recordquery.Filter
 	for _, f := range o.Fields {
 		if f.IsSystem {
 			continue
 		}
 		switch {
 		case f.Type == metadata.TypeText:
-			any = append(any, cond(f.Name, recordquery.ILike, pattern))
+			matches = append(matches, cond(f.Name, recordquery.ILike, pattern))
 		case textFields[f.Type] != nil && f.Type != metadata.TypeActor:
 			for _, s := range textFields[f.Type] {
-				any = append(any, cond(f.Name+"."+s, recordquery.ILike, pattern))
+				matches = append(matches, cond(f.Name+"."+s, recordquery.ILike, pattern))
 			}
 		}
 	}
-	if len(any) == 0 {
+	if len(matches) == 0 {
 		return nil
 	}
-	return or(any...)
+	return or(matches...)
 }

@@ -6,8 +6,6 @@
 // turns a view's filters into a record filter for group-by's viewId.
 package views
 
-import "slices"
-
 // colType is how a column's value is stored and shown.
 type colType int
 
@@ -148,19 +146,4 @@ var parts = []struct {
 }{
 	{ViewField, "viewFields"}, {ViewFilter, "viewFilters"}, {ViewFilterGroup, "viewFilterGroups"},
 	{ViewSort, "viewSorts"}, {ViewGroup, "viewGroups"}, {ViewFieldGroup, "viewFieldGroups"},
-}
-
-// col returns k's column with key, if any.
-func (k *Kind) col(key string) (column, bool) {
-	i := slices.IndexFunc(k.cols, func(c column) bool { return c.key == key })
-	if i < 0 {
-		return column{}, false
-	}
-	return k.cols[i], true
-}
-
-// isPart reports whether k belongs to a view (has viewId).
-func (k *Kind) isPart() bool {
-	_, ok := k.col("viewId")
-	return ok
 }
