@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 	"unicode/utf8"
 )
@@ -23,6 +24,9 @@ const (
 	// MinTTL is the shortest expiration Cloudflare accepts (expirationTtl 60).
 	// A shorter positive TTL is rounded up to it; see EffectiveTTL.
 	MinTTL = 60 * time.Second
+	// MaxTTL is the longest expiration workerd can pass to KV: expirationTtl is a 32-bit signed
+	// number of seconds (about 68 years). A longer ttl means no expiry; see EffectiveTTL.
+	MaxTTL = math.MaxInt32 * time.Second
 )
 
 var (
@@ -84,13 +88,14 @@ func ValidateValue(value []byte) error {
 
 // EffectiveTTL returns the expiry that Put actually applies for ttl: 0 stays
 // 0 (never expires); a positive ttl is rounded up to whole seconds and then
-// up to MinTTL, because Cloudflare rejects an expirationTtl below 60 seconds.
+// up to MinTTL, because Cloudflare rejects an expirationTtl below 60 seconds; one over MaxTTL
+// (an API key's revocation until 2099, say) never expires, because workerd rejects it.
 // A negative ttl gets an error wrapping ErrInvalidTTL.
 func EffectiveTTL(ttl time.Duration) (time.Duration, error) {
 	switch {
 	case ttl < 0:
 		return 0, fmt.Errorf("ttl %v is negative: %w", ttl, ErrInvalidTTL)
-	case ttl == 0:
+	case ttl == 0, ttl > MaxTTL:
 		return 0, nil
 	}
 	rounded := ttl.Truncate(time.Second)

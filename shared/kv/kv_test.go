@@ -62,6 +62,9 @@ func TestEffectiveTTL(t *testing.T) {
 		{ttl: time.Minute, want: time.Minute},
 		{ttl: time.Minute + time.Millisecond, want: 61 * time.Second},
 		{ttl: 24 * time.Hour, want: 24 * time.Hour},
+		{ttl: kv.MaxTTL, want: kv.MaxTTL},
+		{ttl: kv.MaxTTL + time.Second, want: 0},
+		{ttl: 73 * 365 * 24 * time.Hour, want: 0},
 		{ttl: -time.Second, wantErr: kv.ErrInvalidTTL},
 	}
 	for _, tc := range tests {

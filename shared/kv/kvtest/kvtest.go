@@ -92,8 +92,9 @@ func Checks(s kv.Store, prefix string) []conformance.Check {
 			return nil
 		}},
 		{Name: "ttl accepted", Run: func(ctx context.Context) error {
-			// A TTL under the 60-second minimum is rounded up, not rejected.
-			for _, ttl := range []time.Duration{time.Minute, time.Second} {
+			// A TTL under the 60-second minimum is rounded up, not rejected; one past what
+			// workerd can pass (an API key's revocation until 2099) is kept without expiry.
+			for _, ttl := range []time.Duration{time.Minute, time.Second, kv.MaxTTL, 80 * 365 * 24 * time.Hour} {
 				key := fmt.Sprintf("%sttl-%v", prefix, ttl)
 				if err := s.Put(ctx, key, []byte("short-lived"), ttl); err != nil {
 					return fmt.Errorf("Put(%q, ttl %v) = %w", key, ttl, err)
