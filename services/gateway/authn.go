@@ -244,7 +244,7 @@ func (g *gateway) recordAPIAuth(next http.Handler) http.Handler {
 			writeAuthFailure(w, errNotAPIToken)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, c)))
+		next.ServeHTTP(w, r.WithContext(withClaims(r.Context(), c))) // principal.go
 	})
 }
 
@@ -294,7 +294,7 @@ func (g *gateway) graphqlAuth(next http.Handler) http.Handler {
 				graphql.WriteResponse(w, http.StatusOK, &graphql.Response{Errors: []*graphql.Error{graphql.NewError(f.gqlCode, f.message)}})
 				return
 			}
-			ctx = context.WithValue(ctx, principalKey{}, c)
+			ctx = withClaims(ctx, c) // principal.go
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -176,6 +176,9 @@ func newStack(t testing.TB, cfg config, down, gone string) *stack {
 			w.Write([]byte(name + " dev " + r.URL.Path + " " + r.URL.RawQuery))
 		}))
 		mux.Handle(h())
+		if name == "records" {
+			mux.Handle(recordsv1connect.NewRoleServiceHandler(&fakeRoles{}, opts...)) // rolegraphql_test.go
+		}
 		srv := httptest.NewServer(rpc.Middleware(mux))
 		t.Cleanup(srv.Close)
 		if name == gone {
