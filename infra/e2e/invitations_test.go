@@ -107,7 +107,9 @@ func TestInviteJoinAndRemoveMember(t *testing.T) {
 	// The invite page: public, before signing in.
 	valid := data[struct{ CheckWorkspaceInviteHashIsValid struct{ IsValid bool } }](t, gql(t, "/metadata", "",
 		`query($h: String!) { checkWorkspaceInviteHashIsValid(inviteHash: $h) { isValid } }`, map[string]any{"h": hash}))
-	found := data[struct{ FindWorkspaceFromInviteHash struct{ ID, DisplayName string } }](t, gql(t, "/metadata", "",
+	found := data[struct {
+		FindWorkspaceFromInviteHash struct{ ID, DisplayName string }
+	}](t, gql(t, "/metadata", "",
 		`query($h: String!) { findWorkspaceFromInviteHash(inviteHash: $h) { id displayName } }`, map[string]any{"h": hash}))
 	if !valid.CheckWorkspaceInviteHashIsValid.IsValid || found.FindWorkspaceFromInviteHash.ID != admin.workspaceID || found.FindWorkspaceFromInviteHash.DisplayName != "Apple Inc" {
 		t.Errorf("invite page: valid %+v, workspace %+v", valid, found)
@@ -168,6 +170,14 @@ func TestInviteJoinAndRemoveMember(t *testing.T) {
 	}
 	if got := invitations(t, admin.access); len(got) != 0 {
 		t.Errorf("findWorkspaceInvitations after joining = %+v, want none", got)
+	}
+	listed := data[struct {
+		CurrentUser struct {
+			WorkspaceMembers []struct{ ID, UserEmail string }
+		}
+	}](t, gql(t, "/metadata", access, `{ currentUser { workspaceMembers { id userEmail name { firstName lastName } } } }`, nil)).CurrentUser.WorkspaceMembers
+	if len(listed) != 2 || listed[0].UserEmail != admin.email || listed[1].UserEmail != colleague || listed[1].ID != me.WorkspaceMember.ID {
+		t.Errorf("currentUser.workspaceMembers = %+v", listed)
 	}
 
 	// Resend and delete.
@@ -234,8 +244,9 @@ func TestInvitationsWithTwentyClientSDK(t *testing.T) {
 			ID, InviteHash            string
 			IsPublicInviteLinkEnabled bool
 		}
-		Sent   sendInvitationsReply
-		Listed []invitationReply
+		Sent    sendInvitationsReply
+		Listed  []invitationReply
+		Members []struct{ ID, UserEmail string }
 	}
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("node invitations.mjs printed %q: %v", out, err)
@@ -248,6 +259,9 @@ func TestInvitationsWithTwentyClientSDK(t *testing.T) {
 	}
 	if len(got.Listed) != 1 || got.Listed[0].ID != got.Sent.Result[0].ID || got.Listed[0].ExpiresAt == "" {
 		t.Errorf("findWorkspaceInvitations through the SDK = %+v", got.Listed)
+	}
+	if len(got.Members) != 1 || got.Members[0].UserEmail != a.email {
+		t.Errorf("currentUser.workspaceMembers through the SDK = %+v", got.Members)
 	}
 	invitationEmail(t, colleague, 1)
 }

@@ -316,6 +316,9 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 				out["workspaceMember"] = map[string]any{"id": m.GetId(), "userEmail": m.GetUserEmail(),
 					"name": map[string]any{"firstName": m.GetFirstName(), "lastName": m.GetLastName()}}
 			}
+			if err := g.addWorkspaceMembers(ctx, out); err != nil { // workspacegraphql.go
+				return nil, err
+			}
 			return out, nil
 		},
 		"Query.getRoles": func(ctx context.Context, _ map[string]any) (any, error) {

@@ -10,7 +10,9 @@ import (
 	"connectrpc.com/connect"
 	authv1 "github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1/authv1connect"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/graphql"
+	"github.com/twentyworkers/twenty/shared/recordquery"
 )
 
 // workspaceSDL is Twenty's current workspace, its update, invitations, joining a workspace and
@@ -89,6 +91,9 @@ type WorkspaceInvitation { id: UUID! email: String! roleId: UUID expiresAt: Date
 type SendInvitations { success: Boolean! errors: [String!]! result: [WorkspaceInvitation!]! }
 type WorkspaceInviteHashValid { isValid: Boolean! }
 type UserWorkspace { id: UUID! userId: UUID! locale: String! createdAt: DateTime! updatedAt: DateTime! deletedAt: DateTime }
+
+extend type WorkspaceMember { userId: UUID avatarUrl: String locale: String colorScheme: String }
+extend type User { workspaceMembers: [WorkspaceMember!] }
 
 extend type Query {
   currentWorkspace: Workspace!
@@ -197,6 +202,40 @@ func (w *lazyWorkspace) Field(ctx context.Context, name string, _ map[string]any
 		return nil, w.err
 	}
 	return w.settings[name], nil
+}
+
+// addWorkspaceMembers answers currentUser.workspaceMembers (the workspace's members, Twenty's
+// WorkspaceMember) in user when the query selects it: one read of the workspaceMember records,
+// in the caller's workspace, only then.
+func (g *gateway) addWorkspaceMembers(ctx context.Context, user map[string]any) error {
+	selected := false
+	for _, f := range graphql.SelectedFields(ctx) {
+		selected = selected || f.Name == "workspaceMembers"
+	}
+	c := principalFrom(ctx)
+	if !selected || c == nil || c.WorkspaceID == "" {
+		return nil
+	}
+	res, err := g.records.FindMany(ctx, &recordsv1.FindManyRequest{WorkspaceId: c.WorkspaceID, ObjectNamePlural: "workspaceMembers",
+		Query: recordquery.ToProto(&recordquery.Query{Limit: recordquery.MaxLimit, OrderBy: []recordquery.Order{{Field: "createdAt", Direction: recordquery.AscNullsFirst}}})})
+	if err != nil {
+		return gqlError(err)
+	}
+	var recs []map[string]any
+	if err := json.Unmarshal(res.GetRecordsJson(), &recs); err != nil {
+		return fmt.Errorf("decode workspace members: %w", err)
+	}
+	members := make([]any, len(recs))
+	for i, r := range recs {
+		name, _ := r["name"].(map[string]any)
+		first, _ := name["firstName"].(string)
+		last, _ := name["lastName"].(string)
+		email, _ := r["userEmail"].(string)
+		members[i] = map[string]any{"id": r["id"], "name": map[string]any{"firstName": first, "lastName": last}, "userEmail": email,
+			"userId": r["userId"], "avatarUrl": r["avatarUrl"], "locale": r["locale"], "colorScheme": r["colorScheme"]}
+	}
+	user["workspaceMembers"] = members
+	return nil
 }
 
 // workspaces is the auth Worker's WorkspaceService.

@@ -31,4 +31,8 @@ out.sent = (await client.mutation({
 
 out.listed = (await client.query({ findWorkspaceInvitations: invitation })).findWorkspaceInvitations;
 
+out.members = (await client.query({
+  currentUser: { workspaceMembers: { id: true, userEmail: true, name: { firstName: true, lastName: true } } },
+})).currentUser.workspaceMembers;
+
 console.log(JSON.stringify(out));
