@@ -52,10 +52,11 @@ type stepInfo struct {
 
 // workflowRunRecord is a workflowRun record as the engine reads it.
 type workflowRunRecord struct {
-	ID        string    `json:"id"`
-	Status    string    `json:"status"`
-	StartedAt *string   `json:"startedAt"`
-	State     *runState `json:"state"`
+	ID         string    `json:"id"`
+	WorkflowID string    `json:"workflowId"` // whose creator the steps act as (workflowprincipal.go)
+	Status     string    `json:"status"`
+	StartedAt  *string   `json:"startedAt"`
+	State      *runState `json:"state"`
 }
 
 // startRun creates the run (ENQUEUED, its flow and trigger result in its state) and queues its
@@ -214,7 +215,7 @@ func (e *workflowEngine) runStep(ctx context.Context, ws string, run *workflowRu
 	if info != nil && info.Status == stepPending && step.Type == "DELAY" {
 		return e.resumeDelay(ctx, ws, run, steps, step, info)
 	}
-	out, err := e.execute(ctx, ws, run.ID+iterationKey(run.State, step.ID, steps), step, runContext(run.State))
+	out, err := e.execute(e.asCreator(ctx, ws, run), ws, run.ID+iterationKey(run.State, step.ID, steps), step, runContext(run.State))
 	if failure, ok := errors.AsType[*stepFailure](err); ok {
 		return e.failRun(ctx, ws, run, step.ID, failure.msg)
 	}

@@ -55,3 +55,9 @@ func setPrincipal(ctx context.Context, req connect.AnyRequest) {
 	}
 	req.Header().Set(PrincipalHeader, connect.EncodeBinaryHeader(b))
 }
+
+// OutgoingPrincipal answers the principal ctx's outgoing calls carry (WithPrincipal), or nil.
+func OutgoingPrincipal(ctx context.Context) *commonv1.Principal {
+	p, _ := ctx.Value(principalKey{}).(*commonv1.Principal)
+	return p
+}
