@@ -146,15 +146,13 @@ func TestViews(t *testing.T) {
 		map[string]any{"id": created.ID})).GetView; v != nil {
 		t.Errorf("another workspace's getView = %+v", v)
 	}
-	for what, doc := range map[string]string{
-		"updateView":       `mutation($id: String!) { updateView(id: $id, input: {name: "Mine"}) { id } }`,
-		"destroyView":      `mutation($id: String!) { destroyView(id: $id) }`,
-		"createViewFilter": `mutation($id: UUID!) { createViewFilter(input: {viewId: $id, fieldMetadataId: $id, value: "x"}) { id } }`,
+	for _, tc := range []struct{ what, doc, code, msg string }{
+		{"updateView", `mutation($id: String!) { updateView(id: $id, input: {name: "Mine"}) { id } }`, "NOT_FOUND", "View to update not found"},
+		{"destroyView", `mutation($id: String!) { destroyView(id: $id) }`, "NOT_FOUND", "View to destroy not found"},
+		{"createViewFilter", `mutation($id: UUID!) { createViewFilter(input: {viewId: $id, fieldMetadataId: $id, value: "x"}) { id } }`,
+			"METADATA_VALIDATION_FAILED", "Multiple validation errors occurred while creating view filter"},
 	} {
-		r := gql(t, "/metadata", b.access, doc, map[string]any{"id": created.ID})
-		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "NOT_FOUND" {
-			t.Errorf("%s from another workspace: %+v, want NOT_FOUND", what, r.Errors)
-		}
+		wantGQLError(t, tc.what+" from another workspace", gql(t, "/metadata", b.access, tc.doc, map[string]any{"id": created.ID}), tc.code, tc.msg)
 	}
 	// Deleting the view hides it; destroying it removes it.
 	if ok := data[struct{ DeleteView bool }](t, gql(t, "/metadata", a.access, `mutation($id: String!) { deleteView(id: $id) }`, map[string]any{"id": created.ID})).DeleteView; !ok {

@@ -353,7 +353,9 @@ extend type Mutation {
 // viewParts are the names the operations use for each kind ("ViewField" in getViewField, …).
 var viewParts = []struct {
 	name string
-	kind recordsv1.ViewPartKind
+	// entity is Twenty's metadata name (viewField) and human its name in messages (view field).
+	entity, human string
+	kind          recordsv1.ViewPartKind
 	// list is the plural operation's argument: "viewId" (optional unless required), or "" for
 	// getViews.
 	viewIDRequired bool
@@ -365,20 +367,20 @@ var viewParts = []struct {
 	// many: createMany… exists.
 	many, updateMany bool
 }{
-	{name: "View", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW, deleteBool: true},
-	{name: "ViewField", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FIELD, viewIDRequired: true, byInput: true, many: true},
-	{name: "ViewFilter", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FILTER, byInput: true},
-	{name: "ViewFilterGroup", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FILTER_GROUP, deleteBool: true},
-	{name: "ViewSort", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_SORT, byInput: true, deleteBool: true},
-	{name: "ViewGroup", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_GROUP, byInput: true, many: true, updateMany: true},
-	{name: "ViewFieldGroup", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FIELD_GROUP, viewIDRequired: true, byInput: true, many: true},
+	{name: "View", entity: "view", human: "view", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW, deleteBool: true},
+	{name: "ViewField", entity: "viewField", human: "view field", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FIELD, viewIDRequired: true, byInput: true, many: true},
+	{name: "ViewFilter", entity: "viewFilter", human: "view filter", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FILTER, byInput: true},
+	{name: "ViewFilterGroup", entity: "viewFilterGroup", human: "view filter group", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FILTER_GROUP, deleteBool: true},
+	{name: "ViewSort", entity: "viewSort", human: "view sort", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_SORT, byInput: true, deleteBool: true},
+	{name: "ViewGroup", entity: "viewGroup", human: "view group", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_GROUP, byInput: true, many: true, updateMany: true},
+	{name: "ViewFieldGroup", entity: "viewFieldGroup", human: "view field group", kind: recordsv1.ViewPartKind_VIEW_PART_KIND_VIEW_FIELD_GROUP, viewIDRequired: true, byInput: true, many: true},
 }
 
 // viewResolvers resolve the operations of viewSDL.
 func viewResolvers(client recordsv1connect.ViewServiceClient) map[string]graphql.Resolver {
 	out := map[string]graphql.Resolver{}
 	for _, p := range viewParts {
-		kind := p.kind
+		kind, entity := p.kind, viewEntity{p.entity, p.human}
 		plural := "Query.get" + p.name + "s"
 		out[plural] = func(ctx context.Context, args map[string]any) (any, error) {
 			ws, err := metadataWorkspace(ctx)
@@ -396,7 +398,7 @@ func viewResolvers(client recordsv1connect.ViewServiceClient) map[string]graphql
 			}
 			res, err := client.FindViewParts(ctx, req)
 			if err != nil {
-				return nil, viewGQLError(err)
+				return nil, viewGQLError(err, entity, "", false)
 			}
 			return decodeViewParts(res)
 		}
@@ -408,7 +410,7 @@ func viewResolvers(client recordsv1connect.ViewServiceClient) map[string]graphql
 			id, _ := args["id"].(string)
 			res, err := client.FindViewParts(ctx, &recordsv1.FindViewPartsRequest{WorkspaceId: ws, Kind: kind, Id: id, UserWorkspaceId: userWorkspaceOf(ctx)})
 			if err != nil {
-				return nil, viewGQLError(err)
+				return nil, viewGQLError(err, entity, "", false)
 			}
 			parts, err := decodeViewParts(res)
 			if err != nil || len(parts) == 0 {
@@ -417,7 +419,7 @@ func viewResolvers(client recordsv1connect.ViewServiceClient) map[string]graphql
 			return parts[0], nil
 		}
 		out["Mutation.create"+p.name] = func(ctx context.Context, args map[string]any) (any, error) {
-			parts, err := createViewParts(ctx, client, kind, []any{args["input"]})
+			parts, err := createViewParts(ctx, client, kind, entity, []any{args["input"]})
 			if err != nil || len(parts) == 0 {
 				return nil, err
 			}
@@ -426,7 +428,7 @@ func viewResolvers(client recordsv1connect.ViewServiceClient) map[string]graphql
 		if p.many {
 			out["Mutation.createMany"+p.name+"s"] = func(ctx context.Context, args map[string]any) (any, error) {
 				inputs, _ := args["inputs"].([]any)
-				return createViewParts(ctx, client, kind, inputs)
+				return createViewParts(ctx, client, kind, entity, inputs)
 			}
 		}
 		byInput := p.byInput
@@ -436,7 +438,7 @@ func viewResolvers(client recordsv1connect.ViewServiceClient) map[string]graphql
 				in, _ := args["input"].(map[string]any)
 				id, update = in["id"], in["update"]
 			}
-			return updateViewPart(ctx, client, kind, id, update)
+			return updateViewPart(ctx, client, kind, entity, id, update)
 		}
 		if p.updateMany {
 			out["Mutation.updateMany"+p.name+"s"] = func(ctx context.Context, args map[string]any) (any, error) {
@@ -444,7 +446,7 @@ func viewResolvers(client recordsv1connect.ViewServiceClient) map[string]graphql
 				out := make([]any, 0, len(inputs))
 				for _, i := range inputs {
 					in, _ := i.(map[string]any)
-					part, err := updateViewPart(ctx, client, kind, in["id"], in["update"])
+					part, err := updateViewPart(ctx, client, kind, entity, in["id"], in["update"])
 					if err != nil {
 						return nil, err
 					}
@@ -470,7 +472,7 @@ func viewResolvers(client recordsv1connect.ViewServiceClient) map[string]graphql
 				}
 				res, err := client.DeleteViewPart(ctx, &recordsv1.DeleteViewPartRequest{WorkspaceId: ws, Kind: kind, Id: id, Destroy: op.destroy})
 				if err != nil {
-					return nil, viewGQLError(err)
+					return nil, viewGQLError(err, entity, "delete", false)
 				}
 				if deleteBool {
 					return true, nil
@@ -495,7 +497,7 @@ func userWorkspaceOf(ctx context.Context) string {
 }
 
 // createViewParts creates parts of kind from GraphQL inputs.
-func createViewParts(ctx context.Context, client recordsv1connect.ViewServiceClient, kind recordsv1.ViewPartKind, inputs []any) ([]any, error) {
+func createViewParts(ctx context.Context, client recordsv1connect.ViewServiceClient, kind recordsv1.ViewPartKind, entity viewEntity, inputs []any) ([]any, error) {
 	ws, err := metadataWorkspace(ctx)
 	if err != nil {
 		return nil, err
@@ -510,13 +512,13 @@ func createViewParts(ctx context.Context, client recordsv1connect.ViewServiceCli
 	}
 	res, err := client.CreateViewParts(ctx, req)
 	if err != nil {
-		return nil, viewGQLError(err)
+		return nil, viewGQLError(err, entity, "create", len(inputs) > 1)
 	}
 	return decodeViewParts(res)
 }
 
 // updateViewPart applies update to the part of kind with id.
-func updateViewPart(ctx context.Context, client recordsv1connect.ViewServiceClient, kind recordsv1.ViewPartKind, id, update any) (any, error) {
+func updateViewPart(ctx context.Context, client recordsv1connect.ViewServiceClient, kind recordsv1.ViewPartKind, entity viewEntity, id, update any) (any, error) {
 	ws, err := metadataWorkspace(ctx)
 	if err != nil {
 		return nil, err
@@ -531,7 +533,7 @@ func updateViewPart(ctx context.Context, client recordsv1connect.ViewServiceClie
 	}
 	res, err := client.UpdateViewPart(ctx, &recordsv1.UpdateViewPartRequest{WorkspaceId: ws, Kind: kind, Id: s, UpdateJson: b})
 	if err != nil {
-		return nil, viewGQLError(err)
+		return nil, viewGQLError(err, entity, "update", false)
 	}
 	parts, err := decodeViewParts(res)
 	if err != nil || len(parts) == 0 {
@@ -553,9 +555,18 @@ func decodeViewParts(res *recordsv1.FindViewPartsResponse) ([]any, error) {
 	return out, nil
 }
 
-// viewGQLError maps the ViewService's refusals to Twenty's GraphQL errors (its view exception
-// filters: VIEW_NOT_FOUND a NotFoundError, invalid data a UserInputError).
-func viewGQLError(err error) error {
+// viewEntity names a view entity in Twenty's validation errors: its metadata name (viewField)
+// and its name in messages (view field).
+type viewEntity struct{ name, human string }
+
+// viewGQLError maps the ViewService's refusals to Twenty's GraphQL errors: an unknown id is
+// NOT_FOUND ("View to update not found", Twenty's ViewException VIEW_NOT_FOUND); what its
+// validation of view entities refuses (code INVALID_VIEW_DATA) the METADATA_VALIDATION_FAILED of
+// a workspace migration ("Multiple validation errors occurred while creating view field", the
+// failed validation in extensions.errors, workspace-migration-builder-exception-formatter.ts);
+// other refused input BAD_USER_INPUT. op is create, update or delete ("" for reads); many says
+// the call created several.
+func viewGQLError(err error, entity viewEntity, op string, many bool) error {
 	ce, ok := errors.AsType[*connect.Error](err)
 	if !ok {
 		return fmt.Errorf("views: %w", err)
@@ -564,7 +575,23 @@ func viewGQLError(err error) error {
 	case connect.CodeNotFound:
 		return graphql.NewError(graphql.CodeNotFound, ce.Message())
 	case connect.CodeInvalidArgument, connect.CodeFailedPrecondition:
-		return graphql.NewError(graphql.CodeBadUserInput, ce.Message())
+		code := ce.Meta().Get("Twenty-Code")
+		if code == "" || op == "" {
+			return graphql.NewError(graphql.CodeBadUserInput, ce.Message())
+		}
+		what := entity.human
+		if many {
+			what += "s"
+		}
+		failed := map[string]any{
+			"errors":       []any{map[string]any{"code": code, "message": ce.Message(), "userFriendlyMessage": ce.Message()}},
+			"metadataName": entity.name, "type": op, "flatEntityMinimalInformation": map[string]any{},
+		}
+		return graphql.NewError(codeMetadataValidationFailed, "Multiple validation errors occurred while "+op[:len(op)-1]+"ing "+what).
+			WithExtension("errors", map[string]any{entity.name: []any{failed}}).
+			WithExtension("summary", map[string]any{entity.name: 1, "totalErrors": 1}).
+			WithExtension("message", "Validation failed for 1 "+entity.human).
+			WithExtension("userFriendlyMessage", ce.Message())
 	}
 	return fmt.Errorf("views: %w", err)
 }

@@ -44,11 +44,17 @@ func viewCall(ws string, kind recordsv1.ViewPartKind) (*views.Kind, error) {
 	return k, nil
 }
 
-// viewError makes the views package's refusals the records contract's.
+// viewError makes the views package's refusals the records contract's: what Twenty's
+// validation refuses carries its code (INVALID_VIEW_DATA) in the Twenty-Code header.
 func viewError(err error) error {
 	if ve, ok := errors.AsType[*views.Error](err); ok {
-		if ve.NotFound {
+		switch {
+		case ve.NotFound:
 			return notFound("%s", ve.Message)
+		case ve.Code != "":
+			ce := connect.NewError(connect.CodeInvalidArgument, errors.New(ve.Message))
+			ce.Meta().Set("Twenty-Code", ve.Code)
+			return ce
 		}
 		return invalid("%s", ve.Message)
 	}

@@ -22,11 +22,22 @@ type Store struct {
 // DTO is an entity as Twenty's API shows it, keyed by its properties.
 type DTO = map[string]any
 
-// Error is a refusal with Twenty's message: input Twenty refuses (a BAD_USER_INPUT) or, when
-// NotFound, an unknown id (a NOT_FOUND).
+// Error is a refusal with Twenty's message: input Twenty refuses (a BAD_USER_INPUT), a change
+// its validation of the view entities refuses (Code INVALID_VIEW_DATA, Twenty's
+// METADATA_VALIDATION_FAILED) or, when NotFound, an unknown id (a NOT_FOUND).
 type Error struct {
 	NotFound bool
+	Code     string
 	Message  string
+}
+
+// CodeInvalidViewData is Twenty's ViewExceptionCode.INVALID_VIEW_DATA, the code of what its
+// validation of a view entity refuses.
+const CodeInvalidViewData = "INVALID_VIEW_DATA"
+
+// invalidData is a change Twenty's validation refuses.
+func invalidData(msg string) error {
+	return &Error{Code: CodeInvalidViewData, Message: msg}
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -35,8 +46,10 @@ func invalid(format string, args ...any) error {
 	return &Error{Message: fmt.Sprintf(format, args...)}
 }
 
-func missing(k *Kind, id string) error {
-	return &Error{NotFound: true, Message: fmt.Sprintf("%s (id: %s) not found", k.label, id)}
+// missing is Twenty's not found of the entity an operation names ("View to update not found",
+// from-update-view-input-to-flat-view-to-update-or-throw.util.ts and its siblings).
+func missing(k *Kind, op string) error {
+	return &Error{NotFound: true, Message: fmt.Sprintf("%s to %s not found", k.label, op)}
 }
 
 // labelPlaceholder is the part of a view's name Twenty replaces with its object's plural label
@@ -287,11 +300,11 @@ func (s *Store) findViews(ctx context.Context, ws string, q Query) ([]DTO, error
 	return views, nil
 }
 
-// findOne answers the entity with id, which must exist in the workspace (soft-deleted too when
-// withDeleted).
-func (s *Store) findOne(ctx context.Context, ws string, k *Kind, id string, withDeleted bool) (DTO, error) {
+// findOne answers the entity with id that op (update, delete, destroy) names, which must exist in
+// the workspace (soft-deleted too when withDeleted).
+func (s *Store) findOne(ctx context.Context, ws string, k *Kind, id, op string, withDeleted bool) (DTO, error) {
 	if !ids.IsUUID(id) {
-		return nil, missing(k, id)
+		return nil, missing(k, op)
 	}
 	id = strings.ToLower(id)
 	q := selectSQL(k) + " WHERE workspace_id = ? AND id = ?"
@@ -303,7 +316,7 @@ func (s *Store) findOne(ctx context.Context, ws string, k *Kind, id string, with
 		return nil, fmt.Errorf("read %s %s of %s: %w", k.table, id, ws, err)
 	}
 	if len(res[0].Rows) == 0 {
-		return nil, missing(k, id)
+		return nil, missing(k, op)
 	}
 	return k.dto(res[0].Rows[0]), nil
 }
@@ -413,7 +426,7 @@ func (s *Store) Update(ctx context.Context, ws string, k *Kind, id string, updat
 	if err != nil {
 		return nil, err
 	}
-	cur, err := s.findOne(ctx, ws, k, id, false)
+	cur, err := s.findOne(ctx, ws, k, id, "update", false)
 	if err != nil {
 		return nil, err
 	}
@@ -459,13 +472,17 @@ func (s *Store) Update(ctx context.Context, ws string, k *Kind, id string, updat
 			return nil, fmt.Errorf("update %s %s of %s: %w", k.table, r.id, ws, err)
 		}
 	}
-	return s.findOne(ctx, ws, k, r.id, true)
+	return s.findOne(ctx, ws, k, r.id, "update", true)
 }
 
 // Delete soft-deletes the entity with id (its deletedAt), or removes it when destroy is set
 // (a view with all its parts), and answers it as it was.
 func (s *Store) Delete(ctx context.Context, ws string, k *Kind, id string, destroy bool) (DTO, error) {
-	cur, err := s.findOne(ctx, ws, k, id, destroy)
+	op := "delete"
+	if destroy {
+		op = "destroy"
+	}
+	cur, err := s.findOne(ctx, ws, k, id, op, destroy)
 	if err != nil {
 		return nil, err
 	}
@@ -530,13 +547,13 @@ func (s *Store) checkRefs(ctx context.Context, ws string, k *Kind, rows []row) e
 		if k == View {
 			object, _ = r.vals["objectMetadataId"].(string)
 			if !objects[object] {
-				return invalid("Object metadata not found")
+				return invalidData("Object metadata not found")
 			}
 		} else {
 			viewID, _ = r.vals["viewId"].(string)
 			o, ok := views[viewID]
 			if !ok {
-				return missing(View, viewID)
+				return invalidData("View not found")
 			}
 			object = o
 		}
@@ -548,19 +565,19 @@ func (s *Store) checkRefs(ctx context.Context, ws string, k *Kind, rows []row) e
 			switch {
 			case c.key == "relationTargetFieldMetadataId":
 				if _, ok := fields[v]; !ok {
-					return invalid("Field metadata not found")
+					return invalidData("Field metadata not found")
 				}
 			case c.key == "fieldMetadataId" || strings.HasSuffix(c.key, "FieldMetadataId"):
 				if fields[v] != object {
-					return invalid("Field metadata not found")
+					return invalidData("Field metadata not found")
 				}
 			case groupRefs[c.key] != nil:
 				g := groupRefs[c.key]
 				if owner, ok := groups[g][v]; !ok || owner != viewID {
-					return missing(g, v)
+					return invalidData(g.label + " not found")
 				}
 				if c.key == "parentViewFilterGroupId" && v == r.id {
-					return invalid("A view filter group cannot be its own parent")
+					return invalidData("A view filter group cannot be its own parent")
 				}
 			}
 		}

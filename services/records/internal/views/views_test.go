@@ -240,19 +240,25 @@ func TestViewCRUD(t *testing.T) {
 	if err != nil || len(others) != 0 {
 		t.Errorf("another workspace finds %v, %v", others, err)
 	}
-	for name, err := range map[string]error{
-		"update": func() error {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want views.Error
+	}{
+		{"update", func() error {
 			_, err := f.views.Update(ctx, f.other, views.View, id, []byte(`{"name":"x"}`))
 			return err
 		}(),
-		"destroy": func() error { _, err := f.views.Delete(ctx, f.other, views.View, id, true); return err }(),
-		"add field": func() error {
+			views.Error{NotFound: true, Message: "View to update not found"}},
+		{"destroy", func() error { _, err := f.views.Delete(ctx, f.other, views.View, id, true); return err }(),
+			views.Error{NotFound: true, Message: "View to destroy not found"}},
+		{"add field", func() error {
 			_, err := f.views.Create(ctx, f.other, views.ViewField, [][]byte{[]byte(`{"viewId":"` + id + `","fieldMetadataId":"` + f.field("city") + `"}`)}, "")
 			return err
-		}(),
+		}(), views.Error{Code: views.CodeInvalidViewData, Message: "View not found"}},
 	} {
-		if ve, ok := errors.AsType[*views.Error](err); !ok || !ve.NotFound {
-			t.Errorf("%s from another workspace: %v, want not found", name, err)
+		if ve, ok := errors.AsType[*views.Error](tc.err); !ok || *ve != tc.want {
+			t.Errorf("%s from another workspace: %v, want %+v", tc.name, tc.err, tc.want)
 		}
 	}
 
@@ -282,26 +288,26 @@ func TestCreateRefusals(t *testing.T) {
 	}
 	otherPeople := f.indexView(f.other, "All People")
 	for _, tc := range []struct {
-		name     string
-		kind     *views.Kind
-		input    string
-		notFound bool
-		want     string
+		name  string
+		kind  *views.Kind
+		input string
+		code  string // views.CodeInvalidViewData for Twenty's validation errors
+		want  string
 	}{
-		{"unknown object", views.View, `{"name":"x","icon":"i","objectMetadataId":"` + ids.NewUUID() + `"}`, false, "Object metadata not found"},
-		{"another workspace's object", views.View, `{"name":"x","icon":"i","objectMetadataId":"` + otherPeople["objectMetadataId"].(string) + `"}`, false, "Object metadata not found"},
-		{"no name", views.View, `{"icon":"i","objectMetadataId":"` + f.people.ID + `"}`, false, "name is required"},
-		{"bad type", views.View, `{"name":"x","icon":"i","type":"GRID","objectMetadataId":"` + f.people.ID + `"}`, false, "type must be one of TABLE, KANBAN, CALENDAR, LIST, FIELDS_WIDGET, TABLE_WIDGET, KANBAN_WIDGET, LIST_WIDGET, CALENDAR_WIDGET"},
-		{"unknown view", views.ViewField, `{"viewId":"` + ids.NewUUID() + `","fieldMetadataId":"` + f.field("city") + `"}`, true, ""},
-		{"another object's field", views.ViewField, `{"viewId":"` + v["id"].(string) + `","fieldMetadataId":"` + companyField + `"}`, false, "Field metadata not found"},
-		{"unknown group", views.ViewFilter, `{"viewId":"` + v["id"].(string) + `","fieldMetadataId":"` + f.field("city") + `","value":"x","viewFilterGroupId":"` + ids.NewUUID() + `"}`, true, ""},
-		{"not a UUID", views.ViewSort, `{"viewId":"nope","fieldMetadataId":"` + f.field("city") + `"}`, false, "viewId must be a UUID"},
+		{"unknown object", views.View, `{"name":"x","icon":"i","objectMetadataId":"` + ids.NewUUID() + `"}`, views.CodeInvalidViewData, "Object metadata not found"},
+		{"another workspace's object", views.View, `{"name":"x","icon":"i","objectMetadataId":"` + otherPeople["objectMetadataId"].(string) + `"}`, views.CodeInvalidViewData, "Object metadata not found"},
+		{"no name", views.View, `{"icon":"i","objectMetadataId":"` + f.people.ID + `"}`, "", "name is required"},
+		{"bad type", views.View, `{"name":"x","icon":"i","type":"GRID","objectMetadataId":"` + f.people.ID + `"}`, "", "type must be one of TABLE, KANBAN, CALENDAR, LIST, FIELDS_WIDGET, TABLE_WIDGET, KANBAN_WIDGET, LIST_WIDGET, CALENDAR_WIDGET"},
+		{"unknown view", views.ViewField, `{"viewId":"` + ids.NewUUID() + `","fieldMetadataId":"` + f.field("city") + `"}`, views.CodeInvalidViewData, "View not found"},
+		{"another object's field", views.ViewField, `{"viewId":"` + v["id"].(string) + `","fieldMetadataId":"` + companyField + `"}`, views.CodeInvalidViewData, "Field metadata not found"},
+		{"unknown group", views.ViewFilter, `{"viewId":"` + v["id"].(string) + `","fieldMetadataId":"` + f.field("city") + `","value":"x","viewFilterGroupId":"` + ids.NewUUID() + `"}`, views.CodeInvalidViewData, "View filter group not found"},
+		{"not a UUID", views.ViewSort, `{"viewId":"nope","fieldMetadataId":"` + f.field("city") + `"}`, "", "viewId must be a UUID"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := f.views.Create(ctx, f.ws, tc.kind, [][]byte{[]byte(tc.input)}, "")
 			ve, ok := errors.AsType[*views.Error](err)
-			if !ok || ve.NotFound != tc.notFound || (tc.want != "" && ve.Message != tc.want) {
-				t.Errorf("err = %v (%#v), want notFound=%v %q", err, ve, tc.notFound, tc.want)
+			if want := (views.Error{Code: tc.code, Message: tc.want}); !ok || *ve != want {
+				t.Errorf("err = %v (%#v), want %+v", err, ve, want)
 			}
 		})
 	}
