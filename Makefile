@@ -201,17 +201,57 @@ test-import: tools build ## Import a seeded Twenty PostgreSQL into a real local 
 check-deploy: tools build ## Bundle every Worker as `wrangler deploy` would, without deploying
 	@mkdir -p build
 	@for s in $(SERVICES); do \
-		wrangler deploy --dry-run --outdir build/dry/$$s -c services/$$s/wrangler.jsonc >build/dry-$$s.log 2>&1 \
+		wrangler deploy --dry-run --outdir build/dry/$$s -c services/$$s/wrangler.jsonc --env "" >build/dry-$$s.log 2>&1 \
 			|| { cat build/dry-$$s.log; echo "deploy bundle of $$s failed"; exit 1; }; \
 		echo "deploy bundle ok: $$s ($$(grep -o 'Total Upload: .*' build/dry-$$s.log))"; \
 	done
+	@# Each deployed environment's section (docs/operations.md) is checked by the same dry run (~2.5 s each).
+	@for e in staging production; do for s in $(SERVICES); do \
+		wrangler deploy --dry-run --env $$e -c services/$$s/wrangler.jsonc >build/dry-$$s-$$e.log 2>&1 \
+			|| { cat build/dry-$$s-$$e.log; echo "deploy dry run of $$s in $$e failed"; exit 1; }; \
+	done; echo "deploy dry run ok: every Worker in $$e"; done
+
+# --- operations (docs/operations.md) ----------------------------------------------------------
+# infra/ops: every Cloudflare command goes through infra/ops/cloudflare; without CLOUDFLARE_API_TOKEN
+# (or with DRY_RUN=1) the commands are printed, not run. ENV=local (the default) is the local stack.
+ENV ?= local
+OPS = cd infra && go run ./ops $(1) -root .. -env $(ENV) -state "$(abspath $(STATE))" $(if $(DRY_RUN),-dry-run)
 
 .PHONY: deploy
-deploy: tools build ## Deploy everything to Cloudflare (needs CLOUDFLARE_API_TOKEN)
-	infra/deploy.sh
+deploy: tools build ## Deploy ENV=staging|production: migrations first, every Worker in dependency order, the gateway last; SERVICE=x deploys one (refused when its contract breaks the deployed callers) [DRY_RUN=1]
+	$(call OPS,deploy) -service "$(SERVICE)"
+
+.PHONY: rollback
+rollback: tools ## Roll ENV back to the previous version (or SERVICE=x VERSION=id); refused when a migration since makes it unsafe [FORCE=1] [DRY_RUN=1]
+	$(call OPS,rollback) -service "$(SERVICE)" -version "$(if $(filter command line,$(origin VERSION)),$(VERSION))" $(if $(FORCE),-force)
+
+.PHONY: logs
+logs: tools ## Tail ENV's SERVICE logs (default gateway) [STATUS=500|5xx|error] [WORKSPACE=id] [REQUEST_ID=id]; ENV=local filters stdin: make dev 2>&1 | make logs STATUS=5xx
+	$(call OPS,logs) -service "$(SERVICE)" -status "$(STATUS)" -workspace "$(WORKSPACE)" -request-id "$(REQUEST_ID)"
+
+.PHONY: metrics
+metrics: ## Request rate, p50/p99 and error rate per route over SINCE (default 1h): Analytics Engine for ENV, /__dev/metrics of make dev locally
+	$(call OPS,metrics) -since "$(or $(SINCE),1h)" -port $(PORT)
+
+.PHONY: backup
+backup: tools ## Export every D1 database of ENV with a manifest (row counts, checksums) and bookmark into build/backups and R2 (locally: stop make dev first)
+	$(call OPS,backup)
+
+.PHONY: restore
+restore: tools ## Restore ENV: BACKUP=build/backups/<env>/<stamp> (wipe, load, verify) or BOOKMARK=<D1 Time Travel bookmark> [DATABASE=name]
+	@test -n "$(BACKUP)$(BOOKMARK)" || { echo "usage: make restore ENV=… (BACKUP=<folder>|BOOKMARK=<bookmark> [DATABASE=…])"; exit 2; }
+	$(call OPS,restore) $(if $(BACKUP),-backup "$(abspath $(BACKUP))") -bookmark "$(BOOKMARK)" -database "$(DATABASE)"
+
+.PHONY: verify
+verify: tools ## Check ENV's D1 databases: integrity, foreign keys, metadata against tables [BACKUP=<folder>: counts and checksums against its manifest]
+	$(call OPS,verify) $(if $(BACKUP),-backup "$(abspath $(BACKUP))")
+
+.PHONY: test-ops
+test-ops: tools ## Ops tests: golden dry runs of deploy/rollback, and the backup → wipe → restore → verify drill on local D1 state
+	cd infra && go test -count=1 ./ops/... && go test -tags opse2e -count=1 -v -run TestBackupRestoreDrill ./ops/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)|^\s+\$$ '
 
 .PHONY: test
-test: tools checkgenerate vet lint test-go test-fuzz build test-js check-deploy test-e2e test-import ## Everything that must stay green
+test: tools checkgenerate vet lint test-go test-fuzz build test-js check-deploy test-e2e test-import test-ops ## Everything that must stay green
 	@echo "make test: all green"
 
 .PHONY: bench
