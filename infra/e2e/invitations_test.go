@@ -180,6 +180,20 @@ func TestInviteJoinAndRemoveMember(t *testing.T) {
 		t.Errorf("currentUser.workspaceMembers = %+v", listed)
 	}
 
+	// A Member has no WORKSPACE_MEMBERS or WORKSPACE permission: Twenty's settings guard.
+	const denied = "Entity performing the request does not have permission"
+	wantGQLError(t, "a Member inviting", gql(t, "/metadata", access, `mutation { sendInvitations(emails: ["x@apple.dev"]) { success } }`, nil), "FORBIDDEN", denied)
+	wantGQLError(t, "a Member listing invitations", gql(t, "/metadata", access, `{ findWorkspaceInvitations { id } }`, nil), "FORBIDDEN", denied)
+	wantGQLError(t, "a Member renaming the workspace", gql(t, "/metadata", access, `mutation { updateWorkspace(data: {displayName: "Mine"}) { id } }`, nil), "FORBIDDEN", denied)
+	adminMember := data[currentUser](t, gql(t, "/metadata", admin.access, currentUserQuery, nil)).CurrentUser.WorkspaceMember.ID
+	wantGQLError(t, "a Member removing the admin", gql(t, "/metadata", access,
+		`mutation($id: String!) { deleteUserFromWorkspace(workspaceMemberIdToDelete: $id) { id } }`, map[string]any{"id": adminMember}), "FORBIDDEN", denied)
+	renamed := data[struct{ UpdateWorkspace struct{ DisplayName string } }](t, gql(t, "/metadata", admin.access,
+		`mutation { updateWorkspace(data: {displayName: "Apple"}) { displayName } }`, nil))
+	if renamed.UpdateWorkspace.DisplayName != "Apple" {
+		t.Errorf("updateWorkspace by the admin = %+v", renamed)
+	}
+
 	// Resend and delete.
 	third := "ada." + randomHex(t, 4) + "@apple.dev"
 	first := data[struct{ SendInvitations sendInvitationsReply }](t, gql(t, "/metadata", admin.access,

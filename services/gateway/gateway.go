@@ -142,7 +142,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
 	roles := recordsv1connect.NewRoleServiceClient(clients["records"], baseURL, opts...) // rolegraphql.go
 	schema, err := graphql.NewSchema(authSDL+workspaceSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL+viewSDL+roleSDL,
-		withSettingsGuards(mergeResolvers(g.authResolvers(), g.workspaceResolvers(), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth, d.uploads),
+		withSettingsGuards(mergeResolvers(g.authResolvers(), g.workspaceResolvers(roles), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth, d.uploads),
 			workflowResolvers(jobsv1connect.NewWorkflowServiceClient(clients["jobs"], baseURL, opts...)),
 			viewResolvers(recordsv1connect.NewViewServiceClient(clients["records"], baseURL, opts...)), g.roleResolvers(roles)), roles))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	authv1 "github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1/authv1connect"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/graphql"
 	"github.com/twentyworkers/twenty/shared/recordquery"
 )
@@ -306,8 +307,10 @@ func sendInvitationsObj(res *authv1.SendInvitationsResponse) map[string]any {
 }
 
 // workspaceResolvers resolve workspaceSDL through the auth Worker's WorkspaceService; the caller's
-// Authorization travels with each call (rpc.ForwardCaller) and auth checks it.
-func (g *gateway) workspaceResolvers() map[string]graphql.Resolver {
+// Authorization travels with each call (rpc.ForwardCaller) and auth checks it. The settings
+// permissions are Twenty's guards: WORKSPACE to update the workspace, WORKSPACE_MEMBERS for
+// invitations and removing someone else (requireSettingsFlag, rolegraphql.go).
+func (g *gateway) workspaceResolvers(roles recordsv1connect.RoleServiceClient) map[string]graphql.Resolver {
 	w := g.workspaces()
 	return map[string]graphql.Resolver{
 		"Query.currentWorkspace": func(ctx context.Context, _ map[string]any) (any, error) {
@@ -318,6 +321,9 @@ func (g *gateway) workspaceResolvers() map[string]graphql.Resolver {
 			return g.settingsObj(ctx, res.GetWorkspace()), nil
 		},
 		"Mutation.updateWorkspace": func(ctx context.Context, args map[string]any) (any, error) {
+			if err := requireSettingsFlag(ctx, roles, "WORKSPACE"); err != nil {
+				return nil, err
+			}
 			req, err := updateWorkspaceRequest(obj(args, "data"))
 			if err != nil {
 				return nil, err
@@ -329,6 +335,9 @@ func (g *gateway) workspaceResolvers() map[string]graphql.Resolver {
 			return g.settingsObj(ctx, res.GetWorkspace()), nil
 		},
 		"Query.findWorkspaceInvitations": func(ctx context.Context, _ map[string]any) (any, error) {
+			if err := requireSettingsFlag(ctx, roles, "WORKSPACE_MEMBERS"); err != nil {
+				return nil, err
+			}
 			res, err := w.ListInvitations(ctx, &authv1.ListInvitationsRequest{})
 			if err != nil {
 				return nil, gqlError(err)
@@ -340,6 +349,9 @@ func (g *gateway) workspaceResolvers() map[string]graphql.Resolver {
 			return out, nil
 		},
 		"Mutation.sendInvitations": func(ctx context.Context, args map[string]any) (any, error) {
+			if err := requireSettingsFlag(ctx, roles, "WORKSPACE_MEMBERS"); err != nil {
+				return nil, err
+			}
 			list, _ := args["emails"].([]any)
 			emails := make([]string, 0, len(list))
 			for _, e := range list {
@@ -353,6 +365,9 @@ func (g *gateway) workspaceResolvers() map[string]graphql.Resolver {
 			return sendInvitationsObj(res), nil
 		},
 		"Mutation.resendWorkspaceInvitation": func(ctx context.Context, args map[string]any) (any, error) {
+			if err := requireSettingsFlag(ctx, roles, "WORKSPACE_MEMBERS"); err != nil {
+				return nil, err
+			}
 			res, err := w.ResendInvitation(ctx, &authv1.ResendInvitationRequest{Id: str(args, "appTokenId")})
 			if err != nil {
 				return nil, gqlError(err)
@@ -360,6 +375,9 @@ func (g *gateway) workspaceResolvers() map[string]graphql.Resolver {
 			return sendInvitationsObj(res), nil
 		},
 		"Mutation.deleteWorkspaceInvitation": func(ctx context.Context, args map[string]any) (any, error) {
+			if err := requireSettingsFlag(ctx, roles, "WORKSPACE_MEMBERS"); err != nil {
+				return nil, err
+			}
 			res, err := w.DeleteInvitation(ctx, &authv1.DeleteInvitationRequest{Id: str(args, "appTokenId")})
 			if err != nil {
 				return nil, gqlError(err)
@@ -398,6 +416,11 @@ func (g *gateway) workspaceResolvers() map[string]graphql.Resolver {
 			}, nil
 		},
 		"Mutation.deleteUserFromWorkspace": func(ctx context.Context, args map[string]any) (any, error) {
+			if c := principalFrom(ctx); c == nil || c.WorkspaceMemberID != str(args, "workspaceMemberIdToDelete") { // leaving needs no permission
+				if err := requireSettingsFlag(ctx, roles, "WORKSPACE_MEMBERS"); err != nil {
+					return nil, err
+				}
+			}
 			res, err := w.DeleteUserFromWorkspace(ctx, &authv1.DeleteUserFromWorkspaceRequest{WorkspaceMemberId: str(args, "workspaceMemberIdToDelete")})
 			if err != nil {
 				return nil, gqlError(err)
