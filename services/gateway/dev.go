@@ -22,6 +22,7 @@ import (
 // devRoutes are for local development, tests and benchmarks: what the local stack cannot trigger
 // from outside, and probes of the runtime itself. They exist only when DEV_ROUTES is "true".
 func (g *gateway) devRoutes(mux *http.ServeMux) {
+	g.devMetrics(mux) // metricsdev.go
 	mux.HandleFunc("/ws", only(http.MethodGet, g.websocket))
 	mux.HandleFunc("/__dev/direct", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})

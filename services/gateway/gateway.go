@@ -101,6 +101,7 @@ type gateway struct {
 	metadata *graphql.Schema // the GraphQL schema of /metadata and /graphql
 
 	healthzCache healthzCache
+	recent       *logging.Recent  // the last requests' data points, with DEV_ROUTES (metricsdev.go)
 	routes       routeCache       // where /graphql sends recent documents
 	now          func() time.Time // the clock, replaced in tests
 }
@@ -117,6 +118,8 @@ type deps struct {
 	// uploads pipes the file parts the entry streams (filestream.go); nil: none are.
 	uploads uploadStreamer
 	now     func() time.Time
+	// metrics takes each request's data point (Analytics Engine); nil: none.
+	metrics logging.Recorder
 }
 
 // newGateway builds the gateway's handler.
@@ -188,6 +191,6 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	h = checkURL(h)
 	h = cfg.CORS.middleware(h)
 	h = recoverPanics(h)
-	h = logging.AccessLog(h)
+	h = logging.AccessLogWith("gateway", logging.Tee(d.metrics, g.recentRecorder()), h)
 	return requestid.Middleware(h), g
 }

@@ -34,8 +34,14 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
+	// One Analytics Engine data point per request (docs/operations.md, Metrics); wrangler dev's
+	// local binding stores nothing, so the local stack also keeps them for /__dev/metrics.
+	metrics, err := logging.OpenAnalytics("METRICS")
+	if err != nil {
+		metrics = nil
+	}
 	h, _ := newGateway(deps{
-		cfg: parseConfig(cfworker.Var), clients: clients, cache: cache,
+		cfg: parseConfig(cfworker.Var), clients: clients, cache: cache, metrics: metrics,
 		workspaceLimiter: workspaceLimiter, anonymousLimiter: anonymousLimiter, uploads: jsUploadStreams{},
 	})
 	cfworker.Serve(cfworker.Handlers{Fetch: h})

@@ -5,6 +5,7 @@ import (
 
 	"github.com/twentyworkers/twenty/shared/authtoken"
 	commonv1 "github.com/twentyworkers/twenty/shared/gen/twenty/common/v1"
+	"github.com/twentyworkers/twenty/shared/logging"
 	"github.com/twentyworkers/twenty/shared/rpc"
 )
 
@@ -15,6 +16,7 @@ import (
 // no role permits anything: only our own Workers' calls, without a principal, act as the system.
 func withClaims(ctx context.Context, c *authtoken.Claims) context.Context {
 	ctx = context.WithValue(ctx, principalKey{}, c)
+	logging.SetWorkspace(ctx, c.WorkspaceID) // the request's access log line and data point
 	p := &commonv1.Principal{}
 	switch c.Type {
 	case authtoken.TypeAccess:
