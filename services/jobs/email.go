@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/twentyworkers/twenty/shared/d1"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 )
 
@@ -89,6 +90,21 @@ func (s emailSender) fromAs(name string) string {
 type emailJobs struct {
 	sender emailSender
 	http   httpDoer
+	// db holds job_runs: a job the consumer recorded as succeeded is not sent again when the queue
+	// delivers it twice (nil: no such check).
+	db *d1.DB
+}
+
+// sent reports whether the job already succeeded.
+func (e emailJobs) sent(ctx context.Context, id string) (bool, error) {
+	if e.db == nil {
+		return false, nil
+	}
+	var n int
+	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM job_runs WHERE id = ? AND status = 'succeeded'`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("read job run: %w", err)
+	}
+	return n > 0, nil
 }
 
 // handle implements handlerFunc for email.send.
@@ -104,6 +120,9 @@ func (e emailJobs) handle(ctx context.Context, job *jobsv1.Job) error {
 		if _, err := mail.ParseAddress(to); err != nil {
 			return fmt.Errorf("email job: invalid email address %q: %w", to, errJobDead)
 		}
+	}
+	if done, err := e.sent(ctx, job.GetId()); err != nil || done {
+		return err // a redelivery of a sent email: nothing to do
 	}
 	if !e.sender.configured() {
 		// Retried, then dead-lettered (and replayable) until EMAIL_API_* are set: never dropped.

@@ -9,7 +9,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/twentyworkers/twenty/shared/cfworker"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
+	"github.com/twentyworkers/twenty/shared/sqltest"
+	"google.golang.org/protobuf/proto"
 )
 
 func TestEmailJob(t *testing.T) {
@@ -69,6 +72,24 @@ func TestEmailJob(t *testing.T) {
 				t.Errorf("message (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestEmailJobRedeliveredIsSentOnce(t *testing.T) {
+	rc := newReceiver(t)
+	db := sqltest.Open(t)
+	c := &consumer{db: db, handlers: map[string]handlerFunc{}}
+	e := emailJobs{sender: emailSender{url: rc.URL, key: "k", from: "a@example.com"}, http: &http.Client{}, db: db}
+	c.handlers[emailJobType] = e.handle
+	body, err := proto.Marshal(&jobsv1.Job{Id: "mail-1", Type: emailJobType, Payload: []byte(`{"to":["grace@apple.dev"],"subject":"S"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		c.run(context.Background(), &cfworker.Message{ID: "m", Body: body, Attempts: 1})
+	}
+	if got := len(rc.got()); got != 1 {
+		t.Errorf("a job delivered twice POSTed %d emails, want 1", got)
 	}
 }
 

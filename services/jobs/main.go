@@ -70,7 +70,7 @@ func main() {
 	c.handlers[workflowStartJobType] = workflows.handleStart
 	workflows.control = control
 	workflows.email = emailSender{url: cfworker.Var("EMAIL_API_URL"), key: cfworker.Var("EMAIL_API_KEY"), from: cfworker.Var("EMAIL_FROM")}
-	c.handlers[emailJobType] = emailJobs{sender: workflows.email, http: deliveries.client}.handle // workspace invitations (email.go)
+	c.handlers[emailJobType] = emailJobs{sender: workflows.email, http: deliveries.client, db: control}.handle // workspace invitations (email.go)
 	scheduled := withWorkflowCron(workflows, withFileSweep(files, withDeliverySweep(c.prune, deliveries)))
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
 	dev := http.NewServeMux()
