@@ -120,6 +120,9 @@ func (s *workspaceServer) SendInvitations(ctx context.Context, req *authv1.SendI
 			return nil, toConnect(err)
 		}
 	}
+	if err := s.store.takeInvitationBudget(ctx, from.workspace.ID, emails, s.now()); err != nil {
+		return nil, toConnect(err)
+	}
 	out := &authv1.SendInvitationsResponse{Errors: []string{}, Result: []*authv1.Invitation{}}
 	for _, email := range emails {
 		inv := invitation{ID: ids.NewUUID(), WorkspaceID: from.workspace.ID, Email: email, RoleID: req.GetRoleId(), ExpiresAt: s.now().Add(invitationTTL).Truncate(time.Millisecond)}
@@ -151,6 +154,9 @@ func (s *workspaceServer) ResendInvitation(ctx context.Context, req *authv1.Rese
 	}
 	old, err := s.store.invitation(ctx, from.workspace.ID, req.GetId())
 	if err != nil {
+		return nil, toConnect(err)
+	}
+	if err := s.store.takeInvitationBudget(ctx, from.workspace.ID, []string{old.Email}, s.now()); err != nil {
 		return nil, toConnect(err)
 	}
 	inv := invitation{ID: ids.NewUUID(), WorkspaceID: old.WorkspaceID, Email: old.Email, RoleID: old.RoleID, ExpiresAt: s.now().Add(invitationTTL).Truncate(time.Millisecond)}

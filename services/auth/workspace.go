@@ -57,6 +57,7 @@ var (
 	errWorkspaceNotReady      = &authError{connect.CodePermissionDenied, "Workspace is not ready to welcome new members"}
 	errMemberNotFound         = &authError{connect.CodeInvalidArgument, "Workspace member to delete not found in workspace"}
 	errRoleNotAssignable      = &authError{connect.CodeInvalidArgument, "Role cannot be assigned to users"}
+	errTooManyInvitations     = &authError{connect.CodeResourceExhausted, "Workspace invitation sending rate limit exceeded."}
 	errLastAdmin              = &authError{connect.CodePermissionDenied, "Cannot delete account: user is the unique admin of a workspace"}
 )
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -411,4 +412,51 @@ func TestInvitationRole(t *testing.T) {
 	}
 	_, err = w.ws.SendInvitations(as(admin.access), &authv1.SendInvitationsRequest{Emails: []string{"ada@apple.dev"}, RoleId: adminRole})
 	wantCode(t, "a role users cannot have", err, connect.CodeInvalidArgument, "Role cannot be assigned to users")
+}
+
+func TestInvitationThrottles(t *testing.T) {
+	w := newWorkspaceHarness(t)
+	admin := w.onboard(t, "tim@apple.dev")
+	sent, err := w.ws.SendInvitations(as(admin.access), &authv1.SendInvitationsRequest{Emails: []string{"grace@apple.dev"}})
+	if err != nil || !sent.GetSuccess() {
+		t.Fatalf("SendInvitations = %v, %v", sent, err)
+	}
+	id := sent.GetResult()[0].GetId()
+	for i := 2; i <= maxInvitationsPerEmail; i++ { // the first email and 9 resends: 10 in 7 days
+		res, err := w.ws.ResendInvitation(as(admin.access), &authv1.ResendInvitationRequest{Id: id})
+		if err != nil {
+			t.Fatalf("resend %d: %v", i, err)
+		}
+		id = res.GetResult()[0].GetId()
+	}
+	_, err = w.ws.ResendInvitation(as(admin.access), &authv1.ResendInvitationRequest{Id: id})
+	wantCode(t, "the 11th email to one address", err, connect.CodeResourceExhausted, "Workspace invitation sending rate limit exceeded.")
+	if got := len(w.queue.Sent()); got != maxInvitationsPerEmail {
+		t.Errorf("queued %d emails, want %d", got, maxInvitationsPerEmail)
+	}
+	// Other addresses are still invited; a week later the address is again.
+	if res, err := w.ws.SendInvitations(as(admin.access), &authv1.SendInvitationsRequest{Emails: []string{"ada@apple.dev"}}); err != nil || !res.GetSuccess() {
+		t.Errorf("another address = %v, %v", res, err)
+	}
+	w.clock.advance(invitationThrottleWindow + time.Minute)
+	login, err := w.client.GetLoginTokenFromCredentials(context.Background(), &authv1.GetLoginTokenFromCredentialsRequest{Email: admin.email, Password: admin.password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := w.client.GetAuthTokensFromLoginToken(context.Background(), &authv1.GetAuthTokensFromLoginTokenRequest{LoginToken: login.GetLoginToken().GetToken()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin.access = tokens.GetTokens().GetAccessOrWorkspaceAgnosticToken().GetToken()
+	if _, err := w.ws.ResendInvitation(as(admin.access), &authv1.ResendInvitationRequest{Id: id}); err != nil {
+		t.Errorf("a week later: %v", err)
+	}
+
+	// The workspace's budget counts every address of a call at once.
+	many := make([]string, maxInvitationsPerWorkspace)
+	for i := range many {
+		many[i] = fmt.Sprintf("user%d@apple.dev", i)
+	}
+	_, err = w.ws.SendInvitations(as(admin.access), &authv1.SendInvitationsRequest{Emails: many})
+	wantCode(t, "more than the workspace's budget", err, connect.CodeResourceExhausted, "Workspace invitation sending rate limit exceeded.")
 }

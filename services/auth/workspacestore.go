@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -331,6 +332,65 @@ func (s *store) removeMember(ctx context.Context, workspaceID string, m member, 
 	}
 	if _, err := s.db.Batch(ctx, stmts...); err != nil {
 		return fmt.Errorf("remove member: %w", err)
+	}
+	return nil
+}
+
+// Twenty's invitation throttles (INVITATION_SENDING_BY_EMAIL_THROTTLE_* and
+// INVITATION_SENDING_BY_WORKSPACE_THROTTLE_*): at most 10 invitation emails to one address and 500
+// from one workspace in 7 days. The counts are fixed windows kept in login_throttle under their own
+// keys (an address's key holds a hash of it, not the address).
+const (
+	invitationThrottleWindow   = 7 * 24 * time.Hour
+	maxInvitationsPerEmail     = 10
+	maxInvitationsPerWorkspace = 500
+)
+
+func invitationThrottleKeys(workspaceID string, emails []string) (workspaceKey string, emailKeys []string) {
+	for _, e := range emails {
+		emailKeys = append(emailKeys, "invitations/email:"+invitationTokenSHA256(e))
+	}
+	return "invitations/workspace:" + workspaceID, emailKeys
+}
+
+// takeInvitationBudget counts the invitation emails about to be sent and answers
+// errTooManyInvitations, counting none, when a throttle would be passed.
+func (s *store) takeInvitationBudget(ctx context.Context, workspaceID string, emails []string, now time.Time) error {
+	wsKey, emailKeys := invitationThrottleKeys(workspaceID, emails)
+	keys, _ := json.Marshal(append([]string{wsKey}, emailKeys...)) // strings only
+	since := formatTime(now.Add(-invitationThrottleWindow))
+	rows, err := s.db.QueryContext(ctx, `SELECT key, failures FROM login_throttle
+WHERE key IN (SELECT value FROM json_each(?)) AND window_start > ?`, string(keys), since)
+	if err != nil {
+		return fmt.Errorf("read invitation throttle: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var n int
+		if err := rows.Scan(&key, &n); err != nil {
+			return fmt.Errorf("read invitation throttle: %w", err)
+		}
+		if (key == wsKey && n+len(emails) > maxInvitationsPerWorkspace) || (key != wsKey && n+1 > maxInvitationsPerEmail) {
+			return errTooManyInvitations
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read invitation throttle: %w", err)
+	}
+	// One statement per key kind: the workspace's count grows by the emails, each address's by one.
+	const upsert = `INSERT INTO login_throttle (key, window_start, failures) SELECT value, ?, ? FROM json_each(?) WHERE true
+ON CONFLICT (key) DO UPDATE SET
+  failures = CASE WHEN window_start > ? THEN failures + excluded.failures ELSE excluded.failures END,
+  window_start = CASE WHEN window_start > ? THEN window_start ELSE excluded.window_start END`
+	wsKeys, _ := json.Marshal([]string{wsKey})
+	addrKeys, _ := json.Marshal(emailKeys)
+	stmts := []d1.Stmt{
+		{SQL: upsert, Args: []any{formatTime(now), len(emails), string(wsKeys), since, since}},
+		{SQL: upsert, Args: []any{formatTime(now), 1, string(addrKeys), since, since}},
+	}
+	if _, err := s.db.Batch(ctx, stmts...); err != nil {
+		return fmt.Errorf("count invitations: %w", err)
 	}
 	return nil
 }
