@@ -102,5 +102,6 @@ func ServeInstance(w http.ResponseWriter, r *http.Request) {
 		InstanceID     string      `json:"instanceId"`
 		RequestsServed uint64      `json:"requestsServed"`
 		Memory         MemoryStats `json:"memory"`
-	}{id, served, Memory()})
+		D1             D1Usage     `json:"d1"`
+	}{id, served, Memory(), d1Usage()})
 }

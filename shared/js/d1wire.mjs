@@ -10,10 +10,22 @@
 
 const UTF8 = new TextEncoder();
 
+// What this isolate's D1 batches cost, from D1's own meta (rows read and written are what D1
+// bills): the dev route /__dev/instance reports it (shared/cfworker), and docs/operations.md's
+// cost analysis is measured from it.
+export const d1Usage = { batches: 0, statements: 0, rowsRead: 0, rowsWritten: 0 };
+globalThis.__d1Usage = d1Usage;
+
 export async function d1Batch(db, request) {
   const stmts = JSON.parse(request);
   const prepared = stmts.map(({ sql, args }) => db.prepare(sql).bind(...args.map(fromWire)));
   const results = await db.batch(prepared);
+  d1Usage.batches++;
+  for (const r of results) {
+    d1Usage.statements++;
+    d1Usage.rowsRead += r.meta?.rows_read ?? 0;
+    d1Usage.rowsWritten += r.meta?.rows_written ?? 0;
+  }
   return UTF8.encode(JSON.stringify(results.map(toWire)));
 }
 
