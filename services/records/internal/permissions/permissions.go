@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 )
@@ -198,6 +199,9 @@ type Scope struct {
 	byID   map[string]Access
 	flags  map[string]bool
 	noneRO bool // true when the role may do everything on every object (Admin, Member)
+
+	mu    sync.Mutex             // guards plans (no I/O under it)
+	plans map[string]*redactPlan // by object id
 }
 
 // NewScope computes the scope of role r.
@@ -377,16 +381,51 @@ func fieldOf(obj metadata.Object, name string) (metadata.Field, bool) {
 
 // Redact removes from records (of obj, in the workspace whose objects are all) what the scope may
 // not read: the restricted fields' values (a relation's join column with it) and, in the related
-// records a read embeds, theirs, and relations to objects the scope may not read at all.
+// records a read embeds, theirs, and relations to objects the scope may not read at all. What to
+// remove is planned once per object and scope (a scope lives as long as its schema's version).
 func (s *Scope) Redact(obj metadata.Object, all []metadata.Object, records []map[string]any) {
 	if s.Unrestricted() || len(records) == 0 {
 		return
 	}
-	s.redact(obj, all, records, 2)
+	s.redact(s.plan(obj, all), records, 2)
 }
 
-func (s *Scope) redact(obj metadata.Object, all []metadata.Object, records []map[string]any, depth int) {
+// redactPlan is what Redact removes from one object's records.
+type redactPlan struct {
+	hide   []string // keys removed
+	nested []nestedPlan
+}
+
+// nestedPlan is a relation whose embedded records have something to remove.
+type nestedPlan struct {
+	name string
+	plan *redactPlan
+}
+
+func (p *redactPlan) empty() bool { return len(p.hide) == 0 && len(p.nested) == 0 }
+
+// plan answers (and keeps) the redaction plan of obj.
+func (s *Scope) plan(obj metadata.Object, all []metadata.Object) *redactPlan {
+	s.mu.Lock()
+	p, ok := s.plans[obj.ID]
+	s.mu.Unlock()
+	if ok {
+		return p
+	}
+	p = s.planOf(obj, all, 1)
+	s.mu.Lock()
+	if s.plans == nil {
+		s.plans = map[string]*redactPlan{}
+	}
+	s.plans[obj.ID] = p
+	s.mu.Unlock()
+	return p
+}
+
+// planOf computes obj's plan, looking depth relations deep.
+func (s *Scope) planOf(obj metadata.Object, all []metadata.Object, depth int) *redactPlan {
 	a := s.Access(obj.ID)
+	p := &redactPlan{}
 	for i := range obj.Fields {
 		f := &obj.Fields[i]
 		hide := a.unreadable(f.ID)
@@ -397,26 +436,42 @@ func (s *Scope) redact(obj metadata.Object, all []metadata.Object, records []map
 				hide = !s.Access(target.ID).Read
 			}
 		}
-		for _, rec := range records {
-			if hide {
-				delete(rec, f.Name)
-				if f.Relation != nil {
-					delete(rec, f.JoinColumnName())
-				}
-				continue
+		switch {
+		case hide:
+			p.hide = append(p.hide, f.Name)
+			if f.Relation != nil {
+				p.hide = append(p.hide, f.JoinColumnName())
 			}
-			if target == nil || depth == 0 {
-				continue
+		case target != nil && depth > 0:
+			if sub := s.planOf(*target, all, depth-1); !sub.empty() {
+				p.nested = append(p.nested, nestedPlan{name: f.Name, plan: sub})
 			}
-			switch v := rec[f.Name].(type) {
+		}
+	}
+	return p
+}
+
+func (s *Scope) redact(p *redactPlan, records []map[string]any, depth int) {
+	if p.empty() {
+		return
+	}
+	for _, rec := range records {
+		for _, k := range p.hide {
+			delete(rec, k)
+		}
+		if depth == 0 {
+			continue
+		}
+		for _, n := range p.nested {
+			switch v := rec[n.name].(type) {
 			case map[string]any:
-				s.redact(*target, all, []map[string]any{v}, depth-1)
+				s.redact(n.plan, []map[string]any{v}, depth-1)
 			case []map[string]any:
-				s.redact(*target, all, v, depth-1)
+				s.redact(n.plan, v, depth-1)
 			case []any:
 				for _, e := range v {
 					if m, ok := e.(map[string]any); ok {
-						s.redact(*target, all, []map[string]any{m}, depth-1)
+						s.redact(n.plan, []map[string]any{m}, depth-1)
 					}
 				}
 			}
