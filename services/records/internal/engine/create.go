@@ -69,7 +69,7 @@ func (e *Engine) CreateMany(ctx context.Context, db Batcher, workspaceID string,
 	return m.Records, nil
 }
 
-// CreateManyWith inserts records as CreateMany does and answers them rendered with opts.Shape,
+// createManyWith inserts records as CreateMany does and answers them rendered with opts.Shape,
 // with a Change per record (Before nil for an inserted record) for the record events.
 //
 // Every input is validated against obj's metadata before anything is written; the first input

@@ -11,7 +11,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/d1"
 )
 
-// DeleteMany soft-deletes the records sel selects among obj's live records (soft-deleted ones
+// deleteMany soft-deletes the records sel selects among obj's live records (soft-deleted ones
 // too when a filter names deletedAt): their deletedAt becomes now. It answers them as deleted,
 // rendered with shape, in id order, and a Change per record.
 //
@@ -37,7 +37,7 @@ func (e *Engine) deleteMany(ctx context.Context, db Batcher, workspaceID string,
 	})
 }
 
-// DestroyMany removes the records sel selects, soft-deleted ones included (Twenty destroys
+// destroyMany removes the records sel selects, soft-deleted ones included (Twenty destroys
 // through a DELETE that sees them all), and answers them as they were, rendered with shape, in
 // id order. The foreign keys' ON DELETE actions apply: the favorites of a destroyed person go
 // with it, the people of a destroyed company lose their companyId. A record that a RESTRICT
@@ -65,7 +65,7 @@ func (e *Engine) destroyMany(ctx context.Context, db Batcher, workspaceID string
 	})
 }
 
-// RestoreMany clears deletedAt on the records sel selects, which sees soft-deleted records (a
+// restoreMany clears deletedAt on the records sel selects, which sees soft-deleted records (a
 // live record it selects stays as it is), and answers them as restored, rendered with shape, in
 // id order. Only the records that were soft-deleted get a Change.
 //

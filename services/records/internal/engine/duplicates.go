@@ -82,7 +82,7 @@ type duplicateSource struct {
 	values map[string]any
 }
 
-// FindDuplicates answers, for each record q gives, the live records of obj that look like
+// findDuplicates answers, for each record q gives, the live records of obj that look like
 // duplicates of it, as Twenty's findDuplicates does: those equal to it on every column of one of
 // obj's duplicate criteria (DuplicateCriteria), a criterion applying only when each of the
 // record's values for it is text of at least 3 characters once trimmed; a record given by id is

@@ -49,7 +49,7 @@ func (e *Engine) FindMany(ctx context.Context, db Batcher, workspaceID string, o
 	return e.FindManyWith(ctx, db, workspaceID, obj, all, q, FindOptions{})
 }
 
-// FindManyWith is FindMany with options: the aggregates opts names are computed by the count
+// findManyWith is FindMany with options: the aggregates opts names are computed by the count
 // statement, in the same batch.
 func (e *Engine) findManyWith(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q *recordquery.Query, opts FindOptions) (*Page, error) {
 	c := Compiler{Objects: all}

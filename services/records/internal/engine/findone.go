@@ -7,7 +7,7 @@ import (
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 )
 
-// FindOne answers the live record of obj whose id is id, rendered with shape as FindMany renders
+// findOne answers the live record of obj whose id is id, rendered with shape as FindMany renders
 // its records (depth 1 embeds the MANY_TO_ONE relations' records), in one statement.
 //
 // A soft-deleted or missing record is CodeRecordNotFound ("Record not found", which REST answers

@@ -111,7 +111,7 @@ func msgUnknownAggregate(name, object string) *QueryError {
 	return queryErrorf(CodeInvalidQueryInput, "Unknown aggregate \"%s\" for object %s", name, object)
 }
 
-// GroupBy groups obj's live records (soft-deleted ones too when the filter names deletedAt) that
+// groupBy groups obj's live records (soft-deleted ones too when the filter names deletedAt) that
 // q.Filter selects by q.GroupBy's dimensions, as Twenty's groupBy does, and answers at most
 // q.Limit groups ordered by q.OrderBy then by their keys (nulls last), each with its dimension
 // values, the aggregates asked for and, with q.IncludeRecords, a sample of at most

@@ -54,7 +54,7 @@ func msgMergeNotFound() *QueryError {
 	return queryErrorf(CodeRecordNotFound, "One or more records not found")
 }
 
-// MergeMany merges the live records of obj whose ids are opts.IDs into the one at
+// mergeMany merges the live records of obj whose ids are opts.IDs into the one at
 // opts.ConflictPriorityIndex, as Twenty's mergeMany does:
 //
 //   - the kept record's values win; a field it leaves empty takes the value of the first other

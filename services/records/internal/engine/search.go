@@ -54,7 +54,7 @@ type searchCursor struct {
 	Offset int `json:"offset"`
 }
 
-// Search runs Twenty's search over the workspace's searchable objects (all are its objects):
+// search runs Twenty's search over the workspace's searchable objects (all are its objects):
 // one batch of one statement per object joining its FTS5 index to its table, live records only, ranked by
 // bm25 (negated, so that higher is better as with Postgres' ts_rank). An object's index is created
 // and built on first use (ddl.CreateSearch), then kept current by triggers on every write.

@@ -12,7 +12,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/d1"
 )
 
-// UpdateMany applies one partial update, data (a JSON object as Twenty's API takes it), to the
+// updateMany applies one partial update, data (a JSON object as Twenty's API takes it), to the
 // records sel selects among obj's live records (soft-deleted ones too when a filter names
 // deletedAt), and answers them as updated, rendered with shape, in id order.
 //
