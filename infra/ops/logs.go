@@ -122,14 +122,14 @@ func (a *app) logs(ctx context.Context, o opts) error {
 		search = o.workspace
 	}
 	pr, pw := io.Pipe()
-	done := make(chan error, 1)
+	done := make(chan struct{})
 	go func() {
 		dec := json.NewDecoder(pr)
 		for {
 			var e tailEvent
 			if err := dec.Decode(&e); err != nil {
 				pr.Close()
-				done <- nil
+				close(done)
 				return
 			}
 			if !f.event(e) {

@@ -40,7 +40,10 @@ func (f *fakeRunner) Run(_ context.Context, c cloudflare.Command) ([]byte, error
 
 func (f *fakeRunner) Stream(ctx context.Context, c cloudflare.Command, w io.Writer) error {
 	out, err := f.Run(ctx, c)
-	w.Write(out)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
 	return err
 }
 
@@ -118,7 +121,7 @@ func TestDryRunGolden(t *testing.T) {
 func gitRepo(t *testing.T, steps ...map[string]string) (string, []string) {
 	t.Helper()
 	dir := t.TempDir()
-	real := repoRoot(t)
+	repo := repoRoot(t)
 	run := func(args ...string) string {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = dir
@@ -144,7 +147,7 @@ func gitRepo(t *testing.T, steps ...map[string]string) (string, []string) {
 		}
 	}
 	for _, s := range services {
-		b, err := os.ReadFile(filepath.Join(real, "services", s, "wrangler.jsonc"))
+		b, err := os.ReadFile(filepath.Join(repo, "services", s, "wrangler.jsonc"))
 		if err != nil {
 			t.Fatal(err)
 		}
