@@ -202,8 +202,8 @@ func (s *workspaceServer) SignUpInWorkspace(ctx context.Context, req *authv1.Sig
 	if ws.ActivationStatus != "ACTIVE" {
 		return nil, toConnect(errWorkspaceNotReady)
 	}
-	role := ws.DefaultRoleID
-	if inv != nil && inv.RoleID != "" {
+	role := "" // the workspace's default
+	if inv != nil {
 		role = inv.RoleID
 	}
 	m, err := s.store.join(ctx, u.ID, u.Email, ws.ID, role, membership{UserWorkspaceID: ids.NewUUID(), WorkspaceMemberID: ids.NewUUID()})

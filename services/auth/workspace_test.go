@@ -407,6 +407,43 @@ func TestInvitationRole(t *testing.T) {
 		t.Errorf("membership = %+v, %v; want the Admin role %s", m, err, adminRole)
 	}
 
+	// An invitation whose role was deleted since joins with the workspace's default role.
+	custom := "00000000-0000-4000-8000-00000000c001"
+	if _, err := w.deps.control.ExecContext(context.Background(), `INSERT INTO roles (id, workspace_id, label) VALUES (?, ?, 'Sales')`, custom, admin.workspace.GetId()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.ws.SendInvitations(as(admin.access), &authv1.SendInvitationsRequest{Emails: []string{"linus@apple.dev"}, RoleId: custom}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.deps.control.ExecContext(context.Background(), `DELETE FROM roles WHERE id = ?`, custom); err != nil {
+		t.Fatal(err)
+	}
+	e = w.emails(t, 0)[1]
+	linus := w.join(t, &authv1.SignUpInWorkspaceRequest{Email: "linus@apple.dev", Password: "torvalds1969", WorkspaceInviteHash: e.hash, WorkspacePersonalInviteToken: e.token})
+	me, err = w.client.CurrentUser(as(linus), &authv1.CurrentUserRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := w.store().membership(context.Background(), me.GetUser().GetId(), admin.workspace.GetId()); err != nil || m.RoleStandardID != "member" {
+		t.Errorf("membership with a deleted role = %+v, %v; want Member", m, err)
+	}
+
+	// The workspace's default role (updateWorkspace's defaultRoleId) is a public link's role.
+	if _, err := w.ws.UpdateWorkspace(as(admin.access), &authv1.UpdateWorkspaceRequest{SettingsJson: `{"defaultRoleId":"` + adminRole + `"}`}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.current(t, admin.access).GetDefaultRoleId(); got != adminRole {
+		t.Errorf("default role = %s, want %s", got, adminRole)
+	}
+	ada := w.join(t, &authv1.SignUpInWorkspaceRequest{Email: "ada@apple.dev", Password: "lovelace1815", WorkspaceInviteHash: e.hash})
+	me, err = w.client.CurrentUser(as(ada), &authv1.CurrentUserRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := w.store().membership(context.Background(), me.GetUser().GetId(), admin.workspace.GetId()); err != nil || m.RoleID != adminRole {
+		t.Errorf("membership through the public link = %+v, %v; want the default role %s", m, err, adminRole)
+	}
+
 	if _, err := w.deps.control.ExecContext(context.Background(), `UPDATE roles SET can_be_assigned_to_users = 0 WHERE id = ?`, adminRole); err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,8 @@ type workspaceSettings struct {
 const workspaceSettingsSelect = `SELECT w.id, w.display_name, w.activation_status, COALESCE(w.subdomain, ''), COALESCE(w.logo_file_id, ''),
   COALESCE(w.invite_hash, ''), w.is_public_invite_link_enabled, w.settings, w.created_at, w.updated_at,
   (SELECT count(*) FROM user_workspaces uw WHERE uw.workspace_id = w.id),
-  COALESCE((SELECT r.id FROM roles r WHERE r.workspace_id = w.id AND r.standard_id = 'member'), '')
+  COALESCE((SELECT r.id FROM roles r WHERE r.workspace_id = w.id AND r.id = json_extract(w.settings, '$.defaultRoleId')),
+    (SELECT r.id FROM roles r WHERE r.workspace_id = w.id AND r.standard_id = 'member'), '')
 FROM workspaces w WHERE w.deleted_at IS NULL AND `
 
 func (s *store) scanWorkspaceSettings(row *sql.Row) (workspaceSettings, error) {
@@ -270,12 +271,19 @@ func (s *store) assignableRole(ctx context.Context, workspaceID, id string) erro
 	return nil
 }
 
-// join makes the user a member of the workspace with the role, unless they are one already, and
-// deletes the workspace's invitations of their email, in one batch. It answers the membership.
+// join makes the user a member of the workspace, unless they are one already, and deletes the
+// workspace's invitations of their email, in one batch. The role is roleID (an invitation's) while
+// the workspace has it, else the workspace's default role (its settings' defaultRoleId), else
+// Member. It answers the membership.
 func (s *store) join(ctx context.Context, userID, email, workspaceID, roleID string, m membership) (membership, error) {
 	_, err := s.db.Batch(ctx,
-		d1.Stmt{SQL: `INSERT INTO user_workspaces (id, user_id, workspace_id, workspace_member_id, role_id) VALUES (?, ?, ?, ?, ?)
-ON CONFLICT (user_id, workspace_id) DO NOTHING`, Args: []any{m.UserWorkspaceID, userID, workspaceID, m.WorkspaceMemberID, roleID}},
+		d1.Stmt{SQL: `INSERT INTO user_workspaces (id, user_id, workspace_id, workspace_member_id, role_id)
+SELECT ?, ?, ?, ?, COALESCE(
+  (SELECT id FROM roles WHERE id = ? AND workspace_id = ?),
+  (SELECT r.id FROM roles r JOIN workspaces w ON w.id = r.workspace_id WHERE w.id = ? AND r.id = json_extract(w.settings, '$.defaultRoleId')),
+  (SELECT id FROM roles WHERE workspace_id = ? AND standard_id = 'member')) WHERE true
+ON CONFLICT (user_id, workspace_id) DO NOTHING`,
+			Args: []any{m.UserWorkspaceID, userID, workspaceID, m.WorkspaceMemberID, roleID, workspaceID, workspaceID, workspaceID}},
 		d1.Stmt{SQL: `DELETE FROM workspace_invitations WHERE workspace_id = ? AND email = ?`, Args: []any{workspaceID, email}},
 	)
 	if err != nil {

@@ -34,7 +34,7 @@ type WorkspaceSettings struct {
 	CreatedAt             *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	UpdatedAt             *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
 	WorkspaceMembersCount int32                  `protobuf:"varint,7,opt,name=workspace_members_count,json=workspaceMembersCount,proto3" json:"workspace_members_count,omitempty"`
-	// default_role_id is the role a new member gets without one (Member).
+	// default_role_id is the role a new member gets without an invitation's (the settings' defaultRoleId, else Member).
 	DefaultRoleId string `protobuf:"bytes,8,opt,name=default_role_id,json=defaultRoleId,proto3" json:"default_role_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
