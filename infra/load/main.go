@@ -32,6 +32,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -69,7 +70,7 @@ type config struct {
 	find                         bool
 	costs                        int
 	findStart, findStep, findMax int
-	findRamp, findHold           time.Duration
+	findRamp, findHold, warmup   time.Duration
 	slo                          time.Duration
 	sloErrors                    float64
 	pgid                         int
@@ -108,6 +109,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, Plan, error) {
 	fs.IntVar(&c.findMax, "find-max", 300, "-find: largest user count tried")
 	fs.DurationVar(&c.findRamp, "find-ramp", 5*time.Second, "-find: ramp of each step")
 	fs.DurationVar(&c.findHold, "find-hold", 25*time.Second, "-find: measured hold of each step")
+	fs.DurationVar(&c.warmup, "find-warmup", 20*time.Second, "-find: a first, unjudged step at half the first count (a new stack compiles its Workers' code on first use)")
 	fs.DurationVar(&c.slo, "slo", 200*time.Millisecond, "-find: the p99 a step must stay under")
 	fs.Float64Var(&c.sloErrors, "slo-errors", 0.01, "-find: the share of failed actions a step may have")
 	fs.IntVar(&c.pgid, "pgid", 0, "with -base: process group of a local stack whose CPU and memory to report (e.g. make dev's wrangler)")
@@ -147,6 +149,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, Plan, error) {
 	if c.find {
 		if p.Stages, err = StepStages(c.findStart, c.findStep, c.findMax, c.findRamp, c.findHold); err != nil {
 			return nil, Plan{}, err
+		}
+		if c.warmup > 0 {
+			p.Stages = append([]Stage{{Users: max(1, c.findStart/2), Ramp: c.findRamp, Hold: c.warmup, Warmup: true}}, p.Stages...)
 		}
 	} else {
 		if c.users < 1 || c.duration <= c.ramp {
@@ -241,6 +246,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		for i, w := range r.windows {
 			if !sleepUntil(watchCtx, r.start.Add(w.End)) {
 				return
+			}
+			if w.Warmup {
+				fmt.Fprintf(stderr, "load: warm-up of %d users done\n", w.Users)
+				continue
 			}
 			deadline := time.Now().Add(10 * time.Second)
 			for time.Now().Before(deadline) && r.completed(w) < int(r.perWindow[i].Load()) {
@@ -472,10 +481,10 @@ func report(w io.Writer, cfg *config, r *runner, watcher *ProcWatcher, verdicts 
 	if cfg.find {
 		fmt.Fprintf(w, "\nfind: p99 of every action (failed ones at their latency, unfinished ones as infinite) under %s, failures at most %.1f%%\n", cfg.slo, 100*cfg.sloErrors)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "users\tactions/s\treq/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\tfailed\tworkerd CPU\tmachine CPU\tverdict\t")
+		fmt.Fprintln(tw, "users\tactions/s\treq/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\tfailed\tworkerd CPU\tother work on the machine\tverdict\t")
 		for _, v := range verdicts {
 			fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n", v.Window.Users, v.Rate, v.ReqRate, ms(v.P50), ms(v.P90), ms(v.P99), ms(v.Max),
-				v.Errors+v.Missing, pct(runtimeCPU(v.Usage)), pct(v.Usage.Machine), v.verdict(cfg.slo))
+				v.Errors+v.Missing, pct(runtimeCPU(v.Usage)), pct(v.Usage.Others()), v.verdict(cfg.slo))
 		}
 		tw.Flush()
 		held := -1
@@ -522,7 +531,8 @@ func printWindow(w io.Writer, r *runner, v Verdict) {
 		fmt.Fprintln(w, "processes: not measured (give -pgid with -base)")
 		return
 	}
-	fmt.Fprintf(w, "processes over the window (CPU in %% of one core; this machine has 2): machine busy %s\n", pct(u.Machine))
+	fmt.Fprintf(w, "processes over the window (CPU in %% of one core; this machine has %d): machine busy %s, of which work other than the stack's %s\n",
+		runtime.NumCPU(), pct(u.Machine), pct(u.Others()))
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "process\tcount\tCPU\tpeak RSS MB\t")
 	for _, c := range u.Classes {

@@ -276,3 +276,13 @@ func usage(in []snapshot) Usage {
 	}
 	return u
 }
+
+// Others is the machine's busy time not spent by the stack's processes (other work on the
+// machine, this generator included), as a percentage of one core.
+func (u Usage) Others() float64 {
+	o := u.Machine
+	for _, c := range u.Classes {
+		o -= c.CPU
+	}
+	return max(0, o)
+}

@@ -94,6 +94,9 @@ func TestUsage(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("usage (-want +got):\n%s", diff)
 	}
+	if o := got.Others(); o != 63 {
+		t.Errorf("Others = %v, want 150 - (80 + 5 + 2)", o)
+	}
 	if u := usage(snaps[:1]); u.Measured {
 		t.Error("one snapshot measured a usage")
 	}

@@ -101,6 +101,8 @@ func ParseMix(s string) ([]Weighted, error) {
 type Stage struct {
 	Users      int
 	Ramp, Hold time.Duration
+	// Warmup marks a stage that is not judged: a new stack compiles its Workers' code on first use.
+	Warmup bool
 }
 
 // Plan is everything the schedule depends on.
@@ -175,6 +177,7 @@ type Window struct {
 	Stage      int
 	Users      int
 	Start, End time.Duration
+	Warmup     bool
 }
 
 // Windows answers each stage's hold, in order.
@@ -183,7 +186,7 @@ func (p Plan) Windows() []Window {
 	var t time.Duration
 	for i, s := range p.Stages {
 		t += s.Ramp
-		ws = append(ws, Window{Stage: i, Users: s.Users, Start: t, End: t + s.Hold})
+		ws = append(ws, Window{Stage: i, Users: s.Users, Start: t, End: t + s.Hold, Warmup: s.Warmup})
 		t += s.Hold
 	}
 	return ws

@@ -254,7 +254,7 @@ func TestStepStages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Stage{{10, time.Second, 2 * time.Second}, {25, time.Second, 2 * time.Second}, {40, time.Second, 2 * time.Second}}
+	want := []Stage{{Users: 10, Ramp: time.Second, Hold: 2 * time.Second}, {Users: 25, Ramp: time.Second, Hold: 2 * time.Second}, {Users: 40, Ramp: time.Second, Hold: 2 * time.Second}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
