@@ -213,3 +213,41 @@ func TestViewsWithTwentyClientSDK(t *testing.T) {
 		t.Errorf("getViews after createView through the SDK = %+v", got.After)
 	}
 }
+
+// TestViewsREST drives Twenty's view REST controller on /rest/metadata/views.
+func TestViewsREST(t *testing.T) {
+	a, b := onboard(t, "/metadata"), onboard(t, "/metadata")
+	people, _ := personObject(t, a.access)
+	send, expect := sender(t, []string{"Authorization", "Bearer " + a.access, "Content-Type", "application/json"})
+	r := send("GET", "/rest/metadata/views?objectMetadataId="+people, "")
+	expect(r, http.StatusOK, "GET /rest/metadata/views")
+	if got := decode[[]gqlView](t, r); len(got) != 1 || got[0].Name != "All People" || len(got[0].ViewFields) != 10 {
+		t.Errorf("GET /rest/metadata/views?objectMetadataId = %+v", got)
+	}
+	r = send("POST", "/rest/metadata/views", `{"name":"Mine","objectMetadataId":"`+people+`","icon":"IconList","type":"KANBAN"}`)
+	expect(r, http.StatusCreated, "POST /rest/metadata/views")
+	v := decode[gqlView](t, r)
+	if v.Name != "Mine" || v.Type != "KANBAN" || !v.IsCustom {
+		t.Errorf("POST /rest/metadata/views = %+v", v)
+	}
+	r = send("PATCH", "/rest/metadata/views/"+v.ID, `{"name":"Ours"}`)
+	expect(r, http.StatusOK, "PATCH /rest/metadata/views/{id}")
+	if got := decode[gqlView](t, r); got.Name != "Ours" {
+		t.Errorf("PATCH = %+v", got)
+	}
+	sendB, _ := sender(t, []string{"Authorization", "Bearer " + b.access, "Content-Type", "application/json"})
+	if r := sendB("GET", "/rest/metadata/views/"+v.ID, ""); r.status != http.StatusNotFound {
+		t.Errorf("another workspace's GET = %d %s, want 404", r.status, r.body)
+	}
+	if r := sendB("PATCH", "/rest/metadata/views/"+v.ID, `{"name":"Theirs"}`); r.status != http.StatusNotFound {
+		t.Errorf("another workspace's PATCH = %d %s, want 404", r.status, r.body)
+	}
+	r = send("DELETE", "/rest/metadata/views/"+v.ID, "")
+	expect(r, http.StatusOK, "DELETE /rest/metadata/views/{id}")
+	if strings.TrimSpace(string(r.body)) != `{"success":true}` {
+		t.Errorf("DELETE = %s", r.body)
+	}
+	if r := send("GET", "/rest/metadata/views/"+v.ID, ""); r.status != http.StatusNotFound {
+		t.Errorf("GET of a deleted view = %d %s, want 404", r.status, r.body)
+	}
+}

@@ -47,6 +47,12 @@ func (g *gateway) restRoutes(w http.ResponseWriter, r *http.Request) {
 		}
 		g.restWebhooks(w, r)
 		return
+	case parts[0] == "metadata" && len(parts) > 1 && parts[1] == "views" && len(parts) <= 3:
+		if len(parts) == 3 {
+			r.SetPathValue("id", parts[2])
+		}
+		g.restViews(w, r) // viewrest.go
+		return
 	case parts[0] == "metadata" && len(parts) == 2:
 		route(g.restMetadata, "", "kind")
 		return
