@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -46,40 +48,55 @@ func TestMeasureCosts(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &costClient{t: t, base: rt.URL}
-	token := c.signUp()
-	var ids []string
-	for i := range 30 {
-		var created struct {
-			Data struct{ CreatePerson struct{ ID string } }
+	// Each kind runs in a new workspace: Twenty's rate limit is 100 requests a minute per
+	// workspace (25 seeded people, 5 warm-up requests and n measured ones fit).
+	seed := func() (string, []string) {
+		token := c.signUp()
+		var ids []string
+		for i := range 25 {
+			var created struct {
+				Data struct{ CreatePerson struct{ ID string } }
+			}
+			c.do("POST", "/rest/people", token, fmt.Sprintf(`{"name":{"firstName":"Seed","lastName":"%d"},"jobTitle":"Engineer"}`, i), &created)
+			ids = append(ids, created.Data.CreatePerson.ID)
 		}
-		c.do("POST", "/rest/people", token, fmt.Sprintf(`{"name":{"firstName":"Seed","lastName":"%d"},"jobTitle":"Engineer"}`, i), &created)
-		ids = append(ids, created.Data.CreatePerson.ID)
+		return token, ids
 	}
 	type kind struct {
 		name, method, path, body string
 	}
-	kinds := []kind{
-		{"GET /healthz", "GET", "/healthz", ""},
-		{"REST list 20 people", "GET", "/rest/people?limit=20", ""},
-		{"REST get one person", "GET", "/rest/people/" + ids[0], ""},
-		{"REST filtered list", "GET", "/rest/people?limit=20&filter=jobTitle%5Beq%5D%3AEngineer", ""},
-		{"REST create person", "POST", "/rest/people", `{"name":{"firstName":"Cost","lastName":"Probe"}}`},
-		{"REST update person", "PATCH", "/rest/people/" + ids[1], `{"jobTitle":"Director"}`},
-		{"GraphQL people(first:20)", "POST", "/graphql", `{"query":"{ people(first: 20) { edges { node { id name { firstName } } } } }"}`},
+	kinds := []func(ids []string) kind{
+		func([]string) kind { return kind{"GET /healthz", "GET", "/healthz", ""} },
+		func([]string) kind { return kind{"REST list 20 people", "GET", "/rest/people?limit=20", ""} },
+		func(ids []string) kind { return kind{"REST get one person", "GET", "/rest/people/" + ids[0], ""} },
+		func([]string) kind {
+			return kind{"REST filtered list", "GET", "/rest/people?limit=20&filter=jobTitle%5Beq%5D%3AEngineer", ""}
+		},
+		func([]string) kind {
+			return kind{"REST create person", "POST", "/rest/people", `{"name":{"firstName":"Cost","lastName":"Probe"}}`}
+		},
+		func(ids []string) kind {
+			return kind{"REST update person", "PATCH", "/rest/people/" + ids[1], `{"jobTitle":"Director"}`}
+		},
+		func([]string) kind {
+			return kind{"GraphQL people(first:20)", "POST", "/graphql", `{"query":"{ people(first: 20) { edges { node { id name { firstName } } } } }"}`}
+		},
 	}
-	const n = 100
+	const n = 60
 	fmt.Printf("\n%-28s %10s %14s %16s %12s\n", "request", "CPU ms", "D1 rows read", "D1 rows written", "D1 batches")
-	for _, k := range kinds {
-		for range 10 { // warm-up
+	for _, mk := range kinds {
+		token, ids := seed()
+		k := mk(ids)
+		for range 5 { // warm-up
 			c.do(k.method, k.path, token, k.body, nil)
 		}
-		time.Sleep(300 * time.Millisecond) // let waitUntil work (the event relay) settle
+		time.Sleep(500 * time.Millisecond) // let waitUntil work (the event relay) settle
 		u0 := c.usage()
 		cpu0, _ := devstack.CPUTime(rt.PID)
 		for range n {
 			c.do(k.method, k.path, token, k.body, nil)
 		}
-		time.Sleep(300 * time.Millisecond)
+		time.Sleep(500 * time.Millisecond)
 		cpu1, _ := devstack.CPUTime(rt.PID)
 		u1 := c.usage()
 		fmt.Printf("%-28s %10.2f %14.1f %16.1f %12.2f\n", k.name, float64((cpu1-cpu0).Microseconds())/1000/n,
@@ -165,4 +182,66 @@ func (c *costClient) signUp() string {
 	access := tokens.GetAuthTokensFromLoginToken.Tokens.Access.Token
 	c.gql(access, `mutation{activateWorkspace(data:{displayName:"Cost"}){id}}`, nil, nil)
 	return access
+}
+
+// TestCompareHealthz times GET /healthz on this checkout's stack (A) and another built checkout's
+// (B, OPS_COMPARE_B=<root>) side by side at their runtimes' sockets, alternating requests, as
+// infra/bench -compare does for the record requests (which it covers; this is the health path):
+//
+//	OPS_COMPARE_B=/path/to/other go test -tags opscost -count=1 -v -run TestCompareHealthz ./ops/
+func TestCompareHealthz(t *testing.T) {
+	other := os.Getenv("OPS_COMPARE_B")
+	if other == "" {
+		t.Skip("OPS_COMPARE_B is not set")
+	}
+	rootA, err := devstack.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	start := func(root string) string {
+		var configs []string
+		for _, s := range services {
+			configs = append(configs, "services/"+s+"/wrangler.jsonc")
+		}
+		s, err := devstack.Start(ctx, devstack.Options{Root: root, Configs: configs, MigrateConfig: "services/auth/wrangler.jsonc", MigrateBinding: "CONTROL",
+			Vars: map[string]string{"DEV_ROUTES": "true"}, ReadyPath: "/healthz"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Stop() })
+		rt, err := s.Runtime(ctx, "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rt.URL
+	}
+	urls := []string{start(rootA), start(other)}
+	const n = 1000
+	lat := [2][]float64{}
+	for i := range n + 100 {
+		for j := range 2 {
+			side := (i + j) % 2
+			t0 := time.Now()
+			res, err := http.Get(urls[side] + "/healthz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if i >= 100 { // warm-up
+				lat[side] = append(lat[side], float64(time.Since(t0).Microseconds())/1000)
+			}
+		}
+	}
+	q := func(v []float64, p float64) float64 {
+		s := append([]float64(nil), v...)
+		sort.Float64s(s)
+		return s[int(p*float64(len(s)-1))]
+	}
+	fmt.Printf("\nGET /healthz, %d alternated requests each\n%-4s %8s %8s\n", n, "", "p50 ms", "p99 ms")
+	for i, name := range []string{"A", "B"} {
+		fmt.Printf("%-4s %8.3f %8.3f\n", name, q(lat[i], 0.5), q(lat[i], 0.99))
+	}
+	fmt.Printf("B/A p50 %.3f, p99 %.3f\n", q(lat[1], 0.5)/q(lat[0], 0.5), q(lat[1], 0.99)/q(lat[0], 0.99))
 }
