@@ -119,8 +119,10 @@ func (a *app) backup(ctx context.Context, env, reason string) (string, error) {
 	}
 	stamp := a.now().UTC().Format("20060102T150405Z")
 	dir := filepath.Join(a.backups, envName(env), stamp)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
+	if !a.dry {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
 	}
 	commit, _ := a.git(ctx, "rev-parse", "--short=12", "HEAD")
 	m := d1backup.Manifest{Env: envName(env), CreatedAt: a.now().UTC().Format(time.RFC3339), Commit: commit, Databases: map[string]d1backup.Database{}}
@@ -178,6 +180,32 @@ func (a *app) backup(ctx context.Context, env, reason string) (string, error) {
 	return dir, nil
 }
 
+// fetchBackup answers the folder of backup: itself when it is a folder, else (a stamp, such as
+// 20261207T020629Z) the backup of that stamp, fetched from R2 into the local backups folder
+// unless already there.
+func (a *app) fetchBackup(ctx context.Context, env, backup string, dbs []database) (string, error) {
+	if st, err := os.Stat(backup); err == nil && st.IsDir() {
+		return backup, nil
+	}
+	stamp := filepath.Base(backup)
+	dir := filepath.Join(a.backups, envName(env), stamp)
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
+		return dir, nil
+	}
+	if !a.dry {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+	}
+	a.printf("backup %s is not here: fetching it from R2 %s/%s\n", stamp, backupBucket(env), stamp)
+	for _, f := range append(fileNames(dbs), "manifest.json") {
+		if _, err := a.cf.Run(ctx, cloudflare.R2Get(a.d1Worker(env), backupBucket(env), stamp+"/"+f, filepath.Join(dir, f))); err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
+}
+
 func bookmarkNote(b string) string {
 	if b == "" {
 		return ""
@@ -220,6 +248,13 @@ func (a *app) restore(ctx context.Context, env, backup, bookmark, dbName string)
 		}
 		_, err := a.cf.Run(ctx, cloudflare.D1RestoreBookmark(a.d1Worker(env), dbName, bookmark))
 		return err
+	}
+	if backup, err = a.fetchBackup(ctx, env, backup, dbs); err != nil {
+		return err
+	}
+	if a.dry {
+		a.printf("  (then each database is wiped and loaded from its export, and verified against the manifest)\n")
+		return nil
 	}
 	m, err := d1backup.ReadManifest(filepath.Join(backup, "manifest.json"))
 	if err != nil {

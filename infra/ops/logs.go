@@ -157,7 +157,7 @@ func (a *app) logs(ctx context.Context, o opts) error {
 func metricsQuery(dataset string, window time.Duration) string {
 	secs := int(window.Seconds())
 	return fmt.Sprintf("SELECT blob2 AS route, SUM(_sample_interval) AS requests, SUM(_sample_interval) / %d AS per_second, "+
-		"quantileExactWeighted(0.5)(double2, _sample_interval) AS p50_ms, quantileExactWeighted(0.99)(double2, _sample_interval) AS p99_ms, "+
+		"quantileWeighted(0.5, double2, _sample_interval) AS p50_ms, quantileWeighted(0.99, double2, _sample_interval) AS p99_ms, "+
 		"SUM(IF(double1 >= 500, _sample_interval, 0)) / SUM(_sample_interval) AS error_rate "+
 		"FROM %s WHERE timestamp > NOW() - INTERVAL '%d' SECOND GROUP BY route ORDER BY requests DESC FORMAT JSON", secs, dataset, secs)
 }

@@ -21,6 +21,9 @@ import (
 // messageArg is a version's message: the commit and its subject, which change with HEAD.
 var messageArg = regexp.MustCompile(`(?m)(--tag <commit> --message ).*$`)
 
+// tempDir is verify's temporary folder.
+var tempDir = regexp.MustCompile(`<tmp>/ops-verify-[0-9]+`)
+
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // fakeRunner answers scripted outputs by command line and records what ran; an unscripted read
@@ -79,23 +82,35 @@ func TestDryRunGolden(t *testing.T) {
 	commit, subject := head("rev-parse", "--short=12", "HEAD"), head("log", "-1", "--format=%s")
 	tests := []struct {
 		name, command, env, service string
+		o                           opts
 	}{
-		{"deploy-staging-records", "deploy", "staging", "records"},
-		{"deploy-production-gateway", "deploy", "production", "gateway"},
-		{"deploy-staging-all", "deploy", "staging", ""},
-		{"rollback-staging-records", "rollback", "staging", "records"},
-		{"rollback-production-all", "rollback", "production", ""},
+		{"backup-production", "backup", "production", "", opts{}},
+		{"restore-staging-backup", "restore", "staging", "", opts{backup: "20261207T020629Z"}},
+		{"restore-staging-bookmark", "restore", "staging", "", opts{bookmark: "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683"}},
+		{"verify-staging", "verify", "staging", "", opts{}},
+		{"logs-production-records", "logs", "production", "records", opts{status: "5xx", requestID: "req-1"}},
+		{"metrics-staging", "metrics", "staging", "", opts{since: "15m"}},
+		{"deploy-staging-records", "deploy", "staging", "records", opts{}},
+		{"deploy-production-gateway", "deploy", "production", "gateway", opts{}},
+		{"deploy-staging-all", "deploy", "staging", "", opts{}},
+		{"rollback-staging-records", "rollback", "staging", "records", opts{}},
+		{"rollback-production-all", "rollback", "production", "", opts{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			a := newApp(root, st, cloudflare.DryRun{Out: &out}, true, &out)
 			a.now = fixedClock()
-			if err := a.run(context.Background(), tt.command, opts{env: tt.env, service: tt.service}); err != nil {
+			o := tt.o
+			o.env, o.service = tt.env, tt.service
+			if err := a.run(context.Background(), tt.command, o); err != nil {
 				t.Fatal(err)
 			}
 			got := out.String()
 			got = strings.ReplaceAll(got, commit, "<commit>")
+			got = strings.ReplaceAll(got, root, "<root>")
+			got = strings.ReplaceAll(got, os.TempDir(), "<tmp>")
+			got = tempDir.ReplaceAllString(got, "<tmp>/ops-verify")
 			got = strings.ReplaceAll(got, subject, "<subject>")
 			got = messageArg.ReplaceAllString(got, "$1<commit and subject>")
 			got = strings.ReplaceAll(got, "note: uncommitted changes; a real deploy refuses them\n", "")
