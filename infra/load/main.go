@@ -74,8 +74,8 @@ type config struct {
 	slo                          time.Duration
 	sloErrors                    float64
 	pgid                         int
-	viaProxy, stackLog           bool
-	root                         string
+	viaProxy, stackLog, noLogins bool
+	root, samples                string
 	startTimeout                 time.Duration
 }
 
@@ -94,6 +94,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, Plan, error) {
 	fs.IntVar(&c.maxRequests, "max-requests", 0, "stop scheduling after this many HTTP requests (0: no bound)")
 	fs.DurationVar(&c.think, "think", 5*time.Second, "mean pause between one user's actions")
 	fs.DurationVar(&c.session, "session", 2*time.Minute, "mean session length; an ended session is replaced by a new one that logs in (0: one session per user for the whole run)")
+	fs.BoolVar(&c.noLogins, "no-logins", false, "sessions start with their workspace owner's token instead of a password login (what bcrypt's ~120 ms of CPU per login does to everyone else's latency)")
 	fs.Float64Var(&c.subscribe, "subscribe", 0.3, "share of sessions that hold an event stream (onDbEvent on people)")
 	fs.StringVar(&c.mix, "mix", DefaultMix, "the actions' relative weights")
 	fs.StringVar(&c.exclude, "slo-exclude", "login", "comma-separated actions left out of the ALL row and the -find verdict (a password login hashes with bcrypt cost 10 on purpose: ~120 ms of CPU; empty: judge every action)")
@@ -115,6 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, Plan, error) {
 	fs.IntVar(&c.pgid, "pgid", 0, "with -base: process group of a local stack whose CPU and memory to report (e.g. make dev's wrangler)")
 	fs.BoolVar(&c.viaProxy, "via-proxy", false, "local stack: send through wrangler dev's URL, its proxy Worker in front, instead of workerd's own socket (deployed traffic has no such proxy)")
 	fs.BoolVar(&c.stackLog, "stack-log", false, "local stack: copy wrangler's output to stderr")
+	fs.StringVar(&c.samples, "samples", "", "write every sample to this CSV file (scheduled time in Unix ms, action, outcome, latency ms, lag ms)")
 	fs.StringVar(&c.root, "root", "", "repository root (default: the directory holding go.work above the working directory)")
 	fs.DurationVar(&c.startTimeout, "start-timeout", 2*time.Minute, "local stack: startup timeout")
 	if err := fs.Parse(args); err != nil {
@@ -219,7 +221,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "base: %s\n", where)
 	file := make([]byte, cfg.fileSize)
 	_, _ = rand.Read(file)
-	r := &runner{api: a, rec: &Recorder{}, workspaces: workspaces, perWS: cfg.perWS, fixedToken: cfg.token,
+	r := &runner{api: a, rec: &Recorder{}, workspaces: workspaces, perWS: cfg.perWS, fixedToken: cfg.token, noLogins: cfg.noLogins,
 		exclude: cfg.excluded(), smallFile: file, windows: plan.Windows(), start: time.Now()}
 	r.perWindow = make([]atomic.Int64, len(r.windows))
 	if cfg.costs > 0 {
@@ -276,6 +278,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	bg.Wait()
 
 	report(stdout, cfg, r, watcher, verdicts)
+	if cfg.samples != "" {
+		if err := writeSamples(cfg.samples, r.start, r.rec.Between(0, 1<<62)); err != nil {
+			return err
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("interrupted: %w", err)
 	}
@@ -430,6 +437,9 @@ func printPlan(w io.Writer, cfg *config, p Plan, events []Event, workspaces int)
 		len(p.Stages), p.Duration(), p.Think, p.Session, 100*p.Subscribe, cfg.mix)
 	fmt.Fprintf(w, "      %d actions scheduled (%d HTTP requests), open loop; %d workspace(s), %d users each (~%.0f API calls a minute per workspace, budget 100)\n",
 		len(events), reqs, workspaces, cfg.perWS, perMin*float64(cfg.perWS))
+	if cfg.noLogins {
+		fmt.Fprintln(w, "      -no-logins: sessions use their workspace owner's token; no password logins")
+	}
 	if perMin*float64(cfg.perWS) > 85 {
 		fmt.Fprintln(w, "      warning: that is near the workspace budget: expect 429s (lower -users-per-workspace)")
 	}
@@ -568,4 +578,15 @@ func maxLag(samples []Sample) time.Duration {
 		m = max(m, s.Lag)
 	}
 	return m
+}
+
+// writeSamples writes samples as CSV, for a closer look at the slow ones.
+func writeSamples(path string, start time.Time, samples []Sample) error {
+	var b strings.Builder
+	b.WriteString("scheduled_unix_ms,action,outcome,latency_ms,lag_ms\n")
+	for _, s := range samples {
+		fmt.Fprintf(&b, "%d,%s,%s,%.3f,%.3f\n", start.Add(s.At).UnixMilli(), s.Action, s.Outcome,
+			float64(s.Latency)/float64(time.Millisecond), float64(s.Lag)/float64(time.Millisecond))
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,6 +20,7 @@ type runner struct {
 	workspaces []*workspace
 	perWS      int    // users (slots) per workspace
 	fixedToken string // -token: every session uses it and does not log in
+	noLogins   bool   // sessions use their workspace owner's token instead of logging in
 	exclude    []Action
 	smallFile  []byte
 	sessions   sync.Map       // session number → *session
@@ -145,8 +147,8 @@ func (r *runner) exec(ctx context.Context, ev Event) {
 		r.rec.Add(Sample{At: ev.At, Action: ev.Action, Outcome: outcome, Latency: time.Since(due), Lag: lag})
 	}
 	if ev.Action == ActLogin {
-		if r.fixedToken != "" || sess.ws.password == "" {
-			sess.token = r.fixedToken
+		if r.fixedToken != "" || sess.ws.password == "" || r.noLogins {
+			sess.token = cmp.Or(r.fixedToken, sess.ws.owner)
 			close(sess.ready)
 			return // a session on a given token does not log in
 		}
