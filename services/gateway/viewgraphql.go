@@ -470,7 +470,7 @@ func viewResolvers(client recordsv1connect.ViewServiceClient) map[string]graphql
 					in, _ := args["input"].(map[string]any)
 					id, _ = in["id"].(string)
 				}
-				res, err := client.DeleteViewPart(ctx, &recordsv1.DeleteViewPartRequest{WorkspaceId: ws, Kind: kind, Id: id, Destroy: op.destroy})
+				res, err := client.DeleteViewPart(ctx, &recordsv1.DeleteViewPartRequest{WorkspaceId: ws, Kind: kind, Id: id, Destroy: op.destroy, UserWorkspaceId: userWorkspaceOf(ctx)})
 				if err != nil {
 					return nil, viewGQLError(err, entity, "delete", false)
 				}
@@ -531,7 +531,7 @@ func updateViewPart(ctx context.Context, client recordsv1connect.ViewServiceClie
 	if err != nil {
 		return nil, fmt.Errorf("encode view update: %w", err)
 	}
-	res, err := client.UpdateViewPart(ctx, &recordsv1.UpdateViewPartRequest{WorkspaceId: ws, Kind: kind, Id: s, UpdateJson: b})
+	res, err := client.UpdateViewPart(ctx, &recordsv1.UpdateViewPartRequest{WorkspaceId: ws, Kind: kind, Id: s, UpdateJson: b, UserWorkspaceId: userWorkspaceOf(ctx)})
 	if err != nil {
 		return nil, viewGQLError(err, entity, "update", false)
 	}
@@ -574,6 +574,8 @@ func viewGQLError(err error, entity viewEntity, op string, many bool) error {
 	switch ce.Code() {
 	case connect.CodeNotFound:
 		return graphql.NewError(graphql.CodeNotFound, ce.Message())
+	case connect.CodePermissionDenied: // Twenty's VIEW_CREATE/MODIFY_PERMISSION_DENIED
+		return graphql.NewError(graphql.CodeForbidden, ce.Message())
 	case connect.CodeInvalidArgument, connect.CodeFailedPrecondition:
 		code := ce.Meta().Get("Twenty-Code")
 		if code == "" || op == "" {

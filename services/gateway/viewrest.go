@@ -83,14 +83,14 @@ func (g *gateway) restViews(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		res, err := client.UpdateViewPart(ctx, &recordsv1.UpdateViewPartRequest{WorkspaceId: ws, Kind: kind, Id: id, UpdateJson: b})
+		res, err := client.UpdateViewPart(ctx, &recordsv1.UpdateViewPartRequest{WorkspaceId: ws, Kind: kind, Id: id, UpdateJson: b, UserWorkspaceId: c.UserWorkspaceID})
 		answer(res, err, http.StatusOK)
 	case method == http.MethodDelete && id != "":
 		if !ids.IsUUID(id) {
 			writeError(w, http.StatusNotFound, "", "View to delete not found")
 			return
 		}
-		if _, err := client.DeleteViewPart(ctx, &recordsv1.DeleteViewPartRequest{WorkspaceId: ws, Kind: kind, Id: id}); err != nil {
+		if _, err := client.DeleteViewPart(ctx, &recordsv1.DeleteViewPartRequest{WorkspaceId: ws, Kind: kind, Id: id, UserWorkspaceId: c.UserWorkspaceID}); err != nil {
 			writeConnectError(w, err)
 			return
 		}

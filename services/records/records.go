@@ -144,6 +144,6 @@ func (s *server) handler(dev *http.ServeMux) http.Handler {
 	mux.Handle(recordsv1connect.NewRecordsServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors, s.metadataEvents(), permissionSlot))...))
 	mux.Handle(recordsv1connect.NewTimelineServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
 	mux.Handle(recordsv1connect.NewRoleServiceHandler(&roleServer{s}, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
-	mux.Handle(recordsv1connect.NewViewServiceHandler(&viewServer{store: &views.Store{Control: s.control}}, append(rpc.HandlerOptions(), viewHandlerOptions()...)...)) // views.go
+	mux.Handle(recordsv1connect.NewViewServiceHandler(&viewServer{store: &views.Store{Control: s.control}, s: s}, append(rpc.HandlerOptions(), viewHandlerOptions()...)...)) // views.go
 	return rpc.Middleware(mux)
 }

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/permissions"
 	"github.com/twentyworkers/twenty/services/records/internal/views"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/recordquery"
@@ -19,6 +21,8 @@ import (
 // the control database.
 type viewServer struct {
 	store *views.Store
+	// s reads the caller's permissions (nil: every caller may change every view).
+	s *server
 }
 
 // viewKinds are the view entities by their contract's name.
@@ -96,6 +100,9 @@ func (v *viewServer) CreateViewParts(ctx context.Context, req *recordsv1.CreateV
 	if err != nil {
 		return nil, err
 	}
+	if err := v.guardCreate(ctx, req.GetWorkspaceId(), k, req.GetInputsJson(), req.GetUserWorkspaceId()); err != nil {
+		return nil, err
+	}
 	parts, err := v.store.Create(ctx, req.GetWorkspaceId(), k, req.GetInputsJson(), req.GetUserWorkspaceId())
 	if err != nil {
 		return nil, viewError(err)
@@ -107,6 +114,9 @@ func (v *viewServer) CreateViewParts(ctx context.Context, req *recordsv1.CreateV
 func (v *viewServer) UpdateViewPart(ctx context.Context, req *recordsv1.UpdateViewPartRequest) (*recordsv1.FindViewPartsResponse, error) {
 	k, err := viewCall(req.GetWorkspaceId(), req.GetKind())
 	if err != nil {
+		return nil, err
+	}
+	if err := v.guardModify(ctx, req.GetWorkspaceId(), k, req.GetId(), "", req.GetUserWorkspaceId()); err != nil {
 		return nil, err
 	}
 	part, err := v.store.Update(ctx, req.GetWorkspaceId(), k, req.GetId(), req.GetUpdateJson())
@@ -122,11 +132,101 @@ func (v *viewServer) DeleteViewPart(ctx context.Context, req *recordsv1.DeleteVi
 	if err != nil {
 		return nil, err
 	}
+	if err := v.guardModify(ctx, req.GetWorkspaceId(), k, req.GetId(), "", req.GetUserWorkspaceId()); err != nil {
+		return nil, err
+	}
 	part, err := v.store.Delete(ctx, req.GetWorkspaceId(), k, req.GetId(), req.GetDestroy())
 	if err != nil {
 		return nil, viewError(err)
 	}
 	return partsResponse([]views.DTO{part})
+}
+
+// Twenty's view permission guards (view-permissions/services/view-access.service.ts): a view
+// visible to the workspace is made or changed, with its parts, by a caller with the VIEWS
+// permission flag (Admin's, or a role's that has it); an UNLISTED view by the user who made it.
+// An unknown view passes, for the call to answer not found.
+
+// Twenty's messages (generateViewExceptionMessage), answered as PermissionDenied (FORBIDDEN).
+const (
+	msgViewCreateDenied = "You do not have permission to create workspace-level views"
+	msgViewModifyDenied = "You do not have permission to modify this view"
+)
+
+// hasViewsFlag reports whether the call's principal has the VIEWS flag (the system has all).
+func (v *viewServer) hasViewsFlag(ctx context.Context, ws string) (bool, error) {
+	if v.s == nil {
+		return true, nil
+	}
+	sc, _, err := v.s.schemaOf(ctx, ws, false)
+	if err != nil {
+		return false, err
+	}
+	scope, known, err := scopeIn(ctx, sc)
+	if !known { // a member or key the cached schema does not know yet
+		if sc, _, err = v.s.schemaOf(ctx, ws, true); err != nil {
+			return false, err
+		}
+		scope, _, err = scopeIn(ctx, sc)
+	}
+	if err != nil {
+		if _, denied := errors.AsType[*permissions.Error](err); denied {
+			return false, nil
+		}
+		return false, err
+	}
+	return scope.HasFlag("VIEWS"), nil
+}
+
+// guardCreate refuses creating inputs of kind k: views by their visibility, parts by their view.
+func (v *viewServer) guardCreate(ctx context.Context, ws string, k *views.Kind, inputs [][]byte, userWorkspaceID string) error {
+	for _, b := range inputs {
+		var in struct {
+			Visibility *string `json:"visibility"`
+			ViewID     string  `json:"viewId"`
+		}
+		_ = json.Unmarshal(b, &in) // the store refuses what does not decode
+		if k != views.View {
+			if err := v.guardModify(ctx, ws, k, "", in.ViewID, userWorkspaceID); err != nil {
+				return err
+			}
+			continue
+		}
+		if in.Visibility != nil && *in.Visibility == "UNLISTED" {
+			if userWorkspaceID == "" { // an API key
+				return connect.NewError(connect.CodePermissionDenied, errors.New(msgViewCreateDenied))
+			}
+			continue
+		}
+		ok, err := v.hasViewsFlag(ctx, ws)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return connect.NewError(connect.CodePermissionDenied, errors.New(msgViewCreateDenied))
+		}
+	}
+	return nil
+}
+
+// guardModify refuses changing the view a call names (id of kind k, or viewID) to a caller
+// without the VIEWS flag, unless it is the caller's own UNLISTED view.
+func (v *viewServer) guardModify(ctx context.Context, ws string, k *views.Kind, id, viewID, userWorkspaceID string) error {
+	if v.s == nil {
+		return nil
+	}
+	ok, err := v.hasViewsFlag(ctx, ws)
+	if err != nil || ok {
+		return err
+	}
+	access, err := v.store.AccessOf(ctx, ws, k, id, viewID)
+	if err != nil || !access.Found {
+		return err
+	}
+	if access.Visibility == "UNLISTED" && userWorkspaceID != "" && access.CreatedByUWS == strings.ToLower(userWorkspaceID) {
+		return nil
+	}
+	return connect.NewError(connect.CodePermissionDenied, errors.New(msgViewModifyDenied))
 }
 
 // groupByViewFilter reads what the view viewID adds to a group-by's filter (none when viewID is

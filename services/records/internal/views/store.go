@@ -584,3 +584,38 @@ func (s *Store) checkRefs(ctx context.Context, ws string, k *Kind, rows []row) e
 	}
 	return nil
 }
+
+// Access is what deciding who may change a view needs (Twenty's ViewAccessService): its
+// visibility and creator.
+type Access struct {
+	Found                    bool
+	Visibility, CreatedByUWS string
+}
+
+// AccessOf answers the access of the view that a call on kind k names: the view with id, or the
+// view of the part with id, or (viewID set) that view; soft-deleted views too. Not found is no
+// error: the call answers it.
+func (s *Store) AccessOf(ctx context.Context, ws string, k *Kind, id, viewID string) (Access, error) {
+	q, arg := `SELECT visibility, coalesce(created_by_user_workspace_id, '') FROM view WHERE workspace_id = ? AND id = ?`, viewID
+	if viewID == "" {
+		arg = id
+		if k != View {
+			q = `SELECT v.visibility, coalesce(v.created_by_user_workspace_id, '') FROM view AS v JOIN ` + k.table +
+				` AS p ON p.view_id = v.id WHERE v.workspace_id = ? AND p.id = ?`
+		}
+	}
+	if !ids.IsUUID(arg) {
+		return Access{}, nil
+	}
+	res, err := s.Control.Batch(ctx, d1.Stmt{SQL: q, Args: []any{ws, strings.ToLower(arg)}})
+	if err != nil {
+		return Access{}, fmt.Errorf("read the access of view %s of %s: %w", arg, ws, err)
+	}
+	if len(res[0].Rows) == 0 {
+		return Access{}, nil
+	}
+	a := Access{Found: true}
+	a.Visibility, _ = res[0].Rows[0][0].(string)
+	a.CreatedByUWS, _ = res[0].Rows[0][1].(string)
+	return a, nil
+}

@@ -303,9 +303,11 @@ type UpdateViewPartRequest struct {
 	Kind        ViewPartKind           `protobuf:"varint,2,opt,name=kind,proto3,enum=twenty.records.v1.ViewPartKind" json:"kind,omitempty"`
 	Id          string                 `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`
 	// update_json is Twenty's update input, a JSON object of the properties to set.
-	UpdateJson    []byte `protobuf:"bytes,4,opt,name=update_json,json=updateJson,proto3" json:"update_json,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	UpdateJson []byte `protobuf:"bytes,4,opt,name=update_json,json=updateJson,proto3" json:"update_json,omitempty"`
+	// user_workspace_id is the caller's: it may change its own UNLISTED views.
+	UserWorkspaceId string `protobuf:"bytes,5,opt,name=user_workspace_id,json=userWorkspaceId,proto3" json:"user_workspace_id,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *UpdateViewPartRequest) Reset() {
@@ -366,14 +368,23 @@ func (x *UpdateViewPartRequest) GetUpdateJson() []byte {
 	return nil
 }
 
+func (x *UpdateViewPartRequest) GetUserWorkspaceId() string {
+	if x != nil {
+		return x.UserWorkspaceId
+	}
+	return ""
+}
+
 type DeleteViewPartRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	WorkspaceId   string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
-	Kind          ViewPartKind           `protobuf:"varint,2,opt,name=kind,proto3,enum=twenty.records.v1.ViewPartKind" json:"kind,omitempty"`
-	Id            string                 `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`
-	Destroy       bool                   `protobuf:"varint,4,opt,name=destroy,proto3" json:"destroy,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	Kind        ViewPartKind           `protobuf:"varint,2,opt,name=kind,proto3,enum=twenty.records.v1.ViewPartKind" json:"kind,omitempty"`
+	Id          string                 `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`
+	Destroy     bool                   `protobuf:"varint,4,opt,name=destroy,proto3" json:"destroy,omitempty"`
+	// user_workspace_id is the caller's: it may delete its own UNLISTED views.
+	UserWorkspaceId string `protobuf:"bytes,5,opt,name=user_workspace_id,json=userWorkspaceId,proto3" json:"user_workspace_id,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *DeleteViewPartRequest) Reset() {
@@ -434,6 +445,13 @@ func (x *DeleteViewPartRequest) GetDestroy() bool {
 	return false
 }
 
+func (x *DeleteViewPartRequest) GetUserWorkspaceId() string {
+	if x != nil {
+		return x.UserWorkspaceId
+	}
+	return ""
+}
+
 var File_twenty_records_v1_views_proto protoreflect.FileDescriptor
 
 const file_twenty_records_v1_views_proto_rawDesc = "" +
@@ -456,18 +474,20 @@ const file_twenty_records_v1_views_proto_rawDesc = "" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1f.twenty.records.v1.ViewPartKindR\x04kind\x12\x1f\n" +
 	"\vinputs_json\x18\x03 \x03(\fR\n" +
 	"inputsJson\x12*\n" +
-	"\x11user_workspace_id\x18\x04 \x01(\tR\x0fuserWorkspaceId\"\xa0\x01\n" +
+	"\x11user_workspace_id\x18\x04 \x01(\tR\x0fuserWorkspaceId\"\xcc\x01\n" +
 	"\x15UpdateViewPartRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x123\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1f.twenty.records.v1.ViewPartKindR\x04kind\x12\x0e\n" +
 	"\x02id\x18\x03 \x01(\tR\x02id\x12\x1f\n" +
 	"\vupdate_json\x18\x04 \x01(\fR\n" +
-	"updateJson\"\x99\x01\n" +
+	"updateJson\x12*\n" +
+	"\x11user_workspace_id\x18\x05 \x01(\tR\x0fuserWorkspaceId\"\xc5\x01\n" +
 	"\x15DeleteViewPartRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x123\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1f.twenty.records.v1.ViewPartKindR\x04kind\x12\x0e\n" +
 	"\x02id\x18\x03 \x01(\tR\x02id\x12\x18\n" +
-	"\adestroy\x18\x04 \x01(\bR\adestroy*\x8e\x02\n" +
+	"\adestroy\x18\x04 \x01(\bR\adestroy\x12*\n" +
+	"\x11user_workspace_id\x18\x05 \x01(\tR\x0fuserWorkspaceId*\x8e\x02\n" +
 	"\fViewPartKind\x12\x1e\n" +
 	"\x1aVIEW_PART_KIND_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13VIEW_PART_KIND_VIEW\x10\x01\x12\x1d\n" +
