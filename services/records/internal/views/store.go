@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/shared/d1"
 	"github.com/twentyworkers/twenty/shared/ids"
 )
@@ -182,6 +183,8 @@ type Query struct {
 	ViewTypes        []string
 	// UserWorkspaceID is the caller's: its UNLISTED views are listed too.
 	UserWorkspaceID string
+
+	seeded bool // the workspace's missing "All" views were just made
 }
 
 // Find answers the entities of kind k in the workspace that q selects, soft-deleted ones left
@@ -261,9 +264,19 @@ func (s *Store) findViews(ctx context.Context, ws string, q Query) ([]DTO, error
 			Args: args,
 		})
 	}
+	stmts = append(stmts, d1.Stmt{SQL: `SELECT EXISTS (SELECT 1 FROM view WHERE workspace_id = ?)`, Args: []any{ws}})
 	res, err := s.Control.Batch(ctx, stmts...)
 	if err != nil {
 		return nil, fmt.Errorf("read views of %s: %w", ws, err)
+	}
+	if exists, _ := res[len(res)-1].Rows[0][0].(int64); exists == 0 && !q.seeded {
+		// A workspace older than views has none: it gets its objects' "All" views, as Twenty's
+		// seedMissingObjectDefaultViews gives them, and the list is read again.
+		if err := s.seedIndexViews(ctx, ws); err != nil {
+			return nil, err
+		}
+		q.seeded = true
+		return s.findViews(ctx, ws, q)
 	}
 	labels := map[string]string{}
 	for _, row := range res[1].Rows {
@@ -618,4 +631,36 @@ func (s *Store) AccessOf(ctx context.Context, ws string, k *Kind, id, viewID str
 	a.Visibility, _ = res[0].Rows[0][0].(string)
 	a.CreatedByUWS, _ = res[0].Rows[0][1].(string)
 	return a, nil
+}
+
+// seedIndexViews makes the "All" views of a workspace that has no view at all (one made before
+// views existed), in one batch that fails when another call made them first.
+func (s *Store) seedIndexViews(ctx context.Context, ws string) error {
+	res, err := s.Control.Batch(ctx, d1.Stmt{SQL: `SELECT definition FROM object_metadata WHERE workspace_id = ? ORDER BY created_at, id`, Args: []any{ws}})
+	if err != nil {
+		return fmt.Errorf("read the objects of %s: %w", ws, err)
+	}
+	var objects []metadata.Object
+	for _, r := range res[0].Rows {
+		def, _ := r[0].(string)
+		var o metadata.Object
+		if err := json.Unmarshal([]byte(def), &o); err != nil {
+			return fmt.Errorf("decode an object of %s: %w", ws, err)
+		}
+		objects = append(objects, o)
+	}
+	stmts := IndexViewStatements(ws, objects)
+	if len(stmts) == 0 {
+		return nil
+	}
+	// json() of a non-JSON text raises an error, which fails the whole batch.
+	guard := d1.Stmt{SQL: `SELECT CASE WHEN EXISTS (SELECT 1 FROM view WHERE workspace_id = ?) THEN json('views already made') ELSE 1 END`, Args: []any{ws}}
+	if _, err := s.Control.Batch(ctx, append([]d1.Stmt{guard}, stmts...)...); err != nil {
+		var n int
+		if qerr := s.Control.QueryRowContext(ctx, `SELECT count(*) FROM view WHERE workspace_id = ?`, ws).Scan(&n); qerr == nil && n > 0 {
+			return nil // another call made them
+		}
+		return fmt.Errorf("make the views of %s: %w", ws, err)
+	}
+	return nil
 }

@@ -406,3 +406,23 @@ func TestRecordFilter(t *testing.T) {
 		t.Error("a filter on a field the object does not have is accepted")
 	}
 }
+
+func TestWorkspacesOlderThanViewsGetTheirAllViews(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.views.Control.Exec(`DELETE FROM view WHERE workspace_id = ?`, f.ws); err != nil {
+		t.Fatal(err)
+	}
+	got := f.indexView(f.ws, "All People")
+	if len(got["viewFields"].([]views.DTO)) != 10 {
+		t.Errorf("the seeded All People = %v", got)
+	}
+	var n int
+	if err := f.views.Control.QueryRow(`SELECT count(*) FROM view WHERE workspace_id = ? AND view_key = 'INDEX'`, f.ws).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	all, err := f.views.Find(ctx, f.ws, views.View, views.Query{})
+	if err != nil || len(all) != n {
+		t.Errorf("a second list = %d views (%v), want the %d seeded once", len(all), err, n)
+	}
+}
