@@ -172,7 +172,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	// eventstream.go also serves Twenty's onDbEvent here, where Twenty has it.
 	mux.Handle("/graphql", g.eventStream(g.graphqlAuth(g.rateLimit(fileRequests(g.metadata, signFileURLs(clients["files"], g.dataGraphQL(g.metadata)))))))
 	// workflowwebhook.go: Twenty's public WEBHOOK trigger of workflows.
-	mux.Handle("/webhooks/workflows/{workspaceId}/{workflowId}", g.rateLimit(workflowWebhook(jobsv1connect.NewWorkflowServiceClient(clients["jobs"], baseURL, opts...))))
+	mux.Handle("/webhooks/workflows/{workspaceId}/{workflowId}", g.rateLimit(workflowWebhook(jobsv1connect.NewWorkflowServiceClient(clients["jobs"], baseURL, opts...), g.tokens.verify)))
 	// filegate.go: the entry's header-only check of a file request before it streams past Go.
 	for _, p := range []string{"/file/", "/files/", "/file-upload/"} {
 		mux.Handle(p, g.fileGate())

@@ -106,7 +106,7 @@ func TestWorkflowWebhookRoute(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	routes := http.NewServeMux()
-	routes.Handle("/webhooks/workflows/{workspaceId}/{workflowId}", workflowWebhook(jobsv1connect.NewWorkflowServiceClient(srv.Client(), srv.URL)))
+	routes.Handle("/webhooks/workflows/{workspaceId}/{workflowId}", workflowWebhook(jobsv1connect.NewWorkflowServiceClient(srv.Client(), srv.URL), nil))
 	tests := []struct {
 		method, path, body string
 		want               int

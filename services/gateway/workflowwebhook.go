@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 
 	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/shared/authtoken"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1/jobsv1connect"
 )
@@ -20,7 +22,12 @@ const maxWorkflowWebhookBody = 1 << 20
 // limited by address like the other anonymous routes; a POST's JSON body is the trigger's
 // output. It answers {"workflowName","success":true,"workflowRunId"} (201 to a POST, as Nest
 // answers one), 404 for a workflow the workspace does not have, 400 for one not runnable.
-func workflowWebhook(workflows jobsv1connect.WorkflowServiceClient) http.Handler {
+//
+// A trigger whose settings.authentication is API_KEY answers only a request carrying an API key
+// of the workspace (Authorization: Bearer, checked by verify as the REST API checks it); without
+// one it is the REST API's refusal of the token it carried, or of none (403 "Missing
+// authentication token"). A nil verify takes no request for keyed.
+func workflowWebhook(workflows jobsv1connect.WorkflowServiceClient, verify func(context.Context, string) (*authtoken.Claims, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodPost {
 			w.Header().Set("Allow", "GET, POST")
@@ -28,6 +35,18 @@ func workflowWebhook(workflows jobsv1connect.WorkflowServiceClient) http.Handler
 			return
 		}
 		req := &jobsv1.RunWebhookTriggerRequest{WorkspaceId: r.PathValue("workspaceId"), WorkflowId: r.PathValue("workflowId")}
+		var authErr error = errNoToken
+		if token, ok := bearer(r); ok && verify != nil {
+			c, err := verify(r.Context(), token)
+			switch {
+			case err != nil:
+				authErr = err
+			case c.Type == authtoken.TypeAPIKey && c.WorkspaceID == req.GetWorkspaceId():
+				req.ApiKeyAuthenticated = true
+			default:
+				authErr = errNotAPIToken
+			}
+		}
 		if r.Method == http.MethodPost {
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWorkflowWebhookBody))
 			if err != nil {
@@ -46,6 +65,8 @@ func workflowWebhook(workflows jobsv1connect.WorkflowServiceClient) http.Handler
 			switch connect.CodeOf(err) {
 			case connect.CodeNotFound:
 				writeError(w, http.StatusNotFound, "NotFoundException", ce.Message())
+			case connect.CodeUnauthenticated:
+				writeAuthFailure(w, authErr)
 			case connect.CodeFailedPrecondition, connect.CodeInvalidArgument:
 				writeError(w, http.StatusBadRequest, "BadRequestException", ce.Message())
 			default:

@@ -15,7 +15,7 @@ import (
 var webhookActor = &recordsv1.Actor{Source: "WEBHOOK", Name: "Webhook"}
 
 // RunWebhookTrigger implements jobsv1connect.WorkflowServiceHandler, with the checks and
-// messages of Twenty's WorkflowTriggerController.
+// messages of Twenty's WorkflowTriggerController, and its trigger's API-key option.
 func (e *workflowEngine) RunWebhookTrigger(ctx context.Context, req *jobsv1.RunWebhookTriggerRequest) (*jobsv1.RunWebhookTriggerResponse, error) {
 	ws, workflowID := req.GetWorkspaceId(), req.GetWorkflowId()
 	notFound := refused(connect.CodeNotFound, fmt.Sprintf("[Webhook trigger] Workflow %s not found in workspace %s", workflowID, ws))
@@ -46,6 +46,12 @@ func (e *workflowEngine) RunWebhookTrigger(ctx context.Context, req *jobsv1.RunW
 		return nil, refused(connect.CodeFailedPrecondition, fmt.Sprintf("[Webhook trigger] Workflow %s does not have a Webhook trigger in workspace %s", workflowID, ws))
 	case v.Status != versionActive:
 		return nil, refused(connect.CodeFailedPrecondition, fmt.Sprintf("[Webhook trigger] Workflow version %s is not active in workspace %s", v.ID, ws))
+	}
+	// The trigger's authentication option (settings.authentication: API_KEY | null): such a
+	// webhook answers only requests carrying an API key of the workspace (the gateway checks
+	// the key, as it checks the REST API's).
+	if auth, _ := v.trigger.Settings["authentication"].(string); auth == "API_KEY" && !req.GetApiKeyAuthenticated() {
+		return nil, refused(connect.CodeUnauthenticated, fmt.Sprintf("[Webhook trigger] Workflow %s requires an API key in workspace %s", workflowID, ws))
 	}
 	payload := map[string]any{}
 	if len(req.GetPayloadJson()) > 0 {

@@ -357,9 +357,12 @@ type RunWebhookTriggerRequest struct {
 	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
 	WorkflowId  string                 `protobuf:"bytes,2,opt,name=workflow_id,json=workflowId,proto3" json:"workflow_id,omitempty"`
 	// payload_json is the request's JSON body (a POST's), the trigger's output; {} when none.
-	PayloadJson   []byte `protobuf:"bytes,3,opt,name=payload_json,json=payloadJson,proto3" json:"payload_json,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	PayloadJson []byte `protobuf:"bytes,3,opt,name=payload_json,json=payloadJson,proto3" json:"payload_json,omitempty"`
+	// api_key_authenticated tells that the request carried a valid API key of the workspace
+	// (Authorization: Bearer), which a trigger whose settings.authentication is API_KEY requires.
+	ApiKeyAuthenticated bool `protobuf:"varint,4,opt,name=api_key_authenticated,json=apiKeyAuthenticated,proto3" json:"api_key_authenticated,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *RunWebhookTriggerRequest) Reset() {
@@ -411,6 +414,13 @@ func (x *RunWebhookTriggerRequest) GetPayloadJson() []byte {
 		return x.PayloadJson
 	}
 	return nil
+}
+
+func (x *RunWebhookTriggerRequest) GetApiKeyAuthenticated() bool {
+	if x != nil {
+		return x.ApiKeyAuthenticated
+	}
+	return false
 }
 
 type RunWebhookTriggerResponse struct {
@@ -490,12 +500,13 @@ const file_twenty_jobs_v1_workflows_proto_rawDesc = "" +
 	"actor_name\x18\x06 \x01(\tR\tactorName\x12\x17\n" +
 	"\auser_id\x18\a \x01(\tR\x06userId\"<\n" +
 	"\x12RunVersionResponse\x12&\n" +
-	"\x0fworkflow_run_id\x18\x01 \x01(\tR\rworkflowRunId\"\x81\x01\n" +
+	"\x0fworkflow_run_id\x18\x01 \x01(\tR\rworkflowRunId\"\xb5\x01\n" +
 	"\x18RunWebhookTriggerRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1f\n" +
 	"\vworkflow_id\x18\x02 \x01(\tR\n" +
 	"workflowId\x12!\n" +
-	"\fpayload_json\x18\x03 \x01(\fR\vpayloadJson\"h\n" +
+	"\fpayload_json\x18\x03 \x01(\fR\vpayloadJson\x122\n" +
+	"\x15api_key_authenticated\x18\x04 \x01(\bR\x13apiKeyAuthenticated\"h\n" +
 	"\x19RunWebhookTriggerResponse\x12#\n" +
 	"\rworkflow_name\x18\x01 \x01(\tR\fworkflowName\x12&\n" +
 	"\x0fworkflow_run_id\x18\x02 \x01(\tR\rworkflowRunId2\x9e\x03\n" +

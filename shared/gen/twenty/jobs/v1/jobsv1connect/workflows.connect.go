@@ -60,7 +60,8 @@ type WorkflowServiceClient interface {
 	// RunWebhookTrigger starts a run of a workflow whose published version has a WEBHOOK trigger
 	// (Twenty's public GET|POST /webhooks/workflows/{workspaceId}/{workflowId}): NOT_FOUND for a
 	// workflow the workspace does not have, FAILED_PRECONDITION for one not activated, not active
-	// or without a WEBHOOK trigger, with Twenty's messages.
+	// or without a WEBHOOK trigger, with Twenty's messages; UNAUTHENTICATED when the trigger's
+	// settings.authentication is API_KEY and the request carried no valid API key of the workspace.
 	RunWebhookTrigger(context.Context, *v1.RunWebhookTriggerRequest) (*v1.RunWebhookTriggerResponse, error)
 }
 
@@ -159,7 +160,8 @@ type WorkflowServiceHandler interface {
 	// RunWebhookTrigger starts a run of a workflow whose published version has a WEBHOOK trigger
 	// (Twenty's public GET|POST /webhooks/workflows/{workspaceId}/{workflowId}): NOT_FOUND for a
 	// workflow the workspace does not have, FAILED_PRECONDITION for one not activated, not active
-	// or without a WEBHOOK trigger, with Twenty's messages.
+	// or without a WEBHOOK trigger, with Twenty's messages; UNAUTHENTICATED when the trigger's
+	// settings.authentication is API_KEY and the request carried no valid API key of the workspace.
 	RunWebhookTrigger(context.Context, *v1.RunWebhookTriggerRequest) (*v1.RunWebhookTriggerResponse, error)
 }
 
