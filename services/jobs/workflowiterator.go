@@ -180,13 +180,16 @@ func (e *workflowEngine) runIterator(ctx context.Context, ws string, run *workfl
 	if !result.HasProcessedAllItems {
 		result.CurrentItem = list[want]
 		for id := range loopStepIDs(step, steps) {
-			run.State.StepInfos[id] = &stepInfo{Status: stepNotStarted}
+			run.State.resetStepInfo(id) // its execution for the last item joins its history
 		}
 	}
 	var out any
 	raw, _ := json.Marshal(result)
 	_ = json.Unmarshal(raw, &out)
-	run.State.StepInfos[step.ID] = &stepInfo{Status: stepSuccess, Result: out}
+	if want > 0 {
+		run.State.resetStepInfo(step.ID) // the entry for the last item joins the iterator's history
+	}
+	run.State.setStepInfo(step.ID, &stepInfo{Status: stepSuccess, Result: out})
 	return e.advance(ctx, ws, run, steps, step, &stepOutput{result: out}, true)
 }
 

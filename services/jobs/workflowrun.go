@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"connectrpc.com/connect"
@@ -48,6 +49,44 @@ type stepInfo struct {
 	Status string `json:"status"`
 	Result any    `json:"result,omitempty"`
 	Error  string `json:"error,omitempty"`
+	// History are the step's earlier executions in this run, oldest first: a step inside an
+	// ITERATOR's loop runs once per item, and Twenty keeps each run's status, result and error.
+	History []stepExecution `json:"history,omitempty"`
+}
+
+// stepExecution is an entry of a step's history (Twenty's WorkflowRunStepInfoHistoryEntry).
+type stepExecution struct {
+	Status string `json:"status,omitempty"`
+	Result any    `json:"result,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// maxStepHistory bounds a step's history to its latest executions, so that a long loop's run
+// state stays within a record's size.
+const maxStepHistory = 100
+
+// setStepInfo records info as the step's, keeping the history of its earlier executions.
+func (s *runState) setStepInfo(id string, info *stepInfo) {
+	if prev := s.StepInfos[id]; prev != nil && info.History == nil {
+		info.History = prev.History
+	}
+	s.StepInfos[id] = info
+}
+
+// resetStepInfo makes the step NOT_STARTED for a new execution (the next item of a loop); an
+// execution it had joins its history.
+func (s *runState) resetStepInfo(id string) {
+	next := &stepInfo{Status: stepNotStarted}
+	if prev := s.StepInfos[id]; prev != nil {
+		next.History = prev.History
+		if prev.Status != stepNotStarted {
+			next.History = append(slices.Clone(prev.History), stepExecution{Status: prev.Status, Result: prev.Result, Error: prev.Error})
+		}
+		if n := len(next.History); n > maxStepHistory {
+			next.History = next.History[n-maxStepHistory:]
+		}
+	}
+	s.StepInfos[id] = next
 }
 
 // workflowRunRecord is a workflowRun record as the engine reads it.
@@ -224,7 +263,7 @@ func (e *workflowEngine) runStep(ctx context.Context, ws string, run *workflowRu
 	}
 	if out.delay > maxDelay {
 		// Longer than a queue message waits: the DELAY is PENDING and its own job comes back.
-		run.State.StepInfos[step.ID] = &stepInfo{Status: stepPending, Result: out.result}
+		run.State.setStepInfo(step.ID, &stepInfo{Status: stepPending, Result: out.result})
 		data := map[string]any{"state": run.State, "status": runRunning}
 		if run.StartedAt == nil {
 			data["startedAt"] = e.now().UTC().Format(time.RFC3339Nano)
@@ -234,7 +273,7 @@ func (e *workflowEngine) runStep(ctx context.Context, ws string, run *workflowRu
 		}
 		return e.enqueueStep(ctx, ws, run.ID, step.ID, maxDelay)
 	}
-	run.State.StepInfos[step.ID] = &stepInfo{Status: stepSuccess, Result: out.result}
+	run.State.setStepInfo(step.ID, &stepInfo{Status: stepSuccess, Result: out.result})
 	return e.advance(ctx, ws, run, steps, step, &out, true)
 }
 
@@ -250,7 +289,7 @@ func (e *workflowEngine) resumeDelay(ctx context.Context, ws string, run *workfl
 	if remaining > maxDelay {
 		return e.enqueueStep(ctx, ws, run.ID, step.ID, maxDelay)
 	}
-	run.State.StepInfos[step.ID] = &stepInfo{Status: stepSuccess, Result: info.Result}
+	run.State.setStepInfo(step.ID, &stepInfo{Status: stepSuccess, Result: info.Result})
 	return e.advance(ctx, ws, run, steps, step, &stepOutput{result: info.Result, delay: remaining}, true)
 }
 
@@ -336,7 +375,7 @@ func anyPending(s *runState, steps []workflowStep) bool {
 // failRun marks the step and its run FAILED with the step's error.
 func (e *workflowEngine) failRun(ctx context.Context, ws string, run *workflowRunRecord, stepID, msg string) error {
 	slog.InfoContext(ctx, "workflow run failed", "workspace_id", ws, "run_id", run.ID, "step_id", stepID, "error", msg)
-	run.State.StepInfos[stepID] = &stepInfo{Status: stepFailed, Error: msg}
+	run.State.setStepInfo(stepID, &stepInfo{Status: stepFailed, Error: msg})
 	run.State.WorkflowRunError = msg
 	data := map[string]any{"status": runFailed, "state": run.State, "endedAt": e.now().UTC().Format(time.RFC3339Nano)}
 	if run.StartedAt == nil {
