@@ -21,8 +21,10 @@ func OpenAnalytics(name string) (Recorder, error) {
 	return analytics{binding: b}, nil
 }
 
-// Record implements Recorder.
+// Record implements Recorder. A data point refused (a JS exception, which syscall/js raises as a
+// panic) is dropped: metrics never fail the request they describe.
 func (a analytics) Record(p Point) {
+	defer func() { _ = recover() }()
 	a.binding.Call("writeDataPoint", map[string]any{
 		"blobs":   []any{p.Worker, p.Route, p.Method, p.Workspace},
 		"doubles": []any{p.Status, p.DurationMS},
