@@ -18,6 +18,8 @@ const (
 	CodeConflict         = "CONFLICT"
 	CodeTimeout          = "TIMEOUT"
 	CodeInternal         = "INTERNAL_SERVER_ERROR"
+	// CodeUnavailable is a dependency that is down for now (unavailable.go): a retry may succeed.
+	CodeUnavailable = "SERVICE_UNAVAILABLE"
 	// CodeOperationResolutionFailure means the document is valid but names no operation to run
 	// (several operations and no or an unknown operationName).
 	CodeOperationResolutionFailure = "OPERATION_RESOLUTION_FAILURE"

@@ -245,6 +245,10 @@ func (w *walker) resolve(ctx context.Context, parentType *ast.Definition, parent
 		if errors.As(err, &gerr) {
 			return nil, w.fieldError(gerr, g, p)
 		}
+		if isUnavailable(err) { // unavailable.go
+			slog.WarnContext(ctx, "graphql: resolver met an unavailable dependency", "field", parentType.Name+"."+name, "error", err)
+			return nil, w.fieldError(errUnavailable, g, p)
+		}
 		slog.ErrorContext(ctx, "graphql: resolver failed", "field", parentType.Name+"."+name, "error", err)
 		return nil, w.internalError(g, p)
 	}

@@ -99,8 +99,14 @@ func CheckJSON(b []byte) *Error {
 }
 
 // WriteResponse writes resp as JSON with status, for callers that answer a GraphQL request
-// themselves (say, an authentication failure before a schema is chosen).
+// themselves (say, an authentication failure before a schema is chosen). A response that a
+// dependency down for now spoiled (Response.Unavailable) goes out as 503 with Retry-After
+// instead of 200: a retry may work.
 func WriteResponse(w http.ResponseWriter, status int, resp *Response) {
+	if status == http.StatusOK && resp.Unavailable() { // unavailable.go
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", RetryAfter)
+	}
 	body, err := resp.MarshalJSON()
 	if err != nil {
 		status = http.StatusInternalServerError
