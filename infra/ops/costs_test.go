@@ -245,3 +245,47 @@ func TestCompareHealthz(t *testing.T) {
 	}
 	fmt.Printf("B/A p50 %.3f, p99 %.3f\n", q(lat[1], 0.5)/q(lat[0], 0.5), q(lat[1], 0.99)/q(lat[0], 0.99))
 }
+
+// TestLocalMetrics shows the local stack's data points through `make metrics`' path (ENV=local:
+// the gateway's /__dev/metrics):
+//
+//	go test -tags opscost -count=1 -v -run TestLocalMetrics ./ops/
+func TestLocalMetrics(t *testing.T) {
+	root, err := devstack.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var configs []string
+	for _, s := range services {
+		configs = append(configs, "services/"+s+"/wrangler.jsonc")
+	}
+	s, err := devstack.Start(context.Background(), devstack.Options{Root: root, Configs: configs, MigrateConfig: "services/auth/wrangler.jsonc", MigrateBinding: "CONTROL",
+		Vars: map[string]string{"DEV_ROUTES": "true"}, ReadyPath: "/healthz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	for _, p := range []string{"/healthz", "/healthz", "/rest/people", "/graphql", "/nope"} {
+		res, err := http.Get(s.BaseURL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	st, err := loadStack(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	a := newApp(root, st, nil, false, &out)
+	a.baseURL = s.BaseURL
+	if err := a.metrics(context.Background(), "", "5m"); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Print(out.String())
+	for _, route := range []string{"/healthz", "/rest/people", "/graphql", "/nope"} {
+		if !strings.Contains(out.String(), route) {
+			t.Errorf("make metrics (local) has no %s:\n%s", route, out.String())
+		}
+	}
+}
