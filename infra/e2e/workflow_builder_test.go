@@ -142,6 +142,11 @@ func TestWorkflowBuilder(t *testing.T) {
 	wantGQLError(t, "delete an unknown step", mut(`mutation($input: DeleteWorkflowVersionStepInput!) { deleteWorkflowVersionStep(input: $input) { stepsDiff } }`,
 		map[string]any{"workflowVersionId": version, "stepId": loose}), "NOT_FOUND", "Can't delete not existing step")
 
+	// Another workspace's user does not see the version.
+	stranger := onboard(t, "/metadata")
+	wantGQLError(t, "another workspace's version", gql(t, "/graphql", stranger.access, createStep,
+		map[string]any{"input": map[string]any{"workflowVersionId": version, "stepType": "DELAY"}}), "NOT_FOUND", "WorkflowVersion not found")
+
 	// The output schema of the record step, as the variable picker asks for it.
 	schema := data[struct{ ComputeStepOutputSchema map[string]any }](t, mut(`mutation($input: ComputeStepOutputSchemaInput!) { computeStepOutputSchema(input: $input) }`,
 		map[string]any{"step": stepOf(t, readVersion(t, a.access, version), taskStep)})).ComputeStepOutputSchema
