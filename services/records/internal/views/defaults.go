@@ -46,7 +46,7 @@ var standardIndexFields = map[string][]defaultField{
 }
 
 // genericSize is the width of a default view's field without one of its own.
-const genericSize = 150
+const genericSize = defaultFieldSize
 
 // hiddenInIndex are the fields an object's default view leaves out.
 var hiddenInIndex = []string{"id", "deletedAt", "position", "searchVector"}

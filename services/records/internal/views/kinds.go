@@ -63,6 +63,9 @@ var (
 	fieldMetadataIDCol = column{key: "fieldMetadataId", sql: "field_metadata_id", typ: tID, required: true, create: true}
 )
 
+// defaultFieldSize is Twenty's DEFAULT_VIEW_FIELD_SIZE, a view field's width when none is given.
+const defaultFieldSize = 180.0
+
 // The kinds, with Twenty's DTO properties (schema.d.ts) and the defaults of its create inputs
 // (view/dtos/inputs, view-*/dtos/inputs and the flat-*-to-create utils).
 var (
@@ -94,7 +97,7 @@ var (
 	ViewField = &Kind{Name: "viewField", label: "View field", table: "view_field", universal: true, order: "position, created_at, id", cols: []column{
 		viewIDColumn, fieldMetadataIDCol,
 		{key: "isVisible", sql: "is_visible", typ: tBool, def: true, create: true, update: true},
-		{key: "size", sql: "size", typ: tFloat, def: 0.0, create: true, update: true},
+		{key: "size", sql: "size", typ: tFloat, def: defaultFieldSize, create: true, update: true},
 		{key: "position", sql: "position", typ: tFloat, def: 0.0, create: true, update: true},
 		{key: "aggregateOperation", sql: "aggregate_operation", typ: tString, enum: aggregateOps, create: true, update: true},
 		{key: "viewFieldGroupId", sql: "view_field_group_id", typ: tID, create: true, update: true},

@@ -399,6 +399,13 @@ func (s *Store) Create(ctx context.Context, ws string, k *Kind, inputs [][]byte,
 	stmts := make([]d1.Stmt, 0, len(rows))
 	for _, r := range rows {
 		stmts = append(stmts, k.insert(ws, r, stamp))
+		if k == View {
+			groups, err := s.mainGroupByGroups(ctx, ws, r, stamp)
+			if err != nil {
+				return nil, err
+			}
+			stmts = append(stmts, groups...)
+		}
 	}
 	if _, err := s.Control.Batch(ctx, stmts...); err != nil {
 		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
@@ -663,4 +670,44 @@ func (s *Store) seedIndexViews(ctx context.Context, ws string) error {
 		return fmt.Errorf("make the views of %s: %w", ws, err)
 	}
 	return nil
+}
+
+// mainGroupByGroups are the view groups Twenty makes with a view grouped by a SELECT field (a
+// kanban's mainGroupByFieldMetadataId): one per option, in the options' order, and one for no
+// value ("") when the field may be empty.
+func (s *Store) mainGroupByGroups(ctx context.Context, ws string, v row, stamp string) ([]d1.Stmt, error) {
+	fieldID, _ := v.vals["mainGroupByFieldMetadataId"].(string)
+	object, _ := v.vals["objectMetadataId"].(string)
+	if fieldID == "" {
+		return nil, nil
+	}
+	res, err := s.Control.Batch(ctx, d1.Stmt{SQL: `SELECT f.value FROM object_metadata AS o, json_each(o.definition, '$.Fields') AS f
+WHERE o.workspace_id = ? AND o.id = ? AND json_extract(f.value, '$.ID') = ?`, Args: []any{ws, object, fieldID}})
+	if err != nil {
+		return nil, fmt.Errorf("read the field %s of %s: %w", fieldID, ws, err)
+	}
+	if len(res[0].Rows) == 0 {
+		return nil, nil // checkRefs refused it already
+	}
+	raw, _ := res[0].Rows[0][0].(string)
+	var f metadata.Field
+	if err := json.Unmarshal([]byte(raw), &f); err != nil {
+		return nil, fmt.Errorf("decode the field %s of %s: %w", fieldID, ws, err)
+	}
+	if f.Type != metadata.TypeSelect {
+		return nil, nil
+	}
+	values := make([]string, 0, len(f.Options)+1)
+	for _, o := range f.Options {
+		values = append(values, o.Value)
+	}
+	if f.IsNullable {
+		values = append(values, "")
+	}
+	stmts := make([]d1.Stmt, 0, len(values))
+	for i, value := range values {
+		g := row{id: ids.NewUUID(), vals: map[string]any{"viewId": v.id, "isVisible": true, "fieldValue": value, "position": float64(i)}}
+		stmts = append(stmts, ViewGroup.insert(ws, g, stamp))
+	}
+	return stmts, nil
 }

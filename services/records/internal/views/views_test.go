@@ -426,3 +426,33 @@ func TestWorkspacesOlderThanViewsGetTheirAllViews(t *testing.T) {
 		t.Errorf("a second list = %d views (%v), want the %d seeded once", len(all), err, n)
 	}
 }
+
+func TestKanbanViewGetsAGroupPerOption(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	objects, err := f.meta.Objects(ctx, f.ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opportunity metadata.ObjectDTO
+	for _, o := range objects {
+		if o.NameSingular == "opportunity" {
+			opportunity = o
+		}
+	}
+	var stage metadata.FieldDTO
+	for _, fd := range opportunity.Fields {
+		if fd.Name == "stage" {
+			stage = fd
+		}
+	}
+	v := f.create(views.View, map[string]any{"name": "By stage", "objectMetadataId": opportunity.ID, "icon": "IconLayoutKanban",
+		"type": "KANBAN", "mainGroupByFieldMetadataId": stage.ID})[0]
+	var got []string
+	for _, g := range v["viewGroups"].([]views.DTO) {
+		got = append(got, g["fieldValue"].(string))
+	}
+	if want := []string{"NEW", "SCREENING", "MEETING", "PROPOSAL", "CUSTOMER"}; !cmp.Equal(got[:min(len(got), len(want))], want) {
+		t.Errorf("view groups = %q, want the stages %q first", got, want)
+	}
+}
