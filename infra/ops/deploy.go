@@ -125,6 +125,9 @@ func (a *app) deploy(ctx context.Context, env, only string) error {
 				return err
 			}
 			a.printf("%s: deployed version %s\n", svc, cloudflare.ParseUploadedVersion(out))
+			if err := a.ensureSecrets(ctx, env, svc); err != nil {
+				return err
+			}
 			continue
 		}
 		if prev.Commit != "" {

@@ -63,7 +63,7 @@ func main() {
 	fs.StringVar(&backups, "backups", "build/backups", "the local folder of backups (relative to -root)")
 	fs.StringVar(&port, "port", "8787", "the local stack's port (metrics -env local)")
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: ops deploy|rollback|logs|metrics|backup|restore|verify [flags]")
+		fmt.Fprintln(os.Stderr, "usage: ops provision|deploy|rollback|logs|metrics|backup|restore|verify [flags]")
 		os.Exit(2)
 	}
 	command := os.Args[1]
@@ -109,8 +109,10 @@ func (a *app) run(ctx context.Context, command string, o opts) error {
 		return a.restore(ctx, o.env, o.backup, o.bookmark, o.database)
 	case "verify":
 		return a.verify(ctx, o.env, o.backup)
+	case "provision":
+		return a.provision(ctx, o.env)
 	}
-	return fmt.Errorf("unknown command %q: deploy, rollback, logs, metrics, backup, restore or verify", command)
+	return fmt.Errorf("unknown command %q: provision, deploy, rollback, logs, metrics, backup, restore or verify", command)
 }
 
 func newApp(root string, st *stack, runner cloudflare.Runner, dry bool, out io.Writer) *app {

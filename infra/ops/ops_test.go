@@ -84,6 +84,7 @@ func TestDryRunGolden(t *testing.T) {
 		name, command, env, service string
 		o                           opts
 	}{
+		{"provision-staging", "provision", "staging", "", opts{}},
 		{"backup-production", "backup", "production", "", opts{}},
 		{"restore-staging-backup", "restore", "staging", "", opts{backup: "20261207T020629Z"}},
 		{"restore-staging-bookmark", "restore", "staging", "", opts{bookmark: "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683"}},
@@ -333,5 +334,42 @@ func TestLogFilter(t *testing.T) {
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("%+v (-want +got):\n%s", tt.f, diff)
 		}
+	}
+}
+
+func TestProvisionFillsIDs(t *testing.T) {
+	dir, _ := gitRepo(t, map[string]string{"README": "x\n"})
+	st, err := loadStack(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := cloudflare.Worker{Config: "services/records/wrangler.jsonc", Env: "production"}
+	var out bytes.Buffer
+	f := &fakeRunner{out: &out, answers: map[string]string{
+		cloudflare.D1Create(w, "twenty-control-production").String(): `{"d1_databases": [{"binding": "twenty_control_production", "database_name": "twenty-control-production", "database_id": "7f1c9b2e-3d4a-4b5c-8d6e-0f1a2b3c4d5e"}]}`,
+		cloudflare.D1Create(w, "twenty-shard-0-production").String(): `"database_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"`,
+		cloudflare.KVCreate(w, "twenty-cache-production").String():  `{"kv_namespaces": [{"binding": "twenty_cache_production", "id": "e29b263ab50e42ce9b637fa8370175e8"}]}`,
+	}}
+	a := newApp(dir, st, f, false, &out)
+	if err := a.run(context.Background(), "provision", opts{env: "production"}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	st, err = loadStack(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ph := st.placeholders("production"); len(ph) != 0 {
+		t.Errorf("placeholders left in production: %v", ph)
+	}
+	if ph := st.placeholders("staging"); len(ph) == 0 {
+		t.Errorf("staging's placeholders were replaced too")
+	}
+	dbs, _ := st.databases("production")
+	if diff := cmp.Diff([]database{{"CONTROL", "twenty-control-production", "7f1c9b2e-3d4a-4b5c-8d6e-0f1a2b3c4d5e"}, {"DB_0", "twenty-shard-0-production", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"}}, dbs); diff != "" {
+		t.Errorf("production databases (-want +got):\n%s", diff)
+	}
+	b, _ := st.in("auth", "production")
+	if b.KV[0].ID != "e29b263ab50e42ce9b637fa8370175e8" || b.D1Databases[0].DatabaseID != "7f1c9b2e-3d4a-4b5c-8d6e-0f1a2b3c4d5e" {
+		t.Errorf("auth's production bindings not filled: %+v", b)
 	}
 }

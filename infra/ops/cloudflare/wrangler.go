@@ -269,3 +269,61 @@ func withR2Flags(c Command, w Worker) Command {
 func AnalyticsSQL(sql string) Command {
 	return Command{Read: true, HTTP: &HTTPCall{Method: "POST", Path: "/accounts/$CLOUDFLARE_ACCOUNT_ID/analytics_engine/sql", Body: sql}}
 }
+
+// --- provisioning -----------------------------------------------------------------------------
+
+// D1Create creates a D1 database; its id is in the output (ParseID).
+func D1Create(w Worker, name string) Command {
+	return cmd(false, []string{"d1", "create", name}, w.flags())
+}
+
+// KVCreate creates a KV namespace; its id is in the output (ParseID).
+func KVCreate(w Worker, title string) Command {
+	return cmd(false, []string{"kv", "namespace", "create", title}, w.flags())
+}
+
+// R2Create creates an R2 bucket.
+func R2Create(w Worker, bucket string) Command {
+	return cmd(false, []string{"r2", "bucket", "create", bucket}, w.flags())
+}
+
+// R2Cors sets a bucket's CORS policy from file.
+func R2Cors(w Worker, bucket, file string) Command {
+	return cmd(false, []string{"r2", "bucket", "cors", "set", bucket, "--file", file, "--force"}, w.flags())
+}
+
+// QueueCreate creates a queue.
+func QueueCreate(w Worker, name string) Command {
+	return cmd(false, []string{"queues", "create", name}, w.flags())
+}
+
+// SecretList lists the Worker's secrets' names as JSON.
+func SecretList(w Worker) Command {
+	return cmd(true, []string{"secret", "list", "--format", "json"}, w.flags())
+}
+
+var (
+	uuidRE  = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	kvIDRE  = regexp.MustCompile(`"?id"?\s*[:=]\s*"([0-9a-f]{32})"`)
+	secretR = regexp.MustCompile(`"name"\s*:\s*"([^"]+)"`)
+)
+
+// ParseD1ID finds the new database's id in D1Create's output; "" when absent (a dry run).
+func ParseD1ID(out []byte) string { return string(uuidRE.Find(out)) }
+
+// ParseKVID finds the new namespace's id in KVCreate's output; "" when absent.
+func ParseKVID(out []byte) string {
+	if m := kvIDRE.FindSubmatch(out); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// ParseSecretNames reads SecretList's output.
+func ParseSecretNames(out []byte) []string {
+	var names []string
+	for _, m := range secretR.FindAllSubmatch(out, -1) {
+		names = append(names, string(m[1]))
+	}
+	return names
+}
