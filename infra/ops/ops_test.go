@@ -348,7 +348,7 @@ func TestProvisionFillsIDs(t *testing.T) {
 	f := &fakeRunner{out: &out, answers: map[string]string{
 		cloudflare.D1Create(w, "twenty-control-production").String(): `{"d1_databases": [{"binding": "twenty_control_production", "database_name": "twenty-control-production", "database_id": "7f1c9b2e-3d4a-4b5c-8d6e-0f1a2b3c4d5e"}]}`,
 		cloudflare.D1Create(w, "twenty-shard-0-production").String(): `"database_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"`,
-		cloudflare.KVCreate(w, "twenty-cache-production").String():  `{"kv_namespaces": [{"binding": "twenty_cache_production", "id": "e29b263ab50e42ce9b637fa8370175e8"}]}`,
+		cloudflare.KVCreate(w, "twenty-cache-production").String():   `{"kv_namespaces": [{"binding": "twenty_cache_production", "id": "e29b263ab50e42ce9b637fa8370175e8"}]}`,
 	}}
 	a := newApp(dir, st, f, false, &out)
 	if err := a.run(context.Background(), "provision", opts{env: "production"}); err != nil {
