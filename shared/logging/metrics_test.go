@@ -39,12 +39,12 @@ func TestAccessLogWithWritesOnePointPerRequest(t *testing.T) {
 
 func TestRoute(t *testing.T) {
 	tests := map[string]string{
-		"/rest/people":                                      "/rest/people",
+		"/rest/people": "/rest/people",
 		"/rest/people/20202020-1c25-4d02-bf25-6aeccf7ea419": "/rest/people/{id}",
-		"/rest/batch/people":                                "/rest/batch/people",
-		"/graphql":                                          "/graphql",
-		"/files/attachment/eyJhbGciOiJIUzI1NiJ9.x.y/a.png":  "/files/*",
-		"/file-upload/123":                                  "/file-upload/*",
+		"/rest/batch/people": "/rest/batch/people",
+		"/graphql":           "/graphql",
+		"/files/attachment/eyJhbGciOiJIUzI1NiJ9.x.y/a.png": "/files/*",
+		"/file-upload/123": "/file-upload/*",
 		"/webhooks/workflows/20202020-1c25-4d02-bf25-6aeccf7ea419/20202020-1c25-4d02-bf25-6aeccf7ea420": "/webhooks/workflows/{id}/{id}",
 		"/rest/people/1/2/3/4": "/rest/people/{id}/{id}/…",
 		"/":                    "/",
