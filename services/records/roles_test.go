@@ -311,3 +311,103 @@ func TestRolesAndEffectivePermissions(t *testing.T) {
 		t.Errorf("after delete: %v, %v", perms.GetRole().GetLabel(), err)
 	}
 }
+
+// TestEveryRecordPathAsksThePermissions: reads of an object the role may not read fail on
+// find, find one, group-by and GraphQL (nested reads included), search leaves the object out and
+// embedded records lose the relation; soft delete, destroy, restore and merge need their
+// permissions.
+func TestEveryRecordPathAsksThePermissions(t *testing.T) {
+	p := newPermWorkspace(t)
+	ctx := context.Background()
+	admin := as(p.admin)
+	noCompanies, err := p.roles.CreateRole(admin, &recordsv1.CreateRoleRequest{WorkspaceId: p.ws, Input: &recordsv1.RoleInput{Label: new("No companies"),
+		CanReadAllObjectRecords: ptrTo(true), CanUpdateAllObjectRecords: ptrTo(true), CanSoftDeleteAllObjectRecords: ptrTo(true), CanDestroyAllObjectRecords: ptrTo(true)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.roles.UpsertObjectPermissions(admin, &recordsv1.UpsertObjectPermissionsRequest{WorkspaceId: p.ws, RoleId: noCompanies.GetRole().GetId(),
+		ObjectPermissions: []*recordsv1.ObjectPermission{{ObjectMetadataId: p.objectIDs["company"], CanReadObjectRecords: ptrTo(false),
+			CanUpdateObjectRecords: ptrTo(false), CanSoftDeleteObjectRecords: ptrTo(false), CanDestroyObjectRecords: ptrTo(false)}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.roles.AssignRole(admin, &recordsv1.AssignRoleRequest{WorkspaceId: p.ws, RoleId: noCompanies.GetRole().GetId(), WorkspaceMemberId: p.member.GetWorkspaceMemberId()}); err != nil {
+		t.Fatal(err)
+	}
+	keepsNothing, err := p.roles.CreateRole(admin, &recordsv1.CreateRoleRequest{WorkspaceId: p.ws, Input: &recordsv1.RoleInput{Label: new("Keeps nothing"),
+		CanReadAllObjectRecords: ptrTo(true), CanUpdateAllObjectRecords: ptrTo(true), CanBeAssignedToApiKeys: ptrTo(true)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.roles.AssignRole(admin, &recordsv1.AssignRoleRequest{WorkspaceId: p.ws, RoleId: keepsNothing.GetRole().GetId(), ApiKeyId: p.key.GetApiKeyId()}); err != nil {
+		t.Fatal(err)
+	}
+	company, person, other := ids.NewUUID(), ids.NewUUID(), ids.NewUUID()
+	for _, c := range []*recordsv1.CreateManyRequest{
+		{WorkspaceId: p.ws, ObjectNamePlural: "companies", RecordsJson: []byte(`[{"id":"` + company + `","name":"Apple"}]`)},
+		{WorkspaceId: p.ws, ObjectNamePlural: "people", RecordsJson: []byte(`[{"id":"` + person + `","name":{"firstName":"Applebee"},"companyId":"` + company + `"},{"id":"` + other + `","name":{"firstName":"Applebee"}}]`)},
+	} {
+		c.Actor = &recordsv1.Actor{Source: "API"}
+		if _, err := p.records.CreateMany(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	member, key := as(p.member), as(p.key)
+	byID := func(id string) *recordsv1.Selection { return &recordsv1.Selection{By: &recordsv1.Selection_Id{Id: id}} }
+	gql := func(ctx context.Context, query string) string {
+		body, _ := json.Marshal(map[string]string{"query": query})
+		res, err := p.records.GraphQL(ctx, &recordsv1.GraphQLRequest{WorkspaceId: p.ws, BodyJson: body, Actor: &recordsv1.Actor{Source: "API"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(res.GetBodyJson())
+	}
+	code := func(err error) string {
+		if err == nil {
+			return "ok"
+		}
+		return connect.CodeOf(err).String()
+	}
+	got := map[string]string{}
+	_, err = p.records.FindMany(member, &recordsv1.FindManyRequest{WorkspaceId: p.ws, ObjectNamePlural: "companies", Query: recordquery.ToProto(&recordquery.Query{Limit: 5})})
+	got["find companies"] = code(err)
+	_, err = p.records.FindOne(member, &recordsv1.FindOneRequest{WorkspaceId: p.ws, ObjectNamePlural: "companies", Id: company})
+	got["find a company"] = code(err)
+	_, err = p.records.GroupBy(member, &recordsv1.GroupByRequest{WorkspaceId: p.ws, ObjectNamePlural: "companies"})
+	got["group companies"] = code(err)
+	res, err := p.records.FindMany(member, &recordsv1.FindManyRequest{WorkspaceId: p.ws, ObjectNamePlural: "people", Query: recordquery.ToProto(&recordquery.Query{Limit: 5, Depth: 1})})
+	got["people at depth 1"] = code(err)
+	if strings.Contains(string(res.GetRecordsJson()), "Apple\"") || strings.Contains(string(res.GetRecordsJson()), company) {
+		got["people at depth 1"] += " with the company"
+	}
+	if body := gql(member, `{ people { edges { node { id company { name } } } } }`); strings.Contains(body, `"FORBIDDEN"`) {
+		got["people with their company on /graphql"] = "FORBIDDEN"
+	}
+	found := gql(member, `{ search(searchInput: "Apple", limit: 10) { edges { node { objectNameSingular } } } }`)
+	got["search Apple"] = map[bool]string{true: "companies found", false: "no company"}[strings.Contains(found, `"company"`)]
+	if !strings.Contains(found, `"person"`) {
+		got["search Apple"] += ", no person: " + found
+	}
+	_, err = p.records.DeleteMany(key, &recordsv1.DeleteManyRequest{WorkspaceId: p.ws, ObjectNamePlural: "people", Selection: byID(other), Actor: &recordsv1.Actor{Source: "API"}})
+	got["key soft-deletes"] = code(err)
+	_, err = p.records.DeleteMany(key, &recordsv1.DeleteManyRequest{WorkspaceId: p.ws, ObjectNamePlural: "people", Selection: byID(other), Destroy: true, Actor: &recordsv1.Actor{Source: "API"}})
+	got["key destroys"] = code(err)
+	if _, err := p.records.DeleteMany(ctx, &recordsv1.DeleteManyRequest{WorkspaceId: p.ws, ObjectNamePlural: "people", Selection: byID(other), Actor: &recordsv1.Actor{Source: "API"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.records.RestoreMany(key, &recordsv1.RestoreManyRequest{WorkspaceId: p.ws, ObjectNamePlural: "people", Selection: byID(other), Actor: &recordsv1.Actor{Source: "API"}})
+	got["key restores"] = code(err)
+	_, err = p.records.MergeMany(key, &recordsv1.MergeManyRequest{WorkspaceId: p.ws, ObjectNamePlural: "people", Ids: []string{person, other}, Actor: &recordsv1.Actor{Source: "API"}})
+	got["key merges"] = code(err)
+	_, err = p.records.UpdateMany(key, &recordsv1.UpdateManyRequest{WorkspaceId: p.ws, ObjectNamePlural: "people", Selection: byID(person),
+		DataJson: []byte(`{"jobTitle":"CEO"}`), Actor: &recordsv1.Actor{Source: "API"}})
+	got["key updates"] = code(err)
+	want := map[string]string{
+		"find companies": "permission_denied", "find a company": "permission_denied", "group companies": "permission_denied",
+		"people at depth 1": "ok", "people with their company on /graphql": "FORBIDDEN", "search Apple": "no company",
+		"key soft-deletes": "permission_denied", "key destroys": "permission_denied", "key restores": "permission_denied",
+		"key merges": "permission_denied", "key updates": "ok",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

@@ -18,8 +18,8 @@ import (
 // search, group-by, aggregates, duplicates and merges all run through these methods.
 
 // permit answers Twenty's permission error when the caller may not run op on obj.
-func permit(ctx context.Context, obj metadata.Object, op permissions.Op, selected, written []string) error {
-	return permissions.FromContext(ctx).Check(obj, op, selected, written)
+func permit(ctx context.Context, obj metadata.Object, all []metadata.Object, op permissions.Op, selected, written []string) error {
+	return permissions.FromContext(ctx).Check(obj, all, op, selected, written)
 }
 
 // redact removes from records what the caller may not read.
@@ -46,7 +46,7 @@ func writtenFields(inputs ...map[string]any) []string {
 // statement. Errors for input Twenty rejects are *QueryError (see Compiler.FindMany); a caller
 // without read permission gets *permissions.Error; others come from D1.
 func (e *Engine) FindManyWith(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q *recordquery.Query, opts FindOptions) (*Page, error) {
-	if err := permit(ctx, obj, permissions.Read, q.Fields, nil); err != nil {
+	if err := permit(ctx, obj, all, permissions.Read, q.Fields, nil); err != nil {
 		return nil, err
 	}
 	p, err := e.findManyWith(ctx, db, workspaceID, obj, all, q, opts)
@@ -58,7 +58,7 @@ func (e *Engine) FindManyWith(ctx context.Context, db Batcher, workspaceID strin
 
 // FindOne reads one record by id with shape (see findOne).
 func (e *Engine) FindOne(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, id string, shape Shape) (map[string]any, error) {
-	if err := permit(ctx, obj, permissions.Read, shape.Fields, nil); err != nil {
+	if err := permit(ctx, obj, all, permissions.Read, shape.Fields, nil); err != nil {
 		return nil, err
 	}
 	r, err := e.findOne(ctx, db, workspaceID, obj, all, id, shape)
@@ -70,7 +70,7 @@ func (e *Engine) FindOne(ctx context.Context, db Batcher, workspaceID string, ob
 
 // GroupBy groups obj's records (see groupBy).
 func (e *Engine) GroupBy(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q GroupByQuery) ([]Group, error) {
-	if err := permit(ctx, obj, permissions.Read, nil, nil); err != nil {
+	if err := permit(ctx, obj, all, permissions.Read, nil, nil); err != nil {
 		return nil, err
 	}
 	gs, err := e.groupBy(ctx, db, workspaceID, obj, all, q)
@@ -82,7 +82,7 @@ func (e *Engine) GroupBy(ctx context.Context, db Batcher, workspaceID string, ob
 
 // FindDuplicates finds the duplicates of records (see findDuplicates).
 func (e *Engine) FindDuplicates(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, q DuplicatesQuery) ([]Duplicates, error) {
-	if err := permit(ctx, obj, permissions.Read, q.Shape.Fields, nil); err != nil {
+	if err := permit(ctx, obj, all, permissions.Read, q.Shape.Fields, nil); err != nil {
 		return nil, err
 	}
 	ds, err := e.findDuplicates(ctx, db, workspaceID, obj, all, q)
@@ -112,7 +112,7 @@ func (e *Engine) CreateManyWith(ctx context.Context, db Batcher, workspaceID str
 	if s := permissions.FromContext(ctx); !s.Unrestricted() {
 		written = writtenFields(inputs...)
 	}
-	if err := permit(ctx, obj, permissions.Update, opts.Shape.Fields, written); err != nil {
+	if err := permit(ctx, obj, all, permissions.Update, opts.Shape.Fields, written); err != nil {
 		return nil, err
 	}
 	return redacted(ctx, obj, all)(e.createManyWith(ctx, db, workspaceID, obj, all, actor, inputs, opts))
@@ -124,7 +124,7 @@ func (e *Engine) UpdateMany(ctx context.Context, db Batcher, workspaceID string,
 	if s := permissions.FromContext(ctx); !s.Unrestricted() {
 		written = writtenFields(data)
 	}
-	if err := permit(ctx, obj, permissions.Update, shape.Fields, written); err != nil {
+	if err := permit(ctx, obj, all, permissions.Update, shape.Fields, written); err != nil {
 		return nil, err
 	}
 	return redacted(ctx, obj, all)(e.updateMany(ctx, db, workspaceID, obj, all, actor, sel, data, shape))
@@ -132,7 +132,7 @@ func (e *Engine) UpdateMany(ctx context.Context, db Batcher, workspaceID string,
 
 // DeleteMany soft-deletes the selected records (see deleteMany).
 func (e *Engine) DeleteMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape) (*Mutation, error) {
-	if err := permit(ctx, obj, permissions.SoftDelete, shape.Fields, nil); err != nil {
+	if err := permit(ctx, obj, all, permissions.SoftDelete, shape.Fields, nil); err != nil {
 		return nil, err
 	}
 	return redacted(ctx, obj, all)(e.deleteMany(ctx, db, workspaceID, obj, all, sel, shape))
@@ -140,7 +140,7 @@ func (e *Engine) DeleteMany(ctx context.Context, db Batcher, workspaceID string,
 
 // DestroyMany removes the selected records (see destroyMany).
 func (e *Engine) DestroyMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape) (*Mutation, error) {
-	if err := permit(ctx, obj, permissions.Destroy, shape.Fields, nil); err != nil {
+	if err := permit(ctx, obj, all, permissions.Destroy, shape.Fields, nil); err != nil {
 		return nil, err
 	}
 	return redacted(ctx, obj, all)(e.destroyMany(ctx, db, workspaceID, obj, all, sel, shape))
@@ -149,7 +149,7 @@ func (e *Engine) DestroyMany(ctx context.Context, db Batcher, workspaceID string
 // RestoreMany restores the selected soft-deleted records (see restoreMany); Twenty asks the soft
 // delete permission.
 func (e *Engine) RestoreMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape) (*Mutation, error) {
-	if err := permit(ctx, obj, permissions.SoftDelete, shape.Fields, nil); err != nil {
+	if err := permit(ctx, obj, all, permissions.SoftDelete, shape.Fields, nil); err != nil {
 		return nil, err
 	}
 	return redacted(ctx, obj, all)(e.restoreMany(ctx, db, workspaceID, obj, all, sel, shape))
@@ -158,10 +158,10 @@ func (e *Engine) RestoreMany(ctx context.Context, db Batcher, workspaceID string
 // MergeMany merges records into one (see mergeMany): it updates the kept record and removes the
 // others, so it needs both permissions.
 func (e *Engine) MergeMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, actor Actor, opts MergeOptions) (*Mutation, error) {
-	if err := permit(ctx, obj, permissions.Update, opts.Shape.Fields, nil); err != nil {
+	if err := permit(ctx, obj, all, permissions.Update, opts.Shape.Fields, nil); err != nil {
 		return nil, err
 	}
-	if err := permit(ctx, obj, permissions.Destroy, nil, nil); err != nil {
+	if err := permit(ctx, obj, all, permissions.Destroy, nil, nil); err != nil {
 		return nil, err
 	}
 	return redacted(ctx, obj, all)(e.mergeMany(ctx, db, workspaceID, obj, all, actor, opts))

@@ -51,7 +51,7 @@ func BenchmarkListOf20(b *testing.B) {
 			}
 			b.ResetTimer()
 			for i := range b.N {
-				if err := bc.scope.Check(person, Read, nil, nil); err != nil {
+				if err := bc.scope.Check(person, objects, Read, nil, nil); err != nil {
 					b.Fatal(err)
 				}
 				bc.scope.Redact(person, objects, recs[i])

@@ -328,10 +328,11 @@ func fieldDenied(action, field, object string) *Error {
 	return &Error{Code: CodePermissionDenied, Message: fmt.Sprintf("%s: no permission to %s field %q on %q", MsgPermissionDenied, action, field, object)}
 }
 
-// Check answers Twenty's error when the scope may not run op on obj's records: selected are
+// Check answers Twenty's error when the scope may not run op on obj's records (of the workspace
+// whose objects are all): selected are
 // the fields a read names explicitly (nil: all of them, which leaves the restricted ones out
 // rather than failing), written the fields an insert or update sets (by field or column name).
-func (s *Scope) Check(obj metadata.Object, op Op, selected, written []string) error {
+func (s *Scope) Check(obj metadata.Object, all []metadata.Object, op Op, selected, written []string) error {
 	if s.Unrestricted() {
 		return nil
 	}
@@ -350,13 +351,18 @@ func (s *Scope) Check(obj metadata.Object, op Op, selected, written []string) er
 	if !ok {
 		return Denied()
 	}
+	for _, name := range selected {
+		f, found := fieldOf(obj, name)
+		switch {
+		case !found:
+		case a.unreadable(f.ID):
+			return fieldDenied("read", f.Name, obj.NameSingular)
+		case f.Relation != nil && !s.canReadTarget(f.Relation, all):
+			return Denied() // the related records are read too (Twenty reads them through their own repository)
+		}
+	}
 	if len(a.Restricted) == 0 {
 		return nil
-	}
-	for _, name := range selected {
-		if f, found := fieldOf(obj, name); found && a.unreadable(f.ID) {
-			return fieldDenied("read", f.Name, obj.NameSingular)
-		}
 	}
 	for _, name := range written {
 		if f, found := fieldOf(obj, name); found && a.unwritable(f.ID) {
@@ -364,6 +370,15 @@ func (s *Scope) Check(obj metadata.Object, op Op, selected, written []string) er
 		}
 	}
 	return nil
+}
+
+// canReadTarget reports whether the scope may read the records on the other side of r.
+func (s *Scope) canReadTarget(r *metadata.Relation, all []metadata.Object) bool {
+	id := r.TargetObjectMetadataID
+	if j := slices.IndexFunc(all, func(o metadata.Object) bool { return o.NameSingular == r.TargetObjectNameSingular }); j >= 0 {
+		id = all[j].ID
+	}
+	return id == "" || s.Access(id).Read
 }
 
 // fieldOf finds the field a projection or input names: its name, or a relation's join column.

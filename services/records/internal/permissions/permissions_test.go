@@ -78,7 +78,7 @@ func TestCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := ""
-			if err := tt.scope.Check(tt.obj, tt.op, tt.selected, tt.written); err != nil {
+			if err := tt.scope.Check(tt.obj, objects, tt.op, tt.selected, tt.written); err != nil {
 				got = err.Error()
 			}
 			if got != tt.want {
