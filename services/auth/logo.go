@@ -47,7 +47,7 @@ func (s *server) SetWorkspaceLogo(ctx context.Context, req *authv1.SetWorkspaceL
 // of its settings.
 func (s *store) canUpdateSettings(ctx context.Context, userID, workspaceID string) error {
 	var may bool
-	err := s.db.QueryRowContext(ctx, `SELECT r.standard_id = 'admin' OR r.can_update_all_settings = 1 FROM user_workspaces uw
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(r.standard_id, '') = 'admin' OR r.can_update_all_settings = 1 FROM user_workspaces uw
 JOIN roles r ON r.id = uw.role_id WHERE uw.user_id = ? AND uw.workspace_id = ?`, userID, workspaceID).Scan(&may)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errNoWorkspace

@@ -302,7 +302,7 @@ type member struct {
 func (s *store) memberByWorkspaceMemberID(ctx context.Context, workspaceID, workspaceMemberID string) (member, error) {
 	var m member
 	var created string
-	err := s.db.QueryRowContext(ctx, `SELECT uw.id, uw.workspace_member_id, uw.role_id, r.standard_id, uw.user_id, uw.created_at
+	err := s.db.QueryRowContext(ctx, `SELECT uw.id, uw.workspace_member_id, uw.role_id, coalesce(r.standard_id, ''), uw.user_id, uw.created_at
 FROM user_workspaces uw JOIN roles r ON r.id = uw.role_id WHERE uw.workspace_id = ? AND uw.workspace_member_id = ?`, workspaceID, workspaceMemberID).
 		Scan(&m.UserWorkspaceID, &m.WorkspaceMemberID, &m.RoleID, &m.RoleStandardID, &m.UserID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
