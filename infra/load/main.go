@@ -541,7 +541,7 @@ func printWindow(w io.Writer, r *runner, v Verdict) {
 		fmt.Fprintln(w, "processes: not measured (give -pgid with -base)")
 		return
 	}
-	fmt.Fprintf(w, "processes over the window (CPU in %% of one core; this machine has %d): machine busy %s, of which work other than the stack's %s\n",
+	fmt.Fprintf(w, "processes over the window (CPU in %% of one core; this machine has %d): machine busy %s, of which work other than the stack's and this generator's %s\n",
 		runtime.NumCPU(), pct(u.Machine), pct(u.Others()))
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "process\tcount\tCPU\tpeak RSS MB\t")

@@ -89,6 +89,9 @@ func parseMachine(b []byte) (busy, total time.Duration, err error) {
 // other workerd is wrangler's dev proxy.
 const runtimeClass = "workerd (Workers, D1, DOs)"
 
+// generatorClass is this process: the load generator, on the same machine as the stack.
+const generatorClass = "load generator (this process)"
+
 // classify names a stack process from its command line.
 func classify(cmdline []byte, comm string) string {
 	switch {
@@ -152,6 +155,10 @@ func (w *ProcWatcher) read() snapshot {
 			pids = append(pids, pid)
 		}
 	}
+	self := os.Getpid()
+	if !slices.Contains(pids, self) {
+		pids = append(pids, self) // the generator shares the machine too
+	}
 	for _, pid := range pids {
 		dir := fmt.Sprintf("/proc/%d", pid)
 		b, err := os.ReadFile(dir + "/stat")
@@ -165,6 +172,9 @@ func (w *ProcWatcher) read() snapshot {
 		cmd, _ := os.ReadFile(dir + "/cmdline")
 		status, _ := os.ReadFile(dir + "/status")
 		class := classify(cmd, st.Comm)
+		if pid == self {
+			class = generatorClass
+		}
 		s.procs[pid] = procSample{class: class, cpu: st.CPU, rss: parseRSS(status)}
 		if class == runtimeClass {
 			s.runtimeThread = pid
@@ -277,8 +287,8 @@ func usage(in []snapshot) Usage {
 	return u
 }
 
-// Others is the machine's busy time not spent by the stack's processes (other work on the
-// machine, this generator included), as a percentage of one core.
+// Others is the machine's busy time spent neither by the stack's processes nor by this generator
+// (other work on the machine), as a percentage of one core.
 func (u Usage) Others() float64 {
 	o := u.Machine
 	for _, c := range u.Classes {
