@@ -20,15 +20,16 @@ import (
 // the call read the schema fresh once; a principal without a role then may do nothing. The
 // engine asks the scope on every operation (engine/permit.go).
 
-// permissionReads are the control statements reading the workspace's roles and assignments,
-// in the batch that reads its schema; readPermissions reads their results.
+// permissionReads are the control statements reading the workspace's roles (Admin, Member, then
+// the custom ones as they were created) and assignments, in the batch that reads its schema;
+// readPermissions reads their results.
 func permissionReads(workspaceID string) []d1.Stmt {
 	args := []any{workspaceID}
 	return []d1.Stmt{
 		{SQL: `SELECT id, coalesce(standard_id, ''), label, description, icon, is_editable, can_update_all_settings,
 can_access_all_tools, can_read_all_object_records, can_update_all_object_records, can_soft_delete_all_object_records,
 can_destroy_all_object_records, can_be_assigned_to_users, can_be_assigned_to_agents, can_be_assigned_to_api_keys
-FROM roles WHERE workspace_id = ? ORDER BY created_at, id`, Args: args},
+FROM roles WHERE workspace_id = ? ORDER BY CASE standard_id WHEN 'admin' THEN 0 WHEN 'member' THEN 1 ELSE 2 END, created_at, id`, Args: args},
 		{SQL: `SELECT id, role_id, object_metadata_id, can_read, can_update, can_soft_delete, can_destroy
 FROM object_permissions WHERE workspace_id = ? ORDER BY created_at, id`, Args: args},
 		{SQL: `SELECT id, role_id, object_metadata_id, field_metadata_id, can_read, can_update
