@@ -419,6 +419,9 @@ func (s *server) CurrentUser(ctx context.Context, _ *authv1.CurrentUserRequest) 
 		}
 		out.CurrentWorkspace = workspaceProto(ws)
 		out.WorkspaceMember = &authv1.WorkspaceMember{Id: m.WorkspaceMemberID, FirstName: u.FirstName, LastName: u.LastName, UserEmail: u.Email}
+		// user_workspaces keeps no update time: a membership changes only its role, which Twenty
+		// keeps on the role's side.
+		out.UserWorkspace = &authv1.UserWorkspace{Id: m.UserWorkspaceID, CreatedAt: timestamppb.New(m.CreatedAt), UpdatedAt: timestamppb.New(m.CreatedAt)}
 	}
 	return &authv1.CurrentUserResponse{User: out}, nil
 }

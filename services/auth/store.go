@@ -39,6 +39,7 @@ type workspace struct {
 // membership is a user's userWorkspace in one workspace, with its role.
 type membership struct {
 	UserWorkspaceID, WorkspaceMemberID, RoleID, RoleStandardID string
+	CreatedAt                                                  time.Time
 }
 
 // createUser inserts u; it answers errUserExists when the email is taken.
@@ -151,15 +152,17 @@ JOIN workspaces w ON w.id = uw.workspace_id WHERE uw.user_id = ? AND w.deleted_a
 
 func (s *store) membership(ctx context.Context, userID, workspaceID string) (membership, error) {
 	var m membership
-	err := s.db.QueryRowContext(ctx, `SELECT uw.id, uw.workspace_member_id, uw.role_id, coalesce(r.standard_id, '') FROM user_workspaces uw
+	var created string
+	err := s.db.QueryRowContext(ctx, `SELECT uw.id, uw.workspace_member_id, uw.role_id, coalesce(r.standard_id, ''), uw.created_at FROM user_workspaces uw
 JOIN roles r ON r.id = uw.role_id WHERE uw.user_id = ? AND uw.workspace_id = ?`, userID, workspaceID).
-		Scan(&m.UserWorkspaceID, &m.WorkspaceMemberID, &m.RoleID, &m.RoleStandardID)
+		Scan(&m.UserWorkspaceID, &m.WorkspaceMemberID, &m.RoleID, &m.RoleStandardID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return membership{}, errNoWorkspace
 	}
 	if err != nil {
 		return membership{}, fmt.Errorf("read membership: %w", err)
 	}
+	m.CreatedAt = parseTime(created)
 	return m, nil
 }
 

@@ -308,9 +308,13 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 			}
 			u := res.GetUser()
 			out := map[string]any{"id": u.GetId(), "email": u.GetEmail(), "firstName": u.GetFirstName(), "lastName": u.GetLastName(),
-				"currentWorkspace": nil, "workspaceMember": nil}
+				"currentWorkspace": nil, "workspaceMember": nil, "currentUserWorkspace": nil}
 			if ws := u.GetCurrentWorkspace(); ws != nil {
 				out["currentWorkspace"] = g.withSettings(g.workspaceObj(ctx, ws)) // workspacegraphql.go
+			}
+			if uw := u.GetUserWorkspace(); uw != nil {
+				out["currentUserWorkspace"] = map[string]any{"id": uw.GetId(), "userId": u.GetId(), "locale": "en",
+					"createdAt": timeOf(uw.GetCreatedAt()), "updatedAt": timeOf(uw.GetUpdatedAt()), "deletedAt": nil}
 			}
 			if m := u.GetWorkspaceMember(); m != nil {
 				out["workspaceMember"] = map[string]any{"id": m.GetId(), "userEmail": m.GetUserEmail(),

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"google.golang.org/protobuf/types/known/timestamppb"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -55,7 +56,8 @@ func (fakeAuth) CurrentUser(ctx context.Context, _ *authv1.CurrentUserRequest) (
 	if rpc.Authorization(ctx) == "" {
 		return nil, connect.NewError(connect.CodeUnauthenticated, errors.New("Missing authentication token"))
 	}
-	return &authv1.CurrentUserResponse{User: &authv1.User{Id: "u-1", Email: "tim@apple.dev"}}, nil
+	return &authv1.CurrentUserResponse{User: &authv1.User{Id: "u-1", Email: "tim@apple.dev",
+		UserWorkspace: &authv1.UserWorkspace{Id: "uw-2", CreatedAt: timestamppb.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))}}}, nil
 }
 
 // fakeRecords is a records Worker that only reports its health.

@@ -147,6 +147,11 @@ var settingsFlags = map[string]string{
 	"Mutation.revokeApiKey": "API_KEYS_AND_WEBHOOKS", "Mutation.assignRoleToApiKey": "API_KEYS_AND_WEBHOOKS",
 	"Mutation.createWebhook": "API_KEYS_AND_WEBHOOKS", "Mutation.updateWebhook": "API_KEYS_AND_WEBHOOKS",
 	"Mutation.deleteWebhook": "API_KEYS_AND_WEBHOOKS",
+	// Twenty guards its whole API key and webhook resolvers, reads included; the deliveries of a
+	// webhook (ours) go with it.
+	"Query.apiKeys": "API_KEYS_AND_WEBHOOKS", "Query.apiKey": "API_KEYS_AND_WEBHOOKS",
+	"Query.webhooks": "API_KEYS_AND_WEBHOOKS", "Query.webhook": "API_KEYS_AND_WEBHOOKS",
+	"Query.webhookDeliveries": "API_KEYS_AND_WEBHOOKS", "Mutation.replayWebhookDeliveries": "API_KEYS_AND_WEBHOOKS",
 	"Mutation.createOneRole": "ROLES", "Mutation.updateOneRole": "ROLES", "Mutation.deleteOneRole": "ROLES",
 	"Mutation.upsertObjectPermissions": "ROLES", "Mutation.upsertFieldPermissions": "ROLES",
 	"Mutation.upsertPermissionFlags": "ROLES", "Mutation.updateWorkspaceMemberRole": "ROLES",
@@ -431,7 +436,9 @@ func (g *gateway) roleResolvers(roles recordsv1connect.RoleServiceClient) map[st
 				return v, nil
 			}
 			perms := callerPermissions(roles)
-			u["currentUserWorkspace"] = &userWorkspaceObj{perms: perms, id: principalFrom(ctx).UserWorkspaceID, userID: principalFrom(ctx).UserID}
+			if uw, ok := u["currentUserWorkspace"].(map[string]any); ok {
+				u["currentUserWorkspace"] = &userWorkspaceObj{perms: perms, values: uw}
+			}
 			if wm, ok := u["workspaceMember"].(map[string]any); ok {
 				u["workspaceMember"] = &lazyObject{values: wm, lazy: map[string]func(ctx context.Context) (any, error){
 					"roles": func(ctx context.Context) (any, error) {
@@ -615,19 +622,13 @@ func callerPermissions(roles recordsv1connect.RoleServiceClient) func(ctx contex
 // permissions (Twenty's permissionFlags, objectsPermissions and the older objectPermissions),
 // read from the records Worker only when selected.
 type userWorkspaceObj struct {
-	perms      func(ctx context.Context) (*recordsv1.GetPermissionsResponse, error)
-	id, userID string
+	perms  func(ctx context.Context) (*recordsv1.GetPermissionsResponse, error)
+	values map[string]any // the membership as auth answers it: id, userId, locale, times
 }
 
 // Field implements graphql.Object.
 func (u *userWorkspaceObj) Field(ctx context.Context, name string, _ map[string]any) (any, error) {
 	switch name {
-	case "id":
-		return u.id, nil
-	case "userId":
-		return u.userID, nil
-	case "locale":
-		return "en", nil
 	case "permissionFlags":
 		res, err := u.perms(ctx)
 		if err != nil {
@@ -653,5 +654,5 @@ func (u *userWorkspaceObj) Field(ctx context.Context, name string, _ map[string]
 		}
 		return out, nil
 	}
-	return nil, nil
+	return u.values[name], nil
 }

@@ -1355,8 +1355,10 @@ type User struct {
 	LastName         string                 `protobuf:"bytes,4,opt,name=last_name,json=lastName,proto3" json:"last_name,omitempty"`
 	CurrentWorkspace *Workspace             `protobuf:"bytes,5,opt,name=current_workspace,json=currentWorkspace,proto3" json:"current_workspace,omitempty"`
 	WorkspaceMember  *WorkspaceMember       `protobuf:"bytes,6,opt,name=workspace_member,json=workspaceMember,proto3" json:"workspace_member,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// user_workspace is the user's membership of the current workspace (Twenty's UserWorkspace).
+	UserWorkspace *UserWorkspace `protobuf:"bytes,7,opt,name=user_workspace,json=userWorkspace,proto3" json:"user_workspace,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *User) Reset() {
@@ -1431,6 +1433,74 @@ func (x *User) GetWorkspaceMember() *WorkspaceMember {
 	return nil
 }
 
+func (x *User) GetUserWorkspace() *UserWorkspace {
+	if x != nil {
+		return x.UserWorkspace
+	}
+	return nil
+}
+
+// UserWorkspace is Twenty's userWorkspace: a user's membership of a workspace.
+type UserWorkspace struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UserWorkspace) Reset() {
+	*x = UserWorkspace{}
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UserWorkspace) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UserWorkspace) ProtoMessage() {}
+
+func (x *UserWorkspace) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UserWorkspace.ProtoReflect.Descriptor instead.
+func (*UserWorkspace) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *UserWorkspace) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *UserWorkspace) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *UserWorkspace) GetUpdatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedAt
+	}
+	return nil
+}
+
 type WorkspaceMember struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
@@ -1443,7 +1513,7 @@ type WorkspaceMember struct {
 
 func (x *WorkspaceMember) Reset() {
 	*x = WorkspaceMember{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[28]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1455,7 +1525,7 @@ func (x *WorkspaceMember) String() string {
 func (*WorkspaceMember) ProtoMessage() {}
 
 func (x *WorkspaceMember) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[28]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1468,7 +1538,7 @@ func (x *WorkspaceMember) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WorkspaceMember.ProtoReflect.Descriptor instead.
 func (*WorkspaceMember) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{28}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *WorkspaceMember) GetId() string {
@@ -1507,7 +1577,7 @@ type GetRolesRequest struct {
 
 func (x *GetRolesRequest) Reset() {
 	*x = GetRolesRequest{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[29]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1519,7 +1589,7 @@ func (x *GetRolesRequest) String() string {
 func (*GetRolesRequest) ProtoMessage() {}
 
 func (x *GetRolesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[29]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1532,7 +1602,7 @@ func (x *GetRolesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRolesRequest.ProtoReflect.Descriptor instead.
 func (*GetRolesRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{29}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{30}
 }
 
 type GetRolesResponse struct {
@@ -1544,7 +1614,7 @@ type GetRolesResponse struct {
 
 func (x *GetRolesResponse) Reset() {
 	*x = GetRolesResponse{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[30]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1556,7 +1626,7 @@ func (x *GetRolesResponse) String() string {
 func (*GetRolesResponse) ProtoMessage() {}
 
 func (x *GetRolesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[30]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1569,7 +1639,7 @@ func (x *GetRolesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRolesResponse.ProtoReflect.Descriptor instead.
 func (*GetRolesResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{30}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *GetRolesResponse) GetRoles() []*Role {
@@ -1592,7 +1662,7 @@ type Role struct {
 
 func (x *Role) Reset() {
 	*x = Role{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[31]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1604,7 +1674,7 @@ func (x *Role) String() string {
 func (*Role) ProtoMessage() {}
 
 func (x *Role) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[31]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1617,7 +1687,7 @@ func (x *Role) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Role.ProtoReflect.Descriptor instead.
 func (*Role) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{31}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Role) GetId() string {
@@ -1671,7 +1741,7 @@ type ApiKey struct {
 
 func (x *ApiKey) Reset() {
 	*x = ApiKey{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[32]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1683,7 +1753,7 @@ func (x *ApiKey) String() string {
 func (*ApiKey) ProtoMessage() {}
 
 func (x *ApiKey) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[32]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1696,7 +1766,7 @@ func (x *ApiKey) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApiKey.ProtoReflect.Descriptor instead.
 func (*ApiKey) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{32}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ApiKey) GetId() string {
@@ -1759,7 +1829,7 @@ type CreateApiKeyRequest struct {
 
 func (x *CreateApiKeyRequest) Reset() {
 	*x = CreateApiKeyRequest{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[33]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1771,7 +1841,7 @@ func (x *CreateApiKeyRequest) String() string {
 func (*CreateApiKeyRequest) ProtoMessage() {}
 
 func (x *CreateApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[33]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1784,7 +1854,7 @@ func (x *CreateApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*CreateApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{33}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *CreateApiKeyRequest) GetName() string {
@@ -1817,7 +1887,7 @@ type CreateApiKeyResponse struct {
 
 func (x *CreateApiKeyResponse) Reset() {
 	*x = CreateApiKeyResponse{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[34]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1829,7 +1899,7 @@ func (x *CreateApiKeyResponse) String() string {
 func (*CreateApiKeyResponse) ProtoMessage() {}
 
 func (x *CreateApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[34]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1842,7 +1912,7 @@ func (x *CreateApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*CreateApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{34}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *CreateApiKeyResponse) GetApiKey() *ApiKey {
@@ -1862,7 +1932,7 @@ type GenerateApiKeyTokenRequest struct {
 
 func (x *GenerateApiKeyTokenRequest) Reset() {
 	*x = GenerateApiKeyTokenRequest{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[35]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1874,7 +1944,7 @@ func (x *GenerateApiKeyTokenRequest) String() string {
 func (*GenerateApiKeyTokenRequest) ProtoMessage() {}
 
 func (x *GenerateApiKeyTokenRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[35]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1887,7 +1957,7 @@ func (x *GenerateApiKeyTokenRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GenerateApiKeyTokenRequest.ProtoReflect.Descriptor instead.
 func (*GenerateApiKeyTokenRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{35}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GenerateApiKeyTokenRequest) GetApiKeyId() string {
@@ -1913,7 +1983,7 @@ type GenerateApiKeyTokenResponse struct {
 
 func (x *GenerateApiKeyTokenResponse) Reset() {
 	*x = GenerateApiKeyTokenResponse{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[36]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1925,7 +1995,7 @@ func (x *GenerateApiKeyTokenResponse) String() string {
 func (*GenerateApiKeyTokenResponse) ProtoMessage() {}
 
 func (x *GenerateApiKeyTokenResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[36]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1938,7 +2008,7 @@ func (x *GenerateApiKeyTokenResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GenerateApiKeyTokenResponse.ProtoReflect.Descriptor instead.
 func (*GenerateApiKeyTokenResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{36}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GenerateApiKeyTokenResponse) GetToken() string {
@@ -1957,7 +2027,7 @@ type RevokeApiKeyRequest struct {
 
 func (x *RevokeApiKeyRequest) Reset() {
 	*x = RevokeApiKeyRequest{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[37]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1969,7 +2039,7 @@ func (x *RevokeApiKeyRequest) String() string {
 func (*RevokeApiKeyRequest) ProtoMessage() {}
 
 func (x *RevokeApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[37]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1982,7 +2052,7 @@ func (x *RevokeApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*RevokeApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{37}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *RevokeApiKeyRequest) GetId() string {
@@ -2001,7 +2071,7 @@ type RevokeApiKeyResponse struct {
 
 func (x *RevokeApiKeyResponse) Reset() {
 	*x = RevokeApiKeyResponse{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[38]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2013,7 +2083,7 @@ func (x *RevokeApiKeyResponse) String() string {
 func (*RevokeApiKeyResponse) ProtoMessage() {}
 
 func (x *RevokeApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[38]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2026,7 +2096,7 @@ func (x *RevokeApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*RevokeApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{38}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *RevokeApiKeyResponse) GetApiKey() *ApiKey {
@@ -2044,7 +2114,7 @@ type ListApiKeysRequest struct {
 
 func (x *ListApiKeysRequest) Reset() {
 	*x = ListApiKeysRequest{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[39]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2056,7 +2126,7 @@ func (x *ListApiKeysRequest) String() string {
 func (*ListApiKeysRequest) ProtoMessage() {}
 
 func (x *ListApiKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[39]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2069,7 +2139,7 @@ func (x *ListApiKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApiKeysRequest.ProtoReflect.Descriptor instead.
 func (*ListApiKeysRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{39}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{40}
 }
 
 type ListApiKeysResponse struct {
@@ -2081,7 +2151,7 @@ type ListApiKeysResponse struct {
 
 func (x *ListApiKeysResponse) Reset() {
 	*x = ListApiKeysResponse{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[40]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2093,7 +2163,7 @@ func (x *ListApiKeysResponse) String() string {
 func (*ListApiKeysResponse) ProtoMessage() {}
 
 func (x *ListApiKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[40]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2106,7 +2176,7 @@ func (x *ListApiKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApiKeysResponse.ProtoReflect.Descriptor instead.
 func (*ListApiKeysResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{40}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ListApiKeysResponse) GetApiKeys() []*ApiKey {
@@ -2125,7 +2195,7 @@ type GetApiKeyRequest struct {
 
 func (x *GetApiKeyRequest) Reset() {
 	*x = GetApiKeyRequest{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[41]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2137,7 +2207,7 @@ func (x *GetApiKeyRequest) String() string {
 func (*GetApiKeyRequest) ProtoMessage() {}
 
 func (x *GetApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[41]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2150,7 +2220,7 @@ func (x *GetApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*GetApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{41}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *GetApiKeyRequest) GetId() string {
@@ -2169,7 +2239,7 @@ type GetApiKeyResponse struct {
 
 func (x *GetApiKeyResponse) Reset() {
 	*x = GetApiKeyResponse{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[42]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2181,7 +2251,7 @@ func (x *GetApiKeyResponse) String() string {
 func (*GetApiKeyResponse) ProtoMessage() {}
 
 func (x *GetApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[42]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2194,7 +2264,7 @@ func (x *GetApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*GetApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{42}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *GetApiKeyResponse) GetApiKey() *ApiKey {
@@ -2214,7 +2284,7 @@ type SetWorkspaceLogoRequest struct {
 
 func (x *SetWorkspaceLogoRequest) Reset() {
 	*x = SetWorkspaceLogoRequest{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[43]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2226,7 +2296,7 @@ func (x *SetWorkspaceLogoRequest) String() string {
 func (*SetWorkspaceLogoRequest) ProtoMessage() {}
 
 func (x *SetWorkspaceLogoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[43]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2239,7 +2309,7 @@ func (x *SetWorkspaceLogoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetWorkspaceLogoRequest.ProtoReflect.Descriptor instead.
 func (*SetWorkspaceLogoRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{43}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SetWorkspaceLogoRequest) GetLogoFileId() string {
@@ -2260,7 +2330,7 @@ type SetWorkspaceLogoResponse struct {
 
 func (x *SetWorkspaceLogoResponse) Reset() {
 	*x = SetWorkspaceLogoResponse{}
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[44]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2272,7 +2342,7 @@ func (x *SetWorkspaceLogoResponse) String() string {
 func (*SetWorkspaceLogoResponse) ProtoMessage() {}
 
 func (x *SetWorkspaceLogoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_auth_v1_auth_proto_msgTypes[44]
+	mi := &file_twenty_auth_v1_auth_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2285,7 +2355,7 @@ func (x *SetWorkspaceLogoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetWorkspaceLogoResponse.ProtoReflect.Descriptor instead.
 func (*SetWorkspaceLogoResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{44}
+	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *SetWorkspaceLogoResponse) GetWorkspace() *Workspace {
@@ -2382,7 +2452,7 @@ const file_twenty_auth_v1_auth_proto_rawDesc = "" +
 	"\x11is_email_verified\x18\x03 \x01(\bR\x0fisEmailVerified\"\x14\n" +
 	"\x12CurrentUserRequest\"?\n" +
 	"\x13CurrentUserResponse\x12(\n" +
-	"\x04user\x18\x01 \x01(\v2\x14.twenty.auth.v1.UserR\x04user\"\xfc\x01\n" +
+	"\x04user\x18\x01 \x01(\v2\x14.twenty.auth.v1.UserR\x04user\"\xc2\x02\n" +
 	"\x04User\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x1d\n" +
@@ -2390,7 +2460,14 @@ const file_twenty_auth_v1_auth_proto_rawDesc = "" +
 	"first_name\x18\x03 \x01(\tR\tfirstName\x12\x1b\n" +
 	"\tlast_name\x18\x04 \x01(\tR\blastName\x12F\n" +
 	"\x11current_workspace\x18\x05 \x01(\v2\x19.twenty.auth.v1.WorkspaceR\x10currentWorkspace\x12J\n" +
-	"\x10workspace_member\x18\x06 \x01(\v2\x1f.twenty.auth.v1.WorkspaceMemberR\x0fworkspaceMember\"|\n" +
+	"\x10workspace_member\x18\x06 \x01(\v2\x1f.twenty.auth.v1.WorkspaceMemberR\x0fworkspaceMember\x12D\n" +
+	"\x0euser_workspace\x18\a \x01(\v2\x1d.twenty.auth.v1.UserWorkspaceR\ruserWorkspace\"\x95\x01\n" +
+	"\rUserWorkspace\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x129\n" +
+	"\n" +
+	"created_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x129\n" +
+	"\n" +
+	"updated_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"|\n" +
 	"\x0fWorkspaceMember\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n" +
 	"\n" +
@@ -2486,7 +2563,7 @@ func file_twenty_auth_v1_auth_proto_rawDescGZIP() []byte {
 	return file_twenty_auth_v1_auth_proto_rawDescData
 }
 
-var file_twenty_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
+var file_twenty_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
 var file_twenty_auth_v1_auth_proto_goTypes = []any{
 	(*IdentifyCallerRequest)(nil),                // 0: twenty.auth.v1.IdentifyCallerRequest
 	(*IdentifyCallerResponse)(nil),               // 1: twenty.auth.v1.IdentifyCallerResponse
@@ -2516,30 +2593,31 @@ var file_twenty_auth_v1_auth_proto_goTypes = []any{
 	(*CurrentUserRequest)(nil),                   // 25: twenty.auth.v1.CurrentUserRequest
 	(*CurrentUserResponse)(nil),                  // 26: twenty.auth.v1.CurrentUserResponse
 	(*User)(nil),                                 // 27: twenty.auth.v1.User
-	(*WorkspaceMember)(nil),                      // 28: twenty.auth.v1.WorkspaceMember
-	(*GetRolesRequest)(nil),                      // 29: twenty.auth.v1.GetRolesRequest
-	(*GetRolesResponse)(nil),                     // 30: twenty.auth.v1.GetRolesResponse
-	(*Role)(nil),                                 // 31: twenty.auth.v1.Role
-	(*ApiKey)(nil),                               // 32: twenty.auth.v1.ApiKey
-	(*CreateApiKeyRequest)(nil),                  // 33: twenty.auth.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),                 // 34: twenty.auth.v1.CreateApiKeyResponse
-	(*GenerateApiKeyTokenRequest)(nil),           // 35: twenty.auth.v1.GenerateApiKeyTokenRequest
-	(*GenerateApiKeyTokenResponse)(nil),          // 36: twenty.auth.v1.GenerateApiKeyTokenResponse
-	(*RevokeApiKeyRequest)(nil),                  // 37: twenty.auth.v1.RevokeApiKeyRequest
-	(*RevokeApiKeyResponse)(nil),                 // 38: twenty.auth.v1.RevokeApiKeyResponse
-	(*ListApiKeysRequest)(nil),                   // 39: twenty.auth.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),                  // 40: twenty.auth.v1.ListApiKeysResponse
-	(*GetApiKeyRequest)(nil),                     // 41: twenty.auth.v1.GetApiKeyRequest
-	(*GetApiKeyResponse)(nil),                    // 42: twenty.auth.v1.GetApiKeyResponse
-	(*SetWorkspaceLogoRequest)(nil),              // 43: twenty.auth.v1.SetWorkspaceLogoRequest
-	(*SetWorkspaceLogoResponse)(nil),             // 44: twenty.auth.v1.SetWorkspaceLogoResponse
-	(*timestamppb.Timestamp)(nil),                // 45: google.protobuf.Timestamp
-	(*v1.HealthRequest)(nil),                     // 46: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil),                    // 47: twenty.common.v1.HealthResponse
+	(*UserWorkspace)(nil),                        // 28: twenty.auth.v1.UserWorkspace
+	(*WorkspaceMember)(nil),                      // 29: twenty.auth.v1.WorkspaceMember
+	(*GetRolesRequest)(nil),                      // 30: twenty.auth.v1.GetRolesRequest
+	(*GetRolesResponse)(nil),                     // 31: twenty.auth.v1.GetRolesResponse
+	(*Role)(nil),                                 // 32: twenty.auth.v1.Role
+	(*ApiKey)(nil),                               // 33: twenty.auth.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),                  // 34: twenty.auth.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),                 // 35: twenty.auth.v1.CreateApiKeyResponse
+	(*GenerateApiKeyTokenRequest)(nil),           // 36: twenty.auth.v1.GenerateApiKeyTokenRequest
+	(*GenerateApiKeyTokenResponse)(nil),          // 37: twenty.auth.v1.GenerateApiKeyTokenResponse
+	(*RevokeApiKeyRequest)(nil),                  // 38: twenty.auth.v1.RevokeApiKeyRequest
+	(*RevokeApiKeyResponse)(nil),                 // 39: twenty.auth.v1.RevokeApiKeyResponse
+	(*ListApiKeysRequest)(nil),                   // 40: twenty.auth.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),                  // 41: twenty.auth.v1.ListApiKeysResponse
+	(*GetApiKeyRequest)(nil),                     // 42: twenty.auth.v1.GetApiKeyRequest
+	(*GetApiKeyResponse)(nil),                    // 43: twenty.auth.v1.GetApiKeyResponse
+	(*SetWorkspaceLogoRequest)(nil),              // 44: twenty.auth.v1.SetWorkspaceLogoRequest
+	(*SetWorkspaceLogoResponse)(nil),             // 45: twenty.auth.v1.SetWorkspaceLogoResponse
+	(*timestamppb.Timestamp)(nil),                // 46: google.protobuf.Timestamp
+	(*v1.HealthRequest)(nil),                     // 47: twenty.common.v1.HealthRequest
+	(*v1.HealthResponse)(nil),                    // 48: twenty.common.v1.HealthResponse
 }
 var file_twenty_auth_v1_auth_proto_depIdxs = []int32{
 	4,  // 0: twenty.auth.v1.GetVerificationKeysResponse.keys:type_name -> twenty.auth.v1.VerificationKey
-	45, // 1: twenty.auth.v1.Token.expires_at:type_name -> google.protobuf.Timestamp
+	46, // 1: twenty.auth.v1.Token.expires_at:type_name -> google.protobuf.Timestamp
 	5,  // 2: twenty.auth.v1.TokenPair.access_or_workspace_agnostic_token:type_name -> twenty.auth.v1.Token
 	5,  // 3: twenty.auth.v1.TokenPair.refresh_token:type_name -> twenty.auth.v1.Token
 	6,  // 4: twenty.auth.v1.SignUpResponse.tokens:type_name -> twenty.auth.v1.TokenPair
@@ -2552,62 +2630,65 @@ var file_twenty_auth_v1_auth_proto_depIdxs = []int32{
 	6,  // 11: twenty.auth.v1.RenewTokenResponse.tokens:type_name -> twenty.auth.v1.TokenPair
 	27, // 12: twenty.auth.v1.CurrentUserResponse.user:type_name -> twenty.auth.v1.User
 	12, // 13: twenty.auth.v1.User.current_workspace:type_name -> twenty.auth.v1.Workspace
-	28, // 14: twenty.auth.v1.User.workspace_member:type_name -> twenty.auth.v1.WorkspaceMember
-	31, // 15: twenty.auth.v1.GetRolesResponse.roles:type_name -> twenty.auth.v1.Role
-	45, // 16: twenty.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
-	45, // 17: twenty.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
-	45, // 18: twenty.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
-	45, // 19: twenty.auth.v1.ApiKey.updated_at:type_name -> google.protobuf.Timestamp
-	45, // 20: twenty.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
-	32, // 21: twenty.auth.v1.CreateApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
-	45, // 22: twenty.auth.v1.GenerateApiKeyTokenRequest.expires_at:type_name -> google.protobuf.Timestamp
-	32, // 23: twenty.auth.v1.RevokeApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
-	32, // 24: twenty.auth.v1.ListApiKeysResponse.api_keys:type_name -> twenty.auth.v1.ApiKey
-	32, // 25: twenty.auth.v1.GetApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
-	12, // 26: twenty.auth.v1.SetWorkspaceLogoResponse.workspace:type_name -> twenty.auth.v1.Workspace
-	46, // 27: twenty.auth.v1.AuthService.Health:input_type -> twenty.common.v1.HealthRequest
-	0,  // 28: twenty.auth.v1.AuthService.IdentifyCaller:input_type -> twenty.auth.v1.IdentifyCallerRequest
-	2,  // 29: twenty.auth.v1.AuthService.GetVerificationKeys:input_type -> twenty.auth.v1.GetVerificationKeysRequest
-	8,  // 30: twenty.auth.v1.AuthService.SignUp:input_type -> twenty.auth.v1.SignUpRequest
-	10, // 31: twenty.auth.v1.AuthService.SignUpInNewWorkspace:input_type -> twenty.auth.v1.SignUpInNewWorkspaceRequest
-	13, // 32: twenty.auth.v1.AuthService.ActivateWorkspace:input_type -> twenty.auth.v1.ActivateWorkspaceRequest
-	15, // 33: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:input_type -> twenty.auth.v1.GetLoginTokenFromCredentialsRequest
-	17, // 34: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:input_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenRequest
-	19, // 35: twenty.auth.v1.AuthService.RenewToken:input_type -> twenty.auth.v1.RenewTokenRequest
-	21, // 36: twenty.auth.v1.AuthService.SignOut:input_type -> twenty.auth.v1.SignOutRequest
-	23, // 37: twenty.auth.v1.AuthService.CheckUserExists:input_type -> twenty.auth.v1.CheckUserExistsRequest
-	25, // 38: twenty.auth.v1.AuthService.CurrentUser:input_type -> twenty.auth.v1.CurrentUserRequest
-	29, // 39: twenty.auth.v1.AuthService.GetRoles:input_type -> twenty.auth.v1.GetRolesRequest
-	33, // 40: twenty.auth.v1.AuthService.CreateApiKey:input_type -> twenty.auth.v1.CreateApiKeyRequest
-	35, // 41: twenty.auth.v1.AuthService.GenerateApiKeyToken:input_type -> twenty.auth.v1.GenerateApiKeyTokenRequest
-	37, // 42: twenty.auth.v1.AuthService.RevokeApiKey:input_type -> twenty.auth.v1.RevokeApiKeyRequest
-	39, // 43: twenty.auth.v1.AuthService.ListApiKeys:input_type -> twenty.auth.v1.ListApiKeysRequest
-	41, // 44: twenty.auth.v1.AuthService.GetApiKey:input_type -> twenty.auth.v1.GetApiKeyRequest
-	43, // 45: twenty.auth.v1.AuthService.SetWorkspaceLogo:input_type -> twenty.auth.v1.SetWorkspaceLogoRequest
-	47, // 46: twenty.auth.v1.AuthService.Health:output_type -> twenty.common.v1.HealthResponse
-	1,  // 47: twenty.auth.v1.AuthService.IdentifyCaller:output_type -> twenty.auth.v1.IdentifyCallerResponse
-	3,  // 48: twenty.auth.v1.AuthService.GetVerificationKeys:output_type -> twenty.auth.v1.GetVerificationKeysResponse
-	9,  // 49: twenty.auth.v1.AuthService.SignUp:output_type -> twenty.auth.v1.SignUpResponse
-	11, // 50: twenty.auth.v1.AuthService.SignUpInNewWorkspace:output_type -> twenty.auth.v1.SignUpInNewWorkspaceResponse
-	14, // 51: twenty.auth.v1.AuthService.ActivateWorkspace:output_type -> twenty.auth.v1.ActivateWorkspaceResponse
-	16, // 52: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:output_type -> twenty.auth.v1.GetLoginTokenFromCredentialsResponse
-	18, // 53: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:output_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenResponse
-	20, // 54: twenty.auth.v1.AuthService.RenewToken:output_type -> twenty.auth.v1.RenewTokenResponse
-	22, // 55: twenty.auth.v1.AuthService.SignOut:output_type -> twenty.auth.v1.SignOutResponse
-	24, // 56: twenty.auth.v1.AuthService.CheckUserExists:output_type -> twenty.auth.v1.CheckUserExistsResponse
-	26, // 57: twenty.auth.v1.AuthService.CurrentUser:output_type -> twenty.auth.v1.CurrentUserResponse
-	30, // 58: twenty.auth.v1.AuthService.GetRoles:output_type -> twenty.auth.v1.GetRolesResponse
-	34, // 59: twenty.auth.v1.AuthService.CreateApiKey:output_type -> twenty.auth.v1.CreateApiKeyResponse
-	36, // 60: twenty.auth.v1.AuthService.GenerateApiKeyToken:output_type -> twenty.auth.v1.GenerateApiKeyTokenResponse
-	38, // 61: twenty.auth.v1.AuthService.RevokeApiKey:output_type -> twenty.auth.v1.RevokeApiKeyResponse
-	40, // 62: twenty.auth.v1.AuthService.ListApiKeys:output_type -> twenty.auth.v1.ListApiKeysResponse
-	42, // 63: twenty.auth.v1.AuthService.GetApiKey:output_type -> twenty.auth.v1.GetApiKeyResponse
-	44, // 64: twenty.auth.v1.AuthService.SetWorkspaceLogo:output_type -> twenty.auth.v1.SetWorkspaceLogoResponse
-	46, // [46:65] is the sub-list for method output_type
-	27, // [27:46] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	29, // 14: twenty.auth.v1.User.workspace_member:type_name -> twenty.auth.v1.WorkspaceMember
+	28, // 15: twenty.auth.v1.User.user_workspace:type_name -> twenty.auth.v1.UserWorkspace
+	46, // 16: twenty.auth.v1.UserWorkspace.created_at:type_name -> google.protobuf.Timestamp
+	46, // 17: twenty.auth.v1.UserWorkspace.updated_at:type_name -> google.protobuf.Timestamp
+	32, // 18: twenty.auth.v1.GetRolesResponse.roles:type_name -> twenty.auth.v1.Role
+	46, // 19: twenty.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
+	46, // 20: twenty.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
+	46, // 21: twenty.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
+	46, // 22: twenty.auth.v1.ApiKey.updated_at:type_name -> google.protobuf.Timestamp
+	46, // 23: twenty.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
+	33, // 24: twenty.auth.v1.CreateApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
+	46, // 25: twenty.auth.v1.GenerateApiKeyTokenRequest.expires_at:type_name -> google.protobuf.Timestamp
+	33, // 26: twenty.auth.v1.RevokeApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
+	33, // 27: twenty.auth.v1.ListApiKeysResponse.api_keys:type_name -> twenty.auth.v1.ApiKey
+	33, // 28: twenty.auth.v1.GetApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
+	12, // 29: twenty.auth.v1.SetWorkspaceLogoResponse.workspace:type_name -> twenty.auth.v1.Workspace
+	47, // 30: twenty.auth.v1.AuthService.Health:input_type -> twenty.common.v1.HealthRequest
+	0,  // 31: twenty.auth.v1.AuthService.IdentifyCaller:input_type -> twenty.auth.v1.IdentifyCallerRequest
+	2,  // 32: twenty.auth.v1.AuthService.GetVerificationKeys:input_type -> twenty.auth.v1.GetVerificationKeysRequest
+	8,  // 33: twenty.auth.v1.AuthService.SignUp:input_type -> twenty.auth.v1.SignUpRequest
+	10, // 34: twenty.auth.v1.AuthService.SignUpInNewWorkspace:input_type -> twenty.auth.v1.SignUpInNewWorkspaceRequest
+	13, // 35: twenty.auth.v1.AuthService.ActivateWorkspace:input_type -> twenty.auth.v1.ActivateWorkspaceRequest
+	15, // 36: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:input_type -> twenty.auth.v1.GetLoginTokenFromCredentialsRequest
+	17, // 37: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:input_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenRequest
+	19, // 38: twenty.auth.v1.AuthService.RenewToken:input_type -> twenty.auth.v1.RenewTokenRequest
+	21, // 39: twenty.auth.v1.AuthService.SignOut:input_type -> twenty.auth.v1.SignOutRequest
+	23, // 40: twenty.auth.v1.AuthService.CheckUserExists:input_type -> twenty.auth.v1.CheckUserExistsRequest
+	25, // 41: twenty.auth.v1.AuthService.CurrentUser:input_type -> twenty.auth.v1.CurrentUserRequest
+	30, // 42: twenty.auth.v1.AuthService.GetRoles:input_type -> twenty.auth.v1.GetRolesRequest
+	34, // 43: twenty.auth.v1.AuthService.CreateApiKey:input_type -> twenty.auth.v1.CreateApiKeyRequest
+	36, // 44: twenty.auth.v1.AuthService.GenerateApiKeyToken:input_type -> twenty.auth.v1.GenerateApiKeyTokenRequest
+	38, // 45: twenty.auth.v1.AuthService.RevokeApiKey:input_type -> twenty.auth.v1.RevokeApiKeyRequest
+	40, // 46: twenty.auth.v1.AuthService.ListApiKeys:input_type -> twenty.auth.v1.ListApiKeysRequest
+	42, // 47: twenty.auth.v1.AuthService.GetApiKey:input_type -> twenty.auth.v1.GetApiKeyRequest
+	44, // 48: twenty.auth.v1.AuthService.SetWorkspaceLogo:input_type -> twenty.auth.v1.SetWorkspaceLogoRequest
+	48, // 49: twenty.auth.v1.AuthService.Health:output_type -> twenty.common.v1.HealthResponse
+	1,  // 50: twenty.auth.v1.AuthService.IdentifyCaller:output_type -> twenty.auth.v1.IdentifyCallerResponse
+	3,  // 51: twenty.auth.v1.AuthService.GetVerificationKeys:output_type -> twenty.auth.v1.GetVerificationKeysResponse
+	9,  // 52: twenty.auth.v1.AuthService.SignUp:output_type -> twenty.auth.v1.SignUpResponse
+	11, // 53: twenty.auth.v1.AuthService.SignUpInNewWorkspace:output_type -> twenty.auth.v1.SignUpInNewWorkspaceResponse
+	14, // 54: twenty.auth.v1.AuthService.ActivateWorkspace:output_type -> twenty.auth.v1.ActivateWorkspaceResponse
+	16, // 55: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:output_type -> twenty.auth.v1.GetLoginTokenFromCredentialsResponse
+	18, // 56: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:output_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenResponse
+	20, // 57: twenty.auth.v1.AuthService.RenewToken:output_type -> twenty.auth.v1.RenewTokenResponse
+	22, // 58: twenty.auth.v1.AuthService.SignOut:output_type -> twenty.auth.v1.SignOutResponse
+	24, // 59: twenty.auth.v1.AuthService.CheckUserExists:output_type -> twenty.auth.v1.CheckUserExistsResponse
+	26, // 60: twenty.auth.v1.AuthService.CurrentUser:output_type -> twenty.auth.v1.CurrentUserResponse
+	31, // 61: twenty.auth.v1.AuthService.GetRoles:output_type -> twenty.auth.v1.GetRolesResponse
+	35, // 62: twenty.auth.v1.AuthService.CreateApiKey:output_type -> twenty.auth.v1.CreateApiKeyResponse
+	37, // 63: twenty.auth.v1.AuthService.GenerateApiKeyToken:output_type -> twenty.auth.v1.GenerateApiKeyTokenResponse
+	39, // 64: twenty.auth.v1.AuthService.RevokeApiKey:output_type -> twenty.auth.v1.RevokeApiKeyResponse
+	41, // 65: twenty.auth.v1.AuthService.ListApiKeys:output_type -> twenty.auth.v1.ListApiKeysResponse
+	43, // 66: twenty.auth.v1.AuthService.GetApiKey:output_type -> twenty.auth.v1.GetApiKeyResponse
+	45, // 67: twenty.auth.v1.AuthService.SetWorkspaceLogo:output_type -> twenty.auth.v1.SetWorkspaceLogoResponse
+	49, // [49:68] is the sub-list for method output_type
+	30, // [30:49] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_twenty_auth_v1_auth_proto_init() }
@@ -2621,7 +2702,7 @@ func file_twenty_auth_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_auth_v1_auth_proto_rawDesc), len(file_twenty_auth_v1_auth_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   45,
+			NumMessages:   46,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
