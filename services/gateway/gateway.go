@@ -95,6 +95,7 @@ type gateway struct {
 	records  recordsv1connect.RecordsServiceClient
 	webhooks jobsv1connect.WebhookServiceClient
 	members  authv1connect.WorkspaceServiceClient // the workspace, its members and invitations (workspacegraphql.go)
+	roles    recordsv1connect.RoleServiceClient   // roles and the caller's permissions (rolegraphql.go)
 	cache    kv.Store
 	tokens   *tokenVerifier
 	limits   rateLimits
@@ -144,6 +145,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
 	roles := recordsv1connect.NewRoleServiceClient(clients["records"], baseURL, opts...) // rolegraphql.go
+	g.roles = roles
 	schema, err := graphql.NewSchema(authSDL+workspaceSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL+workflowBuilderSDL+viewSDL+roleSDL,
 		withSettingsGuards(mergeResolvers(g.authResolvers(), g.workspaceResolvers(roles), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth, d.uploads),
 			workflowResolvers(jobsv1connect.NewWorkflowServiceClient(clients["jobs"], baseURL, opts...)), workflowBuilderResolvers(g.records, roles),

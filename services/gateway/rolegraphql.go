@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"slices"
 	"sync"
 
 	"connectrpc.com/connect"
@@ -179,31 +180,43 @@ func withSettingsGuards(resolvers map[string]graphql.Resolver, roles recordsv1co
 	return resolvers
 }
 
-// requireSettingsFlag is the one settings permission check: it asks the records Worker for the
-// caller's effective permissions (read fresh there) and refuses a caller without the flag (a role
-// that can update all settings has them all). Callers without a workspace token are left to the
-// operation's own checks.
+// requireSettingsFlag is the one settings permission check of the GraphQL operations (see
+// settingsFlagError): Twenty's SettingsPermissionGuard refusal, or the failure to read the caller's
+// permissions.
 func requireSettingsFlag(ctx context.Context, roles recordsv1connect.RoleServiceClient, flag string) error {
+	switch err := settingsFlagError(ctx, roles, flag); {
+	case err == nil:
+		return nil
+	case errors.Is(err, errNoSettingsFlag):
+		return errSettingsDenied
+	default:
+		return roleGQLError(err)
+	}
+}
+
+// errNoSettingsFlag is a caller's lack of the settings permission an operation needs.
+var errNoSettingsFlag = errors.New("Entity performing the request does not have permission")
+
+// settingsFlagError asks the records Worker for the caller's effective permissions (read fresh
+// there) and answers errNoSettingsFlag for a caller without the flag (a role that can update all
+// settings has them all), or the records Worker's error. Callers without a workspace token are
+// left to the operation's own checks.
+func settingsFlagError(ctx context.Context, roles recordsv1connect.RoleServiceClient, flag string) error {
 	c := principalFrom(ctx)
 	if c == nil || c.WorkspaceID == "" || (c.Type != authtoken.TypeAccess && c.Type != authtoken.TypeAPIKey) {
 		return nil
 	}
 	res, err := roles.GetPermissions(ctx, &recordsv1.GetPermissionsRequest{WorkspaceId: c.WorkspaceID})
 	if connect.CodeOf(err) == connect.CodePermissionDenied {
-		return errSettingsDenied
+		return errNoSettingsFlag
 	}
 	if err != nil {
-		return roleGQLError(err)
+		return err
 	}
-	if res.GetCanUpdateAllSettings() {
+	if res.GetCanUpdateAllSettings() || slices.Contains(res.GetPermissionFlags(), flag) {
 		return nil
 	}
-	for _, f := range res.GetPermissionFlags() {
-		if f == flag {
-			return nil
-		}
-	}
-	return errSettingsDenied
+	return errNoSettingsFlag
 }
 
 // roleGQLError is Twenty's permissionGraphqlApiExceptionHandler on the records Worker's answer:

@@ -26,6 +26,14 @@ import (
 func (g *gateway) restWebhooks(w http.ResponseWriter, r *http.Request) {
 	ws, id := principalFrom(r.Context()).WorkspaceID, r.PathValue("id")
 	ctx := r.Context()
+	// Twenty's webhook controller is guarded as its resolver: API_KEYS_AND_WEBHOOKS.
+	if err := settingsFlagError(ctx, g.roles, "API_KEYS_AND_WEBHOOKS"); errors.Is(err, errNoSettingsFlag) {
+		writeError(w, http.StatusForbidden, "", err.Error())
+		return
+	} else if err != nil {
+		writeConnectError(w, err)
+		return
+	}
 	switch method := r.Method; {
 	case (method == http.MethodGet || method == http.MethodHead) && id == "":
 		res, err := g.webhooks.ListWebhooks(ctx, &jobsv1.ListWebhooksRequest{WorkspaceId: ws})
