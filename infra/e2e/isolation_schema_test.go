@@ -103,12 +103,38 @@ func introspect(t *testing.T, path, token string) introspected {
 // idSource answers the foreign id an argument or input field asks for, by its name.
 type idSource func(name string) string
 
-// operation is one root field as a document and its variables.
+// operation is one root field: its variables' declarations, the field with its arguments and
+// selection, and the variables' values. Variable names are prefixed with the field's name, so
+// operations of one kind combine into one document (see combine).
 type operation struct {
 	name      string // Query.people, Mutation.deleteWebhook
+	field     string // people
 	mutation  bool
-	document  string
+	params    []string
+	body      string
 	variables map[string]any
+}
+
+// combine answers one document of ops (all queries or all mutations) and its variables.
+func combine(ops []operation) (string, map[string]any) {
+	kind := "query"
+	if len(ops) > 0 && ops[0].mutation {
+		kind = "mutation"
+	}
+	var params, bodies []string
+	vars := map[string]any{}
+	for _, o := range ops {
+		params = append(params, o.params...)
+		bodies = append(bodies, o.body)
+		for k, v := range o.variables {
+			vars[k] = v
+		}
+	}
+	doc := kind
+	if len(params) > 0 {
+		doc += "(" + strings.Join(params, ", ") + ")"
+	}
+	return doc + " { " + strings.Join(bodies, " ") + " }", vars
 }
 
 // operations answers an operation for every root field of the schema, queries first, mutations in
@@ -152,30 +178,23 @@ func (s introspected) operation(f schemaField, mutation bool, ids idSource) (ope
 			continue
 		}
 		if a.Name == "filter" || a.Type.Kind == "NON_NULL" || strings.EqualFold(a.Name, "id") || strings.HasSuffix(a.Name, "Id") || strings.HasSuffix(a.Name, "Ids") {
-			vars[a.Name] = v
-			params = append(params, fmt.Sprintf("$%s: %s", a.Name, a.Type))
-			args = append(args, fmt.Sprintf("%s: $%s", a.Name, a.Name))
+			name := f.Name + "_" + a.Name
+			vars[name] = v
+			params = append(params, fmt.Sprintf("$%s: %s", name, a.Type))
+			args = append(args, fmt.Sprintf("%s: $%s", a.Name, name))
 		}
 	}
-	kind := "query"
-	if mutation {
-		kind = "mutation"
-	}
-	doc := kind
-	if len(params) > 0 {
-		doc += "(" + strings.Join(params, ", ") + ")"
-	}
-	doc += " { " + f.Name
+	body := f.Name
 	if len(args) > 0 {
-		doc += "(" + strings.Join(args, ", ") + ")"
+		body += "(" + strings.Join(args, ", ") + ")"
 	}
 	budget := maxSelectedFields
-	doc += s.selection(f.Type.named(), 0, &budget) + " }"
+	body += s.selection(f.Type.named(), 0, &budget)
 	prefix := "Query."
 	if mutation {
 		prefix = "Mutation."
 	}
-	return operation{name: prefix + f.Name, mutation: mutation, document: doc, variables: vars}, true
+	return operation{name: prefix + f.Name, field: f.Name, mutation: mutation, params: params, body: body, variables: vars}, true
 }
 
 // maxInputDepth bounds how deep input objects are filled (filters nest and/or/not without end).

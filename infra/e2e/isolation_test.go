@@ -28,17 +28,24 @@ func TestIsolationOnEveryRoute(t *testing.T) {
 	// The callers. Foreign workspaces take turns, so that the run stays inside each one's rate
 	// limit (100 requests a minute).
 	var foreign []string
-	for range 6 {
+	for range 4 {
 		foreign = append(foreign, onboard(t, "/metadata").access)
 	}
-	callers := []struct {
-		name   string
-		tokens []string
-	}{
-		{"another workspace", foreign},
-		{"a revoked API key of A", []string{victim.revokedKeyToken}},
-		{"an expired token of A", []string{legacyToken(t, map[string]any{"sub": a.workspaceID, "type": "API_KEY", "workspaceId": a.workspaceID,
-			"jti": victim.ids["apiKey"], "iat": time.Now().Add(-2 * time.Hour).Unix(), "exp": time.Now().Add(-time.Hour).Unix()})}},
+	everything := func(string) bool { return true }
+	callers := []probeCaller{
+		{name: "another workspace", tokens: foreign, marks: []string{victim.mark, victim.metaMark}, idKinds: everything},
+		{name: "a revoked API key of A", tokens: []string{victim.revokedKeyToken}, marks: []string{victim.mark, victim.metaMark}, idKinds: everything},
+		{name: "an expired token of A", tokens: []string{legacyToken(t, map[string]any{"sub": a.workspaceID, "type": "API_KEY", "workspaceId": a.workspaceID,
+			"jti": victim.ids["apiKey"], "iat": time.Now().Add(-2 * time.Hour).Unix(), "exp": time.Now().Add(-time.Hour).Unix()})},
+			marks: []string{victim.mark, victim.metaMark}, idKinds: everything},
+		// An API key of A whose role may read, change and delete nothing, and holds no settings
+		// permission: A's data model is public to it (Twenty's too), A's records, webhooks, keys
+		// and files are not. Its requests count against A's rate limit: REST probes are reads.
+		{name: "an API key of A whose role forbids everything", tokens: []string{victim.forbiddenKeyToken}, marks: []string{victim.mark},
+			idKinds: func(kind string) bool {
+				return !slices.Contains([]string{"object", "field", "workspace", "workspaceMember"}, kind)
+			},
+			readsOnly: true},
 	}
 
 	// The operations, generated from what the stack serves to a caller of another workspace (its
@@ -56,33 +63,27 @@ func TestIsolationOnEveryRoute(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			n := 0
 			next := func() string { n++; return c.tokens[n%len(c.tokens)] }
+			check := func(what, sent string, r reply) { victim.assertNoLeak(t, c, what, sent, r) }
 			codes := map[string]int{} // how the GraphQL probes were answered: "" for data without errors
 			var invalid []string
-			for _, group := range []struct {
-				path string
-				ops  []operation
-			}{{"/metadata", metaOps}, {"/graphql", dataOps}} {
-				for _, op := range ordered(group.ops) {
-					body, _ := json.Marshal(map[string]any{"query": op.document, "variables": op.variables})
-					r := post(t, group.path, string(body), "Content-Type", "application/json", "Authorization", "Bearer "+next())
-					victim.assertNoLeak(t, group.path+" "+op.name, op.variablesJSON(), r)
-					codes[firstCode(r)]++
-					if code := firstCode(r); code == "GRAPHQL_VALIDATION_FAILED" && c.name == "another workspace" {
-						invalid = append(invalid, fmt.Sprintf("%s: %s", op.name, truncate(string(r.body), 300)))
-					}
-				}
-			}
+			probeGraphQL(t, "/metadata", metaOps, next, check, codes, &invalid)
+			probeGraphQL(t, "/graphql", dataOps, next, check, codes, &invalid)
 			for _, op := range restOps {
-				r := call(t, op.method, op.path, strings.NewReader(op.body), "Content-Type", "application/json", "Authorization", "Bearer "+next())
-				victim.assertNoLeak(t, op.method+" "+op.path, op.path+op.body, r)
+				if c.readsOnly && op.method != http.MethodGet {
+					continue
+				}
+				r := sendProbe(t, func() reply {
+					return call(t, op.method, op.path, strings.NewReader(op.body), "Content-Type", "application/json", "Authorization", "Bearer "+next())
+				})
+				check(op.method+" "+op.path, op.path+op.body, r)
 				if r.status >= 500 {
 					t.Errorf("%s %s = %d %s: a probe must never get a 5xx", op.method, op.path, r.status, r.body)
 				}
 			}
-			t.Logf("%s: GraphQL probes answered, by first error code (\"\" for data): %v", c.name, codes)
+			t.Logf("%s: GraphQL probes answered, by error code (\"\" for data): %v", c.name, codes)
 			// A probe the server refused as an invalid document proves nothing: the generator must
 			// build valid operations for nearly every root field.
-			if len(invalid) > len(metaOps)/20 {
+			if len(invalid) > (len(metaOps)+len(dataOps))/20 {
 				t.Errorf("%d generated operations are invalid documents:\n%s", len(invalid), strings.Join(invalid, "\n"))
 			}
 		})
@@ -107,14 +108,16 @@ func TestIsolationOnEveryRoute(t *testing.T) {
 	victim.assertUnchanged(t)
 }
 
-// ordered puts the operations that end the caller's own session last, so that they do not turn
+// endsSession tells an operation that may end the caller's own session.
+func endsSession(o operation) bool {
+	n := strings.ToLower(o.name)
+	return strings.Contains(n, "signout") || strings.Contains(n, "deleteuser") || strings.Contains(n, "renewtoken")
+}
+
+// ordered puts the operations that may end the caller's own session last, so that they do not turn
 // every later probe into an authentication failure (which would prove nothing).
 func ordered(ops []operation) []operation {
 	out := slices.Clone(ops)
-	endsSession := func(o operation) bool {
-		n := strings.ToLower(o.name)
-		return strings.Contains(n, "signout") || strings.Contains(n, "deleteuser") || strings.Contains(n, "renewtoken")
-	}
 	sort.SliceStable(out, func(i, j int) bool { return !endsSession(out[i]) && endsSession(out[j]) })
 	return out
 }
@@ -122,19 +125,21 @@ func ordered(ops []operation) []operation {
 // isolationVictim is workspace A's data: every string it holds carries mark, and ids names each
 // record or setting by kind.
 type isolationVictim struct {
-	a               account
-	mark            string
-	ids             map[string]string
-	revokedKeyToken string
-	liveKeyToken    string
-	fileURL         string
-	fileBody        []byte
-	customPlural    string
+	a                 account
+	mark              string
+	ids               map[string]string
+	metaMark          string // A's data model's labels (readable by any of A's roles)
+	revokedKeyToken   string
+	liveKeyToken      string
+	forbiddenKeyToken string
+	fileURL           string
+	fileBody          []byte
+	customPlural      string
 }
 
 func seedIsolationVictim(t *testing.T, a account) *isolationVictim {
 	t.Helper()
-	v := &isolationVictim{a: a, mark: "Secret" + randomHex(t, 6), ids: map[string]string{"workspace": a.workspaceID}}
+	v := &isolationVictim{a: a, mark: "Secret" + randomHex(t, 6), metaMark: "Model" + randomHex(t, 6), ids: map[string]string{"workspace": a.workspaceID}}
 	auth := []string{"Content-Type", "application/json", "Authorization", "Bearer " + a.access}
 	create := func(path string, body map[string]any) string {
 		t.Helper()
@@ -171,30 +176,40 @@ func seedIsolationVictim(t *testing.T, a account) *isolationVictim {
 	obj := data[struct{ CreateOneObject struct{ ID string } }](t, gql(t, "/metadata", a.access,
 		`mutation($input: CreateOneObjectInput!) { createOneObject(input: $input) { id } }`,
 		map[string]any{"input": map[string]any{"object": map[string]any{"nameSingular": "vault" + suffix, "namePlural": "vaults" + suffix,
-			"labelSingular": v.mark + " Vault", "labelPlural": v.mark + " Vaults", "icon": "IconLock"}}})).CreateOneObject
+			"labelSingular": v.metaMark + " Vault", "labelPlural": v.metaMark + " Vaults", "icon": "IconLock"}}})).CreateOneObject
 	v.ids["object"] = obj.ID
 	field := data[struct{ CreateOneField struct{ ID string } }](t, gql(t, "/metadata", a.access,
 		`mutation($input: CreateOneFieldMetadataInput!) { createOneField(input: $input) { id } }`,
 		map[string]any{"input": map[string]any{"field": map[string]any{"objectMetadataId": obj.ID, "type": "TEXT", "name": "code" + suffix,
-			"label": v.mark + " Code"}}})).CreateOneField
+			"label": v.metaMark + " Code"}}})).CreateOneField
 	v.ids["field"] = field.ID
 	v.customPlural = "vaults" + suffix
 	v.ids["custom"] = create("/rest/"+v.customPlural, map[string]any{"name": v.mark + " vault record", "code" + suffix: v.mark + "-code"})
 
 	v.ids["webhook"] = createWebhook(t, a.access, "https://hooks.example.com/"+v.mark, []string{"*.*"}, v.mark+"-secret")
 
-	key := func(name string) (id, token string) {
+	key := func(name, roleID string) (id, token string) {
+		input := map[string]any{"name": name, "expiresAt": "2099-01-01T00:00:00.000Z"}
+		if roleID != "" {
+			input["roleId"] = roleID
+		}
 		k := data[struct{ CreateApiKey struct{ ID string } }](t, gql(t, "/metadata", a.access,
 			`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { id } }`,
-			map[string]any{"input": map[string]any{"name": name, "expiresAt": "2099-01-01T00:00:00.000Z"}})).CreateApiKey
+			map[string]any{"input": input})).CreateApiKey
 		tok := data[struct{ GenerateApiKeyToken struct{ Token string } }](t, gql(t, "/metadata", a.access,
 			`mutation($id: UUID!) { generateApiKeyToken(apiKeyId: $id, expiresAt: "2099-01-01T00:00:00.000Z") { token } }`,
 			map[string]any{"id": k.ID})).GenerateApiKeyToken
 		return k.ID, tok.Token
 	}
-	v.ids["apiKey"], v.liveKeyToken = key(v.mark + " live key")
+	v.ids["apiKey"], v.liveKeyToken = key(v.mark+" live key", "")
 	var revokedID string
-	revokedID, v.revokedKeyToken = key(v.mark + " revoked key")
+	revokedID, v.revokedKeyToken = key(v.mark+" revoked key", "")
+	role := data[struct{ CreateOneRole struct{ ID string } }](t, gql(t, "/metadata", a.access,
+		`mutation($input: CreateRoleInput!) { createOneRole(createRoleInput: $input) { id } }`,
+		map[string]any{"input": map[string]any{"label": "Nothing", "canUpdateAllSettings": false, "canAccessAllTools": false,
+			"canReadAllObjectRecords": false, "canUpdateAllObjectRecords": false, "canSoftDeleteAllObjectRecords": false,
+			"canDestroyAllObjectRecords": false, "canBeAssignedToApiKeys": true}})).CreateOneRole
+	_, v.forbiddenKeyToken = key("forbidden key", role.ID)
 	revoked := data[struct {
 		RevokeApiKey struct{ ID, RevokedAt string }
 	}](t, gql(t, "/metadata", a.access,
@@ -228,19 +243,138 @@ func (v *isolationVictim) idFor(name string) string {
 	return v.ids["person"]
 }
 
-// assertNoLeak fails when r carries A's mark, or an id of A's that sent (the request) does not.
-func (v *isolationVictim) assertNoLeak(t *testing.T, what, sent string, r reply) {
+// probeCaller is who sends the probes: the tokens it takes turns with, the marks of A's data it
+// must never see, the kinds of A's ids it must never see, and whether its REST probes are reads
+// only.
+type probeCaller struct {
+	name      string
+	tokens    []string
+	marks     []string
+	idKinds   func(kind string) bool
+	readsOnly bool
+}
+
+// assertNoLeak fails when r carries one of c's forbidden marks, or an id of A's of a kind c must not
+// see that sent (the request) does not carry itself.
+func (v *isolationVictim) assertNoLeak(t *testing.T, c probeCaller, what, sent string, r reply) {
 	t.Helper()
-	body := string(r.body)
-	if strings.Contains(body, v.mark) || strings.Contains(strings.ToLower(body), strings.ToLower(v.mark)) {
-		t.Errorf("%s leaks A's data: %d %s", what, r.status, truncate(body, 600))
-		return
-	}
-	for kind, id := range v.ids {
-		if strings.Contains(body, id) && !strings.Contains(sent, id) {
-			t.Errorf("%s leaks A's %s id %s: %d %s", what, kind, id, r.status, truncate(body, 600))
+	body := strings.ToLower(string(r.body))
+	for _, mark := range c.marks {
+		if strings.Contains(body, strings.ToLower(mark)) {
+			t.Errorf("%s leaks A's data: %d %s", what, r.status, truncate(string(r.body), 600))
+			return
 		}
 	}
+	for kind, id := range v.ids {
+		if c.idKinds(kind) && strings.Contains(body, id) && !strings.Contains(sent, id) {
+			t.Errorf("%s leaks A's %s id %s: %d %s", what, kind, id, r.status, truncate(string(r.body), 600))
+		}
+	}
+}
+
+// probesPerDocument is how many root fields one probe document holds (each selects at most
+// maxSelectedFields fields; the servers refuse a document of more than 2,000).
+const probesPerDocument = 5
+
+// probeGraphQL sends ops to path, a few root fields to a document, each document checked by check;
+// codes counts how each root field was answered (its error's code, "" for data). A document the
+// server refuses as invalid is sent again one root field at a time, and the invalid ones are named
+// in invalid.
+func probeGraphQL(t *testing.T, path string, ops []operation, token func() string, check func(what, sent string, r reply), codes map[string]int, invalid *[]string) {
+	t.Helper()
+	count := func(code, name string) {
+		codes[code]++
+		if code == "INTERNAL_SERVER_ERROR" {
+			t.Errorf("%s %s answered INTERNAL_SERVER_ERROR: a probe must get a clear error", path, name)
+		}
+	}
+	send := func(chunk []operation) map[string]string {
+		doc, vars := combine(chunk)
+		body, _ := json.Marshal(map[string]any{"query": doc, "variables": vars})
+		r := sendProbe(t, func() reply {
+			return post(t, path, string(body), "Content-Type", "application/json", "Authorization", "Bearer "+token())
+		})
+		names := make([]string, len(chunk))
+		for i, o := range chunk {
+			names[i] = o.name
+		}
+		varsJSON, _ := json.Marshal(vars)
+		check(path+" "+strings.Join(names, ","), string(varsJSON), r)
+		return codesByField(r)
+	}
+	ordered := ordered(ops)
+	for i := 0; i < len(ordered); {
+		j := i + 1
+		for j < len(ordered) && j-i < probesPerDocument && ordered[j].mutation == ordered[i].mutation && !endsSession(ordered[j]) && !endsSession(ordered[i]) {
+			j++
+		}
+		chunk := ordered[i:j]
+		i = j
+		got := send(chunk)
+		if whole, ok := got[""]; ok && whole == "GRAPHQL_VALIDATION_FAILED" && len(chunk) > 1 {
+			for _, o := range chunk {
+				one := send([]operation{o})
+				if one[""] == "GRAPHQL_VALIDATION_FAILED" {
+					*invalid = append(*invalid, o.name)
+				}
+				count(one[o.field]+one[""], o.name)
+			}
+			continue
+		}
+		for _, o := range chunk {
+			if whole, ok := got[""]; ok {
+				count(whole, o.name)
+				if whole == "GRAPHQL_VALIDATION_FAILED" {
+					*invalid = append(*invalid, o.name)
+				}
+				continue
+			}
+			count(got[o.field], o.name)
+		}
+	}
+}
+
+// codesByField answers the error code of each root field a reply has an error for, by field; an
+// error without a path (the whole document's) under "". A reply that is not GraphQL is "HTTP n".
+func codesByField(r reply) map[string]string {
+	var g struct {
+		Errors []struct {
+			Path       []any
+			Extensions map[string]any
+		}
+	}
+	if err := json.Unmarshal(r.body, &g); err != nil {
+		return map[string]string{"": fmt.Sprintf("HTTP %d", r.status)}
+	}
+	out := map[string]string{}
+	for _, e := range g.Errors {
+		code, _ := e.Extensions["code"].(string)
+		field := ""
+		if len(e.Path) > 0 {
+			field, _ = e.Path[0].(string)
+		}
+		if _, seen := out[field]; !seen {
+			out[field] = code
+		}
+	}
+	return out
+}
+
+// sendProbe sends a probe, and again after the Retry-After a 429 names (once): a probe the rate
+// limit refused proves nothing.
+func sendProbe(t *testing.T, send func() reply) reply {
+	t.Helper()
+	r := send()
+	if r.status != http.StatusTooManyRequests {
+		return r
+	}
+	wait, err := time.ParseDuration(r.header.Get("Retry-After") + "s")
+	if err != nil || wait > 2*time.Minute {
+		t.Fatalf("429 with Retry-After %q", r.header.Get("Retry-After"))
+	}
+	t.Logf("rate limited: waiting %s", wait)
+	time.Sleep(wait)
+	return send()
 }
 
 func truncate(s string, n int) string {
@@ -262,8 +396,8 @@ func (v *isolationVictim) assertUnchanged(t *testing.T) {
 		"/rest/notes/" + v.ids["note"]:                    v.mark + " note",
 		"/rest/tasks/" + v.ids["task"]:                    v.mark + " task",
 		"/rest/" + v.customPlural + "/" + v.ids["custom"]: v.mark + "-code",
-		"/rest/metadata/objects/" + v.ids["object"]:       v.mark + " Vault",
-		"/rest/metadata/fields/" + v.ids["field"]:         v.mark + " Code",
+		"/rest/metadata/objects/" + v.ids["object"]:       v.metaMark + " Vault",
+		"/rest/metadata/fields/" + v.ids["field"]:         v.metaMark + " Code",
 		"/rest/metadata/webhooks/" + v.ids["webhook"]:     "hooks.example.com/" + v.mark,
 	} {
 		r := get(t, path, auth...)
@@ -346,18 +480,4 @@ func (v *isolationVictim) idForPath(p string) string {
 		return v.ids["field"]
 	}
 	return v.idFor(p)
-}
-
-// firstCode answers the extensions.code of a GraphQL reply's first error, "" when it has none,
-// or the HTTP status when the reply is not GraphQL.
-func firstCode(r reply) string {
-	var g gqlReply
-	if err := json.Unmarshal(r.body, &g); err != nil {
-		return fmt.Sprintf("HTTP %d", r.status)
-	}
-	if len(g.Errors) == 0 {
-		return ""
-	}
-	code, _ := g.Errors[0].Extensions["code"].(string)
-	return code
 }
