@@ -120,19 +120,20 @@ func (s *server) RevokeApiKey(ctx context.Context, req *authv1.RevokeApiKeyReque
 	if err != nil {
 		return nil, toConnect(err)
 	}
-	if _, err := s.store.apiKey(ctx, c.WorkspaceID, req.GetId()); err != nil {
-		return nil, toConnect(err)
-	}
-	now := s.now()
-	if err := s.store.revokeAPIKey(ctx, c.WorkspaceID, req.GetId(), now); err != nil {
-		return nil, err
-	}
 	k, err := s.store.apiKey(ctx, c.WorkspaceID, req.GetId())
 	if err != nil {
+		return nil, toConnect(err)
+	}
+	// The KV entry is what the gateway checks on every request, so it is written first: a
+	// revocation that fails half way leaves the key refused (and D1 to catch up on a retry),
+	// never a key D1 calls revoked that still works.
+	if err := s.revoke(ctx, k.ID, k.ExpiresAt); err != nil {
 		return nil, err
 	}
-	// D1 is the record; the KV entry is what the gateway checks on every request.
-	if err := s.revoke(ctx, k.ID, k.ExpiresAt); err != nil {
+	if err := s.store.revokeAPIKey(ctx, c.WorkspaceID, req.GetId(), s.now()); err != nil {
+		return nil, err
+	}
+	if k, err = s.store.apiKey(ctx, c.WorkspaceID, req.GetId()); err != nil {
 		return nil, err
 	}
 	return &authv1.RevokeApiKeyResponse{ApiKey: apiKeyProto(k)}, nil

@@ -5,6 +5,8 @@ import (
 	"crypto/elliptic"
 	"encoding/base64"
 	"errors"
+	"github.com/twentyworkers/twenty/shared/ids"
+	"google.golang.org/protobuf/proto"
 	"math/big"
 	"net/http/httptest"
 	"strings"
@@ -149,10 +151,15 @@ func TestOnboardingFlow(t *testing.T) {
 		t.Fatalf("records InitWorkspace called %d times, want 1", len(h.records.calls))
 	}
 	init := h.records.calls[0]
+	uw := me.GetUser().GetUserWorkspace()
+	if !ids.IsUUID(uw.GetId()) || uw.GetCreatedAt().AsTime().IsZero() || !proto.Equal(uw.GetCreatedAt(), uw.GetUpdatedAt()) {
+		t.Errorf("CurrentUser's userWorkspace = %v, want an id and its creation time", uw)
+	}
 	want := &authv1.User{
 		Id: me.GetUser().GetId(), Email: "tim@apple.dev",
 		CurrentWorkspace: u.workspace,
 		WorkspaceMember:  &authv1.WorkspaceMember{Id: init.GetWorkspaceMemberId(), UserEmail: "tim@apple.dev"},
+		UserWorkspace:    uw,
 	}
 	if diff := cmp.Diff(want, me.GetUser(), protocmp.Transform()); diff != "" {
 		t.Errorf("CurrentUser mismatch (-want +got):\n%s", diff)
