@@ -153,6 +153,9 @@ var settingsFlags = map[string]string{
 	"Query.apiKeys": "API_KEYS_AND_WEBHOOKS", "Query.apiKey": "API_KEYS_AND_WEBHOOKS",
 	"Query.webhooks": "API_KEYS_AND_WEBHOOKS", "Query.webhook": "API_KEYS_AND_WEBHOOKS",
 	"Query.webhookDeliveries": "API_KEYS_AND_WEBHOOKS", "Mutation.replayWebhookDeliveries": "API_KEYS_AND_WEBHOOKS",
+	// Twenty's WorkflowTriggerResolver (the builder's mutations check it themselves).
+	"Mutation.activateWorkflowVersion": "WORKFLOWS", "Mutation.deactivateWorkflowVersion": "WORKFLOWS",
+	"Mutation.runWorkflowVersion": "WORKFLOWS",
 	"Mutation.createOneRole": "ROLES", "Mutation.updateOneRole": "ROLES", "Mutation.deleteOneRole": "ROLES",
 	"Mutation.upsertObjectPermissions": "ROLES", "Mutation.upsertFieldPermissions": "ROLES",
 	"Mutation.upsertPermissionFlags": "ROLES", "Mutation.updateWorkspaceMemberRole": "ROLES",
