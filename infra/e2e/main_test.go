@@ -43,7 +43,8 @@ func TestMain(m *testing.M) {
 		// then dead) so that a delivery dies within the tests' patience.
 		// EMAIL_API_* send SEND_EMAIL steps to the tests' local email API (workflow_email_test.go).
 		Env: withEnv(map[string]string{"CLOUDFLARE_INCLUDE_PROCESS_ENV": "true", "WEBHOOK_ALLOW_LOOPBACK": "true",
-			"WEBHOOK_MAX_ATTEMPTS": "3", "WEBHOOK_RETRY_BASE_SECONDS": "1"}, emailProviderEnv()),
+			"WEBHOOK_MAX_ATTEMPTS": "3", "WEBHOOK_RETRY_BASE_SECONDS": "1",
+			"DEV_FAULTS": "true"}, emailProviderEnv()), // shared/faults: every Worker serves /__dev/faults (faults_test.go)
 		ReadyPath: "/healthz",
 		Log:       &log,
 	}, func(s *devstack.Stack) { stack = s }))

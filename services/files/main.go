@@ -47,6 +47,7 @@ func main() {
 		panic(err)
 	}
 	dev := http.NewServeMux()
+	injectFaults(srv, dev) // faults.go
 	objectRoutes(dev, bucket)
 	sweepRoute(dev, srv)
 	// A fixed prefix: R2 keeps objects forever, so each run overwrites the last run's.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/shared/authtoken"
 	authv1 "github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1"
 	"github.com/twentyworkers/twenty/shared/graphql"
@@ -104,6 +106,9 @@ func (t *tokenVerifier) markRevoked(id string) {
 	}
 }
 
+// errRevocationUnavailable is what a caller learns when KV cannot say whether its token is revoked.
+var errRevocationUnavailable = errors.New("The token could not be checked, please retry")
+
 // isRevoked reads the revocation of a token id from the cache, else from KV.
 func (t *tokenVerifier) isRevoked(ctx context.Context, id string) (bool, error) {
 	if revoked, fresh := t.recent.lookup(id, t.now()); fresh {
@@ -118,7 +123,10 @@ func (t *tokenVerifier) isRevoked(ctx context.Context, id string) (bool, error) 
 		t.recent.store(id, false, t.now())
 		return false, nil
 	default:
-		return false, fmt.Errorf("check revocation: %w", err)
+		// Fail closed: a token whose revocation cannot be read is not let through; KV being down
+		// for now is worth a retry (503 with Retry-After), not a 500. The cause is logged, not sent.
+		slog.WarnContext(ctx, "token revocation check failed", "error", err.Error())
+		return false, connect.NewError(connect.CodeUnavailable, errRevocationUnavailable)
 	}
 }
 
@@ -255,6 +263,10 @@ func writeAuthFailure(w http.ResponseWriter, err error) {
 		writeError(w, f.status, f.code, f.message)
 		return
 	}
+	if isUnavailable(err) { // unavailable.go
+		writeConnectError(w, err)
+		return
+	}
 	writeError(w, http.StatusInternalServerError, "", "Internal server error")
 }
 
@@ -287,6 +299,10 @@ func (g *gateway) graphqlAuth(next http.Handler) http.Handler {
 			c, err := g.tokens.verify(ctx, token)
 			if err != nil {
 				var f *authFailure
+				if !errors.As(err, &f) && isUnavailable(err) { // unavailable.go
+					writeUnavailableGraphQL(w)
+					return
+				}
 				if !errors.As(err, &f) {
 					graphql.WriteResponse(w, http.StatusOK, &graphql.Response{Errors: []*graphql.Error{graphql.NewError("INTERNAL_SERVER_ERROR", "Internal server error")}})
 					return

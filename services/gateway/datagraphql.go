@@ -64,6 +64,10 @@ func (g *gateway) dataGraphQL(metadata *graphql.Schema) http.Handler {
 		}
 		res, err := g.records.GraphQL(r.Context(), &recordsv1.GraphQLRequest{WorkspaceId: c.WorkspaceID, Actor: actorOf(c), BodyJson: body})
 		if err != nil {
+			if isUnavailable(err) { // unavailable.go
+				writeUnavailableGraphQL(w)
+				return
+			}
 			e := graphql.NewError(graphql.CodeInternal, "Internal server error")
 			if ge, ok := errors.AsType[*graphql.Error](gqlError(err)); ok {
 				e = ge

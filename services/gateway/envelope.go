@@ -6,6 +6,7 @@ import (
 	"connectrpc.com/connect"
 	"encoding/json"
 	"fmt"
+	"github.com/twentyworkers/twenty/shared/graphql"
 	"log/slog"
 	"net/http"
 )
@@ -130,6 +131,12 @@ func writeConnectError(w http.ResponseWriter, err error) {
 	msg := err.Error()
 	if ce := new(connect.Error); errors.As(err, &ce) {
 		msg = ce.Message()
+	}
+	if status == http.StatusServiceUnavailable { // a Worker or binding down for now: a retry may work
+		w.Header().Set("Retry-After", graphql.RetryAfter)
+		if !connect.IsWireError(err) { // no Worker answered: the transport's error is ours to keep
+			msg = graphql.UnavailableError().Message
+		}
 	}
 	writeError(w, status, "", msg)
 }

@@ -14,13 +14,14 @@ import (
 
 func main() {
 	logging.Setup("gateway", os.Stdout, cfworker.Var("LOG_LEVEL"))
+	ft := newGatewayFaults(cfworker.Var) // faults.go
 	clients := map[string]connect.HTTPClient{}
 	for _, b := range backends {
 		c, err := jsfetch.Binding(b.binding)
 		if err != nil {
 			panic(err) // startup only: a missing binding is a deployment error
 		}
-		clients[b.name] = c
+		clients[b.name] = ft.client(c, b.name)
 	}
 	cache, err := cfkv.Open("CACHE")
 	if err != nil {
@@ -41,8 +42,8 @@ func main() {
 		metrics = nil
 	}
 	h, _ := newGateway(deps{
-		cfg: parseConfig(cfworker.Var), clients: clients, cache: cache, metrics: metrics,
+		cfg: parseConfig(cfworker.Var), clients: clients, cache: ft.kv(cache, "CACHE"), metrics: metrics,
 		workspaceLimiter: workspaceLimiter, anonymousLimiter: anonymousLimiter, uploads: jsUploadStreams{},
 	})
-	cfworker.Serve(cfworker.Handlers{Fetch: h})
+	cfworker.Serve(cfworker.Handlers{Fetch: ft.serve(h)})
 }

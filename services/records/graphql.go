@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 
+	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/gqlapi"
 	"github.com/twentyworkers/twenty/services/records/internal/outbox"
 	"github.com/twentyworkers/twenty/shared/d1"
@@ -57,6 +59,9 @@ func (s *server) GraphQL(ctx context.Context, req *recordsv1.GraphQLRequest) (*r
 	s.relayEvents(ctx, eventsShard, events)
 	if err != nil {
 		return nil, err
+	}
+	if resp.Unavailable() { // a binding down for now: the gateway answers 503 with Retry-After
+		return nil, connect.NewError(connect.CodeUnavailable, errors.New(graphql.UnavailableError().Message))
 	}
 	return responseOf(resp)
 }

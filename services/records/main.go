@@ -9,6 +9,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/conformance"
 	"github.com/twentyworkers/twenty/shared/d1"
+	"github.com/twentyworkers/twenty/shared/faults"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1/realtimev1connect"
 	"github.com/twentyworkers/twenty/shared/health"
 	"github.com/twentyworkers/twenty/shared/jsfetch"
@@ -49,9 +50,11 @@ func main() {
 			"queue": queuetest.Checks(jobs),
 		}
 	}))
-	srv := newServer(control, map[string]*d1.DB{"DB_0": shard}, cache, jobs, probes)
+	b := seams{control: control, shard: shard, cache: cache, jobs: jobs}
+	b.inject(cfworker.Var, dev) // faults.go
+	srv := newServer(b.control, map[string]*d1.DB{"DB_0": b.shard}, b.cache, b.jobs, probes)
 	if rt, err := jsfetch.Binding("REALTIME"); err == nil { // realtimepublish.go
-		srv.relay.Local = withRealtime(srv.relay.Local, realtimev1connect.NewRealtimeServiceClient(rt, "http://internal", rpc.ClientOptions()...))
+		srv.relay.Local = withRealtime(srv.relay.Local, realtimev1connect.NewRealtimeServiceClient(b.client(rt, faults.DO, "REALTIME"), "http://internal", rpc.ClientOptions()...))
 	}
 	cfworker.Serve(cfworker.Handlers{Fetch: srv.handler(dev), Scheduled: srv.sweepOnCron})
 }
