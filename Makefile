@@ -103,7 +103,7 @@ migrate: tools ## Apply D1 migrations to the local state folder
 DEV_ENV := EMAIL_API_URL EMAIL_API_KEY EMAIL_FROM FRONTEND_URL
 dev: tools build secrets migrate ## Build and serve the whole stack on http://127.0.0.1:$(PORT) (EMAIL_API_URL/KEY, EMAIL_FROM, FRONTEND_URL from the shell)
 	@set --; for v in $(DEV_ENV); do eval "x=\"\$${$$v:-}\""; [ -z "$$x" ] || set -- "$$@" "$$v=$$x"; done; \
-	env -i PATH="$$PATH" HOME="$$HOME" TMPDIR="$${TMPDIR:-/tmp}" CLOUDFLARE_INCLUDE_PROCESS_ENV=true WEBHOOK_ALLOW_LOOPBACK=true "$$@" \
+	env -i PATH="$$PATH" HOME="$$HOME" TMPDIR="$${TMPDIR:-/tmp}" CLOUDFLARE_INCLUDE_PROCESS_ENV=true WEBHOOK_ALLOW_LOOPBACK=true DEV_FAULTS=true "$$@" \
 	wrangler dev $(addprefix -c ,$(CONFIGS)) --ip 127.0.0.1 --port $(PORT) \
 		--inspector-port $(INSPECTOR_PORT) --persist-to $(STATE) --var DEV_ROUTES:true \
 		--show-interactive-dev-session=false
@@ -158,7 +158,8 @@ FUZZ_TARGETS := \
 	shared/recordquery:FuzzEncodeCursorFields \
 	services/records/internal/engine:FuzzFindMany \
 	services/records/internal/engine:FuzzDecodeChunk \
-	services/records/internal/metastore:FuzzInputsSurviveTheirTypes
+	services/records/internal/metastore:FuzzInputsSurviveTheirTypes \
+	infra/importer/twentyimport:FuzzImportValues
 FUZZTIME ?= 60s
 TEST_FUZZTIME ?= 500x
 # One fuzzing worker, so that a fuzz run leaves the machine's other core to everything else.
