@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -236,7 +237,42 @@ type mutation struct {
 // MaxMutationRecords, with their depth 1 relations when shape asks), then ONE atomic batch of the
 // writes and of the read of the records after them. A selection by id that finds nothing is
 // CodeRecordNotFound; a filter that selects nothing answers no records and writes nothing.
+//
+// A filtered selection is checked again inside the write batch: when a concurrent write changed
+// which of the records the filter selects (a conditional update racing another), the batch fails
+// whole and the mutation runs again on what the filter selects now, up to maxSelectionRetries
+// times, so that a condition is never applied to records that no longer meet it.
 func (e *Engine) run(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape, m mutation) (*Mutation, error) {
+	for attempt := 1; ; attempt++ {
+		out, err := e.runOnce(ctx, db, workspaceID, obj, all, sel, shape, m)
+		if !errors.Is(err, errStaleSelection) {
+			return out, err
+		}
+		if attempt == maxSelectionRetries {
+			return nil, fmt.Errorf("engine: %s %s: the selected records kept changing: %w", m.verb, obj.NamePlural, err)
+		}
+	}
+}
+
+// maxSelectionRetries bounds the runs of a mutation whose filtered selection changed under it.
+const maxSelectionRetries = 3
+
+// errStaleSelection is a write batch refused because its filter no longer selects the records it
+// read.
+var errStaleSelection = errors.New("the filter no longer selects the records read")
+
+// staleSelection is the text the selection guard raises (as malformed JSON) to fail its batch.
+const staleSelection = "stale selection"
+
+// selectionGuard is the statement of a write batch that fails it unless the filter cond still
+// selects every one of the records idList names.
+func selectionGuard(table, cond string, args []any, idList string, n int) d1.Stmt {
+	q := "SELECT CASE WHEN (SELECT count(*) FROM " + quoteIdent(table) + " AS " + quoteIdent(mainAlias) + " WHERE " +
+		col(mainAlias, "id") + " IN (SELECT value FROM json_each(?)) AND " + cond + ") = ? THEN 1 ELSE json('" + staleSelection + "') END"
+	return d1.Stmt{SQL: q, Args: append(append([]any{idList}, args...), int64(n))}
+}
+
+func (e *Engine) runOnce(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape, m mutation) (*Mutation, error) {
 	c := Compiler{Objects: all}
 	read, err := c.recordSelect(workspaceID, obj, shape)
 	if err != nil {
@@ -280,12 +316,26 @@ func (e *Engine) run(ctx context.Context, db Batcher, workspaceID string, obj me
 	if err != nil {
 		return nil, err
 	}
-	stmts := append(logBefore, m.writes(string(idList))...)
+	var stmts []d1.Stmt
+	var guard *d1.Stmt
+	if !isEmptyFilter(sel.Filter) {
+		g := selectionGuard(read.table, cond, args, string(idList), len(recordIDs))
+		guard, stmts = &g, []d1.Stmt{g}
+	}
+	stmts = append(stmts, logBefore...)
+	stmts = append(stmts, m.writes(string(idList))...)
 	stmts = append(stmts, logAfter...)
 	if !m.destroy {
 		stmts = append(stmts, read.byIDs(recordIDs))
 	}
 	res, err = db.Batch(ctx, stmts...)
+	if err != nil && guard != nil {
+		// The guard's refusal (raised as malformed JSON), or another statement's: the guard
+		// alone tells, whatever words the database put the error in.
+		if _, gerr := db.Batch(ctx, *guard); gerr != nil {
+			return nil, fmt.Errorf("%w: %w", errStaleSelection, err)
+		}
+	}
 	if err != nil {
 		if m.constraint != nil {
 			if qe := m.constraint(err); qe != nil {
