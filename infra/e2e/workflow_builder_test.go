@@ -192,10 +192,9 @@ func TestWorkflowBuilder(t *testing.T) {
 		t.Errorf("workflow statuses = %v, want [ACTIVE DRAFT]", statuses)
 	}
 
-	// Concurrent edits of the draft. Each write is conditional on the updatedAt it read and is
-	// redone on a version edited meanwhile, but the records Worker checks a filtered update's
-	// condition in a batch before the one that writes, so two edits can still both pass it and
-	// one be lost: this logs how many of 4 landed rather than asserting all did.
+	// Concurrent edits of the draft. Each write is conditional on the updatedAt it read (the
+	// records Worker checks the condition inside the write's batch) and is redone on a version
+	// edited meanwhile: every edit lands.
 	var wg sync.WaitGroup
 	for i := range 4 {
 		wg.Add(1)
@@ -208,7 +207,9 @@ func TestWorkflowBuilder(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	t.Logf("4 concurrent step creations: %d landed", len(readVersion(t, a.access, draft.ID).Steps)-4)
+	if landed := len(readVersion(t, a.access, draft.ID).Steps) - 4; landed != 4 {
+		t.Errorf("4 concurrent step creations: %d landed, want 4", landed)
+	}
 
 	// duplicateWorkflow: a new workflow whose v1 draft copies the version under new ids.
 	dup := data[struct {
