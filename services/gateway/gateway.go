@@ -147,7 +147,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	roles := recordsv1connect.NewRoleServiceClient(clients["records"], baseURL, opts...) // rolegraphql.go
 	g.roles = roles
 	schema, err := graphql.NewSchema(authSDL+workspaceSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL+workflowBuilderSDL+viewSDL+roleSDL,
-		withSettingsGuards(mergeResolvers(g.authResolvers(), g.workspaceResolvers(roles), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), fileResolvers(clients["files"], g.auth, d.uploads),
+		withSettingsGuards(mergeResolvers(g.authResolvers(), g.workspaceResolvers(roles), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), withUploadGuards(fileResolvers(clients["files"], g.auth, d.uploads), roles),
 			workflowResolvers(jobsv1connect.NewWorkflowServiceClient(clients["jobs"], baseURL, opts...)), workflowBuilderResolvers(g.records, roles),
 			viewResolvers(recordsv1connect.NewViewServiceClient(clients["records"], baseURL, opts...)), g.roleResolvers(roles)), roles))
 	if err != nil {
