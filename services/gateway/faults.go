@@ -43,8 +43,15 @@ func (f gatewayFaults) serve(h http.Handler) http.Handler {
 	if f.table == nil {
 		return h
 	}
-	mux := http.NewServeMux()
-	faults.Routes(mux, f.table)
-	mux.Handle("/", h)
-	return mux
+	routes := http.NewServeMux()
+	faults.Routes(routes, f.table)
+	// Not a ServeMux in front of h: it would redirect unclean paths (/rest//people) that the
+	// gateway refuses itself.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/__dev/faults" {
+			routes.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
