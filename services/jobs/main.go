@@ -75,6 +75,9 @@ func main() {
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
 	dev := http.NewServeMux()
 	devRoutes(dev, c, q, scheduled)
+	workflows.afterEffect = &crashPoint{crash: crashGoInstance}
+	dev.HandleFunc("POST /__dev/crash-after-next-step", workflows.afterEffect.arm)
+	dev.HandleFunc("GET /__dev/instance", cfworker.ServeInstance)
 	dev.Handle("/__dev/conformance", conformance.Handler(func(*http.Request) map[string][]conformance.Check {
 		return map[string][]conformance.Check{"queue": queuetest.Checks(q)}
 	}))

@@ -55,6 +55,8 @@ type workflowEngine struct {
 	email emailSender
 	// runsPerMinute and runsPerHour override Twenty's throttles (tests); 0: Twenty's.
 	runsPerMinute, runsPerHour int
+	// afterEffect is the dev crash point between a step's effect and its record (crashpoint.go).
+	afterEffect *crashPoint
 }
 
 // mount serves the WorkflowService on mux.

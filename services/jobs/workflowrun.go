@@ -255,6 +255,7 @@ func (e *workflowEngine) runStep(ctx context.Context, ws string, run *workflowRu
 		return e.resumeDelay(ctx, ws, run, steps, step, info)
 	}
 	out, err := e.execute(e.asCreator(ctx, ws, run), ws, run.ID+iterationKey(run.State, step.ID, steps), step, runContext(run.State))
+	e.afterEffect.reached()
 	if failure, ok := errors.AsType[*stepFailure](err); ok {
 		return e.failRun(ctx, ws, run, step.ID, failure.msg)
 	}
