@@ -14,6 +14,7 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
+	"github.com/twentyworkers/twenty/services/records/internal/navigation"
 	"github.com/twentyworkers/twenty/services/records/internal/outbox"
 	"github.com/twentyworkers/twenty/services/records/internal/views"
 	"github.com/twentyworkers/twenty/shared/cfworker"
@@ -145,5 +146,7 @@ func (s *server) handler(dev *http.ServeMux) http.Handler {
 	mux.Handle(recordsv1connect.NewTimelineServiceHandler(s, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
 	mux.Handle(recordsv1connect.NewRoleServiceHandler(&roleServer{s}, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors))...))
 	mux.Handle(recordsv1connect.NewViewServiceHandler(&viewServer{store: &views.Store{Control: s.control}, s: s}, append(rpc.HandlerOptions(), viewHandlerOptions()...)...)) // views.go
+	// navigation.go
+	mux.Handle(recordsv1connect.NewNavigationMenuItemServiceHandler(&navigationServer{store: &navigation.Store{Control: s.control}, s: s}, append(rpc.HandlerOptions(), connect.WithInterceptors(mapErrors, permissionSlot))...))
 	return rpc.Middleware(mux)
 }
