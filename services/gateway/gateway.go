@@ -146,10 +146,10 @@ func newGateway(d deps) (http.Handler, *gateway) {
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
 	roles := recordsv1connect.NewRoleServiceClient(clients["records"], baseURL, opts...) // rolegraphql.go
 	g.roles = roles
-	schema, err := graphql.NewSchema(authSDL+workspaceSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL+workflowBuilderSDL+viewSDL+roleSDL,
+	schema, err := graphql.NewSchema(authSDL+workspaceSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL+workflowBuilderSDL+viewSDL+roleSDL+navigationSDL,
 		withSettingsGuards(mergeResolvers(g.authResolvers(), g.workspaceResolvers(roles), g.metadataResolvers(), g.webhookResolvers(), webhookDeliveryResolvers(clients["jobs"]), g.realtimeResolvers(), withUploadGuards(fileResolvers(clients["files"], g.auth, d.uploads), roles),
 			workflowResolvers(jobsv1connect.NewWorkflowServiceClient(clients["jobs"], baseURL, opts...)), workflowBuilderResolvers(g.records, roles),
-			viewResolvers(recordsv1connect.NewViewServiceClient(clients["records"], baseURL, opts...)), g.roleResolvers(roles)), roles))
+			viewResolvers(recordsv1connect.NewViewServiceClient(clients["records"], baseURL, opts...)), navigationResolvers(recordsv1connect.NewNavigationMenuItemServiceClient(clients["records"], baseURL, opts...)), g.roleResolvers(roles)), roles))
 	if err != nil {
 		panic(fmt.Sprintf("metadata GraphQL schema: %v", err)) // a programming error, caught by every test
 	}
