@@ -36,6 +36,8 @@ type streamInfo struct {
 	UserID          string `json:"userId,omitempty"`
 	// Protocol is "graphql-transport-ws" for a WebSocket, empty for graphql-sse.
 	Protocol string `json:"protocol,omitempty"`
+	// View is what the caller's role may not read, which the stream leaves out (eventstreamview.go).
+	View *eventsub.View `json:"view,omitempty"`
 }
 
 // wantsEventStream reports whether r asks for an SSE response (graphql-sse sends
@@ -102,6 +104,10 @@ func (g *gateway) graphqlWebSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info := &streamInfo{UserID: c.UserID, Protocol: wsProtocol}
+	if info.View, gerr = g.streamView(r.Context(), c, ws); gerr != nil {
+		writeError(w, http.StatusInternalServerError, "", gerr.Message)
+		return
+	}
 	if c.Type == authtoken.TypeAPIKey {
 		info.APIKeyID = c.ID
 	} else {
@@ -161,6 +167,9 @@ func (g *gateway) subscription(r *http.Request) (*streamInfo, string, *graphql.E
 		info.APIKeyID = c.ID
 	} else {
 		info.UserWorkspaceID = c.UserWorkspaceID
+	}
+	if info.View, gerr = g.streamView(r.Context(), c, ws); gerr != nil {
+		return nil, "", gerr
 	}
 	return info, ws, nil
 }

@@ -42,9 +42,13 @@ func (g *gateway) realtimeResolvers() map[string]graphql.Resolver {
 			if err != nil {
 				return nil, graphql.NewError(graphql.CodeBadUserInput, "operationSignature must be JSON")
 			}
+			view, err := g.streamViewJSON(ctx, ws) // the caller's permissions read again (eventstreamview.go)
+			if err != nil {
+				return nil, err
+			}
 			res, err := g.realtime.AddQuery(ctx, &realtimev1.AddQueryRequest{
 				WorkspaceId: ws, EventStreamId: str(in, "eventStreamId"), QueryId: str(in, "queryId"),
-				OperationSignatureJson: sig, Caller: streamCaller(principalFrom(ctx)),
+				OperationSignatureJson: sig, Caller: streamCaller(principalFrom(ctx)), ViewJson: view,
 			})
 			if err != nil {
 				return nil, realtimeGQLError(err)

@@ -37,7 +37,8 @@ func (f *fakeRoles) principal(ctx context.Context) string {
 func (f *fakeRoles) GetPermissions(ctx context.Context, req *recordsv1.GetPermissionsRequest) (*recordsv1.GetPermissionsResponse, error) {
 	if f.principal(ctx) == "m-limited" {
 		return &recordsv1.GetPermissionsResponse{Role: &recordsv1.Role{Id: "r-limited", Label: "Limited"}, PermissionFlags: []string{"WORKFLOWS"},
-			ObjectsPermissions: []*recordsv1.ObjectRecordsPermission{{ObjectMetadataId: "o-1", CanReadObjectRecords: true, RestrictedFieldsJson: []byte(`{"f-1":{"canRead":false}}`)}}}, nil
+			ObjectsPermissions: []*recordsv1.ObjectRecordsPermission{{ObjectMetadataId: "o-1", CanReadObjectRecords: true, RestrictedFieldsJson: []byte(`{"f-1":{"canRead":false}}`),
+				ObjectNameSingular: "person", HiddenKeys: []string{"jobTitle"}}}}, nil
 	}
 	return &recordsv1.GetPermissionsResponse{Role: &recordsv1.Role{Id: "r-admin", Label: "Admin", CanUpdateAllSettings: true}, CanUpdateAllSettings: true}, nil
 }

@@ -18,9 +18,15 @@ type recordEvent struct {
 	Date     string              `json:"date"`
 	Matches  map[string][]string `json:"matches"`
 	Event    json.RawMessage     `json:"event"`
+	// Variant names, for a stream whose subscriber may not read some of the event's fields, the
+	// redacted event of Variants it receives instead of Event (eventviews.go).
+	Variant  map[string]string          `json:"variant,omitempty"`
+	Variants map[string]json.RawMessage `json:"variants,omitempty"`
 
 	action        string
 	before, after map[string]any
+	ev            objectRecordEvent
+	variantIDs    map[string]string // variant by hidden keys, for this batch's matching
 }
 
 // objectRecordEvent is Twenty's ObjectRecordEvent (event-stream DTOs: object-record-event.dto.ts).
@@ -89,6 +95,7 @@ func recordEvents(b *jobsv1.DatabaseEventBatch) ([]*recordEvent, error) {
 			Action: action, ObjectNameSingular: b.GetObjectNameSingular(), RecordID: e.GetRecordId(),
 			UserID: nonEmpty(e.GetUserId()), WorkspaceMemberID: nonEmpty(e.GetWorkspaceMemberId()), Properties: props,
 		}
+		re.ev = ev
 		if re.Event, err = json.Marshal(ev); err != nil {
 			return nil, fmt.Errorf("event %s: %w", re.ID, err)
 		}

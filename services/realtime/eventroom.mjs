@@ -91,6 +91,9 @@ export class EventStreams {
       selection: info.selection || null,
       // selectionKey names the selection, for streams that share it to share payloads.
       selectionKey: info.selection ? JSON.stringify(info.selection) : "",
+      // view is what the subscriber's role may not read (eventsub.View: {deny, hide}), null for
+      // nothing; the realtime Worker matches record events through it, onDbEvent's here (viewEvent).
+      view: info.view || null,
       sink,
       closed: false,
     };
@@ -204,6 +207,7 @@ export class EventStreams {
         return Response.json({ message: `An event stream may hold ${this.limits.queriesPerStream} queries` }, { status: 429 });
       }
       stream.queries.set(body.queryId, body.signature);
+      if ("view" in body) stream.view = body.view || null; // the subscriber's permissions read again
     } else if (body.op === "remove") {
       if (!stream.queries.delete(body.queryId)) return Response.json({ ok: true });
     } else {
@@ -216,10 +220,12 @@ export class EventStreams {
 
   state() {
     const streams = {};
+    const views = {};
     for (const s of this.streams.values()) {
       if (s.queries.size > 0) streams[s.id] = Object.fromEntries(s.queries);
+      if (s.queries.size > 0 && s.view) views[s.id] = s.view;
     }
-    return { version: this.version, streams };
+    return { version: this.version, streams, views };
   }
 
   // fresh reports whether an event is new: not delivered before, and not older than the newest
@@ -233,8 +239,9 @@ export class EventStreams {
     return true;
   }
 
-  // deliver serves /events: {version, events: [{id, recordId, date, matches, event}],
-  // metadataEvents: [{id, recordId, date, event}]}.
+  // deliver serves /events: {version, events: [{id, recordId, date, matches, event, variant,
+  // variants}], metadataEvents: [{id, recordId, date, event}]}; a stream named in an event's
+  // variant gets that redacted variant instead of event.
   deliver(body) {
     const events = body.events || [];
     const metadata = body.metadataEvents || [];
@@ -249,7 +256,8 @@ export class EventStreams {
         if (!this.streams.has(sid)) continue;
         let p = perStream.get(sid);
         if (!p) perStream.set(sid, (p = { records: [], metadata: [] }));
-        p.records.push({ queryIds, objectRecordEvent: e.event });
+        const variant = e.variant?.[sid];
+        p.records.push({ queryIds, objectRecordEvent: variant ? e.variants[variant] : e.event });
       }
     }
     let delivered = 0;
@@ -257,9 +265,13 @@ export class EventStreams {
       const shared = new Map(); // one payload per response key and selection
       for (const stream of this.streams.values()) {
         if (!stream.db || !dbEventMatches(stream.db, e.event)) continue;
-        const key = stream.key + "\n" + stream.selectionKey;
+        const key = stream.key + "\n" + stream.selectionKey + "\n" + (stream.view ? JSON.stringify(stream.view) : "");
         let data = shared.get(key);
-        if (data === undefined) shared.set(key, (data = this.dbPayload(stream, e)));
+        if (data === undefined) {
+          const event = viewEvent(stream.view, e.event);
+          shared.set(key, (data = event ? this.dbPayload(stream, { ...e, event }) : null));
+        }
+        if (data === null) continue;
         if (this.write(stream, data)) delivered++;
       }
     }
@@ -291,6 +303,26 @@ export function project(value, selection) {
     out[key] = name.startsWith("__typename:") ? name.slice("__typename:".length) : sub ? project(value[name], sub) : (value[name] ?? null);
   }
   return out;
+}
+
+// viewEvent answers a record event as a subscriber with view (eventsub.View) may see it: null
+// for an object it may not read or an update of hidden fields alone, else the event without the
+// hidden fields (the realtime Worker's Go does the same for event streams: eventviews.go).
+export function viewEvent(view, event) {
+  if (!view) return event;
+  const deny = view.deny || [];
+  if (deny.includes(event.objectNameSingular) || deny.includes("*")) return null;
+  const hidden = (view.hide || {})[event.objectNameSingular];
+  if (!hidden || hidden.length === 0) return event;
+  const p = event.properties || {};
+  const without = (m) => (m ? Object.fromEntries(Object.entries(m).filter(([k]) => !hidden.includes(k))) : m);
+  const props = { ...p, before: without(p.before), after: without(p.after), diff: without(p.diff) };
+  for (const k of ["before", "after", "diff"]) if (p[k] === undefined) delete props[k];
+  if (Array.isArray(p.updatedFields)) {
+    props.updatedFields = p.updatedFields.filter((f) => !hidden.includes(f));
+    if (p.updatedFields.length > 0 && props.updatedFields.length === 0) return null;
+  }
+  return { ...event, properties: props };
 }
 
 // dbEventMatches applies onDbEvent's input: each given field must equal the event's.

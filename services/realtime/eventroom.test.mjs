@@ -42,7 +42,7 @@ test("a stream gets Twenty's first payload, then the events matched to its queri
 
   const stale = rooms.deliver({ version: 0, events: [event("e1", "r1", "2026-01-01T00:00:00.002Z", { s1: ["q1"] })] });
   assert.equal(stale.status, 409);
-  assert.deepEqual(await stale.json(), { version: rooms.version, streams: { s1: { q1: { objectNameSingular: "person" } } } });
+  assert.deepEqual(await stale.json(), { version: rooms.version, streams: { s1: { q1: { objectNameSingular: "person" } } }, views: {} });
 
   const ok = rooms.deliver({ version: rooms.version, events: [event("e1", "r1", "2026-01-01T00:00:00.002Z", { s1: ["q1"] })] });
   assert.deepEqual(await ok.json(), { delivered: 1 });

@@ -13,6 +13,7 @@ import (
 
 	"connectrpc.com/connect"
 	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
+	"github.com/twentyworkers/twenty/shared/eventsub"
 	"github.com/twentyworkers/twenty/shared/recordmatch"
 )
 
@@ -29,6 +30,7 @@ import (
 type roomQueries struct {
 	version int64
 	streams map[string]map[string]recordmatch.Query
+	views   map[string]*eventsub.View // what each stream's subscriber may not read (eventviews.go)
 }
 
 // maxCachedRooms bounds the rooms whose queries an isolate keeps; past it, the oldest entry goes
@@ -76,12 +78,13 @@ func (c *queryCache) put(room string, q *roomQueries) {
 type roomState struct {
 	Version int64                                 `json:"version"`
 	Streams map[string]map[string]json.RawMessage `json:"streams"`
+	Views   map[string]json.RawMessage            `json:"views"`
 }
 
 // compile parses a room's queries; a signature that does not parse matches nothing (the room
 // only keeps signatures the Worker accepted, so this is a signature from an older Worker).
 func (s roomState) compile() *roomQueries {
-	out := &roomQueries{version: s.Version, streams: make(map[string]map[string]recordmatch.Query, len(s.Streams))}
+	out := &roomQueries{version: s.Version, streams: make(map[string]map[string]recordmatch.Query, len(s.Streams)), views: compileViews(s.Views)}
 	for sid, queries := range s.Streams {
 		m := make(map[string]recordmatch.Query, len(queries))
 		for qid, sig := range queries {
@@ -96,10 +99,12 @@ func (s roomState) compile() *roomQueries {
 	return out
 }
 
-// match fills each event's Matches: the streams with a query the event concerns, and which.
-func (q *roomQueries) match(object string, events []*recordEvent) {
+// match fills each event's Matches: the streams with a query the event concerns, and which,
+// as each stream's view lets it see the event (Variant).
+func (q *roomQueries) match(object string, events []*recordEvent) error {
 	for _, e := range events {
 		e.Matches = map[string][]string{}
+		e.Variant, e.Variants, e.variantIDs = nil, nil, nil
 		for sid, queries := range q.streams {
 			var ids []string
 			for qid, query := range queries {
@@ -107,12 +112,27 @@ func (q *roomQueries) match(object string, events []*recordEvent) {
 					ids = append(ids, qid)
 				}
 			}
-			if len(ids) > 0 {
-				sortStrings(ids)
-				e.Matches[sid] = ids
+			if len(ids) == 0 {
+				continue
 			}
+			variant, ok, err := e.visible(object, q.views[sid])
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			if variant != "" {
+				if e.Variant == nil {
+					e.Variant = map[string]string{}
+				}
+				e.Variant[sid] = variant
+			}
+			sortStrings(ids)
+			e.Matches[sid] = ids
 		}
 	}
+	return nil
 }
 
 // errStale is a room's answer to events matched against an older version of its queries.
@@ -171,7 +191,9 @@ func (r *rooms) deliver(ctx context.Context, room, object string, events []*reco
 	for attempt := 0; ; attempt++ {
 		q := r.queries.get(room)
 		if q.version >= 0 {
-			q.match(object, events)
+			if err := q.match(object, events); err != nil {
+				return 0, err
+			}
 		}
 		var out struct {
 			Delivered int `json:"delivered"`
@@ -243,10 +265,18 @@ func (s *server) AddQuery(ctx context.Context, req *realtimev1.AddQueryRequest) 
 	if _, err := recordmatch.ParseSignature(sig); err != nil {
 		return nil, connect.NewError(connect.CodeInvalidArgument, err)
 	}
-	return s.rooms.queryOp(ctx, req.GetWorkspaceId(), map[string]any{
+	body := map[string]any{
 		"op": "add", "eventStreamId": req.GetEventStreamId(), "queryId": req.GetQueryId(),
 		"signature": json.RawMessage(sig), "caller": callerOf(req.GetCaller()),
-	})
+	}
+	if v := req.GetViewJson(); len(v) > 0 {
+		var view *eventsub.View
+		if err := json.Unmarshal(v, &view); err != nil {
+			return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("view: %w", err))
+		}
+		body["view"] = view // the subscriber's permissions read again: the stream keeps them
+	}
+	return s.rooms.queryOp(ctx, req.GetWorkspaceId(), body)
 }
 
 // RemoveQuery implements realtimev1connect.RealtimeServiceHandler.

@@ -585,6 +585,7 @@ func (r *roleServer) GetPermissions(ctx context.Context, req *recordsv1.GetPermi
 		out.ObjectsPermissions = append(out.ObjectsPermissions, &recordsv1.ObjectRecordsPermission{
 			ObjectMetadataId: o.ID, CanReadObjectRecords: a.Read, CanUpdateObjectRecords: a.Update,
 			CanSoftDeleteObjectRecords: a.SoftDelete, CanDestroyObjectRecords: a.Destroy, RestrictedFieldsJson: b,
+			ObjectNameSingular: o.NameSingular, HiddenKeys: scope.HiddenKeys(o, sc.Objects),
 		})
 	}
 	return out, nil

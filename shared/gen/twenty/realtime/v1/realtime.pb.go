@@ -546,8 +546,12 @@ type AddQueryRequest struct {
 	// ({objectNameSingular, variables: {filter, …}, fields}).
 	OperationSignatureJson []byte  `protobuf:"bytes,4,opt,name=operation_signature_json,json=operationSignatureJson,proto3" json:"operation_signature_json,omitempty"`
 	Caller                 *Caller `protobuf:"bytes,5,opt,name=caller,proto3" json:"caller,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	// view_json is the caller's eventsub.View read again by the gateway (what its role may not
+	// read; JSON null when nothing is hidden), which the stream keeps from now on; empty leaves
+	// the stream's view as it is.
+	ViewJson      []byte `protobuf:"bytes,6,opt,name=view_json,json=viewJson,proto3" json:"view_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *AddQueryRequest) Reset() {
@@ -611,6 +615,13 @@ func (x *AddQueryRequest) GetOperationSignatureJson() []byte {
 func (x *AddQueryRequest) GetCaller() *Caller {
 	if x != nil {
 		return x.Caller
+	}
+	return nil
+}
+
+func (x *AddQueryRequest) GetViewJson() []byte {
+	if x != nil {
+		return x.ViewJson
 	}
 	return nil
 }
@@ -768,13 +779,14 @@ const file_twenty_realtime_v1_realtime_proto_rawDesc = "" +
 	"\x06Caller\x12*\n" +
 	"\x11user_workspace_id\x18\x01 \x01(\tR\x0fuserWorkspaceId\x12\x1c\n" +
 	"\n" +
-	"api_key_id\x18\x02 \x01(\tR\bapiKeyId\"\xe5\x01\n" +
+	"api_key_id\x18\x02 \x01(\tR\bapiKeyId\"\x82\x02\n" +
 	"\x0fAddQueryRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12&\n" +
 	"\x0fevent_stream_id\x18\x02 \x01(\tR\reventStreamId\x12\x19\n" +
 	"\bquery_id\x18\x03 \x01(\tR\aqueryId\x128\n" +
 	"\x18operation_signature_json\x18\x04 \x01(\fR\x16operationSignatureJson\x122\n" +
-	"\x06caller\x18\x05 \x01(\v2\x1a.twenty.realtime.v1.CallerR\x06caller\"\xae\x01\n" +
+	"\x06caller\x18\x05 \x01(\v2\x1a.twenty.realtime.v1.CallerR\x06caller\x12\x1b\n" +
+	"\tview_json\x18\x06 \x01(\fR\bviewJson\"\xae\x01\n" +
 	"\x12RemoveQueryRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12&\n" +
 	"\x0fevent_stream_id\x18\x02 \x01(\tR\reventStreamId\x12\x19\n" +

@@ -1496,8 +1496,13 @@ type ObjectRecordsPermission struct {
 	CanSoftDeleteObjectRecords bool                   `protobuf:"varint,4,opt,name=can_soft_delete_object_records,json=canSoftDeleteObjectRecords,proto3" json:"can_soft_delete_object_records,omitempty"`
 	CanDestroyObjectRecords    bool                   `protobuf:"varint,5,opt,name=can_destroy_object_records,json=canDestroyObjectRecords,proto3" json:"can_destroy_object_records,omitempty"`
 	RestrictedFieldsJson       []byte                 `protobuf:"bytes,6,opt,name=restricted_fields_json,json=restrictedFieldsJson,proto3" json:"restricted_fields_json,omitempty"`
-	unknownFields              protoimpl.UnknownFields
-	sizeCache                  protoimpl.SizeCache
+	// object_name_singular names the object (event streams match events by name).
+	ObjectNameSingular string `protobuf:"bytes,7,opt,name=object_name_singular,json=objectNameSingular,proto3" json:"object_name_singular,omitempty"`
+	// hidden_keys are the keys of the object's records the principal may not read: the unreadable
+	// fields, relations to objects it may not read, and their join columns (what reads leave out).
+	HiddenKeys    []string `protobuf:"bytes,8,rep,name=hidden_keys,json=hiddenKeys,proto3" json:"hidden_keys,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ObjectRecordsPermission) Reset() {
@@ -1568,6 +1573,20 @@ func (x *ObjectRecordsPermission) GetCanDestroyObjectRecords() bool {
 func (x *ObjectRecordsPermission) GetRestrictedFieldsJson() []byte {
 	if x != nil {
 		return x.RestrictedFieldsJson
+	}
+	return nil
+}
+
+func (x *ObjectRecordsPermission) GetObjectNameSingular() string {
+	if x != nil {
+		return x.ObjectNameSingular
+	}
+	return ""
+}
+
+func (x *ObjectRecordsPermission) GetHiddenKeys() []string {
+	if x != nil {
+		return x.HiddenKeys
 	}
 	return nil
 }
@@ -1704,14 +1723,17 @@ const file_twenty_records_v1_roles_proto_rawDesc = "" +
 	"\x10permission_flags\x18\x02 \x03(\tR\x0fpermissionFlags\x12[\n" +
 	"\x13objects_permissions\x18\x03 \x03(\v2*.twenty.records.v1.ObjectRecordsPermissionR\x12objectsPermissions\x12\x16\n" +
 	"\x06system\x18\x04 \x01(\bR\x06system\x125\n" +
-	"\x17can_update_all_settings\x18\x05 \x01(\bR\x14canUpdateAllSettings\"\xf0\x02\n" +
+	"\x17can_update_all_settings\x18\x05 \x01(\bR\x14canUpdateAllSettings\"\xc3\x03\n" +
 	"\x17ObjectRecordsPermission\x12,\n" +
 	"\x12object_metadata_id\x18\x01 \x01(\tR\x10objectMetadataId\x125\n" +
 	"\x17can_read_object_records\x18\x02 \x01(\bR\x14canReadObjectRecords\x129\n" +
 	"\x19can_update_object_records\x18\x03 \x01(\bR\x16canUpdateObjectRecords\x12B\n" +
 	"\x1ecan_soft_delete_object_records\x18\x04 \x01(\bR\x1acanSoftDeleteObjectRecords\x12;\n" +
 	"\x1acan_destroy_object_records\x18\x05 \x01(\bR\x17canDestroyObjectRecords\x124\n" +
-	"\x16restricted_fields_json\x18\x06 \x01(\fR\x14restrictedFieldsJson2\xbf\a\n" +
+	"\x16restricted_fields_json\x18\x06 \x01(\fR\x14restrictedFieldsJson\x120\n" +
+	"\x14object_name_singular\x18\a \x01(\tR\x12objectNameSingular\x12\x1f\n" +
+	"\vhidden_keys\x18\b \x03(\tR\n" +
+	"hiddenKeys2\xbf\a\n" +
 	"\vRoleService\x12X\n" +
 	"\bGetRoles\x12\".twenty.records.v1.GetRolesRequest\x1a#.twenty.records.v1.GetRolesResponse\"\x03\x90\x02\x01\x12U\n" +
 	"\n" +

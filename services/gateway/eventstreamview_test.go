@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/twentyworkers/twenty/shared/authtoken"
+	"github.com/twentyworkers/twenty/shared/eventsub"
+)
+
+// TestEventStreamsCarryTheSubscribersView: the gateway reads the subscriber's permissions when a
+// stream opens (graphql-sse and graphql-ws) and when it registers a query, and sends the room
+// what the role may not read (fakeRoles: m-limited may not read person.jobTitle).
+func TestEventStreamsCarryTheSubscribersView(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	limitedClaims := authtoken.AccessClaims("u-2", "ws-1", "m-limited", "uw-2", "password", time.Now(), 0)
+	limited := sign(t, limitedClaims)
+	admin := sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
+	restricted := &eventsub.View{Hide: map[string][]string{"person": {"jobTitle"}}}
+	sub := `{"query":"subscription { onEventSubscription(eventStreamId: \"s1\") { eventStreamId } }"}`
+	upgrade := []string{"Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Protocol", "graphql-transport-ws"}
+	tests := []struct {
+		name    string
+		method  string
+		body    string
+		headers []string
+		want    *eventsub.View
+	}{
+		{"graphql-sse, restricted", http.MethodPost, sub, []string{"Content-Type", "application/json", "Accept", "text/event-stream", "Authorization", "Bearer " + limited}, restricted},
+		{"graphql-sse, admin", http.MethodPost, sub, []string{"Content-Type", "application/json", "Accept", "text/event-stream", "Authorization", "Bearer " + admin}, nil},
+		{"graphql-ws, restricted", http.MethodGet, "", append(upgrade, "Authorization", "Bearer "+limited), restricted},
+		{"graphql-ws, admin", http.MethodGet, "", append(upgrade, "Authorization", "Bearer "+admin), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := s.do(t, tt.method, "/metadata", tt.body, tt.headers...)
+			var got streamInfo
+			if err := json.Unmarshal([]byte(rec.Header().Get(streamHeader)), &got); err != nil {
+				t.Fatalf("%d %s: %v", rec.Code, rec.Body, err)
+			}
+			if diff := cmp.Diff(tt.want, got.View); diff != "" {
+				t.Errorf("view (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// addQueryToEventStream sends the view read again.
+	b, err := s.gw.streamViewJSON(withClaims(context.Background(), &limitedClaims), "ws-1")
+	if err != nil || string(b) != `{"hide":{"person":["jobTitle"]}}` {
+		t.Errorf("streamViewJSON = %s, %v", b, err)
+	}
+}
