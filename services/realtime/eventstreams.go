@@ -12,8 +12,8 @@ import (
 	"sync"
 
 	"connectrpc.com/connect"
-	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
 	"github.com/twentyworkers/twenty/shared/eventsub"
+	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
 	"github.com/twentyworkers/twenty/shared/recordmatch"
 )
 
