@@ -39,7 +39,12 @@ type Fixture struct {
 	Password            string
 	MemberID            string
 	APIKeyID            string
-	Sizes               Sizes
+	// The Sales role, a custom one: it reads and updates every object except opportunities,
+	// which it only reads, and people's city, which it neither reads nor writes; it has the
+	// API_KEYS_AND_WEBHOOKS flag. SalesEmail's user (member SalesMemberID) and API key
+	// SalesAPIKeyID have it. Member may not destroy rockets.
+	SalesRoleID, SalesUserID, SalesEmail, SalesMemberID, SalesAPIKeyID string
+	Sizes                                                              Sizes
 	// SoftDeletedPeople is how many people have deletedAt set.
 	SoftDeletedPeople int
 }
@@ -52,6 +57,12 @@ const (
 	APIKeyID    = "20202020-f401-4d8a-a731-64d007c27bad"
 	Email       = "tim@apple.dev"
 	Password    = "Applecar2025"
+
+	SalesRoleID   = "20202020-5a1e-4f00-8000-000000000001"
+	SalesUserID   = "20202020-5a1e-4f00-8000-000000000002"
+	SalesMemberID = "20202020-5a1e-4f00-8000-000000000003"
+	SalesAPIKeyID = "20202020-5a1e-4f00-8000-000000000004"
+	SalesEmail    = "sales@apple.dev"
 )
 
 // SchemaName is Twenty's workspace schema name: workspace_ + the id as a base-36 number.
@@ -89,6 +100,7 @@ func Build(ctx context.Context, adminURL, db string, sizes Sizes) (string, Fixtu
 	f := Fixture{
 		WorkspaceID: WorkspaceID, Schema: SchemaName(WorkspaceID), UserID: UserID, Email: Email,
 		Password: Password, MemberID: MemberID, APIKeyID: APIKeyID, Sizes: sizes,
+		SalesRoleID: SalesRoleID, SalesUserID: SalesUserID, SalesEmail: SalesEmail, SalesMemberID: SalesMemberID, SalesAPIKeyID: SalesAPIKeyID,
 	}
 	if _, err := conn.Exec(ctx, strings.ReplaceAll(schemaSQL, "{{WS}}", f.Schema)); err != nil {
 		return "", Fixture{}, fmt.Errorf("create schema: %w", err)
@@ -97,6 +109,9 @@ func Build(ctx context.Context, adminURL, db string, sizes Sizes) (string, Fixtu
 		return "", Fixture{}, err
 	}
 	if err := seedMetadata(ctx, conn, f); err != nil {
+		return "", Fixture{}, err
+	}
+	if err := seedPermissions(ctx, conn, f); err != nil {
 		return "", Fixture{}, err
 	}
 	n, err := seedRecords(ctx, conn, f)
@@ -122,12 +137,42 @@ func seedCore(ctx context.Context, conn *pgx.Conn, f Fixture) error {
 	b.Queue(`INSERT INTO core."user" (id, "firstName", "lastName", email, "passwordHash", "defaultWorkspaceId", "isEmailVerified") VALUES ($1, 'Tim', 'Apple', $2, $3, $4, true)`,
 		f.UserID, f.Email, string(hash), f.WorkspaceID)
 	b.Queue(`INSERT INTO core."userWorkspace" (id, "userId", "workspaceId") VALUES (uuid_generate_v4(), $1, $2)`, f.UserID, f.WorkspaceID)
-	b.Queue(`INSERT INTO core.role (id, "standardId", label, "canUpdateAllSettings", "isEditable", "workspaceId") VALUES (uuid_generate_v4(), '20202020-0001-0001-0001-000000000001', 'Admin', true, false, $1)`, f.WorkspaceID)
-	b.Queue(`INSERT INTO core.role (id, "standardId", label, "workspaceId") VALUES (uuid_generate_v4(), '20202020-0001-0001-0001-000000000002', 'Member', $1)`, f.WorkspaceID)
+	b.Queue(`INSERT INTO core.role (id, "standardId", label, "canUpdateAllSettings", "canAccessAllTools", "canReadAllObjectRecords", "canUpdateAllObjectRecords",
+"canSoftDeleteAllObjectRecords", "canDestroyAllObjectRecords", "isEditable", "workspaceId")
+VALUES (uuid_generate_v4(), '20202020-0001-0001-0001-000000000001', 'Admin', true, true, true, true, true, true, false, $1)`, f.WorkspaceID)
+	b.Queue(`INSERT INTO core.role (id, "standardId", label, "canAccessAllTools", "canReadAllObjectRecords", "canUpdateAllObjectRecords",
+"canSoftDeleteAllObjectRecords", "canDestroyAllObjectRecords", "canBeAssignedToApiKeys", "workspaceId")
+VALUES (uuid_generate_v4(), '20202020-0001-0001-0001-000000000002', 'Member', true, true, true, true, true, false, $1)`, f.WorkspaceID)
+	b.Queue(`INSERT INTO core.role (id, label, description, icon, "canReadAllObjectRecords", "canUpdateAllObjectRecords", "canSoftDeleteAllObjectRecords",
+"canDestroyAllObjectRecords", "canBeAssignedToAgents", "workspaceId", "createdAt")
+VALUES ($1, 'Sales', 'Sells; reads deals others run', 'IconMoneybag', true, true, true, false, false, $2, now() + interval '1 second')`, f.SalesRoleID, f.WorkspaceID)
 	b.Queue(`INSERT INTO core."apiKey" (id, name, "expiresAt", "workspaceId") VALUES ($1, 'Zapier', now() + interval '1 year', $2)`, f.APIKeyID, f.WorkspaceID)
 	b.Queue(`INSERT INTO core."roleTarget" ("roleId", "userWorkspaceId", "workspaceId") SELECT r.id, uw.id, r."workspaceId" FROM core.role r, core."userWorkspace" uw WHERE r.label = 'Admin' AND uw."workspaceId" = r."workspaceId"`)
 	b.Queue(`INSERT INTO core."roleTarget" ("roleId", "apiKeyId", "workspaceId") SELECT id, $1, "workspaceId" FROM core.role WHERE label = 'Admin'`, f.APIKeyID)
+	// The Sales user and key.
+	b.Queue(`INSERT INTO core."user" (id, "firstName", "lastName", email, "passwordHash", "defaultWorkspaceId", "isEmailVerified") VALUES ($1, 'Sal', 'Esrep', $2, $3, $4, true)`,
+		f.SalesUserID, f.SalesEmail, string(hash), f.WorkspaceID)
+	b.Queue(`INSERT INTO core."userWorkspace" (id, "userId", "workspaceId", "createdAt") VALUES (uuid_generate_v4(), $1, $2, now() + interval '1 second')`, f.SalesUserID, f.WorkspaceID)
+	b.Queue(`INSERT INTO core."apiKey" (id, name, "expiresAt", "workspaceId", "createdAt") VALUES ($1, 'Sales sync', now() + interval '1 year', $2, now() + interval '1 second')`, f.SalesAPIKeyID, f.WorkspaceID)
+	b.Queue(`INSERT INTO core."roleTarget" ("roleId", "userWorkspaceId", "workspaceId") SELECT $1, uw.id, uw."workspaceId" FROM core."userWorkspace" uw WHERE uw."userId" = $2`, f.SalesRoleID, f.SalesUserID)
+	b.Queue(`INSERT INTO core."roleTarget" ("roleId", "apiKeyId", "workspaceId") VALUES ($1, $2, $3)`, f.SalesRoleID, f.SalesAPIKeyID, f.WorkspaceID)
 	b.Queue(`INSERT INTO core."dataSource" (schema, "workspaceId") VALUES ($1, $2)`, f.Schema, f.WorkspaceID)
+	return conn.SendBatch(ctx, b).Close()
+}
+
+// seedPermissions gives the Sales role its object and field permissions and its flag, and the
+// Member role one change of its own (see Fixture).
+func seedPermissions(ctx context.Context, conn *pgx.Conn, f Fixture) error {
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO core."objectPermission" ("roleId", "objectMetadataId", "canReadObjectRecords", "canUpdateObjectRecords", "canSoftDeleteObjectRecords", "canDestroyObjectRecords", "workspaceId")
+SELECT $1, id, true, false, false, false, "workspaceId" FROM core."objectMetadata" WHERE "nameSingular" = 'opportunity' AND "workspaceId" = $2`, f.SalesRoleID, f.WorkspaceID)
+	b.Queue(`INSERT INTO core."fieldPermission" ("roleId", "objectMetadataId", "fieldMetadataId", "canReadFieldValue", "canUpdateFieldValue", "workspaceId")
+SELECT $1, o.id, fm.id, false, false, o."workspaceId" FROM core."objectMetadata" o JOIN core."fieldMetadata" fm ON fm."objectMetadataId" = o.id
+WHERE o."nameSingular" = 'person' AND fm.name = 'city' AND o."workspaceId" = $2`, f.SalesRoleID, f.WorkspaceID)
+	b.Queue(`INSERT INTO core."permissionFlag" ("roleId", flag, "workspaceId") VALUES ($1, 'API_KEYS_AND_WEBHOOKS', $2)`, f.SalesRoleID, f.WorkspaceID)
+	b.Queue(`INSERT INTO core."objectPermission" ("roleId", "objectMetadataId", "canDestroyObjectRecords", "workspaceId")
+SELECT r.id, o.id, false, o."workspaceId" FROM core.role r JOIN core."objectMetadata" o ON o."workspaceId" = r."workspaceId"
+WHERE r.label = 'Member' AND o."nameSingular" = 'rocket' AND r."workspaceId" = $1`, f.WorkspaceID)
 	return conn.SendBatch(ctx, b).Close()
 }
 

@@ -51,10 +51,19 @@ CREATE TABLE core."role" (
   "description" text,
   "icon" character varying,
   "canUpdateAllSettings" boolean NOT NULL DEFAULT false,
+  "canAccessAllTools" boolean NOT NULL DEFAULT false,
+  "canReadAllObjectRecords" boolean NOT NULL DEFAULT false,
+  "canUpdateAllObjectRecords" boolean NOT NULL DEFAULT false,
+  "canSoftDeleteAllObjectRecords" boolean NOT NULL DEFAULT false,
+  "canDestroyAllObjectRecords" boolean NOT NULL DEFAULT false,
+  "canBeAssignedToUsers" boolean NOT NULL DEFAULT true,
+  "canBeAssignedToAgents" boolean NOT NULL DEFAULT true,
+  "canBeAssignedToApiKeys" boolean NOT NULL DEFAULT true,
   "isEditable" boolean NOT NULL DEFAULT true,
   "workspaceId" uuid NOT NULL REFERENCES core."workspace" ("id") ON DELETE CASCADE,
   "createdAt" timestamp with time zone NOT NULL DEFAULT now(),
-  "updatedAt" timestamp with time zone NOT NULL DEFAULT now()
+  "updatedAt" timestamp with time zone NOT NULL DEFAULT now(),
+  UNIQUE ("label", "workspaceId")
 );
 CREATE TABLE core."apiKey" (
   "id" uuid PRIMARY KEY DEFAULT uuid_generate_v4(),
@@ -74,6 +83,42 @@ CREATE TABLE core."roleTarget" (
   "workspaceId" uuid NOT NULL,
   "createdAt" timestamp with time zone NOT NULL DEFAULT now(),
   "updatedAt" timestamp with time zone NOT NULL DEFAULT now()
+);
+-- A role's permissions (Twenty 1.x: metadata-modules/object-permission, field-permission,
+-- permission-flag); the metadata ids are core.objectMetadata's and core.fieldMetadata's.
+CREATE TABLE core."objectPermission" (
+  "id" uuid PRIMARY KEY DEFAULT uuid_generate_v4(),
+  "roleId" uuid NOT NULL REFERENCES core."role" ("id") ON DELETE CASCADE,
+  "objectMetadataId" uuid NOT NULL,
+  "canReadObjectRecords" boolean,
+  "canUpdateObjectRecords" boolean,
+  "canSoftDeleteObjectRecords" boolean,
+  "canDestroyObjectRecords" boolean,
+  "workspaceId" uuid NOT NULL,
+  "createdAt" timestamp with time zone NOT NULL DEFAULT now(),
+  "updatedAt" timestamp with time zone NOT NULL DEFAULT now(),
+  UNIQUE ("objectMetadataId", "roleId")
+);
+CREATE TABLE core."fieldPermission" (
+  "id" uuid PRIMARY KEY DEFAULT uuid_generate_v4(),
+  "roleId" uuid NOT NULL REFERENCES core."role" ("id") ON DELETE CASCADE,
+  "objectMetadataId" uuid NOT NULL,
+  "fieldMetadataId" uuid NOT NULL,
+  "canReadFieldValue" boolean,
+  "canUpdateFieldValue" boolean,
+  "workspaceId" uuid NOT NULL,
+  "createdAt" timestamp with time zone NOT NULL DEFAULT now(),
+  "updatedAt" timestamp with time zone NOT NULL DEFAULT now(),
+  UNIQUE ("fieldMetadataId", "roleId")
+);
+CREATE TABLE core."permissionFlag" (
+  "id" uuid PRIMARY KEY DEFAULT uuid_generate_v4(),
+  "roleId" uuid NOT NULL REFERENCES core."role" ("id") ON DELETE CASCADE,
+  "flag" character varying NOT NULL,
+  "workspaceId" uuid NOT NULL,
+  "createdAt" timestamp with time zone NOT NULL DEFAULT now(),
+  "updatedAt" timestamp with time zone NOT NULL DEFAULT now(),
+  UNIQUE ("flag", "roleId")
 );
 CREATE TABLE core."dataSource" (
   "id" uuid PRIMARY KEY DEFAULT uuid_generate_v4(),

@@ -32,7 +32,7 @@ func seedRecords(ctx context.Context, conn *pgx.Conn, f Fixture) (int, error) {
 		return nil
 	}
 	if err := copyRows("workspaceMember", []string{"id", "nameFirstName", "nameLastName", "userEmail", "userId", "locale", "timeFormat"},
-		[][]any{{f.MemberID, "Tim", "Apple", f.Email, f.UserID, "fr-FR", "HOUR_24"}}); err != nil {
+		[][]any{{f.MemberID, "Tim", "Apple", f.Email, f.UserID, "fr-FR", "HOUR_24"}, {f.SalesMemberID, "Sal", "Esrep", f.SalesEmail, f.SalesUserID, "en", "SYSTEM"}}); err != nil {
 		return 0, err
 	}
 	companies := make([]string, f.Sizes.Companies)

@@ -3,7 +3,6 @@ package twentyimport
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -17,6 +16,10 @@ type Core struct {
 	Roles       []Role
 	Memberships []Membership
 	APIKeys     []APIKey
+	// The roles' permissions, per workspace id.
+	ObjectPermissions map[string][]ObjectPermission
+	FieldPermissions  map[string][]FieldPermission
+	PermissionFlags   map[string][]PermissionFlag
 }
 
 // ReadCore reads the core schema.
@@ -35,7 +38,16 @@ func (s *Source) ReadCore(ctx context.Context) (Core, error) {
 	if c.Memberships, err = s.Memberships(ctx); err != nil {
 		return c, err
 	}
-	c.APIKeys, err = s.APIKeys(ctx)
+	if c.APIKeys, err = s.APIKeys(ctx); err != nil {
+		return c, err
+	}
+	if c.ObjectPermissions, err = s.ObjectPermissions(ctx); err != nil {
+		return c, err
+	}
+	if c.FieldPermissions, err = s.FieldPermissions(ctx); err != nil {
+		return c, err
+	}
+	c.PermissionFlags, err = s.PermissionFlags(ctx)
 	return c, err
 }
 
@@ -49,17 +61,9 @@ func (s *Source) memberID(ctx context.Context, schema, userID string) (string, e
 	return id, err
 }
 
-// roleStandardID maps a Twenty role to one of ours: the records and auth Workers know two roles
-// per workspace, admin (Twenty's Admin role, which can change every setting) and member.
-func roleStandardID(r Role) string {
-	if strings.EqualFold(r.Label, "admin") || r.CanUpdateAllSettings {
-		return "admin"
-	}
-	return "member"
-}
-
 // controlStatements answers the control database's rows for workspace w: the workspace, its shard,
-// its users, roles, memberships and API keys, and its objects' definitions at metadata version 1.
+// its users, roles with their permissions, memberships and API keys (with their roles), and its
+// objects' definitions at metadata version 1. The permissions refer to objects, so they follow them.
 // Every insert is idempotent, so a resumed import writes each row once.
 func controlStatements(ctx context.Context, src *Source, c Core, w Workspace, objects []importschema.Object) ([]stmt, []Skipped, error) {
 	var skipped []Skipped
@@ -73,22 +77,9 @@ func controlStatements(ctx context.Context, src *Source, c Core, w Workspace, ob
 			[]any{w.ID, w.DisplayName, status, w.CreatedAt, w.UpdatedAt, deleted, w.Subdomain}},
 		{`INSERT INTO shard_map (workspace_id, binding) VALUES (?, ?) ON CONFLICT (workspace_id) DO NOTHING`, []any{w.ID, ShardBinding}},
 	}
-	roleFor := map[string]string{} // Twenty role id → our role id
-	kept := map[string]string{}    // standard id → our role id
-	for _, r := range c.Roles {
-		if r.WorkspaceID != w.ID {
-			continue
-		}
-		std := roleStandardID(r)
-		if id, ok := kept[std]; ok {
-			roleFor[r.ID] = id
-			skipped = append(skipped, Skipped{"role " + r.Label, "merged into the workspace's " + std + " role (the stack has two roles per workspace)"})
-			continue
-		}
-		kept[std], roleFor[r.ID] = r.ID, r.ID
-		stmts = append(stmts, stmt{`INSERT INTO roles (id, workspace_id, standard_id, label, description, is_editable, can_update_all_settings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-			[]any{r.ID, w.ID, std, r.Label, r.Description, b2i(r.IsEditable), b2i(std == "admin"), r.CreatedAt}})
-	}
+	roles, perms, roleFor, kept, rskipped := roleStatements(c, w, objects)
+	stmts = append(stmts, roles...)
+	skipped = append(skipped, rskipped...)
 	users := map[string]User{}
 	for _, u := range c.Users {
 		users[u.ID] = u
@@ -159,6 +150,7 @@ func controlStatements(ctx context.Context, src *Source, c Core, w Workspace, ob
 		stmts = append(stmts, stmt{`INSERT INTO object_metadata (id, workspace_id, name_singular, name_plural, definition) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 			[]any{o.ID, w.ID, o.NameSingular, o.NamePlural, def}})
 	}
+	stmts = append(stmts, perms...)
 	stmts = append(stmts, stmt{`INSERT INTO workspace_metadata (workspace_id, version) VALUES (?, 1) ON CONFLICT (workspace_id) DO NOTHING`, []any{w.ID}})
 	return stmts, skipped, nil
 }

@@ -87,6 +87,13 @@ WHERE n.nspname = $1 AND c.relkind = 'r'`, w.Schema).Scan(&wp.Bytes); err != nil
 func Report(out io.Writer, core Core, plans []WorkspacePlan) {
 	fmt.Fprintf(out, "core: %d workspaces, %d users, %d user-workspaces, %d roles, %d API keys\n",
 		len(core.Workspaces), len(core.Users), len(core.Memberships), len(core.Roles), len(core.APIKeys))
+	var objPerms, fieldPerms, flags int
+	for _, wp := range plans {
+		objPerms += len(core.ObjectPermissions[wp.Workspace.ID])
+		fieldPerms += len(core.FieldPermissions[wp.Workspace.ID])
+		flags += len(core.PermissionFlags[wp.Workspace.ID])
+	}
+	fmt.Fprintf(out, "roles' permissions: %d object permissions, %d field permissions, %d settings flags\n", objPerms, fieldPerms, flags)
 	for _, wp := range plans {
 		fmt.Fprintf(out, "workspace %s %q (schema %s, %d MB): %d objects\n", wp.Workspace.ID, wp.Workspace.DisplayName, wp.Workspace.Schema, wp.Bytes>>20, len(wp.Objects))
 		for _, t := range wp.Tables {

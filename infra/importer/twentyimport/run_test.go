@@ -67,7 +67,8 @@ func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
 	if _, err := Run(t.Context(), Options{PG: url, State: state, Storage: storage, DryRun: true, Out: &dry, objects: objects}); err != nil {
 		t.Fatalf("dry run: %v\n%s", err, dry.String())
 	}
-	for _, want := range []string{"person", "4500 rows", "rocket", "no table", "3 files", "not imported: file attachment/"} {
+	for _, want := range []string{"person", "4500 rows", "rocket", "no table", "3 files", "not imported: file attachment/",
+		"3 roles, 2 API keys", "2 object permissions, 1 field permissions, 1 settings flags"} {
 		if !strings.Contains(dry.String(), want) {
 			t.Errorf("dry run report lacks %q:\n%s", want, dry.String())
 		}
@@ -92,7 +93,8 @@ func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
 	for _, r := range res {
 		got[r.Table] = r.TargetRows
 	}
-	if got["person"] != 4500 || got["company"] != 300 || got["rocket"] != 20 || got["core.user"] != 1 || got["core.apiKey"] != 1 || got["core.file"] != 3 {
+	if got["person"] != 4500 || got["company"] != 300 || got["rocket"] != 20 || got["core.user"] != 2 || got["core.apiKey"] != 2 || got["core.file"] != 3 ||
+		got["core.role"] != 3 || got["core.objectPermission"] != 2 || got["core.fieldPermission"] != 1 || got["core.permissionFlag"] != 1 || got["core.roleTarget"] != 4 {
 		t.Errorf("rows = %v", got)
 	}
 	if len(objects.puts) != 3 || objects.n != 3 {
@@ -116,6 +118,7 @@ func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
 	if !strings.HasPrefix(hash, "$2") || member != f.MemberID {
 		t.Errorf("user: hash %q member %q", hash, member)
 	}
+	checkImportedRoles(t, tgt, f)
 	var deleted int
 	if err := tgt.Shard.QueryRow(`SELECT count(*) FROM "ws_` + strings.ReplaceAll(f.WorkspaceID, "-", "") + `_person" WHERE "deletedAt" IS NOT NULL`).Scan(&deleted); err != nil {
 		t.Fatal(err)

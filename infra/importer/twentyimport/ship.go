@@ -28,6 +28,7 @@ var controlTables = []struct{ name, where string }{
 	{"workspaces", `id = ?`}, {"shard_map", `workspace_id = ?`}, {"roles", `workspace_id = ?`},
 	{"users", `id IN (SELECT user_id FROM user_workspaces WHERE workspace_id = ?)`},
 	{"user_workspaces", `workspace_id = ?`}, {"api_keys", `workspace_id = ?`}, {"object_metadata", `workspace_id = ?`},
+	{"object_permissions", `workspace_id = ?`}, {"field_permissions", `workspace_id = ?`}, {"role_permission_flags", `workspace_id = ?`},
 	{"workspace_metadata", `workspace_id = ?`}, {"files", `workspace_id = ?`},
 }
 

@@ -21,6 +21,8 @@ var ErrUnsupportedVersion = errors.New("unsupported Twenty version")
 // Source is a Twenty PostgreSQL.
 type Source struct {
 	conn *pgx.Conn
+	// cols caches the columns of core tables whose shape changed between Twenty versions.
+	cols map[string]map[string]string
 }
 
 // Connect opens the Twenty database at url and checks that it is one the importer reads: the
@@ -112,24 +114,14 @@ FROM core."user" ORDER BY "createdAt", id`)
 	})
 }
 
-// Role is a workspace role.
+// Role is a workspace role with Twenty's role columns (see roles.go for their versions).
 type Role struct {
-	ID, WorkspaceID, Label, Description string
-	IsEditable, CanUpdateAllSettings    bool
-	CreatedAt                           string
-}
-
-// Roles lists the roles of the installation.
-func (s *Source) Roles(ctx context.Context) ([]Role, error) {
-	rows, err := s.conn.Query(ctx, `SELECT id::text, "workspaceId"::text, label, coalesce(description, ''), "isEditable", "canUpdateAllSettings", `+tsExpr(`"createdAt"`)+`
-FROM core.role ORDER BY "workspaceId", "createdAt", id`)
-	if err != nil {
-		return nil, fmt.Errorf("read roles: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Role, error) {
-		var x Role
-		return x, r.Scan(&x.ID, &x.WorkspaceID, &x.Label, &x.Description, &x.IsEditable, &x.CanUpdateAllSettings, &x.CreatedAt)
-	})
+	ID, WorkspaceID, Label, Description, Icon, StandardID string
+	IsEditable, CanUpdateAllSettings, CanAccessAllTools   bool
+	CanReadAll, CanUpdateAll, CanSoftDeleteAll            bool
+	CanDestroyAll, CanBeAssignedToUsers                   bool
+	CanBeAssignedToAgents, CanBeAssignedToAPIKeys         bool
+	CreatedAt, UpdatedAt                                  string
 }
 
 // Membership is a userWorkspace with its role.
@@ -141,8 +133,12 @@ type Membership struct {
 
 // Memberships lists the userWorkspaces with the role their roleTarget gives them.
 func (s *Source) Memberships(ctx context.Context) ([]Membership, error) {
+	assigned, err := s.roleAssignments(ctx, "userWorkspaceId")
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.conn.Query(ctx, `SELECT uw.id::text, uw."userId"::text, uw."workspaceId"::text, `+tsExpr(`uw."createdAt"`)+`,
-(SELECT rt."roleId"::text FROM core."roleTarget" rt WHERE rt."userWorkspaceId" = uw.id LIMIT 1), `+tsExpr(`uw."deletedAt"`)+`
+(SELECT rt.role::text FROM (`+assigned+`) rt WHERE rt.target = uw.id ORDER BY rt.at LIMIT 1), `+tsExpr(`uw."deletedAt"`)+`
 FROM core."userWorkspace" uw ORDER BY uw."createdAt", uw.id`)
 	if err != nil {
 		return nil, fmt.Errorf("read user workspaces: %w", err)
@@ -161,8 +157,12 @@ type APIKey struct {
 
 // APIKeys lists the API keys with the role their roleTarget gives them.
 func (s *Source) APIKeys(ctx context.Context) ([]APIKey, error) {
+	assigned, err := s.roleAssignments(ctx, "apiKeyId")
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.conn.Query(ctx, `SELECT k.id::text, k."workspaceId"::text, k.name, `+tsExpr(`k."expiresAt"`)+`, `+tsExpr(`k."createdAt"`)+`, `+tsExpr(`k."updatedAt"`)+`,
-`+tsExpr(`k."revokedAt"`)+`, (SELECT rt."roleId"::text FROM core."roleTarget" rt WHERE rt."apiKeyId" = k.id LIMIT 1)
+`+tsExpr(`k."revokedAt"`)+`, (SELECT rt.role::text FROM (`+assigned+`) rt WHERE rt.target = k.id ORDER BY rt.at LIMIT 1)
 FROM core."apiKey" k ORDER BY k."createdAt", k.id`)
 	if err != nil {
 		return nil, fmt.Errorf("read API keys: %w", err)

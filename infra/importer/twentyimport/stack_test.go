@@ -294,6 +294,11 @@ FROM ` + ws + `.note n JOIN ` + ws + `."noteTarget" t ON t."noteId" = n.id ORDER
 			t.Errorf("notes with their targets (-postgres +stack):\n%s", diff)
 		}
 	})
+
+	t.Run("imported roles and permissions", func(t *testing.T) {
+		checkImportedRolesOnStack(t, stack.BaseURL, access, f, ids(`SELECT id::text FROM ` + ws + `.opportunity ORDER BY id LIMIT 1`)[0],
+			ids(`SELECT id::text FROM ` + ws + `.person WHERE "deletedAt" IS NULL ORDER BY id LIMIT 1`)[0])
+	})
 }
 
 func deref(s *string) string {

@@ -64,11 +64,16 @@ func short(s string) string {
 // Verify compares every copied table on both sides: row counts, a SHA-256 over the rows'
 // canonicalised values in id order (each value read back from D1 against the value read from
 // PostgreSQL through the same conversion), and SQLite's foreign-key check of the target table;
-// and the control rows (users with their password hashes, API keys, objects).
+// and the control rows (users with their password hashes, API keys, objects, roles with their
+// permissions and assignments: verifyRoles).
 //
 // With storage set, the files too: see verifyFiles.
 func Verify(ctx context.Context, src *Source, tgt *Target, plans []WorkspacePlan, storage string) (Results, error) {
 	var out Results
+	core, err := src.ReadCore(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, wp := range plans {
 		w := wp.Workspace
 		for _, t := range wp.Tables {
@@ -117,6 +122,11 @@ func Verify(ctx context.Context, src *Source, tgt *Target, plans []WorkspacePlan
 			return nil, err
 		}
 		out = append(out, ctl...)
+		roles, err := verifyRoles(ctx, src, tgt, core, w, wp.Objects)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, roles...)
 		if storage != "" {
 			r, ok, err := verifyFiles(ctx, src, tgt, w, storage)
 			if err != nil {
