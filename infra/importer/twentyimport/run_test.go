@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/twentyworkers/twenty/infra/importer/pgfixture"
@@ -156,6 +157,25 @@ func TestImportSmallWorkspaceResumesAndVerifies(t *testing.T) {
 	}
 	if len(bad) != 2 || bad["person"].SourceSum == bad["person"].TargetSum || bad["noteTarget"].FKViolations != 1 || !strings.Contains(out.String(), "MISMATCH") {
 		t.Errorf("failures = %+v\n%s", bad, out.String())
+	}
+
+	// So do a lost settings flag, a changed object permission and a key given another role.
+	for _, q := range []string{`DELETE FROM role_permission_flags`, `UPDATE object_permissions SET can_update = 1 WHERE can_update = 0`,
+		`UPDATE api_keys SET role_id = (SELECT id FROM roles WHERE standard_id = 'member') WHERE id = '` + f.SalesAPIKeyID + `'`} {
+		if _, err := tgt.Control.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out.Reset()
+	res, _ = Run(t.Context(), Options{PG: url, State: state, VerifyOnly: true, Out: &out})
+	var failed []string
+	for _, r := range res {
+		if !r.OK() && strings.HasPrefix(r.Table, "core.") {
+			failed = append(failed, r.Table)
+		}
+	}
+	if diff := cmp.Diff([]string{"core.objectPermission", "core.permissionFlag", "core.roleTarget"}, failed); diff != "" {
+		t.Errorf("control tables failing verification after tampering (-want +got):\n%s\n%s", diff, out.String())
 	}
 }
 
