@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/twentyworkers/twenty/shared/eventsub"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 )
 
@@ -26,7 +27,8 @@ type recordEvent struct {
 	action        string
 	before, after map[string]any
 	ev            objectRecordEvent
-	variantIDs    map[string]string // variant by hidden keys, for this batch's matching
+	variantIDs    map[*eventsub.View]string // variant by view, for this batch's matching
+	variantKeys   map[string]string         // variant by hidden keys
 }
 
 // objectRecordEvent is Twenty's ObjectRecordEvent (event-stream DTOs: object-record-event.dto.ts).

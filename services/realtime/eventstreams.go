@@ -104,7 +104,7 @@ func (s roomState) compile() *roomQueries {
 func (q *roomQueries) match(object string, events []*recordEvent) error {
 	for _, e := range events {
 		e.Matches = map[string][]string{}
-		e.Variant, e.Variants, e.variantIDs = nil, nil, nil
+		e.Variant, e.Variants, e.variantIDs, e.variantKeys = nil, nil, nil, nil
 		for sid, queries := range q.streams {
 			var ids []string
 			for qid, query := range queries {

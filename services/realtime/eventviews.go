@@ -19,29 +19,41 @@ import (
 // names for it (recordEvent.Variant), computed once per event and set of hidden keys.
 
 // visible answers the event a stream with view v receives: the shared event (variant ""), a
-// redacted variant, or nothing (ok false). variants caches the redacted variants of e by hidden
-// keys, so each is built once per batch.
+// redacted variant, or nothing (ok false). e.variantIDs remembers the answer by view (streams
+// with the same view share one: compileViews), so each variant is built once per event.
 func (e *recordEvent) visible(object string, v *eventsub.View) (variant string, ok bool, err error) {
+	if v == nil {
+		return "", true, nil
+	}
+	if id, seen := e.variantIDs[v]; seen {
+		return id, id != skipped, nil
+	}
+	if e.variantIDs == nil {
+		e.variantIDs = map[*eventsub.View]string{}
+	}
 	if v.Denies(object) {
+		e.variantIDs[v] = skipped
 		return "", false, nil
 	}
 	hidden := v.Hidden(object)
 	if !e.shows(hidden) {
+		e.variantIDs[v] = ""
 		return "", true, nil
 	}
 	key := strings.Join(hidden, "\x00")
-	if id, seen := e.variantIDs[key]; seen {
+	if id, seen := e.variantKeys[key]; seen { // another view hiding the same keys of this object
+		e.variantIDs[v] = id
 		return id, id != skipped, nil
 	}
-	if e.variantIDs == nil {
-		e.variantIDs = map[string]string{}
+	if e.variantKeys == nil {
+		e.variantKeys = map[string]string{}
 	}
 	b, keep, err := e.redacted(hidden)
 	if err != nil {
 		return "", false, err
 	}
 	if !keep {
-		e.variantIDs[key] = skipped
+		e.variantIDs[v], e.variantKeys[key] = skipped, skipped
 		return "", false, nil
 	}
 	id := fmt.Sprintf("v%d", len(e.Variants)+1)
@@ -49,7 +61,7 @@ func (e *recordEvent) visible(object string, v *eventsub.View) (variant string, 
 		e.Variants = map[string]json.RawMessage{}
 	}
 	e.Variants[id] = b
-	e.variantIDs[key] = id
+	e.variantIDs[v], e.variantKeys[key] = id, id
 	return id, true, nil
 }
 
@@ -124,17 +136,22 @@ func (e *recordEvent) redacted(hidden []string) (b json.RawMessage, keep bool, e
 	return b, true, nil
 }
 
-// compileViews parses a room's stream views; one that does not parse hides every object (an
-// unreadable view must not show what it would have hidden).
+// compileViews parses a room's stream views, one *View per distinct view (the streams of one
+// role share it); one that does not parse hides every object (an unreadable view must not show
+// what it would have hidden).
 func compileViews(raw map[string]json.RawMessage) map[string]*eventsub.View {
 	if len(raw) == 0 {
 		return nil
 	}
 	out := make(map[string]*eventsub.View, len(raw))
+	parsed := map[string]*eventsub.View{}
 	for sid, b := range raw {
-		var v *eventsub.View
-		if err := json.Unmarshal(b, &v); err != nil {
-			v = &eventsub.View{Deny: []string{"*"}}
+		v, ok := parsed[string(b)]
+		if !ok {
+			if err := json.Unmarshal(b, &v); err != nil {
+				v = &eventsub.View{Deny: []string{"*"}}
+			}
+			parsed[string(b)] = v
 		}
 		if v != nil {
 			out[sid] = v

@@ -1,11 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
+	"connectrpc.com/connect"
 	"github.com/google/go-cmp/cmp"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
+	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1/realtimev1connect"
 )
 
 // TestMatchAppliesStreamViews: a stream whose subscriber may not read opportunities gets none of
@@ -85,6 +92,90 @@ func TestMatchAppliesStreamViews(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("matches (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestAddQueryRefreshesTheView: a query registered with the subscriber's permissions read again
+// hands the room the new view (JSON null: nothing hidden); without one the room's stays.
+func TestAddQueryRefreshesTheView(t *testing.T) {
+	var bodies []map[string]any
+	stub := func(string) (connect.HTTPClient, error) {
+		return &http.Client{Transport: roundTrip(func(req *http.Request) (*http.Response, error) {
+			var body map[string]any
+			if err := json.NewDecoder(req.Body).Decode(&body); err != nil {
+				return nil, err
+			}
+			bodies = append(bodies, body)
+			rec := httptest.NewRecorder()
+			_, _ = rec.WriteString(`{"ok":true}`)
+			return rec.Result(), nil
+		})}, nil
+	}
+	srv := httptest.NewServer(newHandler(&rooms{stub: stub}, nil))
+	defer srv.Close()
+	client := realtimev1connect.NewRealtimeServiceClient(srv.Client(), srv.URL)
+	sig := []byte(`{"objectNameSingular":"person"}`)
+	tests := []struct {
+		name     string
+		view     []byte
+		want     any
+		wantSent bool
+		wantCode connect.Code
+	}{
+		{"restricted", []byte(`{"deny":["opportunity"],"hide":{"person":["jobTitle"]}}`),
+			map[string]any{"deny": []any{"opportunity"}, "hide": map[string]any{"person": []any{"jobTitle"}}}, true, 0},
+		{"nothing hidden", []byte(`null`), nil, true, 0},
+		{"not given", nil, nil, false, 0},
+		{"not JSON", []byte(`{`), nil, false, connect.CodeInvalidArgument},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bodies = nil
+			_, err := client.AddQuery(context.Background(), &realtimev1.AddQueryRequest{WorkspaceId: "ws-1", EventStreamId: "s1", QueryId: "q1",
+				OperationSignatureJson: sig, Caller: &realtimev1.Caller{UserWorkspaceId: "uw-1"}, ViewJson: tt.view})
+			if connect.CodeOf(err) != tt.wantCode && (err != nil || tt.wantCode != 0) {
+				t.Fatalf("AddQuery: %v, want code %v", err, tt.wantCode)
+			}
+			if err != nil {
+				return
+			}
+			view, sent := bodies[0]["view"]
+			if diff := cmp.Diff([]any{tt.wantSent, tt.want}, []any{sent, view}); diff != "" {
+				t.Errorf("room's view (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// BenchmarkMatchViews matches a batch of 10 person creations against 1,000 streams of one query
+// each, none restricted or half of them hiding jobTitle and denying opportunities.
+func BenchmarkMatchViews(b *testing.B) {
+	batch := &jobsv1.DatabaseEventBatch{Name: "person.created", ObjectNameSingular: "person"}
+	for i := range 10 {
+		batch.Events = append(batch.Events, &jobsv1.DatabaseEvent{Id: fmt.Sprintf("e%d", i), RecordId: fmt.Sprintf("p%d", i),
+			AfterJson: []byte(`{"id":"p","name":{"firstName":"Ada","lastName":"Lovelace"},"city":"Paris","jobTitle":"CEO","emails":{"primaryEmail":"ada@x.dev"}}`)})
+	}
+	for _, restricted := range []bool{false, true} {
+		state := roomState{Version: 1, Streams: map[string]map[string]json.RawMessage{}, Views: map[string]json.RawMessage{}}
+		for i := range 1000 {
+			sid := fmt.Sprintf("s%d", i)
+			state.Streams[sid] = map[string]json.RawMessage{"q": json.RawMessage(`{"objectNameSingular":"person"}`)}
+			if restricted && i%2 == 0 {
+				state.Views[sid] = json.RawMessage(`{"deny":["opportunity"],"hide":{"person":["jobTitle"]}}`)
+			}
+		}
+		q := state.compile()
+		b.Run(fmt.Sprintf("restricted=%v", restricted), func(b *testing.B) {
+			for b.Loop() {
+				events, err := recordEvents(batch)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := q.match("person", events); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
