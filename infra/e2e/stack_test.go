@@ -53,7 +53,7 @@ func TestHealthzThroughEveryBinding(t *testing.T) {
 	}
 	want := map[string]map[string]string{
 		"gateway":  {},
-		"auth":     {"CONTROL": "d1 up", "CACHE": "kv up", "AUTH_KEY_SECRET": "secret up"},
+		"auth":     {"CONTROL": "d1 up", "CACHE": "kv up", "AUTH_KEY_SECRET": "secret up", "JOBS_QUEUE": "queue up"},
 		"records":  {"CONTROL": "d1 up", "DB_0": "d1 up", "CACHE": "kv up", "JOBS_QUEUE": "queue up"},
 		"files":    {"CONTROL": "d1 up", "FILES_BUCKET": "r2 up"},
 		"jobs":     {"CONTROL": "d1 up", "JOBS_QUEUE": "queue up"},
