@@ -105,7 +105,12 @@ func (g *gateway) graphqlWebSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	info := &streamInfo{UserID: c.UserID, Protocol: wsProtocol}
 	if info.View, gerr = g.streamView(r.Context(), c, ws); gerr != nil {
-		writeError(w, http.StatusInternalServerError, "", gerr.Message)
+		status := http.StatusInternalServerError
+		if gerr.Code() == graphql.UnavailableError().Code() {
+			status = http.StatusServiceUnavailable
+			w.Header().Set("Retry-After", graphql.RetryAfter)
+		}
+		writeError(w, status, "", gerr.Message)
 		return
 	}
 	if c.Type == authtoken.TypeAPIKey {

@@ -21,6 +21,9 @@ import (
 // streamView reads c's permissions in workspace ws as an eventsub.View (nil: nothing hidden).
 func (g *gateway) streamView(ctx context.Context, c *authtoken.Claims, ws string) (*eventsub.View, *graphql.Error) {
 	res, err := g.roles.GetPermissions(withClaims(ctx, c), &recordsv1.GetPermissionsRequest{WorkspaceId: ws})
+	if isUnavailable(err) {
+		return nil, graphql.UnavailableError() // the records Worker down for now: the client retries
+	}
 	if err != nil {
 		var gerr *graphql.Error
 		if errors.As(roleGQLError(err), &gerr) {

@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
 	"github.com/google/go-cmp/cmp"
 	"github.com/twentyworkers/twenty/shared/authtoken"
 	"github.com/twentyworkers/twenty/shared/eventsub"
+	"github.com/twentyworkers/twenty/shared/graphql"
 )
 
 // TestEventStreamsCarryTheSubscribersView: the gateway reads the subscriber's permissions when a
@@ -51,5 +54,28 @@ func TestEventStreamsCarryTheSubscribersView(t *testing.T) {
 	b, err := s.gw.streamViewJSON(withClaims(context.Background(), &limitedClaims), "ws-1")
 	if err != nil || string(b) != `{"hide":{"person":["jobTitle"]}}` {
 		t.Errorf("streamViewJSON = %s, %v", b, err)
+	}
+}
+
+// TestStreamViewErrors: a records Worker down refuses the stream as unavailable (the client
+// retries), its refusal as Twenty's FORBIDDEN, anything else as an internal error.
+func TestStreamViewErrors(t *testing.T) {
+	c := &authtoken.Claims{Type: authtoken.TypeAccess, WorkspaceID: "ws-1", WorkspaceMemberID: "m-1", UserWorkspaceID: "uw-1"}
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"down", connect.NewError(connect.CodeUnavailable, errors.New("down")), graphql.UnavailableError().Code()},
+		{"refused", connect.NewError(connect.CodePermissionDenied, errors.New("no")), graphql.CodeForbidden},
+		{"broken", errors.New("boom"), "INTERNAL_SERVER_ERROR"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			g := &gateway{roles: &flagRoles{err: tt.err}}
+			_, gerr := g.streamView(context.Background(), c, "ws-1")
+			if gerr == nil || gerr.Code() != tt.want {
+				t.Errorf("streamView = %v, want %s", gerr, tt.want)
+			}
+		})
 	}
 }
