@@ -207,7 +207,7 @@ export class EventStreams {
         return Response.json({ message: `An event stream may hold ${this.limits.queriesPerStream} queries` }, { status: 429 });
       }
       stream.queries.set(body.queryId, body.signature);
-      if ("view" in body) stream.view = body.view || null; // the subscriber's permissions read again
+      if ("view" in body) refreshView(stream, body.view || null); // the subscriber's permissions read again
     } else if (body.op === "remove") {
       if (!stream.queries.delete(body.queryId)) return Response.json({ ok: true });
     } else {
@@ -303,6 +303,22 @@ export function project(value, selection) {
     out[key] = name.startsWith("__typename:") ? name.slice("__typename:".length) : sub ? project(value[name], sub) : (value[name] ?? null);
   }
   return out;
+}
+
+// refreshView sets a stream's view; a socket's attachment keeps it too, for a woken room.
+function refreshView(stream, view) {
+  stream.view = view;
+  const ws = stream.sink.ws;
+  if (!ws) return;
+  try {
+    const att = ws.deserializeAttachment();
+    if (!att?.gql) return;
+    if (view) att.info.view = view;
+    else delete att.info.view;
+    ws.serializeAttachment(att);
+  } catch {
+    // the socket is gone
+  }
 }
 
 // viewEvent answers a record event as a subscriber with view (eventsub.View) may see it: null

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EventStreams, viewEvent } from "./eventroom.mjs";
+import { EventStreams, acceptSocket, handleSocketMessage, restoreSocket, viewEvent } from "./eventroom.mjs";
 
 const member = { userWorkspaceId: "uw-m" };
 const view = { deny: ["opportunity"], hide: { person: ["jobTitle"] } };
@@ -68,4 +68,31 @@ test("viewEvent", () => {
     ["only hidden fields updated", view, { ...upd, properties: { ...upd.properties, updatedFields: ["jobTitle"] } }, null],
   ];
   for (const [name, v, event, want] of cases) assert.deepEqual(viewEvent(v, event), want, name);
+});
+
+test("graphql-transport-ws: the socket's view travels with it, a query's refresh reaches its attachment and a woken room", async () => {
+  const sock = {
+    sent: [],
+    attachment: null,
+    send(m) { this.sent.push(JSON.parse(m)); },
+    close() {},
+    serializeAttachment(v) { this.attachment = structuredClone(v); },
+    deserializeAttachment() { return structuredClone(this.attachment); },
+  };
+  const parse = async (payload) => ({ sub: { eventStreamId: payload.variables.id, responseKey: "onEventSubscription" } });
+  const rooms = new EventStreams({ pingMs: 0 });
+  acceptSocket(sock, { ...member, view });
+  await handleSocketMessage(rooms, sock, '{"type":"connection_init","payload":{}}', parse);
+  await handleSocketMessage(rooms, sock, JSON.stringify({ type: "subscribe", id: "op1", payload: { query: "subscription { onEventSubscription }", variables: { id: "s1" } } }), parse);
+  rooms.query({ op: "add", eventStreamId: "s1", queryId: "q", signature: {}, caller: member });
+  assert.deepEqual(rooms.state().views, { s1: view });
+
+  const wider = { hide: { person: ["jobTitle"] } };
+  rooms.query({ op: "add", eventStreamId: "s1", queryId: "q2", signature: {}, caller: member, view: wider });
+  assert.deepEqual(sock.attachment.info.view, wider);
+  const woken = new EventStreams({ pingMs: 0 });
+  await restoreSocket(woken, sock, async () => ({ q: {} }));
+  assert.deepEqual(woken.state().views, { s1: wider });
+  rooms.query({ op: "add", eventStreamId: "s1", queryId: "q3", signature: {}, caller: member, view: null });
+  assert.equal("view" in sock.attachment.info, false);
 });
