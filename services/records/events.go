@@ -47,6 +47,7 @@ func (s *server) outboxState(shard *d1.DB) *outbox.ShardState {
 // answered: a call that failed after its write batch still made its change. Nothing is lost when
 // this does not run or fails: the rows stay in the outbox for the sweep.
 func (s *server) relayEvents(ctx context.Context, shard *d1.DB, w *outbox.Writer) {
+	s.forgetDeletedTargets(ctx, w) // navigation.go
 	if w == nil || s.jobs == nil || s.relayPaused.Load() {
 		return
 	}

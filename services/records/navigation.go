@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/services/records/internal/navigation"
+	"github.com/twentyworkers/twenty/services/records/internal/outbox"
 	"github.com/twentyworkers/twenty/services/records/internal/permissions"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 )
@@ -239,4 +241,36 @@ func (n *navigationServer) DeleteNavigationMenuItems(ctx context.Context, req *r
 		return nil, navigationError(err)
 	}
 	return n.respond(ctx, ws, items, false)
+}
+
+// forgetDeletedTargets removes, once the response is on its way, the RECORD items pointing at
+// the records a call deleted or destroyed, as Twenty's NavigationMenuItemDeletionListener does on
+// their events. A failure is logged: the items then stay, named by nothing (targetRecordIdentifier
+// null), as Twenty's show a record gone.
+func (s *server) forgetDeletedTargets(ctx context.Context, w *outbox.Writer) {
+	if w == nil || s.control == nil {
+		return
+	}
+	byWS := map[string][]string{}
+	for _, r := range w.Rows() {
+		if r.Action != "deleted" && r.Action != "destroyed" {
+			continue
+		}
+		var recordIDs []string
+		if err := json.Unmarshal([]byte(r.RecordIDs), &recordIDs); err != nil {
+			continue
+		}
+		byWS[r.WorkspaceID] = append(byWS[r.WorkspaceID], recordIDs...)
+	}
+	if len(byWS) == 0 {
+		return
+	}
+	afterResponse(ctx, func(ctx context.Context) {
+		store := &navigation.Store{Control: s.control}
+		for ws, recordIDs := range byWS {
+			if err := store.DeleteForRecords(ctx, ws, recordIDs); err != nil {
+				slog.WarnContext(ctx, "navigation menu items of deleted records not removed", "workspace", ws, "error", err.Error())
+			}
+		}
+	})
 }

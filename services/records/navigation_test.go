@@ -75,4 +75,12 @@ func TestNavigationMenuItemsThroughTheContract(t *testing.T) {
 	if diff := cmp.Diff(want, list(member, memberUWS)); diff != "" {
 		t.Errorf("member lists (-want +got):\n%s", diff)
 	}
+	// Deleting the person takes the favorite along (Twenty's NavigationMenuItemDeletionListener).
+	if _, err := p.records.DeleteMany(admin, &recordsv1.DeleteManyRequest{WorkspaceId: p.ws, ObjectNamePlural: "people", Selection: idSelection(people[0].ID),
+		Actor: &recordsv1.Actor{Source: "API"}}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{Type: "FOLDER", Name: &team}}, list(member, memberUWS)); diff != "" {
+		t.Errorf("member lists after the person's deletion (-want +got):\n%s", diff)
+	}
 }
