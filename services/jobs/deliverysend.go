@@ -112,8 +112,34 @@ func (d *deliverer) attempt(ctx context.Context, r *deliveryRow, attempt int) er
 	case r.attempts != attempt-1:
 		return nil
 	}
+	claimed, err := d.claim(ctx, r)
+	if err != nil || !claimed {
+		return err // another job is making this attempt: it sends, and records it
+	}
 	out := d.send(ctx, r)
 	return d.record(ctx, r, attempt, out)
+}
+
+// claimLease is how long a job's claim on an attempt holds: longer than a POST may take, after
+// which a job that claimed and did not record is taken for dead and the attempt may be made again.
+const claimLease = time.Minute
+
+// claim takes the lease of r's next attempt for this job; false when another job holds it (a live
+// claim) or made the attempt meanwhile.
+func (d *deliverer) claim(ctx context.Context, r *deliveryRow) (bool, error) {
+	now := d.now().UTC()
+	var id string
+	err := d.db.QueryRowContext(ctx, `UPDATE webhook_deliveries SET claimed_at = ?
+WHERE id = ? AND attempts = ? AND status IN ('pending', 'retrying') AND (claimed_at IS NULL OR claimed_at < ?) RETURNING id`,
+		now.Format("2006-01-02T15:04:05.000Z"), r.id, r.attempts, now.Add(-claimLease).Format("2006-01-02T15:04:05.000Z")).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		slog.InfoContext(ctx, "webhook attempt claimed by another job", "delivery_id", r.id, "attempt", r.attempts+1)
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("claim attempt %d of webhook delivery %s: %w", r.attempts+1, r.id, err)
+	}
+	return true, nil
 }
 
 // outcome is what one POST came to.
@@ -244,7 +270,7 @@ func (d *deliverer) record(ctx context.Context, r *deliveryRow, attempt int, out
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
 			Args: []any{r.id, attempt, r.workspaceID, r.webhookID, r.eventID, r.eventName, out.statusCode, out.latency.Milliseconds(), errText}},
 		{SQL: `UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = ?,
-  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND attempts = ?`,
+  claimed_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND attempts = ?`,
 			Args: []any{status, attempt, out.statusCode, errText, next, r.id, attempt - 1}},
 	}
 	if status == statusDead {
