@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twentyworkers/twenty/infra/devstack"
 )
@@ -138,6 +139,11 @@ func TestNavigationMenuItems(t *testing.T) {
 	if got := ids(navItems(t, colleague)); len(got) != 1 || got[0] != favorite.ID {
 		t.Errorf("after the folder's deletion the colleague lists %v, want only the favorite", got)
 	}
+	// Deleting the person takes the favorite along once the response is on its way.
+	if r := call(t, http.MethodDelete, "/rest/people/"+grace, nil, "Authorization", "Bearer "+admin); r.status != http.StatusOK {
+		t.Fatalf("DELETE /rest/people/%s = %d %s", grace, r.status, r.body)
+	}
+	eventually(t, 10*time.Second, "the deleted person's favorite removed", func() bool { return len(navItems(t, colleague)) == 0 })
 }
 
 // TestNavigationMenuItemsWithTwentyClientSDK runs Twenty's own client (twenty-client-sdk's
