@@ -10,25 +10,40 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
-// admin verifies that the caller is a workspace user with the Admin role (Twenty's
-// API_KEYS_AND_WEBHOOKS permission) and answers its claims.
+// admin verifies that the caller, a workspace user or an API key, has Twenty's
+// API_KEYS_AND_WEBHOOKS permission (a role that may update all settings has it), and answers its
+// claims. Twenty's API key resolver lets an API key whose role has it manage keys too.
 func (s *server) admin(ctx context.Context) (*authtoken.Claims, error) {
-	c, err := s.caller(ctx, authtoken.TypeAccess)
+	c, err := s.caller(ctx, authtoken.TypeAccess, authtoken.TypeAPIKey)
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.store.membership(ctx, c.UserID, c.WorkspaceID)
-	if err != nil {
-		return nil, err
-	}
-	if m.RoleStandardID != "admin" {
-		ok, err := s.store.roleMaySet(ctx, m.RoleID, "API_KEYS_AND_WEBHOOKS")
+	var roleID string
+	if c.Type == authtoken.TypeAPIKey {
+		k, err := s.store.apiKey(ctx, c.WorkspaceID, c.ID)
+		if err != nil {
+			return nil, errAdminOnly // a key the workspace does not have (gone since its token was made)
+		}
+		roleID = k.RoleID
+	} else {
+		m, err := s.store.membership(ctx, c.UserID, c.WorkspaceID)
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			return nil, errAdminOnly
+		if m.RoleStandardID == "admin" {
+			return c, nil
 		}
+		roleID = m.RoleID
+	}
+	if roleID == "" {
+		return nil, errAdminOnly
+	}
+	ok, err := s.store.roleMaySet(ctx, roleID, "API_KEYS_AND_WEBHOOKS")
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errAdminOnly
 	}
 	return c, nil
 }

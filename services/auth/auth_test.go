@@ -550,7 +550,20 @@ func TestAPIKeys(t *testing.T) {
 	_, err = h.client.CreateApiKey(ctx, &authv1.CreateApiKeyRequest{Name: "old", ExpiresAt: timestamppb.New(h.clock.Now().Add(-time.Hour))})
 	wantCode(t, "key expiring in the past", err, connect.CodeInvalidArgument, "expiresAt must be a date in the future")
 	_, err = h.client.CreateApiKey(as(gen.GetToken()), &authv1.CreateApiKeyRequest{Name: "x", ExpiresAt: expires})
-	wantCode(t, "an API key creating keys", err, connect.CodeUnauthenticated, "Token invalid.")
+	wantCode(t, "a revoked API key creating keys", err, connect.CodeUnauthenticated, "Token has been revoked.")
+	// A live key of the Admin role manages keys, as Twenty's API key resolver lets a key whose
+	// role has API_KEYS_AND_WEBHOOKS.
+	live, err := h.client.CreateApiKey(ctx, &authv1.CreateApiKeyRequest{Name: "automation", ExpiresAt: expires})
+	if err != nil {
+		t.Fatal(err)
+	}
+	liveToken, err := h.client.GenerateApiKeyToken(ctx, &authv1.GenerateApiKeyTokenRequest{ApiKeyId: live.GetApiKey().GetId(), ExpiresAt: expires})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if made, err := h.client.CreateApiKey(as(liveToken.GetToken()), &authv1.CreateApiKeyRequest{Name: "made by a key", ExpiresAt: expires}); err != nil || made.GetApiKey().GetName() != "made by a key" {
+		t.Errorf("an Admin API key creating a key = %v, %v", made, err)
+	}
 
 	// Another workspace sees none of it.
 	other := h.onboard(t, "jane@other.dev")

@@ -156,7 +156,7 @@ var settingsFlags = map[string]string{
 	// Twenty's WorkflowTriggerResolver (the builder's mutations check it themselves).
 	"Mutation.activateWorkflowVersion": "WORKFLOWS", "Mutation.deactivateWorkflowVersion": "WORKFLOWS",
 	"Mutation.runWorkflowVersion": "WORKFLOWS",
-	"Mutation.createOneRole": "ROLES", "Mutation.updateOneRole": "ROLES", "Mutation.deleteOneRole": "ROLES",
+	"Mutation.createOneRole":      "ROLES", "Mutation.updateOneRole": "ROLES", "Mutation.deleteOneRole": "ROLES",
 	"Mutation.upsertObjectPermissions": "ROLES", "Mutation.upsertFieldPermissions": "ROLES",
 	"Mutation.upsertPermissionFlags": "ROLES", "Mutation.updateWorkspaceMemberRole": "ROLES",
 }
