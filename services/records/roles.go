@@ -78,6 +78,19 @@ func editableRole(sc *schema, id string) (*permissions.Role, error) {
 	return role, nil
 }
 
+// roleToEdit answers the workspace's role id for a change of its permissions: the caller needs
+// the ROLES permission and the role must be editable.
+func (r *roleServer) roleToEdit(ctx context.Context, ws, id string) (*permissions.Role, error) {
+	sc, err := r.model(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	if err := guard(ctx, sc, permissions.FlagRoles); err != nil {
+		return nil, err
+	}
+	return editableRole(sc, id)
+}
+
 // apply writes a change through the metadata commit path, then answers the fresh schema.
 func (r *roleServer) apply(ctx context.Context, workspaceID string, build func(objects []metadata.Object) ([]d1.Stmt, error)) (*schema, error) {
 	if err := r.s.metaStore().ApplyControl(ctx, workspaceID, build); err != nil {
@@ -216,7 +229,7 @@ func (r *roleServer) CreateRole(ctx context.Context, req *recordsv1.CreateRoleRe
 	if err := validateRole(sc.Permissions, role); err != nil {
 		return nil, err
 	}
-	sc, err = r.apply(ctx, ws, func([]metadata.Object) ([]d1.Stmt, error) {
+	sc, err := r.apply(ctx, ws, func([]metadata.Object) ([]d1.Stmt, error) {
 		return []d1.Stmt{{
 			SQL: `INSERT INTO roles (id, workspace_id, is_editable, ` + strings.Join(roleColumns, ", ") + `) VALUES (?, ?, 1` +
 				strings.Repeat(", ?", len(roleColumns)) + `)`,
@@ -260,7 +273,7 @@ func (r *roleServer) UpdateRole(ctx context.Context, req *recordsv1.UpdateRoleRe
 	for i, c := range roleColumns {
 		sets[i] = c + " = ?"
 	}
-	sc, err = r.apply(ctx, ws, func([]metadata.Object) ([]d1.Stmt, error) {
+	sc, err := r.apply(ctx, ws, func([]metadata.Object) ([]d1.Stmt, error) {
 		return []d1.Stmt{{
 			SQL:  `UPDATE roles SET ` + strings.Join(sets, ", ") + `, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND workspace_id = ?`,
 			Args: append(values, role.ID, ws),
@@ -330,18 +343,11 @@ func sqlBool(b *bool) any {
 // leaves out keeps the one stored (none: the role's); answers the role's object permissions.
 func (r *roleServer) UpsertObjectPermissions(ctx context.Context, req *recordsv1.UpsertObjectPermissionsRequest) (*recordsv1.UpsertObjectPermissionsResponse, error) {
 	ws := req.GetWorkspaceId()
-	sc, err := r.model(ctx, ws)
+	role, err := r.roleToEdit(ctx, ws, req.GetRoleId())
 	if err != nil {
 		return nil, err
 	}
-	if err := guard(ctx, sc, permissions.FlagRoles); err != nil {
-		return nil, err
-	}
-	role, err := editableRole(sc, req.GetRoleId())
-	if err != nil {
-		return nil, err
-	}
-	sc, err = r.apply(ctx, ws, func(objects []metadata.Object) ([]d1.Stmt, error) {
+	sc, err := r.apply(ctx, ws, func(objects []metadata.Object) ([]d1.Stmt, error) {
 		var stmts []d1.Stmt
 		for _, in := range req.GetObjectPermissions() {
 			oid := strings.ToLower(in.GetObjectMetadataId())
@@ -399,18 +405,11 @@ updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
 // restricts (false); one with neither value set is removed. Answers the role's field permissions.
 func (r *roleServer) UpsertFieldPermissions(ctx context.Context, req *recordsv1.UpsertFieldPermissionsRequest) (*recordsv1.UpsertFieldPermissionsResponse, error) {
 	ws := req.GetWorkspaceId()
-	sc, err := r.model(ctx, ws)
+	role, err := r.roleToEdit(ctx, ws, req.GetRoleId())
 	if err != nil {
 		return nil, err
 	}
-	if err := guard(ctx, sc, permissions.FlagRoles); err != nil {
-		return nil, err
-	}
-	role, err := editableRole(sc, req.GetRoleId())
-	if err != nil {
-		return nil, err
-	}
-	sc, err = r.apply(ctx, ws, func(objects []metadata.Object) ([]d1.Stmt, error) {
+	sc, err := r.apply(ctx, ws, func(objects []metadata.Object) ([]d1.Stmt, error) {
 		var stmts []d1.Stmt
 		for _, in := range req.GetFieldPermissions() {
 			oid, fid := strings.ToLower(in.GetObjectMetadataId()), strings.ToLower(in.GetFieldMetadataId())
@@ -456,14 +455,7 @@ can_update = excluded.can_update, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'n
 // the ones given; answers them.
 func (r *roleServer) UpsertPermissionFlags(ctx context.Context, req *recordsv1.UpsertPermissionFlagsRequest) (*recordsv1.UpsertPermissionFlagsResponse, error) {
 	ws := req.GetWorkspaceId()
-	sc, err := r.model(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	if err := guard(ctx, sc, permissions.FlagRoles); err != nil {
-		return nil, err
-	}
-	role, err := editableRole(sc, req.GetRoleId())
+	role, err := r.roleToEdit(ctx, ws, req.GetRoleId())
 	if err != nil {
 		return nil, err
 	}
@@ -475,7 +467,7 @@ func (r *roleServer) UpsertPermissionFlags(ctx context.Context, req *recordsv1.U
 			return nil, permErr(permissions.CodeInvalidSetting, "Invalid permission setting (unknown value)")
 		}
 	}
-	sc, err = r.apply(ctx, ws, func([]metadata.Object) ([]d1.Stmt, error) {
+	sc, err := r.apply(ctx, ws, func([]metadata.Object) ([]d1.Stmt, error) {
 		list, _ := json.Marshal(flags)
 		stmts := []d1.Stmt{{SQL: `DELETE FROM role_permission_flags WHERE role_id = ? AND flag NOT IN (SELECT value FROM json_each(?))`, Args: []any{role.ID, string(list)}}}
 		for _, f := range flags {
