@@ -229,7 +229,7 @@ func (r *roleServer) CreateRole(ctx context.Context, req *recordsv1.CreateRoleRe
 	if err := validateRole(sc.Permissions, role); err != nil {
 		return nil, err
 	}
-	sc, err := r.apply(ctx, ws, func([]metadata.Object) ([]d1.Stmt, error) {
+	sc, err = r.apply(ctx, ws, func([]metadata.Object) ([]d1.Stmt, error) {
 		return []d1.Stmt{{
 			SQL: `INSERT INTO roles (id, workspace_id, is_editable, ` + strings.Join(roleColumns, ", ") + `) VALUES (?, ?, 1` +
 				strings.Repeat(", ?", len(roleColumns)) + `)`,
@@ -273,7 +273,7 @@ func (r *roleServer) UpdateRole(ctx context.Context, req *recordsv1.UpdateRoleRe
 	for i, c := range roleColumns {
 		sets[i] = c + " = ?"
 	}
-	sc, err := r.apply(ctx, ws, func([]metadata.Object) ([]d1.Stmt, error) {
+	sc, err = r.apply(ctx, ws, func([]metadata.Object) ([]d1.Stmt, error) {
 		return []d1.Stmt{{
 			SQL:  `UPDATE roles SET ` + strings.Join(sets, ", ") + `, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND workspace_id = ?`,
 			Args: append(values, role.ID, ws),
