@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -333,10 +332,4 @@ func hasRequiredArg(f schemaField) bool {
 		}
 	}
 	return false
-}
-
-// variablesJSON is the request's variables as sent, so a check can tell echoed ids from leaked ones.
-func (o operation) variablesJSON() string {
-	b, _ := json.Marshal(o.variables)
-	return string(b)
 }

@@ -193,12 +193,16 @@ func seedIsolationVictim(t *testing.T, a account) *isolationVictim {
 		if roleID != "" {
 			input["roleId"] = roleID
 		}
-		k := data[struct{ CreateApiKey struct{ ID string } }](t, gql(t, "/metadata", a.access,
+		k := data[struct {
+			CreateAPIKey struct{ ID string } `json:"createApiKey"`
+		}](t, gql(t, "/metadata", a.access,
 			`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { id } }`,
-			map[string]any{"input": input})).CreateApiKey
-		tok := data[struct{ GenerateApiKeyToken struct{ Token string } }](t, gql(t, "/metadata", a.access,
+			map[string]any{"input": input})).CreateAPIKey
+		tok := data[struct {
+			GenerateAPIKeyToken struct{ Token string } `json:"generateApiKeyToken"`
+		}](t, gql(t, "/metadata", a.access,
 			`mutation($id: UUID!) { generateApiKeyToken(apiKeyId: $id, expiresAt: "2099-01-01T00:00:00.000Z") { token } }`,
-			map[string]any{"id": k.ID})).GenerateApiKeyToken
+			map[string]any{"id": k.ID})).GenerateAPIKeyToken
 		return k.ID, tok.Token
 	}
 	v.ids["apiKey"], v.liveKeyToken = key(v.mark+" live key", "")
@@ -211,9 +215,9 @@ func seedIsolationVictim(t *testing.T, a account) *isolationVictim {
 			"canDestroyAllObjectRecords": false, "canBeAssignedToApiKeys": true}})).CreateOneRole
 	_, v.forbiddenKeyToken = key("forbidden key", role.ID)
 	revoked := data[struct {
-		RevokeApiKey struct{ ID, RevokedAt string }
+		RevokeAPIKey struct{ ID, RevokedAt string } `json:"revokeApiKey"`
 	}](t, gql(t, "/metadata", a.access,
-		`mutation($id: UUID!) { revokeApiKey(input: {id: $id}) { id revokedAt } }`, map[string]any{"id": revokedID})).RevokeApiKey
+		`mutation($id: UUID!) { revokeApiKey(input: {id: $id}) { id revokedAt } }`, map[string]any{"id": revokedID})).RevokeAPIKey
 	if revoked.ID != revokedID || revoked.RevokedAt == "" {
 		t.Fatalf("revokeApiKey = %+v", revoked)
 	}

@@ -166,7 +166,9 @@ func TestWorkflowBuilder(t *testing.T) {
 		t.Fatalf("run = %+v, want COMPLETED", run)
 	}
 	var made struct{ Title string }
-	json.Unmarshal(run.State.StepInfos[ifEmpty].Result, &made)
+	if err := json.Unmarshal(run.State.StepInfos[ifEmpty].Result, &made); err != nil {
+		t.Errorf("the IF branch's output %s: %v", run.State.StepInfos[ifEmpty].Result, err)
+	}
 	if run.State.StepInfos[taskStep].Status != "SUCCESS" || run.State.StepInfos[ifElse].Status != "SUCCESS" || made.Title != "Big deal of Ada" {
 		t.Errorf("run steps = %+v, want the task, the IF_ELSE and the IF branch's task", run.State.StepInfos)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"net/http"
 	"sync/atomic"
-	"time"
 )
 
 // crashPoint lets the local stack's tests end the jobs Worker's Go instance at the worst moment of
@@ -28,10 +27,4 @@ func (c *crashPoint) reached() {
 func (c *crashPoint) arm(w http.ResponseWriter, _ *http.Request) {
 	c.armed.Store(true)
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// crashGoInstance panics on another goroutine, which no recover catches: the Go program ends.
-func crashGoInstance() {
-	go func() { panic("dev: the Go instance ends after a step's effect, before the run records it") }()
-	time.Sleep(time.Second)
 }

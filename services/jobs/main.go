@@ -83,3 +83,10 @@ func main() {
 	}))
 	cfworker.Serve(cfworker.Handlers{Fetch: newHandler(probes, dev, deliveries.mount, webhooks.mount, workflows.mount), Queue: c.handleBatch, Scheduled: scheduled})
 }
+
+// crashGoInstance panics on another goroutine, which no recover catches: the Go program ends
+// (the dev crash point, crashpoint.go).
+func crashGoInstance() {
+	go func() { panic("dev: the Go instance ends after a step's effect, before the run records it") }()
+	time.Sleep(time.Second)
+}
