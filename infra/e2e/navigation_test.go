@@ -34,9 +34,18 @@ func userWorkspaceID(t *testing.T, token string) string {
 	}](t, gql(t, "/metadata", token, `{ currentUser { currentUserWorkspace { id } } }`, nil)).CurrentUser.CurrentUserWorkspace.ID
 }
 
-func navItems(t *testing.T, token string) []gqlNavItem {
+// navItems lists the caller's items but Twenty's standard ones (the "All" views and the
+// Workflows folder every new workspace gets; their ids are in standard).
+func navItems(t *testing.T, token string, standard map[string]bool) []gqlNavItem {
 	t.Helper()
-	return data[struct{ NavigationMenuItems []gqlNavItem }](t, gql(t, "/metadata", token, `{ navigationMenuItems { `+navFields+` } }`, nil)).NavigationMenuItems
+	all := data[struct{ NavigationMenuItems []gqlNavItem }](t, gql(t, "/metadata", token, `{ navigationMenuItems { `+navFields+` } }`, nil)).NavigationMenuItems
+	var out []gqlNavItem
+	for _, it := range all {
+		if !standard[it.ID] {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 func createNavItem(t *testing.T, token string, input map[string]any) gqlNavItem {
@@ -55,12 +64,35 @@ func TestNavigationMenuItems(t *testing.T) {
 	other := onboard(t, "/metadata")
 	colleagueUWS := userWorkspaceID(t, colleague)
 
+	// A new workspace has Twenty's standard items: the "All" views of companies, notes,
+	// opportunities, people and tasks, and a Workflows folder holding the workflow objects'.
+	standard := map[string]bool{}
+	folders, inFolder := 0, 0
+	for _, it := range navItems(t, admin, nil) {
+		standard[it.ID] = true
+		switch {
+		case it.Type == "FOLDER" && it.Name != nil && *it.Name == "Workflows":
+			folders++
+		case it.Type == "VIEW" && it.FolderID != nil:
+			inFolder++
+		case it.Type != "VIEW":
+			t.Errorf("standard item %+v", it)
+		}
+	}
+	if len(standard) < 8 || folders != 1 || inFolder < 2 {
+		t.Errorf("a new workspace has %d standard items (%d Workflows folders, %d views in it)", len(standard), folders, inFolder)
+	}
+	standardB := map[string]bool{}
+	for _, it := range navItems(t, other.access, nil) {
+		standardB[it.ID] = true
+	}
+
 	view := data[struct{ CreateView struct{ ID string } }](t, gql(t, "/metadata", admin,
 		`mutation($i: CreateViewInput!) { createView(input: $i) { id } }`,
 		map[string]any{"i": map[string]any{"name": "Parisians", "objectMetadataId": p.objects["person"], "icon": "IconMapPin"}})).CreateView.ID
 	folder := createNavItem(t, admin, map[string]any{"type": "FOLDER", "name": "Sales", "icon": "IconFolder"})
 	viewItem := createNavItem(t, admin, map[string]any{"type": "VIEW", "viewId": view, "folderId": folder.ID})
-	if viewItem.FolderID == nil || *viewItem.FolderID != folder.ID || viewItem.ViewID == nil || *viewItem.ViewID != view || viewItem.Position != 1 {
+	if viewItem.FolderID == nil || *viewItem.FolderID != folder.ID || viewItem.ViewID == nil || *viewItem.ViewID != view || viewItem.Position != 1 || folder.Position != 7 {
 		t.Errorf("VIEW item = %+v", viewItem)
 	}
 
@@ -86,10 +118,10 @@ func TestNavigationMenuItems(t *testing.T) {
 		}
 		return out
 	}
-	if got := ids(navItems(t, admin)); strings.Join(got, ",") != folder.ID+","+viewItem.ID {
+	if got := sortedIDs(ids(navItems(t, admin, standard))); strings.Join(got, ",") != strings.Join(sortedIDs([]string{folder.ID, viewItem.ID}), ",") {
 		t.Errorf("admin lists %v, want the folder and the view item", got)
 	}
-	colleagueSees := navItems(t, colleague)
+	colleagueSees := navItems(t, colleague, standard)
 	if got := ids(colleagueSees); len(got) != 3 || got[2] != favorite.ID && got[1] != favorite.ID {
 		t.Errorf("colleague lists %v, want the folder, the view item and the favorite", got)
 	}
@@ -98,7 +130,7 @@ func TestNavigationMenuItems(t *testing.T) {
 			t.Errorf("listed favorite = %+v", it)
 		}
 	}
-	if got := navItems(t, other.access); len(got) != 0 {
+	if got := navItems(t, other.access, standardB); len(got) != 0 {
 		t.Errorf("another workspace lists %v", got)
 	}
 	if it := data[struct{ NavigationMenuItem *gqlNavItem }](t, gql(t, "/metadata", admin,
@@ -136,14 +168,14 @@ func TestNavigationMenuItems(t *testing.T) {
 	if deleted.ID != folder.ID {
 		t.Errorf("deleteNavigationMenuItem = %+v", deleted)
 	}
-	if got := ids(navItems(t, colleague)); len(got) != 1 || got[0] != favorite.ID {
+	if got := ids(navItems(t, colleague, standard)); len(got) != 1 || got[0] != favorite.ID {
 		t.Errorf("after the folder's deletion the colleague lists %v, want only the favorite", got)
 	}
 	// Deleting the person takes the favorite along once the response is on its way.
 	if r := call(t, http.MethodDelete, "/rest/people/"+grace, nil, "Authorization", "Bearer "+admin); r.status != http.StatusOK {
 		t.Fatalf("DELETE /rest/people/%s = %d %s", grace, r.status, r.body)
 	}
-	eventually(t, 10*time.Second, "the deleted person's favorite removed", func() bool { return len(navItems(t, colleague)) == 0 })
+	eventually(t, 10*time.Second, "the deleted person's favorite removed", func() bool { return len(navItems(t, colleague, standard)) == 0 })
 }
 
 // TestNavigationMenuItemsWithTwentyClientSDK runs Twenty's own client (twenty-client-sdk's
@@ -173,7 +205,7 @@ func TestNavigationMenuItemsWithTwentyClientSDK(t *testing.T) {
 	}
 	var got struct {
 		Folder, ViewItem, Favorite, Updated, Deleted gqlNavItem
-		Listed, After                                []gqlNavItem
+		Before, Listed, After                        []gqlNavItem
 	}
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("node navigation.mjs printed %q: %v", out, err)
@@ -181,7 +213,7 @@ func TestNavigationMenuItemsWithTwentyClientSDK(t *testing.T) {
 	if got.Folder.Type != "FOLDER" || got.ViewItem.FolderID == nil || *got.ViewItem.FolderID != got.Folder.ID || got.Favorite.UserWorkspaceID == nil {
 		t.Errorf("created through the SDK: %+v %+v %+v", got.Folder, got.ViewItem, got.Favorite)
 	}
-	if len(got.Listed) != 3 || got.Updated.Name == nil || *got.Updated.Name != "Team" || got.Deleted.ID != got.Favorite.ID || len(got.After) != 2 {
+	if len(got.Listed) != len(got.Before)+3 || got.Updated.Name == nil || *got.Updated.Name != "Team" || got.Deleted.ID != got.Favorite.ID || len(got.After) != len(got.Before)+2 {
 		t.Errorf("through the SDK: listed %+v, updated %+v, deleted %+v, after %+v", got.Listed, got.Updated, got.Deleted, got.After)
 	}
 }

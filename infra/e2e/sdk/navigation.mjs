@@ -1,7 +1,7 @@
 // Makes and reads navigation menu items (favorites and favorite folders) with Twenty's own client,
 // twenty-client-sdk's MetadataApiClient (pinned in package.json), as Twenty's web app does: a
-// folder, a VIEW item in it, the caller's own OBJECT item, navigationMenuItems, an update and a
-// delete. Run by infra/e2e/navigation_test.go:
+// new workspace's standard items, a folder, a VIEW item in it, the caller's own OBJECT item,
+// navigationMenuItems, an update and a delete. Run by infra/e2e/navigation_test.go:
 //
 //	node infra/e2e/sdk/navigation.mjs <base URL> <access token> <view id> <person object id> <userWorkspace id>
 //
@@ -26,6 +26,7 @@ const item = {
 };
 
 const out = {};
+out.before = (await client.query({ navigationMenuItems: { id: true, type: true, name: true } })).navigationMenuItems;
 out.folder = (await client.mutation({
   createNavigationMenuItem: { __args: { input: { type: 'FOLDER', name: 'Sales', icon: 'IconFolder' } }, ...item },
 })).createNavigationMenuItem;

@@ -13,6 +13,7 @@ import (
 
 	"github.com/twentyworkers/twenty/services/records/internal/ddl"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/services/records/internal/navigation"
 	"github.com/twentyworkers/twenty/services/records/internal/views"
 	"github.com/twentyworkers/twenty/shared/d1"
 	"github.com/twentyworkers/twenty/shared/ids"
@@ -301,6 +302,7 @@ func (s *Store) Init(ctx context.Context, workspaceID string) (int64, error) {
 		})
 	}
 	stmts = append(stmts, views.IndexViewStatements(workspaceID, objects)...) // Twenty's "All" views
+	stmts = append(stmts, navigation.DefaultStatements(workspaceID)...)       // Twenty's standard navigation menu items
 	stmts = append(stmts, d1.Stmt{
 		SQL:  `INSERT INTO workspace_metadata (workspace_id, version) VALUES (?, 1) ON CONFLICT (workspace_id) DO UPDATE SET version = version + 1`,
 		Args: []any{workspaceID},

@@ -341,3 +341,35 @@ func deref(p *string) string {
 	}
 	return *p
 }
+
+func TestDefaultStatements(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.db.Exec(`UPDATE view SET view_key = 'INDEX' WHERE id = ?`, f.view); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // a second run adds nothing
+		if _, err := f.db.Batch(ctx, navigation.DefaultStatements(f.ws)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, err := f.store.List(ctx, f.ws, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		Type, Name, ViewID string
+		Position           float64
+	}
+	var gotItems []got
+	for _, it := range items {
+		gotItems = append(gotItems, got{it.Type, deref(it.Name), deref(it.ViewID), it.Position})
+	}
+	want := []got{{Type: "VIEW", ViewID: f.view, Position: 4}, {Type: "FOLDER", Name: "Workflows", Position: 6}}
+	if diff := cmp.Diff(want, gotItems); diff != "" {
+		t.Errorf("standard items (-want +got):\n%s", diff)
+	}
+	if other, err := f.store.List(ctx, f.other, ""); err != nil || len(other) != 0 {
+		t.Errorf("another workspace lists %v, %v", other, err)
+	}
+}
