@@ -91,7 +91,9 @@ func TestIsolationOnEveryRoute(t *testing.T) {
 
 	// Files: a link signed for another workspace's own file, pointed at A's file, and A's link
 	// with another workspace's token instead of its own, open nothing of A's.
-	own := directUpload(t, foreign[0], "own.txt", []byte("another workspace's file"))
+	// (A fresh workspace: the probes' signOut ended one of the foreign sessions.)
+	other := onboard(t, "/metadata").access
+	own := directUpload(t, other, "own.txt", []byte("another workspace's file"))
 	ownURI := requestURI(t, own.URL)
 	aURI := requestURI(t, victim.fileURL)
 	for what, uri := range map[string]string{
@@ -99,7 +101,7 @@ func TestIsolationOnEveryRoute(t *testing.T) {
 		"A's file with another workspace's file token": strings.SplitN(aURI, "?", 2)[0] + "?" + strings.SplitN(ownURI, "?", 2)[1],
 		"A's file with no token":                       strings.SplitN(aURI, "?", 2)[0],
 	} {
-		r := get(t, uri, "Authorization", "Bearer "+foreign[1])
+		r := get(t, uri, "Authorization", "Bearer "+other)
 		if r.status < 400 || r.status >= 500 || strings.Contains(string(r.body), victim.mark) {
 			t.Errorf("%s: GET = %d %s, want a 4xx without A's bytes", what, r.status, truncate(string(r.body), 200))
 		}

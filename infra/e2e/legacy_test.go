@@ -48,8 +48,9 @@ func TestLegacyTwentyTokensAndExpiry(t *testing.T) {
 		status int
 		want   envelope
 	}{
-		// It passes authentication; this installation has no such workspace, so no objects.
-		{"imported API key", apiKey(now.Add(time.Hour)), 400, envelope{400, "BadRequestException", []string{"object 'people' not found. eg: companies"}}},
+		// It passes authentication; this installation has no such workspace, so the key has no
+		// role here: Twenty's permission refusal.
+		{"imported API key", apiKey(now.Add(time.Hour)), 403, envelope{403, "ForbiddenException", []string{"Entity performing the request does not have permission"}}},
 		{"expired imported API key", apiKey(now.Add(-time.Hour)), 401, envelope{401, "UNAUTHENTICATED", []string{"Token has expired."}}},
 		{"signed with another secret", legacyToken(t, map[string]any{"sub": "ws-other", "type": "API_KEY", "workspaceId": "ws-other", "exp": now.Add(time.Hour).Unix()})[:40] + "x.y.z",
 			401, envelope{401, "UNAUTHENTICATED", []string{"No payload"}}},
