@@ -78,6 +78,7 @@ type config struct {
 	workflows                          int
 	searchPeople, searches             int
 	views                              int
+	navigation                         int
 	permissions                        int
 	realtime, realtimeSubscribers      int
 	files, filesMB                     int
@@ -105,6 +106,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&cfg.searchPeople, "search", -1, "search figures: people seeded (createPeople batches of 200) in a workspace whose search is then timed (default 10000 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.searches, "search-n", 200, "search figures: searches timed")
 	fs.IntVar(&cfg.views, "views", -1, "views figures: getViews (every view of a new workspace with its parts) and REST group-bys with and without viewId timed (default 60 each on the local stack, 0 elsewhere)")
+	fs.IntVar(&cfg.navigation, "navigation", -1, "navigation menu items figures: navigationMenuItems of a new workspace with 5 favorite people, with and without targetRecordIdentifier (default 60 each on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.permissions, "permissions", -1, "permissions figures: REST lists of 20 people timed as an admin and as a restricted role each, interleaved (default 300 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.eventsC, "events-c", 10, "events figures: concurrent creates of the burst")
 	fs.IntVar(&cfg.realtime, "realtime", -1, "realtime figures: person creates timed to one event-stream subscriber, then a fan-out to -realtime-subscribers (default 80 on the local stack, within a workspace's 100 API calls a minute; 0 elsewhere)")
@@ -335,6 +337,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if cfg.views > 0 {
 		if err := viewsFigures(ctx, stdout, stderr, tg, cfg.views); err != nil {
+			return err
+		}
+	}
+	if cfg.navigation < 0 && stack != nil {
+		cfg.navigation = 60
+	}
+	if cfg.navigation > 0 {
+		if err := navigationFigures(ctx, stdout, stderr, tg, cfg.navigation, 5); err != nil {
 			return err
 		}
 	}
