@@ -268,10 +268,10 @@ load: tools build secrets ## Simulated users on the local stack, open loop: p50/
 	cd infra && go run ./load -root .. $(LOAD_ARGS)
 
 .PHONY: import
-import: tools migrate ## Import a Twenty PostgreSQL (and its local storage) into the local stack (stop make dev first): PG=postgres://… [STORAGE=dir] [STATE=.state] [DRY_RUN=1] [TARGET=remote]; REST=http://127.0.0.1:8787 TWENTY_TOKEN=… compares the running stack's REST answers
+import: tools migrate ## Import a Twenty PostgreSQL (and its local storage) into the local stack (stop make dev first): PG=postgres://… [STORAGE=dir|s3://bucket] [STATE=.state] [DRY_RUN=1] [TARGET=remote]; REST=http://127.0.0.1:8787 TWENTY_TOKEN=… compares the running stack's REST answers
 	@test -n "$(PG)" || { echo "usage: make import PG=postgres://… [STORAGE=…] [STATE=…] [DRY_RUN=1] [TARGET=local|remote] [REST=… TWENTY_TOKEN=…]"; exit 2; }
 	cd infra && go run ./importer -pg "$(PG)" -state "$(abspath $(STATE))" -root "$(CURDIR)" -target "$(or $(TARGET),local)" \
-		$(if $(STORAGE),-storage "$(abspath $(STORAGE))") $(if $(DRY_RUN),-dry-run) $(if $(REST),-rest-base "$(REST)")
+		$(if $(STORAGE),-storage "$(if $(filter s3://%,$(STORAGE)),$(STORAGE),$(abspath $(STORAGE)))") $(if $(DRY_RUN),-dry-run) $(if $(REST),-rest-base "$(REST)")
 
 .PHONY: replay-webhooks
 replay-webhooks: ## Replay a webhook's dead deliveries: WEBHOOK=<id> TWENTY_TOKEN=<API key> [BASE=http://127.0.0.1:$(PORT)] [DELIVERIES=id,id]

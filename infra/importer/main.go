@@ -2,7 +2,7 @@
 // databases and verifies it: make import PG=postgres://… [STATE=.state]. See the README's Import
 // section. Stop the local stack first (make dev holds the database files).
 //
-//	importer -pg URL -state DIR [-storage DIR] [-dry-run] [-verify-only]
+//	importer -pg URL -state DIR [-storage DIR|s3://BUCKET[/PREFIX]] [-dry-run] [-verify-only]
 //	importer -pg URL -rest-base http://127.0.0.1:8787 -rest-token TOKEN   (against the running stack)
 //	importer -seed-fixture -pg ADMIN_URL -fixture-db NAME   (a seeded Twenty database to try it on)
 package main
@@ -24,7 +24,7 @@ func main() {
 	state := flag.String("state", ".state", "the local stack's state folder (make dev's STATE)")
 	target := flag.String("target", "local", "where to import: local, or remote (staged and verified in -state, then shipped with wrangler --remote: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID)")
 	shipLocal := flag.String("ship-local", "", "stage in -state, then ship as to a deployed environment but into this (migrated) local state folder: to try -target remote")
-	storage := flag.String("storage", "", "Twenty's local storage folder (STORAGE_LOCAL_PATH): its files go into the local R2")
+	storage := flag.String("storage", "", "Twenty's local storage folder (STORAGE_LOCAL_PATH), or s3://bucket[/prefix] for its S3 bucket (STORAGE_S3_ENDPOINT, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY from the environment): its files go into R2")
 	root := flag.String("root", "..", "the repository root (wrangler and the Workers' configs, for R2)")
 	restBase := flag.String("rest-base", "", "compare the REST answers of the stack running here (e.g. http://127.0.0.1:8787) with the source, nothing else")
 	restToken := flag.String("rest-token", os.Getenv("TWENTY_TOKEN"), "with -rest-base: an access token or API key of an imported workspace")

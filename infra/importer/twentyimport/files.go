@@ -128,7 +128,7 @@ func fileDigest(path string) (string, int64, error) {
 // kept (object key <workspace>/<path>, as the files Worker names objects). Each object is put
 // before its row, and a file whose row exists is skipped, so a resumed import puts nothing twice.
 // Soft-deleted and pending files are left out: the files job would remove a deleted one's object.
-func importFiles(ctx context.Context, src *Source, tgt *Target, w Workspace, storage string, objects ObjectWriter, out io.Writer) ([]Skipped, error) {
+func importFiles(ctx context.Context, src *Source, tgt *Target, w Workspace, storage FileSource, objects ObjectWriter, out io.Writer) ([]Skipped, error) {
 	files, ok, err := src.Files(ctx, w.ID)
 	if err != nil || !ok {
 		return nil, err
@@ -147,17 +147,24 @@ func importFiles(ctx context.Context, src *Source, tgt *Target, w Workspace, sto
 		if n > 0 {
 			continue
 		}
-		local, err := locateFile(storage, w.ID, f.Path)
+		ref, err := storage.Locate(ctx, w.ID, f.Path)
 		if err != nil {
 			skipped = append(skipped, Skipped{"file " + f.Path, err.Error()})
 			continue
 		}
-		sum, size, err := fileDigest(local)
+		local, release, err := storage.Fetch(ctx, ref)
 		if err != nil {
 			return nil, err
 		}
+		sum, size, err := fileDigest(local)
+		if err != nil {
+			release()
+			return nil, err
+		}
 		key := w.ID + "/" + f.Path
-		if err := objects.Put(ctx, key, local, f.MimeType); err != nil {
+		err = objects.Put(ctx, key, local, f.MimeType)
+		release()
+		if err != nil {
 			return nil, err
 		}
 		folder, name, _ := strings.Cut(f.Path, "/")
@@ -180,7 +187,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'UPLOADED', ?, ?) ON CONFLICT (id) DO NOTHING
 // verifyFiles compares the workspace's uploaded files in Twenty (id, path, size and the MD5 of
 // the bytes in storage) with the files table's rows; a file whose bytes are missing counts as a
 // mismatch.
-func verifyFiles(ctx context.Context, src *Source, tgt *Target, w Workspace, storage string) (Result, bool, error) {
+func verifyFiles(ctx context.Context, src *Source, tgt *Target, w Workspace, storage FileSource) (Result, bool, error) {
 	r := Result{Workspace: w.ID, Table: "core.file"}
 	files, ok, err := src.Files(ctx, w.ID)
 	if err != nil || !ok {
@@ -192,8 +199,14 @@ func verifyFiles(ctx context.Context, src *Source, tgt *Target, w Workspace, sto
 			continue
 		}
 		sum := "missing"
-		if local, err := locateFile(storage, w.ID, f.Path); err == nil {
-			if sum, _, err = fileDigest(local); err != nil {
+		if ref, err := storage.Locate(ctx, w.ID, f.Path); err == nil {
+			local, release, err := storage.Fetch(ctx, ref)
+			if err != nil {
+				return r, true, err
+			}
+			sum, _, err = fileDigest(local)
+			release()
+			if err != nil {
 				return r, true, err
 			}
 		} else if !errors.Is(err, fs.ErrNotExist) {

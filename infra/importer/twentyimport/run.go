@@ -27,7 +27,8 @@ type Options struct {
 	// running at RESTBase (with a token of an imported workspace) with the source, and nothing
 	// else: the stack holds the D1 files while it runs.
 	RESTBase, RESTToken string
-	// Storage is Twenty's local storage folder (STORAGE_LOCAL_PATH); empty skips the files.
+	// Storage is Twenty's local storage folder (STORAGE_LOCAL_PATH), or s3://<bucket>[/prefix]
+	// for its S3 bucket (see OpenFileSource); empty skips the files.
 	Storage string
 	// Root is the repository root, for wrangler (the files go into R2 through it).
 	Root string
@@ -128,8 +129,15 @@ func Run(ctx context.Context, o Options) (Results, error) {
 		return nil, err
 	}
 	Report(o.Out, core, plans)
+	var files FileSource
 	if o.Storage != "" {
-		if err := reportFiles(ctx, src, plans, o.Storage, o.Out); err != nil {
+		if files, err = OpenFileSource(ctx, o.Storage); err != nil {
+			return nil, err
+		}
+		if s3, ok := files.(*S3Source); ok {
+			fmt.Fprintf(o.Out, "storage %s: %d objects listed\n", s3, s3.Keys())
+		}
+		if err := reportFiles(ctx, src, plans, files, o.Out); err != nil {
 			return nil, err
 		}
 	}
@@ -154,11 +162,11 @@ func Run(ctx context.Context, o Options) (Results, error) {
 	}
 	defer tgt.Close()
 	if !o.VerifyOnly {
-		if err := write(ctx, src, tgt, core, plans, o); err != nil {
+		if err := write(ctx, src, tgt, core, plans, files, o); err != nil {
 			return nil, err
 		}
 	}
-	res, err := Verify(ctx, src, tgt, plans, o.Storage)
+	res, err := verify(ctx, src, tgt, plans, files)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +183,7 @@ func Run(ctx context.Context, o Options) (Results, error) {
 		if objects == nil {
 			objects = WranglerR2{Root: o.Root, Flags: o.Ship.Flags}
 		}
-		if err := ShipWorkspaces(ctx, tgt, ids, *o.Ship, o.Storage, objects); err != nil {
+		if err := ShipWorkspaces(ctx, tgt, ids, *o.Ship, files, objects); err != nil {
 			return res, err
 		}
 		fmt.Fprintf(o.Out, "shipped %d workspaces with wrangler %v (SQL files in %s)\n", len(ids), o.Ship.Flags, o.Ship.Dir)
@@ -185,7 +193,7 @@ func Run(ctx context.Context, o Options) (Results, error) {
 
 // write creates each workspace's tables (once: the schema stamp tells), writes its control rows
 // and copies its tables with a progress line per table.
-func write(ctx context.Context, src *Source, tgt *Target, core Core, plans []WorkspacePlan, o Options) error {
+func write(ctx context.Context, src *Source, tgt *Target, core Core, plans []WorkspacePlan, files FileSource, o Options) error {
 	if err := ensureCheckpoints(ctx, tgt.Shard); err != nil {
 		return err
 	}
@@ -258,12 +266,12 @@ func write(ctx context.Context, src *Source, tgt *Target, core Core, plans []Wor
 			}
 			report(total, true)
 		}
-		if o.Storage != "" {
+		if files != nil {
 			objects := o.objects
 			if objects == nil {
 				objects = WranglerR2{Root: o.Root, State: o.State}
 			}
-			skipped, err := importFiles(ctx, src, tgt, w, o.Storage, objects, o.Out)
+			skipped, err := importFiles(ctx, src, tgt, w, files, objects, o.Out)
 			if err != nil {
 				return err
 			}
@@ -276,7 +284,7 @@ func write(ctx context.Context, src *Source, tgt *Target, core Core, plans []Wor
 }
 
 // reportFiles says, per workspace, how many files would go into R2 and which cannot, and why.
-func reportFiles(ctx context.Context, src *Source, plans []WorkspacePlan, storage string, out io.Writer) error {
+func reportFiles(ctx context.Context, src *Source, plans []WorkspacePlan, storage FileSource, out io.Writer) error {
 	for _, wp := range plans {
 		files, ok, err := src.Files(ctx, wp.Workspace.ID)
 		if err != nil {
@@ -288,7 +296,7 @@ func reportFiles(ctx context.Context, src *Source, plans []WorkspacePlan, storag
 		}
 		var n, bytes int64
 		for _, f := range files {
-			switch _, err := locateFile(storage, wp.Workspace.ID, f.Path); {
+			switch _, err := storage.Locate(ctx, wp.Workspace.ID, f.Path); {
 			case f.DeletedAt != nil || f.Status != "UPLOADED":
 				fmt.Fprintf(out, "  not imported: file %s: soft-deleted or never uploaded in Twenty\n", f.Path)
 			case err != nil:

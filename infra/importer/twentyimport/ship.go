@@ -45,7 +45,7 @@ type Ship struct {
 
 // ShipWorkspaces writes the staged workspaces' SQL files and executes them with wrangler, then
 // puts their files' objects (read again from Twenty's storage) into the environment's bucket.
-func ShipWorkspaces(ctx context.Context, tgt *Target, workspaceIDs []string, s Ship, storage string, objects ObjectWriter) error {
+func ShipWorkspaces(ctx context.Context, tgt *Target, workspaceIDs []string, s Ship, storage FileSource, objects ObjectWriter) error {
 	var control, shard strings.Builder
 	shard.WriteString("PRAGMA defer_foreign_keys = on;\n")
 	for _, ws := range workspaceIDs {
@@ -81,7 +81,7 @@ func ShipWorkspaces(ctx context.Context, tgt *Target, workspaceIDs []string, s S
 			return fmt.Errorf("wrangler d1 execute %s --file %s: %w: %s", args[2], path, err, tail(string(out), 600))
 		}
 	}
-	if storage == "" {
+	if storage == nil {
 		return nil
 	}
 	for _, ws := range workspaceIDs {
@@ -100,11 +100,17 @@ func ShipWorkspaces(ctx context.Context, tgt *Target, workspaceIDs []string, s S
 		}
 		rows.Close()
 		for _, f := range files {
-			local, err := locateFile(storage, ws, f[0])
+			ref, err := storage.Locate(ctx, ws, f[0])
 			if err != nil {
 				return err
 			}
-			if err := objects.Put(ctx, f[1], local, f[2]); err != nil {
+			local, release, err := storage.Fetch(ctx, ref)
+			if err != nil {
+				return err
+			}
+			err = objects.Put(ctx, f[1], local, f[2])
+			release()
+			if err != nil {
 				return err
 			}
 		}

@@ -69,6 +69,18 @@ func short(s string) string {
 //
 // With storage set, the files too: see verifyFiles.
 func Verify(ctx context.Context, src *Source, tgt *Target, plans []WorkspacePlan, storage string) (Results, error) {
+	var files FileSource
+	if storage != "" {
+		var err error
+		if files, err = OpenFileSource(ctx, storage); err != nil {
+			return nil, err
+		}
+	}
+	return verify(ctx, src, tgt, plans, files)
+}
+
+// verify is Verify with the storage opened (nil: no files).
+func verify(ctx context.Context, src *Source, tgt *Target, plans []WorkspacePlan, files FileSource) (Results, error) {
 	var out Results
 	core, err := src.ReadCore(ctx)
 	if err != nil {
@@ -127,8 +139,8 @@ func Verify(ctx context.Context, src *Source, tgt *Target, plans []WorkspacePlan
 			return nil, err
 		}
 		out = append(out, roles...)
-		if storage != "" {
-			r, ok, err := verifyFiles(ctx, src, tgt, w, storage)
+		if files != nil {
+			r, ok, err := verifyFiles(ctx, src, tgt, w, files)
 			if err != nil {
 				return nil, err
 			}
