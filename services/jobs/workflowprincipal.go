@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"log/slog"
+	"fmt"
 
 	"connectrpc.com/connect"
 	commonv1 "github.com/twentyworkers/twenty/shared/gen/twenty/common/v1"
@@ -12,11 +12,12 @@ import (
 // asCreator returns ctx whose calls to the records Worker act as the workflow's creator (the
 // workspace member in the workflow's createdBy), so a step's record actions have the creator's
 // role, and fail with Twenty's permission error where the creator's would. A workflow no member
-// created (an API key, an import) runs as the system, as before; so does a run whose workflow
-// cannot be read now (the step's own calls then report what is wrong).
-func (e *workflowEngine) asCreator(ctx context.Context, ws string, run *workflowRunRecord) context.Context {
+// created (an API key, an import) runs as the system, as before; so does a run whose workflow is
+// gone. A workflow that cannot be read now is an error, so that the step is retried: it never
+// runs with the system's rights in place of its creator's.
+func (e *workflowEngine) asCreator(ctx context.Context, ws string, run *workflowRunRecord) (context.Context, error) {
 	if run.WorkflowID == "" {
-		return ctx
+		return ctx, nil
 	}
 	var wf struct {
 		CreatedBy struct {
@@ -24,13 +25,13 @@ func (e *workflowEngine) asCreator(ctx context.Context, ws string, run *workflow
 		} `json:"createdBy"`
 	}
 	if err := e.findOne(ctx, ws, "workflows", run.WorkflowID, &wf); err != nil {
-		if connect.CodeOf(err) != connect.CodeNotFound {
-			slog.WarnContext(ctx, "workflow creator not read; the step runs as the system", "workspace_id", ws, "workflow_id", run.WorkflowID, "error", err.Error())
+		if connect.CodeOf(err) == connect.CodeNotFound {
+			return ctx, nil
 		}
-		return ctx
+		return nil, fmt.Errorf("read the creator of workflow %s: %w", run.WorkflowID, err)
 	}
 	if wf.CreatedBy.WorkspaceMemberID == "" {
-		return ctx
+		return ctx, nil
 	}
-	return rpc.WithPrincipal(ctx, &commonv1.Principal{WorkspaceMemberId: wf.CreatedBy.WorkspaceMemberID})
+	return rpc.WithPrincipal(ctx, &commonv1.Principal{WorkspaceMemberId: wf.CreatedBy.WorkspaceMemberID}), nil
 }

@@ -254,7 +254,11 @@ func (e *workflowEngine) runStep(ctx context.Context, ws string, run *workflowRu
 	if info != nil && info.Status == stepPending && step.Type == "DELAY" {
 		return e.resumeDelay(ctx, ws, run, steps, step, info)
 	}
-	out, err := e.execute(e.asCreator(ctx, ws, run), ws, run.ID+iterationKey(run.State, step.ID, steps), step, runContext(run.State))
+	creator, err := e.asCreator(ctx, ws, run)
+	if err != nil {
+		return err // a dependency's failure: the step job is retried
+	}
+	out, err := e.execute(creator, ws, run.ID+iterationKey(run.State, step.ID, steps), step, runContext(run.State))
 	e.afterEffect.reached()
 	if failure, ok := errors.AsType[*stepFailure](err); ok {
 		return e.failRun(ctx, ws, run, step.ID, failure.msg)
