@@ -364,11 +364,18 @@ func (x *TokenPair) GetRefreshToken() *Token {
 	return nil
 }
 
-// AvailableWorkspace is a workspace the user may sign in to.
+// AvailableWorkspace is a workspace the user may sign in to (a member) or sign up to (invited),
+// Twenty's AvailableWorkspace.
 type AvailableWorkspace struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	DisplayName   string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Id          string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	DisplayName string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// subdomain names the workspace in its URL.
+	Subdomain string `protobuf:"bytes,3,opt,name=subdomain,proto3" json:"subdomain,omitempty"`
+	// logo_file_id is the id of the workspace's logo in the files Worker, empty when it has none.
+	LogoFileId string `protobuf:"bytes,4,opt,name=logo_file_id,json=logoFileId,proto3" json:"logo_file_id,omitempty"`
+	// login_token enters a workspace the user is a member of (Twenty's loginToken).
+	LoginToken    *Token `protobuf:"bytes,5,opt,name=login_token,json=loginToken,proto3" json:"login_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -415,6 +422,27 @@ func (x *AvailableWorkspace) GetDisplayName() string {
 		return x.DisplayName
 	}
 	return ""
+}
+
+func (x *AvailableWorkspace) GetSubdomain() string {
+	if x != nil {
+		return x.Subdomain
+	}
+	return ""
+}
+
+func (x *AvailableWorkspace) GetLogoFileId() string {
+	if x != nil {
+		return x.LogoFileId
+	}
+	return ""
+}
+
+func (x *AvailableWorkspace) GetLoginToken() *Token {
+	if x != nil {
+		return x.LoginToken
+	}
+	return nil
 }
 
 type SignUpRequest struct {
@@ -1267,9 +1295,11 @@ func (x *CheckUserExistsResponse) GetIsEmailVerified() bool {
 }
 
 type CurrentUserRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// with_available_workspaces asks for the user's available workspaces (User.availableWorkspaces).
+	WithAvailableWorkspaces bool `protobuf:"varint,1,opt,name=with_available_workspaces,json=withAvailableWorkspaces,proto3" json:"with_available_workspaces,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
 }
 
 func (x *CurrentUserRequest) Reset() {
@@ -1300,6 +1330,13 @@ func (x *CurrentUserRequest) ProtoReflect() protoreflect.Message {
 // Deprecated: Use CurrentUserRequest.ProtoReflect.Descriptor instead.
 func (*CurrentUserRequest) Descriptor() ([]byte, []int) {
 	return file_twenty_auth_v1_auth_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *CurrentUserRequest) GetWithAvailableWorkspaces() bool {
+	if x != nil {
+		return x.WithAvailableWorkspaces
+	}
+	return false
 }
 
 type CurrentUserResponse struct {
@@ -1357,8 +1394,12 @@ type User struct {
 	WorkspaceMember  *WorkspaceMember       `protobuf:"bytes,6,opt,name=workspace_member,json=workspaceMember,proto3" json:"workspace_member,omitempty"`
 	// user_workspace is the user's membership of the current workspace (Twenty's UserWorkspace).
 	UserWorkspace *UserWorkspace `protobuf:"bytes,7,opt,name=user_workspace,json=userWorkspace,proto3" json:"user_workspace,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// available_workspaces_for_sign_in are the workspaces the user is a member of, each with a login
+	// token; available_workspaces_for_sign_up those it is invited to. Both only when asked.
+	AvailableWorkspacesForSignIn []*AvailableWorkspace `protobuf:"bytes,8,rep,name=available_workspaces_for_sign_in,json=availableWorkspacesForSignIn,proto3" json:"available_workspaces_for_sign_in,omitempty"`
+	AvailableWorkspacesForSignUp []*AvailableWorkspace `protobuf:"bytes,9,rep,name=available_workspaces_for_sign_up,json=availableWorkspacesForSignUp,proto3" json:"available_workspaces_for_sign_up,omitempty"`
+	unknownFields                protoimpl.UnknownFields
+	sizeCache                    protoimpl.SizeCache
 }
 
 func (x *User) Reset() {
@@ -1436,6 +1477,20 @@ func (x *User) GetWorkspaceMember() *WorkspaceMember {
 func (x *User) GetUserWorkspace() *UserWorkspace {
 	if x != nil {
 		return x.UserWorkspace
+	}
+	return nil
+}
+
+func (x *User) GetAvailableWorkspacesForSignIn() []*AvailableWorkspace {
+	if x != nil {
+		return x.AvailableWorkspacesForSignIn
+	}
+	return nil
+}
+
+func (x *User) GetAvailableWorkspacesForSignUp() []*AvailableWorkspace {
+	if x != nil {
+		return x.AvailableWorkspacesForSignUp
 	}
 	return nil
 }
@@ -2396,10 +2451,15 @@ const file_twenty_auth_v1_auth_proto_rawDesc = "" +
 	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\xaa\x01\n" +
 	"\tTokenPair\x12a\n" +
 	"\"access_or_workspace_agnostic_token\x18\x01 \x01(\v2\x15.twenty.auth.v1.TokenR\x1eaccessOrWorkspaceAgnosticToken\x12:\n" +
-	"\rrefresh_token\x18\x02 \x01(\v2\x15.twenty.auth.v1.TokenR\frefreshToken\"G\n" +
+	"\rrefresh_token\x18\x02 \x01(\v2\x15.twenty.auth.v1.TokenR\frefreshToken\"\xbf\x01\n" +
 	"\x12AvailableWorkspace\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
-	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\"Y\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x1c\n" +
+	"\tsubdomain\x18\x03 \x01(\tR\tsubdomain\x12 \n" +
+	"\flogo_file_id\x18\x04 \x01(\tR\n" +
+	"logoFileId\x126\n" +
+	"\vlogin_token\x18\x05 \x01(\v2\x15.twenty.auth.v1.TokenR\n" +
+	"loginToken\"Y\n" +
 	"\rSignUpRequest\x12\x14\n" +
 	"\x05email\x18\x01 \x01(\tR\x05email\x12\x1a\n" +
 	"\bpassword\x18\x02 \x01(\tR\bpassword\x12\x16\n" +
@@ -2449,10 +2509,11 @@ const file_twenty_auth_v1_auth_proto_rawDesc = "" +
 	"\x17CheckUserExistsResponse\x12\x16\n" +
 	"\x06exists\x18\x01 \x01(\bR\x06exists\x12<\n" +
 	"\x1aavailable_workspaces_count\x18\x02 \x01(\x05R\x18availableWorkspacesCount\x12*\n" +
-	"\x11is_email_verified\x18\x03 \x01(\bR\x0fisEmailVerified\"\x14\n" +
-	"\x12CurrentUserRequest\"?\n" +
+	"\x11is_email_verified\x18\x03 \x01(\bR\x0fisEmailVerified\"P\n" +
+	"\x12CurrentUserRequest\x12:\n" +
+	"\x19with_available_workspaces\x18\x01 \x01(\bR\x17withAvailableWorkspaces\"?\n" +
 	"\x13CurrentUserResponse\x12(\n" +
-	"\x04user\x18\x01 \x01(\v2\x14.twenty.auth.v1.UserR\x04user\"\xc2\x02\n" +
+	"\x04user\x18\x01 \x01(\v2\x14.twenty.auth.v1.UserR\x04user\"\x9a\x04\n" +
 	"\x04User\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x1d\n" +
@@ -2461,7 +2522,9 @@ const file_twenty_auth_v1_auth_proto_rawDesc = "" +
 	"\tlast_name\x18\x04 \x01(\tR\blastName\x12F\n" +
 	"\x11current_workspace\x18\x05 \x01(\v2\x19.twenty.auth.v1.WorkspaceR\x10currentWorkspace\x12J\n" +
 	"\x10workspace_member\x18\x06 \x01(\v2\x1f.twenty.auth.v1.WorkspaceMemberR\x0fworkspaceMember\x12D\n" +
-	"\x0euser_workspace\x18\a \x01(\v2\x1d.twenty.auth.v1.UserWorkspaceR\ruserWorkspace\"\x95\x01\n" +
+	"\x0euser_workspace\x18\a \x01(\v2\x1d.twenty.auth.v1.UserWorkspaceR\ruserWorkspace\x12j\n" +
+	" available_workspaces_for_sign_in\x18\b \x03(\v2\".twenty.auth.v1.AvailableWorkspaceR\x1cavailableWorkspacesForSignIn\x12j\n" +
+	" available_workspaces_for_sign_up\x18\t \x03(\v2\".twenty.auth.v1.AvailableWorkspaceR\x1cavailableWorkspacesForSignUp\"\x95\x01\n" +
 	"\rUserWorkspace\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x129\n" +
 	"\n" +
@@ -2620,75 +2683,78 @@ var file_twenty_auth_v1_auth_proto_depIdxs = []int32{
 	46, // 1: twenty.auth.v1.Token.expires_at:type_name -> google.protobuf.Timestamp
 	5,  // 2: twenty.auth.v1.TokenPair.access_or_workspace_agnostic_token:type_name -> twenty.auth.v1.Token
 	5,  // 3: twenty.auth.v1.TokenPair.refresh_token:type_name -> twenty.auth.v1.Token
-	6,  // 4: twenty.auth.v1.SignUpResponse.tokens:type_name -> twenty.auth.v1.TokenPair
-	7,  // 5: twenty.auth.v1.SignUpResponse.available_workspaces:type_name -> twenty.auth.v1.AvailableWorkspace
-	5,  // 6: twenty.auth.v1.SignUpInNewWorkspaceResponse.login_token:type_name -> twenty.auth.v1.Token
-	12, // 7: twenty.auth.v1.SignUpInNewWorkspaceResponse.workspace:type_name -> twenty.auth.v1.Workspace
-	12, // 8: twenty.auth.v1.ActivateWorkspaceResponse.workspace:type_name -> twenty.auth.v1.Workspace
-	5,  // 9: twenty.auth.v1.GetLoginTokenFromCredentialsResponse.login_token:type_name -> twenty.auth.v1.Token
-	6,  // 10: twenty.auth.v1.GetAuthTokensFromLoginTokenResponse.tokens:type_name -> twenty.auth.v1.TokenPair
-	6,  // 11: twenty.auth.v1.RenewTokenResponse.tokens:type_name -> twenty.auth.v1.TokenPair
-	27, // 12: twenty.auth.v1.CurrentUserResponse.user:type_name -> twenty.auth.v1.User
-	12, // 13: twenty.auth.v1.User.current_workspace:type_name -> twenty.auth.v1.Workspace
-	29, // 14: twenty.auth.v1.User.workspace_member:type_name -> twenty.auth.v1.WorkspaceMember
-	28, // 15: twenty.auth.v1.User.user_workspace:type_name -> twenty.auth.v1.UserWorkspace
-	46, // 16: twenty.auth.v1.UserWorkspace.created_at:type_name -> google.protobuf.Timestamp
-	46, // 17: twenty.auth.v1.UserWorkspace.updated_at:type_name -> google.protobuf.Timestamp
-	32, // 18: twenty.auth.v1.GetRolesResponse.roles:type_name -> twenty.auth.v1.Role
-	46, // 19: twenty.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
-	46, // 20: twenty.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
-	46, // 21: twenty.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
-	46, // 22: twenty.auth.v1.ApiKey.updated_at:type_name -> google.protobuf.Timestamp
-	46, // 23: twenty.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
-	33, // 24: twenty.auth.v1.CreateApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
-	46, // 25: twenty.auth.v1.GenerateApiKeyTokenRequest.expires_at:type_name -> google.protobuf.Timestamp
-	33, // 26: twenty.auth.v1.RevokeApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
-	33, // 27: twenty.auth.v1.ListApiKeysResponse.api_keys:type_name -> twenty.auth.v1.ApiKey
-	33, // 28: twenty.auth.v1.GetApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
-	12, // 29: twenty.auth.v1.SetWorkspaceLogoResponse.workspace:type_name -> twenty.auth.v1.Workspace
-	47, // 30: twenty.auth.v1.AuthService.Health:input_type -> twenty.common.v1.HealthRequest
-	0,  // 31: twenty.auth.v1.AuthService.IdentifyCaller:input_type -> twenty.auth.v1.IdentifyCallerRequest
-	2,  // 32: twenty.auth.v1.AuthService.GetVerificationKeys:input_type -> twenty.auth.v1.GetVerificationKeysRequest
-	8,  // 33: twenty.auth.v1.AuthService.SignUp:input_type -> twenty.auth.v1.SignUpRequest
-	10, // 34: twenty.auth.v1.AuthService.SignUpInNewWorkspace:input_type -> twenty.auth.v1.SignUpInNewWorkspaceRequest
-	13, // 35: twenty.auth.v1.AuthService.ActivateWorkspace:input_type -> twenty.auth.v1.ActivateWorkspaceRequest
-	15, // 36: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:input_type -> twenty.auth.v1.GetLoginTokenFromCredentialsRequest
-	17, // 37: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:input_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenRequest
-	19, // 38: twenty.auth.v1.AuthService.RenewToken:input_type -> twenty.auth.v1.RenewTokenRequest
-	21, // 39: twenty.auth.v1.AuthService.SignOut:input_type -> twenty.auth.v1.SignOutRequest
-	23, // 40: twenty.auth.v1.AuthService.CheckUserExists:input_type -> twenty.auth.v1.CheckUserExistsRequest
-	25, // 41: twenty.auth.v1.AuthService.CurrentUser:input_type -> twenty.auth.v1.CurrentUserRequest
-	30, // 42: twenty.auth.v1.AuthService.GetRoles:input_type -> twenty.auth.v1.GetRolesRequest
-	34, // 43: twenty.auth.v1.AuthService.CreateApiKey:input_type -> twenty.auth.v1.CreateApiKeyRequest
-	36, // 44: twenty.auth.v1.AuthService.GenerateApiKeyToken:input_type -> twenty.auth.v1.GenerateApiKeyTokenRequest
-	38, // 45: twenty.auth.v1.AuthService.RevokeApiKey:input_type -> twenty.auth.v1.RevokeApiKeyRequest
-	40, // 46: twenty.auth.v1.AuthService.ListApiKeys:input_type -> twenty.auth.v1.ListApiKeysRequest
-	42, // 47: twenty.auth.v1.AuthService.GetApiKey:input_type -> twenty.auth.v1.GetApiKeyRequest
-	44, // 48: twenty.auth.v1.AuthService.SetWorkspaceLogo:input_type -> twenty.auth.v1.SetWorkspaceLogoRequest
-	48, // 49: twenty.auth.v1.AuthService.Health:output_type -> twenty.common.v1.HealthResponse
-	1,  // 50: twenty.auth.v1.AuthService.IdentifyCaller:output_type -> twenty.auth.v1.IdentifyCallerResponse
-	3,  // 51: twenty.auth.v1.AuthService.GetVerificationKeys:output_type -> twenty.auth.v1.GetVerificationKeysResponse
-	9,  // 52: twenty.auth.v1.AuthService.SignUp:output_type -> twenty.auth.v1.SignUpResponse
-	11, // 53: twenty.auth.v1.AuthService.SignUpInNewWorkspace:output_type -> twenty.auth.v1.SignUpInNewWorkspaceResponse
-	14, // 54: twenty.auth.v1.AuthService.ActivateWorkspace:output_type -> twenty.auth.v1.ActivateWorkspaceResponse
-	16, // 55: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:output_type -> twenty.auth.v1.GetLoginTokenFromCredentialsResponse
-	18, // 56: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:output_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenResponse
-	20, // 57: twenty.auth.v1.AuthService.RenewToken:output_type -> twenty.auth.v1.RenewTokenResponse
-	22, // 58: twenty.auth.v1.AuthService.SignOut:output_type -> twenty.auth.v1.SignOutResponse
-	24, // 59: twenty.auth.v1.AuthService.CheckUserExists:output_type -> twenty.auth.v1.CheckUserExistsResponse
-	26, // 60: twenty.auth.v1.AuthService.CurrentUser:output_type -> twenty.auth.v1.CurrentUserResponse
-	31, // 61: twenty.auth.v1.AuthService.GetRoles:output_type -> twenty.auth.v1.GetRolesResponse
-	35, // 62: twenty.auth.v1.AuthService.CreateApiKey:output_type -> twenty.auth.v1.CreateApiKeyResponse
-	37, // 63: twenty.auth.v1.AuthService.GenerateApiKeyToken:output_type -> twenty.auth.v1.GenerateApiKeyTokenResponse
-	39, // 64: twenty.auth.v1.AuthService.RevokeApiKey:output_type -> twenty.auth.v1.RevokeApiKeyResponse
-	41, // 65: twenty.auth.v1.AuthService.ListApiKeys:output_type -> twenty.auth.v1.ListApiKeysResponse
-	43, // 66: twenty.auth.v1.AuthService.GetApiKey:output_type -> twenty.auth.v1.GetApiKeyResponse
-	45, // 67: twenty.auth.v1.AuthService.SetWorkspaceLogo:output_type -> twenty.auth.v1.SetWorkspaceLogoResponse
-	49, // [49:68] is the sub-list for method output_type
-	30, // [30:49] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	5,  // 4: twenty.auth.v1.AvailableWorkspace.login_token:type_name -> twenty.auth.v1.Token
+	6,  // 5: twenty.auth.v1.SignUpResponse.tokens:type_name -> twenty.auth.v1.TokenPair
+	7,  // 6: twenty.auth.v1.SignUpResponse.available_workspaces:type_name -> twenty.auth.v1.AvailableWorkspace
+	5,  // 7: twenty.auth.v1.SignUpInNewWorkspaceResponse.login_token:type_name -> twenty.auth.v1.Token
+	12, // 8: twenty.auth.v1.SignUpInNewWorkspaceResponse.workspace:type_name -> twenty.auth.v1.Workspace
+	12, // 9: twenty.auth.v1.ActivateWorkspaceResponse.workspace:type_name -> twenty.auth.v1.Workspace
+	5,  // 10: twenty.auth.v1.GetLoginTokenFromCredentialsResponse.login_token:type_name -> twenty.auth.v1.Token
+	6,  // 11: twenty.auth.v1.GetAuthTokensFromLoginTokenResponse.tokens:type_name -> twenty.auth.v1.TokenPair
+	6,  // 12: twenty.auth.v1.RenewTokenResponse.tokens:type_name -> twenty.auth.v1.TokenPair
+	27, // 13: twenty.auth.v1.CurrentUserResponse.user:type_name -> twenty.auth.v1.User
+	12, // 14: twenty.auth.v1.User.current_workspace:type_name -> twenty.auth.v1.Workspace
+	29, // 15: twenty.auth.v1.User.workspace_member:type_name -> twenty.auth.v1.WorkspaceMember
+	28, // 16: twenty.auth.v1.User.user_workspace:type_name -> twenty.auth.v1.UserWorkspace
+	7,  // 17: twenty.auth.v1.User.available_workspaces_for_sign_in:type_name -> twenty.auth.v1.AvailableWorkspace
+	7,  // 18: twenty.auth.v1.User.available_workspaces_for_sign_up:type_name -> twenty.auth.v1.AvailableWorkspace
+	46, // 19: twenty.auth.v1.UserWorkspace.created_at:type_name -> google.protobuf.Timestamp
+	46, // 20: twenty.auth.v1.UserWorkspace.updated_at:type_name -> google.protobuf.Timestamp
+	32, // 21: twenty.auth.v1.GetRolesResponse.roles:type_name -> twenty.auth.v1.Role
+	46, // 22: twenty.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
+	46, // 23: twenty.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
+	46, // 24: twenty.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
+	46, // 25: twenty.auth.v1.ApiKey.updated_at:type_name -> google.protobuf.Timestamp
+	46, // 26: twenty.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
+	33, // 27: twenty.auth.v1.CreateApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
+	46, // 28: twenty.auth.v1.GenerateApiKeyTokenRequest.expires_at:type_name -> google.protobuf.Timestamp
+	33, // 29: twenty.auth.v1.RevokeApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
+	33, // 30: twenty.auth.v1.ListApiKeysResponse.api_keys:type_name -> twenty.auth.v1.ApiKey
+	33, // 31: twenty.auth.v1.GetApiKeyResponse.api_key:type_name -> twenty.auth.v1.ApiKey
+	12, // 32: twenty.auth.v1.SetWorkspaceLogoResponse.workspace:type_name -> twenty.auth.v1.Workspace
+	47, // 33: twenty.auth.v1.AuthService.Health:input_type -> twenty.common.v1.HealthRequest
+	0,  // 34: twenty.auth.v1.AuthService.IdentifyCaller:input_type -> twenty.auth.v1.IdentifyCallerRequest
+	2,  // 35: twenty.auth.v1.AuthService.GetVerificationKeys:input_type -> twenty.auth.v1.GetVerificationKeysRequest
+	8,  // 36: twenty.auth.v1.AuthService.SignUp:input_type -> twenty.auth.v1.SignUpRequest
+	10, // 37: twenty.auth.v1.AuthService.SignUpInNewWorkspace:input_type -> twenty.auth.v1.SignUpInNewWorkspaceRequest
+	13, // 38: twenty.auth.v1.AuthService.ActivateWorkspace:input_type -> twenty.auth.v1.ActivateWorkspaceRequest
+	15, // 39: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:input_type -> twenty.auth.v1.GetLoginTokenFromCredentialsRequest
+	17, // 40: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:input_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenRequest
+	19, // 41: twenty.auth.v1.AuthService.RenewToken:input_type -> twenty.auth.v1.RenewTokenRequest
+	21, // 42: twenty.auth.v1.AuthService.SignOut:input_type -> twenty.auth.v1.SignOutRequest
+	23, // 43: twenty.auth.v1.AuthService.CheckUserExists:input_type -> twenty.auth.v1.CheckUserExistsRequest
+	25, // 44: twenty.auth.v1.AuthService.CurrentUser:input_type -> twenty.auth.v1.CurrentUserRequest
+	30, // 45: twenty.auth.v1.AuthService.GetRoles:input_type -> twenty.auth.v1.GetRolesRequest
+	34, // 46: twenty.auth.v1.AuthService.CreateApiKey:input_type -> twenty.auth.v1.CreateApiKeyRequest
+	36, // 47: twenty.auth.v1.AuthService.GenerateApiKeyToken:input_type -> twenty.auth.v1.GenerateApiKeyTokenRequest
+	38, // 48: twenty.auth.v1.AuthService.RevokeApiKey:input_type -> twenty.auth.v1.RevokeApiKeyRequest
+	40, // 49: twenty.auth.v1.AuthService.ListApiKeys:input_type -> twenty.auth.v1.ListApiKeysRequest
+	42, // 50: twenty.auth.v1.AuthService.GetApiKey:input_type -> twenty.auth.v1.GetApiKeyRequest
+	44, // 51: twenty.auth.v1.AuthService.SetWorkspaceLogo:input_type -> twenty.auth.v1.SetWorkspaceLogoRequest
+	48, // 52: twenty.auth.v1.AuthService.Health:output_type -> twenty.common.v1.HealthResponse
+	1,  // 53: twenty.auth.v1.AuthService.IdentifyCaller:output_type -> twenty.auth.v1.IdentifyCallerResponse
+	3,  // 54: twenty.auth.v1.AuthService.GetVerificationKeys:output_type -> twenty.auth.v1.GetVerificationKeysResponse
+	9,  // 55: twenty.auth.v1.AuthService.SignUp:output_type -> twenty.auth.v1.SignUpResponse
+	11, // 56: twenty.auth.v1.AuthService.SignUpInNewWorkspace:output_type -> twenty.auth.v1.SignUpInNewWorkspaceResponse
+	14, // 57: twenty.auth.v1.AuthService.ActivateWorkspace:output_type -> twenty.auth.v1.ActivateWorkspaceResponse
+	16, // 58: twenty.auth.v1.AuthService.GetLoginTokenFromCredentials:output_type -> twenty.auth.v1.GetLoginTokenFromCredentialsResponse
+	18, // 59: twenty.auth.v1.AuthService.GetAuthTokensFromLoginToken:output_type -> twenty.auth.v1.GetAuthTokensFromLoginTokenResponse
+	20, // 60: twenty.auth.v1.AuthService.RenewToken:output_type -> twenty.auth.v1.RenewTokenResponse
+	22, // 61: twenty.auth.v1.AuthService.SignOut:output_type -> twenty.auth.v1.SignOutResponse
+	24, // 62: twenty.auth.v1.AuthService.CheckUserExists:output_type -> twenty.auth.v1.CheckUserExistsResponse
+	26, // 63: twenty.auth.v1.AuthService.CurrentUser:output_type -> twenty.auth.v1.CurrentUserResponse
+	31, // 64: twenty.auth.v1.AuthService.GetRoles:output_type -> twenty.auth.v1.GetRolesResponse
+	35, // 65: twenty.auth.v1.AuthService.CreateApiKey:output_type -> twenty.auth.v1.CreateApiKeyResponse
+	37, // 66: twenty.auth.v1.AuthService.GenerateApiKeyToken:output_type -> twenty.auth.v1.GenerateApiKeyTokenResponse
+	39, // 67: twenty.auth.v1.AuthService.RevokeApiKey:output_type -> twenty.auth.v1.RevokeApiKeyResponse
+	41, // 68: twenty.auth.v1.AuthService.ListApiKeys:output_type -> twenty.auth.v1.ListApiKeysResponse
+	43, // 69: twenty.auth.v1.AuthService.GetApiKey:output_type -> twenty.auth.v1.GetApiKeyResponse
+	45, // 70: twenty.auth.v1.AuthService.SetWorkspaceLogo:output_type -> twenty.auth.v1.SetWorkspaceLogoResponse
+	52, // [52:71] is the sub-list for method output_type
+	33, // [33:52] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_twenty_auth_v1_auth_proto_init() }

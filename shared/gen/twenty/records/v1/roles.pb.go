@@ -1362,10 +1362,13 @@ func (*AssignRoleResponse) Descriptor() ([]byte, []int) {
 }
 
 type GetPermissionsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	WorkspaceId   string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	// field_metadata_id asks also for that field (field in the response): an upload into a FILES
+	// field checks the permissions on the field's object in this one call.
+	FieldMetadataId string `protobuf:"bytes,2,opt,name=field_metadata_id,json=fieldMetadataId,proto3" json:"field_metadata_id,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *GetPermissionsRequest) Reset() {
@@ -1405,6 +1408,13 @@ func (x *GetPermissionsRequest) GetWorkspaceId() string {
 	return ""
 }
 
+func (x *GetPermissionsRequest) GetFieldMetadataId() string {
+	if x != nil {
+		return x.FieldMetadataId
+	}
+	return ""
+}
+
 type GetPermissionsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// role is the principal's role (unset for the system).
@@ -1419,8 +1429,11 @@ type GetPermissionsResponse struct {
 	System bool `protobuf:"varint,4,opt,name=system,proto3" json:"system,omitempty"`
 	// can_update_all_settings is the role's, true for the system.
 	CanUpdateAllSettings bool `protobuf:"varint,5,opt,name=can_update_all_settings,json=canUpdateAllSettings,proto3" json:"can_update_all_settings,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// field is the field the request's field_metadata_id names, unset when it asked none or the
+	// workspace has no such field.
+	Field         *PermissionsField `protobuf:"bytes,6,opt,name=field,proto3" json:"field,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetPermissionsResponse) Reset() {
@@ -1488,6 +1501,75 @@ func (x *GetPermissionsResponse) GetCanUpdateAllSettings() bool {
 	return false
 }
 
+func (x *GetPermissionsResponse) GetField() *PermissionsField {
+	if x != nil {
+		return x.Field
+	}
+	return nil
+}
+
+// PermissionsField is a field asked of GetPermissions: its type and object.
+type PermissionsField struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// type is one of Twenty's FieldMetadataType values.
+	Type             string `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`
+	ObjectMetadataId string `protobuf:"bytes,3,opt,name=object_metadata_id,json=objectMetadataId,proto3" json:"object_metadata_id,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *PermissionsField) Reset() {
+	*x = PermissionsField{}
+	mi := &file_twenty_records_v1_roles_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PermissionsField) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PermissionsField) ProtoMessage() {}
+
+func (x *PermissionsField) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_roles_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PermissionsField.ProtoReflect.Descriptor instead.
+func (*PermissionsField) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_roles_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *PermissionsField) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *PermissionsField) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *PermissionsField) GetObjectMetadataId() string {
+	if x != nil {
+		return x.ObjectMetadataId
+	}
+	return ""
+}
+
 type ObjectRecordsPermission struct {
 	state                      protoimpl.MessageState `protogen:"open.v1"`
 	ObjectMetadataId           string                 `protobuf:"bytes,1,opt,name=object_metadata_id,json=objectMetadataId,proto3" json:"object_metadata_id,omitempty"`
@@ -1507,7 +1589,7 @@ type ObjectRecordsPermission struct {
 
 func (x *ObjectRecordsPermission) Reset() {
 	*x = ObjectRecordsPermission{}
-	mi := &file_twenty_records_v1_roles_proto_msgTypes[22]
+	mi := &file_twenty_records_v1_roles_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1519,7 +1601,7 @@ func (x *ObjectRecordsPermission) String() string {
 func (*ObjectRecordsPermission) ProtoMessage() {}
 
 func (x *ObjectRecordsPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_roles_proto_msgTypes[22]
+	mi := &file_twenty_records_v1_roles_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1532,7 +1614,7 @@ func (x *ObjectRecordsPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ObjectRecordsPermission.ProtoReflect.Descriptor instead.
 func (*ObjectRecordsPermission) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_roles_proto_rawDescGZIP(), []int{22}
+	return file_twenty_records_v1_roles_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ObjectRecordsPermission) GetObjectMetadataId() string {
@@ -1715,15 +1797,21 @@ const file_twenty_records_v1_roles_proto_rawDesc = "" +
 	"\x13workspace_member_id\x18\x03 \x01(\tR\x11workspaceMemberId\x12\x1c\n" +
 	"\n" +
 	"api_key_id\x18\x04 \x01(\tR\bapiKeyId\"\x14\n" +
-	"\x12AssignRoleResponse\":\n" +
+	"\x12AssignRoleResponse\"f\n" +
 	"\x15GetPermissionsRequest\x12!\n" +
-	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\"\x9c\x02\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12*\n" +
+	"\x11field_metadata_id\x18\x02 \x01(\tR\x0ffieldMetadataId\"\xd7\x02\n" +
 	"\x16GetPermissionsResponse\x12+\n" +
 	"\x04role\x18\x01 \x01(\v2\x17.twenty.records.v1.RoleR\x04role\x12)\n" +
 	"\x10permission_flags\x18\x02 \x03(\tR\x0fpermissionFlags\x12[\n" +
 	"\x13objects_permissions\x18\x03 \x03(\v2*.twenty.records.v1.ObjectRecordsPermissionR\x12objectsPermissions\x12\x16\n" +
 	"\x06system\x18\x04 \x01(\bR\x06system\x125\n" +
-	"\x17can_update_all_settings\x18\x05 \x01(\bR\x14canUpdateAllSettings\"\xc3\x03\n" +
+	"\x17can_update_all_settings\x18\x05 \x01(\bR\x14canUpdateAllSettings\x129\n" +
+	"\x05field\x18\x06 \x01(\v2#.twenty.records.v1.PermissionsFieldR\x05field\"d\n" +
+	"\x10PermissionsField\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04type\x18\x02 \x01(\tR\x04type\x12,\n" +
+	"\x12object_metadata_id\x18\x03 \x01(\tR\x10objectMetadataId\"\xc3\x03\n" +
 	"\x17ObjectRecordsPermission\x12,\n" +
 	"\x12object_metadata_id\x18\x01 \x01(\tR\x10objectMetadataId\x125\n" +
 	"\x17can_read_object_records\x18\x02 \x01(\bR\x14canReadObjectRecords\x129\n" +
@@ -1763,7 +1851,7 @@ func file_twenty_records_v1_roles_proto_rawDescGZIP() []byte {
 	return file_twenty_records_v1_roles_proto_rawDescData
 }
 
-var file_twenty_records_v1_roles_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_twenty_records_v1_roles_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_twenty_records_v1_roles_proto_goTypes = []any{
 	(*Role)(nil),                            // 0: twenty.records.v1.Role
 	(*ObjectPermission)(nil),                // 1: twenty.records.v1.ObjectPermission
@@ -1787,7 +1875,8 @@ var file_twenty_records_v1_roles_proto_goTypes = []any{
 	(*AssignRoleResponse)(nil),              // 19: twenty.records.v1.AssignRoleResponse
 	(*GetPermissionsRequest)(nil),           // 20: twenty.records.v1.GetPermissionsRequest
 	(*GetPermissionsResponse)(nil),          // 21: twenty.records.v1.GetPermissionsResponse
-	(*ObjectRecordsPermission)(nil),         // 22: twenty.records.v1.ObjectRecordsPermission
+	(*PermissionsField)(nil),                // 22: twenty.records.v1.PermissionsField
+	(*ObjectRecordsPermission)(nil),         // 23: twenty.records.v1.ObjectRecordsPermission
 }
 var file_twenty_records_v1_roles_proto_depIdxs = []int32{
 	1,  // 0: twenty.records.v1.Role.object_permissions:type_name -> twenty.records.v1.ObjectPermission
@@ -1803,30 +1892,31 @@ var file_twenty_records_v1_roles_proto_depIdxs = []int32{
 	2,  // 10: twenty.records.v1.UpsertFieldPermissionsResponse.field_permissions:type_name -> twenty.records.v1.FieldPermission
 	3,  // 11: twenty.records.v1.UpsertPermissionFlagsResponse.permission_flags:type_name -> twenty.records.v1.PermissionFlag
 	0,  // 12: twenty.records.v1.GetPermissionsResponse.role:type_name -> twenty.records.v1.Role
-	22, // 13: twenty.records.v1.GetPermissionsResponse.objects_permissions:type_name -> twenty.records.v1.ObjectRecordsPermission
-	4,  // 14: twenty.records.v1.RoleService.GetRoles:input_type -> twenty.records.v1.GetRolesRequest
-	7,  // 15: twenty.records.v1.RoleService.CreateRole:input_type -> twenty.records.v1.CreateRoleRequest
-	8,  // 16: twenty.records.v1.RoleService.UpdateRole:input_type -> twenty.records.v1.UpdateRoleRequest
-	10, // 17: twenty.records.v1.RoleService.DeleteRole:input_type -> twenty.records.v1.DeleteRoleRequest
-	12, // 18: twenty.records.v1.RoleService.UpsertObjectPermissions:input_type -> twenty.records.v1.UpsertObjectPermissionsRequest
-	14, // 19: twenty.records.v1.RoleService.UpsertFieldPermissions:input_type -> twenty.records.v1.UpsertFieldPermissionsRequest
-	16, // 20: twenty.records.v1.RoleService.UpsertPermissionFlags:input_type -> twenty.records.v1.UpsertPermissionFlagsRequest
-	18, // 21: twenty.records.v1.RoleService.AssignRole:input_type -> twenty.records.v1.AssignRoleRequest
-	20, // 22: twenty.records.v1.RoleService.GetPermissions:input_type -> twenty.records.v1.GetPermissionsRequest
-	5,  // 23: twenty.records.v1.RoleService.GetRoles:output_type -> twenty.records.v1.GetRolesResponse
-	9,  // 24: twenty.records.v1.RoleService.CreateRole:output_type -> twenty.records.v1.RoleResponse
-	9,  // 25: twenty.records.v1.RoleService.UpdateRole:output_type -> twenty.records.v1.RoleResponse
-	11, // 26: twenty.records.v1.RoleService.DeleteRole:output_type -> twenty.records.v1.DeleteRoleResponse
-	13, // 27: twenty.records.v1.RoleService.UpsertObjectPermissions:output_type -> twenty.records.v1.UpsertObjectPermissionsResponse
-	15, // 28: twenty.records.v1.RoleService.UpsertFieldPermissions:output_type -> twenty.records.v1.UpsertFieldPermissionsResponse
-	17, // 29: twenty.records.v1.RoleService.UpsertPermissionFlags:output_type -> twenty.records.v1.UpsertPermissionFlagsResponse
-	19, // 30: twenty.records.v1.RoleService.AssignRole:output_type -> twenty.records.v1.AssignRoleResponse
-	21, // 31: twenty.records.v1.RoleService.GetPermissions:output_type -> twenty.records.v1.GetPermissionsResponse
-	23, // [23:32] is the sub-list for method output_type
-	14, // [14:23] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	23, // 13: twenty.records.v1.GetPermissionsResponse.objects_permissions:type_name -> twenty.records.v1.ObjectRecordsPermission
+	22, // 14: twenty.records.v1.GetPermissionsResponse.field:type_name -> twenty.records.v1.PermissionsField
+	4,  // 15: twenty.records.v1.RoleService.GetRoles:input_type -> twenty.records.v1.GetRolesRequest
+	7,  // 16: twenty.records.v1.RoleService.CreateRole:input_type -> twenty.records.v1.CreateRoleRequest
+	8,  // 17: twenty.records.v1.RoleService.UpdateRole:input_type -> twenty.records.v1.UpdateRoleRequest
+	10, // 18: twenty.records.v1.RoleService.DeleteRole:input_type -> twenty.records.v1.DeleteRoleRequest
+	12, // 19: twenty.records.v1.RoleService.UpsertObjectPermissions:input_type -> twenty.records.v1.UpsertObjectPermissionsRequest
+	14, // 20: twenty.records.v1.RoleService.UpsertFieldPermissions:input_type -> twenty.records.v1.UpsertFieldPermissionsRequest
+	16, // 21: twenty.records.v1.RoleService.UpsertPermissionFlags:input_type -> twenty.records.v1.UpsertPermissionFlagsRequest
+	18, // 22: twenty.records.v1.RoleService.AssignRole:input_type -> twenty.records.v1.AssignRoleRequest
+	20, // 23: twenty.records.v1.RoleService.GetPermissions:input_type -> twenty.records.v1.GetPermissionsRequest
+	5,  // 24: twenty.records.v1.RoleService.GetRoles:output_type -> twenty.records.v1.GetRolesResponse
+	9,  // 25: twenty.records.v1.RoleService.CreateRole:output_type -> twenty.records.v1.RoleResponse
+	9,  // 26: twenty.records.v1.RoleService.UpdateRole:output_type -> twenty.records.v1.RoleResponse
+	11, // 27: twenty.records.v1.RoleService.DeleteRole:output_type -> twenty.records.v1.DeleteRoleResponse
+	13, // 28: twenty.records.v1.RoleService.UpsertObjectPermissions:output_type -> twenty.records.v1.UpsertObjectPermissionsResponse
+	15, // 29: twenty.records.v1.RoleService.UpsertFieldPermissions:output_type -> twenty.records.v1.UpsertFieldPermissionsResponse
+	17, // 30: twenty.records.v1.RoleService.UpsertPermissionFlags:output_type -> twenty.records.v1.UpsertPermissionFlagsResponse
+	19, // 31: twenty.records.v1.RoleService.AssignRole:output_type -> twenty.records.v1.AssignRoleResponse
+	21, // 32: twenty.records.v1.RoleService.GetPermissions:output_type -> twenty.records.v1.GetPermissionsResponse
+	24, // [24:33] is the sub-list for method output_type
+	15, // [15:24] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_twenty_records_v1_roles_proto_init() }
@@ -1843,7 +1933,7 @@ func file_twenty_records_v1_roles_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_records_v1_roles_proto_rawDesc), len(file_twenty_records_v1_roles_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   23,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
