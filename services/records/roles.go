@@ -550,7 +550,8 @@ func (r *roleServer) AssignRole(ctx context.Context, req *recordsv1.AssignRoleRe
 }
 
 // GetPermissions implements recordsv1connect.RoleServiceHandler: the call's principal's effective
-// permissions, read fresh (the gateway's settings checks must not act on a stale role).
+// permissions, read fresh (the gateway's settings checks must not act on a stale role), and the
+// field the request names, if any (an upload into a FILES field checks its object's permissions).
 func (r *roleServer) GetPermissions(ctx context.Context, req *recordsv1.GetPermissionsRequest) (*recordsv1.GetPermissionsResponse, error) {
 	sc, err := r.model(ctx, req.GetWorkspaceId())
 	if err != nil {
@@ -579,6 +580,11 @@ func (r *roleServer) GetPermissions(ctx context.Context, req *recordsv1.GetPermi
 			CanSoftDeleteObjectRecords: a.SoftDelete, CanDestroyObjectRecords: a.Destroy, RestrictedFieldsJson: b,
 			ObjectNameSingular: o.NameSingular, HiddenKeys: scope.HiddenKeys(o, sc.Objects),
 		})
+		for _, f := range o.Fields {
+			if id := req.GetFieldMetadataId(); id != "" && f.ID == id {
+				out.Field = &recordsv1.PermissionsField{Id: f.ID, Type: string(f.Type), ObjectMetadataId: o.ID}
+			}
+		}
 	}
 	return out, nil
 }
