@@ -13,19 +13,26 @@ import (
 )
 
 // SetWorkspaceLogo implements authv1connect.AuthServiceHandler. Twenty guards its logo mutations
-// with SettingsPermissionGuard(WORKSPACE): a member whose role may update all settings (our Admin
-// role, or any role with can_update_all_settings). The file itself was checked by the files Worker
-// (uploaded, CorePicture, this workspace's) before the gateway calls this.
+// (uploadWorkspaceLogo, completeWorkspaceLogoUpload) with WorkspaceAuthGuard and
+// SettingsPermissionGuard(WORKSPACE): a member or an API key whose role may update all settings
+// or has the WORKSPACE flag (our Admin role has both). The file itself was checked by the files
+// Worker (uploaded, CorePicture, this workspace's) before the gateway calls this; the new
+// workspace's logo operations, for users only, are refused to API keys by the gateway.
 func (s *server) SetWorkspaceLogo(ctx context.Context, req *authv1.SetWorkspaceLogoRequest) (*authv1.SetWorkspaceLogoResponse, error) {
 	fileID := strings.TrimSpace(req.GetLogoFileId())
 	if fileID == "" {
 		return nil, toConnect(errLogoFileRequired)
 	}
-	c, err := s.caller(ctx, authtoken.TypeAccess)
+	c, err := s.caller(ctx, authtoken.TypeAccess, authtoken.TypeAPIKey)
 	if err != nil {
 		return nil, toConnect(err)
 	}
-	if err := s.store.canUpdateSettings(ctx, c.UserID, c.WorkspaceID); err != nil {
+	if c.Type == authtoken.TypeAPIKey {
+		err = s.store.keyMayUpdateWorkspace(ctx, c.WorkspaceID, c.ID)
+	} else {
+		err = s.store.canUpdateSettings(ctx, c.UserID, c.WorkspaceID)
+	}
+	if err != nil {
 		return nil, toConnect(err)
 	}
 	previous, err := s.store.setLogo(ctx, c.WorkspaceID, fileID, formatTime(s.now()))
@@ -44,16 +51,40 @@ func (s *server) SetWorkspaceLogo(ctx context.Context, req *authv1.SetWorkspaceL
 }
 
 // canUpdateSettings answers errSettingsOnly unless the user's role in the workspace may update all
-// of its settings.
+// of its settings or has the WORKSPACE flag.
 func (s *store) canUpdateSettings(ctx context.Context, userID, workspaceID string) error {
 	var may bool
-	err := s.db.QueryRowContext(ctx, `SELECT coalesce(r.standard_id, '') = 'admin' OR r.can_update_all_settings = 1 FROM user_workspaces uw
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(r.standard_id, '') = 'admin' OR r.can_update_all_settings = 1 OR EXISTS (
+  SELECT 1 FROM role_permission_flags f WHERE f.role_id = r.id AND f.flag = 'WORKSPACE') FROM user_workspaces uw
 JOIN roles r ON r.id = uw.role_id WHERE uw.user_id = ? AND uw.workspace_id = ?`, userID, workspaceID).Scan(&may)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errNoWorkspace
 	}
 	if err != nil {
 		return fmt.Errorf("read role: %w", err)
+	}
+	if !may {
+		return errSettingsOnly
+	}
+	return nil
+}
+
+// keyMayUpdateWorkspace answers errSettingsOnly unless the API key's role may update all settings
+// or has the WORKSPACE flag; a key the workspace no longer has, or one without a role, may not.
+func (s *store) keyMayUpdateWorkspace(ctx context.Context, workspaceID, keyID string) error {
+	k, err := s.apiKey(ctx, workspaceID, keyID)
+	if errors.Is(err, errAPIKeyNotFound) {
+		return errSettingsOnly
+	}
+	if err != nil {
+		return err
+	}
+	if k.RoleID == "" {
+		return errSettingsOnly
+	}
+	may, err := s.roleMaySet(ctx, k.RoleID, "WORKSPACE")
+	if err != nil {
+		return err
 	}
 	if !may {
 		return errSettingsOnly

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/shared/authtoken"
 	authv1 "github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1"
 	filesv1 "github.com/twentyworkers/twenty/shared/gen/twenty/files/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
@@ -159,11 +160,15 @@ func fileResolvers(client connect.HTTPClient, auth logoSetter, streams uploadStr
 		}
 		return fileWithSignedURL(res.GetFile()), nil
 	}
-	// workspaceArg is a workspaceId argument, which must be the caller's own workspace.
+	// workspaceArg is a workspaceId argument, which must be the caller's own workspace; the new
+	// workspace's logo operations are a user's (Twenty's UserAuthGuard), refused to API keys.
 	workspaceArg := func(ctx context.Context, args map[string]any) (string, error) {
 		ws, err := metadataWorkspace(ctx)
 		if err != nil {
 			return "", err
+		}
+		if c := principalFrom(ctx); c != nil && c.Type == authtoken.TypeAPIKey {
+			return "", errUserOnly
 		}
 		if str(args, "workspaceId") != ws {
 			return "", graphql.NewError(graphql.CodeForbidden, "You cannot upload to another workspace.")
@@ -215,8 +220,10 @@ func fileResolvers(client connect.HTTPClient, auth logoSetter, streams uploadStr
 			if err != nil {
 				return nil, err
 			}
-			if _, given := args["workspaceId"]; given && str(args, "workspaceId") != ws {
-				return nil, graphql.NewError(graphql.CodeForbidden, "You cannot upload to another workspace.")
+			if field == "uploadNewWorkspaceLogo" {
+				if _, err := workspaceArg(ctx, args); err != nil {
+					return nil, err
+				}
 			}
 			up, ok := args["file"].(*upload)
 			if !ok {
@@ -257,6 +264,9 @@ func fileResolvers(client connect.HTTPClient, auth logoSetter, streams uploadStr
 	}
 	return r
 }
+
+// errUserOnly is Twenty's refusal by UserAuthGuard of a token that is not a user's.
+var errUserOnly = graphql.NewError(graphql.CodeForbidden, "Forbidden resource")
 
 // fileWithSignedURL is Twenty's FileWithSignedUrl of a file.
 func fileWithSignedURL(f *filesv1.File) map[string]any {

@@ -119,3 +119,39 @@ func TestWorkspaceLogo(t *testing.T) {
 		t.Errorf("deleted (-want +got):\n%s", diff)
 	}
 }
+
+// TestNewWorkspaceLogoIsAUsers: the new workspace's logo operations are a user's (Twenty's
+// UserAuthGuard): an API key gets Twenty's "Forbidden resource" and no upload is started, while
+// the workspace logo's own operations reach auth, which checks the key's role.
+func TestNewWorkspaceLogoIsAUsers(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	auth := &logoAuth{fakeAuth: fakeAuth{checker: up("auth", &s.probes)}}
+	files := &logoFiles{fakeFiles: newFakeFiles(up("files", &s.probes))}
+	clients := maps.Clone(s.clients)
+	clients["auth"] = server(t)(authv1connect.NewAuthServiceHandler(auth, rpc.HandlerOptions()...))
+	clients["files"] = server(t)(filesv1connect.NewFilesServiceHandler(files, rpc.HandlerOptions()...))
+	s.gateway, s.gw = newGateway(deps{cfg: s.gw.cfg, clients: clients, cache: s.cache})
+	key := sign(t, authtoken.APIKeyClaims("k-1", "ws-1", time.Now(), time.Now().Add(time.Hour)))
+
+	for _, q := range []string{
+		`mutation { createNewWorkspaceLogoUpload(workspaceId: "ws-1", filename: "logo.png", size: 10) { fileId } }`,
+		`mutation { completeNewWorkspaceLogoUpload(workspaceId: "ws-1", fileId: "00000000-0000-4000-8000-000000000001") { id } }`,
+	} {
+		got := s.gqlPost(t, key, q, nil)
+		if len(got.Errors) != 1 || got.Errors[0].Extensions["code"] != "FORBIDDEN" || got.Errors[0].Message != "Forbidden resource" {
+			t.Errorf("%s = %s %+v, want FORBIDDEN Forbidden resource", q, got.Data, got.Errors)
+		}
+	}
+	if n := len(files.pending) + len(files.complete); n != 0 {
+		t.Errorf("%d uploads started or completed for an API key", n)
+	}
+
+	target := s.gqlPost(t, key, `mutation { createFileUpload(filename: "logo.png", size: 10, fileFolder: CorePicture) { fileId } }`, nil)
+	id := jsonOf(t, string(target.Data)).(map[string]any)["createFileUpload"].(map[string]any)["fileId"].(string)
+	if got := s.gqlPost(t, key, `mutation($id: String!) { completeWorkspaceLogoUpload(fileId: $id) { id } }`, map[string]any{"id": id}); len(got.Errors) > 0 {
+		t.Fatalf("completeWorkspaceLogoUpload by an API key: %+v", got.Errors)
+	}
+	if auth.logo != id {
+		t.Errorf("logo = %q, want %q", auth.logo, id)
+	}
+}
