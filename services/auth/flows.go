@@ -398,7 +398,7 @@ func (s *server) CheckUserExists(ctx context.Context, req *authv1.CheckUserExist
 	return &authv1.CheckUserExistsResponse{Exists: true, AvailableWorkspacesCount: int32(len(wss)), IsEmailVerified: true}, nil
 }
 
-func (s *server) CurrentUser(ctx context.Context, _ *authv1.CurrentUserRequest) (*authv1.CurrentUserResponse, error) {
+func (s *server) CurrentUser(ctx context.Context, req *authv1.CurrentUserRequest) (*authv1.CurrentUserResponse, error) {
 	c, err := s.caller(ctx, authtoken.TypeAccess, authtoken.TypeWorkspaceAgnostic)
 	if err != nil {
 		return nil, toConnect(err)
@@ -422,6 +422,11 @@ func (s *server) CurrentUser(ctx context.Context, _ *authv1.CurrentUserRequest) 
 		// user_workspaces keeps no update time: a membership changes only its role, which Twenty
 		// keeps on the role's side.
 		out.UserWorkspace = &authv1.UserWorkspace{Id: m.UserWorkspaceID, CreatedAt: timestamppb.New(m.CreatedAt), UpdatedAt: timestamppb.New(m.CreatedAt)}
+	}
+	if req.GetWithAvailableWorkspaces() {
+		if out.AvailableWorkspacesForSignIn, out.AvailableWorkspacesForSignUp, err = s.availableWorkspaces(ctx, u); err != nil {
+			return nil, toConnect(err)
+		}
 	}
 	return &authv1.CurrentUserResponse{User: out}, nil
 }
