@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/url"
+	"slices"
 	"time"
 
 	"connectrpc.com/connect"
@@ -26,7 +27,19 @@ type AuthTokens { tokens: AuthTokenPair! }
 type LoginToken { loginToken: AuthToken! }
 type ApiKeyToken { token: String! }
 
-type AvailableWorkspace { id: UUID! displayName: String loginToken: String }
+enum IdentityProviderType { OIDC SAML }
+enum SSOIdentityProviderStatus { Active Inactive Error }
+type SSOConnection { type: IdentityProviderType! id: UUID! issuer: String! name: String! status: SSOIdentityProviderStatus! }
+type AvailableWorkspace {
+  id: UUID!
+  displayName: String
+  loginToken: String
+  personalInviteToken: String
+  inviteHash: String
+  workspaceUrls: WorkspaceUrls!
+  logo: String
+  sso: [SSOConnection!]!
+}
 type AvailableWorkspaces {
   availableWorkspacesForSignIn: [AvailableWorkspace!]!
   availableWorkspacesForSignUp: [AvailableWorkspace!]!
@@ -57,6 +70,7 @@ type User {
   lastName: String!
   currentWorkspace: Workspace
   workspaceMember: WorkspaceMember
+  availableWorkspaces: AvailableWorkspaces!
 }
 
 type CheckUserExistOutput { exists: Boolean! availableWorkspacesCount: Float! isEmailVerified: Boolean! }
@@ -186,6 +200,26 @@ func (g *gateway) logoURL(ctx context.Context, workspaceID, fileID string) any {
 	return nil
 }
 
+// availableWorkspaceObjs are Twenty's AvailableWorkspace objects of wss (castWorkspaceToAvailableWorkspace):
+// the logo a signed URL of the workspace's logo file, "" when it has none; no SSO connection, which
+// this installation does not offer.
+func (g *gateway) availableWorkspaceObjs(ctx context.Context, wss []*authv1.AvailableWorkspace) []any {
+	out := make([]any, len(wss))
+	for i, ws := range wss {
+		var logo any = ""
+		if id := ws.GetLogoFileId(); id != "" {
+			logo = g.logoURL(ctx, ws.GetId(), id)
+		}
+		var login any
+		if t := ws.GetLoginToken().GetToken(); t != "" {
+			login = t
+		}
+		out[i] = map[string]any{"id": ws.GetId(), "displayName": ws.GetDisplayName(), "loginToken": login, "personalInviteToken": nil,
+			"inviteHash": nil, "workspaceUrls": g.workspaceURLs(ws.GetSubdomain()), "logo": logo, "sso": []any{}}
+	}
+	return out
+}
+
 func apiKeyObj(k *authv1.ApiKey, roles map[string]map[string]any) map[string]any {
 	if k == nil {
 		return nil
@@ -302,7 +336,8 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 			return map[string]any{"exists": res.GetExists(), "availableWorkspacesCount": float64(res.GetAvailableWorkspacesCount()), "isEmailVerified": res.GetIsEmailVerified()}, nil
 		},
 		"Query.currentUser": func(ctx context.Context, _ map[string]any) (any, error) {
-			res, err := a.CurrentUser(ctx, &authv1.CurrentUserRequest{})
+			withAvailable := slices.ContainsFunc(graphql.SelectedFields(ctx), func(f *graphql.SelectedField) bool { return f.Name == "availableWorkspaces" })
+			res, err := a.CurrentUser(ctx, &authv1.CurrentUserRequest{WithAvailableWorkspaces: withAvailable})
 			if err != nil {
 				return nil, gqlError(err)
 			}
@@ -319,6 +354,12 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 			if m := u.GetWorkspaceMember(); m != nil {
 				out["workspaceMember"] = map[string]any{"id": m.GetId(), "userEmail": m.GetUserEmail(),
 					"name": map[string]any{"firstName": m.GetFirstName(), "lastName": m.GetLastName()}}
+			}
+			if withAvailable {
+				out["availableWorkspaces"] = map[string]any{
+					"availableWorkspacesForSignIn": g.availableWorkspaceObjs(ctx, u.GetAvailableWorkspacesForSignIn()),
+					"availableWorkspacesForSignUp": g.availableWorkspaceObjs(ctx, u.GetAvailableWorkspacesForSignUp()),
+				}
 			}
 			if err := g.addWorkspaceMembers(ctx, out); err != nil { // workspacegraphql.go
 				return nil, err

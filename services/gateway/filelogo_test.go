@@ -155,3 +155,56 @@ func TestNewWorkspaceLogoIsAUsers(t *testing.T) {
 		t.Errorf("logo = %q, want %q", auth.logo, id)
 	}
 }
+
+// availableAuth answers CurrentUser with available workspaces when asked, recording whether it was.
+type availableAuth struct {
+	logoAuth
+	asked []bool
+}
+
+func (a *availableAuth) CurrentUser(_ context.Context, req *authv1.CurrentUserRequest) (*authv1.CurrentUserResponse, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.asked = append(a.asked, req.GetWithAvailableWorkspaces())
+	u := &authv1.User{Id: "u-1", Email: "tim@apple.dev", CurrentWorkspace: &authv1.Workspace{Id: "ws-1", Subdomain: "apple", ActivationStatus: "ACTIVE"}}
+	if req.GetWithAvailableWorkspaces() {
+		u.AvailableWorkspacesForSignIn = []*authv1.AvailableWorkspace{
+			{Id: "ws-1", DisplayName: "Apple", Subdomain: "apple", LogoFileId: "logo-1", LoginToken: &authv1.Token{Token: "login-1"}},
+			{Id: "ws-2", DisplayName: "Bare", Subdomain: "bare", LoginToken: &authv1.Token{Token: "login-2"}},
+		}
+		u.AvailableWorkspacesForSignUp = []*authv1.AvailableWorkspace{{Id: "ws-3", DisplayName: "Invited", Subdomain: "invited", LogoFileId: "logo-3"}}
+	}
+	return &authv1.CurrentUserResponse{User: u}, nil
+}
+
+// TestAvailableWorkspacesLogo: currentUser.availableWorkspaces answers each workspace's logo as a
+// signed URL of its own workspace ("" without one), as Twenty's castWorkspaceToAvailableWorkspace,
+// and auth is asked for them only when they are selected.
+func TestAvailableWorkspacesLogo(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*"), FrontendURL: "https://app.example.com"}, "", "")
+	auth := &availableAuth{logoAuth: logoAuth{fakeAuth: fakeAuth{checker: up("auth", &s.probes)}}}
+	files := &logoFiles{fakeFiles: newFakeFiles(up("files", &s.probes))}
+	clients := maps.Clone(s.clients)
+	clients["auth"] = server(t)(authv1connect.NewAuthServiceHandler(auth, rpc.HandlerOptions()...))
+	clients["files"] = server(t)(filesv1connect.NewFilesServiceHandler(files, rpc.HandlerOptions()...))
+	s.gateway, s.gw = newGateway(deps{cfg: s.gw.cfg, clients: clients, cache: s.cache})
+	token := sign(t, authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0))
+
+	got := s.gqlPost(t, token, `{ currentUser { availableWorkspaces {
+  availableWorkspacesForSignIn { id displayName loginToken personalInviteToken logo sso { id } workspaceUrls { subdomainUrl } }
+  availableWorkspacesForSignUp { id loginToken logo } } } }`, nil)
+	want := `{"currentUser":{"availableWorkspaces":{
+  "availableWorkspacesForSignIn":[
+    {"id":"ws-1","displayName":"Apple","loginToken":"login-1","personalInviteToken":null,"logo":"http://example.com/file/core-picture/logo-1?token=t-ws-1","sso":[],"workspaceUrls":{"subdomainUrl":"https://apple.app.example.com"}},
+    {"id":"ws-2","displayName":"Bare","loginToken":"login-2","personalInviteToken":null,"logo":"","sso":[],"workspaceUrls":{"subdomainUrl":"https://bare.app.example.com"}}],
+  "availableWorkspacesForSignUp":[{"id":"ws-3","loginToken":null,"logo":"http://example.com/file/core-picture/logo-3?token=t-ws-3"}]}}}`
+	if diff := cmp.Diff(jsonOf(t, want), jsonOf(t, string(got.Data))); diff != "" || len(got.Errors) > 0 {
+		t.Errorf("availableWorkspaces (-want +got):\n%s\n%+v", diff, got.Errors)
+	}
+	if got := s.gqlPost(t, token, `{ currentUser { id } }`, nil); len(got.Errors) > 0 {
+		t.Fatalf("currentUser: %+v", got.Errors)
+	}
+	if diff := cmp.Diff([]bool{true, false}, auth.asked); diff != "" {
+		t.Errorf("asked for available workspaces (-want +got):\n%s", diff)
+	}
+}
