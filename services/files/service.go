@@ -37,6 +37,11 @@ type objects interface {
 	Delete(ctx context.Context, key string) error
 	// List answers up to limit objects in key order after cursor ("" for the first page).
 	List(ctx context.Context, cursor string, limit int) (objectPage, error)
+	// ListPrefix answers the keys of up to limit objects whose key starts with prefix, and
+	// whether there are more (purge.go).
+	ListPrefix(ctx context.Context, prefix string, limit int) (keys []string, more bool, err error)
+	// DeleteKeys removes up to maxDeleteKeys objects in one call; missing ones are not an error.
+	DeleteKeys(ctx context.Context, keys []string) error
 }
 
 // presigner signs S3 URLs for R2's S3 endpoint; nil when no S3 credentials are configured.

@@ -111,6 +111,7 @@ extend type Mutation {
   signUpInWorkspace(email: String!, password: String!, workspaceId: UUID, workspaceInviteHash: String, workspacePersonalInviteToken: String,
     captchaToken: String, locale: String, verifyEmailRedirectPath: String): SignUpOutput!
   deleteUserFromWorkspace(workspaceMemberIdToDelete: String!): UserWorkspace!
+  deleteCurrentWorkspace: Workspace!
 }
 `
 
@@ -431,6 +432,21 @@ func (g *gateway) workspaceResolvers(roles recordsv1connect.RoleServiceClient) m
 			created := timeOf(res.GetCreatedAt())
 			return map[string]any{"id": res.GetUserWorkspaceId(), "userId": res.GetUserId(), "locale": "en",
 				"createdAt": created, "updatedAt": created, "deletedAt": g.now()}, nil
+		},
+		// Twenty's deleteCurrentWorkspace (SettingsPermissionGuard(WORKSPACE)) answers the workspace as
+		// it was. Its tokens stop here at once; the purge of its data runs on the jobs queue.
+		"Mutation.deleteCurrentWorkspace": func(ctx context.Context, _ map[string]any) (any, error) {
+			if err := requireSettingsFlag(ctx, roles, "WORKSPACE"); err != nil {
+				return nil, err
+			}
+			res, err := w.DeleteCurrentWorkspace(ctx, &authv1.DeleteCurrentWorkspaceRequest{})
+			if err != nil {
+				return nil, gqlError(err)
+			}
+			for _, id := range res.GetRevokedTokenIds() {
+				g.tokens.markRevoked(id)
+			}
+			return g.settingsObj(ctx, res.GetWorkspace()), nil
 		},
 	}
 }

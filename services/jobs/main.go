@@ -10,6 +10,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/conformance"
 	"github.com/twentyworkers/twenty/shared/d1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1/authv1connect"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1/realtimev1connect"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
@@ -58,7 +59,8 @@ func main() {
 	}
 	// Workflows read and write records through the records Worker; their steps are delayed jobs
 	// on the queue and their HTTP requests go out as webhooks do (workflow.go).
-	workflows := &workflowEngine{records: recordsv1connect.NewRecordsServiceClient(recordsBinding, "http://internal", rpc.ClientOptions()...),
+	records := recordsv1connect.NewRecordsServiceClient(recordsBinding, "http://internal", rpc.ClientOptions()...)
+	workflows := &workflowEngine{records: records,
 		queue: deliveries.queue, http: deliveries.client, targets: deliveries.targets, now: time.Now}
 	events.subscribers["workflows"] = workflows
 	// WEBHOOK_ALLOW_LOOPBACK=true only in the local stack and tests, whose receivers are on 127.0.0.1.
@@ -71,7 +73,15 @@ func main() {
 	workflows.control = control
 	workflows.email = emailSender{url: cfworker.Var("EMAIL_API_URL"), key: cfworker.Var("EMAIL_API_KEY"), from: cfworker.Var("EMAIL_FROM")}
 	c.handlers[emailJobType] = emailJobs{sender: workflows.email, http: deliveries.client, db: control}.handle // workspace invitations (email.go)
-	scheduled := withWorkflowCron(workflows, withFileSweep(files, withDeliverySweep(c.prune, deliveries)))
+	authBinding, err := jsfetch.Binding("AUTH")
+	if err != nil {
+		panic(err)
+	}
+	// Deleted workspaces are purged through the files, records and auth Workers (workspacepurge.go).
+	purger := &workspacePurger{db: control, queue: q, files: files, records: records,
+		auth: authv1connect.NewWorkspaceServiceClient(authBinding, "http://internal", rpc.ClientOptions()...), now: time.Now}
+	c.handlers[workspacePurgeJobType] = purger.handle
+	scheduled := withWorkspacePurgeSweep(purger, withWorkflowCron(workflows, withFileSweep(files, withDeliverySweep(c.prune, deliveries))))
 	probes := []health.Probe{health.SQL("CONTROL", control.DB), health.Bound("JOBS_QUEUE", "queue", q)}
 	dev := http.NewServeMux()
 	devRoutes(dev, c, q, scheduled)

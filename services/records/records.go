@@ -127,6 +127,7 @@ func (s *server) handler(dev *http.ServeMux) http.Handler {
 	if dev != nil {
 		dev.HandleFunc("GET /__dev/instance", cfworker.ServeInstance)
 		outboxDevRoutes(dev, s)
+		purgeDevRoutes(dev, s) // purge.go
 		dev.HandleFunc("GET /__dev/workspaces/{id}/objects", func(w http.ResponseWriter, r *http.Request) {
 			out, err := s.objectCounts(r.Context(), r.PathValue("id"))
 			if err != nil {

@@ -1062,6 +1062,193 @@ func (x *DeleteUserFromWorkspaceResponse) GetRevokedSessionIds() []string {
 	return nil
 }
 
+type DeleteCurrentWorkspaceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteCurrentWorkspaceRequest) Reset() {
+	*x = DeleteCurrentWorkspaceRequest{}
+	mi := &file_twenty_auth_v1_workspace_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteCurrentWorkspaceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteCurrentWorkspaceRequest) ProtoMessage() {}
+
+func (x *DeleteCurrentWorkspaceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_workspace_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteCurrentWorkspaceRequest.ProtoReflect.Descriptor instead.
+func (*DeleteCurrentWorkspaceRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_workspace_proto_rawDescGZIP(), []int{19}
+}
+
+// DeleteCurrentWorkspaceResponse is the workspace as it was (Twenty answers the deleted
+// workspace) and the token ids revoked (sessions and API keys), which the gateway stops at once.
+type DeleteCurrentWorkspaceResponse struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Workspace       *WorkspaceSettings     `protobuf:"bytes,1,opt,name=workspace,proto3" json:"workspace,omitempty"`
+	RevokedTokenIds []string               `protobuf:"bytes,2,rep,name=revoked_token_ids,json=revokedTokenIds,proto3" json:"revoked_token_ids,omitempty"`
+	DeletedAt       *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=deleted_at,json=deletedAt,proto3" json:"deleted_at,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *DeleteCurrentWorkspaceResponse) Reset() {
+	*x = DeleteCurrentWorkspaceResponse{}
+	mi := &file_twenty_auth_v1_workspace_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteCurrentWorkspaceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteCurrentWorkspaceResponse) ProtoMessage() {}
+
+func (x *DeleteCurrentWorkspaceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_workspace_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteCurrentWorkspaceResponse.ProtoReflect.Descriptor instead.
+func (*DeleteCurrentWorkspaceResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_workspace_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *DeleteCurrentWorkspaceResponse) GetWorkspace() *WorkspaceSettings {
+	if x != nil {
+		return x.Workspace
+	}
+	return nil
+}
+
+func (x *DeleteCurrentWorkspaceResponse) GetRevokedTokenIds() []string {
+	if x != nil {
+		return x.RevokedTokenIds
+	}
+	return nil
+}
+
+func (x *DeleteCurrentWorkspaceResponse) GetDeletedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DeletedAt
+	}
+	return nil
+}
+
+type PurgeWorkspaceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId   string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PurgeWorkspaceRequest) Reset() {
+	*x = PurgeWorkspaceRequest{}
+	mi := &file_twenty_auth_v1_workspace_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PurgeWorkspaceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PurgeWorkspaceRequest) ProtoMessage() {}
+
+func (x *PurgeWorkspaceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_workspace_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PurgeWorkspaceRequest.ProtoReflect.Descriptor instead.
+func (*PurgeWorkspaceRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_workspace_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *PurgeWorkspaceRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+type PurgeWorkspaceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// done is true once nothing of the workspace is left in auth's tables.
+	Done          bool `protobuf:"varint,1,opt,name=done,proto3" json:"done,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PurgeWorkspaceResponse) Reset() {
+	*x = PurgeWorkspaceResponse{}
+	mi := &file_twenty_auth_v1_workspace_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PurgeWorkspaceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PurgeWorkspaceResponse) ProtoMessage() {}
+
+func (x *PurgeWorkspaceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_auth_v1_workspace_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PurgeWorkspaceResponse.ProtoReflect.Descriptor instead.
+func (*PurgeWorkspaceResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_auth_v1_workspace_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *PurgeWorkspaceResponse) GetDone() bool {
+	if x != nil {
+		return x.Done
+	}
+	return false
+}
+
 var File_twenty_auth_v1_workspace_proto protoreflect.FileDescriptor
 
 const file_twenty_auth_v1_workspace_proto_rawDesc = "" +
@@ -1142,7 +1329,17 @@ const file_twenty_auth_v1_workspace_proto_rawDesc = "" +
 	"\auser_id\x18\x02 \x01(\tR\x06userId\x129\n" +
 	"\n" +
 	"created_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12.\n" +
-	"\x13revoked_session_ids\x18\x04 \x03(\tR\x11revokedSessionIds2\x85\b\n" +
+	"\x13revoked_session_ids\x18\x04 \x03(\tR\x11revokedSessionIds\"\x1f\n" +
+	"\x1dDeleteCurrentWorkspaceRequest\"\xc8\x01\n" +
+	"\x1eDeleteCurrentWorkspaceResponse\x12?\n" +
+	"\tworkspace\x18\x01 \x01(\v2!.twenty.auth.v1.WorkspaceSettingsR\tworkspace\x12*\n" +
+	"\x11revoked_token_ids\x18\x02 \x03(\tR\x0frevokedTokenIds\x129\n" +
+	"\n" +
+	"deleted_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tdeletedAt\":\n" +
+	"\x15PurgeWorkspaceRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\",\n" +
+	"\x16PurgeWorkspaceResponse\x12\x12\n" +
+	"\x04done\x18\x01 \x01(\bR\x04done2\xe6\t\n" +
 	"\x10WorkspaceService\x12s\n" +
 	"\x13GetCurrentWorkspace\x12*.twenty.auth.v1.GetCurrentWorkspaceRequest\x1a+.twenty.auth.v1.GetCurrentWorkspaceResponse\"\x03\x90\x02\x01\x12d\n" +
 	"\x0fUpdateWorkspace\x12&.twenty.auth.v1.UpdateWorkspaceRequest\x1a'.twenty.auth.v1.UpdateWorkspaceResponse\"\x00\x12d\n" +
@@ -1152,7 +1349,9 @@ const file_twenty_auth_v1_workspace_proto_rawDesc = "" +
 	"\x0fListInvitations\x12&.twenty.auth.v1.ListInvitationsRequest\x1a'.twenty.auth.v1.ListInvitationsResponse\"\x03\x90\x02\x01\x12\x8b\x01\n" +
 	"\x1bFindWorkspaceFromInviteHash\x122.twenty.auth.v1.FindWorkspaceFromInviteHashRequest\x1a3.twenty.auth.v1.FindWorkspaceFromInviteHashResponse\"\x03\x90\x02\x01\x12j\n" +
 	"\x11SignUpInWorkspace\x12(.twenty.auth.v1.SignUpInWorkspaceRequest\x1a).twenty.auth.v1.SignUpInWorkspaceResponse\"\x00\x12|\n" +
-	"\x17DeleteUserFromWorkspace\x12..twenty.auth.v1.DeleteUserFromWorkspaceRequest\x1a/.twenty.auth.v1.DeleteUserFromWorkspaceResponse\"\x00B\xc0\x01\n" +
+	"\x17DeleteUserFromWorkspace\x12..twenty.auth.v1.DeleteUserFromWorkspaceRequest\x1a/.twenty.auth.v1.DeleteUserFromWorkspaceResponse\"\x00\x12y\n" +
+	"\x16DeleteCurrentWorkspace\x12-.twenty.auth.v1.DeleteCurrentWorkspaceRequest\x1a..twenty.auth.v1.DeleteCurrentWorkspaceResponse\"\x00\x12d\n" +
+	"\x0ePurgeWorkspace\x12%.twenty.auth.v1.PurgeWorkspaceRequest\x1a&.twenty.auth.v1.PurgeWorkspaceResponse\"\x03\x90\x02\x02B\xc0\x01\n" +
 	"\x12com.twenty.auth.v1B\x0eWorkspaceProtoP\x01Z@github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1;authv1\xa2\x02\x03TAX\xaa\x02\x0eTwenty.Auth.V1\xca\x02\x0eTwenty\\Auth\\V1\xe2\x02\x1aTwenty\\Auth\\V1\\GPBMetadata\xea\x02\x10Twenty::Auth::V1b\x06proto3"
 
 var (
@@ -1167,7 +1366,7 @@ func file_twenty_auth_v1_workspace_proto_rawDescGZIP() []byte {
 	return file_twenty_auth_v1_workspace_proto_rawDescData
 }
 
-var file_twenty_auth_v1_workspace_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_twenty_auth_v1_workspace_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_twenty_auth_v1_workspace_proto_goTypes = []any{
 	(*WorkspaceSettings)(nil),                   // 0: twenty.auth.v1.WorkspaceSettings
 	(*GetCurrentWorkspaceRequest)(nil),          // 1: twenty.auth.v1.GetCurrentWorkspaceRequest
@@ -1188,46 +1387,56 @@ var file_twenty_auth_v1_workspace_proto_goTypes = []any{
 	(*SignUpInWorkspaceResponse)(nil),           // 16: twenty.auth.v1.SignUpInWorkspaceResponse
 	(*DeleteUserFromWorkspaceRequest)(nil),      // 17: twenty.auth.v1.DeleteUserFromWorkspaceRequest
 	(*DeleteUserFromWorkspaceResponse)(nil),     // 18: twenty.auth.v1.DeleteUserFromWorkspaceResponse
-	(*Workspace)(nil),                           // 19: twenty.auth.v1.Workspace
-	(*timestamppb.Timestamp)(nil),               // 20: google.protobuf.Timestamp
-	(*Token)(nil),                               // 21: twenty.auth.v1.Token
+	(*DeleteCurrentWorkspaceRequest)(nil),       // 19: twenty.auth.v1.DeleteCurrentWorkspaceRequest
+	(*DeleteCurrentWorkspaceResponse)(nil),      // 20: twenty.auth.v1.DeleteCurrentWorkspaceResponse
+	(*PurgeWorkspaceRequest)(nil),               // 21: twenty.auth.v1.PurgeWorkspaceRequest
+	(*PurgeWorkspaceResponse)(nil),              // 22: twenty.auth.v1.PurgeWorkspaceResponse
+	(*Workspace)(nil),                           // 23: twenty.auth.v1.Workspace
+	(*timestamppb.Timestamp)(nil),               // 24: google.protobuf.Timestamp
+	(*Token)(nil),                               // 25: twenty.auth.v1.Token
 }
 var file_twenty_auth_v1_workspace_proto_depIdxs = []int32{
-	19, // 0: twenty.auth.v1.WorkspaceSettings.workspace:type_name -> twenty.auth.v1.Workspace
-	20, // 1: twenty.auth.v1.WorkspaceSettings.created_at:type_name -> google.protobuf.Timestamp
-	20, // 2: twenty.auth.v1.WorkspaceSettings.updated_at:type_name -> google.protobuf.Timestamp
+	23, // 0: twenty.auth.v1.WorkspaceSettings.workspace:type_name -> twenty.auth.v1.Workspace
+	24, // 1: twenty.auth.v1.WorkspaceSettings.created_at:type_name -> google.protobuf.Timestamp
+	24, // 2: twenty.auth.v1.WorkspaceSettings.updated_at:type_name -> google.protobuf.Timestamp
 	0,  // 3: twenty.auth.v1.GetCurrentWorkspaceResponse.workspace:type_name -> twenty.auth.v1.WorkspaceSettings
 	0,  // 4: twenty.auth.v1.UpdateWorkspaceResponse.workspace:type_name -> twenty.auth.v1.WorkspaceSettings
-	20, // 5: twenty.auth.v1.Invitation.expires_at:type_name -> google.protobuf.Timestamp
+	24, // 5: twenty.auth.v1.Invitation.expires_at:type_name -> google.protobuf.Timestamp
 	5,  // 6: twenty.auth.v1.SendInvitationsResponse.result:type_name -> twenty.auth.v1.Invitation
 	5,  // 7: twenty.auth.v1.ListInvitationsResponse.invitations:type_name -> twenty.auth.v1.Invitation
 	0,  // 8: twenty.auth.v1.FindWorkspaceFromInviteHashResponse.workspace:type_name -> twenty.auth.v1.WorkspaceSettings
-	21, // 9: twenty.auth.v1.SignUpInWorkspaceResponse.login_token:type_name -> twenty.auth.v1.Token
-	19, // 10: twenty.auth.v1.SignUpInWorkspaceResponse.workspace:type_name -> twenty.auth.v1.Workspace
-	20, // 11: twenty.auth.v1.DeleteUserFromWorkspaceResponse.created_at:type_name -> google.protobuf.Timestamp
-	1,  // 12: twenty.auth.v1.WorkspaceService.GetCurrentWorkspace:input_type -> twenty.auth.v1.GetCurrentWorkspaceRequest
-	3,  // 13: twenty.auth.v1.WorkspaceService.UpdateWorkspace:input_type -> twenty.auth.v1.UpdateWorkspaceRequest
-	6,  // 14: twenty.auth.v1.WorkspaceService.SendInvitations:input_type -> twenty.auth.v1.SendInvitationsRequest
-	8,  // 15: twenty.auth.v1.WorkspaceService.ResendInvitation:input_type -> twenty.auth.v1.ResendInvitationRequest
-	9,  // 16: twenty.auth.v1.WorkspaceService.DeleteInvitation:input_type -> twenty.auth.v1.DeleteInvitationRequest
-	11, // 17: twenty.auth.v1.WorkspaceService.ListInvitations:input_type -> twenty.auth.v1.ListInvitationsRequest
-	13, // 18: twenty.auth.v1.WorkspaceService.FindWorkspaceFromInviteHash:input_type -> twenty.auth.v1.FindWorkspaceFromInviteHashRequest
-	15, // 19: twenty.auth.v1.WorkspaceService.SignUpInWorkspace:input_type -> twenty.auth.v1.SignUpInWorkspaceRequest
-	17, // 20: twenty.auth.v1.WorkspaceService.DeleteUserFromWorkspace:input_type -> twenty.auth.v1.DeleteUserFromWorkspaceRequest
-	2,  // 21: twenty.auth.v1.WorkspaceService.GetCurrentWorkspace:output_type -> twenty.auth.v1.GetCurrentWorkspaceResponse
-	4,  // 22: twenty.auth.v1.WorkspaceService.UpdateWorkspace:output_type -> twenty.auth.v1.UpdateWorkspaceResponse
-	7,  // 23: twenty.auth.v1.WorkspaceService.SendInvitations:output_type -> twenty.auth.v1.SendInvitationsResponse
-	7,  // 24: twenty.auth.v1.WorkspaceService.ResendInvitation:output_type -> twenty.auth.v1.SendInvitationsResponse
-	10, // 25: twenty.auth.v1.WorkspaceService.DeleteInvitation:output_type -> twenty.auth.v1.DeleteInvitationResponse
-	12, // 26: twenty.auth.v1.WorkspaceService.ListInvitations:output_type -> twenty.auth.v1.ListInvitationsResponse
-	14, // 27: twenty.auth.v1.WorkspaceService.FindWorkspaceFromInviteHash:output_type -> twenty.auth.v1.FindWorkspaceFromInviteHashResponse
-	16, // 28: twenty.auth.v1.WorkspaceService.SignUpInWorkspace:output_type -> twenty.auth.v1.SignUpInWorkspaceResponse
-	18, // 29: twenty.auth.v1.WorkspaceService.DeleteUserFromWorkspace:output_type -> twenty.auth.v1.DeleteUserFromWorkspaceResponse
-	21, // [21:30] is the sub-list for method output_type
-	12, // [12:21] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	25, // 9: twenty.auth.v1.SignUpInWorkspaceResponse.login_token:type_name -> twenty.auth.v1.Token
+	23, // 10: twenty.auth.v1.SignUpInWorkspaceResponse.workspace:type_name -> twenty.auth.v1.Workspace
+	24, // 11: twenty.auth.v1.DeleteUserFromWorkspaceResponse.created_at:type_name -> google.protobuf.Timestamp
+	0,  // 12: twenty.auth.v1.DeleteCurrentWorkspaceResponse.workspace:type_name -> twenty.auth.v1.WorkspaceSettings
+	24, // 13: twenty.auth.v1.DeleteCurrentWorkspaceResponse.deleted_at:type_name -> google.protobuf.Timestamp
+	1,  // 14: twenty.auth.v1.WorkspaceService.GetCurrentWorkspace:input_type -> twenty.auth.v1.GetCurrentWorkspaceRequest
+	3,  // 15: twenty.auth.v1.WorkspaceService.UpdateWorkspace:input_type -> twenty.auth.v1.UpdateWorkspaceRequest
+	6,  // 16: twenty.auth.v1.WorkspaceService.SendInvitations:input_type -> twenty.auth.v1.SendInvitationsRequest
+	8,  // 17: twenty.auth.v1.WorkspaceService.ResendInvitation:input_type -> twenty.auth.v1.ResendInvitationRequest
+	9,  // 18: twenty.auth.v1.WorkspaceService.DeleteInvitation:input_type -> twenty.auth.v1.DeleteInvitationRequest
+	11, // 19: twenty.auth.v1.WorkspaceService.ListInvitations:input_type -> twenty.auth.v1.ListInvitationsRequest
+	13, // 20: twenty.auth.v1.WorkspaceService.FindWorkspaceFromInviteHash:input_type -> twenty.auth.v1.FindWorkspaceFromInviteHashRequest
+	15, // 21: twenty.auth.v1.WorkspaceService.SignUpInWorkspace:input_type -> twenty.auth.v1.SignUpInWorkspaceRequest
+	17, // 22: twenty.auth.v1.WorkspaceService.DeleteUserFromWorkspace:input_type -> twenty.auth.v1.DeleteUserFromWorkspaceRequest
+	19, // 23: twenty.auth.v1.WorkspaceService.DeleteCurrentWorkspace:input_type -> twenty.auth.v1.DeleteCurrentWorkspaceRequest
+	21, // 24: twenty.auth.v1.WorkspaceService.PurgeWorkspace:input_type -> twenty.auth.v1.PurgeWorkspaceRequest
+	2,  // 25: twenty.auth.v1.WorkspaceService.GetCurrentWorkspace:output_type -> twenty.auth.v1.GetCurrentWorkspaceResponse
+	4,  // 26: twenty.auth.v1.WorkspaceService.UpdateWorkspace:output_type -> twenty.auth.v1.UpdateWorkspaceResponse
+	7,  // 27: twenty.auth.v1.WorkspaceService.SendInvitations:output_type -> twenty.auth.v1.SendInvitationsResponse
+	7,  // 28: twenty.auth.v1.WorkspaceService.ResendInvitation:output_type -> twenty.auth.v1.SendInvitationsResponse
+	10, // 29: twenty.auth.v1.WorkspaceService.DeleteInvitation:output_type -> twenty.auth.v1.DeleteInvitationResponse
+	12, // 30: twenty.auth.v1.WorkspaceService.ListInvitations:output_type -> twenty.auth.v1.ListInvitationsResponse
+	14, // 31: twenty.auth.v1.WorkspaceService.FindWorkspaceFromInviteHash:output_type -> twenty.auth.v1.FindWorkspaceFromInviteHashResponse
+	16, // 32: twenty.auth.v1.WorkspaceService.SignUpInWorkspace:output_type -> twenty.auth.v1.SignUpInWorkspaceResponse
+	18, // 33: twenty.auth.v1.WorkspaceService.DeleteUserFromWorkspace:output_type -> twenty.auth.v1.DeleteUserFromWorkspaceResponse
+	20, // 34: twenty.auth.v1.WorkspaceService.DeleteCurrentWorkspace:output_type -> twenty.auth.v1.DeleteCurrentWorkspaceResponse
+	22, // 35: twenty.auth.v1.WorkspaceService.PurgeWorkspace:output_type -> twenty.auth.v1.PurgeWorkspaceResponse
+	25, // [25:36] is the sub-list for method output_type
+	14, // [14:25] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_twenty_auth_v1_workspace_proto_init() }
@@ -1243,7 +1452,7 @@ func file_twenty_auth_v1_workspace_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_auth_v1_workspace_proto_rawDesc), len(file_twenty_auth_v1_workspace_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   19,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

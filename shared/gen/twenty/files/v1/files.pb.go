@@ -965,6 +965,111 @@ func (x *SweepFilesResponse) GetOrphansRemoved() int64 {
 	return 0
 }
 
+type PurgeWorkspaceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId   string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PurgeWorkspaceRequest) Reset() {
+	*x = PurgeWorkspaceRequest{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PurgeWorkspaceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PurgeWorkspaceRequest) ProtoMessage() {}
+
+func (x *PurgeWorkspaceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PurgeWorkspaceRequest.ProtoReflect.Descriptor instead.
+func (*PurgeWorkspaceRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *PurgeWorkspaceRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+type PurgeWorkspaceResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	ObjectsRemoved int64                  `protobuf:"varint,1,opt,name=objects_removed,json=objectsRemoved,proto3" json:"objects_removed,omitempty"`
+	RowsRemoved    int64                  `protobuf:"varint,2,opt,name=rows_removed,json=rowsRemoved,proto3" json:"rows_removed,omitempty"`
+	// more is true when the workspace still has objects or rows: call again.
+	More          bool `protobuf:"varint,3,opt,name=more,proto3" json:"more,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PurgeWorkspaceResponse) Reset() {
+	*x = PurgeWorkspaceResponse{}
+	mi := &file_twenty_files_v1_files_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PurgeWorkspaceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PurgeWorkspaceResponse) ProtoMessage() {}
+
+func (x *PurgeWorkspaceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_files_v1_files_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PurgeWorkspaceResponse.ProtoReflect.Descriptor instead.
+func (*PurgeWorkspaceResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_files_v1_files_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *PurgeWorkspaceResponse) GetObjectsRemoved() int64 {
+	if x != nil {
+		return x.ObjectsRemoved
+	}
+	return 0
+}
+
+func (x *PurgeWorkspaceResponse) GetRowsRemoved() int64 {
+	if x != nil {
+		return x.RowsRemoved
+	}
+	return 0
+}
+
+func (x *PurgeWorkspaceResponse) GetMore() bool {
+	if x != nil {
+		return x.More
+	}
+	return false
+}
+
 var File_twenty_files_v1_files_proto protoreflect.FileDescriptor
 
 const file_twenty_files_v1_files_proto_rawDesc = "" +
@@ -1049,7 +1154,13 @@ const file_twenty_files_v1_files_proto_rawDesc = "" +
 	"\x12SweepFilesResponse\x12'\n" +
 	"\x0fexpired_pending\x18\x01 \x01(\x03R\x0eexpiredPending\x12\x18\n" +
 	"\aremoved\x18\x02 \x01(\x03R\aremoved\x12'\n" +
-	"\x0forphans_removed\x18\x03 \x01(\x03R\x0eorphansRemoved2\xa6\x05\n" +
+	"\x0forphans_removed\x18\x03 \x01(\x03R\x0eorphansRemoved\":\n" +
+	"\x15PurgeWorkspaceRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\"x\n" +
+	"\x16PurgeWorkspaceResponse\x12'\n" +
+	"\x0fobjects_removed\x18\x01 \x01(\x03R\x0eobjectsRemoved\x12!\n" +
+	"\frows_removed\x18\x02 \x01(\x03R\vrowsRemoved\x12\x12\n" +
+	"\x04more\x18\x03 \x01(\bR\x04more2\x8e\x06\n" +
 	"\fFilesService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12i\n" +
 	"\x10CreateFileUpload\x12(.twenty.files.v1.CreateFileUploadRequest\x1a).twenty.files.v1.CreateFileUploadResponse\"\x00\x12o\n" +
@@ -1059,7 +1170,8 @@ const file_twenty_files_v1_files_proto_rawDesc = "" +
 	"\tSignFiles\x12!.twenty.files.v1.SignFilesRequest\x1a\".twenty.files.v1.SignFilesResponse\"\x03\x90\x02\x01\x12]\n" +
 	"\vDeleteFiles\x12#.twenty.files.v1.DeleteFilesRequest\x1a$.twenty.files.v1.DeleteFilesResponse\"\x03\x90\x02\x02\x12W\n" +
 	"\n" +
-	"SweepFiles\x12\".twenty.files.v1.SweepFilesRequest\x1a#.twenty.files.v1.SweepFilesResponse\"\x00B\xc3\x01\n" +
+	"SweepFiles\x12\".twenty.files.v1.SweepFilesRequest\x1a#.twenty.files.v1.SweepFilesResponse\"\x00\x12f\n" +
+	"\x0ePurgeWorkspace\x12&.twenty.files.v1.PurgeWorkspaceRequest\x1a'.twenty.files.v1.PurgeWorkspaceResponse\"\x03\x90\x02\x02B\xc3\x01\n" +
 	"\x13com.twenty.files.v1B\n" +
 	"FilesProtoP\x01ZBgithub.com/twentyworkers/twenty/shared/gen/twenty/files/v1;filesv1\xa2\x02\x03TFX\xaa\x02\x0fTwenty.Files.V1\xca\x02\x0fTwenty\\Files\\V1\xe2\x02\x1bTwenty\\Files\\V1\\GPBMetadata\xea\x02\x11Twenty::Files::V1b\x06proto3"
 
@@ -1075,7 +1187,7 @@ func file_twenty_files_v1_files_proto_rawDescGZIP() []byte {
 	return file_twenty_files_v1_files_proto_rawDescData
 }
 
-var file_twenty_files_v1_files_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_twenty_files_v1_files_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_twenty_files_v1_files_proto_goTypes = []any{
 	(*Uploader)(nil),                   // 0: twenty.files.v1.Uploader
 	(*File)(nil),                       // 1: twenty.files.v1.File
@@ -1091,33 +1203,37 @@ var file_twenty_files_v1_files_proto_goTypes = []any{
 	(*DeleteFilesResponse)(nil),        // 11: twenty.files.v1.DeleteFilesResponse
 	(*SweepFilesRequest)(nil),          // 12: twenty.files.v1.SweepFilesRequest
 	(*SweepFilesResponse)(nil),         // 13: twenty.files.v1.SweepFilesResponse
-	nil,                                // 14: twenty.files.v1.SignFilesResponse.FilesEntry
-	(*v1.HealthRequest)(nil),           // 15: twenty.common.v1.HealthRequest
-	(*v1.HealthResponse)(nil),          // 16: twenty.common.v1.HealthResponse
+	(*PurgeWorkspaceRequest)(nil),      // 14: twenty.files.v1.PurgeWorkspaceRequest
+	(*PurgeWorkspaceResponse)(nil),     // 15: twenty.files.v1.PurgeWorkspaceResponse
+	nil,                                // 16: twenty.files.v1.SignFilesResponse.FilesEntry
+	(*v1.HealthRequest)(nil),           // 17: twenty.common.v1.HealthRequest
+	(*v1.HealthResponse)(nil),          // 18: twenty.common.v1.HealthResponse
 }
 var file_twenty_files_v1_files_proto_depIdxs = []int32{
 	0,  // 0: twenty.files.v1.CreateFileUploadRequest.uploader:type_name -> twenty.files.v1.Uploader
 	1,  // 1: twenty.files.v1.CompleteFileUploadResponse.file:type_name -> twenty.files.v1.File
 	0,  // 2: twenty.files.v1.UploadFileRequest.uploader:type_name -> twenty.files.v1.Uploader
 	1,  // 3: twenty.files.v1.UploadFileResponse.file:type_name -> twenty.files.v1.File
-	14, // 4: twenty.files.v1.SignFilesResponse.files:type_name -> twenty.files.v1.SignFilesResponse.FilesEntry
+	16, // 4: twenty.files.v1.SignFilesResponse.files:type_name -> twenty.files.v1.SignFilesResponse.FilesEntry
 	1,  // 5: twenty.files.v1.SignFilesResponse.FilesEntry.value:type_name -> twenty.files.v1.File
-	15, // 6: twenty.files.v1.FilesService.Health:input_type -> twenty.common.v1.HealthRequest
+	17, // 6: twenty.files.v1.FilesService.Health:input_type -> twenty.common.v1.HealthRequest
 	2,  // 7: twenty.files.v1.FilesService.CreateFileUpload:input_type -> twenty.files.v1.CreateFileUploadRequest
 	4,  // 8: twenty.files.v1.FilesService.CompleteFileUpload:input_type -> twenty.files.v1.CompleteFileUploadRequest
 	6,  // 9: twenty.files.v1.FilesService.UploadFile:input_type -> twenty.files.v1.UploadFileRequest
 	8,  // 10: twenty.files.v1.FilesService.SignFiles:input_type -> twenty.files.v1.SignFilesRequest
 	10, // 11: twenty.files.v1.FilesService.DeleteFiles:input_type -> twenty.files.v1.DeleteFilesRequest
 	12, // 12: twenty.files.v1.FilesService.SweepFiles:input_type -> twenty.files.v1.SweepFilesRequest
-	16, // 13: twenty.files.v1.FilesService.Health:output_type -> twenty.common.v1.HealthResponse
-	3,  // 14: twenty.files.v1.FilesService.CreateFileUpload:output_type -> twenty.files.v1.CreateFileUploadResponse
-	5,  // 15: twenty.files.v1.FilesService.CompleteFileUpload:output_type -> twenty.files.v1.CompleteFileUploadResponse
-	7,  // 16: twenty.files.v1.FilesService.UploadFile:output_type -> twenty.files.v1.UploadFileResponse
-	9,  // 17: twenty.files.v1.FilesService.SignFiles:output_type -> twenty.files.v1.SignFilesResponse
-	11, // 18: twenty.files.v1.FilesService.DeleteFiles:output_type -> twenty.files.v1.DeleteFilesResponse
-	13, // 19: twenty.files.v1.FilesService.SweepFiles:output_type -> twenty.files.v1.SweepFilesResponse
-	13, // [13:20] is the sub-list for method output_type
-	6,  // [6:13] is the sub-list for method input_type
+	14, // 13: twenty.files.v1.FilesService.PurgeWorkspace:input_type -> twenty.files.v1.PurgeWorkspaceRequest
+	18, // 14: twenty.files.v1.FilesService.Health:output_type -> twenty.common.v1.HealthResponse
+	3,  // 15: twenty.files.v1.FilesService.CreateFileUpload:output_type -> twenty.files.v1.CreateFileUploadResponse
+	5,  // 16: twenty.files.v1.FilesService.CompleteFileUpload:output_type -> twenty.files.v1.CompleteFileUploadResponse
+	7,  // 17: twenty.files.v1.FilesService.UploadFile:output_type -> twenty.files.v1.UploadFileResponse
+	9,  // 18: twenty.files.v1.FilesService.SignFiles:output_type -> twenty.files.v1.SignFilesResponse
+	11, // 19: twenty.files.v1.FilesService.DeleteFiles:output_type -> twenty.files.v1.DeleteFilesResponse
+	13, // 20: twenty.files.v1.FilesService.SweepFiles:output_type -> twenty.files.v1.SweepFilesResponse
+	15, // 21: twenty.files.v1.FilesService.PurgeWorkspace:output_type -> twenty.files.v1.PurgeWorkspaceResponse
+	14, // [14:22] is the sub-list for method output_type
+	6,  // [6:14] is the sub-list for method input_type
 	6,  // [6:6] is the sub-list for extension type_name
 	6,  // [6:6] is the sub-list for extension extendee
 	0,  // [0:6] is the sub-list for field type_name
@@ -1134,7 +1250,7 @@ func file_twenty_files_v1_files_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_files_v1_files_proto_rawDesc), len(file_twenty_files_v1_files_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   15,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

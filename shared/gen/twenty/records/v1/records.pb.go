@@ -2424,6 +2424,104 @@ func (x *InitWorkspaceResponse) GetShard() string {
 	return ""
 }
 
+type PurgeWorkspaceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId   string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PurgeWorkspaceRequest) Reset() {
+	*x = PurgeWorkspaceRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PurgeWorkspaceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PurgeWorkspaceRequest) ProtoMessage() {}
+
+func (x *PurgeWorkspaceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PurgeWorkspaceRequest.ProtoReflect.Descriptor instead.
+func (*PurgeWorkspaceRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *PurgeWorkspaceRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+type PurgeWorkspaceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// tables_dropped is how many tables (and search indexes) this round dropped on the shards.
+	TablesDropped int64 `protobuf:"varint,1,opt,name=tables_dropped,json=tablesDropped,proto3" json:"tables_dropped,omitempty"`
+	// more is true when the workspace still has tables: call again.
+	More          bool `protobuf:"varint,2,opt,name=more,proto3" json:"more,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PurgeWorkspaceResponse) Reset() {
+	*x = PurgeWorkspaceResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PurgeWorkspaceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PurgeWorkspaceResponse) ProtoMessage() {}
+
+func (x *PurgeWorkspaceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PurgeWorkspaceResponse.ProtoReflect.Descriptor instead.
+func (*PurgeWorkspaceResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *PurgeWorkspaceResponse) GetTablesDropped() int64 {
+	if x != nil {
+		return x.TablesDropped
+	}
+	return 0
+}
+
+func (x *PurgeWorkspaceResponse) GetMore() bool {
+	if x != nil {
+		return x.More
+	}
+	return false
+}
+
 type GraphQLRequest struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
@@ -2436,7 +2534,7 @@ type GraphQLRequest struct {
 
 func (x *GraphQLRequest) Reset() {
 	*x = GraphQLRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2448,7 +2546,7 @@ func (x *GraphQLRequest) String() string {
 func (*GraphQLRequest) ProtoMessage() {}
 
 func (x *GraphQLRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2461,7 +2559,7 @@ func (x *GraphQLRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GraphQLRequest.ProtoReflect.Descriptor instead.
 func (*GraphQLRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{33}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *GraphQLRequest) GetWorkspaceId() string {
@@ -2496,7 +2594,7 @@ type GraphQLResponse struct {
 
 func (x *GraphQLResponse) Reset() {
 	*x = GraphQLResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2508,7 +2606,7 @@ func (x *GraphQLResponse) String() string {
 func (*GraphQLResponse) ProtoMessage() {}
 
 func (x *GraphQLResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2521,7 +2619,7 @@ func (x *GraphQLResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GraphQLResponse.ProtoReflect.Descriptor instead.
 func (*GraphQLResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{34}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GraphQLResponse) GetBodyJson() []byte {
@@ -2716,16 +2814,22 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\fmember_email\x18\x05 \x01(\tR\vmemberEmail\x12\x17\n" +
 	"\auser_id\x18\x06 \x01(\tR\x06userId\"-\n" +
 	"\x15InitWorkspaceResponse\x12\x14\n" +
-	"\x05shard\x18\x01 \x01(\tR\x05shard\"\x80\x01\n" +
+	"\x05shard\x18\x01 \x01(\tR\x05shard\":\n" +
+	"\x15PurgeWorkspaceRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\"S\n" +
+	"\x16PurgeWorkspaceResponse\x12%\n" +
+	"\x0etables_dropped\x18\x01 \x01(\x03R\rtablesDropped\x12\x12\n" +
+	"\x04more\x18\x02 \x01(\bR\x04more\"\x80\x01\n" +
 	"\x0eGraphQLRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12.\n" +
 	"\x05actor\x18\x02 \x01(\v2\x18.twenty.records.v1.ActorR\x05actor\x12\x1b\n" +
 	"\tbody_json\x18\x03 \x01(\fR\bbodyJson\".\n" +
 	"\x0fGraphQLResponse\x12\x1b\n" +
-	"\tbody_json\x18\x01 \x01(\fR\bbodyJson2\x91\x11\n" +
+	"\tbody_json\x18\x01 \x01(\fR\bbodyJson2\xfd\x11\n" +
 	"\x0eRecordsService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12g\n" +
-	"\rInitWorkspace\x12'.twenty.records.v1.InitWorkspaceRequest\x1a(.twenty.records.v1.InitWorkspaceResponse\"\x03\x90\x02\x02\x12X\n" +
+	"\rInitWorkspace\x12'.twenty.records.v1.InitWorkspaceRequest\x1a(.twenty.records.v1.InitWorkspaceResponse\"\x03\x90\x02\x02\x12j\n" +
+	"\x0ePurgeWorkspace\x12(.twenty.records.v1.PurgeWorkspaceRequest\x1a).twenty.records.v1.PurgeWorkspaceResponse\"\x03\x90\x02\x02\x12X\n" +
 	"\bFindMany\x12\".twenty.records.v1.FindManyRequest\x1a#.twenty.records.v1.FindManyResponse\"\x03\x90\x02\x01\x12[\n" +
 	"\n" +
 	"CreateMany\x12$.twenty.records.v1.CreateManyRequest\x1a%.twenty.records.v1.CreateManyResponse\"\x00\x12U\n" +
@@ -2766,7 +2870,7 @@ func file_twenty_records_v1_records_proto_rawDescGZIP() []byte {
 	return file_twenty_records_v1_records_proto_rawDescData
 }
 
-var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
+var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_twenty_records_v1_records_proto_goTypes = []any{
 	(*Selection)(nil),              // 0: twenty.records.v1.Selection
 	(*Shape)(nil),                  // 1: twenty.records.v1.Shape
@@ -2801,24 +2905,26 @@ var file_twenty_records_v1_records_proto_goTypes = []any{
 	(*PageInfo)(nil),               // 30: twenty.records.v1.PageInfo
 	(*InitWorkspaceRequest)(nil),   // 31: twenty.records.v1.InitWorkspaceRequest
 	(*InitWorkspaceResponse)(nil),  // 32: twenty.records.v1.InitWorkspaceResponse
-	(*GraphQLRequest)(nil),         // 33: twenty.records.v1.GraphQLRequest
-	(*GraphQLResponse)(nil),        // 34: twenty.records.v1.GraphQLResponse
-	(*v1.HealthRequest)(nil),       // 35: twenty.common.v1.HealthRequest
-	(*FindObjectsRequest)(nil),     // 36: twenty.records.v1.FindObjectsRequest
-	(*FindObjectRequest)(nil),      // 37: twenty.records.v1.FindObjectRequest
-	(*CreateObjectRequest)(nil),    // 38: twenty.records.v1.CreateObjectRequest
-	(*UpdateObjectRequest)(nil),    // 39: twenty.records.v1.UpdateObjectRequest
-	(*DeleteObjectRequest)(nil),    // 40: twenty.records.v1.DeleteObjectRequest
-	(*FindFieldsRequest)(nil),      // 41: twenty.records.v1.FindFieldsRequest
-	(*FindFieldRequest)(nil),       // 42: twenty.records.v1.FindFieldRequest
-	(*CreateFieldRequest)(nil),     // 43: twenty.records.v1.CreateFieldRequest
-	(*UpdateFieldRequest)(nil),     // 44: twenty.records.v1.UpdateFieldRequest
-	(*DeleteFieldRequest)(nil),     // 45: twenty.records.v1.DeleteFieldRequest
-	(*v1.HealthResponse)(nil),      // 46: twenty.common.v1.HealthResponse
-	(*FindObjectsResponse)(nil),    // 47: twenty.records.v1.FindObjectsResponse
-	(*ObjectMetadataResponse)(nil), // 48: twenty.records.v1.ObjectMetadataResponse
-	(*FindFieldsResponse)(nil),     // 49: twenty.records.v1.FindFieldsResponse
-	(*FieldMetadataResponse)(nil),  // 50: twenty.records.v1.FieldMetadataResponse
+	(*PurgeWorkspaceRequest)(nil),  // 33: twenty.records.v1.PurgeWorkspaceRequest
+	(*PurgeWorkspaceResponse)(nil), // 34: twenty.records.v1.PurgeWorkspaceResponse
+	(*GraphQLRequest)(nil),         // 35: twenty.records.v1.GraphQLRequest
+	(*GraphQLResponse)(nil),        // 36: twenty.records.v1.GraphQLResponse
+	(*v1.HealthRequest)(nil),       // 37: twenty.common.v1.HealthRequest
+	(*FindObjectsRequest)(nil),     // 38: twenty.records.v1.FindObjectsRequest
+	(*FindObjectRequest)(nil),      // 39: twenty.records.v1.FindObjectRequest
+	(*CreateObjectRequest)(nil),    // 40: twenty.records.v1.CreateObjectRequest
+	(*UpdateObjectRequest)(nil),    // 41: twenty.records.v1.UpdateObjectRequest
+	(*DeleteObjectRequest)(nil),    // 42: twenty.records.v1.DeleteObjectRequest
+	(*FindFieldsRequest)(nil),      // 43: twenty.records.v1.FindFieldsRequest
+	(*FindFieldRequest)(nil),       // 44: twenty.records.v1.FindFieldRequest
+	(*CreateFieldRequest)(nil),     // 45: twenty.records.v1.CreateFieldRequest
+	(*UpdateFieldRequest)(nil),     // 46: twenty.records.v1.UpdateFieldRequest
+	(*DeleteFieldRequest)(nil),     // 47: twenty.records.v1.DeleteFieldRequest
+	(*v1.HealthResponse)(nil),      // 48: twenty.common.v1.HealthResponse
+	(*FindObjectsResponse)(nil),    // 49: twenty.records.v1.FindObjectsResponse
+	(*ObjectMetadataResponse)(nil), // 50: twenty.records.v1.ObjectMetadataResponse
+	(*FindFieldsResponse)(nil),     // 51: twenty.records.v1.FindFieldsResponse
+	(*FieldMetadataResponse)(nil),  // 52: twenty.records.v1.FieldMetadataResponse
 }
 var file_twenty_records_v1_records_proto_depIdxs = []int32{
 	23, // 0: twenty.records.v1.Selection.filter:type_name -> twenty.records.v1.Filter
@@ -2855,54 +2961,56 @@ var file_twenty_records_v1_records_proto_depIdxs = []int32{
 	22, // 31: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
 	30, // 32: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
 	19, // 33: twenty.records.v1.GraphQLRequest.actor:type_name -> twenty.records.v1.Actor
-	35, // 34: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
+	37, // 34: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
 	31, // 35: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
-	28, // 36: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
-	20, // 37: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
-	2,  // 38: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
-	4,  // 39: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
-	5,  // 40: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
-	6,  // 41: twenty.records.v1.RecordsService.RestoreMany:input_type -> twenty.records.v1.RestoreManyRequest
-	8,  // 42: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
-	10, // 43: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
-	13, // 44: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
-	36, // 45: twenty.records.v1.RecordsService.FindObjects:input_type -> twenty.records.v1.FindObjectsRequest
-	37, // 46: twenty.records.v1.RecordsService.FindObject:input_type -> twenty.records.v1.FindObjectRequest
-	38, // 47: twenty.records.v1.RecordsService.CreateObject:input_type -> twenty.records.v1.CreateObjectRequest
-	39, // 48: twenty.records.v1.RecordsService.UpdateObject:input_type -> twenty.records.v1.UpdateObjectRequest
-	40, // 49: twenty.records.v1.RecordsService.DeleteObject:input_type -> twenty.records.v1.DeleteObjectRequest
-	41, // 50: twenty.records.v1.RecordsService.FindFields:input_type -> twenty.records.v1.FindFieldsRequest
-	42, // 51: twenty.records.v1.RecordsService.FindField:input_type -> twenty.records.v1.FindFieldRequest
-	43, // 52: twenty.records.v1.RecordsService.CreateField:input_type -> twenty.records.v1.CreateFieldRequest
-	44, // 53: twenty.records.v1.RecordsService.UpdateField:input_type -> twenty.records.v1.UpdateFieldRequest
-	45, // 54: twenty.records.v1.RecordsService.DeleteField:input_type -> twenty.records.v1.DeleteFieldRequest
-	33, // 55: twenty.records.v1.RecordsService.GraphQL:input_type -> twenty.records.v1.GraphQLRequest
-	17, // 56: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
-	46, // 57: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
-	32, // 58: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
-	29, // 59: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
-	21, // 60: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
-	3,  // 61: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
-	7,  // 62: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 63: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 64: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
-	9,  // 65: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
-	12, // 66: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
-	16, // 67: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
-	47, // 68: twenty.records.v1.RecordsService.FindObjects:output_type -> twenty.records.v1.FindObjectsResponse
-	48, // 69: twenty.records.v1.RecordsService.FindObject:output_type -> twenty.records.v1.ObjectMetadataResponse
-	48, // 70: twenty.records.v1.RecordsService.CreateObject:output_type -> twenty.records.v1.ObjectMetadataResponse
-	48, // 71: twenty.records.v1.RecordsService.UpdateObject:output_type -> twenty.records.v1.ObjectMetadataResponse
-	48, // 72: twenty.records.v1.RecordsService.DeleteObject:output_type -> twenty.records.v1.ObjectMetadataResponse
-	49, // 73: twenty.records.v1.RecordsService.FindFields:output_type -> twenty.records.v1.FindFieldsResponse
-	50, // 74: twenty.records.v1.RecordsService.FindField:output_type -> twenty.records.v1.FieldMetadataResponse
-	50, // 75: twenty.records.v1.RecordsService.CreateField:output_type -> twenty.records.v1.FieldMetadataResponse
-	50, // 76: twenty.records.v1.RecordsService.UpdateField:output_type -> twenty.records.v1.FieldMetadataResponse
-	50, // 77: twenty.records.v1.RecordsService.DeleteField:output_type -> twenty.records.v1.FieldMetadataResponse
-	34, // 78: twenty.records.v1.RecordsService.GraphQL:output_type -> twenty.records.v1.GraphQLResponse
-	18, // 79: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
-	57, // [57:80] is the sub-list for method output_type
-	34, // [34:57] is the sub-list for method input_type
+	33, // 36: twenty.records.v1.RecordsService.PurgeWorkspace:input_type -> twenty.records.v1.PurgeWorkspaceRequest
+	28, // 37: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
+	20, // 38: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
+	2,  // 39: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
+	4,  // 40: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
+	5,  // 41: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
+	6,  // 42: twenty.records.v1.RecordsService.RestoreMany:input_type -> twenty.records.v1.RestoreManyRequest
+	8,  // 43: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
+	10, // 44: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
+	13, // 45: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
+	38, // 46: twenty.records.v1.RecordsService.FindObjects:input_type -> twenty.records.v1.FindObjectsRequest
+	39, // 47: twenty.records.v1.RecordsService.FindObject:input_type -> twenty.records.v1.FindObjectRequest
+	40, // 48: twenty.records.v1.RecordsService.CreateObject:input_type -> twenty.records.v1.CreateObjectRequest
+	41, // 49: twenty.records.v1.RecordsService.UpdateObject:input_type -> twenty.records.v1.UpdateObjectRequest
+	42, // 50: twenty.records.v1.RecordsService.DeleteObject:input_type -> twenty.records.v1.DeleteObjectRequest
+	43, // 51: twenty.records.v1.RecordsService.FindFields:input_type -> twenty.records.v1.FindFieldsRequest
+	44, // 52: twenty.records.v1.RecordsService.FindField:input_type -> twenty.records.v1.FindFieldRequest
+	45, // 53: twenty.records.v1.RecordsService.CreateField:input_type -> twenty.records.v1.CreateFieldRequest
+	46, // 54: twenty.records.v1.RecordsService.UpdateField:input_type -> twenty.records.v1.UpdateFieldRequest
+	47, // 55: twenty.records.v1.RecordsService.DeleteField:input_type -> twenty.records.v1.DeleteFieldRequest
+	35, // 56: twenty.records.v1.RecordsService.GraphQL:input_type -> twenty.records.v1.GraphQLRequest
+	17, // 57: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
+	48, // 58: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
+	32, // 59: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
+	34, // 60: twenty.records.v1.RecordsService.PurgeWorkspace:output_type -> twenty.records.v1.PurgeWorkspaceResponse
+	29, // 61: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
+	21, // 62: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
+	3,  // 63: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
+	7,  // 64: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 65: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
+	7,  // 66: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
+	9,  // 67: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
+	12, // 68: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
+	16, // 69: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
+	49, // 70: twenty.records.v1.RecordsService.FindObjects:output_type -> twenty.records.v1.FindObjectsResponse
+	50, // 71: twenty.records.v1.RecordsService.FindObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	50, // 72: twenty.records.v1.RecordsService.CreateObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	50, // 73: twenty.records.v1.RecordsService.UpdateObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	50, // 74: twenty.records.v1.RecordsService.DeleteObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	51, // 75: twenty.records.v1.RecordsService.FindFields:output_type -> twenty.records.v1.FindFieldsResponse
+	52, // 76: twenty.records.v1.RecordsService.FindField:output_type -> twenty.records.v1.FieldMetadataResponse
+	52, // 77: twenty.records.v1.RecordsService.CreateField:output_type -> twenty.records.v1.FieldMetadataResponse
+	52, // 78: twenty.records.v1.RecordsService.UpdateField:output_type -> twenty.records.v1.FieldMetadataResponse
+	52, // 79: twenty.records.v1.RecordsService.DeleteField:output_type -> twenty.records.v1.FieldMetadataResponse
+	36, // 80: twenty.records.v1.RecordsService.GraphQL:output_type -> twenty.records.v1.GraphQLResponse
+	18, // 81: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
+	58, // [58:82] is the sub-list for method output_type
+	34, // [34:58] is the sub-list for method input_type
 	34, // [34:34] is the sub-list for extension type_name
 	34, // [34:34] is the sub-list for extension extendee
 	0,  // [0:34] is the sub-list for field type_name
@@ -2934,7 +3042,7 @@ func file_twenty_records_v1_records_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_records_v1_records_proto_rawDesc), len(file_twenty_records_v1_records_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   35,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

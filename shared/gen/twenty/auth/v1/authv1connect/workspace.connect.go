@@ -60,6 +60,12 @@ const (
 	// WorkspaceServiceDeleteUserFromWorkspaceProcedure is the fully-qualified name of the
 	// WorkspaceService's DeleteUserFromWorkspace RPC.
 	WorkspaceServiceDeleteUserFromWorkspaceProcedure = "/twenty.auth.v1.WorkspaceService/DeleteUserFromWorkspace"
+	// WorkspaceServiceDeleteCurrentWorkspaceProcedure is the fully-qualified name of the
+	// WorkspaceService's DeleteCurrentWorkspace RPC.
+	WorkspaceServiceDeleteCurrentWorkspaceProcedure = "/twenty.auth.v1.WorkspaceService/DeleteCurrentWorkspace"
+	// WorkspaceServicePurgeWorkspaceProcedure is the fully-qualified name of the WorkspaceService's
+	// PurgeWorkspace RPC.
+	WorkspaceServicePurgeWorkspaceProcedure = "/twenty.auth.v1.WorkspaceService/PurgeWorkspace"
 )
 
 // WorkspaceServiceClient is a client for the twenty.auth.v1.WorkspaceService service.
@@ -88,6 +94,17 @@ type WorkspaceServiceClient interface {
 	// DeleteUserFromWorkspace removes a member from the caller's workspace: their membership, their
 	// workspaceMember record and their sessions in that workspace.
 	DeleteUserFromWorkspace(context.Context, *v1.DeleteUserFromWorkspaceRequest) (*v1.DeleteUserFromWorkspaceResponse, error)
+	// DeleteCurrentWorkspace deletes the caller's workspace (Twenty's deleteCurrentWorkspace): at
+	// once, the workspace is marked deleted, its memberships, invitations and sessions go, its API
+	// keys are revoked, and the members who belong to no other workspace are deleted; every token of
+	// the workspace is revoked. The rest (records, files, metadata, the control rows) is removed
+	// by a workspace.purge job on the jobs queue, which a cron sweep enqueues again until it is done.
+	DeleteCurrentWorkspace(context.Context, *v1.DeleteCurrentWorkspaceRequest) (*v1.DeleteCurrentWorkspaceResponse, error)
+	// PurgeWorkspace removes auth's last rows of a workspace that DeleteCurrentWorkspace marked:
+	// its API keys, roles and the workspace itself (with whatever still refers to it). The
+	// workspace.purge job calls it after the records and files are gone. A workspace that is not
+	// marked is left alone (FailedPrecondition); one already purged answers done again.
+	PurgeWorkspace(context.Context, *v1.PurgeWorkspaceRequest) (*v1.PurgeWorkspaceResponse, error)
 }
 
 // NewWorkspaceServiceClient constructs a client for the twenty.auth.v1.WorkspaceService service. By
@@ -158,6 +175,19 @@ func NewWorkspaceServiceClient(httpClient connect.HTTPClient, baseURL string, op
 			connect.WithSchema(workspaceServiceMethods.ByName("DeleteUserFromWorkspace")),
 			connect.WithClientOptions(opts...),
 		),
+		deleteCurrentWorkspace: connect.NewClient[v1.DeleteCurrentWorkspaceRequest, v1.DeleteCurrentWorkspaceResponse](
+			httpClient,
+			baseURL+WorkspaceServiceDeleteCurrentWorkspaceProcedure,
+			connect.WithSchema(workspaceServiceMethods.ByName("DeleteCurrentWorkspace")),
+			connect.WithClientOptions(opts...),
+		),
+		purgeWorkspace: connect.NewClient[v1.PurgeWorkspaceRequest, v1.PurgeWorkspaceResponse](
+			httpClient,
+			baseURL+WorkspaceServicePurgeWorkspaceProcedure,
+			connect.WithSchema(workspaceServiceMethods.ByName("PurgeWorkspace")),
+			connect.WithIdempotency(connect.IdempotencyIdempotent),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -172,6 +202,8 @@ type workspaceServiceClient struct {
 	findWorkspaceFromInviteHash *connect.Client[v1.FindWorkspaceFromInviteHashRequest, v1.FindWorkspaceFromInviteHashResponse]
 	signUpInWorkspace           *connect.Client[v1.SignUpInWorkspaceRequest, v1.SignUpInWorkspaceResponse]
 	deleteUserFromWorkspace     *connect.Client[v1.DeleteUserFromWorkspaceRequest, v1.DeleteUserFromWorkspaceResponse]
+	deleteCurrentWorkspace      *connect.Client[v1.DeleteCurrentWorkspaceRequest, v1.DeleteCurrentWorkspaceResponse]
+	purgeWorkspace              *connect.Client[v1.PurgeWorkspaceRequest, v1.PurgeWorkspaceResponse]
 }
 
 // GetCurrentWorkspace calls twenty.auth.v1.WorkspaceService.GetCurrentWorkspace.
@@ -255,6 +287,24 @@ func (c *workspaceServiceClient) DeleteUserFromWorkspace(ctx context.Context, re
 	return nil, err
 }
 
+// DeleteCurrentWorkspace calls twenty.auth.v1.WorkspaceService.DeleteCurrentWorkspace.
+func (c *workspaceServiceClient) DeleteCurrentWorkspace(ctx context.Context, req *v1.DeleteCurrentWorkspaceRequest) (*v1.DeleteCurrentWorkspaceResponse, error) {
+	response, err := c.deleteCurrentWorkspace.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// PurgeWorkspace calls twenty.auth.v1.WorkspaceService.PurgeWorkspace.
+func (c *workspaceServiceClient) PurgeWorkspace(ctx context.Context, req *v1.PurgeWorkspaceRequest) (*v1.PurgeWorkspaceResponse, error) {
+	response, err := c.purgeWorkspace.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // WorkspaceServiceHandler is an implementation of the twenty.auth.v1.WorkspaceService service.
 type WorkspaceServiceHandler interface {
 	// GetCurrentWorkspace answers the caller's workspace with its settings (Twenty's currentWorkspace).
@@ -281,6 +331,17 @@ type WorkspaceServiceHandler interface {
 	// DeleteUserFromWorkspace removes a member from the caller's workspace: their membership, their
 	// workspaceMember record and their sessions in that workspace.
 	DeleteUserFromWorkspace(context.Context, *v1.DeleteUserFromWorkspaceRequest) (*v1.DeleteUserFromWorkspaceResponse, error)
+	// DeleteCurrentWorkspace deletes the caller's workspace (Twenty's deleteCurrentWorkspace): at
+	// once, the workspace is marked deleted, its memberships, invitations and sessions go, its API
+	// keys are revoked, and the members who belong to no other workspace are deleted; every token of
+	// the workspace is revoked. The rest (records, files, metadata, the control rows) is removed
+	// by a workspace.purge job on the jobs queue, which a cron sweep enqueues again until it is done.
+	DeleteCurrentWorkspace(context.Context, *v1.DeleteCurrentWorkspaceRequest) (*v1.DeleteCurrentWorkspaceResponse, error)
+	// PurgeWorkspace removes auth's last rows of a workspace that DeleteCurrentWorkspace marked:
+	// its API keys, roles and the workspace itself (with whatever still refers to it). The
+	// workspace.purge job calls it after the records and files are gone. A workspace that is not
+	// marked is left alone (FailedPrecondition); one already purged answers done again.
+	PurgeWorkspace(context.Context, *v1.PurgeWorkspaceRequest) (*v1.PurgeWorkspaceResponse, error)
 }
 
 // NewWorkspaceServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -347,6 +408,19 @@ func NewWorkspaceServiceHandler(svc WorkspaceServiceHandler, opts ...connect.Han
 		connect.WithSchema(workspaceServiceMethods.ByName("DeleteUserFromWorkspace")),
 		connect.WithHandlerOptions(opts...),
 	)
+	workspaceServiceDeleteCurrentWorkspaceHandler := connect.NewUnaryHandlerSimple(
+		WorkspaceServiceDeleteCurrentWorkspaceProcedure,
+		svc.DeleteCurrentWorkspace,
+		connect.WithSchema(workspaceServiceMethods.ByName("DeleteCurrentWorkspace")),
+		connect.WithHandlerOptions(opts...),
+	)
+	workspaceServicePurgeWorkspaceHandler := connect.NewUnaryHandlerSimple(
+		WorkspaceServicePurgeWorkspaceProcedure,
+		svc.PurgeWorkspace,
+		connect.WithSchema(workspaceServiceMethods.ByName("PurgeWorkspace")),
+		connect.WithIdempotency(connect.IdempotencyIdempotent),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.auth.v1.WorkspaceService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case WorkspaceServiceGetCurrentWorkspaceProcedure:
@@ -367,6 +441,10 @@ func NewWorkspaceServiceHandler(svc WorkspaceServiceHandler, opts ...connect.Han
 			workspaceServiceSignUpInWorkspaceHandler.ServeHTTP(w, r)
 		case WorkspaceServiceDeleteUserFromWorkspaceProcedure:
 			workspaceServiceDeleteUserFromWorkspaceHandler.ServeHTTP(w, r)
+		case WorkspaceServiceDeleteCurrentWorkspaceProcedure:
+			workspaceServiceDeleteCurrentWorkspaceHandler.ServeHTTP(w, r)
+		case WorkspaceServicePurgeWorkspaceProcedure:
+			workspaceServicePurgeWorkspaceHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -410,4 +488,12 @@ func (UnimplementedWorkspaceServiceHandler) SignUpInWorkspace(context.Context, *
 
 func (UnimplementedWorkspaceServiceHandler) DeleteUserFromWorkspace(context.Context, *v1.DeleteUserFromWorkspaceRequest) (*v1.DeleteUserFromWorkspaceResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.WorkspaceService.DeleteUserFromWorkspace is not implemented"))
+}
+
+func (UnimplementedWorkspaceServiceHandler) DeleteCurrentWorkspace(context.Context, *v1.DeleteCurrentWorkspaceRequest) (*v1.DeleteCurrentWorkspaceResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.WorkspaceService.DeleteCurrentWorkspace is not implemented"))
+}
+
+func (UnimplementedWorkspaceServiceHandler) PurgeWorkspace(context.Context, *v1.PurgeWorkspaceRequest) (*v1.PurgeWorkspaceResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.auth.v1.WorkspaceService.PurgeWorkspace is not implemented"))
 }

@@ -51,6 +51,9 @@ const (
 	FilesServiceDeleteFilesProcedure = "/twenty.files.v1.FilesService/DeleteFiles"
 	// FilesServiceSweepFilesProcedure is the fully-qualified name of the FilesService's SweepFiles RPC.
 	FilesServiceSweepFilesProcedure = "/twenty.files.v1.FilesService/SweepFiles"
+	// FilesServicePurgeWorkspaceProcedure is the fully-qualified name of the FilesService's
+	// PurgeWorkspace RPC.
+	FilesServicePurgeWorkspaceProcedure = "/twenty.files.v1.FilesService/PurgeWorkspace"
 )
 
 // FilesServiceClient is a client for the twenty.files.v1.FilesService service.
@@ -74,6 +77,12 @@ type FilesServiceClient interface {
 	// SweepFiles removes expired pending uploads, objects of deleted files and objects no file row
 	// names (orphans, a day old); the jobs Worker's cron calls it.
 	SweepFiles(context.Context, *v11.SweepFilesRequest) (*v11.SweepFilesResponse, error)
+	// PurgeWorkspace removes a deleted workspace's files: one round lists up to 1000 of its
+	// objects in R2 (every key under "<workspace id>/", whether a row names it or not) and deletes
+	// them in one call, then deletes up to a page of its file rows and their cached metadata. It
+	// answers more while anything is left, and may be called again at any time (the workspace.purge
+	// job calls it until it is done).
+	PurgeWorkspace(context.Context, *v11.PurgeWorkspaceRequest) (*v11.PurgeWorkspaceResponse, error)
 }
 
 // NewFilesServiceClient constructs a client for the twenty.files.v1.FilesService service. By
@@ -132,6 +141,13 @@ func NewFilesServiceClient(httpClient connect.HTTPClient, baseURL string, opts .
 			connect.WithSchema(filesServiceMethods.ByName("SweepFiles")),
 			connect.WithClientOptions(opts...),
 		),
+		purgeWorkspace: connect.NewClient[v11.PurgeWorkspaceRequest, v11.PurgeWorkspaceResponse](
+			httpClient,
+			baseURL+FilesServicePurgeWorkspaceProcedure,
+			connect.WithSchema(filesServiceMethods.ByName("PurgeWorkspace")),
+			connect.WithIdempotency(connect.IdempotencyIdempotent),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -144,6 +160,7 @@ type filesServiceClient struct {
 	signFiles          *connect.Client[v11.SignFilesRequest, v11.SignFilesResponse]
 	deleteFiles        *connect.Client[v11.DeleteFilesRequest, v11.DeleteFilesResponse]
 	sweepFiles         *connect.Client[v11.SweepFilesRequest, v11.SweepFilesResponse]
+	purgeWorkspace     *connect.Client[v11.PurgeWorkspaceRequest, v11.PurgeWorkspaceResponse]
 }
 
 // Health calls twenty.files.v1.FilesService.Health.
@@ -209,6 +226,15 @@ func (c *filesServiceClient) SweepFiles(ctx context.Context, req *v11.SweepFiles
 	return nil, err
 }
 
+// PurgeWorkspace calls twenty.files.v1.FilesService.PurgeWorkspace.
+func (c *filesServiceClient) PurgeWorkspace(ctx context.Context, req *v11.PurgeWorkspaceRequest) (*v11.PurgeWorkspaceResponse, error) {
+	response, err := c.purgeWorkspace.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // FilesServiceHandler is an implementation of the twenty.files.v1.FilesService service.
 type FilesServiceHandler interface {
 	// Health reports the Worker's version and, when deep is set, whether its bindings answer.
@@ -230,6 +256,12 @@ type FilesServiceHandler interface {
 	// SweepFiles removes expired pending uploads, objects of deleted files and objects no file row
 	// names (orphans, a day old); the jobs Worker's cron calls it.
 	SweepFiles(context.Context, *v11.SweepFilesRequest) (*v11.SweepFilesResponse, error)
+	// PurgeWorkspace removes a deleted workspace's files: one round lists up to 1000 of its
+	// objects in R2 (every key under "<workspace id>/", whether a row names it or not) and deletes
+	// them in one call, then deletes up to a page of its file rows and their cached metadata. It
+	// answers more while anything is left, and may be called again at any time (the workspace.purge
+	// job calls it until it is done).
+	PurgeWorkspace(context.Context, *v11.PurgeWorkspaceRequest) (*v11.PurgeWorkspaceResponse, error)
 }
 
 // NewFilesServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -284,6 +316,13 @@ func NewFilesServiceHandler(svc FilesServiceHandler, opts ...connect.HandlerOpti
 		connect.WithSchema(filesServiceMethods.ByName("SweepFiles")),
 		connect.WithHandlerOptions(opts...),
 	)
+	filesServicePurgeWorkspaceHandler := connect.NewUnaryHandlerSimple(
+		FilesServicePurgeWorkspaceProcedure,
+		svc.PurgeWorkspace,
+		connect.WithSchema(filesServiceMethods.ByName("PurgeWorkspace")),
+		connect.WithIdempotency(connect.IdempotencyIdempotent),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/twenty.files.v1.FilesService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case FilesServiceHealthProcedure:
@@ -300,6 +339,8 @@ func NewFilesServiceHandler(svc FilesServiceHandler, opts ...connect.HandlerOpti
 			filesServiceDeleteFilesHandler.ServeHTTP(w, r)
 		case FilesServiceSweepFilesProcedure:
 			filesServiceSweepFilesHandler.ServeHTTP(w, r)
+		case FilesServicePurgeWorkspaceProcedure:
+			filesServicePurgeWorkspaceHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -335,4 +376,8 @@ func (UnimplementedFilesServiceHandler) DeleteFiles(context.Context, *v11.Delete
 
 func (UnimplementedFilesServiceHandler) SweepFiles(context.Context, *v11.SweepFilesRequest) (*v11.SweepFilesResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.files.v1.FilesService.SweepFiles is not implemented"))
+}
+
+func (UnimplementedFilesServiceHandler) PurgeWorkspace(context.Context, *v11.PurgeWorkspaceRequest) (*v11.PurgeWorkspaceResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.files.v1.FilesService.PurgeWorkspace is not implemented"))
 }

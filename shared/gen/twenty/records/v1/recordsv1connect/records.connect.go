@@ -39,6 +39,9 @@ const (
 	// RecordsServiceInitWorkspaceProcedure is the fully-qualified name of the RecordsService's
 	// InitWorkspace RPC.
 	RecordsServiceInitWorkspaceProcedure = "/twenty.records.v1.RecordsService/InitWorkspace"
+	// RecordsServicePurgeWorkspaceProcedure is the fully-qualified name of the RecordsService's
+	// PurgeWorkspace RPC.
+	RecordsServicePurgeWorkspaceProcedure = "/twenty.records.v1.RecordsService/PurgeWorkspace"
 	// RecordsServiceFindManyProcedure is the fully-qualified name of the RecordsService's FindMany RPC.
 	RecordsServiceFindManyProcedure = "/twenty.records.v1.RecordsService/FindMany"
 	// RecordsServiceCreateManyProcedure is the fully-qualified name of the RecordsService's CreateMany
@@ -109,6 +112,12 @@ type RecordsServiceClient interface {
 	InitWorkspace(context.Context, *v11.InitWorkspaceRequest) (*v11.InitWorkspaceResponse, error)
 	// FindMany answers a page of an object's records with the total count, in one round trip to
 	// the workspace's database. REST (GET /rest/{plural}) and GraphQL share it.
+	// PurgeWorkspace removes a deleted workspace's records and metadata: its tables on the shards
+	// (records, timeline, search indexes, schema stamp), its rows in the shards' outboxes, its
+	// objects, fields, views, navigation menu items and permissions in the control database, and
+	// its cached schema. One call does a bounded round and answers more while anything is left; it
+	// may be called again at any time (the workspace.purge job calls it until it is done).
+	PurgeWorkspace(context.Context, *v11.PurgeWorkspaceRequest) (*v11.PurgeWorkspaceResponse, error)
 	FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error)
 	// CreateMany inserts records atomically (all or none) and answers them as stored, in input
 	// order. REST createOne and createMany (/rest/batch/{plural}) share it.
@@ -189,6 +198,13 @@ func NewRecordsServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			httpClient,
 			baseURL+RecordsServiceInitWorkspaceProcedure,
 			connect.WithSchema(recordsServiceMethods.ByName("InitWorkspace")),
+			connect.WithIdempotency(connect.IdempotencyIdempotent),
+			connect.WithClientOptions(opts...),
+		),
+		purgeWorkspace: connect.NewClient[v11.PurgeWorkspaceRequest, v11.PurgeWorkspaceResponse](
+			httpClient,
+			baseURL+RecordsServicePurgeWorkspaceProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("PurgeWorkspace")),
 			connect.WithIdempotency(connect.IdempotencyIdempotent),
 			connect.WithClientOptions(opts...),
 		),
@@ -334,6 +350,7 @@ func NewRecordsServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 type recordsServiceClient struct {
 	health         *connect.Client[v1.HealthRequest, v1.HealthResponse]
 	initWorkspace  *connect.Client[v11.InitWorkspaceRequest, v11.InitWorkspaceResponse]
+	purgeWorkspace *connect.Client[v11.PurgeWorkspaceRequest, v11.PurgeWorkspaceResponse]
 	findMany       *connect.Client[v11.FindManyRequest, v11.FindManyResponse]
 	createMany     *connect.Client[v11.CreateManyRequest, v11.CreateManyResponse]
 	findOne        *connect.Client[v11.FindOneRequest, v11.FindOneResponse]
@@ -369,6 +386,15 @@ func (c *recordsServiceClient) Health(ctx context.Context, req *v1.HealthRequest
 // InitWorkspace calls twenty.records.v1.RecordsService.InitWorkspace.
 func (c *recordsServiceClient) InitWorkspace(ctx context.Context, req *v11.InitWorkspaceRequest) (*v11.InitWorkspaceResponse, error) {
 	response, err := c.initWorkspace.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// PurgeWorkspace calls twenty.records.v1.RecordsService.PurgeWorkspace.
+func (c *recordsServiceClient) PurgeWorkspace(ctx context.Context, req *v11.PurgeWorkspaceRequest) (*v11.PurgeWorkspaceResponse, error) {
+	response, err := c.purgeWorkspace.CallUnary(ctx, connect.NewRequest(req))
 	if response != nil {
 		return response.Msg, err
 	}
@@ -574,6 +600,12 @@ type RecordsServiceHandler interface {
 	InitWorkspace(context.Context, *v11.InitWorkspaceRequest) (*v11.InitWorkspaceResponse, error)
 	// FindMany answers a page of an object's records with the total count, in one round trip to
 	// the workspace's database. REST (GET /rest/{plural}) and GraphQL share it.
+	// PurgeWorkspace removes a deleted workspace's records and metadata: its tables on the shards
+	// (records, timeline, search indexes, schema stamp), its rows in the shards' outboxes, its
+	// objects, fields, views, navigation menu items and permissions in the control database, and
+	// its cached schema. One call does a bounded round and answers more while anything is left; it
+	// may be called again at any time (the workspace.purge job calls it until it is done).
+	PurgeWorkspace(context.Context, *v11.PurgeWorkspaceRequest) (*v11.PurgeWorkspaceResponse, error)
 	FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error)
 	// CreateMany inserts records atomically (all or none) and answers them as stored, in input
 	// order. REST createOne and createMany (/rest/batch/{plural}) share it.
@@ -650,6 +682,13 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 		RecordsServiceInitWorkspaceProcedure,
 		svc.InitWorkspace,
 		connect.WithSchema(recordsServiceMethods.ByName("InitWorkspace")),
+		connect.WithIdempotency(connect.IdempotencyIdempotent),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServicePurgeWorkspaceHandler := connect.NewUnaryHandlerSimple(
+		RecordsServicePurgeWorkspaceProcedure,
+		svc.PurgeWorkspace,
+		connect.WithSchema(recordsServiceMethods.ByName("PurgeWorkspace")),
 		connect.WithIdempotency(connect.IdempotencyIdempotent),
 		connect.WithHandlerOptions(opts...),
 	)
@@ -794,6 +833,8 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 			recordsServiceHealthHandler.ServeHTTP(w, r)
 		case RecordsServiceInitWorkspaceProcedure:
 			recordsServiceInitWorkspaceHandler.ServeHTTP(w, r)
+		case RecordsServicePurgeWorkspaceProcedure:
+			recordsServicePurgeWorkspaceHandler.ServeHTTP(w, r)
 		case RecordsServiceFindManyProcedure:
 			recordsServiceFindManyHandler.ServeHTTP(w, r)
 		case RecordsServiceCreateManyProcedure:
@@ -851,6 +892,10 @@ func (UnimplementedRecordsServiceHandler) Health(context.Context, *v1.HealthRequ
 
 func (UnimplementedRecordsServiceHandler) InitWorkspace(context.Context, *v11.InitWorkspaceRequest) (*v11.InitWorkspaceResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.InitWorkspace is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) PurgeWorkspace(context.Context, *v11.PurgeWorkspaceRequest) (*v11.PurgeWorkspaceResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.PurgeWorkspace is not implemented"))
 }
 
 func (UnimplementedRecordsServiceHandler) FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error) {
