@@ -42,7 +42,8 @@ func TestWorkspaceDeleteRemovesEverything(t *testing.T) {
 	other := onboard(t, "/metadata")
 	auth := []string{"Authorization", "Bearer " + a.access, "Content-Type", "application/json"}
 
-	// The workspace's data: 200 people, a company, an attachment with its file, a webhook, a view.
+	// The workspace's data: 200 people, a company, an attachment with its file and two more files,
+	// a webhook, a view.
 	company := decode[struct {
 		Data struct{ CreateCompany struct{ ID string } }
 	}](t, post(t, "/rest/companies", `{"name":"Doomed Inc"}`, auth...)).Data.CreateCompany.ID
@@ -62,9 +63,14 @@ func TestWorkspaceDeleteRemovesEverything(t *testing.T) {
 	if r := post(t, "/rest/attachments", `{"name":"contract.pdf","fullPath":"`+f.Path+`","fileCategory":"TEXT_DOCUMENT","companyId":"`+company+`"}`, auth...); r.status != http.StatusCreated {
 		t.Fatalf("create attachment = %d %s", r.status, r.body)
 	}
-	objectKey := a.workspaceID + "/" + f.Path
-	if r := get(t, "/__dev/svc/files/objects/"+objectKey); r.status != http.StatusOK || !bytes.Equal(r.body, body) {
-		t.Fatalf("the uploaded object in R2 = %d", r.status)
+	objectKeys := []string{a.workspaceID + "/" + f.Path}
+	for _, name := range []string{"deck.pdf", "photo.png"} {
+		objectKeys = append(objectKeys, a.workspaceID+"/"+directUpload(t, a.access, name, randomBytes(t, 256<<10)).Path)
+	}
+	for _, key := range objectKeys {
+		if r := get(t, "/__dev/svc/files/objects/"+key); r.status != http.StatusOK {
+			t.Fatalf("the uploaded object %s in R2 = %d", key, r.status)
+		}
 	}
 	createWebhook(t, a.access, "https://hooks.example.com/doomed", []string{"person.created"}, "")
 	peopleObject, _ := personObject(t, a.access)
@@ -135,10 +141,18 @@ func TestWorkspaceDeleteRemovesEverything(t *testing.T) {
 	var left map[string]int
 	eventually(t, 60*time.Second, "the workspace's purge", func() bool {
 		left = nonZero(remains(t, a.workspaceID))
-		return len(left) == 0 && get(t, "/__dev/svc/files/objects/"+objectKey).status == http.StatusNotFound
+		if len(left) > 0 {
+			return false
+		}
+		for _, key := range objectKeys {
+			if get(t, "/__dev/svc/files/objects/"+key).status != http.StatusNotFound {
+				return false
+			}
+		}
+		return true
 	})
 	purged := time.Since(start)
-	t.Logf("deleteCurrentWorkspace answered in %s; workspace (200 people, 1 company, 1 file, 1 webhook, 1 view) purged %s after the request",
+	t.Logf("deleteCurrentWorkspace answered in %s; workspace (201 records, 3 files, 1 webhook, 1 view) purged %s after the request",
 		answered.Round(time.Millisecond), purged.Round(time.Millisecond))
 	// The file's signed URL, minted before, finds nothing.
 	dl := get(t, requestURI(t, f.URL))

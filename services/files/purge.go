@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -34,6 +35,9 @@ func (s *server) PurgeWorkspace(ctx context.Context, req *filesv1.PurgeWorkspace
 	if !ids.IsUUID(ws) {
 		return nil, connect.NewError(connect.CodeInvalidArgument, errors.New("workspace_id must be a UUID"))
 	}
+	if err := s.store.markedForPurge(ctx, ws); err != nil {
+		return nil, rpcError(err)
+	}
 	keys, moreObjects, err := s.objects.ListPrefix(ctx, ws+"/", maxDeleteKeys)
 	if err != nil {
 		return nil, fmt.Errorf("list the objects of %s: %w", ws, err)
@@ -58,6 +62,26 @@ func (s *server) PurgeWorkspace(ctx context.Context, req *filesv1.PurgeWorkspace
 	more := moreObjects || len(rows) == purgeRowsPerRound
 	slog.InfoContext(ctx, "workspace files purged", "workspace_id", ws, "objects", len(keys), "rows", len(rows), "more", more)
 	return &filesv1.PurgeWorkspaceResponse{ObjectsRemoved: int64(len(keys)), RowsRemoved: int64(len(rows)), More: more}, nil
+}
+
+// errNotDeleted refuses to purge the files of a workspace that was not deleted.
+var errNotDeleted = errors.New("the workspace is not being deleted")
+
+// markedForPurge answers errNotDeleted when the workspace exists and its deletion was not asked
+// (auth's DeleteCurrentWorkspace marks it, migration 0017); a workspace whose row is gone was
+// purged, and what is left of it may go.
+func (s *store) markedForPurge(ctx context.Context, workspaceID string) error {
+	var marked bool
+	err := s.db.QueryRowContext(ctx, `SELECT purge_requested_at IS NOT NULL FROM workspaces WHERE id = ?`, workspaceID).Scan(&marked)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("read workspace %s: %w", workspaceID, err)
+	case !marked:
+		return errNotDeleted
+	}
+	return nil
 }
 
 // workspaceFiles answers up to limit of the workspace's file rows, whatever their state.

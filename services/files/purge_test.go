@@ -100,7 +100,7 @@ func TestPurgeWorkspace(t *testing.T) {
 		t.Errorf("A's cached file metadata: %v, want gone", err)
 	}
 	// The other workspace keeps its file.
-	if !obj.has(wsB+"/"+b.GetPath()) {
+	if !obj.has(wsB + "/" + b.GetPath()) {
 		t.Error("B's object is gone")
 	}
 	if _, err := s.store.get(ctx, wsB, b.GetId()); err != nil {
@@ -112,6 +112,22 @@ func TestPurgeWorkspace(t *testing.T) {
 	}
 	if _, err := s.PurgeWorkspace(ctx, &filesv1.PurgeWorkspaceRequest{WorkspaceId: "nope"}); connect.CodeOf(err) != connect.CodeInvalidArgument {
 		t.Errorf("PurgeWorkspace of no workspace: %v, want InvalidArgument", err)
+	}
+	// A live workspace's files are not purged; once its deletion is asked, they are.
+	if _, err := s.store.db.ExecContext(ctx, `INSERT INTO workspaces (id) VALUES (?)`, wsB); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PurgeWorkspace(ctx, &filesv1.PurgeWorkspaceRequest{WorkspaceId: wsB}); connect.CodeOf(err) != connect.CodeFailedPrecondition {
+		t.Errorf("PurgeWorkspace of a live workspace: %v, want FailedPrecondition", err)
+	}
+	if !obj.has(wsB + "/" + b.GetPath()) {
+		t.Error("a live workspace's object was purged")
+	}
+	if _, err := s.store.db.ExecContext(ctx, `UPDATE workspaces SET deleted_at = 'x', purge_requested_at = 'x' WHERE id = ?`, wsB); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.PurgeWorkspace(ctx, &filesv1.PurgeWorkspaceRequest{WorkspaceId: wsB}); err != nil || res.GetObjectsRemoved() != 1 || obj.has(wsB+"/"+b.GetPath()) {
+		t.Errorf("PurgeWorkspace of B once deleted = %v, %v", res, err)
 	}
 }
 

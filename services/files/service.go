@@ -309,7 +309,7 @@ func rpcError(err error) error {
 		return connect.NewError(connect.CodeResourceExhausted, err)
 	case errors.Is(err, errNotFound):
 		return connect.NewError(connect.CodeNotFound, err)
-	case errors.Is(err, errNotUploaded), errors.Is(err, errSizeMismatch):
+	case errors.Is(err, errNotUploaded), errors.Is(err, errSizeMismatch), errors.Is(err, errNotDeleted):
 		return connect.NewError(connect.CodeFailedPrecondition, err)
 	}
 	return err
