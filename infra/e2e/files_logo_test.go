@@ -61,7 +61,8 @@ func TestFilesWorkspaceLogo(t *testing.T) {
 // TestFilesWorkspaceLogoByAPIKey: an API key whose role has the WORKSPACE flag sets the workspace
 // logo as Twenty's web app does (createFileUpload in CorePicture, PUT, completeWorkspaceLogoUpload),
 // as Twenty's SettingsPermissionGuard(WORKSPACE) lets it; a key whose role has UPLOAD_FILE but not
-// WORKSPACE starts the upload but may not make it the logo, which stays. The new workspace's logo
+// WORKSPACE starts the upload but may neither make it the logo nor send a logo as a multipart
+// upload (Twenty's PERMISSION_DENIED), and the logo stays. The new workspace's logo
 // operations are a user's: the key gets Twenty's "Forbidden resource".
 func TestFilesWorkspaceLogoByAPIKey(t *testing.T) {
 	p := newPermWorkspace(t)
@@ -111,9 +112,12 @@ func TestFilesWorkspaceLogoByAPIKey(t *testing.T) {
 	}
 
 	other := upload(uploader, randomBytes(t, 1000))
-	if r := gql(t, "/metadata", uploader, complete, map[string]any{"id": other}); len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "FORBIDDEN" {
-		t.Errorf("a key without WORKSPACE completing the logo: %s %+v, want FORBIDDEN", r.Data, r.Errors)
-	}
+	wantGQLError(t, "a key without WORKSPACE completing the logo", gql(t, "/metadata", uploader, complete, map[string]any{"id": other}),
+		"FORBIDDEN", permissionDenied)
+	form, contentType := multipartUpload(t, `{"query":"mutation($file: Upload!) { uploadWorkspaceLogo(file: $file) { id } }","variables":{"file":null}}`,
+		"logo.png", randomBytes(t, 1000))
+	wantGQLError(t, "a key without WORKSPACE sending a logo", decode[gqlReply](t, post(t, "/metadata", form, "Content-Type", contentType,
+		"Authorization", "Bearer "+uploader)), "FORBIDDEN", permissionDenied)
 	if got := logoFileID(); got != id {
 		t.Errorf("logo after a refused key = %q, want %s", got, id)
 	}

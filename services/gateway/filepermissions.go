@@ -22,10 +22,10 @@ import (
 // to update the field's object and that field (an unknown field, or one that is not a FILES field,
 // is Twenty's BAD_REQUEST); into the Attachment folder, the right to update attachments. One
 // GetPermissions call answers all of it, before any byte is stored. A field named only by its
-// universal identifier is not checked: the workspace's fields carry none to find it by.
+// universal identifier is not checked: the workspace's fields carry none to find it by. The
+// workspace logo's operations need WORKSPACE (workspaceLogo).
 // Downloads carry their signed file token, which Twenty checks alone (its DOWNLOAD_FILE flag only
-// hides the web app's download button), and so do we. The workspace logo's operations are left
-// to auth, which checks the caller's role when it binds the logo.
+// hides the web app's download button), and so do we.
 
 // uploadFlags are the settings flags of which an upload to folder needs one.
 func uploadFlags(folder string) []string {
@@ -38,18 +38,29 @@ func uploadFlags(folder string) []string {
 	return []string{"UPLOAD_FILE"}
 }
 
-// uploadTarget is where an upload goes: its folder and, for a FILES field, the field's id.
-type uploadTarget struct{ folder, fieldID string }
+// uploadTarget is where an upload goes: its folder and, for a FILES field, the field's id; flags,
+// when set, are the settings flags of which it needs one in place of the folder's.
+type uploadTarget struct {
+	folder, fieldID string
+	flags           []string
+}
+
+// workspaceLogo is the target of the workspace logo's operations, which Twenty guards with
+// SettingsPermissionGuard(WORKSPACE): refused here before the picture is stored (auth checks the
+// role again when it binds the logo).
+var workspaceLogo = uploadTarget{folder: "CorePicture", flags: []string{"WORKSPACE"}}
 
 // uploadTargets answers, for each guarded upload operation, where its arguments upload to.
 var uploadTargets = map[string]func(args map[string]any) uploadTarget{
 	"Mutation.createFileUpload": func(args map[string]any) uploadTarget {
-		return uploadTarget{str(args, "fileFolder"), str(args, "fieldMetadataId")}
+		return uploadTarget{folder: str(args, "fileFolder"), fieldID: str(args, "fieldMetadataId")}
 	},
 	"Mutation.uploadFile":                                func(args map[string]any) uploadTarget { return uploadTarget{folder: uploadFileFolder(args)} },
 	"Mutation.uploadImage":                               func(args map[string]any) uploadTarget { return uploadTarget{folder: uploadFileFolder(args)} },
 	"Mutation.uploadFilesFieldFileByUniversalIdentifier": func(map[string]any) uploadTarget { return uploadTarget{folder: "FilesField"} },
 	"Mutation.uploadWorkspaceMemberProfilePicture":       func(map[string]any) uploadTarget { return uploadTarget{folder: "CorePicture"} },
+	"Mutation.uploadWorkspaceLogo":                       func(map[string]any) uploadTarget { return workspaceLogo },
+	"Mutation.completeWorkspaceLogoUpload":               func(map[string]any) uploadTarget { return workspaceLogo },
 }
 
 // uploadFileFolder is the folder of uploadFile and uploadImage: Attachment, Twenty's default,
@@ -101,7 +112,11 @@ func requireUploadPermission(ctx context.Context, roles recordsv1connect.RoleSer
 	if res.GetSystem() {
 		return nil
 	}
-	if !res.GetCanUpdateAllSettings() && !slices.ContainsFunc(uploadFlags(t.folder), func(f string) bool { return slices.Contains(res.GetPermissionFlags(), f) }) {
+	flags := t.flags
+	if flags == nil {
+		flags = uploadFlags(t.folder)
+	}
+	if !res.GetCanUpdateAllSettings() && !slices.ContainsFunc(flags, func(f string) bool { return slices.Contains(res.GetPermissionFlags(), f) }) {
 		return errSettingsDenied
 	}
 	switch {
