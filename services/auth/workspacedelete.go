@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"connectrpc.com/connect"
@@ -57,12 +59,12 @@ func (s *workspaceServer) DeleteCurrentWorkspace(ctx context.Context, _ *authv1.
 	}
 	// KV first, as RevokeApiKey does: a deletion that fails after this leaves tokens refused and
 	// the workspace in place for a retry, never a deleted workspace whose tokens still work.
-	revoked := make([]string, 0, len(tokens))
-	for _, t := range tokens {
-		if err := s.revoke(ctx, t.id, t.until); err != nil {
-			return nil, err
-		}
-		revoked = append(revoked, t.id)
+	if err := s.revokeAll(ctx, tokens); err != nil {
+		return nil, err
+	}
+	revoked := make([]string, len(tokens))
+	for i, t := range tokens {
+		revoked[i] = t.id
 	}
 	if err := s.store.markWorkspaceDeleted(ctx, c.WorkspaceID, now); err != nil {
 		return nil, toConnect(err)
@@ -70,6 +72,32 @@ func (s *workspaceServer) DeleteCurrentWorkspace(ctx context.Context, _ *authv1.
 	slog.InfoContext(ctx, "workspace deleted", "workspace_id", c.WorkspaceID, "tokens_revoked", len(revoked))
 	s.enqueuePurge(ctx, c.WorkspaceID)
 	return &authv1.DeleteCurrentWorkspaceResponse{Workspace: settingsProto(ws), RevokedTokenIds: revoked, DeletedAt: timestamppb.New(now)}, nil
+}
+
+// revocationWriters bounds the KV writes of a deletion in flight at once: a workspace of many
+// members has many sessions, and one write after another would make the request wait on each.
+const revocationWriters = 8
+
+// revokeAll records every token id revoked in KV, revocationWriters at a time, and answers the
+// first failure after all writes ended.
+func (s *workspaceServer) revokeAll(ctx context.Context, tokens []revocable) error {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	slots := make(chan struct{}, revocationWriters)
+	for _, t := range tokens {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			if err := s.revoke(ctx, t.id, t.until); err != nil {
+				mu.Lock()
+				first = cmp.Or(first, err)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return first
 }
 
 // enqueuePurge puts the workspace's purge on the jobs queue. A failure is logged, not answered:
