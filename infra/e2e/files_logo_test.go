@@ -129,7 +129,8 @@ func TestFilesWorkspaceLogoByAPIKey(t *testing.T) {
 
 // TestAvailableWorkspacesLogo: currentUser.availableWorkspaces answers the user's workspace with
 // its logo as a signed URL that downloads the logo (Twenty's castWorkspaceToAvailableWorkspace),
-// and a login token that enters the workspace; a workspace without a logo answers "".
+// and a login token that enters the workspace; a workspace without a logo answers "". Someone
+// invited to it who signs up is answered it for sign-up, its logo signed alike.
 func TestAvailableWorkspacesLogo(t *testing.T) {
 	a := onboard(t, "/metadata")
 	query := `{ currentUser { availableWorkspaces {
@@ -170,5 +171,25 @@ func TestAvailableWorkspacesLogo(t *testing.T) {
 		map[string]any{"t": ws[0].LoginToken}))
 	if tokens.GetAuthTokensFromLoginToken.Tokens.AccessOrWorkspaceAgnosticToken.Token == "" {
 		t.Error("the login token entered no workspace")
+	}
+
+	// Someone invited signs up: signUp answers the workspace for sign-up, its logo signed.
+	invitee := "invitee-" + randomHex(t, 4) + "@apple.dev"
+	data[struct{ SendInvitations struct{ Success bool } }](t, gql(t, "/metadata", a.access,
+		`mutation($e: [String!]!) { sendInvitations(emails: $e) { success } }`, map[string]any{"e": []string{invitee}}))
+	signedUp := data[struct {
+		SignUp struct {
+			AvailableWorkspaces struct {
+				AvailableWorkspacesForSignIn []struct{ ID string }
+				AvailableWorkspacesForSignUp []struct{ ID, Logo string }
+			}
+		}
+	}](t, gql(t, "/metadata", "", `mutation($e: String!) { signUp(email: $e, password: "hopper-1906") { availableWorkspaces {
+  availableWorkspacesForSignIn { id } availableWorkspacesForSignUp { id logo } } } }`, map[string]any{"e": invitee})).SignUp.AvailableWorkspaces
+	if len(signedUp.AvailableWorkspacesForSignIn) != 0 || len(signedUp.AvailableWorkspacesForSignUp) != 1 || signedUp.AvailableWorkspacesForSignUp[0].ID != a.workspaceID {
+		t.Fatalf("signUp's available workspaces = %+v, want %s for sign-up", signedUp, a.workspaceID)
+	}
+	if r := get(t, requestURI(t, signedUp.AvailableWorkspacesForSignUp[0].Logo)); r.status != http.StatusOK || !bytes.Equal(r.body, logo) {
+		t.Errorf("GET the invited workspace's logo = %d, %d bytes", r.status, len(r.body))
 	}
 }

@@ -74,3 +74,32 @@ VALUES (?, ?, 'Tim@Apple.dev', ?, ?)`, inv.id, inv.ws, "sha-"+inv.id, inv.expire
 		t.Errorf("entered %v, %v; want %s", me.GetUser().GetCurrentWorkspace().GetId(), err, tim.workspace.GetId())
 	}
 }
+
+// TestSignUpAvailableWorkspaces: a user signing up is answered the workspaces its email is invited
+// to (Twenty's signUp availableWorkspaces, for sign-up), with their logos.
+func TestSignUpAvailableWorkspaces(t *testing.T) {
+	h := newHarness(t)
+	tim := h.onboard(t, "tim@apple.dev")
+	if _, err := h.client.SetWorkspaceLogo(as(tim.access), &authv1.SetWorkspaceLogoRequest{LogoFileId: "logo-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.deps.control.ExecContext(context.Background(), `INSERT INTO workspace_invitations (id, workspace_id, email, token_sha256, expires_at)
+VALUES ('i-1', ?, 'new@apple.dev', 'sha-1', ?)`, tim.workspace.GetId(), formatTime(h.clock.Now().Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		email string
+		want  []*authv1.AvailableWorkspace
+	}{
+		{"new@apple.dev", []*authv1.AvailableWorkspace{{Id: tim.workspace.GetId(), DisplayName: "Apple Inc", Subdomain: tim.workspace.GetSubdomain(), LogoFileId: "logo-1"}}},
+		{"stranger@apple.dev", nil},
+	} {
+		up, err := h.client.SignUp(context.Background(), &authv1.SignUpRequest{Email: tc.email, Password: "correct horse"})
+		if err != nil {
+			t.Fatalf("SignUp(%s): %v", tc.email, err)
+		}
+		if diff := cmp.Diff(tc.want, up.GetAvailableWorkspaces(), protocmp.Transform()); diff != "" {
+			t.Errorf("%s: available workspaces (-want +got):\n%s", tc.email, diff)
+		}
+	}
+}

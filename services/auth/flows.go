@@ -59,7 +59,17 @@ func (s *server) SignUp(ctx context.Context, req *authv1.SignUpRequest) (*authv1
 	if err != nil {
 		return nil, toConnect(err)
 	}
-	return &authv1.SignUpResponse{Tokens: tokens}, nil
+	// A new user is a member of no workspace: its available workspaces are those it is invited to,
+	// for sign-up (availableworkspaces.go).
+	invited, err := s.store.invitedWorkspaces(ctx, email, formatTime(s.now()))
+	if err != nil {
+		return nil, toConnect(err)
+	}
+	res := &authv1.SignUpResponse{Tokens: tokens}
+	for _, ws := range invited {
+		res.AvailableWorkspaces = append(res.AvailableWorkspaces, availableWorkspaceProto(ws))
+	}
+	return res, nil
 }
 
 // startSession issues a session's first token pair and stores its refresh token.

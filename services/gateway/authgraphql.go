@@ -274,9 +274,11 @@ func (g *gateway) authResolvers() map[string]graphql.Resolver {
 			if err != nil {
 				return nil, gqlError(err)
 			}
+			// A new user is a member of no workspace; auth answers those it is invited to.
 			return map[string]any{
-				"availableWorkspaces": map[string]any{"availableWorkspacesForSignIn": []any{}, "availableWorkspacesForSignUp": []any{}},
-				"tokens":              pairObj(res.GetTokens()),
+				"availableWorkspaces": map[string]any{"availableWorkspacesForSignIn": []any{},
+					"availableWorkspacesForSignUp": g.availableWorkspaceObjs(ctx, res.GetAvailableWorkspaces())},
+				"tokens": pairObj(res.GetTokens()),
 			}, nil
 		},
 		"Mutation.signUpInNewWorkspace": func(ctx context.Context, args map[string]any) (any, error) {

@@ -208,3 +208,28 @@ func TestAvailableWorkspacesLogo(t *testing.T) {
 		t.Errorf("asked for available workspaces (-want +got):\n%s", diff)
 	}
 }
+
+func (a *availableAuth) SignUp(context.Context, *authv1.SignUpRequest) (*authv1.SignUpResponse, error) {
+	return &authv1.SignUpResponse{Tokens: &authv1.TokenPair{AccessOrWorkspaceAgnosticToken: &authv1.Token{Token: "a"}, RefreshToken: &authv1.Token{Token: "r"}},
+		AvailableWorkspaces: []*authv1.AvailableWorkspace{{Id: "ws-3", DisplayName: "Invited", Subdomain: "invited", LogoFileId: "logo-3"}}}, nil
+}
+
+// TestSignUpAvailableWorkspacesLogo: signUp answers the workspaces the new user is invited to for
+// sign-up, each logo signed in its own workspace, and none for sign-in.
+func TestSignUpAvailableWorkspacesLogo(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	auth := &availableAuth{logoAuth: logoAuth{fakeAuth: fakeAuth{checker: up("auth", &s.probes)}}}
+	files := &logoFiles{fakeFiles: newFakeFiles(up("files", &s.probes))}
+	clients := maps.Clone(s.clients)
+	clients["auth"] = server(t)(authv1connect.NewAuthServiceHandler(auth, rpc.HandlerOptions()...))
+	clients["files"] = server(t)(filesv1connect.NewFilesServiceHandler(files, rpc.HandlerOptions()...))
+	s.gateway, s.gw = newGateway(deps{cfg: s.gw.cfg, clients: clients, cache: s.cache})
+
+	got := s.gqlPost(t, "", `mutation { signUp(email: "new@apple.dev", password: "correct horse") { availableWorkspaces {
+  availableWorkspacesForSignIn { id } availableWorkspacesForSignUp { id displayName logo loginToken } } } }`, nil)
+	want := `{"signUp":{"availableWorkspaces":{"availableWorkspacesForSignIn":[],
+  "availableWorkspacesForSignUp":[{"id":"ws-3","displayName":"Invited","logo":"http://example.com/file/core-picture/logo-3?token=t-ws-3","loginToken":null}]}}}`
+	if diff := cmp.Diff(jsonOf(t, want), jsonOf(t, string(got.Data))); diff != "" || len(got.Errors) > 0 {
+		t.Errorf("signUp (-want +got):\n%s\n%+v", diff, got.Errors)
+	}
+}
