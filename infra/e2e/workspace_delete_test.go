@@ -113,10 +113,10 @@ func TestWorkspaceDeleteRemovesEverything(t *testing.T) {
 
 	start := time.Now()
 	deleted := data[struct {
-		DeleteCurrentWorkspace struct{ ID, DisplayName string }
-	}](t, gql(t, "/metadata", a.access, `mutation { deleteCurrentWorkspace { id displayName } }`, nil)).DeleteCurrentWorkspace
+		DeleteCurrentWorkspace struct{ ID, DisplayName, ActivationStatus string }
+	}](t, gql(t, "/metadata", a.access, `mutation { deleteCurrentWorkspace { id displayName activationStatus } }`, nil)).DeleteCurrentWorkspace
 	answered := time.Since(start)
-	if deleted.ID != a.workspaceID || deleted.DisplayName != "Apple Inc" {
+	if deleted.ID != a.workspaceID || deleted.DisplayName != "Apple Inc" || deleted.ActivationStatus != "SUSPENDED" {
 		t.Errorf("deleteCurrentWorkspace = %+v", deleted)
 	}
 

@@ -71,6 +71,8 @@ func (s *workspaceServer) DeleteCurrentWorkspace(ctx context.Context, _ *authv1.
 	}
 	slog.InfoContext(ctx, "workspace deleted", "workspace_id", c.WorkspaceID, "tokens_revoked", len(revoked))
 	s.enqueuePurge(ctx, c.WorkspaceID)
+	// Twenty suspends the workspace, then answers it as it loads it for the deletion.
+	ws.ActivationStatus = "SUSPENDED"
 	return &authv1.DeleteCurrentWorkspaceResponse{Workspace: settingsProto(ws), RevokedTokenIds: revoked, DeletedAt: timestamppb.New(now)}, nil
 }
 

@@ -60,7 +60,8 @@ func TestDeleteCurrentWorkspace(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DeleteCurrentWorkspace: %v", err)
 	}
-	if res.GetWorkspace().GetWorkspace().GetId() != wsID || res.GetWorkspace().GetWorkspace().GetDisplayName() != "Apple Inc" || res.GetDeletedAt() == nil {
+	if res.GetWorkspace().GetWorkspace().GetId() != wsID || res.GetWorkspace().GetWorkspace().GetDisplayName() != "Apple Inc" ||
+		res.GetWorkspace().GetWorkspace().GetActivationStatus() != "SUSPENDED" || res.GetDeletedAt() == nil {
 		t.Errorf("DeleteCurrentWorkspace = %v", res)
 	}
 	// The sessions in the workspace (tim's, grace's, satya's), tim's workspace-agnostic session of
