@@ -48,7 +48,7 @@ func compareRecordFigures(ctx context.Context, w, stderr io.Writer, a, b *devsta
 		}
 	}
 	elapsed := time.Since(start) / 2
-	resA, resB := ra.finish(elapsed), rb.finish(elapsed)
+	resA, resB := ra.finish(ctx, elapsed), rb.finish(ctx, elapsed)
 	for _, side := range []struct {
 		name string
 		r    *recordRunner
