@@ -238,20 +238,27 @@ func (r *recordRunner) settle(ctx context.Context) {
 	r.cpuUse.add(before, r.cpu.read())
 }
 
-// quiet waits until the stack's runtime has spent at most one CPU tick over two successive
-// 50 ms windows (its queued work done), for at most 5 s. Without a CPU meter (another server) it
+// quiet waits until the stack's runtime has run at most 3 ms in each of two successive 50 ms
+// windows (its queued work done), for at most 5 s. Without a CPU meter (another server) it
 // returns at once.
 func (r *recordRunner) quiet(ctx context.Context) {
 	if r.cpu.runtimePID == 0 {
 		return
 	}
-	const window, tick = 50 * time.Millisecond, 10 * time.Millisecond
+	const window, busy = 50 * time.Millisecond, 3 * time.Millisecond
+	run := func() time.Duration {
+		d, err := devstack.RunTime(r.cpu.runtimePID)
+		if err != nil {
+			return 0
+		}
+		return d
+	}
 	deadline := time.Now().Add(5 * time.Second)
-	idle, last := 0, r.cpu.read().runtime
+	idle, last := 0, run()
 	for idle < 2 && time.Now().Before(deadline) && ctx.Err() == nil {
 		time.Sleep(window)
-		now := r.cpu.read().runtime
-		if now-last <= tick {
+		now := run()
+		if now-last <= busy {
 			idle++
 		} else {
 			idle = 0

@@ -91,6 +91,29 @@ func CPUTime(pid int) (time.Duration, error) {
 	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
 
+// RunTime is the time process pid's threads have run on a CPU, to the nanosecond (the sum of
+// their /proc/<pid>/task/<tid>/schedstat), where CPUTime counts clock ticks of 10 ms.
+func RunTime(pid int) (time.Duration, error) {
+	stats, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/[0-9]*/schedstat", pid))
+	if err != nil || len(stats) == 0 {
+		return 0, fmt.Errorf("devstack: run time of %d: no threads (%v)", pid, err)
+	}
+	var total int64
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // a thread that ended
+		}
+		first, _, _ := strings.Cut(string(b), " ")
+		ns, err := strconv.ParseInt(first, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("devstack: run time: %s: %w", f, err)
+		}
+		total += ns
+	}
+	return time.Duration(total), nil
+}
+
 // groupPIDs returns the processes of group pgid.
 func groupPIDs(pgid int) ([]int, error) {
 	stats, err := filepath.Glob("/proc/[0-9]*/stat")

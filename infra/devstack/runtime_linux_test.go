@@ -8,6 +8,7 @@ import (
 	"slices"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestListeningPortsAndGroup(t *testing.T) {
@@ -45,5 +46,27 @@ func TestCPUTime(t *testing.T) {
 	}
 	if got <= 0 {
 		t.Errorf("CPUTime = %v after a busy loop, want > 0", got)
+	}
+}
+
+// TestRunTime: the run time of this process's threads grows by about the CPU time a busy loop
+// spends (to the nanosecond, where CPUTime counts 10 ms ticks).
+func TestRunTime(t *testing.T) {
+	before, err := RunTime(os.Getpid())
+	if err != nil {
+		t.Fatalf("RunTime: %v", err)
+	}
+	start := time.Now()
+	x := 0
+	for time.Since(start) < 30*time.Millisecond {
+		x++
+	}
+	_ = x
+	after, err := RunTime(os.Getpid())
+	if err != nil {
+		t.Fatalf("RunTime: %v", err)
+	}
+	if d := after - before; d < 10*time.Millisecond {
+		t.Errorf("RunTime grew by %v over a 30 ms busy loop, want at least 10 ms", d)
 	}
 }

@@ -21,3 +21,6 @@ func (s *Stack) Runtime(context.Context, string) (*Runtime, error) { return nil,
 
 // CPUTime returns the CPU time a process has used; only on Linux.
 func CPUTime(int) (time.Duration, error) { return 0, errNotLinux }
+
+// RunTime is CPUTime to the nanosecond, on Linux only.
+func RunTime(int) (time.Duration, error) { return 0, errNotLinux }
