@@ -44,7 +44,11 @@ func (p *realtimePublisher) handleMetadataJob(ctx context.Context, job *jobsv1.J
 	return nil
 }
 
+// handleEvents publishes a batch the records relay did not publish itself (RealtimePublished).
 func (p *realtimePublisher) handleEvents(ctx context.Context, b *jobsv1.DatabaseEventBatch) error {
+	if b.GetRealtimePublished() {
+		return nil
+	}
 	if _, err := p.client.PublishRecordEvents(ctx, &realtimev1.PublishRecordEventsRequest{Batch: b}); err != nil {
 		return fmt.Errorf("publish %s to realtime: %w", b.GetName(), err)
 	}

@@ -41,6 +41,15 @@ func TestRealtimePublisherHandsBatchesOver(t *testing.T) {
 	if diff := cmp.Diff([]*jobsv1.DatabaseEventBatch{b}, fake.got, protocmp.Transform()); diff != "" {
 		t.Errorf("published (-want +got):\n%s", diff)
 	}
+	// A batch the records relay published itself is left: the realtime Worker is called once.
+	published := proto.Clone(b).(*jobsv1.DatabaseEventBatch)
+	published.RealtimePublished = true
+	if err := f.subscribers["realtime"].handleEvents(context.Background(), published); err != nil {
+		t.Fatal(err)
+	}
+	if len(fake.got) != 1 {
+		t.Errorf("a batch the relay published was published again: %d calls, want 1", len(fake.got))
+	}
 	fake.fail = true
 	if err := f.subscribers["realtime"].handleEvents(context.Background(), b); err == nil {
 		t.Error("a failing realtime Worker was not reported, so the batch would not be retried")

@@ -17,28 +17,21 @@ type realtimePublisher interface {
 // realtimePublishTimeout bounds the relay's wait on the realtime Worker.
 const realtimePublishTimeout = 2 * time.Second
 
-// withRealtime makes the relay's local consumer also hand each batch to the workspace's event
-// streams as it sends it, sparing the stream the queue's hop. It is best effort and never fails
-// the batch: a failure here would leave the outbox row for the sweep, which re-sends it to every
-// consumer. The jobs Worker's realtime subscriber delivers every batch from the queue as well;
-// the room delivers an event id once, so whichever arrives first is the one clients see.
-func withRealtime(local func(context.Context, *jobsv1.DatabaseEventBatch) error, rt realtimePublisher) func(context.Context, *jobsv1.DatabaseEventBatch) error {
-	return func(ctx context.Context, b *jobsv1.DatabaseEventBatch) error {
-		// The streams do not wait for the timeline: both calls run at once.
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			ctx, cancel := context.WithTimeout(ctx, realtimePublishTimeout)
-			defer cancel()
-			if _, err := rt.PublishRecordEvents(ctx, &realtimev1.PublishRecordEventsRequest{Batch: b}); err != nil {
-				slog.WarnContext(ctx, "realtime publish from the relay failed; the queue's copy will deliver", "event", b.GetName(), "workspace_id", b.GetWorkspaceId(), "error", err)
-			}
-		}()
-		var err error
-		if local != nil {
-			err = local(ctx, b)
+// publishRealtime is the relay's Publish: it hands each batch to the workspace's event streams
+// before the batch goes on the queue, sparing the streams the queue's hop. It is best effort and
+// never fails the batch: a failure here would leave the outbox row for the sweep, which re-sends
+// it to every consumer. A batch it delivered goes on the queue marked, and the jobs Worker's
+// realtime subscriber leaves it, so each batch costs the realtime Worker one call; one it could
+// not deliver the subscriber publishes from the queue. The room delivers an event id once, so a
+// batch that reaches it both ways (a relay and a sweep) is seen once.
+func publishRealtime(rt realtimePublisher) func(context.Context, *jobsv1.DatabaseEventBatch) bool {
+	return func(ctx context.Context, b *jobsv1.DatabaseEventBatch) bool {
+		ctx, cancel := context.WithTimeout(ctx, realtimePublishTimeout)
+		defer cancel()
+		if _, err := rt.PublishRecordEvents(ctx, &realtimev1.PublishRecordEventsRequest{Batch: b}); err != nil {
+			slog.WarnContext(ctx, "realtime publish from the relay failed; the queue's copy will deliver", "event", b.GetName(), "workspace_id", b.GetWorkspaceId(), "error", err)
+			return false
 		}
-		<-done
-		return err
+		return true
 	}
 }

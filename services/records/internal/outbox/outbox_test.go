@@ -147,6 +147,35 @@ func TestWriteThenRelay(t *testing.T) {
 	}
 }
 
+// TestPublishMarksTheQueuedBatch: a batch the relay's Publish took goes on the queue marked
+// RealtimePublished (the queue's realtime subscriber leaves it); one it did not take goes unmarked.
+func TestPublishMarksTheQueuedBatch(t *testing.T) {
+	for _, took := range []bool{true, false} {
+		f := newFixture(t)
+		w := f.create(t, map[string]any{"id": "00000000-0000-4000-8000-000000000001"})
+		q := queuemem.New()
+		var published []string
+		r := &Relay{Queue: q, Publish: func(_ context.Context, b *jobsv1.DatabaseEventBatch) bool {
+			published = append(published, b.GetName())
+			return took
+		}}
+		if _, err := r.Send(t.Context(), f.shard, w.Rows(), f.objectsOf); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"person.created"}, published); diff != "" {
+			t.Errorf("published (-want +got):\n%s", diff)
+		}
+		job, _ := jobqueue.Decode(q.Sent()[0])
+		b := &jobsv1.DatabaseEventBatch{}
+		if err := proto.Unmarshal(job.GetPayload(), b); err != nil {
+			t.Fatal(err)
+		}
+		if b.GetRealtimePublished() != took {
+			t.Errorf("Publish took the batch: %v; queued batch marked RealtimePublished = %v", took, b.GetRealtimePublished())
+		}
+	}
+}
+
 // failingQueue refuses every message.
 type failingQueue struct{ calls atomic.Int32 }
 

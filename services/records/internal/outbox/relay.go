@@ -30,6 +30,11 @@ type Relay struct {
 	// of what the Worker owns itself (the timeline), spared a round trip through the queue and
 	// back. It must be idempotent by event id; an error leaves the row for the sweep.
 	Local func(ctx context.Context, b *jobsv1.DatabaseEventBatch) error
+	// Publish, when set, hands each batch to the workspace's event streams before the queue gets
+	// it, best effort. A batch it took goes on the queue marked RealtimePublished, so the queue's
+	// realtime subscriber does not publish it again; one it did not take the queue's subscriber
+	// publishes.
+	Publish func(ctx context.Context, b *jobsv1.DatabaseEventBatch) bool
 }
 
 // Shard is one shard's database and what this isolate knows of its outbox.
@@ -185,6 +190,9 @@ func (r *Relay) relay(ctx context.Context, rows []Row, objects ObjectsFunc) (Sta
 		if err == nil {
 			for _, b := range batches {
 				st.Events += len(b.Events)
+				if r.Publish != nil && r.Publish(ctx, b) {
+					b.RealtimePublished = true
+				}
 				if err = r.send(ctx, b); err != nil {
 					break
 				}

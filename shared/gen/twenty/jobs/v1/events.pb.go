@@ -36,9 +36,12 @@ type DatabaseEventBatch struct {
 	Events             []*DatabaseEvent `protobuf:"bytes,5,rep,name=events,proto3" json:"events,omitempty"`
 	// event_date is when the mutation committed, RFC 3339 with milliseconds in UTC (Twenty's
 	// webhook eventDate and the timeline's happensAt).
-	EventDate     string `protobuf:"bytes,6,opt,name=event_date,json=eventDate,proto3" json:"event_date,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	EventDate string `protobuf:"bytes,6,opt,name=event_date,json=eventDate,proto3" json:"event_date,omitempty"`
+	// realtime_published says that the records Worker's relay handed the batch to the workspace's
+	// event streams itself before queueing it; the jobs Worker's realtime subscriber then leaves it.
+	RealtimePublished bool `protobuf:"varint,7,opt,name=realtime_published,json=realtimePublished,proto3" json:"realtime_published,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *DatabaseEventBatch) Reset() {
@@ -111,6 +114,13 @@ func (x *DatabaseEventBatch) GetEventDate() string {
 		return x.EventDate
 	}
 	return ""
+}
+
+func (x *DatabaseEventBatch) GetRealtimePublished() bool {
+	if x != nil {
+		return x.RealtimePublished
+	}
+	return false
 }
 
 // DatabaseEvent is one record's change (Twenty's ObjectRecord*Event).
@@ -226,7 +236,7 @@ var File_twenty_jobs_v1_events_proto protoreflect.FileDescriptor
 
 const file_twenty_jobs_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"\x1btwenty/jobs/v1/events.proto\x12\x0etwenty.jobs.v1\"\x81\x02\n" +
+	"\x1btwenty/jobs/v1/events.proto\x12\x0etwenty.jobs.v1\"\xb0\x02\n" +
 	"\x12DatabaseEventBatch\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
 	"\fworkspace_id\x18\x02 \x01(\tR\vworkspaceId\x120\n" +
@@ -234,7 +244,8 @@ const file_twenty_jobs_v1_events_proto_rawDesc = "" +
 	"\x12object_metadata_id\x18\x04 \x01(\tR\x10objectMetadataId\x125\n" +
 	"\x06events\x18\x05 \x03(\v2\x1d.twenty.jobs.v1.DatabaseEventR\x06events\x12\x1d\n" +
 	"\n" +
-	"event_date\x18\x06 \x01(\tR\teventDate\"\x8b\x02\n" +
+	"event_date\x18\x06 \x01(\tR\teventDate\x12-\n" +
+	"\x12realtime_published\x18\a \x01(\bR\x11realtimePublished\"\x8b\x02\n" +
 	"\rDatabaseEvent\x12\x1b\n" +
 	"\trecord_id\x18\x01 \x01(\tR\brecordId\x12\x17\n" +
 	"\auser_id\x18\x02 \x01(\tR\x06userId\x12.\n" +
