@@ -44,6 +44,37 @@ type consumer struct {
 	handlers map[string]handlerFunc
 	// retryBase is the first retry's delay; each later attempt doubles it, up to maxRetryDelay.
 	retryBase time.Duration
+	// unrecorded counts the jobs this isolate ran without recording a run (unrecordedOnSuccess),
+	// by workspace and type, for the development routes.
+	unrecorded unrecordedRuns
+}
+
+// unrecordedOnSuccess are the job types whose first attempt, when it succeeds, leaves no job_runs
+// row: a record event's job, one per write. Its outcome is recorded where it matters (webhook
+// deliveries, the timeline, a workflow's run), and a row per mutation would make the per-event
+// bookkeeping the control database's largest write load (docs/capacity.md). A failed or retried
+// attempt is recorded as any job's.
+var unrecordedOnSuccess = map[string]bool{eventJobType: true}
+
+// unrecordedRuns counts runs not recorded, by workspace and type.
+type unrecordedRuns struct {
+	mu sync.Mutex
+	n  map[[2]string]int
+}
+
+func (u *unrecordedRuns) add(workspaceID, jobType string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.n == nil {
+		u.n = map[[2]string]int{}
+	}
+	u.n[[2]string{workspaceID, jobType}]++
+}
+
+func (u *unrecordedRuns) count(workspaceID, jobType string) int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.n[[2]string{workspaceID, jobType}]
 }
 
 const maxRetryDelay = 5 * time.Minute
@@ -83,6 +114,11 @@ func (c *consumer) run(ctx context.Context, m *cfworker.Message) {
 	runErr := handle(ctx, job)
 	if errors.Is(runErr, errJobDead) {
 		c.deadOnArrival(ctx, m, job, runErr)
+		return
+	}
+	if runErr == nil && m.Attempts <= 1 && unrecordedOnSuccess[job.GetType()] {
+		c.unrecorded.add(job.GetWorkspaceId(), job.GetType())
+		m.Ack()
 		return
 	}
 	status, lastError := "succeeded", ""

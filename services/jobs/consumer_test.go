@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"google.golang.org/protobuf/proto"
 	"testing"
 	"time"
 
@@ -178,5 +180,53 @@ func TestPruneKeepsRecentAndFailed(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"new-dl", "new-ok", "old-dead"}, left); diff != "" {
 		t.Errorf("rows left after prune (-want +got):\n%s", diff)
+	}
+}
+
+// failingSubscriber fails every batch while fail is set.
+type failingSubscriber struct{ fail bool }
+
+func (s *failingSubscriber) handleEvents(context.Context, *jobsv1.DatabaseEventBatch) error {
+	if s.fail {
+		return errors.New("subscriber down")
+	}
+	return nil
+}
+
+// TestRecordEventJobsRecordOnlyWhatWentWrong: a record event's job that succeeds at its first
+// attempt leaves no job_runs row (the development routes still count it); one that fails is
+// recorded as retrying, and its later success as succeeded.
+func TestRecordEventJobsRecordOnlyWhatWentWrong(t *testing.T) {
+	sub := &failingSubscriber{}
+	c := &consumer{db: sqltest.Open(t), handlers: builtinHandlers(&eventFanout{subscribers: map[string]eventSubscriber{"s": sub}}), retryBase: time.Second}
+	ctx := context.Background()
+	runs := func() int {
+		var n int
+		if err := c.db.QueryRow(`SELECT count(*) FROM job_runs`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	payload, err := proto.Marshal(&jobsv1.DatabaseEventBatch{Name: "person.created", WorkspaceId: "ws-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := deliver("m-1", 1, encode(t, &jobsv1.Job{Id: "job-ok", Type: eventJobType, WorkspaceId: "ws-1", Payload: payload}))
+	c.handleBatch(ctx, &cfworker.Batch{Queue: "twenty-jobs", Messages: []*cfworker.Message{ok.msg}})
+	if ok.decision != "ack" || runs() != 0 || c.unrecorded.count("ws-1", eventJobType) != 1 {
+		t.Errorf("first-attempt success: decision %q, %d job_runs rows, %d counted; want ack, 0, 1", ok.decision, runs(), c.unrecorded.count("ws-1", eventJobType))
+	}
+	sub.fail = true
+	body := encode(t, &jobsv1.Job{Id: "job-retry", Type: eventJobType, WorkspaceId: "ws-1", Payload: payload})
+	failed := deliver("m-2", 1, body)
+	c.handleBatch(ctx, &cfworker.Batch{Queue: "twenty-jobs", Messages: []*cfworker.Message{failed.msg}})
+	if failed.decision != "retry 1s" || readRun(t, c.db, "job-retry").Status != "retrying" {
+		t.Errorf("failure: decision %q, run %+v; want a retry recorded", failed.decision, readRun(t, c.db, "job-retry"))
+	}
+	sub.fail = false
+	retried := deliver("m-2", 2, body)
+	c.handleBatch(ctx, &cfworker.Batch{Queue: "twenty-jobs", Messages: []*cfworker.Message{retried.msg}})
+	if diff := cmp.Diff(runRow{"succeeded", 2, ""}, readRun(t, c.db, "job-retry")); retried.decision != "ack" || diff != "" {
+		t.Errorf("retried success: decision %q, run (-want +got):\n%s", retried.decision, diff)
 	}
 }

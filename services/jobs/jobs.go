@@ -82,6 +82,10 @@ func devRoutes(mux *http.ServeMux, c *consumer, q jobqueue.Producer, scheduled f
 			}
 			counts[status] = n
 		}
+		// Runs that succeeded at once without a row (unrecordedOnSuccess) count as succeeded.
+		if n := c.unrecorded.count(r.URL.Query().Get("workspace"), r.URL.Query().Get("type")); n > 0 {
+			counts["succeeded"] += n
+		}
 		writeJSON(w, counts)
 	})
 	mux.HandleFunc("GET /__dev/dead-letters/{id}", func(w http.ResponseWriter, r *http.Request) {
