@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 
 	filesv1 "github.com/twentyworkers/twenty/shared/gen/twenty/files/v1"
 	"github.com/twentyworkers/twenty/shared/ids"
+	"github.com/twentyworkers/twenty/shared/purge"
 )
 
 // A deleted workspace's files go in rounds (PurgeWorkspace, called by the jobs Worker's
@@ -68,20 +68,13 @@ func (s *server) PurgeWorkspace(ctx context.Context, req *filesv1.PurgeWorkspace
 var errNotDeleted = errors.New("the workspace is not being deleted")
 
 // markedForPurge answers errNotDeleted when the workspace exists and its deletion was not asked
-// (auth's DeleteCurrentWorkspace marks it, migration 0017); a workspace whose row is gone was
-// purged, and what is left of it may go.
+// (purge.Requested).
 func (s *store) markedForPurge(ctx context.Context, workspaceID string) error {
-	var marked bool
-	err := s.db.QueryRowContext(ctx, `SELECT purge_requested_at IS NOT NULL FROM workspaces WHERE id = ?`, workspaceID).Scan(&marked)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil
-	case err != nil:
-		return fmt.Errorf("read workspace %s: %w", workspaceID, err)
-	case !marked:
+	err := purge.Requested(ctx, s.db, workspaceID)
+	if errors.Is(err, purge.ErrNotRequested) {
 		return errNotDeleted
 	}
-	return nil
+	return err
 }
 
 // workspaceFiles answers up to limit of the workspace's file rows, whatever their state.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +12,7 @@ import (
 	"github.com/twentyworkers/twenty/services/records/internal/outbox"
 	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/purge"
 )
 
 // A deleted workspace's records and metadata go in rounds (PurgeWorkspace, called by the jobs
@@ -70,20 +70,14 @@ func (s *server) PurgeWorkspace(ctx context.Context, req *recordsv1.PurgeWorkspa
 	return res, nil
 }
 
-// markedForPurge answers errNotDeleted when the workspace exists and was not deleted; a workspace
-// whose row is gone was purged (or never was), and what is left of it may go.
+// markedForPurge answers errNotDeleted when the workspace exists and its deletion was not asked
+// (purge.Requested).
 func (s *server) markedForPurge(ctx context.Context, ws string) error {
-	var marked bool
-	err := s.control.QueryRowContext(ctx, `SELECT purge_requested_at IS NOT NULL FROM workspaces WHERE id = ?`, ws).Scan(&marked)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil
-	case err != nil:
-		return fmt.Errorf("read workspace %s: %w", ws, err)
-	case !marked:
+	err := purge.Requested(ctx, s.control, ws)
+	if errors.Is(err, purge.ErrNotRequested) {
 		return errNotDeleted
 	}
-	return nil
+	return err
 }
 
 // purgeShard drops one round of the workspace's schema on a shard, and tells whether the shard
