@@ -177,8 +177,16 @@ func (s *server) caller(ctx context.Context, want ...authtoken.Type) (*authtoken
 	if !typeIn(c.Type, want) {
 		return nil, errWrongTokenType
 	}
-	if c.ID != "" {
-		if _, err := s.revocations.Get(ctx, revokedKey(c.ID)); err == nil {
+	// A token is revoked by its own id or with its whole workspace (a deleted one).
+	ids := []string{c.ID}
+	if c.WorkspaceID != "" {
+		ids = append(ids, authtoken.WorkspaceRevocationID(c.WorkspaceID))
+	}
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		if _, err := s.revocations.Get(ctx, revokedKey(id)); err == nil {
 			return nil, errTokenRevoked
 		} else if !errors.Is(err, kv.ErrNotFound) {
 			return nil, fmt.Errorf("check revocation: %w", err)

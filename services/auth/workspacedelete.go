@@ -25,8 +25,10 @@ import (
 // migration 0017), its memberships, invitations and refresh tokens go, its API keys are revoked,
 // and its members who belong to no other workspace are deleted (Twenty deletes their user; here
 // the row goes, so the email may sign up again, as Twenty's unique index skips deleted users).
-// Every session of those and every API key is revoked in KV before that batch, so the gateway and
-// auth refuse the workspace's tokens from then on. Then a workspace.purge job (the jobs Worker's
+// Before that batch one KV entry revokes every token of the workspace (its sessions, API keys
+// and login tokens, however many: authtoken.WorkspaceRevocationID, which the gateway and auth read
+// beside each token's own id), and the deleted members' sessions outside it are revoked one by
+// one, so the workspace's tokens are refused from then on. Then a workspace.purge job (the jobs Worker's
 // workspacepurge.go) removes the files, the records and the metadata, and last calls
 // PurgeWorkspace here, which deletes the workspace's row with what still refers to it. The jobs
 // Worker's sweep enqueues the job again while a marked workspace is left, so a queue that refused
@@ -58,8 +60,19 @@ func (s *workspaceServer) DeleteCurrentWorkspace(ctx context.Context, _ *authv1.
 		return nil, err
 	}
 	// KV first, as RevokeApiKey does: a deletion that fails after this leaves tokens refused and
-	// the workspace in place for a retry, never a deleted workspace whose tokens still work.
-	if err := s.revokeAll(ctx, tokens); err != nil {
+	// the workspace in place for a retry, never a deleted workspace whose tokens still work. One
+	// entry revokes every token of the workspace, for good (an API key may live for years), however
+	// many there are; only the sessions outside it of the members deleted with it go one by one.
+	if err := s.revokeWorkspace(ctx, c.WorkspaceID); err != nil {
+		return nil, err
+	}
+	outside := make([]revocable, 0, len(tokens))
+	for _, t := range tokens {
+		if !t.inWorkspace {
+			outside = append(outside, t)
+		}
+	}
+	if err := s.revokeAll(ctx, outside); err != nil {
 		return nil, err
 	}
 	revoked := make([]string, len(tokens))
@@ -155,10 +168,21 @@ func (s *workspaceServer) PurgeWorkspace(ctx context.Context, req *authv1.PurgeW
 	return &authv1.PurgeWorkspaceResponse{Done: true}, nil
 }
 
-// revocable is a token id to revoke in KV and how long its tokens may live.
+// revocable is a token id to revoke in KV and how long its tokens may live; inWorkspace says that
+// its tokens carry the deleted workspace, so the workspace's own revocation covers them.
 type revocable struct {
-	id    string
-	until time.Time
+	id          string
+	until       time.Time
+	inWorkspace bool
+}
+
+// revokeWorkspace records every token of the workspace revoked (authtoken.WorkspaceRevocationID),
+// with no expiry.
+func (s *workspaceServer) revokeWorkspace(ctx context.Context, workspaceID string) error {
+	if err := s.revocations.Put(ctx, revokedKey(authtoken.WorkspaceRevocationID(workspaceID)), []byte(formatTime(s.now())), 0); err != nil {
+		return fmt.Errorf("record the workspace's revocation: %w", err)
+	}
+	return nil
 }
 
 // orphanMembersSQL selects the members of the workspace (the 1st argument, twice) who belong to
@@ -169,12 +193,19 @@ const orphanMembersSQL = `SELECT uw.user_id FROM user_workspaces uw WHERE uw.wor
 // workspaceTokens answers what to revoke when the workspace goes: the live sessions in it, every
 // session of its members who belong to no other workspace (they are deleted), and its API keys.
 func (s *store) workspaceTokens(ctx context.Context, workspaceID string, now time.Time) ([]revocable, error) {
-	sessions, err := s.liveSessions(ctx, `(workspace_id = ? OR user_id IN (`+orphanMembersSQL+`))`, workspaceID, workspaceID, workspaceID)
+	inside, err := s.liveSessions(ctx, `workspace_id = ?`, workspaceID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]revocable, 0, len(sessions))
-	for _, id := range sessions {
+	outside, err := s.liveSessions(ctx, `COALESCE(workspace_id, '') <> ? AND user_id IN (`+orphanMembersSQL+`)`, workspaceID, workspaceID, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]revocable, 0, len(inside)+len(outside))
+	for _, id := range inside {
+		out = append(out, revocable{id: id, until: now.Add(authtoken.TypeAccess.DefaultTTL()), inWorkspace: true})
+	}
+	for _, id := range outside {
 		out = append(out, revocable{id: id, until: now.Add(authtoken.TypeAccess.DefaultTTL())})
 	}
 	keys, err := s.apiKeys(ctx, workspaceID)
@@ -183,7 +214,7 @@ func (s *store) workspaceTokens(ctx context.Context, workspaceID string, now tim
 	}
 	for _, k := range keys {
 		if k.RevokedAt.IsZero() && k.ExpiresAt.After(now) {
-			out = append(out, revocable{id: k.ID, until: k.ExpiresAt})
+			out = append(out, revocable{id: k.ID, until: k.ExpiresAt, inWorkspace: true})
 		}
 	}
 	return out, nil

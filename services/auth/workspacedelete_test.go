@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/shared/authtoken"
 	authv1 "github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1/authv1connect"
 	"github.com/twentyworkers/twenty/shared/jobqueue"
@@ -84,6 +85,20 @@ func TestDeleteCurrentWorkspace(t *testing.T) {
 	}
 	if _, err := w.ws.GetCurrentWorkspace(as(keyToken.GetToken()), &authv1.GetCurrentWorkspaceRequest{}); connect.CodeOf(err) != connect.CodeUnauthenticated {
 		t.Errorf("API key after the deletion: %v, want Unauthenticated", err)
+	}
+	// One entry revoked them all (a workspace of any size costs one KV write): the workspace's own
+	// sessions and key have no entry of their own, only the deleted members' sessions outside it do.
+	if _, err := w.cache.Get(ctx, revokedKey(authtoken.WorkspaceRevocationID(wsID))); err != nil {
+		t.Errorf("the workspace's revocation: %v", err)
+	}
+	ownEntries := 0
+	for _, id := range res.GetRevokedTokenIds() {
+		if _, err := w.cache.Get(ctx, revokedKey(id)); err == nil {
+			ownEntries++
+		}
+	}
+	if ownEntries != 1 {
+		t.Errorf("tokens revoked one by one = %d, want 1 (tim's workspace-agnostic session)", ownEntries)
 	}
 	if _, err := w.client.RenewToken(ctx, &authv1.RenewTokenRequest{AppToken: admin.refresh}); err == nil {
 		t.Error("the admin's refresh token still renews")

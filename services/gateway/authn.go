@@ -182,8 +182,13 @@ func (t *tokenVerifier) verify(ctx context.Context, token string) (*authtoken.Cl
 	default:
 		return nil, errBadSignature
 	}
-	if c.ID != "" {
-		revoked, err := t.isRevoked(ctx, c.ID)
+	// A token is revoked by its own id (a signed-out session, a revoked API key) or with its whole
+	// workspace (a deleted one).
+	for _, id := range []string{c.ID, workspaceRevocation(c.WorkspaceID)} {
+		if id == "" {
+			continue
+		}
+		revoked, err := t.isRevoked(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -195,6 +200,14 @@ func (t *tokenVerifier) verify(ctx context.Context, token string) (*authtoken.Cl
 		}
 	}
 	return c, nil
+}
+
+// workspaceRevocation is the revocation id of a token's workspace, "" for a token without one.
+func workspaceRevocation(workspaceID string) string {
+	if workspaceID == "" {
+		return ""
+	}
+	return authtoken.WorkspaceRevocationID(workspaceID)
 }
 
 // bearer extracts the token of an "Authorization: Bearer …" header, the scheme in any case

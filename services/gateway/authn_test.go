@@ -34,6 +34,12 @@ func TestRecordAPIAuthentication(t *testing.T) {
 	if err := s.cache.Put(context.Background(), "auth/revoked/key-2", []byte("x"), time.Hour); err != nil {
 		t.Fatal(err)
 	}
+	// ws-deleted was deleted: one entry revokes all of its tokens, whatever their own ids.
+	if err := s.cache.Put(context.Background(), "auth/revoked/"+authtoken.WorkspaceRevocationID("ws-deleted"), []byte("x"), 0); err != nil {
+		t.Fatal(err)
+	}
+	deletedSession := authtoken.AccessClaims("u-2", "ws-deleted", "m-2", "uw-2", "password", now, 0)
+	deletedSession.ID = "session-3"
 	otherKey, _ := authtoken.NewSigningKey()
 	forged, _ := otherKey.Sign(access)
 	forged = strings.Replace(forged, otherKey.ID, testKey.ID, 1) // the kid of a known key, another key's signature
@@ -55,6 +61,8 @@ func TestRecordAPIAuthentication(t *testing.T) {
 		{"login token", "Bearer " + sign(t, authtoken.LoginClaims("tim@apple.dev", "ws-1", "password", now, 0)), "/rest/people", 401, envelope{401, "UNAUTHENTICATED", []string{"Token invalid."}}},
 		{"signed-out session", "Bearer " + sign(t, revokedSession), "/rest/people", 401, envelope{401, "UNAUTHENTICATED", []string{"Token has been revoked."}}},
 		{"revoked API key", "Bearer " + sign(t, authtoken.APIKeyClaims("key-2", "ws-1", now, now.Add(time.Hour))), "/rest/people", 403, envelope{403, "FORBIDDEN_EXCEPTION", []string{"This API Key is revoked"}}},
+		{"session of a deleted workspace", "Bearer " + sign(t, deletedSession), "/rest/people", 401, envelope{401, "UNAUTHENTICATED", []string{"Token has been revoked."}}},
+		{"API key of a deleted workspace", "Bearer " + sign(t, authtoken.APIKeyClaims("key-3", "ws-deleted", now, now.Add(time.Hour))), "/rest/people", 403, envelope{403, "FORBIDDEN_EXCEPTION", []string{"This API Key is revoked"}}},
 		// A valid token passes authentication; the list itself is tested in rest_test.go.
 		{"access token", "Bearer " + sign(t, access), "/rest/nothing/here/at/all", 400, envelope{400, "BadRequestException", []string{badPathMessage}}},
 		{"API key", "Bearer " + sign(t, authtoken.APIKeyClaims("key-1", "ws-1", now, now.Add(time.Hour))), "/rest/nothing/here/at/all", 400, envelope{400, "BadRequestException", []string{badPathMessage}}},

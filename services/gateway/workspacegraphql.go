@@ -443,6 +443,7 @@ func (g *gateway) workspaceResolvers(roles recordsv1connect.RoleServiceClient) m
 			if err != nil {
 				return nil, gqlError(err)
 			}
+			g.tokens.markRevoked(workspaceRevocation(res.GetWorkspace().GetWorkspace().GetId()))
 			for _, id := range res.GetRevokedTokenIds() {
 				g.tokens.markRevoked(id)
 			}
