@@ -56,16 +56,20 @@ type consumer struct {
 // attempt is recorded as any job's.
 var unrecordedOnSuccess = map[string]bool{eventJobType: true}
 
-// unrecordedRuns counts runs not recorded, by workspace and type.
+// unrecordedRuns counts runs not recorded, by workspace and type. It is bounded: an isolate that
+// served more than maxUnrecordedKeys workspaces' jobs starts afresh (the counts serve the
+// development routes only).
 type unrecordedRuns struct {
 	mu sync.Mutex
 	n  map[[2]string]int
 }
 
+const maxUnrecordedKeys = 10000
+
 func (u *unrecordedRuns) add(workspaceID, jobType string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.n == nil {
+	if u.n == nil || len(u.n) >= maxUnrecordedKeys {
 		u.n = map[[2]string]int{}
 	}
 	u.n[[2]string{workspaceID, jobType}]++
