@@ -7,11 +7,14 @@ import (
 	"time"
 )
 
-// TestRecordEventsReachTheJobsQueue checks that a record mutation puts Twenty's database event on
-// the jobs queue and that the jobs Worker takes it (recorded as a succeeded run of the workspace).
+// TestRecordEventsReachTheJobsQueue checks that a record mutation in a workspace with a consumer
+// on the queue (a webhook) puts Twenty's database event on the jobs queue and that the jobs Worker
+// takes it (recorded as a succeeded run of the workspace). Without one, see
+// TestRecordEventsGoOnTheQueueOnlyForItsConsumers.
 func TestRecordEventsReachTheJobsQueue(t *testing.T) {
 	a := onboard(t, "/metadata")
 	auth := []string{"Authorization", "Bearer " + a.access, "Content-Type", "application/json"}
+	createWebhook(t, a.access, newWebhookReceiver(t).URL+"/queue", []string{"person.created"}, "")
 	if r := post(t, "/rest/people", `{"city":"Events"}`, auth...); r.status != 201 {
 		t.Fatalf("POST /rest/people = %d %s", r.status, r.body)
 	}

@@ -376,6 +376,7 @@ export async function handleEventRequest(streams, request) {
   if (request.method !== "POST") return undefined;
   if (url.pathname === "/events") return streams.deliver(await request.json());
   if (url.pathname === "/queries") return streams.query(await request.json());
+  if (url.pathname === "/listening") return Response.json({ listening: streams.streams.size > 0 });
   return undefined;
 }
 

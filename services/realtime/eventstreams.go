@@ -289,6 +289,21 @@ func (s *server) RemoveQuery(ctx context.Context, req *realtimev1.RemoveQueryReq
 	})
 }
 
+// RoomListening implements realtimev1connect.RealtimeServiceHandler. The module entry answers it
+// straight from the room when it comes as Connect JSON (entry.mjs); this serves the other codecs.
+func (s *server) RoomListening(ctx context.Context, req *realtimev1.RoomListeningRequest) (*realtimev1.RoomListeningResponse, error) {
+	if err := validRoom(req.GetWorkspaceId()); err != nil {
+		return nil, err
+	}
+	var out struct {
+		Listening bool `json:"listening"`
+	}
+	if err := s.rooms.roomCall(ctx, req.GetWorkspaceId(), "/listening", struct{}{}, &out, nil); err != nil {
+		return nil, err
+	}
+	return &realtimev1.RoomListeningResponse{Listening: out.Listening}, nil
+}
+
 func (r *rooms) queryOp(ctx context.Context, room string, body map[string]any) (*realtimev1.AddQueryResponse, error) {
 	var out struct {
 		OK bool `json:"ok"`

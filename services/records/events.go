@@ -31,6 +31,9 @@ func (s *server) recordingEvents(t target, workspaceID string, actor *recordsv1.
 	actorJSON, _ := json.Marshal(actorObject(actor)) // strings and maps always encode
 	w := outbox.NewWriter(workspaceID, outbox.Actor{UserID: actor.GetUserId(), WorkspaceMemberID: actor.GetWorkspaceMemberId(), JSON: actorJSON},
 		time.Now(), s.outboxState(t.shard))
+	if probe := triggerProbe(workspaceID, t.objects); probe != "" { // eventconsumers.go
+		w.Probe(probe)
+	}
 	t.db = outbox.Batcher{Inner: t.db, Writer: w}
 	return t, w
 }
@@ -74,7 +77,7 @@ func (s *server) sweepEvents(ctx context.Context, olderThan time.Duration) (outb
 	for _, name := range s.names {
 		shard := s.shards[name]
 		st, err := s.relay.Sweep(ctx, outbox.Shard{DB: shard, State: s.outboxState(shard)}, olderThan, 100, s.objectsOf)
-		total.Rows, total.Events, total.Sent, total.Left = total.Rows+st.Rows, total.Events+st.Events, total.Sent+st.Sent, total.Left+st.Left
+		total.Add(st)
 		if err != nil {
 			slog.ErrorContext(ctx, "outbox sweep", "shard", name, "left", st.Left, "error", err.Error())
 		}

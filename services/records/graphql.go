@@ -51,7 +51,7 @@ func (s *server) GraphQL(ctx context.Context, req *recordsv1.GraphQLRequest) (*r
 			return false, err
 		}
 		var t target
-		t, events = s.recordingEvents(target{shard: shard, db: db}, ws, req.GetActor())
+		t, events = s.recordingEvents(target{shard: shard, db: db, objects: sc.Objects}, ws, req.GetActor())
 		eventsShard = shard
 		resp = api.Execute(ctx, gqlapi.Request{DB: t.db, WorkspaceID: ws, Actor: actor, ViewFilter: s.graphQLViewFilter(ws)}, body)
 		return db.isStale() || failedValidation(resp) || deniedOnCache(resp), nil

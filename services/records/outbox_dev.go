@@ -38,7 +38,7 @@ func outboxDevRoutes(mux *http.ServeMux, s *server) {
 			for _, name := range s.names {
 				shard := s.shards[name]
 				one, e := s.relay.Resend(r.Context(), outbox.Shard{DB: shard, State: s.outboxState(shard)}, age, 100, s.objectsOf)
-				st.Rows, st.Events, st.Sent, st.Left = st.Rows+one.Rows, st.Events+one.Events, st.Sent+one.Sent, st.Left+one.Left
+				st.Add(one)
 				err = errors.Join(err, e)
 			}
 		} else {

@@ -116,6 +116,7 @@ func newServer(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs jo
 		_, err := srv.writeTimeline(ctx, b)
 		return err
 	}
+	srv.relay.Queued = srv.queueWanted // eventconsumers.go
 	for _, db := range shards {
 		srv.outboxTables[db] = &outbox.ShardState{}
 	}

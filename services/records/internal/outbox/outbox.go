@@ -103,6 +103,9 @@ type Writer struct {
 	date        string
 	shard       *ShardState
 
+	// probe is an SQL expression each row's statement also answers (Row.Probed, Row.Listened).
+	probe string
+
 	mu      sync.Mutex
 	rows    map[string]*Row // by id, as the write batches answered them
 	order   []string        // row ids in the order the batches wrote them
@@ -115,6 +118,11 @@ func NewWriter(workspaceID string, actor Actor, now time.Time, shard *ShardState
 	return &Writer{workspaceID: workspaceID, actor: actor, date: now.UTC().Format(DateLayout), shard: shard,
 		rows: map[string]*Row{}, pending: map[string]Row{}}
 }
+
+// Probe has each row's statement also answer expr, an SQL expression true when something beyond
+// the write itself wants the row's events (a workflow trigger listening): read in the write's own
+// batch, it is exactly as current as the write. Call it before the first write.
+func (w *Writer) Probe(expr string) { w.probe = expr }
 
 // Rows answers the rows the call's write batches wrote, in order, as they wrote them.
 func (w *Writer) Rows() []Row {
@@ -157,10 +165,14 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 			return nil, nil, fmt.Errorf("outbox: record ids: %w", err)
 		}
 		id := ids.NewUUID()
+		ret := returning
+		if w.probe != "" {
+			ret += ", " + w.probe
+		}
 		insert := func(imagesColumn string) d1.Stmt {
 			return d1.Stmt{
 				SQL: `INSERT INTO "` + Table + `" ("id", "workspace_id", "object_metadata_id", "object_name_singular", "action", "event_date",
-  "user_id", "workspace_member_id", "actor", "record_ids", "` + imagesColumn + `") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + e.Images + `)` + returning,
+  "user_id", "workspace_member_id", "actor", "record_ids", "` + imagesColumn + `") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + e.Images + `)` + ret,
 				Args: []any{id, w.workspaceID, e.Object.ID, e.Object.NameSingular, e.Action, w.date,
 					w.actor.UserID, w.actor.WorkspaceMemberID, actorJSON, string(list), string(list)},
 			}
@@ -170,7 +182,7 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 			before = append(before, insert("before_images"))
 			if e.After {
 				after = append(after, d1.Stmt{
-					SQL:  `UPDATE "` + Table + `" SET "after_images" = ` + e.Images + ` WHERE "id" = ?` + returning,
+					SQL:  `UPDATE "` + Table + `" SET "after_images" = ` + e.Images + ` WHERE "id" = ?` + ret,
 					Args: []any{string(list), id},
 				})
 			}
@@ -188,7 +200,8 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 	return before, after, nil
 }
 
-// returning makes the writer's statements answer the row's id and images as written.
+// returning makes the writer's statements answer the row's id and images as written (and the
+// probe's answer, when the writer has one).
 const returning = ` RETURNING "id", COALESCE("before_images", ''), COALESCE("after_images", '')`
 
 // observe takes what a batch holding the writer's statements answered: the rows it wrote. A
@@ -205,7 +218,7 @@ func (w *Writer) observe(stmts []d1.Stmt, res []d1.Result, batchErr error) {
 	}
 	w.taken = nil
 	for i := range stmts {
-		if i >= len(res) || len(res[i].Rows) != 1 || len(res[i].Rows[0]) != 3 {
+		if i >= len(res) || len(res[i].Rows) != 1 || len(res[i].Rows[0]) < 3 {
 			continue
 		}
 		v := res[i].Rows[0]
@@ -226,8 +239,25 @@ func (w *Writer) observe(stmts []d1.Stmt, res []d1.Result, batchErr error) {
 		if after, _ := v[2].(string); after != "" {
 			r.AfterImages = after
 		}
+		if w.probe != "" && len(v) == 4 {
+			r.Probed = true
+			r.Listened = r.Listened || truthy(v[3])
+		}
 		w.shard.Ready.Store(true) // the batch wrote to the table
 	}
+}
+
+// truthy reads an SQL boolean as D1 answers it (an integer, a float from JSON).
+func truthy(v any) bool {
+	switch n := v.(type) {
+	case int64:
+		return n != 0
+	case float64:
+		return n != 0
+	case bool:
+		return n
+	}
+	return true // unreadable: assume something listens
 }
 
 // Batcher is a call's shard as the engine sees it: inner's batches, recording their events with

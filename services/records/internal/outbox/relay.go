@@ -35,6 +35,9 @@ type Relay struct {
 	// realtime subscriber does not publish it again; one it did not take the queue's subscriber
 	// publishes.
 	Publish func(ctx context.Context, b *jobsv1.DatabaseEventBatch) bool
+	// Queued, when set, tells whether a batch of row has a consumer on the queue's side. A batch
+	// it answers false for is not enqueued: what Publish and Local did with it is all it needed.
+	Queued func(ctx context.Context, row Row, b *jobsv1.DatabaseEventBatch) bool
 }
 
 // Shard is one shard's database and what this isolate knows of its outbox.
@@ -49,8 +52,13 @@ type ObjectsFunc func(ctx context.Context, workspaceID string) ([]metadata.Objec
 // Stats count what a relay did.
 type Stats struct {
 	// Rows were read, Events were in them, Sent rows were relayed and deleted, Left rows stay for
-	// a later sweep.
-	Rows, Events, Sent, Left int
+	// a later sweep. Unqueued batches had no consumer on the queue and were not enqueued.
+	Rows, Events, Sent, Left, Unqueued int
+}
+
+// Add counts o into st.
+func (st *Stats) Add(o Stats) {
+	st.Rows, st.Events, st.Sent, st.Left, st.Unqueued = st.Rows+o.Rows, st.Events+o.Events, st.Sent+o.Sent, st.Left+o.Left, st.Unqueued+o.Unqueued
 }
 
 const selectRows = `SELECT "id", "workspace_id", "object_metadata_id", "object_name_singular", "action", "event_date",
@@ -112,7 +120,7 @@ func (r *Relay) Sweep(ctx context.Context, shard Shard, olderThan time.Duration,
 				st.Sent = len(sent)
 			}
 		}
-		total.Rows, total.Events, total.Sent, total.Left = total.Rows+st.Rows, total.Events+st.Events, total.Sent+st.Sent, total.Left+st.Left
+		total.Add(st)
 		if err != nil || len(rows) < limit || st.Sent == 0 || ctx.Err() != nil {
 			return total, err
 		}
@@ -192,6 +200,10 @@ func (r *Relay) relay(ctx context.Context, rows []Row, objects ObjectsFunc) (Sta
 				st.Events += len(b.Events)
 				if r.Publish != nil && r.Publish(ctx, b) {
 					b.RealtimePublished = true
+				}
+				if r.Queued != nil && !r.Queued(ctx, row, b) {
+					st.Unqueued++
+					continue
 				}
 				if err = r.send(ctx, b); err != nil {
 					break

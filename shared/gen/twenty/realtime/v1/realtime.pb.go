@@ -23,6 +23,95 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+type RoomListeningRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId   string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RoomListeningRequest) Reset() {
+	*x = RoomListeningRequest{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RoomListeningRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RoomListeningRequest) ProtoMessage() {}
+
+func (x *RoomListeningRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RoomListeningRequest.ProtoReflect.Descriptor instead.
+func (*RoomListeningRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *RoomListeningRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+type RoomListeningResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// listening is set when the room has an event stream open (SSE or graphql-ws).
+	Listening     bool `protobuf:"varint,1,opt,name=listening,proto3" json:"listening,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RoomListeningResponse) Reset() {
+	*x = RoomListeningResponse{}
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RoomListeningResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RoomListeningResponse) ProtoMessage() {}
+
+func (x *RoomListeningResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RoomListeningResponse.ProtoReflect.Descriptor instead.
+func (*RoomListeningResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *RoomListeningResponse) GetListening() bool {
+	if x != nil {
+		return x.Listening
+	}
+	return false
+}
+
 type ParseSubscriptionRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Query         string                 `protobuf:"bytes,1,opt,name=query,proto3" json:"query,omitempty"`
@@ -35,7 +124,7 @@ type ParseSubscriptionRequest struct {
 
 func (x *ParseSubscriptionRequest) Reset() {
 	*x = ParseSubscriptionRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -47,7 +136,7 @@ func (x *ParseSubscriptionRequest) String() string {
 func (*ParseSubscriptionRequest) ProtoMessage() {}
 
 func (x *ParseSubscriptionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -60,7 +149,7 @@ func (x *ParseSubscriptionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParseSubscriptionRequest.ProtoReflect.Descriptor instead.
 func (*ParseSubscriptionRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{0}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *ParseSubscriptionRequest) GetQuery() string {
@@ -97,7 +186,7 @@ type ParseSubscriptionResponse struct {
 
 func (x *ParseSubscriptionResponse) Reset() {
 	*x = ParseSubscriptionResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -109,7 +198,7 @@ func (x *ParseSubscriptionResponse) String() string {
 func (*ParseSubscriptionResponse) ProtoMessage() {}
 
 func (x *ParseSubscriptionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -122,7 +211,7 @@ func (x *ParseSubscriptionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParseSubscriptionResponse.ProtoReflect.Descriptor instead.
 func (*ParseSubscriptionResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{1}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ParseSubscriptionResponse) GetSubscriptionJson() string {
@@ -151,7 +240,7 @@ type PublishRequest struct {
 
 func (x *PublishRequest) Reset() {
 	*x = PublishRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -163,7 +252,7 @@ func (x *PublishRequest) String() string {
 func (*PublishRequest) ProtoMessage() {}
 
 func (x *PublishRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -176,7 +265,7 @@ func (x *PublishRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRequest.ProtoReflect.Descriptor instead.
 func (*PublishRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{2}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *PublishRequest) GetRoom() string {
@@ -203,7 +292,7 @@ type PublishResponse struct {
 
 func (x *PublishResponse) Reset() {
 	*x = PublishResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -215,7 +304,7 @@ func (x *PublishResponse) String() string {
 func (*PublishResponse) ProtoMessage() {}
 
 func (x *PublishResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -228,7 +317,7 @@ func (x *PublishResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishResponse.ProtoReflect.Descriptor instead.
 func (*PublishResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{3}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *PublishResponse) GetDelivered() uint32 {
@@ -247,7 +336,7 @@ type PublishRecordEventsRequest struct {
 
 func (x *PublishRecordEventsRequest) Reset() {
 	*x = PublishRecordEventsRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -259,7 +348,7 @@ func (x *PublishRecordEventsRequest) String() string {
 func (*PublishRecordEventsRequest) ProtoMessage() {}
 
 func (x *PublishRecordEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -272,7 +361,7 @@ func (x *PublishRecordEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRecordEventsRequest.ProtoReflect.Descriptor instead.
 func (*PublishRecordEventsRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{4}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *PublishRecordEventsRequest) GetBatch() *v1.DatabaseEventBatch {
@@ -292,7 +381,7 @@ type PublishRecordEventsResponse struct {
 
 func (x *PublishRecordEventsResponse) Reset() {
 	*x = PublishRecordEventsResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -304,7 +393,7 @@ func (x *PublishRecordEventsResponse) String() string {
 func (*PublishRecordEventsResponse) ProtoMessage() {}
 
 func (x *PublishRecordEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -317,7 +406,7 @@ func (x *PublishRecordEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRecordEventsResponse.ProtoReflect.Descriptor instead.
 func (*PublishRecordEventsResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{5}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *PublishRecordEventsResponse) GetDelivered() uint32 {
@@ -348,7 +437,7 @@ type MetadataEvent struct {
 
 func (x *MetadataEvent) Reset() {
 	*x = MetadataEvent{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -360,7 +449,7 @@ func (x *MetadataEvent) String() string {
 func (*MetadataEvent) ProtoMessage() {}
 
 func (x *MetadataEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -373,7 +462,7 @@ func (x *MetadataEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetadataEvent.ProtoReflect.Descriptor instead.
 func (*MetadataEvent) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{6}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *MetadataEvent) GetId() string {
@@ -442,7 +531,7 @@ type PublishMetadataEventsRequest struct {
 
 func (x *PublishMetadataEventsRequest) Reset() {
 	*x = PublishMetadataEventsRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -454,7 +543,7 @@ func (x *PublishMetadataEventsRequest) String() string {
 func (*PublishMetadataEventsRequest) ProtoMessage() {}
 
 func (x *PublishMetadataEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -467,7 +556,7 @@ func (x *PublishMetadataEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishMetadataEventsRequest.ProtoReflect.Descriptor instead.
 func (*PublishMetadataEventsRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{7}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *PublishMetadataEventsRequest) GetWorkspaceId() string {
@@ -495,7 +584,7 @@ type Caller struct {
 
 func (x *Caller) Reset() {
 	*x = Caller{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -507,7 +596,7 @@ func (x *Caller) String() string {
 func (*Caller) ProtoMessage() {}
 
 func (x *Caller) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -520,7 +609,7 @@ func (x *Caller) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Caller.ProtoReflect.Descriptor instead.
 func (*Caller) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{8}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Caller) GetUserWorkspaceId() string {
@@ -556,7 +645,7 @@ type AddQueryRequest struct {
 
 func (x *AddQueryRequest) Reset() {
 	*x = AddQueryRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -568,7 +657,7 @@ func (x *AddQueryRequest) String() string {
 func (*AddQueryRequest) ProtoMessage() {}
 
 func (x *AddQueryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -581,7 +670,7 @@ func (x *AddQueryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddQueryRequest.ProtoReflect.Descriptor instead.
 func (*AddQueryRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{9}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *AddQueryRequest) GetWorkspaceId() string {
@@ -638,7 +727,7 @@ type RemoveQueryRequest struct {
 
 func (x *RemoveQueryRequest) Reset() {
 	*x = RemoveQueryRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[10]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -650,7 +739,7 @@ func (x *RemoveQueryRequest) String() string {
 func (*RemoveQueryRequest) ProtoMessage() {}
 
 func (x *RemoveQueryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[10]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -663,7 +752,7 @@ func (x *RemoveQueryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveQueryRequest.ProtoReflect.Descriptor instead.
 func (*RemoveQueryRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{10}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *RemoveQueryRequest) GetWorkspaceId() string {
@@ -704,7 +793,7 @@ type AddQueryResponse struct {
 
 func (x *AddQueryResponse) Reset() {
 	*x = AddQueryResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[11]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -716,7 +805,7 @@ func (x *AddQueryResponse) String() string {
 func (*AddQueryResponse) ProtoMessage() {}
 
 func (x *AddQueryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[11]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -729,7 +818,7 @@ func (x *AddQueryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddQueryResponse.ProtoReflect.Descriptor instead.
 func (*AddQueryResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{11}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *AddQueryResponse) GetOk() bool {
@@ -743,7 +832,11 @@ var File_twenty_realtime_v1_realtime_proto protoreflect.FileDescriptor
 
 const file_twenty_realtime_v1_realtime_proto_rawDesc = "" +
 	"\n" +
-	"!twenty/realtime/v1/realtime.proto\x12\x12twenty.realtime.v1\x1a\x1dtwenty/common/v1/health.proto\x1a\x1btwenty/jobs/v1/events.proto\"~\n" +
+	"!twenty/realtime/v1/realtime.proto\x12\x12twenty.realtime.v1\x1a\x1dtwenty/common/v1/health.proto\x1a\x1btwenty/jobs/v1/events.proto\"9\n" +
+	"\x14RoomListeningRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\"5\n" +
+	"\x15RoomListeningResponse\x12\x1c\n" +
+	"\tlistening\x18\x01 \x01(\bR\tlistening\"~\n" +
 	"\x18ParseSubscriptionRequest\x12\x14\n" +
 	"\x05query\x18\x01 \x01(\tR\x05query\x12%\n" +
 	"\x0eoperation_name\x18\x02 \x01(\tR\roperationName\x12%\n" +
@@ -793,12 +886,13 @@ const file_twenty_realtime_v1_realtime_proto_rawDesc = "" +
 	"\bquery_id\x18\x03 \x01(\tR\aqueryId\x122\n" +
 	"\x06caller\x18\x04 \x01(\v2\x1a.twenty.realtime.v1.CallerR\x06caller\"\"\n" +
 	"\x10AddQueryResponse\x12\x0e\n" +
-	"\x02ok\x18\x01 \x01(\bR\x02ok2\xe0\x05\n" +
+	"\x02ok\x18\x01 \x01(\bR\x02ok2\xcb\x06\n" +
 	"\x0fRealtimeService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12T\n" +
 	"\aPublish\x12\".twenty.realtime.v1.PublishRequest\x1a#.twenty.realtime.v1.PublishResponse\"\x00\x12x\n" +
 	"\x13PublishRecordEvents\x12..twenty.realtime.v1.PublishRecordEventsRequest\x1a/.twenty.realtime.v1.PublishRecordEventsResponse\"\x00\x12|\n" +
-	"\x15PublishMetadataEvents\x120.twenty.realtime.v1.PublishMetadataEventsRequest\x1a/.twenty.realtime.v1.PublishRecordEventsResponse\"\x00\x12W\n" +
+	"\x15PublishMetadataEvents\x120.twenty.realtime.v1.PublishMetadataEventsRequest\x1a/.twenty.realtime.v1.PublishRecordEventsResponse\"\x00\x12i\n" +
+	"\rRoomListening\x12(.twenty.realtime.v1.RoomListeningRequest\x1a).twenty.realtime.v1.RoomListeningResponse\"\x03\x90\x02\x01\x12W\n" +
 	"\bAddQuery\x12#.twenty.realtime.v1.AddQueryRequest\x1a$.twenty.realtime.v1.AddQueryResponse\"\x00\x12]\n" +
 	"\vRemoveQuery\x12&.twenty.realtime.v1.RemoveQueryRequest\x1a$.twenty.realtime.v1.AddQueryResponse\"\x00\x12u\n" +
 	"\x11ParseSubscription\x12,.twenty.realtime.v1.ParseSubscriptionRequest\x1a-.twenty.realtime.v1.ParseSubscriptionResponse\"\x03\x90\x02\x01B\xdb\x01\n" +
@@ -816,45 +910,49 @@ func file_twenty_realtime_v1_realtime_proto_rawDescGZIP() []byte {
 	return file_twenty_realtime_v1_realtime_proto_rawDescData
 }
 
-var file_twenty_realtime_v1_realtime_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_twenty_realtime_v1_realtime_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_twenty_realtime_v1_realtime_proto_goTypes = []any{
-	(*ParseSubscriptionRequest)(nil),     // 0: twenty.realtime.v1.ParseSubscriptionRequest
-	(*ParseSubscriptionResponse)(nil),    // 1: twenty.realtime.v1.ParseSubscriptionResponse
-	(*PublishRequest)(nil),               // 2: twenty.realtime.v1.PublishRequest
-	(*PublishResponse)(nil),              // 3: twenty.realtime.v1.PublishResponse
-	(*PublishRecordEventsRequest)(nil),   // 4: twenty.realtime.v1.PublishRecordEventsRequest
-	(*PublishRecordEventsResponse)(nil),  // 5: twenty.realtime.v1.PublishRecordEventsResponse
-	(*MetadataEvent)(nil),                // 6: twenty.realtime.v1.MetadataEvent
-	(*PublishMetadataEventsRequest)(nil), // 7: twenty.realtime.v1.PublishMetadataEventsRequest
-	(*Caller)(nil),                       // 8: twenty.realtime.v1.Caller
-	(*AddQueryRequest)(nil),              // 9: twenty.realtime.v1.AddQueryRequest
-	(*RemoveQueryRequest)(nil),           // 10: twenty.realtime.v1.RemoveQueryRequest
-	(*AddQueryResponse)(nil),             // 11: twenty.realtime.v1.AddQueryResponse
-	(*v1.DatabaseEventBatch)(nil),        // 12: twenty.jobs.v1.DatabaseEventBatch
-	(*v11.HealthRequest)(nil),            // 13: twenty.common.v1.HealthRequest
-	(*v11.HealthResponse)(nil),           // 14: twenty.common.v1.HealthResponse
+	(*RoomListeningRequest)(nil),         // 0: twenty.realtime.v1.RoomListeningRequest
+	(*RoomListeningResponse)(nil),        // 1: twenty.realtime.v1.RoomListeningResponse
+	(*ParseSubscriptionRequest)(nil),     // 2: twenty.realtime.v1.ParseSubscriptionRequest
+	(*ParseSubscriptionResponse)(nil),    // 3: twenty.realtime.v1.ParseSubscriptionResponse
+	(*PublishRequest)(nil),               // 4: twenty.realtime.v1.PublishRequest
+	(*PublishResponse)(nil),              // 5: twenty.realtime.v1.PublishResponse
+	(*PublishRecordEventsRequest)(nil),   // 6: twenty.realtime.v1.PublishRecordEventsRequest
+	(*PublishRecordEventsResponse)(nil),  // 7: twenty.realtime.v1.PublishRecordEventsResponse
+	(*MetadataEvent)(nil),                // 8: twenty.realtime.v1.MetadataEvent
+	(*PublishMetadataEventsRequest)(nil), // 9: twenty.realtime.v1.PublishMetadataEventsRequest
+	(*Caller)(nil),                       // 10: twenty.realtime.v1.Caller
+	(*AddQueryRequest)(nil),              // 11: twenty.realtime.v1.AddQueryRequest
+	(*RemoveQueryRequest)(nil),           // 12: twenty.realtime.v1.RemoveQueryRequest
+	(*AddQueryResponse)(nil),             // 13: twenty.realtime.v1.AddQueryResponse
+	(*v1.DatabaseEventBatch)(nil),        // 14: twenty.jobs.v1.DatabaseEventBatch
+	(*v11.HealthRequest)(nil),            // 15: twenty.common.v1.HealthRequest
+	(*v11.HealthResponse)(nil),           // 16: twenty.common.v1.HealthResponse
 }
 var file_twenty_realtime_v1_realtime_proto_depIdxs = []int32{
-	12, // 0: twenty.realtime.v1.PublishRecordEventsRequest.batch:type_name -> twenty.jobs.v1.DatabaseEventBatch
-	6,  // 1: twenty.realtime.v1.PublishMetadataEventsRequest.events:type_name -> twenty.realtime.v1.MetadataEvent
-	8,  // 2: twenty.realtime.v1.AddQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
-	8,  // 3: twenty.realtime.v1.RemoveQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
-	13, // 4: twenty.realtime.v1.RealtimeService.Health:input_type -> twenty.common.v1.HealthRequest
-	2,  // 5: twenty.realtime.v1.RealtimeService.Publish:input_type -> twenty.realtime.v1.PublishRequest
-	4,  // 6: twenty.realtime.v1.RealtimeService.PublishRecordEvents:input_type -> twenty.realtime.v1.PublishRecordEventsRequest
-	7,  // 7: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:input_type -> twenty.realtime.v1.PublishMetadataEventsRequest
-	9,  // 8: twenty.realtime.v1.RealtimeService.AddQuery:input_type -> twenty.realtime.v1.AddQueryRequest
-	10, // 9: twenty.realtime.v1.RealtimeService.RemoveQuery:input_type -> twenty.realtime.v1.RemoveQueryRequest
-	0,  // 10: twenty.realtime.v1.RealtimeService.ParseSubscription:input_type -> twenty.realtime.v1.ParseSubscriptionRequest
-	14, // 11: twenty.realtime.v1.RealtimeService.Health:output_type -> twenty.common.v1.HealthResponse
-	3,  // 12: twenty.realtime.v1.RealtimeService.Publish:output_type -> twenty.realtime.v1.PublishResponse
-	5,  // 13: twenty.realtime.v1.RealtimeService.PublishRecordEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
-	5,  // 14: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
-	11, // 15: twenty.realtime.v1.RealtimeService.AddQuery:output_type -> twenty.realtime.v1.AddQueryResponse
-	11, // 16: twenty.realtime.v1.RealtimeService.RemoveQuery:output_type -> twenty.realtime.v1.AddQueryResponse
-	1,  // 17: twenty.realtime.v1.RealtimeService.ParseSubscription:output_type -> twenty.realtime.v1.ParseSubscriptionResponse
-	11, // [11:18] is the sub-list for method output_type
-	4,  // [4:11] is the sub-list for method input_type
+	14, // 0: twenty.realtime.v1.PublishRecordEventsRequest.batch:type_name -> twenty.jobs.v1.DatabaseEventBatch
+	8,  // 1: twenty.realtime.v1.PublishMetadataEventsRequest.events:type_name -> twenty.realtime.v1.MetadataEvent
+	10, // 2: twenty.realtime.v1.AddQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
+	10, // 3: twenty.realtime.v1.RemoveQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
+	15, // 4: twenty.realtime.v1.RealtimeService.Health:input_type -> twenty.common.v1.HealthRequest
+	4,  // 5: twenty.realtime.v1.RealtimeService.Publish:input_type -> twenty.realtime.v1.PublishRequest
+	6,  // 6: twenty.realtime.v1.RealtimeService.PublishRecordEvents:input_type -> twenty.realtime.v1.PublishRecordEventsRequest
+	9,  // 7: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:input_type -> twenty.realtime.v1.PublishMetadataEventsRequest
+	0,  // 8: twenty.realtime.v1.RealtimeService.RoomListening:input_type -> twenty.realtime.v1.RoomListeningRequest
+	11, // 9: twenty.realtime.v1.RealtimeService.AddQuery:input_type -> twenty.realtime.v1.AddQueryRequest
+	12, // 10: twenty.realtime.v1.RealtimeService.RemoveQuery:input_type -> twenty.realtime.v1.RemoveQueryRequest
+	2,  // 11: twenty.realtime.v1.RealtimeService.ParseSubscription:input_type -> twenty.realtime.v1.ParseSubscriptionRequest
+	16, // 12: twenty.realtime.v1.RealtimeService.Health:output_type -> twenty.common.v1.HealthResponse
+	5,  // 13: twenty.realtime.v1.RealtimeService.Publish:output_type -> twenty.realtime.v1.PublishResponse
+	7,  // 14: twenty.realtime.v1.RealtimeService.PublishRecordEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
+	7,  // 15: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
+	1,  // 16: twenty.realtime.v1.RealtimeService.RoomListening:output_type -> twenty.realtime.v1.RoomListeningResponse
+	13, // 17: twenty.realtime.v1.RealtimeService.AddQuery:output_type -> twenty.realtime.v1.AddQueryResponse
+	13, // 18: twenty.realtime.v1.RealtimeService.RemoveQuery:output_type -> twenty.realtime.v1.AddQueryResponse
+	3,  // 19: twenty.realtime.v1.RealtimeService.ParseSubscription:output_type -> twenty.realtime.v1.ParseSubscriptionResponse
+	12, // [12:20] is the sub-list for method output_type
+	4,  // [4:12] is the sub-list for method input_type
 	4,  // [4:4] is the sub-list for extension type_name
 	4,  // [4:4] is the sub-list for extension extendee
 	0,  // [0:4] is the sub-list for field type_name
@@ -871,7 +969,7 @@ func file_twenty_realtime_v1_realtime_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_realtime_v1_realtime_proto_rawDesc), len(file_twenty_realtime_v1_realtime_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
