@@ -104,7 +104,10 @@ func (g *gateway) graphqlWebSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info := &streamInfo{UserID: c.UserID, Protocol: wsProtocol}
-	if info.View, gerr = g.streamView(r.Context(), c, ws); gerr != nil {
+	if info.View, gerr = g.streamView(r.Context(), c, ws); gerr == nil {
+		gerr = g.listenRealtime(withClaims(r.Context(), c), ws) // eventstreamlistener.go
+	}
+	if gerr != nil {
 		status := http.StatusInternalServerError
 		if gerr.Code() == graphql.UnavailableError().Code() {
 			status = http.StatusServiceUnavailable
@@ -174,6 +177,9 @@ func (g *gateway) subscription(r *http.Request) (*streamInfo, string, *graphql.E
 		info.UserWorkspaceID = c.UserWorkspaceID
 	}
 	if info.View, gerr = g.streamView(r.Context(), c, ws); gerr != nil {
+		return nil, "", gerr
+	}
+	if gerr = g.listenRealtime(withClaims(r.Context(), c), ws); gerr != nil { // eventstreamlistener.go
 		return nil, "", gerr
 	}
 	return info, ws, nil

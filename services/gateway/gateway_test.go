@@ -6,10 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"google.golang.org/protobuf/types/known/timestamppb"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -63,7 +66,28 @@ func (fakeAuth) CurrentUser(ctx context.Context, _ *authv1.CurrentUserRequest) (
 // fakeRecords is a records Worker that only reports its health.
 type fakeRecords struct {
 	recordsv1connect.UnimplementedRecordsServiceHandler
-	checker *health.Checker
+	checker   *health.Checker
+	listeners *listenerLog
+}
+
+// listenerLog holds the event listeners the records Worker was told of.
+type listenerLog struct {
+	mu  sync.Mutex
+	set []string
+}
+
+func (l *listenerLog) got() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.set)
+}
+
+// SetEventListener notes the listener.
+func (f fakeRecords) SetEventListener(_ context.Context, req *recordsv1.SetEventListenerRequest) (*recordsv1.SetEventListenerResponse, error) {
+	f.listeners.mu.Lock()
+	defer f.listeners.mu.Unlock()
+	f.listeners.set = append(f.listeners.set, fmt.Sprintf("%s %s %v", req.GetWorkspaceId(), req.GetKind(), req.GetListening()))
+	return &recordsv1.SetEventListenerResponse{}, nil
 }
 
 func (f fakeRecords) Health(ctx context.Context, req *commonv1.HealthRequest) (*commonv1.HealthResponse, error) {
@@ -143,12 +167,14 @@ type stack struct {
 	clients map[string]connect.HTTPClient
 	hub     *fanoutmem.Hub
 	cache   *kvmem.Memory
+	// listeners are the event listeners the records Worker was told of.
+	listeners *listenerLog
 }
 
 // newStack starts the backends; down names one whose binding probe fails, gone one that does not answer.
 func newStack(t testing.TB, cfg config, down, gone string) *stack {
 	t.Helper()
-	s := &stack{hub: fanoutmem.New(), cache: kvmem.New()}
+	s := &stack{hub: fanoutmem.New(), cache: kvmem.New(), listeners: &listenerLog{}}
 	checker := func(name string) *health.Checker {
 		c := up(name, &s.probes)
 		if name == down {
@@ -162,7 +188,7 @@ func newStack(t testing.TB, cfg config, down, gone string) *stack {
 			return authv1connect.NewAuthServiceHandler(fakeAuth{checker: checker("auth")}, opts...)
 		},
 		"records": func() (string, http.Handler) {
-			return recordsv1connect.NewRecordsServiceHandler(fakeRecords{checker: checker("records")}, opts...)
+			return recordsv1connect.NewRecordsServiceHandler(fakeRecords{checker: checker("records"), listeners: s.listeners}, opts...)
 		},
 		"files": func() (string, http.Handler) {
 			return filesv1connect.NewFilesServiceHandler(newFakeFiles(checker("files")), opts...)

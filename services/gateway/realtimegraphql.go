@@ -46,6 +46,9 @@ func (g *gateway) realtimeResolvers() map[string]graphql.Resolver {
 			if err != nil {
 				return nil, err
 			}
+			if gerr := g.listenRealtime(ctx, ws); gerr != nil { // eventstreamlistener.go
+				return nil, gerr
+			}
 			res, err := g.realtime.AddQuery(ctx, &realtimev1.AddQueryRequest{
 				WorkspaceId: ws, EventStreamId: str(in, "eventStreamId"), QueryId: str(in, "queryId"),
 				OperationSignatureJson: sig, Caller: streamCaller(principalFrom(ctx)), ViewJson: view,

@@ -11,6 +11,7 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/twentyworkers/twenty/shared/authtoken"
 	"github.com/twentyworkers/twenty/shared/eventsub"
 	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
@@ -128,9 +129,18 @@ func TestEventStreamSubscriptionIsForwardedToTheRoom(t *testing.T) {
 		if tc.token != "" {
 			headers = append(headers, "Authorization", "Bearer "+tc.token)
 		}
+		before := len(s.listeners.got())
 		rec := s.do(t, http.MethodPost, "/metadata", tc.body, headers...)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("%s: status %d %s", tc.name, rec.Code, rec.Body)
+		}
+		// A stream handed to its room has made the room a listener of the workspace's events.
+		var wantListener []string
+		if tc.stream != nil {
+			wantListener = []string{tc.room + " EVENT_LISTENER_KIND_REALTIME true"}
+		}
+		if diff := cmp.Diff(wantListener, s.listeners.got()[before:], cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s: listeners set (-want +got):\n%s", tc.name, diff)
 		}
 		if tc.stream == nil {
 			if rec.Header().Get(forwardHeader) != "" {

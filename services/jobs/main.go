@@ -34,7 +34,8 @@ func main() {
 		panic(err)
 	}
 	// The timeline is not among the subscribers: the records Worker's relay writes it as it sends
-	// the events, next to the records it describes.
+	// the events, next to the records it describes. The relay queues a batch only when one of
+	// these wants it (services/records/eventconsumers.go): a new subscriber must be known there.
 	events := &eventFanout{subscribers: map[string]eventSubscriber{}}
 	deliveries, err := openDeliverer(control, "JOBS_QUEUE")
 	if err != nil {
@@ -64,7 +65,7 @@ func main() {
 		queue: deliveries.queue, http: deliveries.client, targets: deliveries.targets, now: time.Now}
 	events.subscribers["workflows"] = workflows
 	// WEBHOOK_ALLOW_LOOPBACK=true only in the local stack and tests, whose receivers are on 127.0.0.1.
-	webhooks := &webhookServer{db: control, targets: webhookurl.Policy{AllowLoopback: cfworker.Var("WEBHOOK_ALLOW_LOOPBACK") == "true"}, now: time.Now}
+	webhooks := &webhookServer{db: control, listeners: records, targets: webhookurl.Policy{AllowLoopback: cfworker.Var("WEBHOOK_ALLOW_LOOPBACK") == "true"}, now: time.Now}
 	c := &consumer{db: control, handlers: builtinHandlers(events), retryBase: time.Second}
 	c.handlers[deliveryJobType] = deliveries.handleJob
 	c.handlers[metadataEventJobType] = rt.handleMetadataJob

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/twentyworkers/twenty/shared/d1"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1/jobsv1connect"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/rpc"
 	"github.com/twentyworkers/twenty/shared/webhookurl"
 )
@@ -27,9 +29,30 @@ import (
 type webhookServer struct {
 	jobsv1connect.UnimplementedWebhookServiceHandler
 	db *d1.DB
+	// listeners records each webhook as a listener of its workspace's record events on the
+	// records Worker, which puts a write's events on the queue only while one exists.
+	listeners eventListeners
 	// targets is the policy a target URL must pass (WEBHOOK_ALLOW_LOOPBACK only in local stacks).
 	targets webhookurl.Policy
 	now     func() time.Time
+}
+
+// eventListeners is the records Worker's call that records who listens to a workspace's events.
+type eventListeners interface {
+	SetEventListener(context.Context, *recordsv1.SetEventListenerRequest) (*recordsv1.SetEventListenerResponse, error)
+}
+
+// setListener records webhook id as a listener of the workspace's events, or no longer. A
+// webhook is set before it is stored and removed after it is deleted, so that no event it should
+// get is left off the queue; a listener left behind (a creation that failed) only sends events
+// to a queue that finds no webhook.
+func (s *webhookServer) setListener(ctx context.Context, workspaceID, id string, listening bool) error {
+	_, err := s.listeners.SetEventListener(ctx, &recordsv1.SetEventListenerRequest{
+		WorkspaceId: workspaceID, Kind: recordsv1.EventListenerKind_EVENT_LISTENER_KIND_WEBHOOK, Key: id, Listening: listening})
+	if err != nil {
+		return fmt.Errorf("record webhook %s as an event listener: %w", id, err)
+	}
+	return nil
 }
 
 // mount serves the WebhookService on mux, its refusals made Connect errors by webhookRefusals.
@@ -96,6 +119,9 @@ func (s *webhookServer) CreateWebhook(ctx context.Context, req *jobsv1.CreateWeb
 	if err != nil {
 		return nil, fmt.Errorf("encode operations: %w", err)
 	}
+	if err := s.setListener(ctx, req.GetWorkspaceId(), in.id, true); err != nil {
+		return nil, err
+	}
 	now := s.now().UTC().Format(timeLayout)
 	w, err := s.one(ctx, `INSERT INTO webhooks (id, workspace_id, target_url, operations, description, secret, application_id, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING `+webhookColumns,
@@ -142,6 +168,10 @@ func (s *webhookServer) DeleteWebhook(ctx context.Context, req *jobsv1.DeleteWeb
 		now, now, strings.ToLower(req.GetId()), req.GetWorkspaceId())
 	if err != nil {
 		return nil, err
+	}
+	if err := s.setListener(ctx, req.GetWorkspaceId(), w.GetId(), false); err != nil {
+		// Deleted all the same: the records Worker only goes on queueing its workspace's events.
+		slog.WarnContext(ctx, "deleted webhook still recorded as an event listener", "webhook_id", w.GetId(), "error", err.Error())
 	}
 	return &jobsv1.DeleteWebhookResponse{Webhook: w}, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,8 +15,10 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	"github.com/twentyworkers/twenty/shared/d1"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1/jobsv1connect"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/rpc"
 	"github.com/twentyworkers/twenty/shared/sqltest"
 	"github.com/twentyworkers/twenty/shared/webhookurl"
@@ -31,7 +34,7 @@ const (
 func webhookClient(t *testing.T, policy webhookurl.Policy) (jobsv1connect.WebhookServiceClient, *webhookServer) {
 	t.Helper()
 	clock := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
-	s := &webhookServer{db: sqltest.Open(t), targets: policy, now: func() time.Time {
+	s := &webhookServer{db: sqltest.Open(t), listeners: &fakeListeners{}, targets: policy, now: func() time.Time {
 		clock = clock.Add(time.Second)
 		return clock
 	}}
@@ -60,6 +63,62 @@ func refusalOf(t *testing.T, err error) (connect.Code, []*jobsv1.WebhookError) {
 		}
 	}
 	return ce.Code(), out
+}
+
+// fakeListeners is the records Worker's SetEventListener: the calls it took, and whether it
+// fails; each call also notes whether the webhook row existed then.
+type fakeListeners struct {
+	db    *d1.DB
+	fail  bool
+	calls []string
+}
+
+func (f *fakeListeners) SetEventListener(_ context.Context, req *recordsv1.SetEventListenerRequest) (*recordsv1.SetEventListenerResponse, error) {
+	if f.fail {
+		return nil, errors.New("records Worker unreachable")
+	}
+	stored := 0
+	if f.db != nil {
+		_ = f.db.QueryRow(`SELECT count(*) FROM webhooks WHERE id = ? AND deleted_at IS NULL`, req.GetKey()).Scan(&stored)
+	}
+	f.calls = append(f.calls, fmt.Sprintf("%s %s %s listening=%v stored=%d", req.GetWorkspaceId(), req.GetKind(), req.GetKey(), req.GetListening(), stored))
+	return &recordsv1.SetEventListenerResponse{}, nil
+}
+
+// TestWebhookIsAnEventListener: a webhook is recorded as its workspace's event listener before it
+// is stored, and removed after it is deleted; a creation whose listener cannot be recorded stores
+// nothing.
+func TestWebhookIsAnEventListener(t *testing.T) {
+	c, s := webhookClient(t, webhookurl.Policy{})
+	f := s.listeners.(*fakeListeners)
+	f.db = s.db
+	ctx := context.Background()
+	created, err := c.CreateWebhook(ctx, &jobsv1.CreateWebhookRequest{WorkspaceId: hooksWS1, TargetUrl: "https://hooks.example.com", Operations: []string{"*.*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := created.GetWebhook().GetId()
+	if _, err := c.DeleteWebhook(ctx, &jobsv1.DeleteWebhookRequest{WorkspaceId: hooksWS1, Id: id}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		hooksWS1 + " EVENT_LISTENER_KIND_WEBHOOK " + id + " listening=true stored=0",
+		hooksWS1 + " EVENT_LISTENER_KIND_WEBHOOK " + id + " listening=false stored=0",
+	}
+	if diff := cmp.Diff(want, f.calls); diff != "" {
+		t.Errorf("listener calls (-want +got):\n%s", diff)
+	}
+	f.fail = true
+	if _, err := c.CreateWebhook(ctx, &jobsv1.CreateWebhookRequest{WorkspaceId: hooksWS1, TargetUrl: "https://hooks.example.com", Operations: []string{"*.*"}}); err == nil {
+		t.Fatal("CreateWebhook with the records Worker down succeeded; its events would not reach it")
+	}
+	listed, err := c.ListWebhooks(ctx, &jobsv1.ListWebhooksRequest{WorkspaceId: hooksWS1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(listed.GetWebhooks()); n != 0 {
+		t.Errorf("webhooks after a refused creation = %d, want 0", n)
+	}
 }
 
 func TestWebhookCRUD(t *testing.T) {

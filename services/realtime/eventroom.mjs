@@ -52,6 +52,9 @@ export class EventStreams {
     this.seen = new Map(); // event id -> true, oldest first
     this.lastDate = new Map(); // record id -> date of the newest event delivered
     this.pinger = null;
+    // openSockets counts the WebSockets open in the room (room.mjs: its object's), which may take
+    // subscriptions later.
+    this.openSockets = () => 0;
   }
 
   ownerCount(owner) {
@@ -245,7 +248,8 @@ export class EventStreams {
   deliver(body) {
     const events = body.events || [];
     const metadata = body.metadataEvents || [];
-    if (this.streams.size === 0) return Response.json({ delivered: 0 });
+    // A room with nothing open says so (idle), and the records relay stops publishing to it.
+    if (this.streams.size === 0) return Response.json(this.openSockets() === 0 ? { delivered: 0, idle: true } : { delivered: 0 });
     if (events.length > 0 && body.version !== this.version) return Response.json(this.state(), { status: 409 });
     const perStream = new Map();
     const freshEvents = [];
@@ -376,7 +380,6 @@ export async function handleEventRequest(streams, request) {
   if (request.method !== "POST") return undefined;
   if (url.pathname === "/events") return streams.deliver(await request.json());
   if (url.pathname === "/queries") return streams.query(await request.json());
-  if (url.pathname === "/listening") return Response.json({ listening: streams.streams.size > 0 });
   return undefined;
 }
 

@@ -246,3 +246,17 @@ test("graphql-transport-ws: a socket that leaves its messages unread is closed a
   closeSocket(rooms, slow);
   assert.equal(rooms.streams.size, 1);
 });
+
+test("a room with nothing open answers idle, one with a stream or a socket does not", async () => {
+  const rooms = new EventStreams({ pingMs: 0 });
+  const events = () => handleEventRequest(rooms, new Request("http://room/events", { method: "POST", body: JSON.stringify({ version: rooms.version, events: [] }) }));
+  assert.deepEqual(await (await events()).json(), { delivered: 0, idle: true });
+  let sockets = 1; // a graphql-ws socket with no subscription yet
+  rooms.openSockets = () => sockets;
+  assert.deepEqual(await (await events()).json(), { delivered: 0 });
+  sockets = 0;
+  rooms.open({ eventStreamId: "s", ...alice });
+  assert.equal((await (await events()).json()).idle, undefined);
+  rooms.close(rooms.streams.get("s"), true);
+  assert.equal((await (await events()).json()).idle, true);
+});

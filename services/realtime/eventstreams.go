@@ -186,17 +186,19 @@ func (r *rooms) roomCall(ctx context.Context, room, path string, body any, out, 
 }
 
 // deliver sends events to a room, matched against its queries; metadata events go to every
-// stream. It answers how many stream messages the room wrote.
-func (r *rooms) deliver(ctx context.Context, room, object string, events []*recordEvent, metadata []*metadataEvent) (int, error) {
+// stream. It answers how many stream messages the room wrote, and whether the room was idle
+// (nothing open in it).
+func (r *rooms) deliver(ctx context.Context, room, object string, events []*recordEvent, metadata []*metadataEvent) (*realtimev1.PublishRecordEventsResponse, error) {
 	for attempt := 0; ; attempt++ {
 		q := r.queries.get(room)
 		if q.version >= 0 {
 			if err := q.match(object, events); err != nil {
-				return 0, err
+				return nil, err
 			}
 		}
 		var out struct {
-			Delivered int `json:"delivered"`
+			Delivered int  `json:"delivered"`
+			Idle      bool `json:"idle"`
 		}
 		var state roomState
 		body := map[string]any{"version": q.version, "events": events, "metadataEvents": metadata}
@@ -206,9 +208,9 @@ func (r *rooms) deliver(ctx context.Context, room, object string, events []*reco
 			continue
 		}
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		return out.Delivered, nil
+		return &realtimev1.PublishRecordEventsResponse{Delivered: uint32(out.Delivered), Idle: out.Idle}, nil
 	}
 }
 
@@ -225,12 +227,12 @@ func (s *server) PublishRecordEvents(ctx context.Context, req *realtimev1.Publis
 	if len(events) == 0 {
 		return &realtimev1.PublishRecordEventsResponse{}, nil
 	}
-	n, err := s.rooms.deliver(ctx, b.GetWorkspaceId(), b.GetObjectNameSingular(), events, nil)
+	res, err := s.rooms.deliver(ctx, b.GetWorkspaceId(), b.GetObjectNameSingular(), events, nil)
 	if err != nil {
 		return nil, err
 	}
-	slog.DebugContext(ctx, "record events published", "workspace_id", b.GetWorkspaceId(), "event", b.GetName(), "events", len(events), "delivered", n)
-	return &realtimev1.PublishRecordEventsResponse{Delivered: uint32(n)}, nil
+	slog.DebugContext(ctx, "record events published", "workspace_id", b.GetWorkspaceId(), "event", b.GetName(), "events", len(events), "delivered", res.GetDelivered())
+	return res, nil
 }
 
 // PublishMetadataEvents implements realtimev1connect.RealtimeServiceHandler.
@@ -245,11 +247,7 @@ func (s *server) PublishMetadataEvents(ctx context.Context, req *realtimev1.Publ
 	if len(events) == 0 {
 		return &realtimev1.PublishRecordEventsResponse{}, nil
 	}
-	n, err := s.rooms.deliver(ctx, req.GetWorkspaceId(), "", nil, events)
-	if err != nil {
-		return nil, err
-	}
-	return &realtimev1.PublishRecordEventsResponse{Delivered: uint32(n)}, nil
+	return s.rooms.deliver(ctx, req.GetWorkspaceId(), "", nil, events)
 }
 
 // AddQuery implements realtimev1connect.RealtimeServiceHandler: the signature must be a record
@@ -287,21 +285,6 @@ func (s *server) RemoveQuery(ctx context.Context, req *realtimev1.RemoveQueryReq
 	return s.rooms.queryOp(ctx, req.GetWorkspaceId(), map[string]any{
 		"op": "remove", "eventStreamId": req.GetEventStreamId(), "queryId": req.GetQueryId(), "caller": callerOf(req.GetCaller()),
 	})
-}
-
-// RoomListening implements realtimev1connect.RealtimeServiceHandler. The module entry answers it
-// straight from the room when it comes as Connect JSON (entry.mjs); this serves the other codecs.
-func (s *server) RoomListening(ctx context.Context, req *realtimev1.RoomListeningRequest) (*realtimev1.RoomListeningResponse, error) {
-	if err := validRoom(req.GetWorkspaceId()); err != nil {
-		return nil, err
-	}
-	var out struct {
-		Listening bool `json:"listening"`
-	}
-	if err := s.rooms.roomCall(ctx, req.GetWorkspaceId(), "/listening", struct{}{}, &out, nil); err != nil {
-		return nil, err
-	}
-	return &realtimev1.RoomListeningResponse{Listening: out.Listening}, nil
 }
 
 func (r *rooms) queryOp(ctx context.Context, room string, body map[string]any) (*realtimev1.AddQueryResponse, error) {

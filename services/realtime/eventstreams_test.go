@@ -33,10 +33,6 @@ func (f *fakeEventRoom) stub(string) (connect.HTTPClient, error) {
 		defer f.mu.Unlock()
 		f.calls++
 		rec := httptest.NewRecorder()
-		if req.URL.Path == "/listening" {
-			_ = json.NewEncoder(rec).Encode(map[string]bool{"listening": len(f.streams) > 0})
-			return rec.Result(), nil
-		}
 		body, _ := io.ReadAll(req.Body)
 		var in struct {
 			Version int64 `json:"version"`
@@ -104,38 +100,6 @@ func TestPublishRecordEventsTagsMatchingQueries(t *testing.T) {
 	}
 	if _, err := client.PublishRecordEvents(context.Background(), &realtimev1.PublishRecordEventsRequest{Batch: &jobsv1.DatabaseEventBatch{Name: "bad", WorkspaceId: "ws-1", Events: batch.Events}}); connect.CodeOf(err) != connect.CodeInvalidArgument {
 		t.Errorf("PublishRecordEvents of a badly named batch = %v, want invalid argument", err)
-	}
-}
-
-func TestRoomListening(t *testing.T) {
-	tests := []struct {
-		name    string
-		streams map[string]map[string]json.RawMessage
-		want    bool
-	}{
-		{"a room without streams", nil, false},
-		{"a room with a stream", map[string]map[string]json.RawMessage{"s1": {}}, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			room := &fakeEventRoom{streams: tt.streams}
-			srv := httptest.NewServer(newHandler(&rooms{stub: room.stub}, nil))
-			defer srv.Close()
-			client := realtimev1connect.NewRealtimeServiceClient(srv.Client(), srv.URL)
-			res, err := client.RoomListening(context.Background(), &realtimev1.RoomListeningRequest{WorkspaceId: "ws-1"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.GetListening() != tt.want {
-				t.Errorf("listening = %v, want %v", res.GetListening(), tt.want)
-			}
-		})
-	}
-	srv := httptest.NewServer(newHandler(&rooms{stub: (&fakeEventRoom{}).stub}, nil))
-	defer srv.Close()
-	client := realtimev1connect.NewRealtimeServiceClient(srv.Client(), srv.URL)
-	if _, err := client.RoomListening(context.Background(), &realtimev1.RoomListeningRequest{}); connect.CodeOf(err) != connect.CodeInvalidArgument {
-		t.Errorf("RoomListening without a workspace = %v, want invalid argument", err)
 	}
 }
 

@@ -25,6 +25,7 @@ export class RealtimeRoom extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
     this.streams = new EventStreams(limitsOf(env));
+    this.streams.openSockets = () => ctx.getWebSockets().length;
     // A socket's queries outlive hibernation in storage; an SSE stream's live with its request.
     this.streams.onQueries = (stream, queries) => {
       if (!stream.sink.ws) return;

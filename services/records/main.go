@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os"
 
-	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/conformance"
 	"github.com/twentyworkers/twenty/shared/d1"
@@ -55,11 +54,7 @@ func main() {
 	b.inject(cfworker.Var, dev) // faults.go
 	srv := newServer(b.control, map[string]*d1.DB{"DB_0": b.shard}, b.cache, b.jobs, probes)
 	if rt, err := jsfetch.Binding("REALTIME"); err == nil { // realtimepublish.go
-		c := b.client(rt, faults.DO, "REALTIME")
-		srv.relay.Publish = publishRealtime(realtimeClients{
-			json:  realtimev1connect.NewRealtimeServiceClient(c, "http://internal", append(rpc.ClientOptions(), connect.WithProtoJSON())...),
-			proto: realtimev1connect.NewRealtimeServiceClient(c, "http://internal", rpc.ClientOptions()...),
-		})
+		srv.relay.Publish = publishRealtime(realtimev1connect.NewRealtimeServiceClient(b.client(rt, faults.DO, "REALTIME"), "http://internal", rpc.ClientOptions()...), srv.realtimeIdle)
 	}
 	cfworker.Serve(cfworker.Handlers{Fetch: srv.handler(dev), Scheduled: srv.sweepOnCron})
 }

@@ -61,6 +61,11 @@ func (s *server) PurgeWorkspace(ctx context.Context, req *recordsv1.PurgeWorkspa
 				return nil, fmt.Errorf("purge the outbox rows of %s: %w", ws, err)
 			}
 		}
+		for _, name := range s.names {
+			if _, err := s.shards[name].Batch(ctx, outbox.PurgeListeners(ws)...); err != nil {
+				return nil, fmt.Errorf("purge the event listeners of %s: %w", ws, err)
+			}
+		}
 		if err := s.purgeControl(ctx, ws); err != nil {
 			return nil, err
 		}

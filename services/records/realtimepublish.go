@@ -5,16 +5,13 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/twentyworkers/twenty/services/records/internal/outbox"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
-	"github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1/realtimev1connect"
 )
 
-// realtimePublisher is the realtime Worker's calls the relay makes. RoomListening goes as Connect
-// JSON, which the realtime Worker answers from the room without running Go; PublishRecordEvents
-// as protobuf.
+// realtimePublisher is the realtime Worker's call the relay makes.
 type realtimePublisher interface {
-	RoomListening(context.Context, *realtimev1.RoomListeningRequest) (*realtimev1.RoomListeningResponse, error)
 	PublishRecordEvents(context.Context, *realtimev1.PublishRecordEventsRequest) (*realtimev1.PublishRecordEventsResponse, error)
 }
 
@@ -29,40 +26,25 @@ const realtimePublishTimeout = 2 * time.Second
 // not deliver the subscriber publishes from the queue. The room delivers an event id once, so a
 // batch that reaches it both ways (a relay and a sweep) is seen once.
 //
-// It first asks whether the workspace's room has an event stream open at all. Most writes happen
-// with nobody listening (integrations, imports, a workspace whose users are away), and for those
-// the answer, from the room's own memory, is the whole publish: the batch is delivered to every
-// stream there is, none. A stream opened after the answer gets the events that follow it, as a
-// stream opened a moment later would.
-func publishRealtime(rt realtimePublisher) func(context.Context, *jobsv1.DatabaseEventBatch) bool {
-	return func(ctx context.Context, b *jobsv1.DatabaseEventBatch) bool {
-		ctx, cancel := context.WithTimeout(ctx, realtimePublishTimeout)
-		defer cancel()
-		res, err := rt.RoomListening(ctx, &realtimev1.RoomListeningRequest{WorkspaceId: b.GetWorkspaceId()})
-		if err == nil && !res.GetListening() {
+// A write whose own batch found no realtime listener for the workspace (outbox.ListenRealtime:
+// the gateway sets it before it hands a stream to the room) is delivered to every stream there
+// is, none, without a call. A room that answers it has nothing open left goes to idle, which
+// removes the listener.
+func publishRealtime(rt realtimePublisher, idle func(ctx context.Context, workspaceID string)) func(context.Context, outbox.Row, *jobsv1.DatabaseEventBatch) bool {
+	return func(ctx context.Context, row outbox.Row, b *jobsv1.DatabaseEventBatch) bool {
+		if row.Probed && row.Listeners&outbox.ListenRealtime == 0 {
 			return true
 		}
-		if err != nil { // publish anyway: the room answers that, or the queue's copy will
-			slog.WarnContext(ctx, "realtime room did not say whether it is listened to", "workspace_id", b.GetWorkspaceId(), "error", err)
-		}
-		if _, err := rt.PublishRecordEvents(ctx, &realtimev1.PublishRecordEventsRequest{Batch: b}); err != nil {
+		ctx, cancel := context.WithTimeout(ctx, realtimePublishTimeout)
+		defer cancel()
+		res, err := rt.PublishRecordEvents(ctx, &realtimev1.PublishRecordEventsRequest{Batch: b})
+		if err != nil {
 			slog.WarnContext(ctx, "realtime publish from the relay failed; the queue's copy will deliver", "event", b.GetName(), "workspace_id", b.GetWorkspaceId(), "error", err)
 			return false
 		}
+		if res.GetIdle() && idle != nil {
+			idle(ctx, b.GetWorkspaceId())
+		}
 		return true
 	}
-}
-
-// realtimeClients is the realtime Worker as the relay calls it: RoomListening through a client
-// that speaks Connect JSON, the rest through one that speaks protobuf.
-type realtimeClients struct {
-	json, proto realtimev1connect.RealtimeServiceClient
-}
-
-func (c realtimeClients) RoomListening(ctx context.Context, req *realtimev1.RoomListeningRequest) (*realtimev1.RoomListeningResponse, error) {
-	return c.json.RoomListening(ctx, req)
-}
-
-func (c realtimeClients) PublishRecordEvents(ctx context.Context, req *realtimev1.PublishRecordEventsRequest) (*realtimev1.PublishRecordEventsResponse, error) {
-	return c.proto.PublishRecordEvents(ctx, req)
 }

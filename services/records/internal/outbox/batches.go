@@ -19,8 +19,10 @@ type Row struct {
 	// BeforeImages and AfterImages are engine.Events.Images answers; empty when NULL.
 	BeforeImages, AfterImages string
 	// Probed is set when the write's batch answered the writer's probe (Writer.Probe), and
-	// Listened to what it answered. A row read back from the table (a sweep) has neither.
-	Probed, Listened bool
+	// Listeners to what it answered (ListenTrigger, ...). A row read back from the table (a sweep)
+	// has neither.
+	Probed    bool
+	Listeners int64
 }
 
 // maxEventBatchBytes is the most a batch's events take, leaving room under Cloudflare Queues'

@@ -103,7 +103,7 @@ type Writer struct {
 	date        string
 	shard       *ShardState
 
-	// probe is an SQL expression each row's statement also answers (Row.Probed, Row.Listened).
+	// probe is an SQL expression each row's statement also answers (Row.Probed, Row.Listeners).
 	probe string
 
 	mu      sync.Mutex
@@ -119,9 +119,9 @@ func NewWriter(workspaceID string, actor Actor, now time.Time, shard *ShardState
 		rows: map[string]*Row{}, pending: map[string]Row{}}
 }
 
-// Probe has each row's statement also answer expr, an SQL expression true when something beyond
-// the write itself wants the row's events (a workflow trigger listening): read in the write's own
-// batch, it is exactly as current as the write. Call it before the first write.
+// Probe has each row's statement also answer expr (ProbeSQL): who listens to the workspace's
+// events, read in the write's own batch and so exactly as current as the write. Call it before
+// the first write.
 func (w *Writer) Probe(expr string) { w.probe = expr }
 
 // Rows answers the rows the call's write batches wrote, in order, as they wrote them.
@@ -141,7 +141,7 @@ func (w *Writer) Rows() []Row {
 // rows relayed since the shard's last delete.
 func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error) {
 	if !w.shard.Ready.Load() {
-		before = append(before, createTable)
+		before = append(before, createTables...)
 	}
 	if relayed := w.shard.takeRelayed(); len(relayed) > 0 {
 		del, err := deleteRows(relayed)
@@ -241,23 +241,22 @@ func (w *Writer) observe(stmts []d1.Stmt, res []d1.Result, batchErr error) {
 		}
 		if w.probe != "" && len(v) == 4 {
 			r.Probed = true
-			r.Listened = r.Listened || truthy(v[3])
+			r.Listeners |= listenersOf(v[3])
 		}
 		w.shard.Ready.Store(true) // the batch wrote to the table
 	}
 }
 
-// truthy reads an SQL boolean as D1 answers it (an integer, a float from JSON).
-func truthy(v any) bool {
+// listenersOf reads the probe's answer as D1 gives it (an integer; a float from JSON). One it
+// cannot read has every bit set: everyone may listen.
+func listenersOf(v any) int64 {
 	switch n := v.(type) {
 	case int64:
-		return n != 0
-	case float64:
-		return n != 0
-	case bool:
 		return n
+	case float64:
+		return int64(n)
 	}
-	return true // unreadable: assume something listens
+	return -1
 }
 
 // Batcher is a call's shard as the engine sees it: inner's batches, recording their events with

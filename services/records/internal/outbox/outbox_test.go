@@ -155,7 +155,7 @@ func TestPublishMarksTheQueuedBatch(t *testing.T) {
 		w := f.create(t, map[string]any{"id": "00000000-0000-4000-8000-000000000001"})
 		q := queuemem.New()
 		var published []string
-		r := &Relay{Queue: q, Publish: func(_ context.Context, b *jobsv1.DatabaseEventBatch) bool {
+		r := &Relay{Queue: q, Publish: func(_ context.Context, _ Row, b *jobsv1.DatabaseEventBatch) bool {
 			published = append(published, b.GetName())
 			return took
 		}}

@@ -34,7 +34,7 @@ type Relay struct {
 	// it, best effort. A batch it took goes on the queue marked RealtimePublished, so the queue's
 	// realtime subscriber does not publish it again; one it did not take the queue's subscriber
 	// publishes.
-	Publish func(ctx context.Context, b *jobsv1.DatabaseEventBatch) bool
+	Publish func(ctx context.Context, row Row, b *jobsv1.DatabaseEventBatch) bool
 	// Queued, when set, tells whether a batch of row has a consumer on the queue's side. A batch
 	// it answers false for is not enqueued: what Publish and Local did with it is all it needed.
 	Queued func(ctx context.Context, row Row, b *jobsv1.DatabaseEventBatch) bool
@@ -147,7 +147,7 @@ func (r *Relay) Resend(ctx context.Context, shard Shard, olderThan time.Duration
 func readRows(ctx context.Context, shard Shard, sel d1.Stmt) ([]Row, error) {
 	stmts := []d1.Stmt{sel}
 	if !shard.State.Ready.Load() {
-		stmts = []d1.Stmt{createTable, sel}
+		stmts = append(append([]d1.Stmt{}, createTables...), sel)
 	}
 	relayed := shard.State.takeRelayed()
 	if len(relayed) > 0 {
@@ -198,7 +198,7 @@ func (r *Relay) relay(ctx context.Context, rows []Row, objects ObjectsFunc) (Sta
 		if err == nil {
 			for _, b := range batches {
 				st.Events += len(b.Events)
-				if r.Publish != nil && r.Publish(ctx, b) {
+				if r.Publish != nil && r.Publish(ctx, row, b) {
 					b.RealtimePublished = true
 				}
 				if r.Queued != nil && !r.Queued(ctx, row, b) {

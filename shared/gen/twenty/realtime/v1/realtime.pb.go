@@ -23,95 +23,6 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-type RoomListeningRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	WorkspaceId   string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *RoomListeningRequest) Reset() {
-	*x = RoomListeningRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *RoomListeningRequest) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*RoomListeningRequest) ProtoMessage() {}
-
-func (x *RoomListeningRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use RoomListeningRequest.ProtoReflect.Descriptor instead.
-func (*RoomListeningRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{0}
-}
-
-func (x *RoomListeningRequest) GetWorkspaceId() string {
-	if x != nil {
-		return x.WorkspaceId
-	}
-	return ""
-}
-
-type RoomListeningResponse struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// listening is set when the room has an event stream open (SSE or graphql-ws).
-	Listening     bool `protobuf:"varint,1,opt,name=listening,proto3" json:"listening,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *RoomListeningResponse) Reset() {
-	*x = RoomListeningResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *RoomListeningResponse) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*RoomListeningResponse) ProtoMessage() {}
-
-func (x *RoomListeningResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use RoomListeningResponse.ProtoReflect.Descriptor instead.
-func (*RoomListeningResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{1}
-}
-
-func (x *RoomListeningResponse) GetListening() bool {
-	if x != nil {
-		return x.Listening
-	}
-	return false
-}
-
 type ParseSubscriptionRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Query         string                 `protobuf:"bytes,1,opt,name=query,proto3" json:"query,omitempty"`
@@ -124,7 +35,7 @@ type ParseSubscriptionRequest struct {
 
 func (x *ParseSubscriptionRequest) Reset() {
 	*x = ParseSubscriptionRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -136,7 +47,7 @@ func (x *ParseSubscriptionRequest) String() string {
 func (*ParseSubscriptionRequest) ProtoMessage() {}
 
 func (x *ParseSubscriptionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -149,7 +60,7 @@ func (x *ParseSubscriptionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParseSubscriptionRequest.ProtoReflect.Descriptor instead.
 func (*ParseSubscriptionRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{2}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *ParseSubscriptionRequest) GetQuery() string {
@@ -186,7 +97,7 @@ type ParseSubscriptionResponse struct {
 
 func (x *ParseSubscriptionResponse) Reset() {
 	*x = ParseSubscriptionResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -198,7 +109,7 @@ func (x *ParseSubscriptionResponse) String() string {
 func (*ParseSubscriptionResponse) ProtoMessage() {}
 
 func (x *ParseSubscriptionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -211,7 +122,7 @@ func (x *ParseSubscriptionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParseSubscriptionResponse.ProtoReflect.Descriptor instead.
 func (*ParseSubscriptionResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{3}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *ParseSubscriptionResponse) GetSubscriptionJson() string {
@@ -240,7 +151,7 @@ type PublishRequest struct {
 
 func (x *PublishRequest) Reset() {
 	*x = PublishRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -252,7 +163,7 @@ func (x *PublishRequest) String() string {
 func (*PublishRequest) ProtoMessage() {}
 
 func (x *PublishRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -265,7 +176,7 @@ func (x *PublishRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRequest.ProtoReflect.Descriptor instead.
 func (*PublishRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{4}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *PublishRequest) GetRoom() string {
@@ -292,7 +203,7 @@ type PublishResponse struct {
 
 func (x *PublishResponse) Reset() {
 	*x = PublishResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -304,7 +215,7 @@ func (x *PublishResponse) String() string {
 func (*PublishResponse) ProtoMessage() {}
 
 func (x *PublishResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -317,7 +228,7 @@ func (x *PublishResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishResponse.ProtoReflect.Descriptor instead.
 func (*PublishResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{5}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *PublishResponse) GetDelivered() uint32 {
@@ -336,7 +247,7 @@ type PublishRecordEventsRequest struct {
 
 func (x *PublishRecordEventsRequest) Reset() {
 	*x = PublishRecordEventsRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -348,7 +259,7 @@ func (x *PublishRecordEventsRequest) String() string {
 func (*PublishRecordEventsRequest) ProtoMessage() {}
 
 func (x *PublishRecordEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -361,7 +272,7 @@ func (x *PublishRecordEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRecordEventsRequest.ProtoReflect.Descriptor instead.
 func (*PublishRecordEventsRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{6}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *PublishRecordEventsRequest) GetBatch() *v1.DatabaseEventBatch {
@@ -374,14 +285,17 @@ func (x *PublishRecordEventsRequest) GetBatch() *v1.DatabaseEventBatch {
 type PublishRecordEventsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// delivered counts the stream messages written (one per stream with a match).
-	Delivered     uint32 `protobuf:"varint,1,opt,name=delivered,proto3" json:"delivered,omitempty"`
+	Delivered uint32 `protobuf:"varint,1,opt,name=delivered,proto3" json:"delivered,omitempty"`
+	// idle is set when the room had neither an event stream nor a graphql-ws socket open as the
+	// batch arrived: the records relay then stops publishing there (SetEventListener).
+	Idle          bool `protobuf:"varint,2,opt,name=idle,proto3" json:"idle,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PublishRecordEventsResponse) Reset() {
 	*x = PublishRecordEventsResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -393,7 +307,7 @@ func (x *PublishRecordEventsResponse) String() string {
 func (*PublishRecordEventsResponse) ProtoMessage() {}
 
 func (x *PublishRecordEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -406,7 +320,7 @@ func (x *PublishRecordEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRecordEventsResponse.ProtoReflect.Descriptor instead.
 func (*PublishRecordEventsResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{7}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *PublishRecordEventsResponse) GetDelivered() uint32 {
@@ -414,6 +328,13 @@ func (x *PublishRecordEventsResponse) GetDelivered() uint32 {
 		return x.Delivered
 	}
 	return 0
+}
+
+func (x *PublishRecordEventsResponse) GetIdle() bool {
+	if x != nil {
+		return x.Idle
+	}
+	return false
 }
 
 // MetadataEvent is Twenty's MetadataEvent: a change to an object or field definition.
@@ -437,7 +358,7 @@ type MetadataEvent struct {
 
 func (x *MetadataEvent) Reset() {
 	*x = MetadataEvent{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -449,7 +370,7 @@ func (x *MetadataEvent) String() string {
 func (*MetadataEvent) ProtoMessage() {}
 
 func (x *MetadataEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -462,7 +383,7 @@ func (x *MetadataEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetadataEvent.ProtoReflect.Descriptor instead.
 func (*MetadataEvent) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{8}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *MetadataEvent) GetId() string {
@@ -531,7 +452,7 @@ type PublishMetadataEventsRequest struct {
 
 func (x *PublishMetadataEventsRequest) Reset() {
 	*x = PublishMetadataEventsRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -543,7 +464,7 @@ func (x *PublishMetadataEventsRequest) String() string {
 func (*PublishMetadataEventsRequest) ProtoMessage() {}
 
 func (x *PublishMetadataEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -556,7 +477,7 @@ func (x *PublishMetadataEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishMetadataEventsRequest.ProtoReflect.Descriptor instead.
 func (*PublishMetadataEventsRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{9}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *PublishMetadataEventsRequest) GetWorkspaceId() string {
@@ -584,7 +505,7 @@ type Caller struct {
 
 func (x *Caller) Reset() {
 	*x = Caller{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[10]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -596,7 +517,7 @@ func (x *Caller) String() string {
 func (*Caller) ProtoMessage() {}
 
 func (x *Caller) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[10]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -609,7 +530,7 @@ func (x *Caller) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Caller.ProtoReflect.Descriptor instead.
 func (*Caller) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{10}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Caller) GetUserWorkspaceId() string {
@@ -645,7 +566,7 @@ type AddQueryRequest struct {
 
 func (x *AddQueryRequest) Reset() {
 	*x = AddQueryRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[11]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -657,7 +578,7 @@ func (x *AddQueryRequest) String() string {
 func (*AddQueryRequest) ProtoMessage() {}
 
 func (x *AddQueryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[11]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -670,7 +591,7 @@ func (x *AddQueryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddQueryRequest.ProtoReflect.Descriptor instead.
 func (*AddQueryRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{11}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *AddQueryRequest) GetWorkspaceId() string {
@@ -727,7 +648,7 @@ type RemoveQueryRequest struct {
 
 func (x *RemoveQueryRequest) Reset() {
 	*x = RemoveQueryRequest{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[12]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -739,7 +660,7 @@ func (x *RemoveQueryRequest) String() string {
 func (*RemoveQueryRequest) ProtoMessage() {}
 
 func (x *RemoveQueryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[12]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -752,7 +673,7 @@ func (x *RemoveQueryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveQueryRequest.ProtoReflect.Descriptor instead.
 func (*RemoveQueryRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{12}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RemoveQueryRequest) GetWorkspaceId() string {
@@ -793,7 +714,7 @@ type AddQueryResponse struct {
 
 func (x *AddQueryResponse) Reset() {
 	*x = AddQueryResponse{}
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[13]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -805,7 +726,7 @@ func (x *AddQueryResponse) String() string {
 func (*AddQueryResponse) ProtoMessage() {}
 
 func (x *AddQueryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[13]
+	mi := &file_twenty_realtime_v1_realtime_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -818,7 +739,7 @@ func (x *AddQueryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddQueryResponse.ProtoReflect.Descriptor instead.
 func (*AddQueryResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{13}
+	return file_twenty_realtime_v1_realtime_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *AddQueryResponse) GetOk() bool {
@@ -832,11 +753,7 @@ var File_twenty_realtime_v1_realtime_proto protoreflect.FileDescriptor
 
 const file_twenty_realtime_v1_realtime_proto_rawDesc = "" +
 	"\n" +
-	"!twenty/realtime/v1/realtime.proto\x12\x12twenty.realtime.v1\x1a\x1dtwenty/common/v1/health.proto\x1a\x1btwenty/jobs/v1/events.proto\"9\n" +
-	"\x14RoomListeningRequest\x12!\n" +
-	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\"5\n" +
-	"\x15RoomListeningResponse\x12\x1c\n" +
-	"\tlistening\x18\x01 \x01(\bR\tlistening\"~\n" +
+	"!twenty/realtime/v1/realtime.proto\x12\x12twenty.realtime.v1\x1a\x1dtwenty/common/v1/health.proto\x1a\x1btwenty/jobs/v1/events.proto\"~\n" +
 	"\x18ParseSubscriptionRequest\x12\x14\n" +
 	"\x05query\x18\x01 \x01(\tR\x05query\x12%\n" +
 	"\x0eoperation_name\x18\x02 \x01(\tR\roperationName\x12%\n" +
@@ -851,9 +768,10 @@ const file_twenty_realtime_v1_realtime_proto_rawDesc = "" +
 	"\x0fPublishResponse\x12\x1c\n" +
 	"\tdelivered\x18\x01 \x01(\rR\tdelivered\"V\n" +
 	"\x1aPublishRecordEventsRequest\x128\n" +
-	"\x05batch\x18\x01 \x01(\v2\".twenty.jobs.v1.DatabaseEventBatchR\x05batch\";\n" +
+	"\x05batch\x18\x01 \x01(\v2\".twenty.jobs.v1.DatabaseEventBatchR\x05batch\"O\n" +
 	"\x1bPublishRecordEventsResponse\x12\x1c\n" +
-	"\tdelivered\x18\x01 \x01(\rR\tdelivered\"\xfb\x01\n" +
+	"\tdelivered\x18\x01 \x01(\rR\tdelivered\x12\x12\n" +
+	"\x04idle\x18\x02 \x01(\bR\x04idle\"\xfb\x01\n" +
 	"\rMetadataEvent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12#\n" +
@@ -886,13 +804,12 @@ const file_twenty_realtime_v1_realtime_proto_rawDesc = "" +
 	"\bquery_id\x18\x03 \x01(\tR\aqueryId\x122\n" +
 	"\x06caller\x18\x04 \x01(\v2\x1a.twenty.realtime.v1.CallerR\x06caller\"\"\n" +
 	"\x10AddQueryResponse\x12\x0e\n" +
-	"\x02ok\x18\x01 \x01(\bR\x02ok2\xcb\x06\n" +
+	"\x02ok\x18\x01 \x01(\bR\x02ok2\xe0\x05\n" +
 	"\x0fRealtimeService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12T\n" +
 	"\aPublish\x12\".twenty.realtime.v1.PublishRequest\x1a#.twenty.realtime.v1.PublishResponse\"\x00\x12x\n" +
 	"\x13PublishRecordEvents\x12..twenty.realtime.v1.PublishRecordEventsRequest\x1a/.twenty.realtime.v1.PublishRecordEventsResponse\"\x00\x12|\n" +
-	"\x15PublishMetadataEvents\x120.twenty.realtime.v1.PublishMetadataEventsRequest\x1a/.twenty.realtime.v1.PublishRecordEventsResponse\"\x00\x12i\n" +
-	"\rRoomListening\x12(.twenty.realtime.v1.RoomListeningRequest\x1a).twenty.realtime.v1.RoomListeningResponse\"\x03\x90\x02\x01\x12W\n" +
+	"\x15PublishMetadataEvents\x120.twenty.realtime.v1.PublishMetadataEventsRequest\x1a/.twenty.realtime.v1.PublishRecordEventsResponse\"\x00\x12W\n" +
 	"\bAddQuery\x12#.twenty.realtime.v1.AddQueryRequest\x1a$.twenty.realtime.v1.AddQueryResponse\"\x00\x12]\n" +
 	"\vRemoveQuery\x12&.twenty.realtime.v1.RemoveQueryRequest\x1a$.twenty.realtime.v1.AddQueryResponse\"\x00\x12u\n" +
 	"\x11ParseSubscription\x12,.twenty.realtime.v1.ParseSubscriptionRequest\x1a-.twenty.realtime.v1.ParseSubscriptionResponse\"\x03\x90\x02\x01B\xdb\x01\n" +
@@ -910,49 +827,45 @@ func file_twenty_realtime_v1_realtime_proto_rawDescGZIP() []byte {
 	return file_twenty_realtime_v1_realtime_proto_rawDescData
 }
 
-var file_twenty_realtime_v1_realtime_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_twenty_realtime_v1_realtime_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_twenty_realtime_v1_realtime_proto_goTypes = []any{
-	(*RoomListeningRequest)(nil),         // 0: twenty.realtime.v1.RoomListeningRequest
-	(*RoomListeningResponse)(nil),        // 1: twenty.realtime.v1.RoomListeningResponse
-	(*ParseSubscriptionRequest)(nil),     // 2: twenty.realtime.v1.ParseSubscriptionRequest
-	(*ParseSubscriptionResponse)(nil),    // 3: twenty.realtime.v1.ParseSubscriptionResponse
-	(*PublishRequest)(nil),               // 4: twenty.realtime.v1.PublishRequest
-	(*PublishResponse)(nil),              // 5: twenty.realtime.v1.PublishResponse
-	(*PublishRecordEventsRequest)(nil),   // 6: twenty.realtime.v1.PublishRecordEventsRequest
-	(*PublishRecordEventsResponse)(nil),  // 7: twenty.realtime.v1.PublishRecordEventsResponse
-	(*MetadataEvent)(nil),                // 8: twenty.realtime.v1.MetadataEvent
-	(*PublishMetadataEventsRequest)(nil), // 9: twenty.realtime.v1.PublishMetadataEventsRequest
-	(*Caller)(nil),                       // 10: twenty.realtime.v1.Caller
-	(*AddQueryRequest)(nil),              // 11: twenty.realtime.v1.AddQueryRequest
-	(*RemoveQueryRequest)(nil),           // 12: twenty.realtime.v1.RemoveQueryRequest
-	(*AddQueryResponse)(nil),             // 13: twenty.realtime.v1.AddQueryResponse
-	(*v1.DatabaseEventBatch)(nil),        // 14: twenty.jobs.v1.DatabaseEventBatch
-	(*v11.HealthRequest)(nil),            // 15: twenty.common.v1.HealthRequest
-	(*v11.HealthResponse)(nil),           // 16: twenty.common.v1.HealthResponse
+	(*ParseSubscriptionRequest)(nil),     // 0: twenty.realtime.v1.ParseSubscriptionRequest
+	(*ParseSubscriptionResponse)(nil),    // 1: twenty.realtime.v1.ParseSubscriptionResponse
+	(*PublishRequest)(nil),               // 2: twenty.realtime.v1.PublishRequest
+	(*PublishResponse)(nil),              // 3: twenty.realtime.v1.PublishResponse
+	(*PublishRecordEventsRequest)(nil),   // 4: twenty.realtime.v1.PublishRecordEventsRequest
+	(*PublishRecordEventsResponse)(nil),  // 5: twenty.realtime.v1.PublishRecordEventsResponse
+	(*MetadataEvent)(nil),                // 6: twenty.realtime.v1.MetadataEvent
+	(*PublishMetadataEventsRequest)(nil), // 7: twenty.realtime.v1.PublishMetadataEventsRequest
+	(*Caller)(nil),                       // 8: twenty.realtime.v1.Caller
+	(*AddQueryRequest)(nil),              // 9: twenty.realtime.v1.AddQueryRequest
+	(*RemoveQueryRequest)(nil),           // 10: twenty.realtime.v1.RemoveQueryRequest
+	(*AddQueryResponse)(nil),             // 11: twenty.realtime.v1.AddQueryResponse
+	(*v1.DatabaseEventBatch)(nil),        // 12: twenty.jobs.v1.DatabaseEventBatch
+	(*v11.HealthRequest)(nil),            // 13: twenty.common.v1.HealthRequest
+	(*v11.HealthResponse)(nil),           // 14: twenty.common.v1.HealthResponse
 }
 var file_twenty_realtime_v1_realtime_proto_depIdxs = []int32{
-	14, // 0: twenty.realtime.v1.PublishRecordEventsRequest.batch:type_name -> twenty.jobs.v1.DatabaseEventBatch
-	8,  // 1: twenty.realtime.v1.PublishMetadataEventsRequest.events:type_name -> twenty.realtime.v1.MetadataEvent
-	10, // 2: twenty.realtime.v1.AddQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
-	10, // 3: twenty.realtime.v1.RemoveQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
-	15, // 4: twenty.realtime.v1.RealtimeService.Health:input_type -> twenty.common.v1.HealthRequest
-	4,  // 5: twenty.realtime.v1.RealtimeService.Publish:input_type -> twenty.realtime.v1.PublishRequest
-	6,  // 6: twenty.realtime.v1.RealtimeService.PublishRecordEvents:input_type -> twenty.realtime.v1.PublishRecordEventsRequest
-	9,  // 7: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:input_type -> twenty.realtime.v1.PublishMetadataEventsRequest
-	0,  // 8: twenty.realtime.v1.RealtimeService.RoomListening:input_type -> twenty.realtime.v1.RoomListeningRequest
-	11, // 9: twenty.realtime.v1.RealtimeService.AddQuery:input_type -> twenty.realtime.v1.AddQueryRequest
-	12, // 10: twenty.realtime.v1.RealtimeService.RemoveQuery:input_type -> twenty.realtime.v1.RemoveQueryRequest
-	2,  // 11: twenty.realtime.v1.RealtimeService.ParseSubscription:input_type -> twenty.realtime.v1.ParseSubscriptionRequest
-	16, // 12: twenty.realtime.v1.RealtimeService.Health:output_type -> twenty.common.v1.HealthResponse
-	5,  // 13: twenty.realtime.v1.RealtimeService.Publish:output_type -> twenty.realtime.v1.PublishResponse
-	7,  // 14: twenty.realtime.v1.RealtimeService.PublishRecordEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
-	7,  // 15: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
-	1,  // 16: twenty.realtime.v1.RealtimeService.RoomListening:output_type -> twenty.realtime.v1.RoomListeningResponse
-	13, // 17: twenty.realtime.v1.RealtimeService.AddQuery:output_type -> twenty.realtime.v1.AddQueryResponse
-	13, // 18: twenty.realtime.v1.RealtimeService.RemoveQuery:output_type -> twenty.realtime.v1.AddQueryResponse
-	3,  // 19: twenty.realtime.v1.RealtimeService.ParseSubscription:output_type -> twenty.realtime.v1.ParseSubscriptionResponse
-	12, // [12:20] is the sub-list for method output_type
-	4,  // [4:12] is the sub-list for method input_type
+	12, // 0: twenty.realtime.v1.PublishRecordEventsRequest.batch:type_name -> twenty.jobs.v1.DatabaseEventBatch
+	6,  // 1: twenty.realtime.v1.PublishMetadataEventsRequest.events:type_name -> twenty.realtime.v1.MetadataEvent
+	8,  // 2: twenty.realtime.v1.AddQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
+	8,  // 3: twenty.realtime.v1.RemoveQueryRequest.caller:type_name -> twenty.realtime.v1.Caller
+	13, // 4: twenty.realtime.v1.RealtimeService.Health:input_type -> twenty.common.v1.HealthRequest
+	2,  // 5: twenty.realtime.v1.RealtimeService.Publish:input_type -> twenty.realtime.v1.PublishRequest
+	4,  // 6: twenty.realtime.v1.RealtimeService.PublishRecordEvents:input_type -> twenty.realtime.v1.PublishRecordEventsRequest
+	7,  // 7: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:input_type -> twenty.realtime.v1.PublishMetadataEventsRequest
+	9,  // 8: twenty.realtime.v1.RealtimeService.AddQuery:input_type -> twenty.realtime.v1.AddQueryRequest
+	10, // 9: twenty.realtime.v1.RealtimeService.RemoveQuery:input_type -> twenty.realtime.v1.RemoveQueryRequest
+	0,  // 10: twenty.realtime.v1.RealtimeService.ParseSubscription:input_type -> twenty.realtime.v1.ParseSubscriptionRequest
+	14, // 11: twenty.realtime.v1.RealtimeService.Health:output_type -> twenty.common.v1.HealthResponse
+	3,  // 12: twenty.realtime.v1.RealtimeService.Publish:output_type -> twenty.realtime.v1.PublishResponse
+	5,  // 13: twenty.realtime.v1.RealtimeService.PublishRecordEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
+	5,  // 14: twenty.realtime.v1.RealtimeService.PublishMetadataEvents:output_type -> twenty.realtime.v1.PublishRecordEventsResponse
+	11, // 15: twenty.realtime.v1.RealtimeService.AddQuery:output_type -> twenty.realtime.v1.AddQueryResponse
+	11, // 16: twenty.realtime.v1.RealtimeService.RemoveQuery:output_type -> twenty.realtime.v1.AddQueryResponse
+	1,  // 17: twenty.realtime.v1.RealtimeService.ParseSubscription:output_type -> twenty.realtime.v1.ParseSubscriptionResponse
+	11, // [11:18] is the sub-list for method output_type
+	4,  // [4:11] is the sub-list for method input_type
 	4,  // [4:4] is the sub-list for extension type_name
 	4,  // [4:4] is the sub-list for extension extendee
 	0,  // [0:4] is the sub-list for field type_name
@@ -969,7 +882,7 @@ func file_twenty_realtime_v1_realtime_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_realtime_v1_realtime_proto_rawDesc), len(file_twenty_realtime_v1_realtime_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   14,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

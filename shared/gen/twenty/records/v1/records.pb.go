@@ -22,6 +22,59 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// EventListenerKind is who listens to a workspace's record events.
+type EventListenerKind int32
+
+const (
+	EventListenerKind_EVENT_LISTENER_KIND_UNSPECIFIED EventListenerKind = 0
+	// A webhook (key: its id), whose deliveries the jobs Worker makes from the queue.
+	EventListenerKind_EVENT_LISTENER_KIND_WEBHOOK EventListenerKind = 1
+	// The workspace's realtime room, with an event stream open or opening (no key). Setting it
+	// again renews it; the records relay removes it once the room has had no stream for a while.
+	EventListenerKind_EVENT_LISTENER_KIND_REALTIME EventListenerKind = 2
+)
+
+// Enum value maps for EventListenerKind.
+var (
+	EventListenerKind_name = map[int32]string{
+		0: "EVENT_LISTENER_KIND_UNSPECIFIED",
+		1: "EVENT_LISTENER_KIND_WEBHOOK",
+		2: "EVENT_LISTENER_KIND_REALTIME",
+	}
+	EventListenerKind_value = map[string]int32{
+		"EVENT_LISTENER_KIND_UNSPECIFIED": 0,
+		"EVENT_LISTENER_KIND_WEBHOOK":     1,
+		"EVENT_LISTENER_KIND_REALTIME":    2,
+	}
+)
+
+func (x EventListenerKind) Enum() *EventListenerKind {
+	p := new(EventListenerKind)
+	*p = x
+	return p
+}
+
+func (x EventListenerKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (EventListenerKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_twenty_records_v1_records_proto_enumTypes[0].Descriptor()
+}
+
+func (EventListenerKind) Type() protoreflect.EnumType {
+	return &file_twenty_records_v1_records_proto_enumTypes[0]
+}
+
+func (x EventListenerKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use EventListenerKind.Descriptor instead.
+func (EventListenerKind) EnumDescriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{0}
+}
+
 // Selection names the records a mutation touches: one by id (NotFound if it does not exist) or
 // those a non-empty filter selects.
 type Selection struct {
@@ -2294,6 +2347,111 @@ func (x *PageInfo) GetEndCursor() string {
 	return ""
 }
 
+type SetEventListenerRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
+	Kind        EventListenerKind      `protobuf:"varint,2,opt,name=kind,proto3,enum=twenty.records.v1.EventListenerKind" json:"kind,omitempty"`
+	Key         string                 `protobuf:"bytes,3,opt,name=key,proto3" json:"key,omitempty"`
+	// listening sets the listener; unset, it is removed.
+	Listening     bool `protobuf:"varint,4,opt,name=listening,proto3" json:"listening,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetEventListenerRequest) Reset() {
+	*x = SetEventListenerRequest{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetEventListenerRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetEventListenerRequest) ProtoMessage() {}
+
+func (x *SetEventListenerRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetEventListenerRequest.ProtoReflect.Descriptor instead.
+func (*SetEventListenerRequest) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *SetEventListenerRequest) GetWorkspaceId() string {
+	if x != nil {
+		return x.WorkspaceId
+	}
+	return ""
+}
+
+func (x *SetEventListenerRequest) GetKind() EventListenerKind {
+	if x != nil {
+		return x.Kind
+	}
+	return EventListenerKind_EVENT_LISTENER_KIND_UNSPECIFIED
+}
+
+func (x *SetEventListenerRequest) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *SetEventListenerRequest) GetListening() bool {
+	if x != nil {
+		return x.Listening
+	}
+	return false
+}
+
+type SetEventListenerResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetEventListenerResponse) Reset() {
+	*x = SetEventListenerResponse{}
+	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetEventListenerResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetEventListenerResponse) ProtoMessage() {}
+
+func (x *SetEventListenerResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetEventListenerResponse.ProtoReflect.Descriptor instead.
+func (*SetEventListenerResponse) Descriptor() ([]byte, []int) {
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{32}
+}
+
 type InitWorkspaceRequest struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	WorkspaceId string                 `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
@@ -2309,7 +2467,7 @@ type InitWorkspaceRequest struct {
 
 func (x *InitWorkspaceRequest) Reset() {
 	*x = InitWorkspaceRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2321,7 +2479,7 @@ func (x *InitWorkspaceRequest) String() string {
 func (*InitWorkspaceRequest) ProtoMessage() {}
 
 func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[31]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2334,7 +2492,7 @@ func (x *InitWorkspaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceRequest.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{31}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *InitWorkspaceRequest) GetWorkspaceId() string {
@@ -2389,7 +2547,7 @@ type InitWorkspaceResponse struct {
 
 func (x *InitWorkspaceResponse) Reset() {
 	*x = InitWorkspaceResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2401,7 +2559,7 @@ func (x *InitWorkspaceResponse) String() string {
 func (*InitWorkspaceResponse) ProtoMessage() {}
 
 func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[32]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2414,7 +2572,7 @@ func (x *InitWorkspaceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InitWorkspaceResponse.ProtoReflect.Descriptor instead.
 func (*InitWorkspaceResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{32}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *InitWorkspaceResponse) GetShard() string {
@@ -2433,7 +2591,7 @@ type PurgeWorkspaceRequest struct {
 
 func (x *PurgeWorkspaceRequest) Reset() {
 	*x = PurgeWorkspaceRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2445,7 +2603,7 @@ func (x *PurgeWorkspaceRequest) String() string {
 func (*PurgeWorkspaceRequest) ProtoMessage() {}
 
 func (x *PurgeWorkspaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[33]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2458,7 +2616,7 @@ func (x *PurgeWorkspaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PurgeWorkspaceRequest.ProtoReflect.Descriptor instead.
 func (*PurgeWorkspaceRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{33}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *PurgeWorkspaceRequest) GetWorkspaceId() string {
@@ -2480,7 +2638,7 @@ type PurgeWorkspaceResponse struct {
 
 func (x *PurgeWorkspaceResponse) Reset() {
 	*x = PurgeWorkspaceResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2492,7 +2650,7 @@ func (x *PurgeWorkspaceResponse) String() string {
 func (*PurgeWorkspaceResponse) ProtoMessage() {}
 
 func (x *PurgeWorkspaceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[34]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2505,7 +2663,7 @@ func (x *PurgeWorkspaceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PurgeWorkspaceResponse.ProtoReflect.Descriptor instead.
 func (*PurgeWorkspaceResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{34}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *PurgeWorkspaceResponse) GetTablesDropped() int64 {
@@ -2534,7 +2692,7 @@ type GraphQLRequest struct {
 
 func (x *GraphQLRequest) Reset() {
 	*x = GraphQLRequest{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[35]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2546,7 +2704,7 @@ func (x *GraphQLRequest) String() string {
 func (*GraphQLRequest) ProtoMessage() {}
 
 func (x *GraphQLRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[35]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2559,7 +2717,7 @@ func (x *GraphQLRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GraphQLRequest.ProtoReflect.Descriptor instead.
 func (*GraphQLRequest) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{35}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GraphQLRequest) GetWorkspaceId() string {
@@ -2594,7 +2752,7 @@ type GraphQLResponse struct {
 
 func (x *GraphQLResponse) Reset() {
 	*x = GraphQLResponse{}
-	mi := &file_twenty_records_v1_records_proto_msgTypes[36]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2606,7 +2764,7 @@ func (x *GraphQLResponse) String() string {
 func (*GraphQLResponse) ProtoMessage() {}
 
 func (x *GraphQLResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_twenty_records_v1_records_proto_msgTypes[36]
+	mi := &file_twenty_records_v1_records_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2619,7 +2777,7 @@ func (x *GraphQLResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GraphQLResponse.ProtoReflect.Descriptor instead.
 func (*GraphQLResponse) Descriptor() ([]byte, []int) {
-	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{36}
+	return file_twenty_records_v1_records_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *GraphQLResponse) GetBodyJson() []byte {
@@ -2805,7 +2963,13 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\x11has_previous_page\x18\x02 \x01(\bR\x0fhasPreviousPage\x12!\n" +
 	"\fstart_cursor\x18\x03 \x01(\tR\vstartCursor\x12\x1d\n" +
 	"\n" +
-	"end_cursor\x18\x04 \x01(\tR\tendCursor\"\xfb\x01\n" +
+	"end_cursor\x18\x04 \x01(\tR\tendCursor\"\xa6\x01\n" +
+	"\x17SetEventListenerRequest\x12!\n" +
+	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x128\n" +
+	"\x04kind\x18\x02 \x01(\x0e2$.twenty.records.v1.EventListenerKindR\x04kind\x12\x10\n" +
+	"\x03key\x18\x03 \x01(\tR\x03key\x12\x1c\n" +
+	"\tlistening\x18\x04 \x01(\bR\tlistening\"\x1a\n" +
+	"\x18SetEventListenerResponse\"\xfb\x01\n" +
 	"\x14InitWorkspaceRequest\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12.\n" +
 	"\x13workspace_member_id\x18\x02 \x01(\tR\x11workspaceMemberId\x12*\n" +
@@ -2825,12 +2989,17 @@ const file_twenty_records_v1_records_proto_rawDesc = "" +
 	"\x05actor\x18\x02 \x01(\v2\x18.twenty.records.v1.ActorR\x05actor\x12\x1b\n" +
 	"\tbody_json\x18\x03 \x01(\fR\bbodyJson\".\n" +
 	"\x0fGraphQLResponse\x12\x1b\n" +
-	"\tbody_json\x18\x01 \x01(\fR\bbodyJson2\xfd\x11\n" +
+	"\tbody_json\x18\x01 \x01(\fR\bbodyJson*{\n" +
+	"\x11EventListenerKind\x12#\n" +
+	"\x1fEVENT_LISTENER_KIND_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bEVENT_LISTENER_KIND_WEBHOOK\x10\x01\x12 \n" +
+	"\x1cEVENT_LISTENER_KIND_REALTIME\x10\x022\xef\x12\n" +
 	"\x0eRecordsService\x12P\n" +
 	"\x06Health\x12\x1f.twenty.common.v1.HealthRequest\x1a .twenty.common.v1.HealthResponse\"\x03\x90\x02\x01\x12g\n" +
 	"\rInitWorkspace\x12'.twenty.records.v1.InitWorkspaceRequest\x1a(.twenty.records.v1.InitWorkspaceResponse\"\x03\x90\x02\x02\x12j\n" +
 	"\x0ePurgeWorkspace\x12(.twenty.records.v1.PurgeWorkspaceRequest\x1a).twenty.records.v1.PurgeWorkspaceResponse\"\x03\x90\x02\x02\x12X\n" +
-	"\bFindMany\x12\".twenty.records.v1.FindManyRequest\x1a#.twenty.records.v1.FindManyResponse\"\x03\x90\x02\x01\x12[\n" +
+	"\bFindMany\x12\".twenty.records.v1.FindManyRequest\x1a#.twenty.records.v1.FindManyResponse\"\x03\x90\x02\x01\x12p\n" +
+	"\x10SetEventListener\x12*.twenty.records.v1.SetEventListenerRequest\x1a+.twenty.records.v1.SetEventListenerResponse\"\x03\x90\x02\x02\x12[\n" +
 	"\n" +
 	"CreateMany\x12$.twenty.records.v1.CreateManyRequest\x1a%.twenty.records.v1.CreateManyResponse\"\x00\x12U\n" +
 	"\aFindOne\x12!.twenty.records.v1.FindOneRequest\x1a\".twenty.records.v1.FindOneResponse\"\x03\x90\x02\x01\x12Y\n" +
@@ -2870,150 +3039,157 @@ func file_twenty_records_v1_records_proto_rawDescGZIP() []byte {
 	return file_twenty_records_v1_records_proto_rawDescData
 }
 
-var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_twenty_records_v1_records_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_twenty_records_v1_records_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
 var file_twenty_records_v1_records_proto_goTypes = []any{
-	(*Selection)(nil),              // 0: twenty.records.v1.Selection
-	(*Shape)(nil),                  // 1: twenty.records.v1.Shape
-	(*FindOneRequest)(nil),         // 2: twenty.records.v1.FindOneRequest
-	(*FindOneResponse)(nil),        // 3: twenty.records.v1.FindOneResponse
-	(*UpdateManyRequest)(nil),      // 4: twenty.records.v1.UpdateManyRequest
-	(*DeleteManyRequest)(nil),      // 5: twenty.records.v1.DeleteManyRequest
-	(*RestoreManyRequest)(nil),     // 6: twenty.records.v1.RestoreManyRequest
-	(*MutationResponse)(nil),       // 7: twenty.records.v1.MutationResponse
-	(*MergeManyRequest)(nil),       // 8: twenty.records.v1.MergeManyRequest
-	(*MergeManyResponse)(nil),      // 9: twenty.records.v1.MergeManyResponse
-	(*FindDuplicatesRequest)(nil),  // 10: twenty.records.v1.FindDuplicatesRequest
-	(*Duplicates)(nil),             // 11: twenty.records.v1.Duplicates
-	(*FindDuplicatesResponse)(nil), // 12: twenty.records.v1.FindDuplicatesResponse
-	(*GroupByRequest)(nil),         // 13: twenty.records.v1.GroupByRequest
-	(*GroupByDimension)(nil),       // 14: twenty.records.v1.GroupByDimension
-	(*DateGrouping)(nil),           // 15: twenty.records.v1.DateGrouping
-	(*GroupByResponse)(nil),        // 16: twenty.records.v1.GroupByResponse
-	(*OpenAPIRequest)(nil),         // 17: twenty.records.v1.OpenAPIRequest
-	(*OpenAPIResponse)(nil),        // 18: twenty.records.v1.OpenAPIResponse
-	(*Actor)(nil),                  // 19: twenty.records.v1.Actor
-	(*CreateManyRequest)(nil),      // 20: twenty.records.v1.CreateManyRequest
-	(*CreateManyResponse)(nil),     // 21: twenty.records.v1.CreateManyResponse
-	(*Query)(nil),                  // 22: twenty.records.v1.Query
-	(*Filter)(nil),                 // 23: twenty.records.v1.Filter
-	(*FilterList)(nil),             // 24: twenty.records.v1.FilterList
-	(*Condition)(nil),              // 25: twenty.records.v1.Condition
-	(*Value)(nil),                  // 26: twenty.records.v1.Value
-	(*Order)(nil),                  // 27: twenty.records.v1.Order
-	(*FindManyRequest)(nil),        // 28: twenty.records.v1.FindManyRequest
-	(*FindManyResponse)(nil),       // 29: twenty.records.v1.FindManyResponse
-	(*PageInfo)(nil),               // 30: twenty.records.v1.PageInfo
-	(*InitWorkspaceRequest)(nil),   // 31: twenty.records.v1.InitWorkspaceRequest
-	(*InitWorkspaceResponse)(nil),  // 32: twenty.records.v1.InitWorkspaceResponse
-	(*PurgeWorkspaceRequest)(nil),  // 33: twenty.records.v1.PurgeWorkspaceRequest
-	(*PurgeWorkspaceResponse)(nil), // 34: twenty.records.v1.PurgeWorkspaceResponse
-	(*GraphQLRequest)(nil),         // 35: twenty.records.v1.GraphQLRequest
-	(*GraphQLResponse)(nil),        // 36: twenty.records.v1.GraphQLResponse
-	(*v1.HealthRequest)(nil),       // 37: twenty.common.v1.HealthRequest
-	(*FindObjectsRequest)(nil),     // 38: twenty.records.v1.FindObjectsRequest
-	(*FindObjectRequest)(nil),      // 39: twenty.records.v1.FindObjectRequest
-	(*CreateObjectRequest)(nil),    // 40: twenty.records.v1.CreateObjectRequest
-	(*UpdateObjectRequest)(nil),    // 41: twenty.records.v1.UpdateObjectRequest
-	(*DeleteObjectRequest)(nil),    // 42: twenty.records.v1.DeleteObjectRequest
-	(*FindFieldsRequest)(nil),      // 43: twenty.records.v1.FindFieldsRequest
-	(*FindFieldRequest)(nil),       // 44: twenty.records.v1.FindFieldRequest
-	(*CreateFieldRequest)(nil),     // 45: twenty.records.v1.CreateFieldRequest
-	(*UpdateFieldRequest)(nil),     // 46: twenty.records.v1.UpdateFieldRequest
-	(*DeleteFieldRequest)(nil),     // 47: twenty.records.v1.DeleteFieldRequest
-	(*v1.HealthResponse)(nil),      // 48: twenty.common.v1.HealthResponse
-	(*FindObjectsResponse)(nil),    // 49: twenty.records.v1.FindObjectsResponse
-	(*ObjectMetadataResponse)(nil), // 50: twenty.records.v1.ObjectMetadataResponse
-	(*FindFieldsResponse)(nil),     // 51: twenty.records.v1.FindFieldsResponse
-	(*FieldMetadataResponse)(nil),  // 52: twenty.records.v1.FieldMetadataResponse
+	(EventListenerKind)(0),           // 0: twenty.records.v1.EventListenerKind
+	(*Selection)(nil),                // 1: twenty.records.v1.Selection
+	(*Shape)(nil),                    // 2: twenty.records.v1.Shape
+	(*FindOneRequest)(nil),           // 3: twenty.records.v1.FindOneRequest
+	(*FindOneResponse)(nil),          // 4: twenty.records.v1.FindOneResponse
+	(*UpdateManyRequest)(nil),        // 5: twenty.records.v1.UpdateManyRequest
+	(*DeleteManyRequest)(nil),        // 6: twenty.records.v1.DeleteManyRequest
+	(*RestoreManyRequest)(nil),       // 7: twenty.records.v1.RestoreManyRequest
+	(*MutationResponse)(nil),         // 8: twenty.records.v1.MutationResponse
+	(*MergeManyRequest)(nil),         // 9: twenty.records.v1.MergeManyRequest
+	(*MergeManyResponse)(nil),        // 10: twenty.records.v1.MergeManyResponse
+	(*FindDuplicatesRequest)(nil),    // 11: twenty.records.v1.FindDuplicatesRequest
+	(*Duplicates)(nil),               // 12: twenty.records.v1.Duplicates
+	(*FindDuplicatesResponse)(nil),   // 13: twenty.records.v1.FindDuplicatesResponse
+	(*GroupByRequest)(nil),           // 14: twenty.records.v1.GroupByRequest
+	(*GroupByDimension)(nil),         // 15: twenty.records.v1.GroupByDimension
+	(*DateGrouping)(nil),             // 16: twenty.records.v1.DateGrouping
+	(*GroupByResponse)(nil),          // 17: twenty.records.v1.GroupByResponse
+	(*OpenAPIRequest)(nil),           // 18: twenty.records.v1.OpenAPIRequest
+	(*OpenAPIResponse)(nil),          // 19: twenty.records.v1.OpenAPIResponse
+	(*Actor)(nil),                    // 20: twenty.records.v1.Actor
+	(*CreateManyRequest)(nil),        // 21: twenty.records.v1.CreateManyRequest
+	(*CreateManyResponse)(nil),       // 22: twenty.records.v1.CreateManyResponse
+	(*Query)(nil),                    // 23: twenty.records.v1.Query
+	(*Filter)(nil),                   // 24: twenty.records.v1.Filter
+	(*FilterList)(nil),               // 25: twenty.records.v1.FilterList
+	(*Condition)(nil),                // 26: twenty.records.v1.Condition
+	(*Value)(nil),                    // 27: twenty.records.v1.Value
+	(*Order)(nil),                    // 28: twenty.records.v1.Order
+	(*FindManyRequest)(nil),          // 29: twenty.records.v1.FindManyRequest
+	(*FindManyResponse)(nil),         // 30: twenty.records.v1.FindManyResponse
+	(*PageInfo)(nil),                 // 31: twenty.records.v1.PageInfo
+	(*SetEventListenerRequest)(nil),  // 32: twenty.records.v1.SetEventListenerRequest
+	(*SetEventListenerResponse)(nil), // 33: twenty.records.v1.SetEventListenerResponse
+	(*InitWorkspaceRequest)(nil),     // 34: twenty.records.v1.InitWorkspaceRequest
+	(*InitWorkspaceResponse)(nil),    // 35: twenty.records.v1.InitWorkspaceResponse
+	(*PurgeWorkspaceRequest)(nil),    // 36: twenty.records.v1.PurgeWorkspaceRequest
+	(*PurgeWorkspaceResponse)(nil),   // 37: twenty.records.v1.PurgeWorkspaceResponse
+	(*GraphQLRequest)(nil),           // 38: twenty.records.v1.GraphQLRequest
+	(*GraphQLResponse)(nil),          // 39: twenty.records.v1.GraphQLResponse
+	(*v1.HealthRequest)(nil),         // 40: twenty.common.v1.HealthRequest
+	(*FindObjectsRequest)(nil),       // 41: twenty.records.v1.FindObjectsRequest
+	(*FindObjectRequest)(nil),        // 42: twenty.records.v1.FindObjectRequest
+	(*CreateObjectRequest)(nil),      // 43: twenty.records.v1.CreateObjectRequest
+	(*UpdateObjectRequest)(nil),      // 44: twenty.records.v1.UpdateObjectRequest
+	(*DeleteObjectRequest)(nil),      // 45: twenty.records.v1.DeleteObjectRequest
+	(*FindFieldsRequest)(nil),        // 46: twenty.records.v1.FindFieldsRequest
+	(*FindFieldRequest)(nil),         // 47: twenty.records.v1.FindFieldRequest
+	(*CreateFieldRequest)(nil),       // 48: twenty.records.v1.CreateFieldRequest
+	(*UpdateFieldRequest)(nil),       // 49: twenty.records.v1.UpdateFieldRequest
+	(*DeleteFieldRequest)(nil),       // 50: twenty.records.v1.DeleteFieldRequest
+	(*v1.HealthResponse)(nil),        // 51: twenty.common.v1.HealthResponse
+	(*FindObjectsResponse)(nil),      // 52: twenty.records.v1.FindObjectsResponse
+	(*ObjectMetadataResponse)(nil),   // 53: twenty.records.v1.ObjectMetadataResponse
+	(*FindFieldsResponse)(nil),       // 54: twenty.records.v1.FindFieldsResponse
+	(*FieldMetadataResponse)(nil),    // 55: twenty.records.v1.FieldMetadataResponse
 }
 var file_twenty_records_v1_records_proto_depIdxs = []int32{
-	23, // 0: twenty.records.v1.Selection.filter:type_name -> twenty.records.v1.Filter
-	1,  // 1: twenty.records.v1.FindOneRequest.shape:type_name -> twenty.records.v1.Shape
-	0,  // 2: twenty.records.v1.UpdateManyRequest.selection:type_name -> twenty.records.v1.Selection
-	19, // 3: twenty.records.v1.UpdateManyRequest.actor:type_name -> twenty.records.v1.Actor
-	1,  // 4: twenty.records.v1.UpdateManyRequest.shape:type_name -> twenty.records.v1.Shape
-	0,  // 5: twenty.records.v1.DeleteManyRequest.selection:type_name -> twenty.records.v1.Selection
-	19, // 6: twenty.records.v1.DeleteManyRequest.actor:type_name -> twenty.records.v1.Actor
-	1,  // 7: twenty.records.v1.DeleteManyRequest.shape:type_name -> twenty.records.v1.Shape
-	0,  // 8: twenty.records.v1.RestoreManyRequest.selection:type_name -> twenty.records.v1.Selection
-	19, // 9: twenty.records.v1.RestoreManyRequest.actor:type_name -> twenty.records.v1.Actor
-	1,  // 10: twenty.records.v1.RestoreManyRequest.shape:type_name -> twenty.records.v1.Shape
-	19, // 11: twenty.records.v1.MergeManyRequest.actor:type_name -> twenty.records.v1.Actor
-	1,  // 12: twenty.records.v1.MergeManyRequest.shape:type_name -> twenty.records.v1.Shape
-	1,  // 13: twenty.records.v1.FindDuplicatesRequest.shape:type_name -> twenty.records.v1.Shape
-	30, // 14: twenty.records.v1.Duplicates.page_info:type_name -> twenty.records.v1.PageInfo
-	11, // 15: twenty.records.v1.FindDuplicatesResponse.results:type_name -> twenty.records.v1.Duplicates
-	14, // 16: twenty.records.v1.GroupByRequest.group_by:type_name -> twenty.records.v1.GroupByDimension
-	23, // 17: twenty.records.v1.GroupByRequest.filter:type_name -> twenty.records.v1.Filter
-	27, // 18: twenty.records.v1.GroupByRequest.order_by_for_records:type_name -> twenty.records.v1.Order
-	15, // 19: twenty.records.v1.GroupByDimension.date:type_name -> twenty.records.v1.DateGrouping
-	19, // 20: twenty.records.v1.CreateManyRequest.actor:type_name -> twenty.records.v1.Actor
-	1,  // 21: twenty.records.v1.CreateManyRequest.shape:type_name -> twenty.records.v1.Shape
-	23, // 22: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
-	27, // 23: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
-	24, // 24: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
-	24, // 25: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
-	23, // 26: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
-	25, // 27: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
-	23, // 28: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
-	26, // 29: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
-	26, // 30: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
-	22, // 31: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
-	30, // 32: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
-	19, // 33: twenty.records.v1.GraphQLRequest.actor:type_name -> twenty.records.v1.Actor
-	37, // 34: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
-	31, // 35: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
-	33, // 36: twenty.records.v1.RecordsService.PurgeWorkspace:input_type -> twenty.records.v1.PurgeWorkspaceRequest
-	28, // 37: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
-	20, // 38: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
-	2,  // 39: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
-	4,  // 40: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
-	5,  // 41: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
-	6,  // 42: twenty.records.v1.RecordsService.RestoreMany:input_type -> twenty.records.v1.RestoreManyRequest
-	8,  // 43: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
-	10, // 44: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
-	13, // 45: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
-	38, // 46: twenty.records.v1.RecordsService.FindObjects:input_type -> twenty.records.v1.FindObjectsRequest
-	39, // 47: twenty.records.v1.RecordsService.FindObject:input_type -> twenty.records.v1.FindObjectRequest
-	40, // 48: twenty.records.v1.RecordsService.CreateObject:input_type -> twenty.records.v1.CreateObjectRequest
-	41, // 49: twenty.records.v1.RecordsService.UpdateObject:input_type -> twenty.records.v1.UpdateObjectRequest
-	42, // 50: twenty.records.v1.RecordsService.DeleteObject:input_type -> twenty.records.v1.DeleteObjectRequest
-	43, // 51: twenty.records.v1.RecordsService.FindFields:input_type -> twenty.records.v1.FindFieldsRequest
-	44, // 52: twenty.records.v1.RecordsService.FindField:input_type -> twenty.records.v1.FindFieldRequest
-	45, // 53: twenty.records.v1.RecordsService.CreateField:input_type -> twenty.records.v1.CreateFieldRequest
-	46, // 54: twenty.records.v1.RecordsService.UpdateField:input_type -> twenty.records.v1.UpdateFieldRequest
-	47, // 55: twenty.records.v1.RecordsService.DeleteField:input_type -> twenty.records.v1.DeleteFieldRequest
-	35, // 56: twenty.records.v1.RecordsService.GraphQL:input_type -> twenty.records.v1.GraphQLRequest
-	17, // 57: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
-	48, // 58: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
-	32, // 59: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
-	34, // 60: twenty.records.v1.RecordsService.PurgeWorkspace:output_type -> twenty.records.v1.PurgeWorkspaceResponse
-	29, // 61: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
-	21, // 62: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
-	3,  // 63: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
-	7,  // 64: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 65: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
-	7,  // 66: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
-	9,  // 67: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
-	12, // 68: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
-	16, // 69: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
-	49, // 70: twenty.records.v1.RecordsService.FindObjects:output_type -> twenty.records.v1.FindObjectsResponse
-	50, // 71: twenty.records.v1.RecordsService.FindObject:output_type -> twenty.records.v1.ObjectMetadataResponse
-	50, // 72: twenty.records.v1.RecordsService.CreateObject:output_type -> twenty.records.v1.ObjectMetadataResponse
-	50, // 73: twenty.records.v1.RecordsService.UpdateObject:output_type -> twenty.records.v1.ObjectMetadataResponse
-	50, // 74: twenty.records.v1.RecordsService.DeleteObject:output_type -> twenty.records.v1.ObjectMetadataResponse
-	51, // 75: twenty.records.v1.RecordsService.FindFields:output_type -> twenty.records.v1.FindFieldsResponse
-	52, // 76: twenty.records.v1.RecordsService.FindField:output_type -> twenty.records.v1.FieldMetadataResponse
-	52, // 77: twenty.records.v1.RecordsService.CreateField:output_type -> twenty.records.v1.FieldMetadataResponse
-	52, // 78: twenty.records.v1.RecordsService.UpdateField:output_type -> twenty.records.v1.FieldMetadataResponse
-	52, // 79: twenty.records.v1.RecordsService.DeleteField:output_type -> twenty.records.v1.FieldMetadataResponse
-	36, // 80: twenty.records.v1.RecordsService.GraphQL:output_type -> twenty.records.v1.GraphQLResponse
-	18, // 81: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
-	58, // [58:82] is the sub-list for method output_type
-	34, // [34:58] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	24, // 0: twenty.records.v1.Selection.filter:type_name -> twenty.records.v1.Filter
+	2,  // 1: twenty.records.v1.FindOneRequest.shape:type_name -> twenty.records.v1.Shape
+	1,  // 2: twenty.records.v1.UpdateManyRequest.selection:type_name -> twenty.records.v1.Selection
+	20, // 3: twenty.records.v1.UpdateManyRequest.actor:type_name -> twenty.records.v1.Actor
+	2,  // 4: twenty.records.v1.UpdateManyRequest.shape:type_name -> twenty.records.v1.Shape
+	1,  // 5: twenty.records.v1.DeleteManyRequest.selection:type_name -> twenty.records.v1.Selection
+	20, // 6: twenty.records.v1.DeleteManyRequest.actor:type_name -> twenty.records.v1.Actor
+	2,  // 7: twenty.records.v1.DeleteManyRequest.shape:type_name -> twenty.records.v1.Shape
+	1,  // 8: twenty.records.v1.RestoreManyRequest.selection:type_name -> twenty.records.v1.Selection
+	20, // 9: twenty.records.v1.RestoreManyRequest.actor:type_name -> twenty.records.v1.Actor
+	2,  // 10: twenty.records.v1.RestoreManyRequest.shape:type_name -> twenty.records.v1.Shape
+	20, // 11: twenty.records.v1.MergeManyRequest.actor:type_name -> twenty.records.v1.Actor
+	2,  // 12: twenty.records.v1.MergeManyRequest.shape:type_name -> twenty.records.v1.Shape
+	2,  // 13: twenty.records.v1.FindDuplicatesRequest.shape:type_name -> twenty.records.v1.Shape
+	31, // 14: twenty.records.v1.Duplicates.page_info:type_name -> twenty.records.v1.PageInfo
+	12, // 15: twenty.records.v1.FindDuplicatesResponse.results:type_name -> twenty.records.v1.Duplicates
+	15, // 16: twenty.records.v1.GroupByRequest.group_by:type_name -> twenty.records.v1.GroupByDimension
+	24, // 17: twenty.records.v1.GroupByRequest.filter:type_name -> twenty.records.v1.Filter
+	28, // 18: twenty.records.v1.GroupByRequest.order_by_for_records:type_name -> twenty.records.v1.Order
+	16, // 19: twenty.records.v1.GroupByDimension.date:type_name -> twenty.records.v1.DateGrouping
+	20, // 20: twenty.records.v1.CreateManyRequest.actor:type_name -> twenty.records.v1.Actor
+	2,  // 21: twenty.records.v1.CreateManyRequest.shape:type_name -> twenty.records.v1.Shape
+	24, // 22: twenty.records.v1.Query.filter:type_name -> twenty.records.v1.Filter
+	28, // 23: twenty.records.v1.Query.order_by:type_name -> twenty.records.v1.Order
+	25, // 24: twenty.records.v1.Filter.and:type_name -> twenty.records.v1.FilterList
+	25, // 25: twenty.records.v1.Filter.or:type_name -> twenty.records.v1.FilterList
+	24, // 26: twenty.records.v1.Filter.not:type_name -> twenty.records.v1.Filter
+	26, // 27: twenty.records.v1.Filter.condition:type_name -> twenty.records.v1.Condition
+	24, // 28: twenty.records.v1.FilterList.filters:type_name -> twenty.records.v1.Filter
+	27, // 29: twenty.records.v1.Condition.value:type_name -> twenty.records.v1.Value
+	27, // 30: twenty.records.v1.Value.list:type_name -> twenty.records.v1.Value
+	23, // 31: twenty.records.v1.FindManyRequest.query:type_name -> twenty.records.v1.Query
+	31, // 32: twenty.records.v1.FindManyResponse.page_info:type_name -> twenty.records.v1.PageInfo
+	0,  // 33: twenty.records.v1.SetEventListenerRequest.kind:type_name -> twenty.records.v1.EventListenerKind
+	20, // 34: twenty.records.v1.GraphQLRequest.actor:type_name -> twenty.records.v1.Actor
+	40, // 35: twenty.records.v1.RecordsService.Health:input_type -> twenty.common.v1.HealthRequest
+	34, // 36: twenty.records.v1.RecordsService.InitWorkspace:input_type -> twenty.records.v1.InitWorkspaceRequest
+	36, // 37: twenty.records.v1.RecordsService.PurgeWorkspace:input_type -> twenty.records.v1.PurgeWorkspaceRequest
+	29, // 38: twenty.records.v1.RecordsService.FindMany:input_type -> twenty.records.v1.FindManyRequest
+	32, // 39: twenty.records.v1.RecordsService.SetEventListener:input_type -> twenty.records.v1.SetEventListenerRequest
+	21, // 40: twenty.records.v1.RecordsService.CreateMany:input_type -> twenty.records.v1.CreateManyRequest
+	3,  // 41: twenty.records.v1.RecordsService.FindOne:input_type -> twenty.records.v1.FindOneRequest
+	5,  // 42: twenty.records.v1.RecordsService.UpdateMany:input_type -> twenty.records.v1.UpdateManyRequest
+	6,  // 43: twenty.records.v1.RecordsService.DeleteMany:input_type -> twenty.records.v1.DeleteManyRequest
+	7,  // 44: twenty.records.v1.RecordsService.RestoreMany:input_type -> twenty.records.v1.RestoreManyRequest
+	9,  // 45: twenty.records.v1.RecordsService.MergeMany:input_type -> twenty.records.v1.MergeManyRequest
+	11, // 46: twenty.records.v1.RecordsService.FindDuplicates:input_type -> twenty.records.v1.FindDuplicatesRequest
+	14, // 47: twenty.records.v1.RecordsService.GroupBy:input_type -> twenty.records.v1.GroupByRequest
+	41, // 48: twenty.records.v1.RecordsService.FindObjects:input_type -> twenty.records.v1.FindObjectsRequest
+	42, // 49: twenty.records.v1.RecordsService.FindObject:input_type -> twenty.records.v1.FindObjectRequest
+	43, // 50: twenty.records.v1.RecordsService.CreateObject:input_type -> twenty.records.v1.CreateObjectRequest
+	44, // 51: twenty.records.v1.RecordsService.UpdateObject:input_type -> twenty.records.v1.UpdateObjectRequest
+	45, // 52: twenty.records.v1.RecordsService.DeleteObject:input_type -> twenty.records.v1.DeleteObjectRequest
+	46, // 53: twenty.records.v1.RecordsService.FindFields:input_type -> twenty.records.v1.FindFieldsRequest
+	47, // 54: twenty.records.v1.RecordsService.FindField:input_type -> twenty.records.v1.FindFieldRequest
+	48, // 55: twenty.records.v1.RecordsService.CreateField:input_type -> twenty.records.v1.CreateFieldRequest
+	49, // 56: twenty.records.v1.RecordsService.UpdateField:input_type -> twenty.records.v1.UpdateFieldRequest
+	50, // 57: twenty.records.v1.RecordsService.DeleteField:input_type -> twenty.records.v1.DeleteFieldRequest
+	38, // 58: twenty.records.v1.RecordsService.GraphQL:input_type -> twenty.records.v1.GraphQLRequest
+	18, // 59: twenty.records.v1.RecordsService.OpenAPI:input_type -> twenty.records.v1.OpenAPIRequest
+	51, // 60: twenty.records.v1.RecordsService.Health:output_type -> twenty.common.v1.HealthResponse
+	35, // 61: twenty.records.v1.RecordsService.InitWorkspace:output_type -> twenty.records.v1.InitWorkspaceResponse
+	37, // 62: twenty.records.v1.RecordsService.PurgeWorkspace:output_type -> twenty.records.v1.PurgeWorkspaceResponse
+	30, // 63: twenty.records.v1.RecordsService.FindMany:output_type -> twenty.records.v1.FindManyResponse
+	33, // 64: twenty.records.v1.RecordsService.SetEventListener:output_type -> twenty.records.v1.SetEventListenerResponse
+	22, // 65: twenty.records.v1.RecordsService.CreateMany:output_type -> twenty.records.v1.CreateManyResponse
+	4,  // 66: twenty.records.v1.RecordsService.FindOne:output_type -> twenty.records.v1.FindOneResponse
+	8,  // 67: twenty.records.v1.RecordsService.UpdateMany:output_type -> twenty.records.v1.MutationResponse
+	8,  // 68: twenty.records.v1.RecordsService.DeleteMany:output_type -> twenty.records.v1.MutationResponse
+	8,  // 69: twenty.records.v1.RecordsService.RestoreMany:output_type -> twenty.records.v1.MutationResponse
+	10, // 70: twenty.records.v1.RecordsService.MergeMany:output_type -> twenty.records.v1.MergeManyResponse
+	13, // 71: twenty.records.v1.RecordsService.FindDuplicates:output_type -> twenty.records.v1.FindDuplicatesResponse
+	17, // 72: twenty.records.v1.RecordsService.GroupBy:output_type -> twenty.records.v1.GroupByResponse
+	52, // 73: twenty.records.v1.RecordsService.FindObjects:output_type -> twenty.records.v1.FindObjectsResponse
+	53, // 74: twenty.records.v1.RecordsService.FindObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	53, // 75: twenty.records.v1.RecordsService.CreateObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	53, // 76: twenty.records.v1.RecordsService.UpdateObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	53, // 77: twenty.records.v1.RecordsService.DeleteObject:output_type -> twenty.records.v1.ObjectMetadataResponse
+	54, // 78: twenty.records.v1.RecordsService.FindFields:output_type -> twenty.records.v1.FindFieldsResponse
+	55, // 79: twenty.records.v1.RecordsService.FindField:output_type -> twenty.records.v1.FieldMetadataResponse
+	55, // 80: twenty.records.v1.RecordsService.CreateField:output_type -> twenty.records.v1.FieldMetadataResponse
+	55, // 81: twenty.records.v1.RecordsService.UpdateField:output_type -> twenty.records.v1.FieldMetadataResponse
+	55, // 82: twenty.records.v1.RecordsService.DeleteField:output_type -> twenty.records.v1.FieldMetadataResponse
+	39, // 83: twenty.records.v1.RecordsService.GraphQL:output_type -> twenty.records.v1.GraphQLResponse
+	19, // 84: twenty.records.v1.RecordsService.OpenAPI:output_type -> twenty.records.v1.OpenAPIResponse
+	60, // [60:85] is the sub-list for method output_type
+	35, // [35:60] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_twenty_records_v1_records_proto_init() }
@@ -3041,13 +3217,14 @@ func file_twenty_records_v1_records_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_twenty_records_v1_records_proto_rawDesc), len(file_twenty_records_v1_records_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   37,
+			NumEnums:      1,
+			NumMessages:   39,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_twenty_records_v1_records_proto_goTypes,
 		DependencyIndexes: file_twenty_records_v1_records_proto_depIdxs,
+		EnumInfos:         file_twenty_records_v1_records_proto_enumTypes,
 		MessageInfos:      file_twenty_records_v1_records_proto_msgTypes,
 	}.Build()
 	File_twenty_records_v1_records_proto = out.File

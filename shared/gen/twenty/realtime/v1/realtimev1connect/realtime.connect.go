@@ -44,9 +44,6 @@ const (
 	// RealtimeServicePublishMetadataEventsProcedure is the fully-qualified name of the
 	// RealtimeService's PublishMetadataEvents RPC.
 	RealtimeServicePublishMetadataEventsProcedure = "/twenty.realtime.v1.RealtimeService/PublishMetadataEvents"
-	// RealtimeServiceRoomListeningProcedure is the fully-qualified name of the RealtimeService's
-	// RoomListening RPC.
-	RealtimeServiceRoomListeningProcedure = "/twenty.realtime.v1.RealtimeService/RoomListening"
 	// RealtimeServiceAddQueryProcedure is the fully-qualified name of the RealtimeService's AddQuery
 	// RPC.
 	RealtimeServiceAddQueryProcedure = "/twenty.realtime.v1.RealtimeService/AddQuery"
@@ -71,11 +68,6 @@ type RealtimeServiceClient interface {
 	// PublishMetadataEvents hands metadata changes (objects, fields) to every event stream of the
 	// workspace.
 	PublishMetadataEvents(context.Context, *v11.PublishMetadataEventsRequest) (*v11.PublishRecordEventsResponse, error)
-	// RoomListening tells whether a workspace's room has an open event stream. The records relay
-	// asks before it publishes a batch, so that a batch nobody listens to costs the realtime Worker
-	// nothing more. Sent as Connect JSON: the Worker's module entry answers it from the room
-	// without running Go.
-	RoomListening(context.Context, *v11.RoomListeningRequest) (*v11.RoomListeningResponse, error)
 	// AddQuery registers a client's query on one of its event streams (Twenty's addQueryToEventStream).
 	AddQuery(context.Context, *v11.AddQueryRequest) (*v11.AddQueryResponse, error)
 	// RemoveQuery unregisters a query (Twenty's removeQueryFromEventStream).
@@ -121,13 +113,6 @@ func NewRealtimeServiceClient(httpClient connect.HTTPClient, baseURL string, opt
 			connect.WithSchema(realtimeServiceMethods.ByName("PublishMetadataEvents")),
 			connect.WithClientOptions(opts...),
 		),
-		roomListening: connect.NewClient[v11.RoomListeningRequest, v11.RoomListeningResponse](
-			httpClient,
-			baseURL+RealtimeServiceRoomListeningProcedure,
-			connect.WithSchema(realtimeServiceMethods.ByName("RoomListening")),
-			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
-			connect.WithClientOptions(opts...),
-		),
 		addQuery: connect.NewClient[v11.AddQueryRequest, v11.AddQueryResponse](
 			httpClient,
 			baseURL+RealtimeServiceAddQueryProcedure,
@@ -156,7 +141,6 @@ type realtimeServiceClient struct {
 	publish               *connect.Client[v11.PublishRequest, v11.PublishResponse]
 	publishRecordEvents   *connect.Client[v11.PublishRecordEventsRequest, v11.PublishRecordEventsResponse]
 	publishMetadataEvents *connect.Client[v11.PublishMetadataEventsRequest, v11.PublishRecordEventsResponse]
-	roomListening         *connect.Client[v11.RoomListeningRequest, v11.RoomListeningResponse]
 	addQuery              *connect.Client[v11.AddQueryRequest, v11.AddQueryResponse]
 	removeQuery           *connect.Client[v11.RemoveQueryRequest, v11.AddQueryResponse]
 	parseSubscription     *connect.Client[v11.ParseSubscriptionRequest, v11.ParseSubscriptionResponse]
@@ -192,15 +176,6 @@ func (c *realtimeServiceClient) PublishRecordEvents(ctx context.Context, req *v1
 // PublishMetadataEvents calls twenty.realtime.v1.RealtimeService.PublishMetadataEvents.
 func (c *realtimeServiceClient) PublishMetadataEvents(ctx context.Context, req *v11.PublishMetadataEventsRequest) (*v11.PublishRecordEventsResponse, error) {
 	response, err := c.publishMetadataEvents.CallUnary(ctx, connect.NewRequest(req))
-	if response != nil {
-		return response.Msg, err
-	}
-	return nil, err
-}
-
-// RoomListening calls twenty.realtime.v1.RealtimeService.RoomListening.
-func (c *realtimeServiceClient) RoomListening(ctx context.Context, req *v11.RoomListeningRequest) (*v11.RoomListeningResponse, error) {
-	response, err := c.roomListening.CallUnary(ctx, connect.NewRequest(req))
 	if response != nil {
 		return response.Msg, err
 	}
@@ -247,11 +222,6 @@ type RealtimeServiceHandler interface {
 	// PublishMetadataEvents hands metadata changes (objects, fields) to every event stream of the
 	// workspace.
 	PublishMetadataEvents(context.Context, *v11.PublishMetadataEventsRequest) (*v11.PublishRecordEventsResponse, error)
-	// RoomListening tells whether a workspace's room has an open event stream. The records relay
-	// asks before it publishes a batch, so that a batch nobody listens to costs the realtime Worker
-	// nothing more. Sent as Connect JSON: the Worker's module entry answers it from the room
-	// without running Go.
-	RoomListening(context.Context, *v11.RoomListeningRequest) (*v11.RoomListeningResponse, error)
 	// AddQuery registers a client's query on one of its event streams (Twenty's addQueryToEventStream).
 	AddQuery(context.Context, *v11.AddQueryRequest) (*v11.AddQueryResponse, error)
 	// RemoveQuery unregisters a query (Twenty's removeQueryFromEventStream).
@@ -293,13 +263,6 @@ func NewRealtimeServiceHandler(svc RealtimeServiceHandler, opts ...connect.Handl
 		connect.WithSchema(realtimeServiceMethods.ByName("PublishMetadataEvents")),
 		connect.WithHandlerOptions(opts...),
 	)
-	realtimeServiceRoomListeningHandler := connect.NewUnaryHandlerSimple(
-		RealtimeServiceRoomListeningProcedure,
-		svc.RoomListening,
-		connect.WithSchema(realtimeServiceMethods.ByName("RoomListening")),
-		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
-		connect.WithHandlerOptions(opts...),
-	)
 	realtimeServiceAddQueryHandler := connect.NewUnaryHandlerSimple(
 		RealtimeServiceAddQueryProcedure,
 		svc.AddQuery,
@@ -329,8 +292,6 @@ func NewRealtimeServiceHandler(svc RealtimeServiceHandler, opts ...connect.Handl
 			realtimeServicePublishRecordEventsHandler.ServeHTTP(w, r)
 		case RealtimeServicePublishMetadataEventsProcedure:
 			realtimeServicePublishMetadataEventsHandler.ServeHTTP(w, r)
-		case RealtimeServiceRoomListeningProcedure:
-			realtimeServiceRoomListeningHandler.ServeHTTP(w, r)
 		case RealtimeServiceAddQueryProcedure:
 			realtimeServiceAddQueryHandler.ServeHTTP(w, r)
 		case RealtimeServiceRemoveQueryProcedure:
@@ -360,10 +321,6 @@ func (UnimplementedRealtimeServiceHandler) PublishRecordEvents(context.Context, 
 
 func (UnimplementedRealtimeServiceHandler) PublishMetadataEvents(context.Context, *v11.PublishMetadataEventsRequest) (*v11.PublishRecordEventsResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.realtime.v1.RealtimeService.PublishMetadataEvents is not implemented"))
-}
-
-func (UnimplementedRealtimeServiceHandler) RoomListening(context.Context, *v11.RoomListeningRequest) (*v11.RoomListeningResponse, error) {
-	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.realtime.v1.RealtimeService.RoomListening is not implemented"))
 }
 
 func (UnimplementedRealtimeServiceHandler) AddQuery(context.Context, *v11.AddQueryRequest) (*v11.AddQueryResponse, error) {

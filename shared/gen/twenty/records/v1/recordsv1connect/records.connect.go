@@ -44,6 +44,9 @@ const (
 	RecordsServicePurgeWorkspaceProcedure = "/twenty.records.v1.RecordsService/PurgeWorkspace"
 	// RecordsServiceFindManyProcedure is the fully-qualified name of the RecordsService's FindMany RPC.
 	RecordsServiceFindManyProcedure = "/twenty.records.v1.RecordsService/FindMany"
+	// RecordsServiceSetEventListenerProcedure is the fully-qualified name of the RecordsService's
+	// SetEventListener RPC.
+	RecordsServiceSetEventListenerProcedure = "/twenty.records.v1.RecordsService/SetEventListener"
 	// RecordsServiceCreateManyProcedure is the fully-qualified name of the RecordsService's CreateMany
 	// RPC.
 	RecordsServiceCreateManyProcedure = "/twenty.records.v1.RecordsService/CreateMany"
@@ -119,6 +122,12 @@ type RecordsServiceClient interface {
 	// may be called again at any time (the workspace.purge job calls it until it is done).
 	PurgeWorkspace(context.Context, *v11.PurgeWorkspaceRequest) (*v11.PurgeWorkspaceResponse, error)
 	FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error)
+	// SetEventListener records on the workspace's shard that something outside the records Worker
+	// listens to its record events (a webhook, an event stream about to open), or no longer does.
+	// Each write reads these in its own batch, so that its events go only where someone listens:
+	// the jobs queue for webhooks, the realtime Worker for event streams. A listener is set before
+	// it starts listening (the webhook inserted, the stream handed to its room) and removed after.
+	SetEventListener(context.Context, *v11.SetEventListenerRequest) (*v11.SetEventListenerResponse, error)
 	// CreateMany inserts records atomically (all or none) and answers them as stored, in input
 	// order. REST createOne and createMany (/rest/batch/{plural}) share it.
 	CreateMany(context.Context, *v11.CreateManyRequest) (*v11.CreateManyResponse, error)
@@ -213,6 +222,13 @@ func NewRecordsServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			baseURL+RecordsServiceFindManyProcedure,
 			connect.WithSchema(recordsServiceMethods.ByName("FindMany")),
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		setEventListener: connect.NewClient[v11.SetEventListenerRequest, v11.SetEventListenerResponse](
+			httpClient,
+			baseURL+RecordsServiceSetEventListenerProcedure,
+			connect.WithSchema(recordsServiceMethods.ByName("SetEventListener")),
+			connect.WithIdempotency(connect.IdempotencyIdempotent),
 			connect.WithClientOptions(opts...),
 		),
 		createMany: connect.NewClient[v11.CreateManyRequest, v11.CreateManyResponse](
@@ -348,30 +364,31 @@ func NewRecordsServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 
 // recordsServiceClient implements RecordsServiceClient.
 type recordsServiceClient struct {
-	health         *connect.Client[v1.HealthRequest, v1.HealthResponse]
-	initWorkspace  *connect.Client[v11.InitWorkspaceRequest, v11.InitWorkspaceResponse]
-	purgeWorkspace *connect.Client[v11.PurgeWorkspaceRequest, v11.PurgeWorkspaceResponse]
-	findMany       *connect.Client[v11.FindManyRequest, v11.FindManyResponse]
-	createMany     *connect.Client[v11.CreateManyRequest, v11.CreateManyResponse]
-	findOne        *connect.Client[v11.FindOneRequest, v11.FindOneResponse]
-	updateMany     *connect.Client[v11.UpdateManyRequest, v11.MutationResponse]
-	deleteMany     *connect.Client[v11.DeleteManyRequest, v11.MutationResponse]
-	restoreMany    *connect.Client[v11.RestoreManyRequest, v11.MutationResponse]
-	mergeMany      *connect.Client[v11.MergeManyRequest, v11.MergeManyResponse]
-	findDuplicates *connect.Client[v11.FindDuplicatesRequest, v11.FindDuplicatesResponse]
-	groupBy        *connect.Client[v11.GroupByRequest, v11.GroupByResponse]
-	findObjects    *connect.Client[v11.FindObjectsRequest, v11.FindObjectsResponse]
-	findObject     *connect.Client[v11.FindObjectRequest, v11.ObjectMetadataResponse]
-	createObject   *connect.Client[v11.CreateObjectRequest, v11.ObjectMetadataResponse]
-	updateObject   *connect.Client[v11.UpdateObjectRequest, v11.ObjectMetadataResponse]
-	deleteObject   *connect.Client[v11.DeleteObjectRequest, v11.ObjectMetadataResponse]
-	findFields     *connect.Client[v11.FindFieldsRequest, v11.FindFieldsResponse]
-	findField      *connect.Client[v11.FindFieldRequest, v11.FieldMetadataResponse]
-	createField    *connect.Client[v11.CreateFieldRequest, v11.FieldMetadataResponse]
-	updateField    *connect.Client[v11.UpdateFieldRequest, v11.FieldMetadataResponse]
-	deleteField    *connect.Client[v11.DeleteFieldRequest, v11.FieldMetadataResponse]
-	graphQL        *connect.Client[v11.GraphQLRequest, v11.GraphQLResponse]
-	openAPI        *connect.Client[v11.OpenAPIRequest, v11.OpenAPIResponse]
+	health           *connect.Client[v1.HealthRequest, v1.HealthResponse]
+	initWorkspace    *connect.Client[v11.InitWorkspaceRequest, v11.InitWorkspaceResponse]
+	purgeWorkspace   *connect.Client[v11.PurgeWorkspaceRequest, v11.PurgeWorkspaceResponse]
+	findMany         *connect.Client[v11.FindManyRequest, v11.FindManyResponse]
+	setEventListener *connect.Client[v11.SetEventListenerRequest, v11.SetEventListenerResponse]
+	createMany       *connect.Client[v11.CreateManyRequest, v11.CreateManyResponse]
+	findOne          *connect.Client[v11.FindOneRequest, v11.FindOneResponse]
+	updateMany       *connect.Client[v11.UpdateManyRequest, v11.MutationResponse]
+	deleteMany       *connect.Client[v11.DeleteManyRequest, v11.MutationResponse]
+	restoreMany      *connect.Client[v11.RestoreManyRequest, v11.MutationResponse]
+	mergeMany        *connect.Client[v11.MergeManyRequest, v11.MergeManyResponse]
+	findDuplicates   *connect.Client[v11.FindDuplicatesRequest, v11.FindDuplicatesResponse]
+	groupBy          *connect.Client[v11.GroupByRequest, v11.GroupByResponse]
+	findObjects      *connect.Client[v11.FindObjectsRequest, v11.FindObjectsResponse]
+	findObject       *connect.Client[v11.FindObjectRequest, v11.ObjectMetadataResponse]
+	createObject     *connect.Client[v11.CreateObjectRequest, v11.ObjectMetadataResponse]
+	updateObject     *connect.Client[v11.UpdateObjectRequest, v11.ObjectMetadataResponse]
+	deleteObject     *connect.Client[v11.DeleteObjectRequest, v11.ObjectMetadataResponse]
+	findFields       *connect.Client[v11.FindFieldsRequest, v11.FindFieldsResponse]
+	findField        *connect.Client[v11.FindFieldRequest, v11.FieldMetadataResponse]
+	createField      *connect.Client[v11.CreateFieldRequest, v11.FieldMetadataResponse]
+	updateField      *connect.Client[v11.UpdateFieldRequest, v11.FieldMetadataResponse]
+	deleteField      *connect.Client[v11.DeleteFieldRequest, v11.FieldMetadataResponse]
+	graphQL          *connect.Client[v11.GraphQLRequest, v11.GraphQLResponse]
+	openAPI          *connect.Client[v11.OpenAPIRequest, v11.OpenAPIResponse]
 }
 
 // Health calls twenty.records.v1.RecordsService.Health.
@@ -404,6 +421,15 @@ func (c *recordsServiceClient) PurgeWorkspace(ctx context.Context, req *v11.Purg
 // FindMany calls twenty.records.v1.RecordsService.FindMany.
 func (c *recordsServiceClient) FindMany(ctx context.Context, req *v11.FindManyRequest) (*v11.FindManyResponse, error) {
 	response, err := c.findMany.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetEventListener calls twenty.records.v1.RecordsService.SetEventListener.
+func (c *recordsServiceClient) SetEventListener(ctx context.Context, req *v11.SetEventListenerRequest) (*v11.SetEventListenerResponse, error) {
+	response, err := c.setEventListener.CallUnary(ctx, connect.NewRequest(req))
 	if response != nil {
 		return response.Msg, err
 	}
@@ -607,6 +633,12 @@ type RecordsServiceHandler interface {
 	// may be called again at any time (the workspace.purge job calls it until it is done).
 	PurgeWorkspace(context.Context, *v11.PurgeWorkspaceRequest) (*v11.PurgeWorkspaceResponse, error)
 	FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error)
+	// SetEventListener records on the workspace's shard that something outside the records Worker
+	// listens to its record events (a webhook, an event stream about to open), or no longer does.
+	// Each write reads these in its own batch, so that its events go only where someone listens:
+	// the jobs queue for webhooks, the realtime Worker for event streams. A listener is set before
+	// it starts listening (the webhook inserted, the stream handed to its room) and removed after.
+	SetEventListener(context.Context, *v11.SetEventListenerRequest) (*v11.SetEventListenerResponse, error)
 	// CreateMany inserts records atomically (all or none) and answers them as stored, in input
 	// order. REST createOne and createMany (/rest/batch/{plural}) share it.
 	CreateMany(context.Context, *v11.CreateManyRequest) (*v11.CreateManyResponse, error)
@@ -697,6 +729,13 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 		svc.FindMany,
 		connect.WithSchema(recordsServiceMethods.ByName("FindMany")),
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	recordsServiceSetEventListenerHandler := connect.NewUnaryHandlerSimple(
+		RecordsServiceSetEventListenerProcedure,
+		svc.SetEventListener,
+		connect.WithSchema(recordsServiceMethods.ByName("SetEventListener")),
+		connect.WithIdempotency(connect.IdempotencyIdempotent),
 		connect.WithHandlerOptions(opts...),
 	)
 	recordsServiceCreateManyHandler := connect.NewUnaryHandlerSimple(
@@ -837,6 +876,8 @@ func NewRecordsServiceHandler(svc RecordsServiceHandler, opts ...connect.Handler
 			recordsServicePurgeWorkspaceHandler.ServeHTTP(w, r)
 		case RecordsServiceFindManyProcedure:
 			recordsServiceFindManyHandler.ServeHTTP(w, r)
+		case RecordsServiceSetEventListenerProcedure:
+			recordsServiceSetEventListenerHandler.ServeHTTP(w, r)
 		case RecordsServiceCreateManyProcedure:
 			recordsServiceCreateManyHandler.ServeHTTP(w, r)
 		case RecordsServiceFindOneProcedure:
@@ -900,6 +941,10 @@ func (UnimplementedRecordsServiceHandler) PurgeWorkspace(context.Context, *v11.P
 
 func (UnimplementedRecordsServiceHandler) FindMany(context.Context, *v11.FindManyRequest) (*v11.FindManyResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.FindMany is not implemented"))
+}
+
+func (UnimplementedRecordsServiceHandler) SetEventListener(context.Context, *v11.SetEventListenerRequest) (*v11.SetEventListenerResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("twenty.records.v1.RecordsService.SetEventListener is not implemented"))
 }
 
 func (UnimplementedRecordsServiceHandler) CreateMany(context.Context, *v11.CreateManyRequest) (*v11.CreateManyResponse, error) {

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"connectrpc.com/connect"
+	"github.com/google/go-cmp/cmp"
+	"github.com/twentyworkers/twenty/services/records/internal/ddl"
+	"github.com/twentyworkers/twenty/services/records/internal/outbox"
+	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
+	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
+	"github.com/twentyworkers/twenty/shared/ids"
+)
+
+// TestRecordEventsGoWhereSomeoneListens: a write's events go on the jobs queue only while the
+// workspace has a webhook (recorded by SetEventListener, or found in the control database the
+// first time), and to the realtime Worker only while its room is listened to; a room that answers
+// it is idle stops being published to once its listener is past the grace.
+func TestRecordEventsGoWhereSomeoneListens(t *testing.T) {
+	h := newHarness(t)
+	rt := &fakeRealtime{idle: map[string]bool{}}
+	srv := newServer(h.control, h.shards, h.cache, h.jobs, nil)
+	srv.relay.Publish = publishRealtime(rt, srv.realtimeIdle)
+	hs := httptest.NewServer(srv.handler(nil))
+	t.Cleanup(hs.Close)
+	client := recordsv1connect.NewRecordsServiceClient(hs.Client(), hs.URL)
+	ctx := context.Background()
+
+	// A workspace with a webhook from before the listeners existed: found on its first write.
+	ws := h.workspace(t)
+	if _, err := h.control.Exec(`INSERT INTO webhooks (id, workspace_id, target_url, operations) VALUES ('w0', ?, 'https://a.test', '["*.*"]')`, ws); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws}); err != nil {
+		t.Fatal(err)
+	}
+	listen := func(kind recordsv1.EventListenerKind, key string, on bool) {
+		t.Helper()
+		if _, err := client.SetEventListener(ctx, &recordsv1.SetEventListenerRequest{WorkspaceId: ws, Kind: kind, Key: key, Listening: on}); err != nil {
+			t.Fatalf("SetEventListener: %v", err)
+		}
+	}
+	webhook, realtime := recordsv1.EventListenerKind_EVENT_LISTENER_KIND_WEBHOOK, recordsv1.EventListenerKind_EVENT_LISTENER_KIND_REALTIME
+	shard := h.shards[func() string { sc, _, _ := srv.schemaOf(ctx, ws, true); return sc.Shard }()]
+	type sent struct{ Queued, Published int }
+	steps := []struct {
+		name   string
+		before func()
+		want   sent
+	}{
+		{"a webhook found in the control database", func() {}, sent{1, 0}},
+		{"that webhook deleted", func() { listen(webhook, "w0", false) }, sent{0, 0}},
+		{"a webhook set", func() { listen(webhook, "w1", true) }, sent{1, 0}},
+		{"a stream opening", func() { listen(webhook, "w1", false); listen(realtime, "", true) }, sent{0, 1}},
+		{"an idle room within the grace", func() { rt.idle[ws] = true }, sent{0, 1}},
+		{"an idle room past the grace", func() {
+			if _, err := shard.Exec(`UPDATE "` + outbox.ListenersTable + `" SET "at" = '2020-01-01T00:00:00.000Z'`); err != nil {
+				t.Fatal(err)
+			}
+		}, sent{0, 1}},
+		{"after the idle room", func() {}, sent{0, 0}},
+		{"a workflow trigger", func() {
+			table, _ := ddl.TableName(ws, triggerObject)
+			if _, err := shard.Exec(`INSERT INTO "` + table + `" ("id", "type", "settings") VALUES (?, 'DATABASE_EVENT', '{}')`, ids.NewUUID()); err != nil {
+				t.Fatal(err)
+			}
+		}, sent{1, 0}},
+	}
+	for _, step := range steps {
+		step.before()
+		queued, published := len(h.sentEvents(t)), len(rt.got)
+		if _, err := client.CreateMany(ctx, &recordsv1.CreateManyRequest{
+			WorkspaceId: ws, ObjectNamePlural: "people", RecordsJson: []byte(`[{"id":"` + ids.NewUUID() + `"}]`),
+			Actor: &recordsv1.Actor{Source: "MANUAL", Name: "Tim"},
+		}); err != nil {
+			t.Fatalf("%s: CreateMany: %v", step.name, err)
+		}
+		got := sent{len(h.sentEvents(t)) - queued, len(rt.got) - published}
+		if diff := cmp.Diff(step.want, got); diff != "" {
+			t.Errorf("%s: batches (-want +got):\n%s", step.name, diff)
+		}
+	}
+
+	for _, bad := range []*recordsv1.SetEventListenerRequest{
+		{WorkspaceId: ws, Kind: recordsv1.EventListenerKind_EVENT_LISTENER_KIND_UNSPECIFIED, Listening: true},
+		{WorkspaceId: ws, Kind: webhook, Listening: true},
+		{WorkspaceId: "not-a-workspace", Kind: realtime, Listening: true},
+	} {
+		if _, err := client.SetEventListener(ctx, bad); connect.CodeOf(err) != connect.CodeInvalidArgument {
+			t.Errorf("SetEventListener(%v) = %v, want invalid argument", bad, err)
+		}
+	}
+}
