@@ -63,7 +63,7 @@ func TestRecordEventsGoWhereSomeoneListens(t *testing.T) {
 		{"after the idle room", func() {}, sent{0, 0}},
 		{"a workflow trigger", func() {
 			table, _ := ddl.TableName(ws, triggerObject)
-			if _, err := shard.Exec(`INSERT INTO "` + table + `" ("id", "type", "settings") VALUES (?, 'DATABASE_EVENT', '{}')`, ids.NewUUID()); err != nil {
+			if _, err := shard.Exec(`INSERT INTO "`+table+`" ("id", "type", "settings") VALUES (?, 'DATABASE_EVENT', '{}')`, ids.NewUUID()); err != nil {
 				t.Fatal(err)
 			}
 		}, sent{1, 0}},
