@@ -28,6 +28,8 @@ var createTables = []d1.Stmt{createTable, createListenersTable}
 // ListenerKind is who listens.
 type ListenerKind string
 
+// The kinds of listener: a webhook (keyed by its id), the realtime room (one per workspace), and
+// the mark that a workspace's webhooks were all recorded.
 const (
 	ListenerWebhook  ListenerKind = "webhook"
 	ListenerRealtime ListenerKind = "realtime"
