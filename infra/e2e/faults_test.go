@@ -322,6 +322,15 @@ func TestFaultRealtimeDO(t *testing.T) {
 	a := onboard(t, "/metadata")
 	rc := newWebhookReceiver(t)
 	createWebhook(t, a.access, rc.URL+"/do", []string{"person.created"}, "")
+	// A graphql-ws socket open on the workspace: its writes are published to the room, which fails.
+	dialCtx, dialCancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer dialCancel()
+	sock, _, err := websocket.Dial(dialCtx, "ws"+strings.TrimPrefix(need(t).BaseURL, "http")+"/metadata", &websocket.DialOptions{
+		Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: http.Header{"Authorization": {"Bearer " + a.access}}})
+	if err != nil {
+		t.Fatalf("graphql-ws dial: %v", err)
+	}
+	defer sock.CloseNow()
 	inject(t, "records", `{"seam":"do","fail":true}`)
 	id := createdPerson(t, a, "DOFault")
 	eventually(t, 20*time.Second, "the webhook of a mutation made while the DO fails", func() bool { return len(webhookEvents(t, rc, "/do")) > 0 })
