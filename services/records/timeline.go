@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/services/records/internal/timeline"
 	"github.com/twentyworkers/twenty/shared/d1"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
@@ -21,6 +22,32 @@ func (s *server) WriteTimelineActivities(ctx context.Context, req *recordsv1.Wri
 		return nil, invalid("batch is required")
 	}
 	return s.writeTimeline(ctx, b)
+}
+
+// createdTimeline is the outbox writer's InlineCreated: the timeline activities of records
+// created, written by the write's own batch when they need nothing read (a record's "created"
+// activity by a known member or an API key; not a note's or task's links, which read titles), so
+// that most creates leave the relay nothing to write. It writes what writeTimeline would for the
+// same batch (same plan, same ids), so a sweep relaying the row again changes nothing.
+func createdTimeline(workspaceID string, objects []metadata.Object) func(b *jobsv1.DatabaseEventBatch) ([]d1.Stmt, bool) {
+	return func(b *jobsv1.DatabaseEventBatch) ([]d1.Stmt, bool) {
+		plan, err := timeline.NewPlan(b, objects, time.Now())
+		switch {
+		case err != nil:
+			return nil, false
+		case plan == nil:
+			return nil, true // no activity
+		}
+		if reads, err := plan.Reads(); err != nil || len(reads) > 0 {
+			return nil, false
+		}
+		lookups, err := plan.Lookups(nil)
+		if err != nil {
+			return nil, false
+		}
+		stmts, err := plan.Build(lookups).Stmts(workspaceID)
+		return stmts, err == nil
+	}
 }
 
 // writeTimeline writes the timeline activities of a record event batch: what the relay does for

@@ -167,3 +167,62 @@ func TestWriteTimelineActivitiesRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestCreatedTimelineCommitsWithTheWrite: a record's "created" activity needs nothing read, so
+// the create's own batch writes it, before any relay: with the relay paused, a person created by
+// a member and one created by an API key have theirs at once, while a note attached to one (its
+// linked-note activity reads the note's title) waits for the relay, here the sweep, which then
+// writes that one and no second "created".
+func TestCreatedTimelineCommitsWithTheWrite(t *testing.T) {
+	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t)}, jobs: queuemem.New(), cache: kvmem.New()}
+	s := newServer(h.control, h.shards, h.cache, h.jobs, nil)
+	srv := httptest.NewServer(s.handler(nil))
+	t.Cleanup(srv.Close)
+	h.client = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	ctx := context.Background()
+	ws, member, user := h.workspace(t), ids.NewUUID(), ids.NewUUID()
+	if _, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws, WorkspaceMemberId: member, UserId: user, MemberFirstName: "Tim"}); err != nil {
+		t.Fatal(err)
+	}
+	s.relayPaused.Store(true)
+	byMember := &recordsv1.Actor{Source: "MANUAL", WorkspaceMemberId: member, UserId: user, Name: "Tim"}
+	byKey := &recordsv1.Actor{Source: "API", Name: "key"}
+	create := func(plural, record string, actor *recordsv1.Actor) {
+		t.Helper()
+		if _, err := h.client.CreateMany(ctx, &recordsv1.CreateManyRequest{WorkspaceId: ws, ObjectNamePlural: plural, RecordsJson: []byte("[" + record + "]"), Actor: actor}); err != nil {
+			t.Fatalf("create %s: %v", plural, err)
+		}
+	}
+	names := func(id string) []string {
+		t.Helper()
+		var out []string
+		for _, r := range timelineOf(t, h, ws, "targetPersonId", id) {
+			name, _ := r["name"].(string)
+			member, _ := r["workspaceMemberId"].(string)
+			out = append(out, name+" by "+member)
+		}
+		return out
+	}
+	ann, bob, note := ids.NewUUID(), ids.NewUUID(), ids.NewUUID()
+	create("people", `{"id":"`+ann+`"}`, byMember)
+	create("people", `{"id":"`+bob+`"}`, byKey)
+	create("notes", `{"id":"`+note+`","title":"Call notes"}`, byMember)
+	create("noteTargets", `{"noteId":"`+note+`","personId":"`+ann+`"}`, byMember)
+
+	if diff := cmp.Diff([]string{"person.created by " + member}, names(ann)); diff != "" {
+		t.Errorf("ann's timeline before any relay (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"person.created by "}, names(bob)); diff != "" {
+		t.Errorf("bob's timeline before any relay (-want +got):\n%s", diff)
+	}
+	st, err := s.sweepEvents(ctx, 0)
+	if err != nil || st.Sent != 4 {
+		t.Fatalf("sweep = %+v, %v; want the 4 rows sent", st, err)
+	}
+	if diff := cmp.Diff([]string{"person.created by " + member, "linked-note.created by " + member}, names(ann)); diff != "" {
+		t.Errorf("ann's timeline after the sweep (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"person.created by "}, names(bob)); diff != "" {
+		t.Errorf("bob's timeline after the sweep (-want +got):\n%s", diff)
+	}
+}

@@ -23,6 +23,9 @@ type Row struct {
 	// has neither.
 	Probed    bool
 	Listeners int64
+	// Consumed is set when the write's own batch ran what Relay.Local does with the row
+	// (Writer.InlineCreated). A row read back from the table does not have it.
+	Consumed bool
 }
 
 // maxEventBatchBytes is the most a batch's events take, leaving room under Cloudflare Queues'
@@ -32,6 +35,26 @@ const maxEventBatchBytes = 120 << 10
 // EventID is the id of the event of record recordID in outbox row rowID: the same on every relay
 // of the row.
 func EventID(rowID, recordID string) string { return ids.NameUUID(rowID, recordID) }
+
+// newBatch is an empty batch of the row's events.
+func (r Row) newBatch() *jobsv1.DatabaseEventBatch {
+	return &jobsv1.DatabaseEventBatch{
+		Name: r.ObjectNameSingular + "." + r.Action, WorkspaceId: r.WorkspaceID,
+		ObjectNameSingular: r.ObjectNameSingular, ObjectMetadataId: r.ObjectMetadataID, EventDate: r.EventDate,
+	}
+}
+
+// bare renders the row's events of records recordIDs without their images, in one batch: what a
+// write knows of them before its batch runs.
+func (r Row) bare(recordIDs []string) *jobsv1.DatabaseEventBatch {
+	b := r.newBatch()
+	for _, id := range recordIDs {
+		b.Events = append(b.Events, &jobsv1.DatabaseEvent{
+			Id: EventID(r.ID, id), RecordId: id, UserId: r.UserID, WorkspaceMemberId: r.WorkspaceMemberID, ActorJson: []byte(r.Actor),
+		})
+	}
+	return b
+}
 
 // Batches renders the row's events as Twenty's database event batches ("<object>.<action>"), in
 // the row's record order, split so that each fits one queue message. obj is the row's object as
@@ -53,12 +76,7 @@ func (r Row) Batches(obj *metadata.Object) ([]*jobsv1.DatabaseEventBatch, error)
 			return nil, fmt.Errorf("outbox: row %s: %w", r.ID, err)
 		}
 	}
-	newBatch := func() *jobsv1.DatabaseEventBatch {
-		return &jobsv1.DatabaseEventBatch{
-			Name: r.ObjectNameSingular + "." + r.Action, WorkspaceId: r.WorkspaceID,
-			ObjectNameSingular: r.ObjectNameSingular, ObjectMetadataId: r.ObjectMetadataID, EventDate: r.EventDate,
-		}
-	}
+	newBatch := r.newBatch
 	var out []*jobsv1.DatabaseEventBatch
 	batch, size := newBatch(), 0
 	for _, id := range recordIDs {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/shared/d1"
+	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	"github.com/twentyworkers/twenty/shared/ids"
 )
 
@@ -105,6 +106,9 @@ type Writer struct {
 
 	// probe is an SQL expression each row's statement also answers (Row.Probed, Row.Listeners).
 	probe string
+	// inline, when set, answers the statements consuming a batch of created records inside the
+	// write's own batch (InlineCreated).
+	inline func(b *jobsv1.DatabaseEventBatch) ([]d1.Stmt, bool)
 
 	mu      sync.Mutex
 	rows    map[string]*Row // by id, as the write batches answered them
@@ -123,6 +127,17 @@ func NewWriter(workspaceID string, actor Actor, now time.Time, shard *ShardState
 // events, read in the write's own batch and so exactly as current as the write. Call it before
 // the first write.
 func (w *Writer) Probe(expr string) { w.probe = expr }
+
+// InlineCreated has the write batches of created records also run what consume answers for their
+// events, rendered without images (ids, actor, date), right after the outbox row: a consumer that
+// needs nothing the write has not decided yet (the timeline of a created record) then commits with
+// the write, and the row says so (Row.Consumed), so the relay skips it (Relay.Local). consume
+// answers false when it needs more (a read, the images): the relay does it as before. What
+// consume writes must be what Relay.Local would, as a sweep runs that again. Call it before the
+// first write.
+func (w *Writer) InlineCreated(consume func(b *jobsv1.DatabaseEventBatch) ([]d1.Stmt, bool)) {
+	w.inline = consume
+}
 
 // Rows answers the rows the call's write batches wrote, in order, as they wrote them.
 func (w *Writer) Rows() []Row {
@@ -191,10 +206,17 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 		default:
 			continue
 		}
-		w.mu.Lock()
-		w.pending[id] = Row{ID: id, WorkspaceID: w.workspaceID, ObjectMetadataID: e.Object.ID, ObjectNameSingular: e.Object.NameSingular,
+		row := Row{ID: id, WorkspaceID: w.workspaceID, ObjectMetadataID: e.Object.ID, ObjectNameSingular: e.Object.NameSingular,
 			Action: e.Action, EventDate: w.date, UserID: w.actor.UserID, WorkspaceMemberID: w.actor.WorkspaceMemberID,
 			Actor: actorJSON, RecordIDs: string(list)}
+		if w.inline != nil && e.Action == engine.ActionCreated && !e.Before {
+			if stmts, ok := w.inline(row.bare(chunk)); ok {
+				after = append(after, stmts...)
+				row.Consumed = true
+			}
+		}
+		w.mu.Lock()
+		w.pending[id] = row
 		w.mu.Unlock()
 	}
 	return before, after, nil

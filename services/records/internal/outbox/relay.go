@@ -28,7 +28,8 @@ type Relay struct {
 	Backoff time.Duration
 	// Local, when set, consumes each batch in this Worker once the queue has it: the consumers
 	// of what the Worker owns itself (the timeline), spared a round trip through the queue and
-	// back. It must be idempotent by event id; an error leaves the row for the sweep.
+	// back. It must be idempotent by event id; an error leaves the row for the sweep. A row whose
+	// write consumed it already (Row.Consumed) skips it.
 	Local func(ctx context.Context, b *jobsv1.DatabaseEventBatch) error
 	// Publish, when set, hands each batch to the workspace's event streams before the queue gets
 	// it, best effort. A batch it took goes on the queue marked RealtimePublished, so the queue's
@@ -211,7 +212,7 @@ func (r *Relay) relay(ctx context.Context, rows []Row, objects ObjectsFunc) (Sta
 			}
 		}
 		for _, b := range batches {
-			if err != nil || r.Local == nil {
+			if err != nil || r.Local == nil || row.Consumed {
 				break
 			}
 			if err = r.Local(ctx, b); err != nil {
