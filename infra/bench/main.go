@@ -101,7 +101,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.token, "token", "", "sent as `Authorization: Bearer <token>` when set")
 	fs.IntVar(&cfg.records, "records", -1, "records figures: requests of each kind (list 20 people, get one, filtered list, create one; default n on the local stack, 0 elsewhere); with -base and -token they run in the token's workspace, e.g. a Twenty server's")
 	fs.IntVar(&cfg.events, "events", -1, "events figures: person creates whose person.created webhooks a receiver here times through the whole pipeline (default 1000 on the local stack, 0 elsewhere; with -base, the server must reach 127.0.0.1)")
-	fs.BoolVar(&cfg.pauseRelay, "pause-relay", false, "local stack: pause the records Worker's event relay during the record figures (what writes cost without the event pipeline behind them; the cron sweep relays later)")
+	fs.BoolVar(&cfg.pauseRelay, "pause-relay", false, "local stack: pause the records Worker's event relay during the record figures (what writes cost without the event pipeline behind them; the cron sweep relays later); with -compare, stack A's")
 	fs.IntVar(&cfg.workflows, "workflows", -1, "workflow figures: person creates each running a one-step workflow (DATABASE_EVENT → HTTP_REQUEST to a receiver here), timed to the step (default 300 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.searchPeople, "search", -1, "search figures: people seeded (createPeople batches of 200) in a workspace whose search is then timed (default 10000 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.searches, "search-n", 200, "search figures: searches timed")
@@ -410,6 +410,12 @@ func compare(ctx context.Context, cfg *config, root string, header http.Header, 
 		n = cfg.n
 	}
 	tg := &target{client: newClient(1, cfg.timeout), base: a.BaseURL, header: header}
+	if cfg.pauseRelay {
+		if s := tg.do(ctx, http.MethodPost, "/__dev/svc/records/outbox/relay?paused=true", nil); s.status != http.StatusOK {
+			return fmt.Errorf("pause stack A's relay: status %d %v", s.status, s.err)
+		}
+		fmt.Fprintln(stdout, "\nstack A's event relay is paused")
+	}
 	return compareRecordFigures(ctx, stdout, stderr, a, b, root, other, tg, n)
 }
 
