@@ -33,6 +33,7 @@ func (s *server) recordingEvents(t target, workspaceID string, actor *recordsv1.
 		time.Now(), s.outboxState(t.shard))
 	w.Probe(listenersProbe(workspaceID, t.objects))          // eventconsumers.go
 	w.InlineCreated(createdTimeline(workspaceID, t.objects)) // timeline.go
+	w.Prefetch(timelineReads(t.objects))                     // timeline.go
 	t.db = outbox.Batcher{Inner: t.db, Writer: w}
 	return t, w
 }

@@ -21,7 +21,7 @@ func (s *server) WriteTimelineActivities(ctx context.Context, req *recordsv1.Wri
 	if b == nil {
 		return nil, invalid("batch is required")
 	}
-	return s.writeTimeline(ctx, b)
+	return s.writeTimeline(ctx, b, nil)
 }
 
 // createdTimeline is the outbox writer's InlineCreated: the timeline activities of records
@@ -50,9 +50,28 @@ func createdTimeline(workspaceID string, objects []metadata.Object) func(b *jobs
 	}
 }
 
+// timelineReads is the outbox writer's Prefetch: the reads the timeline of a batch of records
+// changed needs (its members, the recent activities it may merge into), made by the write's own
+// batch when they do not depend on the images (timeline.Plan.ReadsNeedNoImages), so that the
+// relay writes the batch's activities in one round trip instead of two.
+func timelineReads(objects []metadata.Object) func(b *jobsv1.DatabaseEventBatch) []d1.Stmt {
+	return func(b *jobsv1.DatabaseEventBatch) []d1.Stmt {
+		plan, err := timeline.NewPlan(b, objects, time.Now())
+		if err != nil || plan == nil || !plan.ReadsNeedNoImages() {
+			return nil
+		}
+		reads, err := plan.Reads()
+		if err != nil {
+			return nil
+		}
+		return reads
+	}
+}
+
 // writeTimeline writes the timeline activities of a record event batch: what the relay does for
 // every batch it sends (outbox.Relay.Local), and the TimelineService for a batch handed over. It
-// reads what the activities need (the records a renamed note is attached to, a junction row's
+// takes what the write's own batch read for it (prefetched: timelineReads), or reads what the
+// activities need (the records a renamed note is attached to, a junction row's
 // note, the users' members, the recent activities to merge into) in one batch on the workspace's
 // shard, which also checks the schema stamp, and writes them in a second one, atomically. A batch
 // with nothing to read (records created) is written in one: the stamp check then rides with the
@@ -61,7 +80,7 @@ func createdTimeline(workspaceID string, objects []metadata.Object) func(b *jobs
 // changes nothing. The rows go in directly, not through the engine's create path: they are not
 // record events of their own, and an insert that meets its own earlier row must skip it rather
 // than fail.
-func (s *server) writeTimeline(ctx context.Context, b *jobsv1.DatabaseEventBatch) (*recordsv1.WriteTimelineActivitiesResponse, error) {
+func (s *server) writeTimeline(ctx context.Context, b *jobsv1.DatabaseEventBatch, prefetched []d1.Result) (*recordsv1.WriteTimelineActivitiesResponse, error) {
 	ws := b.GetWorkspaceId()
 	out := &recordsv1.WriteTimelineActivitiesResponse{}
 	err := s.withSchema(ctx, ws, func(sc *schema) (bool, error) {
@@ -83,7 +102,10 @@ func (s *server) writeTimeline(ctx context.Context, b *jobsv1.DatabaseEventBatch
 			return false, err
 		}
 		var res []d1.Result
-		if len(reads) > 0 {
+		switch {
+		case len(reads) > 0 && len(prefetched) == len(reads) && plan.ReadsNeedNoImages():
+			res = prefetched
+		case len(reads) > 0:
 			if res, err = t.db.Batch(ctx, reads...); err != nil {
 				return true, err
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/twentyworkers/twenty/services/records/internal/engine"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/services/records/internal/recordjson"
+	"github.com/twentyworkers/twenty/shared/d1"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	"github.com/twentyworkers/twenty/shared/ids"
 	"google.golang.org/protobuf/proto"
@@ -26,6 +27,9 @@ type Row struct {
 	// Consumed is set when the write's own batch ran what Relay.Local does with the row
 	// (Writer.InlineCreated). A row read back from the table does not have it.
 	Consumed bool
+	// Prefetched are the answers of the reads the write's own batch made for Relay.Local
+	// (Writer.Prefetch), in their order; nil when it made none, and for a row read back.
+	Prefetched []d1.Result
 }
 
 // maxEventBatchBytes is the most a batch's events take, leaving room under Cloudflare Queues'

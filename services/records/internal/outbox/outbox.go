@@ -11,6 +11,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -109,18 +111,22 @@ type Writer struct {
 	// inline, when set, answers the statements consuming a batch of created records inside the
 	// write's own batch (InlineCreated).
 	inline func(b *jobsv1.DatabaseEventBatch) ([]d1.Stmt, bool)
+	// prefetch, when set, answers the reads a batch of changed records has the write's own batch
+	// make (Prefetch).
+	prefetch func(b *jobsv1.DatabaseEventBatch) []d1.Stmt
 
 	mu      sync.Mutex
 	rows    map[string]*Row // by id, as the write batches answered them
 	order   []string        // row ids in the order the batches wrote them
 	pending map[string]Row  // rows logged, by id, until their batch answers
+	reads   map[string]int  // prefetched reads given to the batches, by row id
 	taken   []string        // relayed rows whose DELETE is in a batch not yet answered
 }
 
 // NewWriter returns the writer of a call of the workspace by actor at now, on a shard.
 func NewWriter(workspaceID string, actor Actor, now time.Time, shard *ShardState) *Writer {
 	return &Writer{workspaceID: workspaceID, actor: actor, date: now.UTC().Format(DateLayout), shard: shard,
-		rows: map[string]*Row{}, pending: map[string]Row{}}
+		rows: map[string]*Row{}, pending: map[string]Row{}, reads: map[string]int{}}
 }
 
 // Probe has each row's statement also answer expr (ProbeSQL): who listens to the workspace's
@@ -137,6 +143,18 @@ func (w *Writer) Probe(expr string) { w.probe = expr }
 // first write.
 func (w *Writer) InlineCreated(consume func(b *jobsv1.DatabaseEventBatch) ([]d1.Stmt, bool)) {
 	w.inline = consume
+}
+
+// Prefetch has the write batches of records changed (not created) also run the reads fn answers
+// for their events, rendered without images, after the writes: what Relay.Local will need that
+// does not depend on the images, read without a round trip of its own. The answers go with the
+// row (Row.Prefetched). Call it before the first write.
+func (w *Writer) Prefetch(fn func(b *jobsv1.DatabaseEventBatch) []d1.Stmt) { w.prefetch = fn }
+
+// prefetchMark starts the SQL of a prefetched read: which row's reads it is, and which of them,
+// so that observe finds its answer in the batch.
+func prefetchMark(rowID string, i int) string {
+	return "/*" + Table + " " + rowID + " " + strconv.Itoa(i) + "*/ "
 }
 
 // Rows answers the rows the call's write batches wrote, in order, as they wrote them.
@@ -192,6 +210,9 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 					w.actor.UserID, w.actor.WorkspaceMemberID, actorJSON, string(list), string(list)},
 			}
 		}
+		row := Row{ID: id, WorkspaceID: w.workspaceID, ObjectMetadataID: e.Object.ID, ObjectNameSingular: e.Object.NameSingular,
+			Action: e.Action, EventDate: w.date, UserID: w.actor.UserID, WorkspaceMemberID: w.actor.WorkspaceMemberID,
+			Actor: actorJSON, RecordIDs: string(list)}
 		switch {
 		case e.Before:
 			before = append(before, insert("before_images"))
@@ -206,16 +227,22 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 		default:
 			continue
 		}
-		row := Row{ID: id, WorkspaceID: w.workspaceID, ObjectMetadataID: e.Object.ID, ObjectNameSingular: e.Object.NameSingular,
-			Action: e.Action, EventDate: w.date, UserID: w.actor.UserID, WorkspaceMemberID: w.actor.WorkspaceMemberID,
-			Actor: actorJSON, RecordIDs: string(list)}
 		if w.inline != nil && e.Action == engine.ActionCreated && !e.Before {
 			if stmts, ok := w.inline(row.bare(chunk)); ok {
 				after = append(after, stmts...)
 				row.Consumed = true
 			}
 		}
+		var reads []d1.Stmt
+		if w.prefetch != nil && e.Before && e.After && e.Action != engine.ActionUpserted {
+			reads = w.prefetch(row.bare(chunk))
+			for i, st := range reads {
+				st.SQL = prefetchMark(id, i) + st.SQL
+				after = append(after, st)
+			}
+		}
 		w.mu.Lock()
+		w.reads[id] = len(reads)
 		w.pending[id] = row
 		w.mu.Unlock()
 	}
@@ -266,6 +293,33 @@ func (w *Writer) observe(stmts []d1.Stmt, res []d1.Result, batchErr error) {
 			r.Listeners |= listenersOf(v[3])
 		}
 		w.shard.Ready.Store(true) // the batch wrote to the table
+	}
+	got := map[string]map[int]d1.Result{}
+	for i := range stmts {
+		rest, ok := strings.CutPrefix(stmts[i].SQL, "/*"+Table+" ")
+		if i >= len(res) || !ok {
+			continue
+		}
+		mark, _, _ := strings.Cut(rest, "*/")
+		id, n, _ := strings.Cut(mark, " ")
+		if k, err := strconv.Atoi(n); err == nil {
+			if got[id] == nil {
+				got[id] = map[int]d1.Result{}
+			}
+			got[id][k] = res[i]
+		}
+	}
+	for id, answers := range got {
+		r := w.rows[id]
+		if r == nil || len(answers) != w.reads[id] {
+			continue // not all answered: the relay reads for itself
+		}
+		r.Prefetched = make([]d1.Result, len(answers))
+		for k, a := range answers {
+			if k < len(r.Prefetched) {
+				r.Prefetched[k] = a
+			}
+		}
 	}
 }
 

@@ -29,8 +29,9 @@ type Relay struct {
 	// Local, when set, consumes each batch in this Worker once the queue has it: the consumers
 	// of what the Worker owns itself (the timeline), spared a round trip through the queue and
 	// back. It must be idempotent by event id; an error leaves the row for the sweep. A row whose
-	// write consumed it already (Row.Consumed) skips it.
-	Local func(ctx context.Context, b *jobsv1.DatabaseEventBatch) error
+	// write consumed it already (Row.Consumed) skips it; row.Prefetched has what the write read
+	// for it.
+	Local func(ctx context.Context, row Row, b *jobsv1.DatabaseEventBatch) error
 	// Publish, when set, hands each batch to the workspace's event streams before the queue gets
 	// it, best effort. A batch it took goes on the queue marked RealtimePublished, so the queue's
 	// realtime subscriber does not publish it again; one it did not take the queue's subscriber
@@ -215,7 +216,7 @@ func (r *Relay) relay(ctx context.Context, rows []Row, objects ObjectsFunc) (Sta
 			if err != nil || r.Local == nil || row.Consumed {
 				break
 			}
-			if err = r.Local(ctx, b); err != nil {
+			if err = r.Local(ctx, row, b); err != nil {
 				err = fmt.Errorf("outbox: row %s: %w", row.ID, err)
 			}
 		}

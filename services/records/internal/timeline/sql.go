@@ -128,6 +128,16 @@ func (p *Plan) mayMerge() bool {
 	return isJunction || isActivity || slices.ContainsFunc(p.events, func(e event) bool { return e.action != actionCreated })
 }
 
+// ReadsNeedNoImages reports whether what [Plan.Reads] reads depends only on the batch's records,
+// actor and action, not on their images, so that a write's own batch can read it before the
+// images are known: true except for notes and tasks (a rename reads the records they are attached
+// to) and their junctions (the note linked is in the image).
+func (p *Plan) ReadsNeedNoImages() bool {
+	_, isJunction := activityJunctions[p.object.NameSingular]
+	_, isActivity := junctionOf(p.object.NameSingular)
+	return !isJunction && !isActivity
+}
+
 // renamesActivity reports whether a note (task) event of the batch changed its title, the only
 // case its linked activities need the records it is attached to.
 func (p *Plan) renamesActivity() bool {
