@@ -21,21 +21,8 @@ func TestRecordEventsGoOnTheQueueOnlyForItsConsumers(t *testing.T) {
 		counts := decode[map[string]int](t, get(t, "/__dev/svc/jobs/runs?type=database.event&workspace="+a.workspaceID))
 		return counts["succeeded"] + counts["retrying"] + counts["dead"]
 	}
-	pending := func() int {
-		return decode[map[string]int](t, get(t, "/__dev/svc/records/outbox"))[a.workspaceID]
-	}
-	create := func(city string) string {
-		t.Helper()
-		r := post(t, "/rest/people", `{"city":"`+city+`"}`, auth...)
-		if r.status != http.StatusCreated {
-			t.Fatalf("POST /rest/people = %d %s", r.status, r.body)
-		}
-		return decode[struct {
-			Data struct {
-				CreatePerson struct{ ID string } `json:"createPerson"`
-			} `json:"data"`
-		}](t, r).Data.CreatePerson.ID
-	}
+	pending := func() int { return outboxRows(t, a) }
+	create := func(city string) string { return createdPerson(t, a, city) }
 
 	eventually(t, 10*time.Second, "the onboarding's events relayed", func() bool { return pending() == 0 })
 	time.Sleep(500 * time.Millisecond)

@@ -3,22 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/twentyworkers/twenty/shared/cfworker"
-	"github.com/twentyworkers/twenty/shared/d1"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
-	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/ids"
 	"github.com/twentyworkers/twenty/shared/jobqueue"
-	"github.com/twentyworkers/twenty/shared/kv/kvmem"
-	"github.com/twentyworkers/twenty/shared/queue/queuemem"
-	"github.com/twentyworkers/twenty/shared/sqltest"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -156,11 +150,7 @@ func TestLargeEventBatchesAreSplitToFitAQueueMessage(t *testing.T) {
 // waits in the outbox; the cron leaves it while a relay could still be on it, and a sweep of
 // older rows relays it once.
 func TestCronSweepsWhatNoRelaySent(t *testing.T) {
-	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t)}, jobs: queuemem.New(), cache: kvmem.New()}
-	s := newServer(h.control, h.shards, h.cache, h.jobs, nil)
-	srv := httptest.NewServer(s.handler(nil))
-	t.Cleanup(srv.Close)
-	h.client = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	h, s := newServerHarness(t)
 	ctx := context.Background()
 	ws := h.workspace(t)
 	if _, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws}); err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -13,11 +12,7 @@ import (
 	"github.com/twentyworkers/twenty/services/records/internal/outbox"
 	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
-	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/ids"
-	"github.com/twentyworkers/twenty/shared/kv/kvmem"
-	"github.com/twentyworkers/twenty/shared/queue/queuemem"
-	"github.com/twentyworkers/twenty/shared/sqltest"
 )
 
 // purgeState counts what a workspace has on the shard and in the control database.
@@ -38,11 +33,7 @@ func purgeState(t *testing.T, h *harness, shard *d1.DB, ws string) map[string]in
 }
 
 func TestPurgeWorkspace(t *testing.T) {
-	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t)}, jobs: queuemem.New(), cache: kvmem.New()}
-	s := newServer(h.control, h.shards, h.cache, h.jobs, nil)
-	srv := httptest.NewServer(s.handler(nil))
-	t.Cleanup(srv.Close)
-	h.client = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	h, s := newServerHarness(t)
 	ctx := context.Background()
 	shard := h.shards["DB_0"]
 	s.relayPaused.Store(true) // the events stay in the outbox, as a relay that died leaves them

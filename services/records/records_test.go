@@ -38,6 +38,18 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
+// newServerHarness is a harness on one shard with its server at hand, for the tests that reach
+// past the contract (the relay, the cron).
+func newServerHarness(t *testing.T) (*harness, *server) {
+	t.Helper()
+	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t)}, jobs: queuemem.New(), cache: kvmem.New()}
+	s := newServer(h.control, h.shards, h.cache, h.jobs, nil)
+	srv := httptest.NewServer(s.handler(nil))
+	t.Cleanup(srv.Close)
+	h.client = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	return h, s
+}
+
 func (h *harness) workspace(t *testing.T) string {
 	id := ids.NewUUID()
 	if _, err := h.control.Exec(`INSERT INTO workspaces (id) VALUES (?)`, id); err != nil {

@@ -174,11 +174,7 @@ func TestWriteTimelineActivitiesRefusals(t *testing.T) {
 // linked-note activity reads the note's title) waits for the relay, here the sweep, which then
 // writes that one and no second "created".
 func TestCreatedTimelineCommitsWithTheWrite(t *testing.T) {
-	h := &harness{control: sqltest.Open(t), shards: map[string]*d1.DB{"DB_0": sqltest.OpenEmpty(t)}, jobs: queuemem.New(), cache: kvmem.New()}
-	s := newServer(h.control, h.shards, h.cache, h.jobs, nil)
-	srv := httptest.NewServer(s.handler(nil))
-	t.Cleanup(srv.Close)
-	h.client = recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
+	h, s := newServerHarness(t)
 	ctx := context.Background()
 	ws, member, user := h.workspace(t), ids.NewUUID(), ids.NewUUID()
 	if _, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws, WorkspaceMemberId: member, UserId: user, MemberFirstName: "Tim"}); err != nil {
