@@ -115,6 +115,18 @@ func (s *server) realtimeIdle(ctx context.Context, workspaceID string) {
 	}
 }
 
+// realtimeHeard is publishRealtime's heard: the workspace's room, unchecked, had streams open that
+// no listener stood for, so it gets one.
+func (s *server) realtimeHeard(ctx context.Context, workspaceID string) {
+	shard, err := s.shardOf(ctx, workspaceID)
+	if err == nil {
+		_, err = shard.Batch(ctx, outbox.SetListener(workspaceID, outbox.ListenerRealtime, "", true)...)
+	}
+	if err != nil {
+		slog.WarnContext(ctx, "realtime listener of a room with streams not recorded; the room is asked again", "workspace_id", workspaceID, "error", err.Error())
+	}
+}
+
 // shardOf answers the workspace's shard database.
 func (s *server) shardOf(ctx context.Context, workspaceID string) (*d1.DB, error) {
 	sc, _, err := s.schemaOf(ctx, workspaceID, false)

@@ -16,13 +16,15 @@ import (
 
 // TestRecordEventsGoWhereSomeoneListens: a write's events go on the jobs queue only while the
 // workspace has a webhook (recorded by SetEventListener, or found in the control database the
-// first time), and to the realtime Worker only while its room is listened to; a room that answers
-// it is idle stops being published to once its listener is past the grace.
+// first time, and again once that is over ten minutes old), and to the realtime Worker only while
+// its room is listened to or was not checked lately; a room that answers it is idle stops being
+// published to once its listener is past the grace, and one that answers it has streams no
+// listener stood for gets one.
 func TestRecordEventsGoWhereSomeoneListens(t *testing.T) {
 	h := newHarness(t)
 	rt := &fakeRealtime{idle: map[string]bool{}}
 	srv := newServer(h.control, h.shards, h.cache, h.jobs, nil)
-	srv.relay.Publish = publishRealtime(rt, srv.realtimeIdle)
+	srv.relay.Publish = publishRealtime(rt, srv.realtimeIdle, srv.realtimeHeard)
 	hs := httptest.NewServer(srv.handler(nil))
 	t.Cleanup(hs.Close)
 	client := recordsv1connect.NewRecordsServiceClient(hs.Client(), hs.URL)
@@ -50,17 +52,57 @@ func TestRecordEventsGoWhereSomeoneListens(t *testing.T) {
 		before func()
 		want   sent
 	}{
-		{"a webhook found in the control database", func() {}, sent{1, 0}},
-		{"that webhook deleted", func() { listen(webhook, "w0", false) }, sent{0, 0}},
+		{"a webhook found in the control database, the room asked", func() { rt.idle[ws] = true }, sent{1, 1}},
+		{"that webhook deleted", func() {
+			if _, err := h.control.Exec(`UPDATE webhooks SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = 'w0'`); err != nil {
+				t.Fatal(err)
+			}
+			listen(webhook, "w0", false)
+		}, sent{0, 0}},
 		{"a webhook set", func() { listen(webhook, "w1", true) }, sent{1, 0}},
-		{"a stream opening", func() { listen(webhook, "w1", false); listen(realtime, "", true) }, sent{0, 1}},
+		{"a stream opening", func() { listen(webhook, "w1", false); listen(realtime, "", true); rt.idle[ws] = false }, sent{0, 1}},
 		{"an idle room within the grace", func() { rt.idle[ws] = true }, sent{0, 1}},
 		{"an idle room past the grace", func() {
-			if _, err := shard.Exec(`UPDATE "` + outbox.ListenersTable + `" SET "at" = '2020-01-01T00:00:00.000Z'`); err != nil {
+			if _, err := shard.Exec(`UPDATE "` + outbox.ListenersTable + `" SET "at" = '2020-01-01T00:00:00.000Z' WHERE "kind" = 'realtime'`); err != nil {
 				t.Fatal(err)
 			}
 		}, sent{0, 1}},
 		{"after the idle room", func() {}, sent{0, 0}},
+		{"a webhook the shard missed (stored by an older jobs Worker)", func() {
+			if _, err := h.control.Exec(`INSERT INTO webhooks (id, workspace_id, target_url, operations) VALUES ('w2', ?, 'https://a.test', '["*.*"]')`, ws); err != nil {
+				t.Fatal(err)
+			}
+		}, sent{0, 0}},
+		{"a day after the webhooks were recorded", func() {
+			if _, err := shard.Exec(`UPDATE "` + outbox.ListenersTable + `" SET "at" = '2020-01-01T00:00:00.000Z' WHERE "kind" = 'known'`); err != nil {
+				t.Fatal(err)
+			}
+		}, sent{1, 0}},
+		{"that webhook deleted too", func() {
+			if _, err := h.control.Exec(`UPDATE webhooks SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = 'w2'`); err != nil {
+				t.Fatal(err)
+			}
+			listen(webhook, "w2", false)
+		}, sent{0, 0}},
+		{"the room checked over ten minutes ago, with a stream no gateway recorded", func() {
+			rt.idle[ws] = false
+			if _, err := shard.Exec(`UPDATE "` + outbox.ListenersTable + `" SET "at" = '2020-01-01T00:00:00.000Z' WHERE "kind" = 'realtime-idle'`); err != nil {
+				t.Fatal(err)
+			}
+		}, sent{0, 1}},
+		{"that stream's listener recorded", func() {
+			var n int
+			if err := shard.QueryRow(`SELECT count(*) FROM "` + outbox.ListenersTable + `" WHERE "kind" = 'realtime'`).Scan(&n); err != nil || n != 1 {
+				t.Errorf("realtime listeners after the room was heard = %d, %v; want 1", n, err)
+			}
+		}, sent{0, 1}},
+		{"that stream closed, past the grace", func() {
+			rt.idle[ws] = true
+			if _, err := shard.Exec(`UPDATE "` + outbox.ListenersTable + `" SET "at" = '2020-01-01T00:00:00.000Z' WHERE "kind" = 'realtime'`); err != nil {
+				t.Fatal(err)
+			}
+		}, sent{0, 1}},
+		{"the room checked", func() {}, sent{0, 0}},
 		{"a workflow trigger", func() {
 			table, _ := ddl.TableName(ws, triggerObject)
 			if _, err := shard.Exec(`INSERT INTO "`+table+`" ("id", "type", "settings") VALUES (?, 'DATABASE_EVENT', '{}')`, ids.NewUUID()); err != nil {

@@ -54,7 +54,7 @@ func main() {
 	b.inject(cfworker.Var, dev) // faults.go
 	srv := newServer(b.control, map[string]*d1.DB{"DB_0": b.shard}, b.cache, b.jobs, probes)
 	if rt, err := jsfetch.Binding("REALTIME"); err == nil { // realtimepublish.go
-		srv.relay.Publish = publishRealtime(realtimev1connect.NewRealtimeServiceClient(b.client(rt, faults.DO, "REALTIME"), "http://internal", rpc.ClientOptions()...), srv.realtimeIdle)
+		srv.relay.Publish = publishRealtime(realtimev1connect.NewRealtimeServiceClient(b.client(rt, faults.DO, "REALTIME"), "http://internal", rpc.ClientOptions()...), srv.realtimeIdle, srv.realtimeHeard)
 	}
 	cfworker.Serve(cfworker.Handlers{Fetch: srv.handler(dev), Scheduled: srv.sweepOnCron})
 }

@@ -27,12 +27,14 @@ const realtimePublishTimeout = 2 * time.Second
 // batch that reaches it both ways (a relay and a sweep) is seen once.
 //
 // A write whose own batch found no realtime listener for the workspace (outbox.ListenRealtime:
-// the gateway sets it before it hands a stream to the room) is delivered to every stream there
-// is, none, without a call. A room that answers it has nothing open left goes to idle, which
-// removes the listener.
-func publishRealtime(rt realtimePublisher, idle func(ctx context.Context, workspaceID string)) func(context.Context, outbox.Row, *jobsv1.DatabaseEventBatch) bool {
+// the gateway sets it before it hands a stream to the room) and a room checked lately is
+// delivered to every stream there is, none, without a call. A room that answers it has nothing
+// open left goes to idle, which removes the listener and marks the room checked; an unchecked
+// room that has something open (streams from before the listeners) goes to heard, which
+// records its listener.
+func publishRealtime(rt realtimePublisher, idle, heard func(ctx context.Context, workspaceID string)) func(context.Context, outbox.Row, *jobsv1.DatabaseEventBatch) bool {
 	return func(ctx context.Context, row outbox.Row, b *jobsv1.DatabaseEventBatch) bool {
-		if row.Probed && row.Listeners&outbox.ListenRealtime == 0 {
+		if row.Probed && row.Listeners&(outbox.ListenRealtime|outbox.ListenRoomUnchecked) == 0 {
 			return true
 		}
 		ctx, cancel := context.WithTimeout(ctx, realtimePublishTimeout)
@@ -42,8 +44,11 @@ func publishRealtime(rt realtimePublisher, idle func(ctx context.Context, worksp
 			slog.WarnContext(ctx, "realtime publish from the relay failed; the queue's copy will deliver", "event", b.GetName(), "workspace_id", b.GetWorkspaceId(), "error", err)
 			return false
 		}
-		if res.GetIdle() && idle != nil {
+		switch {
+		case res.GetIdle() && idle != nil:
 			idle(ctx, b.GetWorkspaceId())
+		case !res.GetIdle() && row.Listeners&outbox.ListenRoomUnchecked != 0 && heard != nil:
+			heard(ctx, b.GetWorkspaceId())
 		}
 		return true
 	}

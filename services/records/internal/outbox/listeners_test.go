@@ -19,6 +19,7 @@ func TestProbeAnswersTheListenersOfTheWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	triggerSQL := `EXISTS (SELECT 1 FROM "` + triggers + `" WHERE "type" = 'DATABASE_EVENT' AND "deletedAt" IS NULL)`
+	aged := d1.Stmt{SQL: `UPDATE "` + ListenersTable + `" SET "at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-11 minutes')`}
 	insertTrigger := d1.Stmt{SQL: `INSERT INTO "` + triggers + `" ("id", "type", "settings") VALUES ('00000000-0000-4000-8000-0000000000aa', 'DATABASE_EVENT', '{}')`}
 	tests := []struct {
 		name     string
@@ -26,19 +27,23 @@ func TestProbeAnswersTheListenersOfTheWrite(t *testing.T) {
 		setup    [][]d1.Stmt
 		want     int64
 	}{
-		{"nobody", triggerSQL, nil, 0},
-		{"a workspace whose webhooks were recorded, none", triggerSQL, [][]d1.Stmt{Backfill(ws, nil)}, ListenKnown},
+		{"nobody, the room never checked", triggerSQL, nil, ListenRoomUnchecked},
+		{"nobody, the room found idle", triggerSQL, [][]d1.Stmt{RealtimeIdle(ws, 300)}, 0},
+		{"the room found idle over ten minutes ago", triggerSQL, [][]d1.Stmt{RealtimeIdle(ws, 300), {aged}}, ListenRoomUnchecked},
+		{"a workspace whose webhooks were recorded, none", triggerSQL, [][]d1.Stmt{RealtimeIdle(ws, 300), Backfill(ws, nil)}, ListenKnown},
+		{"a workspace whose webhooks were recorded over ten minutes ago", triggerSQL, [][]d1.Stmt{Backfill(ws, []string{"w1"}), {aged}, RealtimeIdle(ws, 300)}, ListenWebhook},
+		{"a workspace recorded again", triggerSQL, [][]d1.Stmt{Backfill(ws, nil), {aged}, Backfill(ws, nil), RealtimeIdle(ws, 300)}, ListenKnown},
 		{"a webhook and a room", triggerSQL, [][]d1.Stmt{
 			Backfill(ws, []string{"w1"}), SetListener(ws, ListenerRealtime, "", true),
 		}, ListenWebhook | ListenRealtime | ListenKnown},
 		{"a webhook removed", triggerSQL, [][]d1.Stmt{
-			SetListener(ws, ListenerWebhook, "w1", true), SetListener(ws, ListenerWebhook, "w1", false),
+			RealtimeIdle(ws, 300), SetListener(ws, ListenerWebhook, "w1", true), SetListener(ws, ListenerWebhook, "w1", false),
 		}, 0},
 		{"another workspace's listeners", triggerSQL, [][]d1.Stmt{
-			Backfill(other, []string{"w1"}), SetListener(other, ListenerRealtime, "", true),
+			RealtimeIdle(ws, 300), Backfill(other, []string{"w1"}), SetListener(other, ListenerRealtime, "", true),
 		}, 0},
-		{"a workflow trigger", triggerSQL, [][]d1.Stmt{{insertTrigger}}, ListenTrigger},
-		{"a workspace without triggers to read", "", nil, ListenTrigger},
+		{"a workflow trigger", triggerSQL, [][]d1.Stmt{RealtimeIdle(ws, 300), {insertTrigger}}, ListenTrigger},
+		{"a workspace without triggers to read", "", [][]d1.Stmt{RealtimeIdle(ws, 300)}, ListenTrigger},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
