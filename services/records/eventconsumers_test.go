@@ -45,6 +45,15 @@ func TestRecordEventsGoWhereSomeoneListens(t *testing.T) {
 		}
 	}
 	webhook, realtime := recordsv1.EventListenerKind_EVENT_LISTENER_KIND_WEBHOOK, recordsv1.EventListenerKind_EVENT_LISTENER_KIND_REALTIME
+	// deleteWebhook deletes a webhook as the jobs Worker does: from the control database, then its
+	// listener.
+	deleteWebhook := func(id string) {
+		t.Helper()
+		if _, err := h.control.Exec(`UPDATE webhooks SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+		listen(webhook, id, false)
+	}
 	shard := h.shards[func() string { sc, _, _ := srv.schemaOf(ctx, ws, true); return sc.Shard }()]
 	type sent struct{ Queued, Published int }
 	steps := []struct {
@@ -53,12 +62,7 @@ func TestRecordEventsGoWhereSomeoneListens(t *testing.T) {
 		want   sent
 	}{
 		{"a webhook found in the control database, the room asked", func() { rt.idle[ws] = true }, sent{1, 1}},
-		{"that webhook deleted", func() {
-			if _, err := h.control.Exec(`UPDATE webhooks SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = 'w0'`); err != nil {
-				t.Fatal(err)
-			}
-			listen(webhook, "w0", false)
-		}, sent{0, 0}},
+		{"that webhook deleted", func() { deleteWebhook("w0") }, sent{0, 0}},
 		{"a webhook set", func() { listen(webhook, "w1", true) }, sent{1, 0}},
 		{"a stream opening", func() { listen(webhook, "w1", false); listen(realtime, "", true); rt.idle[ws] = false }, sent{0, 1}},
 		{"an idle room within the grace", func() { rt.idle[ws] = true }, sent{0, 1}},
@@ -78,12 +82,7 @@ func TestRecordEventsGoWhereSomeoneListens(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, sent{1, 0}},
-		{"that webhook deleted too", func() {
-			if _, err := h.control.Exec(`UPDATE webhooks SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = 'w2'`); err != nil {
-				t.Fatal(err)
-			}
-			listen(webhook, "w2", false)
-		}, sent{0, 0}},
+		{"that webhook deleted too", func() { deleteWebhook("w2") }, sent{0, 0}},
 		{"the room checked over ten minutes ago, with a stream no gateway recorded", func() {
 			rt.idle[ws] = false
 			if _, err := shard.Exec(`UPDATE "` + outbox.ListenersTable + `" SET "at" = '2020-01-01T00:00:00.000Z' WHERE "kind" = 'realtime-idle'`); err != nil {

@@ -80,9 +80,8 @@ func (r Row) Batches(obj *metadata.Object) ([]*jobsv1.DatabaseEventBatch, error)
 			return nil, fmt.Errorf("outbox: row %s: %w", r.ID, err)
 		}
 	}
-	newBatch := r.newBatch
 	var out []*jobsv1.DatabaseEventBatch
-	batch, size := newBatch(), 0
+	batch, size := r.newBatch(), 0
 	for _, id := range recordIDs {
 		b, a := before[id], after[id]
 		if obj != nil && b == nil && a == nil {
@@ -113,7 +112,7 @@ func (r Row) Batches(obj *metadata.Object) ([]*jobsv1.DatabaseEventBatch, error)
 		}
 		if size+n > maxEventBatchBytes {
 			out = append(out, batch)
-			batch, size = newBatch(), 0
+			batch, size = r.newBatch(), 0
 		}
 		batch.Events = append(batch.Events, e)
 		size += n

@@ -71,12 +71,13 @@ func ProbeSQL(workspaceID, triggers string) string {
 	if triggers == "" {
 		triggers = "1"
 	}
-	has := func(kind ListenerKind) string {
-		return `EXISTS (SELECT 1 FROM "` + ListenersTable + `" WHERE "workspace_id" = ` + quote(workspaceID) + ` AND "kind" = '` + string(kind) + `')`
+	// exists is true when the workspace has a row of kind (and where, when given).
+	exists := func(kind ListenerKind, where string) string {
+		return `EXISTS (SELECT 1 FROM "` + ListenersTable + `" WHERE "workspace_id" = ` + quote(workspaceID) + ` AND "kind" = '` + string(kind) + `'` + where + `)`
 	}
+	has := func(kind ListenerKind) string { return exists(kind, "") }
 	recent := func(kind ListenerKind) string {
-		return `EXISTS (SELECT 1 FROM "` + ListenersTable + `" WHERE "workspace_id" = ` + quote(workspaceID) + ` AND "kind" = '` + string(kind) +
-			`' AND "at" > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-` + strconv.Itoa(int(RecheckAfter/time.Second)) + ` seconds'))`
+		return exists(kind, ` AND "at" > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-`+strconv.Itoa(int(RecheckAfter/time.Second))+` seconds')`)
 	}
 	room := has(ListenerRealtime)
 	return `((` + triggers + `) | (` + has(ListenerWebhook) + ` << 1) | (` + room + ` << 2) | (` + recent(listenerKnown) + ` << 3) | ` +
