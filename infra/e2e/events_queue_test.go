@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -63,5 +64,42 @@ func TestRecordEventsGoOnTheQueueOnlyForItsConsumers(t *testing.T) {
 	time.Sleep(time.Second) // a second job, had there been one, has run by now
 	if got := runs(); got != before+1 {
 		t.Errorf("database.event jobs = %d, want %d: the creation with a webhook went on the queue once", got, before+1)
+	}
+}
+
+// TestRelaysEndAfterWrites: every write's relay, the background task that sends its events and
+// then deletes its outbox rows, ends. A relay that slept on a Go timer used to wake inside a
+// later request and start its delete there, where it never settled once that request had
+// answered: a task that never ended, one in thirty writes, holding its memory for good. Reads
+// between the writes are what moved the timer: each one lands while the relay waits.
+func TestRelaysEndAfterWrites(t *testing.T) {
+	a := onboard(t, "/metadata")
+	auth := []string{"Authorization", "Bearer " + a.access}
+	background := func() int {
+		return decode[struct {
+			Background int `json:"background"`
+		}](t, get(t, "/__dev/svc/records/instance")).Background
+	}
+	eventually(t, 10*time.Second, "the onboarding's background tasks ended", func() bool { return background() == 0 })
+	for i := range 30 {
+		id := createdPerson(t, a, fmt.Sprintf("Relay %d", i))
+		for range 2 {
+			if r := get(t, "/rest/people/"+id, auth...); r.status != http.StatusOK {
+				t.Fatalf("GET /rest/people/%s = %d %s", id, r.status, r.body)
+			}
+			time.Sleep(60 * time.Millisecond)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	n := background()
+	for n > 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		n = background()
+	}
+	if n > 0 {
+		t.Fatalf("records has %d background tasks still running 5 s after 30 writes: relays that never end", n)
+	}
+	if rows := outboxRows(t, a); rows != 0 {
+		t.Errorf("outbox rows left after the relays = %d, want 0", rows)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/shared/cfworker"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	realtimev1 "github.com/twentyworkers/twenty/shared/gen/twenty/realtime/v1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
@@ -50,7 +51,7 @@ func (s *server) metadataEvents() connect.UnaryInterceptorFunc {
 					} else if attempt == 3 {
 						merr = err
 					} else {
-						time.Sleep(wait)
+						_ = cfworker.Sleep(ctx, wait)
 					}
 				}
 				if merr != nil {

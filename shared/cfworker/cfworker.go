@@ -110,7 +110,9 @@ func withWaiter(ctx context.Context, waitUntil func(fn func())) context.Context 
 // goroutine.
 func WaitUntil(ctx context.Context, fn func(ctx context.Context)) {
 	detached := context.WithoutCancel(ctx)
+	background.Add(1)
 	run := func() {
+		defer background.Add(-1)
 		defer func() { _ = recover() }() // a background task must never take the instance down
 		fn(detached)
 	}

@@ -103,5 +103,7 @@ func ServeInstance(w http.ResponseWriter, r *http.Request) {
 		RequestsServed uint64      `json:"requestsServed"`
 		Memory         MemoryStats `json:"memory"`
 		D1             D1Usage     `json:"d1"`
-	}{id, served, Memory(), d1Usage()})
+		// Background is how many WaitUntil tasks are running (see Background).
+		Background int64 `json:"background"`
+	}{id, served, Memory(), d1Usage(), Background()})
 }

@@ -111,6 +111,8 @@ class GoInstance {
     // Helpers Go calls (not events): see the Go side of each.
     this.binding.d1Batch = d1Batch; // shared/d1
     this.binding.fetchFor = fetchFor; // shared/jsfetch
+    // cfworker.Sleep: a timer of the event that asks for it (Go's own timers are not).
+    this.binding.sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
     // cfworker.Await: Go waits on a promise by id and is told through binding.settle, which Go
     // sets on its first wait; a program that has exited is not called.
     this.binding.track = (promise, id) => {

@@ -26,6 +26,9 @@ type Relay struct {
 	// Backoff is the wait before the second attempt, doubled before each later one (50 ms when
 	// zero).
 	Backoff time.Duration
+	// Sleep waits between attempts (a Go timer when nil); in a Worker, cfworker.Sleep, whose
+	// timer belongs to the relay's own event.
+	Sleep func(ctx context.Context, d time.Duration) error
 	// Local, when set, consumes each batch in this Worker once the queue has it: the consumers
 	// of what the Worker owns itself (the timeline), spared a round trip through the queue and
 	// back. It must be idempotent by event id; an error leaves the row for the sweep. A row whose
@@ -249,13 +252,27 @@ func (r *Relay) send(ctx context.Context, b *jobsv1.DatabaseEventBatch) error {
 			break
 		}
 		slog.WarnContext(ctx, "record events not enqueued yet; retrying", "event", b.GetName(), "attempt", i, "error", err.Error())
-		time.Sleep(wait)
+		r.sleep(ctx, wait)
 		wait *= 2
 	}
 	if err != nil {
 		return fmt.Errorf("outbox: enqueue %s: %w", b.GetName(), err)
 	}
 	return nil
+}
+
+// sleep waits d with r.Sleep, or on a Go timer.
+func (r *Relay) sleep(ctx context.Context, d time.Duration) {
+	if r.Sleep != nil {
+		_ = r.Sleep(ctx, d)
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // objectByID finds the object with metadata id id, nil when the workspace has none.
