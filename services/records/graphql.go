@@ -106,8 +106,9 @@ func (s *server) graphQLOf(ws string, sc *schema) (*gqlapi.Schema, *d1.DB, error
 // they share (gqlapi.Schemas: one for all the workspaces whose objects give the same SDL); past
 // them a cache starts afresh. An executable schema holds its parsed SDL (about 2 MB for the
 // standard objects, their connections' aggregate fields and group-by inputs included) and a cache
-// of parsed documents (gqlDocumentCache of them); a workspace's API adds only its model. So the
-// caches stay within some 10 MB of the isolate's 128 MB.
+// of parsed documents (gqlDocumentCache of them); a workspace's API adds only its model, about
+// 85 KB for the standard objects (its aggregate fields are the shared schema's). So the caches
+// stay within some 15 MB of the isolate's 128 MB.
 const (
 	maxCachedGraphQL = 64
 	maxSharedGraphQL = 4

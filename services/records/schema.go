@@ -24,8 +24,12 @@ import (
 // stale schema could explain, runs again once on the schema read from the control database. So a
 // warm request reads no metadata from D1 and still sees a change made by another isolate.
 
-// maxCachedWorkspaces bounds the isolate's schema cache; past it the cache starts afresh.
-const maxCachedWorkspaces = 512
+// maxCachedWorkspaces bounds the isolate's schema cache; past it the cache starts afresh. A
+// workspace's decoded schema holds some 140 KB of the Go heap (the standard objects, measured
+// natively), so 128 of them stay near 18 MB: at the former 512, an isolate serving that many
+// workspaces held 70 MB of schemas, past the runtime's 64 MiB soft limit (shared/js/glue.mjs),
+// and would have collected garbage without end. A schema dropped here comes back from KV.
+const maxCachedWorkspaces = 128
 
 // schemaTTL bounds how long KV keeps a schema nobody reads.
 const schemaTTL = 7 * 24 * time.Hour

@@ -72,7 +72,15 @@ type Schemas struct {
 	max  int
 
 	mu    sync.Mutex
-	bySDL map[string]*graphql.Schema
+	bySDL map[string]*shared
+}
+
+// shared is what the workspaces with one SDL share: the executable schema, and each type's
+// aggregate fields (their names, types and descriptions are all in the SDL, so one SDL gives the
+// same ones; they were a third of a workspace's model).
+type shared struct {
+	gql        *graphql.Schema
+	aggregates map[string][]aggField
 }
 
 // NewSchemas returns a builder keeping up to limit executable schemas built with opts.
@@ -89,10 +97,15 @@ func (c *Schemas) New(objects []metadata.Object) (*Schema, error) {
 	}
 	sdl := m.sdl()
 	c.mu.Lock()
-	gql, ok := c.bySDL[sdl]
+	sh, ok := c.bySDL[sdl]
 	c.mu.Unlock()
 	if ok {
-		return &Schema{m: m, gql: gql}, nil
+		for _, t := range m.types {
+			if a, ok := sh.aggregates[t.name]; ok {
+				t.aggregates = a
+			}
+		}
+		return &Schema{m: m, gql: sh.gql}, nil
 	}
 	resolvers := map[string]graphql.Resolver{"Query.search": searchResolver}
 	for _, t := range m.types {
@@ -105,9 +118,13 @@ func (c *Schemas) New(objects []metadata.Object) (*Schema, error) {
 	if c.max > 0 {
 		c.mu.Lock()
 		if c.bySDL == nil || len(c.bySDL) >= c.max {
-			c.bySDL = map[string]*graphql.Schema{}
+			c.bySDL = map[string]*shared{}
 		}
-		c.bySDL[sdl] = gql
+		sh := &shared{gql: gql, aggregates: make(map[string][]aggField, len(m.types))}
+		for _, t := range m.types {
+			sh.aggregates[t.name] = t.aggregates
+		}
+		c.bySDL[sdl] = sh
 		c.mu.Unlock()
 	}
 	return &Schema{m: m, gql: gql}, nil

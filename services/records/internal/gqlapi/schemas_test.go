@@ -37,6 +37,21 @@ func TestSchemasShareTheExecutableSchemaOfTheSameSDL(t *testing.T) {
 	if a.m == b.m {
 		t.Error("two workspaces share a model")
 	}
+	// Their aggregate fields (all in the SDL) are one copy, not one per workspace.
+	shared := 0
+	for _, ta := range a.m.types {
+		tb := b.m.byName[ta.obj.NameSingular]
+		if len(ta.aggregates) == 0 || tb == nil {
+			continue
+		}
+		if &ta.aggregates[0] != &tb.aggregates[0] {
+			t.Errorf("%s: two workspaces hold two copies of its aggregate fields", ta.name)
+		}
+		shared++
+	}
+	if shared == 0 {
+		t.Error("no type with aggregate fields to compare")
+	}
 	fewer, err := c.New(metadata.StandardObjects())
 	if err != nil {
 		t.Fatal(err)
