@@ -111,7 +111,7 @@ func newHandler(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs j
 // newServer returns the records Worker's server on its bindings.
 func newServer(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs jobqueue.Producer, probes []health.Probe) *server {
 	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards, names: slices.Sorted(maps.Keys(shards)), cache: cache, jobs: jobs}
-	srv.relay, srv.outboxTables = &outbox.Relay{Queue: jobs, Sleep: cfworker.Sleep}, map[*d1.DB]*outbox.ShardState{}
+	srv.relay, srv.outboxTables = &outbox.Relay{Queue: jobs}, map[*d1.DB]*outbox.ShardState{}
 	srv.relay.Local = func(ctx context.Context, row outbox.Row, b *jobsv1.DatabaseEventBatch) error {
 		_, err := srv.writeTimeline(ctx, b, row.Prefetched)
 		return err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
+	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/d1"
 	jobsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/jobs/v1"
 	"github.com/twentyworkers/twenty/shared/jobqueue"
@@ -26,9 +27,6 @@ type Relay struct {
 	// Backoff is the wait before the second attempt, doubled before each later one (50 ms when
 	// zero).
 	Backoff time.Duration
-	// Sleep waits between attempts (a Go timer when nil); in a Worker, cfworker.Sleep, whose
-	// timer belongs to the relay's own event.
-	Sleep func(ctx context.Context, d time.Duration) error
 	// Local, when set, consumes each batch in this Worker once the queue has it: the consumers
 	// of what the Worker owns itself (the timeline), spared a round trip through the queue and
 	// back. It must be idempotent by event id; an error leaves the row for the sweep. A row whose
@@ -252,27 +250,13 @@ func (r *Relay) send(ctx context.Context, b *jobsv1.DatabaseEventBatch) error {
 			break
 		}
 		slog.WarnContext(ctx, "record events not enqueued yet; retrying", "event", b.GetName(), "attempt", i, "error", err.Error())
-		r.sleep(ctx, wait)
+		_ = cfworker.Sleep(ctx, wait) // not time.Sleep: see cfworker.Sleep
 		wait *= 2
 	}
 	if err != nil {
 		return fmt.Errorf("outbox: enqueue %s: %w", b.GetName(), err)
 	}
 	return nil
-}
-
-// sleep waits d with r.Sleep, or on a Go timer.
-func (r *Relay) sleep(ctx context.Context, d time.Duration) {
-	if r.Sleep != nil {
-		_ = r.Sleep(ctx, d)
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
 }
 
 // objectByID finds the object with metadata id id, nil when the workspace has none.
