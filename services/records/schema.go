@@ -169,15 +169,14 @@ func (s *server) workspaceState(ctx context.Context, workspaceID string) ([]meta
 // errStaleSchema reports a cached schema older than the shard's stamp.
 var errStaleSchema = errors.New("records: cached schema is stale")
 
-// stampedShard is the shard as the engine sees it during one call: its first batch also reads
-// the workspace's schema stamp, and fails with errStaleSchema when the stamp is not the version
-// the call's schema has; every later batch of the call then fails too, so that the call writes
-// nothing and can run again. The first batch of every engine operation reads before it writes.
+// stampedShard is the shard as the engine sees it during one call: its first batch opens with the
+// workspace's schema stamp guard (ddl.GuardStamp), which fails that whole batch when the stamp is
+// not the version the call's schema has, writes included; the call then fails with
+// errStaleSchema, every later batch of it too, so that it has written nothing and can run again.
 // A GraphQL request runs its root fields concurrently, hence the lock: they wait for the check.
 type stampedShard struct {
-	db      *d1.DB
-	stamp   d1.Stmt
-	version int64
+	db    *d1.DB
+	guard d1.Stmt
 
 	mu      sync.Mutex
 	checked bool
@@ -185,11 +184,11 @@ type stampedShard struct {
 }
 
 func newStampedShard(db *d1.DB, workspaceID string, version int64) (*stampedShard, error) {
-	stamp, err := ddl.ReadStamp(workspaceID)
+	guard, err := ddl.GuardStamp(workspaceID, version)
 	if err != nil {
 		return nil, err
 	}
-	return &stampedShard{db: db, stamp: stamp, version: version}, nil
+	return &stampedShard{db: db, guard: guard}, nil
 }
 
 // Batch implements engine.Batcher.
@@ -204,15 +203,16 @@ func (b *stampedShard) Batch(ctx context.Context, stmts ...d1.Stmt) ([]d1.Result
 		return b.db.Batch(ctx, stmts...)
 	}
 	defer b.mu.Unlock()
-	b.checked = true
-	res, err := b.db.Batch(ctx, append([]d1.Stmt{b.stamp}, stmts...)...)
+	res, err := b.db.Batch(ctx, append([]d1.Stmt{b.guard}, stmts...)...)
+	if ddl.IsStaleStamp(err) {
+		b.checked = true
+		b.stale = fmt.Errorf("%w: %w", errStaleSchema, err)
+		return nil, b.stale
+	}
 	if err != nil {
 		return nil, err
 	}
-	if r := res[0]; len(r.Rows) != 1 || len(r.Rows[0]) != 1 || r.Rows[0][0] != b.version {
-		b.stale = fmt.Errorf("%w: stamp %v, cached version %d", errStaleSchema, r.Rows, b.version)
-		return nil, b.stale
-	}
+	b.checked = true
 	return res[1:], nil
 }
 

@@ -97,3 +97,36 @@ func TestAnObjectMissingFromACachedSchemaIsLookedUpAgain(t *testing.T) {
 		t.Errorf("list of an unknown object = %v, want 400", err)
 	}
 }
+
+// TestACreateOnAStaleSchemaWritesOnce: a record created alone goes in one batch, writes first; on
+// a cached schema gone stale, the stamp's guard fails that batch, and the call, run again on the
+// fresh schema, creates the record once.
+func TestACreateOnAStaleSchemaWritesOnce(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	ws := h.workspace(t)
+	res, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shard := h.shards[res.GetShard()]
+	if _, err := h.client.FindMany(ctx, &recordsv1.FindManyRequest{WorkspaceId: ws, ObjectNamePlural: "people",
+		Query: recordquery.ToProto(&recordquery.Query{Limit: 1})}); err != nil {
+		t.Fatal(err) // the schema is now cached at version 1
+	}
+	stamp, _ := ddl.SetStamp(ws, 2)
+	if _, err := shard.Batch(ctx, stamp); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.control.Exec(`UPDATE workspace_metadata SET version = 2 WHERE workspace_id = ?`, ws); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.client.CreateMany(ctx, &recordsv1.CreateManyRequest{WorkspaceId: ws, ObjectNamePlural: "people",
+		RecordsJson: []byte(`[{"city":"Stale"}]`), Actor: &recordsv1.Actor{Source: "API"}}); err != nil {
+		t.Fatalf("create on a stale cached schema: %v", err)
+	}
+	table, _ := ddl.TableName(ws, "person")
+	if n := count(t, shard, `SELECT count(*) FROM "`+table+`" WHERE "city" = 'Stale'`); n != 1 {
+		t.Errorf("people created = %d, want 1", n)
+	}
+}

@@ -527,20 +527,18 @@ func TestStatementsBindNoParameters(t *testing.T) {
 	}
 }
 
+// count is the number of rows of table.
+func count(t *testing.T, db *d1.DB, table string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM "` + table + `"`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func TestSchemaStamp(t *testing.T) {
 	db := newWorkspace(t, wsA, wsB)
-	read := func(ws string) []any {
-		t.Helper()
-		s, err := ReadStamp(ws)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := db.Batch(context.Background(), s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res[0].Rows[0]
-	}
 	set, err := SetStamp(wsA, 7)
 	if err != nil {
 		t.Fatal(err)
@@ -548,9 +546,43 @@ func TestSchemaStamp(t *testing.T) {
 	if _, err := db.Batch(context.Background(), set); err != nil {
 		t.Fatal(err)
 	}
-	got := [][]any{read(wsA), read(wsB)}
-	if diff := cmp.Diff([][]any{{int64(7)}, {int64(1)}}, got); diff != "" {
-		t.Errorf("stamps after setting A's (-want +got):\n%s", diff)
+	// The guard answers the stamp it expects; one that expects another fails its whole batch,
+	// a write after it included.
+	const member = "writes"
+	if _, err := db.Exec(`CREATE TABLE "` + member + `" ("id" TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	insert := d1.Stmt{SQL: `INSERT INTO "` + member + `" ("id") VALUES (?)`, Args: []any{ids.NewUUID()}}
+	tests := []struct {
+		ws      string
+		version int64
+		want    []any // the guard's row; nil: the batch fails as stale
+	}{
+		{wsA, 7, []any{int64(7)}},
+		{wsB, 1, []any{int64(1)}},
+		{wsA, 1, nil},
+		{wsB, 7, nil},
+	}
+	for _, tc := range tests {
+		guard, err := GuardStamp(tc.ws, tc.version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := count(t, db, member)
+		res, err := db.Batch(context.Background(), guard, insert)
+		switch {
+		case tc.want == nil && !IsStaleStamp(err):
+			t.Errorf("%s at %d: error %v, want the stale stamp's", tc.ws, tc.version, err)
+		case tc.want == nil && count(t, db, member) != before:
+			t.Errorf("%s at %d: the write after a failed guard was kept", tc.ws, tc.version)
+		case tc.want != nil && err != nil:
+			t.Errorf("%s at %d: %v", tc.ws, tc.version, err)
+		case tc.want != nil:
+			if diff := cmp.Diff([][]any{tc.want}, res[0].Rows); diff != "" {
+				t.Errorf("%s at %d: guard (-want +got):\n%s", tc.ws, tc.version, diff)
+			}
+			insert.Args = []any{ids.NewUUID()}
+		}
 	}
 	if _, err := StampTable("not-a-uuid"); err == nil {
 		t.Error("StampTable accepted an invalid workspace id")

@@ -2,6 +2,7 @@ package ddl
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/twentyworkers/twenty/shared/d1"
 )
@@ -44,11 +45,23 @@ func SetStamp(workspaceID string, version int64) (d1.Stmt, error) {
 	return d1.Stmt{SQL: "UPDATE " + quoteIdent(table) + " SET " + quoteIdent("version") + " = ?", Args: []any{version}}, nil
 }
 
-// ReadStamp returns the statement reading the workspace's stamp (one row, one column).
-func ReadStamp(workspaceID string) (d1.Stmt, error) {
+// GuardStamp returns the statement that opens a call's first batch: it answers the workspace's
+// stamp when the stamp is version, and otherwise fails, and with it the whole batch (D1 runs a
+// batch as one transaction). So a first batch that writes writes nothing on a stale schema, and
+// the call can run again on the fresh one. It fails by taking abs() of the smallest integer,
+// which overflows (IsStaleStamp); the value depends on the stamp's row, so SQLite evaluates it
+// only when the stamp differs.
+func GuardStamp(workspaceID string, version int64) (d1.Stmt, error) {
 	table, err := StampTable(workspaceID)
 	if err != nil {
 		return d1.Stmt{}, err
 	}
-	return d1.Stmt{SQL: "SELECT " + quoteIdent("version") + " FROM " + quoteIdent(table)}, nil
+	return d1.Stmt{SQL: `SELECT CASE WHEN "v" = ? THEN "v" ELSE abs(-9223372036854775807 - 1 + ("v" - "v")) END FROM (SELECT COALESCE((SELECT ` +
+		quoteIdent("version") + " FROM " + quoteIdent(table) + `), -1) AS "v")`, Args: []any{version}}, nil
+}
+
+// IsStaleStamp reports whether err is GuardStamp's failure: the batch met a stamp other than its
+// version.
+func IsStaleStamp(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "integer overflow")
 }

@@ -130,22 +130,32 @@ func (e *Engine) createManyWith(ctx context.Context, db Batcher, workspaceID str
 		return nil, fmt.Errorf("engine: create %s: %w", obj.NamePlural, err)
 	}
 	_, hasPosition := obj.Field("position")
+	// One record created goes in one round trip: its INSERT computes its position
+	// (positionExpr) and its primary key refuses an id taken (constraintError answers Twenty's
+	// "already exists"), so nothing needs reading first. A batch that writes first is safe: the
+	// records Worker opens a call's first batch with the schema stamp's guard, which fails the
+	// whole batch on a stale schema.
+	oneTrip := !opts.Upsert && len(rows) == 1
 	var pre []d1.Stmt
-	if opts.Upsert {
+	switch {
+	case oneTrip:
+	case opts.Upsert:
 		pre = append(pre, upsertLookup(read, obj, inputs, rows))
-	} else {
+	default:
 		pre = append(pre, d1.Stmt{
 			SQL:  "SELECT " + quoteIdent("id") + " FROM " + quoteIdent(table) + " WHERE " + quoteIdent("id") + " IN (SELECT value FROM json_each(?))",
 			Args: []any{string(idList)},
 		})
 	}
-	if hasPosition {
+	if hasPosition && !oneTrip {
 		pre = append(pre, d1.Stmt{SQL: "SELECT MIN(" + quoteIdent("position") + ") AS " + quoteIdent("lo") + ", MAX(" + quoteIdent("position") + ") AS " + quoteIdent("hi") +
 			" FROM " + quoteIdent(table) + " WHERE " + quoteIdent("deletedAt") + " IS NULL"})
 	}
-	res, err := db.Batch(ctx, pre...)
-	if err != nil {
-		return nil, fmt.Errorf("engine: create %s: %w", obj.NamePlural, err)
+	var res []d1.Result
+	if len(pre) > 0 {
+		if res, err = db.Batch(ctx, pre...); err != nil {
+			return nil, fmt.Errorf("engine: create %s: %w", obj.NamePlural, err)
+		}
 	}
 	// matched[i] is the record input i updates, nil for an insert.
 	matched := make([]*readRow, len(inputs))
@@ -153,7 +163,7 @@ func (e *Engine) createManyWith(ctx context.Context, db Batcher, workspaceID str
 		if matched, err = matchUpserts(obj, read.read(res[0]), inputs, rows); err != nil {
 			return nil, err
 		}
-	} else if len(res[0].Rows) > 0 {
+	} else if !oneTrip && len(res[0].Rows) > 0 {
 		return nil, msgRecordAlreadyExists()
 	}
 	var inserts []*newRow
@@ -171,7 +181,10 @@ func (e *Engine) createManyWith(ctx context.Context, db Batcher, workspaceID str
 		sets := append(wc.setClauses(table, u), setClause{sql: quoteIdent("deletedAt") + " = NULL"})
 		stmts = append(stmts, updateStatements(table, sets, quoteIdent("id")+" = ?", []any{matched[i].id})...)
 	}
-	if hasPosition && len(inserts) > 0 {
+	switch {
+	case hasPosition && oneTrip:
+		positionInSQL(table, inserts[0])
+	case hasPosition && len(inserts) > 0:
 		var lo, hi *float64
 		if len(res[1].Rows) == 1 {
 			lo, hi = asFloat(res[1].Rows[0][0]), asFloat(res[1].Rows[0][1])
@@ -613,6 +626,23 @@ func assignPositions(rows []*newRow, lo, hi *float64) {
 	}
 }
 
+// sqlExpr is a column value the INSERT computes (insertStatements writes it in place of a
+// parameter).
+type sqlExpr string
+
+// positionInSQL has the INSERT of r, the only record of its create, compute its position as
+// assignPositions would from the table's positions: before the first (1 in an empty table) or
+// after the last. A position given stays.
+func positionInSQL(table string, r *newRow) {
+	pos, from := quoteIdent("position"), " FROM "+quoteIdent(table)+" WHERE "+quoteIdent("deletedAt")+" IS NULL)"
+	switch r.position {
+	case positionFirst:
+		r.values["position"] = sqlExpr("(SELECT COALESCE(MIN(" + pos + "), 1.0) - 1.0" + from)
+	case positionLast:
+		r.values["position"] = sqlExpr("(SELECT COALESCE(MAX(" + pos + "), 1.0) + 1.0" + from)
+	}
+}
+
 // insertStatements returns the INSERTs of rows: the columns any row sets, in table order, each
 // row giving the columns it leaves out their defaults; as many rows per statement as d1.MaxParams
 // allows.
@@ -633,12 +663,23 @@ func insertStatements(table string, obj metadata.Object, rows []*newRow, wc *wri
 		args := make([]any, 0, len(chunk)*len(cols))
 		for i, r := range chunk {
 			tuples[i] = marks
-			for _, c := range cols {
+			var exprs []string // the row's values, when one is computed by the statement
+			for j, c := range cols {
 				v, ok := r.values[c.Name]
 				if !ok {
 					v = columnDefault(c, wc.now)
 				}
+				if e, ok := v.(sqlExpr); ok {
+					if exprs == nil {
+						exprs = strings.Split(strings.Trim(marks, "()"), ", ")
+					}
+					exprs[j] = string(e)
+					continue
+				}
 				args = append(args, v)
+			}
+			if exprs != nil {
+				tuples[i] = "(" + strings.Join(exprs, ", ") + ")"
 			}
 		}
 		stmts = append(stmts, d1.Stmt{

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/twentyworkers/twenty/services/records/internal/ddl"
 	"github.com/twentyworkers/twenty/services/records/internal/metadata"
 	"github.com/twentyworkers/twenty/shared/d1"
 )
@@ -350,6 +351,43 @@ func TestCreatePositions(t *testing.T) {
 	want := []any{int64(-3), 10.5, 11.5, int64(-4), int64(-2), 12.5}
 	if diff := cmp.Diff(positions, want); diff != "" {
 		t.Errorf("positions mismatch (-got +want):\n%s", diff)
+	}
+}
+
+// TestCreateOnePosition checks the position of a record created alone, which its INSERT computes
+// (one round trip): first below the table's lowest, last above its highest, 0 or 2 in an empty
+// table, a given one kept; soft-deleted records do not count.
+func TestCreateOnePosition(t *testing.T) {
+	tests := []struct {
+		name  string
+		seed  bool
+		input map[string]any
+		want  any
+	}{
+		{"first in an empty table", false, map[string]any{"city": "a"}, int64(0)},
+		{"last in an empty table", false, map[string]any{"position": "last"}, int64(2)},
+		{"first", true, map[string]any{"city": "a"}, int64(-1)},
+		{"first by name", true, map[string]any{"position": "first"}, int64(-1)},
+		{"last", true, map[string]any{"position": "last"}, int64(4)},
+		{"given", true, map[string]any{"position": 7.5}, 7.5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := newDB(t, wsA)
+			if tc.seed {
+				seed(t, db, wsA) // people at positions 0 to 3
+				table, _ := ddl.TableName(wsA, "person")
+				// A soft-deleted record far out does not move the new one.
+				if _, err := db.Exec(`INSERT INTO "`+table+`" ("id", "position", "deletedAt") VALUES (?, -100, '2024-01-01T00:00:00.000Z'), (?, 100, '2024-01-01T00:00:00.000Z')`,
+					"00000000-0000-4000-8000-00000000d001", "00000000-0000-4000-8000-00000000d002"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := mustCreate(t, db, wsA, "person", apiKey, tc.input)
+			if diff := cmp.Diff(tc.want, got[0]["position"]); diff != "" {
+				t.Errorf("position (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
