@@ -231,6 +231,10 @@ type mutation struct {
 	diff bool
 	// constraint maps a constraint the writes broke to Twenty's error, or returns nil.
 	constraint func(error) *QueryError
+	// oneTrip lets a selection by id alone (no filter, changed nil) read its record inside the
+	// write batch, behind a guard that fails the batch when the id selects nothing: one round
+	// trip instead of two.
+	oneTrip bool
 }
 
 // run executes mutation m on the records sel selects: one read of the selected records (at most
@@ -282,22 +286,29 @@ func (e *Engine) runOnce(ctx context.Context, db Batcher, workspaceID string, ob
 	if err != nil {
 		return nil, err
 	}
-	res, err := db.Batch(ctx, read.where(cond, args, MaxMutationRecords+1))
-	if err != nil {
-		return nil, fmt.Errorf("engine: %s %s: %w", m.verb, obj.NamePlural, err)
-	}
-	before := read.read(res[0])
-	switch {
-	case len(before) > MaxMutationRecords:
-		return nil, msgTooManyRecords(m.verb)
-	case len(before) == 0 && sel.ID != "":
-		return nil, msgRecordNotFound()
-	case len(before) == 0:
-		return &Mutation{Records: []map[string]any{}}, nil
-	}
-	recordIDs := make([]string, len(before))
-	for i, r := range before {
-		recordIDs[i] = r.id
+	oneTrip := m.oneTrip && sel.ID != "" && isEmptyFilter(sel.Filter) && m.changed == nil
+	var before []readRow
+	var recordIDs []string
+	if oneTrip {
+		recordIDs = []string{strings.ToLower(sel.ID)}
+	} else {
+		res, err := db.Batch(ctx, read.where(cond, args, MaxMutationRecords+1))
+		if err != nil {
+			return nil, fmt.Errorf("engine: %s %s: %w", m.verb, obj.NamePlural, err)
+		}
+		before = read.read(res[0])
+		switch {
+		case len(before) > MaxMutationRecords:
+			return nil, msgTooManyRecords(m.verb)
+		case len(before) == 0 && sel.ID != "":
+			return nil, msgRecordNotFound()
+		case len(before) == 0:
+			return &Mutation{Records: []map[string]any{}}, nil
+		}
+		recordIDs = make([]string, len(before))
+		for i, r := range before {
+			recordIDs[i] = r.id
+		}
 	}
 	idList, err := json.Marshal(recordIDs)
 	if err != nil {
@@ -318,7 +329,12 @@ func (e *Engine) runOnce(ctx context.Context, db Batcher, workspaceID string, ob
 	}
 	var stmts []d1.Stmt
 	var guard *d1.Stmt
-	if !isEmptyFilter(sel.Filter) {
+	switch {
+	case oneTrip:
+		// The record before the writes, read by the batch itself once the guard found it.
+		g := selectionGuard(read.table, cond, args, string(idList), 1)
+		guard, stmts = &g, []d1.Stmt{g, read.where(cond, args, 1)}
+	case !isEmptyFilter(sel.Filter):
 		g := selectionGuard(read.table, cond, args, string(idList), len(recordIDs))
 		guard, stmts = &g, []d1.Stmt{g}
 	}
@@ -328,11 +344,14 @@ func (e *Engine) runOnce(ctx context.Context, db Batcher, workspaceID string, ob
 	if !m.destroy {
 		stmts = append(stmts, read.byIDs(recordIDs))
 	}
-	res, err = db.Batch(ctx, stmts...)
+	res, err := db.Batch(ctx, stmts...)
 	if err != nil && guard != nil {
 		// The guard's refusal (raised as malformed JSON), or another statement's: the guard
 		// alone tells, whatever words the database put the error in.
 		if _, gerr := db.Batch(ctx, *guard); gerr != nil {
+			if oneTrip {
+				return nil, msgRecordNotFound()
+			}
 			return nil, fmt.Errorf("%w: %w", errStaleSelection, err)
 		}
 	}
@@ -343,6 +362,11 @@ func (e *Engine) runOnce(ctx context.Context, db Batcher, workspaceID string, ob
 			}
 		}
 		return nil, fmt.Errorf("engine: %s %s: %w", m.verb, obj.NamePlural, err)
+	}
+	if oneTrip {
+		if before = read.read(res[1]); len(before) != 1 {
+			return nil, fmt.Errorf("engine: %s %s: record %s not read before the writes", m.verb, obj.NamePlural, recordIDs[0])
+		}
 	}
 	after := map[string]readRow{}
 	if !m.destroy {

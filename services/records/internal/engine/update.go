@@ -49,6 +49,7 @@ func (e *Engine) updateMany(ctx context.Context, db Batcher, workspaceID string,
 		},
 		diff:       true,
 		constraint: func(err error) *QueryError { return constraintError(obj, err) },
+		oneTrip:    true,
 	})
 }
 
