@@ -21,9 +21,9 @@ import (
 // from its schema once per metadata version and kept in the isolate (s.gql). As record
 // calls do (withTarget), a request answered from a cached schema that turns out stale (the
 // shard's stamp says so, or the document names what the cached schema lacks, say an object
-// created since) runs once more on the schema read from the control database: the stamp is
-// checked by the request's first batch, which reads before anything is written, so the first
-// run changed nothing. Mutations record their events in the shard's outbox as REST's do.
+// created since) runs once more on the schema read from the control database: the stamp's guard
+// opens the request's first batch and fails it whole when stale, so the first run changed
+// nothing. Mutations record their events in the shard's outbox as REST's do.
 //
 // The response is the GraphQL response, errors included; the call itself fails only when the
 // workspace cannot be served (no schema, no shard).

@@ -19,9 +19,10 @@ import (
 // A workspace's schema (its objects, metadata version and shard) is served from three places, the
 // nearest first: the isolate's memory, KV (for isolates that have not seen the workspace yet), and
 // the control database. Cached copies are never trusted blindly: the first batch a call sends to
-// the shard also reads the workspace's schema stamp (ddl.ReadStamp), which every metadata change
-// sets in the batch of its DDL, and a call whose schema turns out stale, or that fails in a way a
-// stale schema could explain, runs again once on the schema read from the control database. So a
+// the shard opens with a guard on the workspace's schema stamp (ddl.GuardStamp), which every
+// metadata change sets in the batch of its DDL and which fails the whole batch when it is not the
+// cached version, and a call whose schema turns out stale, or that fails in a way a stale schema
+// could explain, runs again once on the schema read from the control database. So a
 // warm request reads no metadata from D1 and still sees a change made by another isolate.
 
 // maxCachedWorkspaces bounds the isolate's schema cache; past it the cache starts afresh. A
