@@ -7,6 +7,7 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/twentyworkers/twenty/services/records/internal/ddl"
+	"github.com/twentyworkers/twenty/shared/d1"
 	recordsv1 "github.com/twentyworkers/twenty/shared/gen/twenty/records/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/records/v1/recordsv1connect"
 	"github.com/twentyworkers/twenty/shared/recordquery"
@@ -20,15 +21,21 @@ func (h *harness) otherIsolate(t *testing.T) recordsv1connect.RecordsServiceClie
 	return recordsv1connect.NewRecordsServiceClient(srv.Client(), srv.URL)
 }
 
-func TestSchemaCachesAreCheckedByTheShardStamp(t *testing.T) {
-	h := newHarness(t)
-	ctx := context.Background()
+// initialised is a new workspace, initialised, and its shard.
+func (h *harness) initialised(t *testing.T) (string, *d1.DB) {
+	t.Helper()
 	ws := h.workspace(t)
-	res, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws})
+	res, err := h.client.InitWorkspace(context.Background(), &recordsv1.InitWorkspaceRequest{WorkspaceId: ws})
 	if err != nil {
 		t.Fatal(err)
 	}
-	shard := h.shards[res.GetShard()]
+	return ws, h.shards[res.GetShard()]
+}
+
+func TestSchemaCachesAreCheckedByTheShardStamp(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	ws, shard := h.initialised(t)
 	list := func(c recordsv1connect.RecordsServiceClient) error {
 		_, err := c.FindMany(ctx, &recordsv1.FindManyRequest{WorkspaceId: ws, ObjectNamePlural: "people",
 			Query: recordquery.ToProto(&recordquery.Query{Limit: 1})})
@@ -104,12 +111,7 @@ func TestAnObjectMissingFromACachedSchemaIsLookedUpAgain(t *testing.T) {
 func TestACreateOnAStaleSchemaWritesOnce(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	ws := h.workspace(t)
-	res, err := h.client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws})
-	if err != nil {
-		t.Fatal(err)
-	}
-	shard := h.shards[res.GetShard()]
+	ws, shard := h.initialised(t)
 	if _, err := h.client.FindMany(ctx, &recordsv1.FindManyRequest{WorkspaceId: ws, ObjectNamePlural: "people",
 		Query: recordquery.ToProto(&recordquery.Query{Limit: 1})}); err != nil {
 		t.Fatal(err) // the schema is now cached at version 1

@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/twentyworkers/twenty/shared/cfworker"
 )
 
 // CheckTimeout bounds the run time of a single check. A check that is still
@@ -96,14 +98,6 @@ func Passed(results []Result) bool {
 
 // Wait blocks for d or until ctx is done, whichever comes first, and returns
 // ctx.Err() in the second case. Checks use it to space out writes to the same
-// key, which Cloudflare KV and R2 rate-limit to one per second.
-func Wait(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// key, which Cloudflare KV and R2 rate-limit to one per second. In a Worker the timer is the
+// request's own (cfworker.Sleep).
+func Wait(ctx context.Context, d time.Duration) error { return cfworker.Sleep(ctx, d) }
