@@ -17,7 +17,7 @@ import (
 //
 // A selection by id that finds no live record is CodeRecordNotFound; an empty filter is refused
 // ("A non-empty filter is required"), and so is a filter selecting more than MaxMutationRecords
-// records. One read, then one atomic batch.
+// records. One read, then one atomic batch; by id, the batch alone (mutation.oneTrip).
 func (e *Engine) deleteMany(ctx context.Context, db Batcher, workspaceID string, obj metadata.Object, all []metadata.Object, sel Selection, shape Shape) (*Mutation, error) {
 	table, err := ddl.TableName(workspaceID, obj.NameSingular)
 	if err != nil {
@@ -34,6 +34,7 @@ func (e *Engine) deleteMany(ctx context.Context, db Batcher, workspaceID string,
 				Args: []any{now, idList},
 			}}
 		},
+		oneTrip: true,
 	})
 }
 
@@ -62,6 +63,7 @@ func (e *Engine) destroyMany(ctx context.Context, db Batcher, workspaceID string
 		},
 		destroy:    true,
 		constraint: func(err error) *QueryError { return destroyConstraintError(obj, err) },
+		oneTrip:    true,
 	})
 }
 
