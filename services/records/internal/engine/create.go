@@ -131,7 +131,7 @@ func (e *Engine) createManyWith(ctx context.Context, db Batcher, workspaceID str
 	}
 	_, hasPosition := obj.Field("position")
 	// One record created goes in one round trip: its INSERT computes its position
-	// (positionExpr) and its primary key refuses an id taken (constraintError answers Twenty's
+	// (positionInSQL) and its primary key refuses an id taken (constraintError answers Twenty's
 	// "already exists"), so nothing needs reading first. A batch that writes first is safe: the
 	// records Worker opens a call's first batch with the schema stamp's guard, which fails the
 	// whole batch on a stale schema.
@@ -671,7 +671,7 @@ func insertStatements(table string, obj metadata.Object, rows []*newRow, wc *wri
 				}
 				if e, ok := v.(sqlExpr); ok {
 					if exprs == nil {
-						exprs = strings.Split(strings.Trim(marks, "()"), ", ")
+						exprs = slices.Repeat([]string{"?"}, len(cols))
 					}
 					exprs[j] = string(e)
 					continue
