@@ -97,13 +97,15 @@ migrate: tools ## Apply D1 migrations to the local state folder
 .PHONY: dev
 # The local stack admits webhook receivers on 127.0.0.1 (WEBHOOK_ALLOW_LOOPBACK, which the jobs
 # Worker reads from wrangler's environment: --var reaches the primary Worker only). That
-# environment is handed to every local Worker, so it holds nothing but what wrangler needs, and
+# environment is handed to every local Worker, so it holds nothing but what wrangler needs (the
+# X_LOCAL_* switches above are restated: env -i drops what make exports), and
 # the DEV_ENV variables the calling shell sets: the email API that SEND_EMAIL steps and workspace
 # invitations go through (jobs Worker) and the web app's URL that invitation links point at.
 DEV_ENV := EMAIL_API_URL EMAIL_API_KEY EMAIL_FROM FRONTEND_URL
 dev: tools build secrets migrate ## Build and serve the whole stack on http://127.0.0.1:$(PORT) (EMAIL_API_URL/KEY, EMAIL_FROM, FRONTEND_URL from the shell)
 	@set --; for v in $(DEV_ENV); do eval "x=\"\$${$$v:-}\""; [ -z "$$x" ] || set -- "$$@" "$$v=$$x"; done; \
-	env -i PATH="$$PATH" HOME="$$HOME" TMPDIR="$${TMPDIR:-/tmp}" CLOUDFLARE_INCLUDE_PROCESS_ENV=true WEBHOOK_ALLOW_LOOPBACK=true DEV_FAULTS=true "$$@" \
+	env -i PATH="$$PATH" HOME="$$HOME" TMPDIR="$${TMPDIR:-/tmp}" \
+		X_LOCAL_OBSERVABILITY=false X_LOCAL_EXPLORER=false CLOUDFLARE_INCLUDE_PROCESS_ENV=true WEBHOOK_ALLOW_LOOPBACK=true DEV_FAULTS=true "$$@" \
 	wrangler dev $(addprefix -c ,$(CONFIGS)) --ip 127.0.0.1 --port $(PORT) \
 		--inspector-port $(INSPECTOR_PORT) --persist-to $(STATE) --var DEV_ROUTES:true \
 		--show-interactive-dev-session=false
