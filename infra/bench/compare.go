@@ -54,7 +54,7 @@ func compareRecordFigures(ctx context.Context, w, stderr io.Writer, a, b *devsta
 		r    *recordRunner
 		res  []pathResult
 	}{{"A (" + rootA + ")", ra, resA}, {"B (" + rootB + ")", rb, resB}} {
-		fmt.Fprintf(w, "\nrecords on stack %s, at the runtime's socket (n=%d each, %d workspace(s))\n", side.name, n, side.r.workspaces)
+		fmt.Fprintf(w, "\nrecords on stack %s, at the runtime's socket (n=%d each%s, %d workspace(s))\n", side.name, n, gapNote(tg.gap), side.r.workspaces)
 		printResults(w, side.res)
 		side.r.cpuUse.print(w, len(side.r.ops)*n)
 	}

@@ -20,6 +20,9 @@ type target struct {
 	body   []byte
 	header http.Header
 	host   string // Host header override, if any
+	// gap is the pause before each record request (-gap): a caller who reads between requests,
+	// which leaves the runtime idle between them as real traffic does.
+	gap time.Duration
 }
 
 // newClient returns a keep-alive client that keeps enough idle connections

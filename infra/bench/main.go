@@ -82,7 +82,7 @@ type config struct {
 	permissions                        int
 	realtime, realtimeSubscribers      int
 	files, filesMB                     int
-	timeout                            time.Duration
+	timeout, gap                       time.Duration
 	sizes, floor, pauseRelay           bool
 	root                               string
 	configs                            string
@@ -101,6 +101,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.token, "token", "", "sent as `Authorization: Bearer <token>` when set")
 	fs.IntVar(&cfg.records, "records", -1, "records figures: requests of each kind (list 20 people, get one, filtered list, create one; default n on the local stack, 0 elsewhere); with -base and -token they run in the token's workspace, e.g. a Twenty server's")
 	fs.IntVar(&cfg.events, "events", -1, "events figures: person creates whose person.created webhooks a receiver here times through the whole pipeline (default 1000 on the local stack, 0 elsewhere; with -base, the server must reach 127.0.0.1)")
+	fs.DurationVar(&cfg.gap, "gap", 0, "record figures: pause before each record request (a caller reading between requests; 0: back to back)")
 	fs.BoolVar(&cfg.pauseRelay, "pause-relay", false, "local stack: pause the records Worker's event relay during the record figures (what writes cost without the event pipeline behind them; the cron sweep relays later); with -compare, stack A's")
 	fs.IntVar(&cfg.workflows, "workflows", -1, "workflow figures: person creates each running a one-step workflow (DATABASE_EVENT → HTTP_REQUEST to a receiver here), timed to the step (default 300 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.searchPeople, "search", -1, "search figures: people seeded (createPeople batches of 200) in a workspace whose search is then timed (default 10000 on the local stack, 0 elsewhere)")
@@ -226,6 +227,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		body:   body,
 		header: header,
 		host:   host,
+		gap:    cfg.gap,
 	}
 	fmt.Fprintf(stdout, "base: %s%s\n", base, startInfo)
 	fmt.Fprintf(stdout, "load: %s, n=%d per path, c=%d, warmup=%d per path; latency over successful requests (2xx/3xx), nearest-rank percentiles\n\n",
@@ -409,7 +411,7 @@ func compare(ctx context.Context, cfg *config, root string, header http.Header, 
 	if n < 0 {
 		n = cfg.n
 	}
-	tg := &target{client: newClient(1, cfg.timeout), base: a.BaseURL, header: header}
+	tg := &target{client: newClient(1, cfg.timeout), base: a.BaseURL, header: header, gap: cfg.gap}
 	if cfg.pauseRelay {
 		if s := tg.do(ctx, http.MethodPost, "/__dev/svc/records/outbox/relay?paused=true", nil); s.status != http.StatusOK {
 			return fmt.Errorf("pause stack A's relay: status %d %v", s.status, s.err)

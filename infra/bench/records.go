@@ -116,12 +116,20 @@ func recordFigures(ctx context.Context, w io.Writer, tg *target, n int, signUpWo
 		}
 	}
 	results := r.finish(ctx, time.Since(start))
-	fmt.Fprintf(w, "\nrecords%s (n=%d each, interleaved, %d workspace(s) of 20 seeded people; Twenty on this machine: REST list 20 p50 ~10 ms, create p50 ~30 ms; GraphQL people(first:20) p50 7.4 ms, createPerson 26.5 ms)\n", o.label, n, r.workspaces)
+	fmt.Fprintf(w, "\nrecords%s (n=%d each, interleaved%s, %d workspace(s) of 20 seeded people; Twenty on this machine: REST list 20 p50 ~10 ms, create p50 ~30 ms; GraphQL people(first:20) p50 7.4 ms, createPerson 26.5 ms)\n", o.label, n, gapNote(tg.gap), r.workspaces)
 	printResults(w, results)
 	r.cpuUse.print(w, len(r.ops)*n)
 	fmt.Fprintf(w, "first request of each kind in a new workspace (its warm-up round, not in the figures above; %d workspaces)\n", r.workspaces)
 	printResults(w, r.coldResults())
 	return nil
+}
+
+// gapNote names the pause before each record request, when there is one.
+func gapNote(gap time.Duration) string {
+	if gap <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(", a %v gap before each", gap)
 }
 
 // recordRunner sends the record requests to one server, a round (one request of each) at a time,
@@ -211,6 +219,9 @@ func (r *recordRunner) send(ctx context.Context, results []pathResult, lats [][]
 		if body != nil {
 			c.header = ws.tg.header.Clone()
 			c.header.Set("Content-Type", "application/json")
+		}
+		if c.gap > 0 {
+			time.Sleep(c.gap)
 		}
 		s := c.do(ctx, op.method, op.path(ws), body)
 		if s.status == http.StatusOK && op.path(ws) == "/graphql" && s.graphqlErrors {
