@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -117,9 +116,6 @@ type deps struct {
 	cache kv.Store
 	// workspaceLimiter and anonymousLimiter throttle the APIs; nil disables rate limiting.
 	workspaceLimiter, anonymousLimiter limiter
-	// countLater runs the count of a request served within its budget (ratelimit.go); nil:
-	// cfworker.WaitUntil, after the response.
-	countLater func(ctx context.Context, fn func(ctx context.Context))
 	// uploads pipes the file parts the entry streams (filestream.go); nil: none are.
 	uploads uploadStreamer
 	now     func() time.Time
@@ -144,9 +140,8 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		webhooks: jobsv1connect.NewWebhookServiceClient(clients["jobs"], baseURL, opts...),
 		members:  authv1connect.NewWorkspaceServiceClient(clients["auth"], baseURL, opts...),
 		cache:    d.cache,
-		limits: rateLimits{workspace: d.workspaceLimiter, anonymous: d.anonymousLimiter,
-			retryAfter: cfg.RateLimitPeriod, background: d.countLater, spent: &spentKeys{}},
-		now: d.now,
+		limits:   rateLimits{workspace: d.workspaceLimiter, anonymous: d.anonymousLimiter, retryAfter: cfg.RateLimitPeriod},
+		now:      d.now,
 	}
 	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
 	roles := recordsv1connect.NewRoleServiceClient(clients["records"], baseURL, opts...) // rolegraphql.go
