@@ -373,7 +373,7 @@ func (c *Compiler) joins(fields []metadata.Field) ([]join, error) {
 		if !ok {
 			return nil, fmt.Errorf("engine: relation %s: %w", f.Name, errUnknownTarget(f.Relation.TargetObjectNameSingular))
 		}
-		out = append(out, join{field: f, target: t, alias: "r" + strconv.Itoa(len(out)), layout: layoutOf(t.Fields), chunks: joinChunkAliases(f.Name, t)})
+		out = append(out, join{field: f, target: t, alias: "r" + strconv.Itoa(len(out)), layout: objectLayout(t.Fields), chunks: joinChunkAliases(f.Name, t)})
 	}
 	return out, nil
 }

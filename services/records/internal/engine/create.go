@@ -648,7 +648,7 @@ func positionInSQL(table string, r *newRow) {
 // allows.
 func insertStatements(table string, obj metadata.Object, rows []*newRow, wc *writeContext) []d1.Stmt {
 	var cols []metadata.Column
-	for _, c := range obj.Columns() {
+	for _, c := range objectColumns(obj) {
 		if slices.ContainsFunc(rows, func(r *newRow) bool { _, ok := r.values[c.Name]; return ok }) {
 			cols = append(cols, c)
 		}

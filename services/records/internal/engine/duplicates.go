@@ -232,7 +232,7 @@ func duplicateSourcesByData(workspaceID string, obj metadata.Object, data []map[
 // s itself; nil when no criterion applies.
 func duplicateFilter(obj metadata.Object, s duplicateSource) *recordquery.Filter {
 	paths := map[string]string{}
-	for _, c := range obj.Columns() {
+	for _, c := range objectColumns(obj) {
 		paths[c.Name] = c.Field
 		if c.Property != "" {
 			paths[c.Name] = c.Field + "." + c.Property

@@ -73,7 +73,7 @@ func eventsOf(table string, obj metadata.Object, action string, ids []string) Ev
 	return Events{
 		Object: obj, Action: action, IDs: ids,
 		Before: action != ActionCreated, After: action != ActionDestroyed,
-		Images: imagesSQL(table, obj),
+		Images: objectImages(table, obj),
 	}
 }
 
@@ -111,7 +111,7 @@ func RenderImages(obj metadata.Object, images string) (map[string]map[string]any
 	if err := json.Unmarshal([]byte(images), &rows); err != nil {
 		return nil, fmt.Errorf("engine: images of %s: %w", obj.NamePlural, err)
 	}
-	lay := layoutOf(obj.Fields)
+	lay := objectLayout(obj.Fields)
 	var buf []jsonMember
 	for _, chunks := range rows {
 		values := map[string]any{}

@@ -398,7 +398,7 @@ func readSamples(r d1.Result, obj metadata.Object, dims []dimension, groups []Gr
 	}
 	index := columnIndex(r)
 	sampleJoin := join{field: metadata.Field{Name: recordChunk}, target: obj}
-	lay := layoutOf(obj.Fields)
+	lay := objectLayout(obj.Fields)
 	for _, row := range r.Rows {
 		get := rowColumns(index, row)
 		grp, ok := byKey[groupKey(get, len(dims))]

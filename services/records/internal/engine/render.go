@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/twentyworkers/twenty/shared/d1"
 
@@ -81,31 +82,56 @@ func d1Number(n json.Number) any {
 type layout []fieldLayout
 
 type fieldLayout struct {
-	f metadata.Field
+	// f is the field, in the slice the layout was made of (a Field is large to copy).
+	f *metadata.Field
 	// key is the field's key in records: its name, or a relation's join column (companyId).
 	key  string
 	cols []metadata.Column
-	// props are a composite's sub-fields, nil for other fields.
-	props []metadata.Property
-	// empties are, for a composite, Twenty's values for its NULL sub-fields, nil for none, by
-	// sub-field (compositeNullEquivalents).
+	// comp is a composite's sub-fields, nil for other fields.
+	comp *compositeLayout
+}
+
+// compositeLayout is how a composite type renders: its sub-fields, and Twenty's values for its
+// NULL sub-fields, nil for none, by sub-field (compositeNullEquivalents). It depends on the type
+// only, so each type's is made once (compositeLayoutOf) and shared by every layout.
+type compositeLayout struct {
+	props   []metadata.Property
 	empties []func() any
 }
 
-// layoutOf returns the layout of fields.
+var compositeLayouts = struct {
+	mu sync.Mutex
+	m  map[metadata.FieldType]*compositeLayout
+}{m: map[metadata.FieldType]*compositeLayout{}}
+
+// compositeLayoutOf returns the layout of composite type t.
+func compositeLayoutOf(t metadata.FieldType) *compositeLayout {
+	compositeLayouts.mu.Lock()
+	defer compositeLayouts.mu.Unlock()
+	if c, ok := compositeLayouts.m[t]; ok {
+		return c
+	}
+	c := &compositeLayout{props: t.Properties()}
+	c.empties = make([]func() any, len(c.props))
+	for k, p := range c.props {
+		c.empties[k] = compositeNullEquivalents[t][p.Name]
+	}
+	compositeLayouts.m[t] = c
+	return c
+}
+
+// layoutOf returns the layout of fields, which it points into: fields must not change while the
+// layout is in use.
 func layoutOf(fields []metadata.Field) layout {
 	l := make(layout, len(fields))
-	for i, f := range fields {
-		l[i] = fieldLayout{f: f, key: f.Name, cols: metadata.ReadColumns(f)}
+	for i := range fields {
+		f := &fields[i]
+		l[i] = fieldLayout{f: f, key: f.Name, cols: metadata.ReadColumns(*f)}
 		if f.Type.IsRelation() {
 			l[i].key = f.JoinColumnName()
 		}
 		if f.Type.IsComposite() {
-			l[i].props = f.Type.Properties()
-			l[i].empties = make([]func() any, len(l[i].props))
-			for k, p := range l[i].props {
-				l[i].empties[k] = compositeNullEquivalents[f.Type][p.Name]
-			}
+			l[i].comp = compositeLayoutOf(f.Type)
 		}
 	}
 	return l
@@ -125,8 +151,8 @@ func (l layout) render(get columns, joins []join) map[string]any {
 		fl := &l[i]
 		switch {
 		case len(fl.cols) == 0: // ONE_TO_MANY relations, the search vector
-		case fl.props != nil:
-			rec[fl.key] = compositeValue(fl.f, fl.cols, fl.props, fl.empties, get)
+		case fl.comp != nil:
+			rec[fl.key] = compositeValue(fl.f, fl.cols, fl.comp, get)
 		case fl.f.Type.IsRelation():
 			rec[fl.key] = get(fl.cols[0].Name)
 		default:
@@ -140,7 +166,7 @@ func (l layout) render(get columns, joins []join) map[string]any {
 			continue
 		}
 		if j.layout == nil {
-			j.layout = layoutOf(j.target.Fields)
+			j.layout = objectLayout(j.target.Fields)
 		}
 		rec[j.field.Name] = j.layout.render(nested, nil)
 	}
@@ -210,8 +236,9 @@ var emptyListValue any = []any{}
 // by name, NULLs replaced by Twenty's empty values, JSON sub-fields parsed, a link's trailing
 // slash dropped. A field whose required sub-fields are all NULL is null when nullable, else
 // Twenty's default (handleEmptyCompositeFields in format-result.util.ts).
-// empties are Twenty's values of NULL sub-fields, by sub-field (see fieldLayout).
-func compositeValue(f metadata.Field, cols []metadata.Column, props []metadata.Property, empties []func() any, get columns) any {
+// comp is the type's sub-fields and their empty values (see compositeLayout).
+func compositeValue(f *metadata.Field, cols []metadata.Column, comp *compositeLayout, get columns) any {
+	props, empties := comp.props, comp.empties
 	m := make(map[string]any, len(props))
 	required, allNull := 0, true
 	for i, p := range props {

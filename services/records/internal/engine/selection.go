@@ -128,7 +128,7 @@ type readRow struct {
 func (s *recordSelect) read(r d1.Result) []readRow {
 	index := columnIndex(r)
 	out := make([]readRow, len(r.Rows))
-	fullLayout, shapedLayout := layoutOf(s.obj.Fields), layoutOf(s.fields)
+	fullLayout, shapedLayout := objectLayout(s.obj.Fields), s.layout()
 	for i, row := range r.Rows {
 		get := rowColumns(index, row)
 		full := fullLayout.render(get, nil)
@@ -138,11 +138,20 @@ func (s *recordSelect) read(r d1.Result) []readRow {
 	return out
 }
 
+// layout is the layout of the fields s shows: the object's own, made once, when it shows them
+// all.
+func (s *recordSelect) layout() layout {
+	if len(s.fields) == len(s.obj.Fields) && len(s.fields) > 0 && &s.fields[0] == &s.obj.Fields[0] {
+		return objectLayout(s.fields)
+	}
+	return layoutOf(s.fields)
+}
+
 // shapedRecords renders the rows of a result of s's statements as the client asked to see them,
 // only: reads that report no change (find one) need not render the full records too.
 func (s *recordSelect) shapedRecords(r d1.Result) []map[string]any {
 	index := columnIndex(r)
-	lay := layoutOf(s.fields)
+	lay := s.layout()
 	out := make([]map[string]any, len(r.Rows))
 	for i, row := range r.Rows {
 		out[i] = lay.render(rowColumns(index, row), s.joins)
