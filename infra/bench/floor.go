@@ -15,8 +15,9 @@ var floorConfigs = []string{"infra/bench/floor/entry.jsonc", "infra/bench/floor/
 
 // floorPaths are the floor's requests: a JS Worker answering itself, a list of 20 people read
 // by a second JS Worker in one D1 batch (page, count, stamp), and the same after a Rate Limiting
-// binding call, which the gateway makes for every API request.
-var floorPaths = []string{"/baseline", "/list", "/list?rl"}
+// binding call, which the gateway makes for every API request; then a create and an update, each
+// with its event row in the same D1 batch (what the outbox costs at least), after the same call.
+var floorPaths = []string{"/baseline", "/list", "/list?rl", "/create?rl", "/update?rl"}
 
 // floorFigures times the platform floor on a second local stack: the least any implementation
 // of our design (a gateway Worker, a records Worker, D1, a rate limit) pays on this machine's
@@ -43,7 +44,10 @@ func floorFigures(ctx context.Context, w, stderr io.Writer, root string, n, warm
 		for _, p := range floorPaths {
 			t.load(ctx, p, warmup, 1)
 		}
-		targets := []*target{&t, &t, &t}
+		targets := make([]*target, len(floorPaths))
+		for i := range targets {
+			targets[i] = &t
+		}
 		var meter cpuMeter
 		if rt != nil {
 			meter = cpuMeter{runtimePID: rt.PID, proxyPID: rt.ProxyPID}
