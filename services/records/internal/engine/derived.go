@@ -7,10 +7,10 @@ import (
 )
 
 // What the engine derives from an object's fields alone (the layout of its records, the
-// subquery of its images, its columns) is the same on every call with the same fields, and a schema's objects
-// do not change once built: a metadata change builds new ones. So it is worked out once per
-// fields slice (objectLayout, objectImages) instead of on every call, which was a fifth of what a
-// write allocated, and so of how often the Go collector ran.
+// subquery of its images, its columns) is the same on every call with the same fields, and a
+// schema's objects do not change once built: a metadata change builds new ones. So it is worked
+// out once per fields slice (objectLayout, objectImages, objectColumns) instead of on every call,
+// which was a fifth of what a write allocated, and so of how often the Go collector ran.
 
 // derivedKey identifies a fields slice by its array and length, and the table its images read.
 type derivedKey struct {
