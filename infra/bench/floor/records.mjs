@@ -5,6 +5,7 @@
 let inited = false;
 let firstID = null; // the person /update changes
 const COLS = ["id","createdAt","updatedAt","deletedAt","nameFirstName","nameLastName","emailsPrimaryEmail","emailsAdditionalEmails","linkedinLinkPrimaryLinkLabel","linkedinLinkPrimaryLinkUrl","linkedinLinkSecondaryLinks","xLinkPrimaryLinkLabel","xLinkPrimaryLinkUrl","xLinkSecondaryLinks","jobTitle","city","phone","phonesPrimaryPhoneNumber","phonesPrimaryPhoneCountryCode","phonesPrimaryPhoneCallingCode","phonesAdditionalPhones","avatarUrl","position","createdBySource","createdByWorkspaceMemberId","createdByName","createdByContext","updatedBySource","updatedByWorkspaceMemberId","updatedByName","updatedByContext","companyId"];
+const COL_LIST = COLS.map((c) => `"${c}"`).join(", ");
 export default {
   async fetch(req, env) {
     await req.arrayBuffer();
@@ -42,14 +43,14 @@ async function write(db, create) {
   let id;
   if (create) {
     id = crypto.randomUUID();
-    stmts.push(db.prepare(`INSERT INTO person (id, nameFirstName, nameLastName, city, position, createdAt, updatedAt) VALUES (?, 'Floor', 'Write', 'Paris', 100, ?, ?) RETURNING ${COLS.map((c) => `"${c}"`).join(", ")}`).bind(id, now, now));
+    stmts.push(db.prepare(`INSERT INTO person (id, nameFirstName, nameLastName, city, position, createdAt, updatedAt) VALUES (?, 'Floor', 'Write', 'Paris', 100, ?, ?) RETURNING ${COL_LIST}`).bind(id, now, now));
     stmts.push(db.prepare(`INSERT INTO outbox (id, record_id, after_image) VALUES (?, ?, ${IMAGE}) RETURNING id`).bind(event, id, id));
   } else {
     id = firstID;
     stmts.push(db.prepare(`INSERT INTO outbox (id, record_id, before_image) VALUES (?, ?, ${IMAGE}) RETURNING id`).bind(event, id, id));
-    stmts.push(db.prepare(`UPDATE person SET city = ?, updatedAt = ? WHERE id = ? RETURNING ${COLS.map((c) => `"${c}"`).join(", ")}`).bind("City " + now, now, id));
+    stmts.push(db.prepare(`UPDATE person SET city = ?, updatedAt = ? WHERE id = ? RETURNING ${COL_LIST}`).bind("City " + now, now, id));
     stmts.push(db.prepare(`UPDATE outbox SET after_image = ${IMAGE} WHERE id = ? RETURNING id`).bind(id, event));
   }
   const results = await db.batch(stmts);
-  return Response.json({ data: results[1].results[0] ?? results[2].results[0] });
+  return Response.json({ data: results[create ? 1 : 2].results[0] }); // the person as written
 }

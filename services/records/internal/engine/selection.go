@@ -249,8 +249,9 @@ type mutation struct {
 // run executes mutation m on the records sel selects: one read of the selected records (at most
 // MaxMutationRecords, with their depth 1 relations when shape asks), then ONE atomic batch of the
 // writes and of the read of the records after them. A selection by id alone of a mutation that
-// allows it (mutation.oneTrip) makes that read inside the batch, before the writes. A selection by id that finds nothing is
-// CodeRecordNotFound; a filter that selects nothing answers no records and writes nothing.
+// allows it (mutation.oneTrip) makes that read inside the batch, before the writes. A selection
+// by id that finds nothing is CodeRecordNotFound; a filter that selects nothing answers no
+// records and writes nothing.
 //
 // A filtered selection is checked again inside the write batch: when a concurrent write changed
 // which of the records the filter selects (a conditional update racing another), the batch fails

@@ -94,11 +94,9 @@ type setClause struct {
 // "last" (above its highest).
 func (wc *writeContext) setClauses(table string, r *newRow) []setClause {
 	var sets []setClause
-	for i := range wc.obj.Fields {
-		for _, c := range metadata.ReadColumns(wc.obj.Fields[i]) { // the names only: cached
-			if v, ok := r.values[c.Name]; ok {
-				sets = append(sets, setClause{sql: quoteIdent(c.Name) + " = ?", args: []any{v}})
-			}
+	for _, c := range objectColumns(wc.obj) {
+		if v, ok := r.values[c.Name]; ok {
+			sets = append(sets, setClause{sql: quoteIdent(c.Name) + " = ?", args: []any{v}})
 		}
 	}
 	if r.position == positionFirst || r.position == positionLast {
