@@ -43,29 +43,76 @@ var (
 // garbage tokens cannot turn into a flood of calls.
 const keyRefetchInterval = 10 * time.Second
 
-// revocationRecheck is how long the isolate trusts a "not revoked" answer from KV for a token id.
-// Revocations that pass through this isolate (signOut, revokeApiKey) apply at once; others within
-// this delay, which is well inside KV's own propagation between locations.
+// revocationRecheck is how long the isolate trusts a "not revoked" answer from KV for a token id
+// as it is. Revocations that pass through this isolate (signOut, revokeApiKey) apply at once;
+// others within this delay, which is well inside KV's own propagation between locations.
 const revocationRecheck = 2 * time.Second
+
+// revocationStale is how old a "not revoked" answer may be and still let a request through while
+// KV is read again behind it (stale-while-revalidate): the request after revocationRecheck does not
+// wait on KV, the read it starts refreshes the answer for the next ones. An answer older than this
+// (an isolate that has not seen the token for a while) is not used: the request reads KV itself.
+// So a revocation made elsewhere stops a token within revocationRecheck plus one KV read, at most
+// revocationStale on an isolate whose reads keep failing; KV itself takes up to 60 s to reach
+// every location.
+const revocationStale = 30 * time.Second
 
 // revocationCache remembers what KV said about token ids, so a request costs no KV read when the
 // same token was checked a moment ago. It is bounded: past maxEntries it starts afresh.
 type revocationCache struct {
-	mu      sync.Mutex
-	checked map[string]time.Time // id → when KV last said it was not revoked
-	revoked map[string]bool      // ids known revoked
+	mu         sync.Mutex
+	checked    map[string]time.Time // id → when KV last said it was not revoked
+	revoked    map[string]bool      // ids known revoked
+	refreshing map[string]bool      // ids whose KV read behind a request is in flight
 }
 
 const revocationCacheEntries = 10000
 
-func (c *revocationCache) lookup(id string, now time.Time) (revoked, fresh bool) {
+// revocationAnswer is what the cache knows of a token id.
+type revocationAnswer int
+
+const (
+	answerUnknown revocationAnswer = iota // never checked, or too long ago: read KV now
+	answerFresh                           // checked within revocationRecheck (or known revoked)
+	answerStale                           // not revoked when last checked, within revocationStale
+)
+
+// lookup answers what the cache knows of id at now, and whether it is revoked.
+func (c *revocationCache) lookup(id string, now time.Time) (revoked bool, a revocationAnswer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.revoked[id] {
-		return true, true
+		return true, answerFresh
 	}
 	at, ok := c.checked[id]
-	return false, ok && now.Sub(at) < revocationRecheck
+	switch age := now.Sub(at); {
+	case !ok || age >= revocationStale:
+		return false, answerUnknown
+	case age < revocationRecheck:
+		return false, answerFresh
+	}
+	return false, answerStale
+}
+
+// startRefresh claims the KV read behind requests for id: false when one is in flight already.
+func (c *revocationCache) startRefresh(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.refreshing[id] {
+		return false
+	}
+	if c.refreshing == nil {
+		c.refreshing = map[string]bool{}
+	}
+	c.refreshing[id] = true
+	return true
+}
+
+// endRefresh releases the claim of startRefresh.
+func (c *revocationCache) endRefresh(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.refreshing, id)
 }
 
 func (c *revocationCache) store(id string, revoked bool, now time.Time) {
@@ -92,6 +139,8 @@ type tokenVerifier struct {
 	revocations kv.Store
 	legacy      string // APP_SECRET of an imported Twenty installation
 	now         func() time.Time
+	// background runs a refresh after the response (cfworker.WaitUntil).
+	background func(ctx context.Context, fn func(ctx context.Context))
 
 	mu        sync.Mutex
 	v         *authtoken.Verifier
@@ -109,11 +158,38 @@ func (t *tokenVerifier) markRevoked(id string) {
 // errRevocationUnavailable is what a caller learns when KV cannot say whether its token is revoked.
 var errRevocationUnavailable = errors.New("The token could not be checked, please retry")
 
-// isRevoked reads the revocation of a token id from the cache, else from KV.
+// isRevoked reads the revocation of a token id from the cache, else from KV. A stale "not revoked"
+// answer (revocationStale) lets the request through and refreshes itself behind it.
 func (t *tokenVerifier) isRevoked(ctx context.Context, id string) (bool, error) {
-	if revoked, fresh := t.recent.lookup(id, t.now()); fresh {
+	revoked, known := t.recent.lookup(id, t.now())
+	switch known {
+	case answerFresh:
 		return revoked, nil
+	case answerStale:
+		if t.recent.startRefresh(id) {
+			t.background(ctx, func(ctx context.Context) {
+				defer t.recent.endRefresh(id)
+				if _, err := t.readRevocation(ctx, id); err != nil {
+					// The answer stays stale: the next request past revocationRecheck tries again,
+					// and past revocationStale one waits on KV and fails closed.
+					slog.WarnContext(ctx, "token revocation refresh failed", "error", err.Error())
+				}
+			})
+		}
+		return false, nil
 	}
+	revoked, err := t.readRevocation(ctx, id)
+	if err != nil {
+		// Fail closed: a token whose revocation cannot be read is not let through; KV being down
+		// for now is worth a retry (503 with Retry-After), not a 500. The cause is logged, not sent.
+		slog.WarnContext(ctx, "token revocation check failed", "error", err.Error())
+		return false, connect.NewError(connect.CodeUnavailable, errRevocationUnavailable)
+	}
+	return revoked, nil
+}
+
+// readRevocation reads the revocation of a token id from KV into the cache.
+func (t *tokenVerifier) readRevocation(ctx context.Context, id string) (bool, error) {
 	_, err := t.revocations.Get(ctx, "auth/revoked/"+id)
 	switch {
 	case err == nil:
@@ -122,12 +198,8 @@ func (t *tokenVerifier) isRevoked(ctx context.Context, id string) (bool, error) 
 	case errors.Is(err, kv.ErrNotFound):
 		t.recent.store(id, false, t.now())
 		return false, nil
-	default:
-		// Fail closed: a token whose revocation cannot be read is not let through; KV being down
-		// for now is worth a retry (503 with Retry-After), not a 500. The cause is logged, not sent.
-		slog.WarnContext(ctx, "token revocation check failed", "error", err.Error())
-		return false, connect.NewError(connect.CodeUnavailable, errRevocationUnavailable)
 	}
+	return false, fmt.Errorf("read revocation: %w", err)
 }
 
 // current answers the verifier, fetching the keys when there are none yet or when refetch is set

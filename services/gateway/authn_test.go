@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/twentyworkers/twenty/shared/authtoken"
+	"github.com/twentyworkers/twenty/shared/kv"
 )
 
 func sign(t testing.TB, c authtoken.Claims) string {
@@ -156,6 +157,17 @@ func TestRevocationChecksAreCachedBriefly(t *testing.T) {
 	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
 	clock := time.Now()
 	s.gw.tokens.now = func() time.Time { return clock }
+	// Refreshes behind a request run when the test says, as workerd runs them after the response.
+	var behind []func(context.Context)
+	s.gw.tokens.background = func(_ context.Context, fn func(context.Context)) { behind = append(behind, fn) }
+	runBehind := func() {
+		for _, fn := range behind {
+			fn(context.Background())
+		}
+		behind = nil
+	}
+	reads := 0
+	s.gw.tokens.revocations = countingKV{Store: s.cache, reads: &reads}
 	c := authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0)
 	c.ID = "session-9"
 	token := "Bearer " + sign(t, c)
@@ -163,17 +175,45 @@ func TestRevocationChecksAreCachedBriefly(t *testing.T) {
 	if got := status(); got != 200 {
 		t.Fatalf("before revocation = %d, want 200", got)
 	}
+	if reads != 2 { // the token's id and its workspace
+		t.Errorf("first request read KV %d times, want 2", reads)
+	}
 	// Revoked elsewhere (another isolate wrote KV): this isolate trusts its check for a moment…
 	if err := s.cache.Put(context.Background(), "auth/revoked/session-9", []byte("x"), time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	if got := status(); got != 200 {
-		t.Errorf("within %s of the last check = %d, want the cached answer (200)", revocationRecheck, got)
+	if got := status(); got != 200 || reads != 2 {
+		t.Errorf("within %s of the last check = %d after %d KV reads, want the cached answer (200) and no read", revocationRecheck, got, reads)
 	}
-	// …then reads KV again.
+	// …then the next request still gets the answer it has, without waiting on KV, and reads KV
+	// again behind it, once however many requests come meanwhile…
 	clock = clock.Add(revocationRecheck)
+	if got := status(); got != 200 {
+		t.Errorf("first request after %s = %d, want the stale answer (200)", revocationRecheck, got)
+	}
+	if got := status(); got != 200 {
+		t.Errorf("second request before the refresh = %d, want 200", got)
+	}
+	if len(behind) != 2 || reads != 2 { // one refresh per id, none run yet
+		t.Errorf("refreshes started = %d with %d KV reads, want 2 and 2", len(behind), reads)
+	}
+	runBehind()
+	// …whose answer the following requests get.
 	if got := status(); got != 401 {
-		t.Errorf("after %s = %d, want 401", revocationRecheck, got)
+		t.Errorf("after the refresh = %d, want 401", got)
+	}
+	// An answer older than revocationStale is not used: the request waits on KV.
+	c.ID = "session-11"
+	token = "Bearer " + sign(t, c)
+	if got := status(); got != 200 {
+		t.Fatalf("new session = %d, want 200", got)
+	}
+	if err := s.cache.Put(context.Background(), "auth/revoked/session-11", []byte("x"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(revocationStale)
+	if got := status(); got != 401 {
+		t.Errorf("after %s = %d, want 401 at once", revocationStale, got)
 	}
 	// A revocation made through this isolate applies at once.
 	c.ID = "session-10"
@@ -183,6 +223,17 @@ func TestRevocationChecksAreCachedBriefly(t *testing.T) {
 	if got := status(); got != 401 {
 		t.Errorf("after markRevoked = %d, want 401", got)
 	}
+}
+
+// countingKV counts the reads of a KV store.
+type countingKV struct {
+	kv.Store
+	reads *int
+}
+
+func (c countingKV) Get(ctx context.Context, key string) ([]byte, error) {
+	*c.reads++
+	return c.Store.Get(ctx, key)
 }
 
 // badPathMessage is Twenty's 400 for a record path of no route: the caller got past

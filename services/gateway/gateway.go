@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/twentyworkers/twenty/shared/cfworker"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/auth/v1/authv1connect"
 	commonv1 "github.com/twentyworkers/twenty/shared/gen/twenty/common/v1"
 	"github.com/twentyworkers/twenty/shared/gen/twenty/files/v1/filesv1connect"
@@ -143,7 +144,7 @@ func newGateway(d deps) (http.Handler, *gateway) {
 		limits:   rateLimits{workspace: d.workspaceLimiter, anonymous: d.anonymousLimiter, retryAfter: cfg.RateLimitPeriod},
 		now:      d.now,
 	}
-	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now}
+	g.tokens = &tokenVerifier{keys: authKeys(g.auth.GetVerificationKeys), revocations: d.cache, legacy: cfg.LegacyAppSecret, now: d.now, background: cfworker.WaitUntil}
 	roles := recordsv1connect.NewRoleServiceClient(clients["records"], baseURL, opts...) // rolegraphql.go
 	g.roles = roles
 	schema, err := graphql.NewSchema(authSDL+workspaceSDL+metadataSDL+webhookSDL+webhookDeliverySDL+realtimeSDL+fileSDL+workflowSDL+workflowBuilderSDL+viewSDL+roleSDL+navigationSDL,

@@ -59,3 +59,29 @@ func TestRevocationCheckFailsClosed(t *testing.T) {
 		})
 	}
 }
+
+// TestRevocationRefreshFailureFailsClosedLater: a token checked a moment ago keeps working while
+// KV cannot be read (its refreshes fail behind the requests), until its answer is older than
+// revocationStale: then the request waits on KV and answers 503.
+func TestRevocationRefreshFailureFailsClosedLater(t *testing.T) {
+	s := newStack(t, config{CORS: parseCORS("*")}, "", "")
+	clock := time.Now()
+	s.gw.tokens.now = func() time.Time { return clock }
+	s.gw.tokens.background = func(ctx context.Context, fn func(context.Context)) { fn(ctx) }
+	c := authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0)
+	c.ID = "session-kv-flaky"
+	token := "Bearer " + sign(t, c)
+	status := func() int { return s.do(t, http.MethodGet, "/rest/people", "", "Authorization", token).Code }
+	if got := status(); got != 200 {
+		t.Fatalf("with KV up = %d, want 200", got)
+	}
+	s.gw.tokens.revocations = brokenKV{}
+	var got []int
+	for _, d := range []time.Duration{revocationRecheck, revocationStale / 2, revocationStale} {
+		clock = clock.Add(d)
+		got = append(got, status())
+	}
+	if diff := cmp.Diff([]int{200, 200, 503}, got); diff != "" {
+		t.Errorf("statuses as the answer ages (-want +got):\n%s", diff)
+	}
+}
