@@ -7,7 +7,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"syscall/js"
+	"unsafe"
 
 	cfd1 "github.com/syumai/workers/cloudflare/d1" // registers the "d1" database/sql driver
 
@@ -72,11 +74,17 @@ func batchJS(ctx context.Context, db js.Value, stmts []Stmt) (_ []Result, err er
 	if helper.Type() != js.TypeFunction {
 		return nil, errors.New("d1 batch: the glue's d1Batch helper is missing")
 	}
-	request, err := encodeBatch(stmts)
+	buf := getWireBuffer()
+	request, err := appendBatch((*buf)[:0], stmts)
 	if err != nil {
+		putWireBuffer(buf)
 		return nil, fmt.Errorf("d1 batch: %w", err)
 	}
-	out, err := cfworker.Await(ctx, helper.Invoke(db, string(request)))
+	// The string is only read while Invoke copies it into JavaScript: it may share request's bytes.
+	promise := helper.Invoke(db, unsafe.String(unsafe.SliceData(request), len(request)))
+	*buf = request
+	putWireBuffer(buf)
+	out, err := cfworker.Await(ctx, promise)
 	if rejected, ok := errors.AsType[*cfworker.Rejection](err); ok {
 		return nil, fmt.Errorf("d1 batch: %s", errorMessage(rejected.Reason))
 	}
@@ -86,9 +94,16 @@ func batchJS(ctx context.Context, db js.Value, stmts []Stmt) (_ []Result, err er
 	if !out.InstanceOf(uint8ArrayClass) {
 		return nil, fmt.Errorf("d1 batch: the helper answered a %s, not a Uint8Array", out.Type())
 	}
-	wire := make([]byte, out.Get("byteLength").Int())
+	buf = getWireBuffer()
+	n := out.Get("byteLength").Int()
+	if cap(*buf) < n {
+		*buf = make([]byte, n)
+	}
+	wire := (*buf)[:n]
 	js.CopyBytesToGo(wire, out)
-	results, err := decodeBatch(wire)
+	results, err := decodeBatch(wire) // copies what it keeps: wire can be reused
+	*buf = wire
+	putWireBuffer(buf)
 	if err != nil {
 		return nil, fmt.Errorf("d1 batch: %w", err)
 	}
@@ -96,6 +111,27 @@ func batchJS(ctx context.Context, db js.Value, stmts []Stmt) (_ []Result, err er
 		return nil, fmt.Errorf("d1 batch: got %d results for %d statements", len(results), len(stmts))
 	}
 	return results, nil
+}
+
+// wireBuffers are the byte buffers of batches on the wire, reused: a batch's statements and its
+// results are most of what a call allocates, and so of how often the Go collector runs.
+var wireBuffers sync.Pool
+
+// maxPooledWire bounds a buffer kept for reuse, so that one large batch does not stay in memory.
+const maxPooledWire = 256 << 10
+
+func getWireBuffer() *[]byte {
+	if b, ok := wireBuffers.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, 0, 16<<10)
+	return &b
+}
+
+func putWireBuffer(b *[]byte) {
+	if cap(*b) <= maxPooledWire {
+		wireBuffers.Put(b)
+	}
 }
 
 // errorMessage returns a thrown JS value's message, such as

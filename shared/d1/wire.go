@@ -2,44 +2,61 @@ package d1
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
+
+	"github.com/twentyworkers/twenty/shared/jsonquote"
 )
 
 // The batch wire format between Go and the glue's d1Batch helper (shared/js/d1wire.mjs): the
 // statements as one JSON string, the results as one JSON document in a Uint8Array. A BLOB
 // travels as {"b64": "<base64>"} both ways; every other value is JSON's null, number or string.
 
-type wireStmt struct {
-	SQL  string `json:"sql"`
-	Args []any  `json:"args"`
-}
-
-type wireBlob struct {
-	B64 string `json:"b64"`
-}
-
 // encodeBatch encodes statements whose arguments Batch normalized (nil, int64, float64, string
 // or []byte).
-func encodeBatch(stmts []Stmt) ([]byte, error) {
-	wire := make([]wireStmt, len(stmts))
+func encodeBatch(stmts []Stmt) ([]byte, error) { return appendBatch(nil, stmts) }
+
+// appendBatch appends the encoding of statements to dst, without reflection:
+// [{"sql": …, "args": […]}, …], strings quoted as JSON.stringify quotes them (invalid UTF-8 as
+// U+FFFD), numbers as JavaScript writes them. NaN and the infinities, which JSON cannot hold,
+// are an error.
+func appendBatch(dst []byte, stmts []Stmt) ([]byte, error) {
+	dst = append(dst, '[')
 	for i, s := range stmts {
-		args := make([]any, len(s.Args))
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"sql":`...)
+		dst = jsonquote.AppendJS(dst, s.SQL)
+		dst = append(dst, `,"args":[`...)
 		for j, a := range s.Args {
-			if b, ok := a.([]byte); ok {
-				args[j] = wireBlob{B64: base64.StdEncoding.EncodeToString(b)}
-			} else {
-				args[j] = a
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			switch v := a.(type) {
+			case nil:
+				dst = append(dst, "null"...)
+			case string:
+				dst = jsonquote.AppendJS(dst, v)
+			case int64:
+				dst = strconv.AppendInt(dst, v, 10)
+			case float64:
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return nil, fmt.Errorf("encode statements: statement %d argument %d: unsupported value %v", i, j, v)
+				}
+				dst = jsonquote.AppendFloat(dst, v, 64)
+			case []byte:
+				dst = append(dst, `{"b64":"`...)
+				dst = base64.StdEncoding.AppendEncode(dst, v)
+				dst = append(dst, `"}`...)
+			default:
+				return nil, fmt.Errorf("encode statements: statement %d argument %d: unsupported type %T", i, j, a)
 			}
 		}
-		wire[i] = wireStmt{SQL: s.SQL, Args: args}
+		dst = append(dst, "]}"...)
 	}
-	out, err := json.Marshal(wire)
-	if err != nil {
-		return nil, fmt.Errorf("encode statements: %w", err)
-	}
-	return out, nil
+	return append(dst, ']'), nil
 }
 
 // decodeBatch decodes the helper's results into Results: numbers as int64 when integral (as

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,6 +24,59 @@ func TestEncodeBatch(t *testing.T) {
 	want := `[{"sql":"INSERT INTO t VALUES (?, ?, ?, ?, ?)","args":[null,4503599627370496,2.5,"é\"",{"b64":"AQL/"}]},{"sql":"SELECT 1","args":[]}]`
 	if diff := cmp.Diff(want, string(got)); diff != "" {
 		t.Errorf("encodeBatch (-want +got):\n%s", diff)
+	}
+}
+
+// wireBlob is a BLOB on the wire.
+type wireBlob struct {
+	B64 string `json:"b64"`
+}
+
+// TestEncodeBatchReadsBackAsGiven: what JSON.parse (here encoding/json) reads from the encoding
+// is the statements as given, whatever their strings hold; NaN is refused.
+func TestEncodeBatchReadsBackAsGiven(t *testing.T) {
+	strs := []string{"", "plain", "quote\" back\\slash", "ctl \x00\x01\x1f\b\f\n\r\t", "<html> & é 日本 😀", "sep \u2028 \u2029", "bad \xff\xfe utf8"}
+	nums := []any{int64(0), int64(-9007199254740991), 1.5, 1e21, 1e-7, math.Copysign(0, -1), 123456789.125}
+	var stmts []Stmt
+	for _, s := range strs {
+		stmts = append(stmts, Stmt{SQL: "SELECT " + s, Args: append([]any{s, nil, []byte(s)}, nums...)})
+	}
+	enc, err := encodeBatch(stmts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		SQL  string            `json:"sql"`
+		Args []json.RawMessage `json:"args"`
+	}
+	if err := json.Unmarshal(enc, &got); err != nil {
+		t.Fatalf("encoding is not JSON: %v\n%s", err, enc)
+	}
+	if len(got) != len(stmts) {
+		t.Fatalf("%d statements read back, want %d", len(got), len(stmts))
+	}
+	for i, s := range strs {
+		valid := string([]rune(s)) // each invalid byte as U+FFFD, as encoding/json writes it
+		var str string
+		var blob wireBlob
+		if err := json.Unmarshal(got[i].Args[0], &str); err != nil || str != valid || got[i].SQL != "SELECT "+valid {
+			t.Errorf("statement %d: sql %q, string %q (%v), want %q", i, got[i].SQL, str, err, valid)
+		}
+		if string(got[i].Args[1]) != "null" {
+			t.Errorf("statement %d: nil as %s", i, got[i].Args[1])
+		}
+		if err := json.Unmarshal(got[i].Args[2], &blob); err != nil || blob.B64 != base64.StdEncoding.EncodeToString([]byte(s)) {
+			t.Errorf("statement %d: BLOB as %s", i, got[i].Args[2])
+		}
+		for k, n := range nums {
+			want, _ := json.Marshal(n)
+			if g := string(got[i].Args[3+k]); g != string(want) {
+				t.Errorf("statement %d: number %v as %s, want %s", i, n, g, want)
+			}
+		}
+	}
+	if _, err := encodeBatch([]Stmt{{SQL: "SELECT ?", Args: []any{math.NaN()}}}); err == nil {
+		t.Error("NaN encoded, want an error")
 	}
 }
 
