@@ -23,6 +23,8 @@ type target struct {
 	// gap is the pause before each record request (-gap): a caller who reads between requests,
 	// which leaves the runtime idle between them as real traffic does.
 	gap time.Duration
+	// samples, when set, gets a CSV line per record request sent (-samples).
+	samples *sampleLog
 }
 
 // newClient returns a keep-alive client that keeps enough idle connections

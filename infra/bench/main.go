@@ -83,6 +83,7 @@ type config struct {
 	realtime, realtimeSubscribers      int
 	files, filesMB                     int
 	timeout, gap                       time.Duration
+	samples                            string
 	sizes, floor, pauseRelay           bool
 	root                               string
 	configs                            string
@@ -102,6 +103,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&cfg.records, "records", -1, "records figures: requests of each kind (list 20 people, get one, filtered list, create one; default n on the local stack, 0 elsewhere); with -base and -token they run in the token's workspace, e.g. a Twenty server's")
 	fs.IntVar(&cfg.events, "events", -1, "events figures: person creates whose person.created webhooks a receiver here times through the whole pipeline (default 1000 on the local stack, 0 elsewhere; with -base, the server must reach 127.0.0.1)")
 	fs.DurationVar(&cfg.gap, "gap", 0, "record figures: pause before each record request (a caller reading between requests; 0: back to back)")
+	fs.StringVar(&cfg.samples, "samples", "", "record figures: write every record request sent to this CSV file (pass, phase, op, start as Unix ms, latency in µs, status), to see when the slow ones happen")
 	fs.BoolVar(&cfg.pauseRelay, "pause-relay", false, "local stack: pause the records Worker's event relay during the record figures (what writes cost without the event pipeline behind them; the cron sweep relays later); with -compare, stack A's")
 	fs.IntVar(&cfg.workflows, "workflows", -1, "workflow figures: person creates each running a one-step workflow (DATABASE_EVENT → HTTP_REQUEST to a receiver here), timed to the step (default 300 on the local stack, 0 elsewhere)")
 	fs.IntVar(&cfg.searchPeople, "search", -1, "search figures: people seeded (createPeople batches of 200) in a workspace whose search is then timed (default 10000 on the local stack, 0 elsewhere)")
@@ -228,6 +230,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		header: header,
 		host:   host,
 		gap:    cfg.gap,
+	}
+	if cfg.samples != "" {
+		sl, err := newSampleLog(cfg.samples)
+		if err != nil {
+			return err
+		}
+		defer sl.Close()
+		tg.samples = sl
 	}
 	fmt.Fprintf(stdout, "base: %s%s\n", base, startInfo)
 	fmt.Fprintf(stdout, "load: %s, n=%d per path, c=%d, warmup=%d per path; latency over successful requests (2xx/3xx), nearest-rank percentiles\n\n",

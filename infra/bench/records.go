@@ -109,6 +109,7 @@ func recordFigures(ctx context.Context, w io.Writer, tg *target, n int, signUpWo
 	if err != nil {
 		return err
 	}
+	r.pass = strings.TrimSpace(o.label)
 	start := time.Now()
 	for range n {
 		if err := r.round(ctx); err != nil {
@@ -135,6 +136,7 @@ func gapNote(gap time.Duration) string {
 // recordRunner sends the record requests to one server, a round (one request of each) at a time,
 // signing up and seeding a new workspace whenever the current one nears its rate limit.
 type recordRunner struct {
+	pass             string // the figures' label, for -samples
 	tg               *target
 	signUpWorkspaces bool
 	cpu              cpuMeter
@@ -223,7 +225,9 @@ func (r *recordRunner) send(ctx context.Context, results []pathResult, lats [][]
 		if c.gap > 0 {
 			time.Sleep(c.gap)
 		}
+		start := time.Now()
 		s := c.do(ctx, op.method, op.path(ws), body)
+		c.samples.add(r.pass, results, r.cold, op.name, start, s)
 		if s.status == http.StatusOK && op.path(ws) == "/graphql" && s.graphqlErrors {
 			s.status = http.StatusUnprocessableEntity // counted as an error
 		}
