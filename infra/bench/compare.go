@@ -16,20 +16,24 @@ import (
 // more, falls on both alike. It prints each stack's figures and, per request, B's p50, p90 and
 // p99 over A's.
 func compareRecordFigures(ctx context.Context, w, stderr io.Writer, a, b *devstack.Stack, rootA, rootB string, tg *target, n int) error {
-	runner := func(s *devstack.Stack) (*recordRunner, error) {
+	runner := func(s *devstack.Stack, pass string) (*recordRunner, error) {
 		rt, err := s.Runtime(ctx, "/healthz")
 		if err != nil {
 			return nil, fmt.Errorf("runtime socket: %w", err)
 		}
 		direct := *tg
 		direct.base = rt.URL
-		return newRecordRunner(ctx, &direct, true, cpuMeter{runtimePID: rt.PID})
+		r, err := newRecordRunner(ctx, &direct, true, cpuMeter{runtimePID: rt.PID})
+		if r != nil {
+			r.pass = pass
+		}
+		return r, err
 	}
-	ra, err := runner(a)
+	ra, err := runner(a, "A")
 	if err != nil {
 		return err
 	}
-	rb, err := runner(b)
+	rb, err := runner(b, "B")
 	if err != nil {
 		return err
 	}

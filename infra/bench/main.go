@@ -231,14 +231,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		host:   host,
 		gap:    cfg.gap,
 	}
-	if cfg.samples != "" {
-		sl, err := newSampleLog(cfg.samples)
-		if err != nil {
-			return err
-		}
-		defer sl.Close()
-		tg.samples = sl
+	if tg.samples, err = openSamples(cfg.samples); err != nil {
+		return err
 	}
+	defer func() { _ = tg.samples.Close() }()
 	fmt.Fprintf(stdout, "base: %s%s\n", base, startInfo)
 	fmt.Fprintf(stdout, "load: %s, n=%d per path, c=%d, warmup=%d per path; latency over successful requests (2xx/3xx), nearest-rank percentiles\n\n",
 		tg.method, cfg.n, cfg.c, cfg.warmup)
@@ -422,6 +418,10 @@ func compare(ctx context.Context, cfg *config, root string, header http.Header, 
 		n = cfg.n
 	}
 	tg := &target{client: newClient(1, cfg.timeout), base: a.BaseURL, header: header, gap: cfg.gap}
+	if tg.samples, err = openSamples(cfg.samples); err != nil {
+		return err
+	}
+	defer func() { _ = tg.samples.Close() }()
 	if cfg.pauseRelay {
 		if s := tg.do(ctx, http.MethodPost, "/__dev/svc/records/outbox/relay?paused=true", nil); s.status != http.StatusOK {
 			return fmt.Errorf("pause stack A's relay: status %d %v", s.status, s.err)

@@ -30,6 +30,14 @@ func newSampleLog(path string) (*sampleLog, error) {
 	return &sampleLog{f: f, w: w}, nil
 }
 
+// openSamples opens the -samples file, when there is one (nil: none).
+func openSamples(path string) (*sampleLog, error) {
+	if path == "" {
+		return nil, nil
+	}
+	return newSampleLog(path)
+}
+
 // add writes one request: phase is "cold" when results is the warm-up rounds' cold, else
 // "measured". A nil log writes nothing.
 func (l *sampleLog) add(pass string, results, cold []pathResult, op string, start time.Time, s sample) {
@@ -46,8 +54,11 @@ func (l *sampleLog) add(pass string, results, cold []pathResult, op string, star
 		strconv.FormatInt(s.d.Microseconds(), 10), strconv.Itoa(s.status)})
 }
 
-// Close flushes the lines written and closes the file.
+// Close flushes the lines written and closes the file. A nil log has nothing to close.
 func (l *sampleLog) Close() error {
+	if l == nil {
+		return nil
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.w.Flush()
