@@ -168,10 +168,7 @@ func TestRevocationChecksAreCachedBriefly(t *testing.T) {
 	}
 	reads := 0
 	s.gw.tokens.revocations = countingKV{Store: s.cache, reads: &reads}
-	c := authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0)
-	c.ID = "session-9"
-	token := "Bearer " + sign(t, c)
-	status := func() int { return s.do(t, http.MethodGet, "/rest/people", "", "Authorization", token).Code }
+	status := sessionStatus(t, s, "session-9")
 	if got := status(); got != 200 {
 		t.Fatalf("before revocation = %d, want 200", got)
 	}
@@ -203,8 +200,7 @@ func TestRevocationChecksAreCachedBriefly(t *testing.T) {
 		t.Errorf("after the refresh = %d, want 401", got)
 	}
 	// An answer older than revocationStale is not used: the request waits on KV.
-	c.ID = "session-11"
-	token = "Bearer " + sign(t, c)
+	status = sessionStatus(t, s, "session-11")
 	if got := status(); got != 200 {
 		t.Fatalf("new session = %d, want 200", got)
 	}
@@ -216,13 +212,21 @@ func TestRevocationChecksAreCachedBriefly(t *testing.T) {
 		t.Errorf("after %s = %d, want 401 at once", revocationStale, got)
 	}
 	// A revocation made through this isolate applies at once.
-	c.ID = "session-10"
-	token = "Bearer " + sign(t, c)
+	status = sessionStatus(t, s, "session-10")
 	status()
 	s.gw.tokens.markRevoked("session-10")
 	if got := status(); got != 401 {
 		t.Errorf("after markRevoked = %d, want 401", got)
 	}
+}
+
+// sessionStatus returns a function answering the status of GET /rest/people with an access token
+// of session id.
+func sessionStatus(t *testing.T, s *stack, id string) func() int {
+	c := authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0)
+	c.ID = id
+	token := "Bearer " + sign(t, c)
+	return func() int { return s.do(t, http.MethodGet, "/rest/people", "", "Authorization", token).Code }
 }
 
 // countingKV counts the reads of a KV store.

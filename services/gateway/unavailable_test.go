@@ -68,10 +68,7 @@ func TestRevocationRefreshFailureFailsClosedLater(t *testing.T) {
 	clock := time.Now()
 	s.gw.tokens.now = func() time.Time { return clock }
 	s.gw.tokens.background = func(ctx context.Context, fn func(context.Context)) { fn(ctx) }
-	c := authtoken.AccessClaims("u-1", "ws-1", "m-1", "uw-1", "password", time.Now(), 0)
-	c.ID = "session-kv-flaky"
-	token := "Bearer " + sign(t, c)
-	status := func() int { return s.do(t, http.MethodGet, "/rest/people", "", "Authorization", token).Code }
+	status := sessionStatus(t, s, "session-kv-flaky")
 	if got := status(); got != 200 {
 		t.Fatalf("with KV up = %d, want 200", got)
 	}
