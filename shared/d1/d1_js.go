@@ -114,7 +114,7 @@ func batchJS(ctx context.Context, db js.Value, stmts []Stmt) (_ []Result, err er
 }
 
 // wireBuffers are the byte buffers of batches on the wire, reused: copying a batch's statements
-// and results was about a tenth of what the records Worker allocated under the bench, and so of
+// and results was some 7% of what the records Worker allocated under the bench, and so of
 // how often the Go collector ran.
 var wireBuffers sync.Pool
 
