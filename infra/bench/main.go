@@ -234,7 +234,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if tg.samples, err = openSamples(cfg.samples); err != nil {
 		return err
 	}
-	defer func() { _ = tg.samples.Close() }()
+	defer tg.samples.close(stderr)
 	fmt.Fprintf(stdout, "base: %s%s\n", base, startInfo)
 	fmt.Fprintf(stdout, "load: %s, n=%d per path, c=%d, warmup=%d per path; latency over successful requests (2xx/3xx), nearest-rank percentiles\n\n",
 		tg.method, cfg.n, cfg.c, cfg.warmup)
@@ -421,7 +421,7 @@ func compare(ctx context.Context, cfg *config, root string, header http.Header, 
 	if tg.samples, err = openSamples(cfg.samples); err != nil {
 		return err
 	}
-	defer func() { _ = tg.samples.Close() }()
+	defer tg.samples.close(stderr)
 	if cfg.pauseRelay {
 		if s := tg.do(ctx, http.MethodPost, "/__dev/svc/records/outbox/relay?paused=true", nil); s.status != http.StatusOK {
 			return fmt.Errorf("pause stack A's relay: status %d %v", s.status, s.err)

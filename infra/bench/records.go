@@ -188,7 +188,7 @@ func (r *recordRunner) nextWorkspace(ctx context.Context) error {
 	// The figures are of a workspace in use: its first requests (warming its caches) are timed
 	// apart, and the work its sign-up and seeding leave behind (their events through the pipeline)
 	// is done before the measured rounds start.
-	r.send(ctx, r.cold, r.coldLats)
+	r.send(ctx, true)
 	r.quiet(ctx)
 	return ctx.Err()
 }
@@ -204,13 +204,18 @@ func (r *recordRunner) round(ctx context.Context) error {
 		}
 	}
 	before := r.cpu.read()
-	r.send(ctx, r.results, r.lats)
+	r.send(ctx, false)
 	r.cpuUse.add(before, r.cpu.read())
 	return ctx.Err()
 }
 
-// send sends one request of each op in the current workspace, into results and lats.
-func (r *recordRunner) send(ctx context.Context, results []pathResult, lats [][]time.Duration) {
+// send sends one request of each op in the current workspace, into the warm-up rounds' figures
+// (cold) or the measured ones.
+func (r *recordRunner) send(ctx context.Context, cold bool) {
+	results, lats, phase := r.results, r.lats, "measured"
+	if cold {
+		results, lats, phase = r.cold, r.coldLats, "cold"
+	}
 	ws := r.ws
 	for i, op := range r.ops {
 		c := *ws.tg
@@ -227,7 +232,7 @@ func (r *recordRunner) send(ctx context.Context, results []pathResult, lats [][]
 		}
 		start := time.Now()
 		s := c.do(ctx, op.method, op.path(ws), body)
-		c.samples.add(r.pass, results, r.cold, op.name, start, s)
+		c.samples.add(r.pass, phase, op.name, start, s)
 		if s.status == http.StatusOK && op.path(ws) == "/graphql" && s.graphqlErrors {
 			s.status = http.StatusUnprocessableEntity // counted as an error
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"sync"
@@ -38,20 +39,24 @@ func openSamples(path string) (*sampleLog, error) {
 	return newSampleLog(path)
 }
 
-// add writes one request: phase is "cold" when results is the warm-up rounds' cold, else
-// "measured". A nil log writes nothing.
-func (l *sampleLog) add(pass string, results, cold []pathResult, op string, start time.Time, s sample) {
+// add writes one request of a pass and phase ("cold" or "measured"). A nil log writes nothing;
+// a write that fails is reported by Close.
+func (l *sampleLog) add(pass, phase, op string, start time.Time, s sample) {
 	if l == nil {
 		return
-	}
-	phase := "measured"
-	if len(results) > 0 && len(cold) > 0 && &results[0] == &cold[0] {
-		phase = "cold"
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	_ = l.w.Write([]string{pass, phase, op, strconv.FormatInt(start.UnixMilli(), 10),
 		strconv.FormatInt(s.d.Microseconds(), 10), strconv.Itoa(s.status)})
+}
+
+// close flushes the lines written and closes the file, telling stderr when a line could not be
+// written. A nil log has nothing to close.
+func (l *sampleLog) close(stderr io.Writer) {
+	if err := l.Close(); err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+	}
 }
 
 // Close flushes the lines written and closes the file. A nil log has nothing to close.
