@@ -52,6 +52,13 @@ func listenersProbe(workspaceID string, objects []metadata.Object) string {
 	return outbox.ProbeSQL(workspaceID, triggers)
 }
 
+// unheardDroppable is the outbox writer's DropUnheard filter: a created record's row its own
+// batch consumed may go with that batch when nobody hears the workspace, unless a consumer on the
+// queue needs its event whoever listens. Where the relay publishes to realtime itself
+// (publishRealtime skips a room found idle), such a row is what queueWanted refuses and Local
+// skips: the relay would only delete it.
+func unheardDroppable(event string) bool { return !queueOnlyEvents[event] }
+
 // queueWanted is the relay's Queued: whether a batch of row has a consumer on the jobs queue.
 // When it cannot tell, it answers yes: a batch enqueued for nothing costs a little, one not
 // enqueued for a consumer would be lost to it.

@@ -134,3 +134,64 @@ func TestRecordEventsGoWhereSomeoneListens(t *testing.T) {
 		}
 	}
 }
+
+// TestAWriteNobodyHearsLeavesNoOutboxRow: once a workspace's webhooks are known to be none and its
+// room was found idle, a create whose batch wrote its own timeline leaves nothing in the outbox,
+// relay or not (the batch deleted its row); an update, whose timeline the relay writes, and a
+// create in a workspace with a webhook still leave theirs for the relay.
+func TestAWriteNobodyHearsLeavesNoOutboxRow(t *testing.T) {
+	h := newHarness(t)
+	rt := &fakeRealtime{idle: map[string]bool{}}
+	srv := newServer(h.control, h.shards, h.cache, h.jobs, nil)
+	srv.relay.Publish = publishRealtime(rt, srv.realtimeIdle, srv.realtimeHeard)
+	hs := httptest.NewServer(srv.handler(nil))
+	t.Cleanup(hs.Close)
+	client := recordsv1connect.NewRecordsServiceClient(hs.Client(), hs.URL)
+	ctx := context.Background()
+	ws := h.workspace(t)
+	if _, err := client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws}); err != nil {
+		t.Fatal(err)
+	}
+	rt.idle[ws] = true
+	byKey := &recordsv1.Actor{Source: "API", Name: "key"}
+	create := func() string {
+		t.Helper()
+		id := ids.NewUUID()
+		if _, err := client.CreateMany(ctx, &recordsv1.CreateManyRequest{WorkspaceId: ws, ObjectNamePlural: "people", RecordsJson: []byte(`[{"id":"` + id + `"}]`), Actor: byKey}); err != nil {
+			t.Fatalf("CreateMany: %v", err)
+		}
+		return id
+	}
+	shard := h.shards[func() string { sc, _, _ := srv.schemaOf(ctx, ws, true); return sc.Shard }()]
+	waiting := func() int {
+		t.Helper()
+		var n int
+		if err := shard.QueryRow(`SELECT count(*) FROM "`+outbox.Table+`" WHERE "workspace_id" = ?`, ws).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	create() // the relay records the webhooks (none) and finds the room idle
+	srv.relayPaused.Store(true)
+	quiet := create()
+	if n := waiting(); n != 0 {
+		t.Errorf("outbox rows after a create nobody hears = %d, want 0", n)
+	}
+	if got := timelineOf(t, h, ws, "targetPersonId", quiet); len(got) != 1 || got[0]["name"] != "person.created" {
+		t.Errorf("its timeline = %v, want its person.created activity", got)
+	}
+	if _, err := client.UpdateMany(ctx, &recordsv1.UpdateManyRequest{WorkspaceId: ws, ObjectNamePlural: "people",
+		Selection: &recordsv1.Selection{By: &recordsv1.Selection_Id{Id: quiet}}, DataJson: []byte(`{"city":"Oslo"}`), Actor: byKey}); err != nil {
+		t.Fatalf("UpdateMany: %v", err)
+	}
+	if n := waiting(); n != 1 {
+		t.Errorf("outbox rows after an update = %d, want 1 (its timeline is the relay's)", n)
+	}
+	if _, err := client.SetEventListener(ctx, &recordsv1.SetEventListenerRequest{WorkspaceId: ws, Kind: recordsv1.EventListenerKind_EVENT_LISTENER_KIND_WEBHOOK, Key: "w1", Listening: true}); err != nil {
+		t.Fatal(err)
+	}
+	create()
+	if n := waiting(); n != 2 {
+		t.Errorf("outbox rows after a create with a webhook = %d, want 2", n)
+	}
+}

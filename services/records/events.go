@@ -31,7 +31,10 @@ func (s *server) recordingEvents(t target, workspaceID string, actor *recordsv1.
 	actorJSON, _ := json.Marshal(actorObject(actor)) // strings and maps always encode
 	w := outbox.NewWriter(workspaceID, outbox.Actor{UserID: actor.GetUserId(), WorkspaceMemberID: actor.GetWorkspaceMemberId(), JSON: actorJSON},
 		time.Now(), s.outboxState(t.shard))
-	w.Probe(listenersProbe(workspaceID, t.objects))          // eventconsumers.go
+	w.Probe(listenersProbe(workspaceID, t.objects)) // eventconsumers.go
+	if s.relay.Publish != nil {
+		w.DropUnheard(unheardDroppable) // eventconsumers.go
+	}
 	w.InlineCreated(createdTimeline(workspaceID, t.objects)) // timeline.go
 	w.Prefetch(timelineReads(t.objects))                     // timeline.go
 	t.db = outbox.Batcher{Inner: t.db, Writer: w}

@@ -112,9 +112,9 @@ func newHandler(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs j
 func newServer(control *d1.DB, shards map[string]*d1.DB, cache kv.Store, jobs jobqueue.Producer, probes []health.Probe) *server {
 	srv := &server{Checker: &health.Checker{Service: "records", Probes: probes}, control: control, shards: shards, names: slices.Sorted(maps.Keys(shards)), cache: cache, jobs: jobs}
 	srv.relay, srv.outboxTables = &outbox.Relay{Queue: jobs}, map[*d1.DB]*outbox.ShardState{}
-	srv.relay.Local = func(ctx context.Context, row outbox.Row, b *jobsv1.DatabaseEventBatch) error {
-		_, err := srv.writeTimeline(ctx, b, row.Prefetched)
-		return err
+	srv.relay.Local = func(ctx context.Context, row outbox.Row, b *jobsv1.DatabaseEventBatch, done []d1.Stmt) (bool, error) {
+		_, ran, err := srv.writeTimeline(ctx, b, row.Prefetched, done)
+		return ran, err
 	}
 	srv.relay.Queued = srv.queueWanted // eventconsumers.go
 	for _, db := range shards {

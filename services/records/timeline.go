@@ -21,7 +21,8 @@ func (s *server) WriteTimelineActivities(ctx context.Context, req *recordsv1.Wri
 	if b == nil {
 		return nil, invalid("batch is required")
 	}
-	return s.writeTimeline(ctx, b, nil)
+	res, _, err := s.writeTimeline(ctx, b, nil, nil)
+	return res, err
 }
 
 // createdTimeline is the outbox writer's InlineCreated: the timeline activities of records
@@ -80,10 +81,13 @@ func timelineReads(objects []metadata.Object) func(b *jobsv1.DatabaseEventBatch)
 // changes nothing. The rows go in directly, not through the engine's create path: they are not
 // record events of their own, and an insert that meets its own earlier row must skip it rather
 // than fail.
-func (s *server) writeTimeline(ctx context.Context, b *jobsv1.DatabaseEventBatch, prefetched []d1.Result) (*recordsv1.WriteTimelineActivitiesResponse, error) {
+//
+// done are statements the relay has run with the writes (the outbox row's delete), in the same
+// batch: ran reports that they did, which a batch with no activity to write never does.
+func (s *server) writeTimeline(ctx context.Context, b *jobsv1.DatabaseEventBatch, prefetched []d1.Result, done []d1.Stmt) (_ *recordsv1.WriteTimelineActivitiesResponse, ran bool, err error) {
 	ws := b.GetWorkspaceId()
 	out := &recordsv1.WriteTimelineActivitiesResponse{}
-	err := s.withSchema(ctx, ws, func(sc *schema) (bool, error) {
+	err = s.withSchema(ctx, ws, func(sc *schema) (bool, error) {
 		plan, err := timeline.NewPlan(b, sc.Objects, time.Now())
 		if errors.Is(err, timeline.ErrUnknownObject) {
 			return true, err // an object created since the schema was cached?
@@ -119,11 +123,12 @@ func (s *server) writeTimeline(ctx context.Context, b *jobsv1.DatabaseEventBatch
 		if err != nil {
 			return false, err
 		}
-		res, err = t.db.Batch(ctx, stmts...)
+		res, err = t.db.Batch(ctx, append(stmts, done...)...)
 		if err != nil {
 			return errors.Is(err, errStaleSchema), err // a stale schema found by the writes' own stamp check
 		}
-		for i, r := range res {
+		ran = len(done) > 0
+		for i, r := range res[:len(stmts)] {
 			if i < len(w.Insert) {
 				out.Inserted += int32(r.Changes)
 			} else {
@@ -135,10 +140,10 @@ func (s *server) writeTimeline(ctx context.Context, b *jobsv1.DatabaseEventBatch
 	if errors.Is(err, timeline.ErrUnknownObject) {
 		// The object is gone from the workspace since the event: so is its timeline.
 		slog.InfoContext(ctx, "timeline: batch of an unknown object", "event", b.GetName(), "workspace_id", ws)
-		return out, nil
+		return out, false, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return out, nil
+	return out, ran, nil
 }

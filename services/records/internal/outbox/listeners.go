@@ -64,7 +64,8 @@ const nowSQL = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`
 // listeners, during the deploy that brings them) is found within that time.
 const RecheckAfter = 10 * time.Minute
 
-// ProbeSQL is the writer's probe (Writer.Probe) answering Row.Listeners for workspaceID.
+// ProbeSQL is the writer's probe (Writer.Probe) answering Row.Listeners for workspaceID: an SQL
+// expression.
 // triggers is an SQL expression true when a DATABASE_EVENT workflow trigger exists; empty, the
 // workspace is taken to have one.
 func ProbeSQL(workspaceID, triggers string) string {
@@ -80,8 +81,8 @@ func ProbeSQL(workspaceID, triggers string) string {
 		return exists(kind, ` AND "at" > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-`+strconv.Itoa(int(RecheckAfter/time.Second))+` seconds')`)
 	}
 	room := has(ListenerRealtime)
-	return `((` + triggers + `) | (` + has(ListenerWebhook) + ` << 1) | (` + room + ` << 2) | (` + recent(listenerKnown) + ` << 3) | ` +
-		`((NOT ` + room + ` AND NOT ` + recent(listenerRoomIdle) + `) << 4)) AS "listeners"`
+	return `(` + triggers + `) | (` + has(ListenerWebhook) + ` << 1) | (` + room + ` << 2) | (` + recent(listenerKnown) + ` << 3) | ` +
+		`((NOT ` + room + ` AND NOT ` + recent(listenerRoomIdle) + `) << 4)`
 }
 
 // quote is s as an SQL string literal.

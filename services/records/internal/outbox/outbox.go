@@ -108,6 +108,10 @@ type Writer struct {
 
 	// probe is an SQL expression each row's statement also answers (Row.Probed, Row.Listeners).
 	probe string
+	// dropUnheard, when set, has a created row its own batch consumed deleted by that batch when
+	// the probe finds nobody else to hear it, unless it answers false for the row's event name
+	// (DropUnheard).
+	dropUnheard func(event string) bool
 	// inline, when set, answers the statements consuming a batch of created records inside the
 	// write's own batch (InlineCreated).
 	inline func(b *jobsv1.DatabaseEventBatch) ([]d1.Stmt, bool)
@@ -120,19 +124,37 @@ type Writer struct {
 	order   []string        // row ids in the order the batches wrote them
 	pending map[string]Row  // rows logged, by id, until their batch answers
 	reads   map[string]int  // prefetched reads given to the batches, by row id
+	dropped map[string]bool // rows their batch deleted again (DropUnheard)
 	taken   []string        // relayed rows whose DELETE is in a batch not yet answered
 }
 
 // NewWriter returns the writer of a call of the workspace by actor at now, on a shard.
 func NewWriter(workspaceID string, actor Actor, now time.Time, shard *ShardState) *Writer {
 	return &Writer{workspaceID: workspaceID, actor: actor, date: now.UTC().Format(DateLayout), shard: shard,
-		rows: map[string]*Row{}, pending: map[string]Row{}, reads: map[string]int{}}
+		rows: map[string]*Row{}, pending: map[string]Row{}, reads: map[string]int{}, dropped: map[string]bool{}}
 }
 
 // Probe has each row's statement also answer expr (ProbeSQL): who listens to the workspace's
 // events, read in the write's own batch and so exactly as current as the write. Call it before
 // the first write.
 func (w *Writer) Probe(expr string) { w.probe = expr }
+
+// DropUnheard has the write batch of created records whose events it consumed itself
+// (InlineCreated) also delete their row when the probe, in that same batch, finds that nobody
+// else hears the workspace's events: exactly ListenKnown, that is its webhooks all recorded and
+// none, no workflow trigger, no realtime listener and its room found idle lately. The relay
+// would do nothing with such a row but delete it, one batch later; the write's own batch does,
+// and the row is not in Rows. drop answers false for the events ("person.created") a consumer on
+// the queue needs whoever listens. Only a relay whose realtime publish skips a room found idle
+// (and whose queue skips what no webhook or trigger hears) may ask for it. Call it after Probe.
+func (w *Writer) DropUnheard(drop func(event string) bool) {
+	if w.probe != "" {
+		w.dropUnheard = drop
+	}
+}
+
+// dropMark starts the SQL of the delete DropUnheard adds, so that observe finds its answer.
+const dropMark = "/*" + Table + " unheard*/ "
 
 // InlineCreated has the write batches of created records also run what consume answers for their
 // events, rendered without images (ids, actor, date), right after the outbox row: a consumer that
@@ -157,13 +179,16 @@ func prefetchMark(rowID string, i int) string {
 	return "/*" + Table + " " + rowID + " " + strconv.Itoa(i) + "*/ "
 }
 
-// Rows answers the rows the call's write batches wrote, in order, as they wrote them.
+// Rows answers the rows the call's write batches wrote, in order, as they wrote them, but for
+// those the batches deleted again (DropUnheard).
 func (w *Writer) Rows() []Row {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	out := make([]Row, 0, len(w.order))
 	for _, id := range w.order {
-		out = append(out, *w.rows[id])
+		if !w.dropped[id] {
+			out = append(out, *w.rows[id])
+		}
 	}
 	return out
 }
@@ -200,7 +225,7 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 		id := ids.NewUUID()
 		ret := returning
 		if w.probe != "" {
-			ret += ", " + w.probe
+			ret += ", (" + w.probe + `) AS "listeners"`
 		}
 		insert := func(imagesColumn string) d1.Stmt {
 			return d1.Stmt{
@@ -231,6 +256,12 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 			if stmts, ok := w.inline(row.bare(chunk)); ok {
 				after = append(after, stmts...)
 				row.Consumed = true
+				if w.dropUnheard != nil && w.dropUnheard(e.Object.NameSingular+"."+e.Action) {
+					after = append(after, d1.Stmt{
+						SQL:  dropMark + `DELETE FROM "` + Table + `" WHERE "id" = ? AND (` + w.probe + `) = ` + strconv.Itoa(ListenKnown) + ` RETURNING "id"`,
+						Args: []any{id},
+					})
+				}
 			}
 		}
 		var reads []d1.Stmt
@@ -293,6 +324,12 @@ func (w *Writer) observe(stmts []d1.Stmt, res []d1.Result, batchErr error) {
 			r.Listeners |= listenersOf(v[3])
 		}
 		w.shard.Ready.Store(true) // the batch wrote to the table
+	}
+	for i := range stmts {
+		if i < len(res) && len(res[i].Rows) == 1 && strings.HasPrefix(stmts[i].SQL, dropMark) {
+			id, _ := res[i].Rows[0][0].(string)
+			w.dropped[id] = true
+		}
 	}
 	got := map[string]map[int]d1.Result{}
 	for i := range stmts {

@@ -31,8 +31,11 @@ type Relay struct {
 	// of what the Worker owns itself (the timeline), spared a round trip through the queue and
 	// back. It must be idempotent by event id; an error leaves the row for the sweep. A row whose
 	// write consumed it already (Row.Consumed) skips it; row.Prefetched has what the write read
-	// for it.
-	Local func(ctx context.Context, row Row, b *jobsv1.DatabaseEventBatch) error
+	// for it. On the row's last batch, once every batch of the row went where it goes, a relay
+	// right after the write (Send) passes done, the row's delete: Local may run it in the batch
+	// of its own writes, atomically with them, and reports whether it did, which spares the row
+	// the flush's batch.
+	Local func(ctx context.Context, row Row, b *jobsv1.DatabaseEventBatch, done []d1.Stmt) (bool, error)
 	// Publish, when set, hands each batch to the workspace's event streams before the queue gets
 	// it, best effort. A batch it took goes on the queue marked RealtimePublished, so the queue's
 	// realtime subscriber does not publish it again; one it did not take the queue's subscriber
@@ -76,9 +79,9 @@ func (r *Relay) Send(ctx context.Context, shard Shard, rows []Row, objects Objec
 	if len(rows) == 0 {
 		return Stats{}, nil
 	}
-	st, sent, err := r.relay(ctx, rows, objects)
+	st, sent, err := r.relay(ctx, rows, objects, true)
 	shard.State.addRelayed(sent)
-	st.Sent = len(sent)
+	st.Sent += len(sent)
 	return st, err
 }
 
@@ -113,7 +116,7 @@ func (r *Relay) Sweep(ctx context.Context, shard Shard, olderThan time.Duration,
 		if err != nil {
 			return total, err
 		}
-		st, sent, err := r.relay(ctx, rows, objects)
+		st, sent, err := r.relay(ctx, rows, objects, false)
 		if len(sent) > 0 {
 			shard.State.addRelayed(sent)
 			if ferr := r.Flush(ctx, shard); ferr != nil {
@@ -140,7 +143,7 @@ func (r *Relay) Resend(ctx context.Context, shard Shard, olderThan time.Duration
 	if err != nil {
 		return Stats{}, err
 	}
-	st, sent, err := r.relay(ctx, rows, objects)
+	st, sent, err := r.relay(ctx, rows, objects, false)
 	st.Sent = len(sent)
 	return st, err
 }
@@ -181,7 +184,10 @@ func readRows(ctx context.Context, shard Shard, sel d1.Stmt) ([]Row, error) {
 
 // relay sends each row's batches and answers the rows whose batches all went. A row that cannot
 // be sent now stays; nothing is dropped.
-func (r *Relay) relay(ctx context.Context, rows []Row, objects ObjectsFunc) (Stats, []string, error) {
+//
+// With deleteInLocal, a row whose delete Local ran with its own writes is counted sent and not
+// answered: it is gone already.
+func (r *Relay) relay(ctx context.Context, rows []Row, objects ObjectsFunc, deleteInLocal bool) (Stats, []string, error) {
 	st := Stats{Rows: len(rows)}
 	schemas := map[string][]metadata.Object{}
 	var sent []string
@@ -213,20 +219,31 @@ func (r *Relay) relay(ctx context.Context, rows []Row, objects ObjectsFunc) (Sta
 				}
 			}
 		}
-		for _, b := range batches {
+		deleted := false
+		for i, b := range batches {
 			if err != nil || r.Local == nil || row.Consumed {
 				break
 			}
-			if err = r.Local(ctx, row, b); err != nil {
+			var done []d1.Stmt
+			if deleteInLocal && i == len(batches)-1 {
+				del, derr := deleteRows([]string{row.ID})
+				if derr == nil {
+					done = []d1.Stmt{del}
+				}
+			}
+			if deleted, err = r.Local(ctx, row, b, done); err != nil {
 				err = fmt.Errorf("outbox: row %s: %w", row.ID, err)
 			}
 		}
-		if err != nil {
+		switch {
+		case err != nil:
 			errs = append(errs, err)
 			st.Left++
-			continue
+		case deleted:
+			st.Sent++
+		default:
+			sent = append(sent, row.ID)
 		}
-		sent = append(sent, row.ID)
 	}
 	return st, sent, errors.Join(errs...)
 }
