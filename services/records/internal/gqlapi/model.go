@@ -79,6 +79,21 @@ var typeSuffixes = []string{"", "Edge", "Connection", "FilterInput", "OrderByInp
 // shared types or an object before it). Their fields are then resolved against the exposed
 // objects.
 func newModel(objects []metadata.Object) *model {
+	m := newTypes(objects)
+	m.addAggregates()
+	return m
+}
+
+// addAggregates sets every exposed type's aggregate fields (aggregateFields).
+func (m *model) addAggregates() {
+	for _, t := range m.types {
+		t.aggregates = aggregateFields(t)
+	}
+}
+
+// newTypes is newModel without the types' aggregate fields, which a workspace whose SDL is
+// shared takes from the shared schema (Schemas.New).
+func newTypes(objects []metadata.Object) *model {
 	m := &model{all: objects, byName: map[string]*objectType{}, complexityLimit: maxComplexity}
 	sorted := slices.Clone(objects)
 	slices.SortFunc(sorted, func(a, b metadata.Object) int { return strings.Compare(a.NameSingular, b.NameSingular) })
@@ -151,7 +166,6 @@ func (m *model) resolveFields(t *objectType, taken map[string]bool) {
 		names[f.Name] = true
 		t.fields = append(t.fields, f)
 	}
-	t.aggregates = aggregateFields(t)
 }
 
 // enumable reports whether options can be the values of an enum: at least one, each a valid
