@@ -32,23 +32,23 @@ type objectType struct {
 	// fields are the exposed fields in metadata order: active ones, but the search vector (not a
 	// column here), relations whose target is not exposed and ONE_TO_MANY relations whose
 	// inverse holds no join column.
-	fields []metadata.Field
+	fields []*metadata.Field
 	// enums maps a SELECT, MULTI_SELECT or RATING field to its enum type ({Singular}{Field}Enum);
 	// one whose options cannot all be enum values is a String.
 	enums map[string]string
 	// joins maps a join column (companyId) to its MANY_TO_ONE field.
-	joins map[string]metadata.Field
+	joins map[string]*metadata.Field
 	// aggregates are the aggregate fields of its connections, totalCount first.
 	aggregates []aggField
 }
 
 // field returns the exposed field named name.
 func (t *objectType) field(name string) (metadata.Field, bool) {
-	i := slices.IndexFunc(t.fields, func(f metadata.Field) bool { return f.Name == name })
+	i := slices.IndexFunc(t.fields, func(f *metadata.Field) bool { return f.Name == name })
 	if i < 0 {
 		return metadata.Field{}, false
 	}
-	return t.fields[i], true
+	return *t.fields[i], true
 }
 
 // target returns the exposed object a relation field points at.
@@ -135,9 +135,10 @@ func newTypes(objects []metadata.Object) *model {
 
 // resolveFields sets t's exposed fields, enums and join columns.
 func (m *model) resolveFields(t *objectType, taken map[string]bool) {
-	t.enums, t.joins = map[string]string{}, map[string]metadata.Field{}
+	t.enums, t.joins = map[string]string{}, map[string]*metadata.Field{}
 	names := map[string]bool{}
-	for _, f := range t.obj.Fields {
+	for i := range t.obj.Fields {
+		f := &t.obj.Fields[i] // the cached objects' own field, not a copy: a model stays small
 		if !f.IsActive || !isName(f.Name) || names[f.Name] || !f.Type.IsValid() || f.Type == metadata.TypeTSVector {
 			continue
 		}
@@ -150,11 +151,11 @@ func (m *model) resolveFields(t *objectType, taken map[string]bool) {
 			names[join] = true
 			t.joins[join] = f
 		case f.Type.IsRelation():
-			target, ok := m.target(f)
+			target, ok := m.target(*f)
 			if !ok {
 				continue
 			}
-			if _, ok := inverse(target.obj, f); !ok {
+			if _, ok := inverse(target.obj, *f); !ok {
 				continue
 			}
 		case f.Type == metadata.TypeSelect || f.Type == metadata.TypeMultiSelect || f.Type == metadata.TypeRating:

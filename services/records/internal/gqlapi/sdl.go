@@ -84,14 +84,14 @@ func (m *model) writeObject(b *strings.Builder, t *objectType) {
 			continue
 		}
 		writeDescription(b, "  ", f.Description)
-		typ := m.outputType(t, f)
+		typ := m.outputType(t, *f)
 		if f.Name == "id" {
 			typ = "UUID!"
 		}
 		b.WriteString("  " + f.Name + ": " + typ + "\n")
 	}
 	for _, f := range t.fields {
-		target, ok := m.target(f)
+		target, ok := m.target(*f)
 		if !f.Type.IsRelation() || !ok {
 			continue
 		}
@@ -109,7 +109,7 @@ func (m *model) writeObject(b *strings.Builder, t *objectType) {
 
 	b.WriteString("input " + t.name + "FilterInput {\n")
 	for _, f := range t.fields {
-		if typ := filterType(t, f); typ != "" {
+		if typ := filterType(t, *f); typ != "" {
 			name := f.Name
 			if f.IsManyToOne() {
 				name = f.JoinColumnName()
@@ -135,7 +135,7 @@ func (m *model) writeObject(b *strings.Builder, t *objectType) {
 			case f.Name == "id":
 				b.WriteString("  id: ID\n")
 			default:
-				b.WriteString("  " + f.Name + ": " + m.outputType(t, f) + "\n")
+				b.WriteString("  " + f.Name + ": " + m.outputType(t, *f) + "\n")
 			}
 		}
 		b.WriteString("}\n\n")
@@ -237,7 +237,7 @@ func writeFieldInputs(b *strings.Builder, t *objectType, scalar, compositeSuffix
 		case f.Type.IsRelation():
 		case f.Type.IsComposite():
 			b.WriteString("  " + f.Name + ": " + pascal(string(f.Type)) + compositeSuffix + "\n")
-		case isDate(f):
+		case isDate(*f):
 			b.WriteString("  " + f.Name + ": " + date + "\n")
 		default:
 			b.WriteString("  " + f.Name + ": " + scalar + "\n")
