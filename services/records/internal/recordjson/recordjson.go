@@ -52,6 +52,7 @@ func Append(dst []byte, v any) ([]byte, error) {
 		}
 		return append(dst, ']'), nil
 	case []map[string]any:
+		start := len(dst)
 		dst = append(dst, '[')
 		for i, e := range v {
 			if i > 0 {
@@ -60,6 +61,11 @@ func Append(dst []byte, v any) ([]byte, error) {
 			var err error
 			if dst, err = appendObject(dst, e); err != nil {
 				return nil, err
+			}
+			if i == 0 && len(v) > 1 {
+				// Records of one page are alike: room for the rest, sized on the first, spares
+				// the doublings that were a tenth of what the records Worker allocated.
+				dst = slices.Grow(dst, (len(dst)-start)*(len(v)-1)*9/8)
 			}
 		}
 		return append(dst, ']'), nil
@@ -78,7 +84,8 @@ func appendObject(dst []byte, m map[string]any) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
 	}
-	keys := make([]string, 0, len(m))
+	var buf [40]string // a record's fields, on the stack
+	keys := buf[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}
