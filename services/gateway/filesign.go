@@ -35,7 +35,7 @@ func signFileURLs(client connect.HTTPClient, next http.Handler) http.Handler {
 		next.ServeHTTP(buf, r)
 		body := buf.body.Bytes()
 		if c := principalFrom(r.Context()); c != nil && c.WorkspaceID != "" && buf.status() < 300 {
-			if bytes.Contains(body, []byte(`"fullPath":"`)) || bytes.Contains(body, []byte(`"avatarUrl":"`)) {
+			if mayHoldFilePath(body) {
 				body = signPaths(r, files, c.WorkspaceID, body)
 			}
 			if bytes.Contains(body, []byte(`"fileId"`)) {
@@ -48,6 +48,33 @@ func signFileURLs(client connect.HTTPClient, next http.Handler) http.Handler {
 		w.WriteHeader(buf.status())
 		_, _ = w.Write(body)
 	})
+}
+
+// filePathKeys start the values filePathValue finds.
+var filePathKeys = [][]byte{[]byte(`"fullPath":"`), []byte(`"avatarUrl":"`)}
+
+// mayHoldFilePath reports whether body has a value filePathValue may find: a fullPath or
+// avatarUrl that starts with a folder ([a-z][a-z-]*/). Every person carries an
+// avatarUrl, mostly "", and running the expression over each page of people was most of what
+// signing cost the gateway when there was nothing to sign.
+func mayHoldFilePath(body []byte) bool {
+	for _, key := range filePathKeys {
+		for rest := body; ; {
+			i := bytes.Index(rest, key)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(key):]
+			j := 0
+			for j < len(rest) && ('a' <= rest[j] && rest[j] <= 'z' || j > 0 && rest[j] == '-') {
+				j++
+			}
+			if j > 0 && j < len(rest) && rest[j] == '/' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // signPaths replaces each file path value of body with its signed form. A files Worker failure

@@ -54,3 +54,31 @@ func TestSignFileURLs(t *testing.T) {
 		})
 	}
 }
+
+// TestMayHoldFilePath: the check before the expression passes over no value it would sign, and
+// stops it on bodies that hold only empty or external paths.
+func TestMayHoldFilePath(t *testing.T) {
+	tests := []struct {
+		body string
+		want bool
+	}{
+		{`{"avatarUrl":"","fullPath":""}`, false},
+		{`{"avatarUrl":"https://img.example/a.png"}`, false},
+		{`{"name":"avatarUrl","x":"fullPath"}`, false},
+		{`{"avatarUrl":"","b":{"avatarUrl":"core-picture/x.jpg"}}`, true},
+		{`{"fullPath":"attachment/a.png"}`, true},
+		{`{"fullPath":"Attachment/a.png"}`, false},
+		{`{"avatarUrl":"`, false},
+		{`{"avatarUrl":"core-picture/"}`, true},
+		{`{"avatarUrl":"-a/x.png"}`, false},
+	}
+	for _, tc := range tests {
+		got := mayHoldFilePath([]byte(tc.body))
+		if got != tc.want {
+			t.Errorf("mayHoldFilePath(%s) = %v, want %v", tc.body, got, tc.want)
+		}
+		if found := filePathValue.Match([]byte(tc.body)); found && !got {
+			t.Errorf("%s: the expression finds a path the check passed over", tc.body)
+		}
+	}
+}
