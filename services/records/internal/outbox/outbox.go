@@ -243,7 +243,7 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 			before = append(before, insert("before_images"))
 			if e.After {
 				after = append(after, d1.Stmt{
-					SQL:  `UPDATE "` + Table + `" SET "after_images" = ` + e.Images + ` WHERE "id" = ?` + ret,
+					SQL:  `UPDATE "` + Table + `" SET "after_images" = ` + e.Images + ` WHERE "id" = ?` + returningAfter,
 					Args: []any{string(list), id},
 				})
 			}
@@ -283,6 +283,10 @@ func (w *Writer) LogEvents(e engine.Events) (before, after []d1.Stmt, err error)
 // returning makes the writer's statements answer the row's id and images as written (and the
 // probe's answer, when the writer has one).
 const returning = ` RETURNING "id", COALESCE("before_images", ''), COALESCE("after_images", '')`
+
+// returningAfter is returning for the statement adding a row's after images to the before
+// images its INSERT answered (with the probe): the images it wrote, not both again.
+const returningAfter = ` RETURNING "id", '', COALESCE("after_images", '')`
 
 // observe takes what a batch holding the writer's statements answered: the rows it wrote. A
 // batch that failed wrote nothing: the deletes it carried are given back to the shard.
