@@ -99,11 +99,13 @@ func (c *Schemas) New(objects []metadata.Object) (*Schema, error) {
 		return nil, errors.New("gqlapi: the workspace has no object to expose")
 	}
 	var key string
-	if c.max > 0 {
+	share := c.max > 0
+	if share {
 		var err error
-		if key, err = sharedKey(objects); err != nil {
-			return nil, fmt.Errorf("gqlapi: %w", err)
-		}
+		key, err = sharedKey(objects)
+		share = err == nil // objects that do not encode (none read from metadata) are not shared
+	}
+	if share {
 		c.mu.Lock()
 		sh, ok := c.byKey[key]
 		c.mu.Unlock()
@@ -124,7 +126,7 @@ func (c *Schemas) New(objects []metadata.Object) (*Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gqlapi: %w", err)
 	}
-	if c.max > 0 {
+	if share {
 		c.mu.Lock()
 		if c.byKey == nil || len(c.byKey) >= c.max {
 			c.byKey = map[string]*shared{}
