@@ -67,6 +67,9 @@ func (s *server) relayEvents(ctx context.Context, shard *d1.DB, w *outbox.Writer
 		if err != nil {
 			slog.WarnContext(ctx, "record events left in the outbox for the sweep", "rows", st.Left, "error", err.Error())
 		}
+		if !sh.State.Relayed() {
+			return // the rows went with the timeline's writes (Relay.Local), or nothing was sent
+		}
 		_ = cfworker.Sleep(ctx, flushDelay) // not time.Sleep: see cfworker.Sleep
 		if err := s.relay.Flush(ctx, sh); err != nil {
 			slog.WarnContext(ctx, "relayed record events not deleted yet", "error", err.Error())

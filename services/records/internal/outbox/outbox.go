@@ -76,6 +76,13 @@ func (st *ShardState) addRelayed(ids []string) {
 	st.mu.Unlock()
 }
 
+// Relayed reports whether rows relayed on the shard wait for their delete (Relay.Flush).
+func (st *ShardState) Relayed() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return len(st.relayed) > 0
+}
+
 // takeRelayed answers the rows relayed and not yet deleted, which the caller now deletes (or
 // gives back with addRelayed).
 func (st *ShardState) takeRelayed() []string {

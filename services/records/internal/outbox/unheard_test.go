@@ -99,6 +99,9 @@ func TestSendDeletesTheRowWithLocalsWrites(t *testing.T) {
 		if got := f.pending(t); got != wantLeft {
 			t.Errorf("Local runs the delete = %v: outbox rows = %d, want %d", runs, got, wantLeft)
 		}
+		if got := f.shard.State.Relayed(); got != (wantRelayed > 0) {
+			t.Errorf("Local runs the delete = %v: Relayed() = %v, want %v", runs, got, wantRelayed > 0)
+		}
 		if got := len(f.shard.State.takeRelayed()); got != wantRelayed {
 			t.Errorf("Local runs the delete = %v: rows left to the flush = %d, want %d", runs, got, wantRelayed)
 		}
