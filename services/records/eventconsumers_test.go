@@ -14,6 +14,19 @@ import (
 	"github.com/twentyworkers/twenty/shared/ids"
 )
 
+// newPublishingHarness serves the records contract with the relay publishing to a fake realtime
+// Worker, as the Worker does with its REALTIME binding.
+func newPublishingHarness(t *testing.T) (*harness, *server, *fakeRealtime, recordsv1connect.RecordsServiceClient) {
+	t.Helper()
+	h := newHarness(t)
+	rt := &fakeRealtime{idle: map[string]bool{}}
+	srv := newServer(h.control, h.shards, h.cache, h.jobs, nil)
+	srv.relay.Publish = publishRealtime(rt, srv.realtimeIdle, srv.realtimeHeard)
+	hs := httptest.NewServer(srv.handler(nil))
+	t.Cleanup(hs.Close)
+	return h, srv, rt, recordsv1connect.NewRecordsServiceClient(hs.Client(), hs.URL)
+}
+
 // TestRecordEventsGoWhereSomeoneListens: a write's events go on the jobs queue only while the
 // workspace has a webhook (recorded by SetEventListener, or found in the control database the
 // first time, and again once that is over ten minutes old), and to the realtime Worker only while
@@ -21,13 +34,7 @@ import (
 // published to once its listener is past the grace, and one that answers it has streams no
 // listener stood for gets one.
 func TestRecordEventsGoWhereSomeoneListens(t *testing.T) {
-	h := newHarness(t)
-	rt := &fakeRealtime{idle: map[string]bool{}}
-	srv := newServer(h.control, h.shards, h.cache, h.jobs, nil)
-	srv.relay.Publish = publishRealtime(rt, srv.realtimeIdle, srv.realtimeHeard)
-	hs := httptest.NewServer(srv.handler(nil))
-	t.Cleanup(hs.Close)
-	client := recordsv1connect.NewRecordsServiceClient(hs.Client(), hs.URL)
+	h, srv, rt, client := newPublishingHarness(t)
 	ctx := context.Background()
 
 	// A workspace with a webhook from before the listeners existed: found on its first write.
@@ -140,13 +147,7 @@ func TestRecordEventsGoWhereSomeoneListens(t *testing.T) {
 // relay or not (the batch deleted its row); an update, whose timeline the relay writes, and a
 // create in a workspace with a webhook still leave theirs for the relay.
 func TestAWriteNobodyHearsLeavesNoOutboxRow(t *testing.T) {
-	h := newHarness(t)
-	rt := &fakeRealtime{idle: map[string]bool{}}
-	srv := newServer(h.control, h.shards, h.cache, h.jobs, nil)
-	srv.relay.Publish = publishRealtime(rt, srv.realtimeIdle, srv.realtimeHeard)
-	hs := httptest.NewServer(srv.handler(nil))
-	t.Cleanup(hs.Close)
-	client := recordsv1connect.NewRecordsServiceClient(hs.Client(), hs.URL)
+	h, srv, rt, client := newPublishingHarness(t)
 	ctx := context.Background()
 	ws := h.workspace(t)
 	if _, err := client.InitWorkspace(ctx, &recordsv1.InitWorkspaceRequest{WorkspaceId: ws}); err != nil {

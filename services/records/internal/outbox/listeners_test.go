@@ -47,12 +47,7 @@ func TestProbeAnswersTheListenersOfTheWrite(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t)
-			for _, stmts := range tt.setup {
-				if _, err := f.shard.DB.Batch(t.Context(), stmts...); err != nil {
-					t.Fatal(err)
-				}
-			}
+			f := newFixtureWith(t, tt.setup)
 			w := NewWriter(ws, actor, time.Now(), f.shard.State)
 			w.Probe(ProbeSQL(ws, tt.triggers))
 			var e engine.Engine

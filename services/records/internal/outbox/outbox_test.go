@@ -50,6 +50,18 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
+// newFixtureWith is newFixture after the batches of setup ran on its shard.
+func newFixtureWith(t *testing.T, setup [][]d1.Stmt) *fixture {
+	t.Helper()
+	f := newFixture(t)
+	for _, stmts := range setup {
+		if _, err := f.shard.DB.Batch(t.Context(), stmts...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
 func (f *fixture) objectsOf(_ context.Context, workspaceID string) ([]metadata.Object, error) {
 	if workspaceID != ws {
 		return nil, errors.New("no such workspace")
