@@ -62,9 +62,9 @@ func New(objects []metadata.Object, opts ...graphql.Option) (*Schema, error) {
 // give the same SDL: every workspace that has the standard objects only, say. They are found by
 // their objects (sharedKey), without writing the SDL: writing it and the aggregate fields it
 // lists was some 3.6 MB of garbage per workspace in the records Worker, a fifth of all it
-// allocated under the bench. Only the model
-// (the workspace's objects, ids included) is the workspace's own: resolvers find it, and their
-// object type by name, in the request's execution, never in what they were built with. Parsing
+// allocated under the bench. Only the model (the workspace's objects, ids included) is the
+// workspace's own: resolvers find it, and their object type by name, in the request's
+// execution, never in what they were built with. Parsing
 // and validating the SDL was most of building an API (some 25 of 40 ms natively for the standard
 // objects), paid on the first GraphQL request of every workspace.
 //
@@ -98,9 +98,8 @@ func (c *Schemas) New(objects []metadata.Object) (*Schema, error) {
 	if len(m.types) == 0 {
 		return nil, errors.New("gqlapi: the workspace has no object to expose")
 	}
-	var key string
-	share := c.max > 0
-	if share {
+	key, share := "", false
+	if c.max > 0 {
 		var err error
 		key, err = sharedKey(objects)
 		share = err == nil // objects that do not encode (none read from metadata) are not shared

@@ -93,6 +93,11 @@ func (st *ShardState) takeRelayed() []string {
 	return ids
 }
 
+// deleteRow is the statement deleting one outbox row.
+func deleteRow(id string) d1.Stmt {
+	return d1.Stmt{SQL: `DELETE FROM "` + Table + `" WHERE "id" = ?`, Args: []any{id}}
+}
+
 // deleteRows is the statement deleting outbox rows by id.
 func deleteRows(ids []string) (d1.Stmt, error) {
 	list, err := json.Marshal(ids)

@@ -226,10 +226,7 @@ func (r *Relay) relay(ctx context.Context, rows []Row, objects ObjectsFunc, dele
 			}
 			var done []d1.Stmt
 			if deleteInLocal && i == len(batches)-1 {
-				del, derr := deleteRows([]string{row.ID})
-				if derr == nil {
-					done = []d1.Stmt{del}
-				}
+				done = []d1.Stmt{deleteRow(row.ID)}
 			}
 			if deleted, err = r.Local(ctx, row, b, done); err != nil {
 				err = fmt.Errorf("outbox: row %s: %w", row.ID, err)
