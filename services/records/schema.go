@@ -50,10 +50,12 @@ type schema struct {
 	scopes scopeCache // the roles' scopes, computed once per schema
 }
 
-// schemaCache keeps schemas in the isolate.
+// schemaCache keeps schemas in the isolate. The values they repeat are kept once (shared): fewer
+// objects for each garbage collection to mark, and a collection pauses the whole isolate.
 type schemaCache struct {
-	mu   sync.Mutex
-	byWS map[string]*schema
+	mu     sync.Mutex
+	byWS   map[string]*schema
+	shared metadata.Shared
 }
 
 func (c *schemaCache) get(workspaceID string) *schema {
@@ -68,6 +70,7 @@ func (c *schemaCache) put(workspaceID string, sc *schema) {
 	if c.byWS == nil || len(c.byWS) >= maxCachedWorkspaces {
 		c.byWS = map[string]*schema{}
 	}
+	c.shared.Objects(sc.Objects)
 	c.byWS[workspaceID] = sc
 }
 
