@@ -141,12 +141,23 @@ func (tg *target) load(ctx context.Context, path string, n, c int) pathResult {
 type instanceInfo struct {
 	InstanceID     string `json:"instanceId"`
 	RequestsServed int64  `json:"requestsServed"`
+	Memory         struct {
+		HeapBytes   uint64 `json:"heapBytes"`
+		HeapObjects uint64 `json:"heapObjects"`
+		GCCycles    uint64 `json:"gcCycles"`
+	} `json:"memory"`
 }
 
 // instance reads /__dev/instance. It returns an error if the route is
 // missing or answers something else.
 func (tg *target) instance(ctx context.Context) (instanceInfo, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tg.base+"/__dev/instance", nil)
+	return tg.instanceAt(ctx, "/__dev/instance")
+}
+
+// instanceAt reads an instance route at path: the gateway's, or a Worker's behind it
+// (/__dev/svc/records/instance), with ?gc=1 to collect first.
+func (tg *target) instanceAt(ctx context.Context, path string) (instanceInfo, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tg.base+path, nil)
 	if err != nil {
 		return instanceInfo{}, err
 	}

@@ -75,6 +75,10 @@ type MemoryStats struct {
 	StackBytes uint64 `json:"stackBytes"` // goroutine stacks
 	TotalBytes uint64 `json:"totalBytes"` // everything the runtime has mapped
 	Goroutines uint64 `json:"goroutines"`
+	// HeapObjects and GCCycles are what a collection marks and how many have run: each one
+	// pauses the isolate (one thread), so both are figures of the tail latency (infra/bench).
+	HeapObjects uint64 `json:"heapObjects"`
+	GCCycles    uint64 `json:"gcCycles"`
 }
 
 // Memory reads the instance's MemoryStats.
@@ -84,10 +88,13 @@ func Memory() MemoryStats {
 		{Name: "/memory/classes/heap/stacks:bytes"},
 		{Name: "/memory/classes/total:bytes"},
 		{Name: "/sched/goroutines:goroutines"},
+		{Name: "/gc/heap/objects:objects"},
+		{Name: "/gc/cycles/total:gc-cycles"},
 	}
 	metrics.Read(s)
 	return MemoryStats{HeapBytes: s[0].Value.Uint64(), StackBytes: s[1].Value.Uint64(),
-		TotalBytes: s[2].Value.Uint64(), Goroutines: s[3].Value.Uint64()}
+		TotalBytes: s[2].Value.Uint64(), Goroutines: s[3].Value.Uint64(),
+		HeapObjects: s[4].Value.Uint64(), GCCycles: s[5].Value.Uint64()}
 }
 
 // ServeInstance answers a development route with this instance's id, events served and memory;

@@ -1,6 +1,7 @@
 package cfworker
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -75,8 +76,13 @@ func waitWorkers(t *testing.T, p *eventPool, want int32) {
 
 // TestMemory checks that the figures are read (a program always has a heap and a stack).
 func TestMemory(t *testing.T) {
+	before := Memory()
+	runtime.GC()
 	m := Memory()
-	if m.HeapBytes == 0 || m.StackBytes == 0 || m.TotalBytes < m.StackBytes || m.Goroutines == 0 {
+	if m.HeapBytes == 0 || m.StackBytes == 0 || m.TotalBytes < m.StackBytes || m.Goroutines == 0 || m.HeapObjects == 0 {
 		t.Errorf("Memory() = %+v, want every figure set", m)
+	}
+	if m.GCCycles <= before.GCCycles {
+		t.Errorf("GC cycles %d after a collection, %d before", m.GCCycles, before.GCCycles)
 	}
 }
