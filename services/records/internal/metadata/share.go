@@ -99,19 +99,25 @@ func packIDs(objects []Object) {
 	}
 }
 
+// keep answers table's copy under key, making it v when the table has none; a table past
+// maxShared starts afresh.
+func keep[K comparable, V any](table *map[K]V, key K, v V) V {
+	if c, ok := (*table)[key]; ok {
+		return c
+	}
+	if *table == nil || len(*table) >= maxShared {
+		*table = map[K]V{}
+	}
+	(*table)[key] = v
+	return v
+}
+
 // string answers the copy of v Shared holds. Ids are left alone: no two workspaces share one.
 func (s *Shared) string(v string) string {
 	if v == "" || ids.IsUUID(v) {
 		return v
 	}
-	if c, ok := s.strings[v]; ok {
-		return c
-	}
-	if s.strings == nil || len(s.strings) >= maxShared {
-		s.strings = map[string]string{}
-	}
-	s.strings[v] = v
-	return v
+	return keep(&s.strings, v, v)
 }
 
 // value answers the copy of a default value or settings map Shared holds, by its JSON.
@@ -129,14 +135,7 @@ func (s *Shared) value(v any) any {
 		}
 		key = "j" + string(b)
 	}
-	if c, ok := s.values[key]; ok {
-		return c
-	}
-	if s.values == nil || len(s.values) >= maxShared {
-		s.values = map[string]any{}
-	}
-	s.values[key] = v
-	return v
+	return keep(&s.values, key, v)
 }
 
 // optionList answers the copy of a field's options Shared holds.
@@ -151,14 +150,10 @@ func (s *Shared) optionList(opts []Option) []Option {
 	if c, ok := s.options[string(b)]; ok {
 		return c
 	}
-	if s.options == nil || len(s.options) >= maxShared {
-		s.options = map[string][]Option{}
-	}
 	for i := range opts {
 		opts[i].Value, opts[i].Label, opts[i].Color = s.string(opts[i].Value), s.string(opts[i].Label), s.string(opts[i].Color)
 	}
-	s.options[string(b)] = opts
-	return opts
+	return keep(&s.options, string(b), opts)
 }
 
 // relation answers the copy of r Shared holds, for a relation that names its target by name only
@@ -171,12 +166,5 @@ func (s *Shared) relation(r *Relation) *Relation {
 	if r.TargetObjectMetadataID != "" || r.TargetFieldMetadataID != "" {
 		return r // one workspace's
 	}
-	if c, ok := s.relations[*r]; ok {
-		return c
-	}
-	if s.relations == nil || len(s.relations) >= maxShared {
-		s.relations = map[Relation]*Relation{}
-	}
-	s.relations[*r] = r
-	return r
+	return keep(&s.relations, *r, r)
 }

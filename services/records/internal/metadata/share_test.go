@@ -1,7 +1,6 @@
 package metadata
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"testing"
@@ -30,35 +29,13 @@ func storedWorkspace(t *testing.T, label string) []Object {
 			o.Fields = append(o.Fields, f)
 		}
 	}
-	b, err := json.Marshal(objects)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var decoded []Object
-	if err := json.Unmarshal(b, &decoded); err != nil {
-		t.Fatal(err)
-	}
-	return decoded
-}
-
-// decodedCopy is objects decoded again: equal values, nothing shared with objects.
-func decodedCopy(t *testing.T, objects []Object) []Object {
-	t.Helper()
-	b, err := json.Marshal(objects)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []Object
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return decoded(t, objects)
 }
 
 func TestSharedKeepsEveryValue(t *testing.T) {
 	var sh Shared
 	a, b := storedWorkspace(t, "Tier"), storedWorkspace(t, "Level")
-	wantA, wantB := decodedCopy(t, a), decodedCopy(t, b)
+	wantA, wantB := decoded(t, a), decoded(t, b)
 	sh.Objects(a)
 	sh.Objects(b)
 	if diff := cmp.Diff(wantA, a); diff != "" {
