@@ -372,15 +372,15 @@ func localRecordFigures(ctx context.Context, stdout, stderr io.Writer, tg *targe
 	}
 	direct := *tg
 	direct.base = rt.URL
-	before, beforeErr := direct.instanceAt(ctx, recordsInstance)
+	before, gcErr := direct.instanceAt(ctx, recordsInstance)
 	if err := recordFigures(ctx, stdout, &direct, n, true, recordRun{label: " at the runtime's own socket (no dev proxy, as deployed traffic arrives)", cpu: meter}); err != nil {
 		return err
 	}
-	if beforeErr == nil {
-		beforeErr = collectorFigures(ctx, stdout, &direct, before) // collector.go
+	if gcErr == nil {
+		gcErr = collectorFigures(ctx, stdout, &direct, before) // collector.go
 	}
-	if beforeErr != nil {
-		fmt.Fprintf(stderr, "bench: no garbage collector figures: %v\n", beforeErr)
+	if gcErr != nil {
+		fmt.Fprintf(stderr, "bench: no garbage collector figures: %v\n", gcErr)
 	}
 	return nil
 }

@@ -31,8 +31,7 @@ type Shared struct {
 const maxShared = 1 << 14
 
 // Objects points the values of objects at the copies Shared holds, keeping the first of each it
-// sees. The objects' ids stay their own, packed into one string (packIDs); a field's object id
-// becomes its object's.
+// sees. The objects' ids stay their own, packed into one string (packIDs).
 func (s *Shared) Objects(objects []Object) {
 	packIDs(objects)
 	for i := range objects {
@@ -42,9 +41,6 @@ func (s *Shared) Objects(objects []Object) {
 		o.Description, o.Icon = s.string(o.Description), s.string(o.Icon)
 		for j := range o.Fields {
 			f := &o.Fields[j]
-			if f.ObjectMetadataID == o.ID {
-				f.ObjectMetadataID = o.ID
-			}
 			f.Type = FieldType(s.string(string(f.Type)))
 			f.Name, f.Label = s.string(f.Name), s.string(f.Label)
 			f.Description, f.Icon = s.string(f.Description), s.string(f.Icon)
@@ -61,7 +57,8 @@ func (s *Shared) Objects(objects []Object) {
 }
 
 // packIDs re-points the ids objects hold (theirs, their fields', their relations' targets) into
-// one string: one allocation instead of one per id, some 500 per workspace.
+// one string: one allocation instead of one per id, some 500 per workspace. A field's object id
+// that equals its object's becomes that same string rather than a copy of it.
 func packIDs(objects []Object) {
 	var idRefs []*string
 	n := 0
@@ -96,6 +93,14 @@ func packIDs(objects []Object) {
 	all, at := b.String(), 0
 	for _, p := range idRefs {
 		*p, at = all[at:at+len(*p)], at+len(*p)
+	}
+	for i := range objects {
+		o := &objects[i]
+		for j := range o.Fields {
+			if f := &o.Fields[j]; f.ObjectMetadataID == o.ID {
+				f.ObjectMetadataID = o.ID // equal already: now the packed string, not its own copy
+			}
+		}
 	}
 }
 
